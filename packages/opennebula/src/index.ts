@@ -1,1 +1,2 @@
-export {};
+export type { RawXmlObject, RawXmlValue } from "./xml/index.js";
+export { escapeXml, parseXmlDocument, XmlSyntaxError } from "./xml/index.js";
