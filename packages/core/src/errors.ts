@@ -1,0 +1,336 @@
+/**
+ * The error hierarchy shared by every homelab-kit client (README: "Errors").
+ *
+ *   ApiError                     base: `code`, `cause`, `attempts`
+ *   ├─ HttpError                 the API answered with an error status
+ *   ├─ NetworkError              no answer: refused, reset, DNS, TLS
+ *   ├─ TimeoutError              OUR deadline passed (never a caller's abort)
+ *   ├─ ResponseValidationError   the API answered, but not what the schema expects
+ *   └─ InvalidRequestError       the request could not be sent (bad URL, bad header)
+ *
+ * Class identity works across copies of this package: each class declares a static `kind`, every
+ * instance carries the kinds of its class chain under a `Symbol.for` brand, and
+ * `Symbol.hasInstance` falls back to that brand. Subclasses (CephApiError, RedfishError, …)
+ * declare their own `static override readonly kind = "…"` and inherit all of it.
+ *
+ * Errors are safe by construction: message, URL, headers, body and cause are redacted in the
+ * constructor (see redact.ts), before anything can render them.
+ */
+import { STATUS_CODES } from "node:http";
+import { redactCause, redactHeaders, redactText, redactUrl, redactValue } from "./redact.js";
+import type { Headers } from "./transport.js";
+
+const KINDS = Symbol.for("@homelab-kit/core/error-kinds");
+
+type ErrorClass = abstract new (...args: never[]) => unknown;
+
+function kindsOf(target: unknown): string[] {
+  const kinds: string[] = [];
+  let ctor = target;
+  while (typeof ctor === "function" && ctor !== Error && ctor !== Function.prototype) {
+    if (Object.hasOwn(ctor, "kind")) {
+      const kind = (ctor as unknown as { kind: unknown }).kind;
+      if (typeof kind === "string") kinds.push(kind);
+    }
+    ctor = Object.getPrototypeOf(ctor);
+  }
+  return kinds;
+}
+
+/** Whether `value` is an error of the given kind (a class's static `kind`), from any copy of core. */
+export function hasErrorKind(value: unknown, kind: string): boolean {
+  if (value === null || typeof value !== "object") return false;
+  const kinds = (value as Record<symbol, unknown>)[KINDS];
+  return Array.isArray(kinds) && kinds.includes(kind);
+}
+
+export interface ApiErrorOptions {
+  /** A stable machine-readable code; each class has a default. */
+  code?: string | undefined;
+  /** What caused this error; redacted in place (message, stack, string properties). */
+  cause?: unknown;
+}
+
+export class ApiError extends Error {
+  /** The brand checked by `instanceof` across copies of the package. Subclasses override it. */
+  static readonly kind: string = "ApiError";
+
+  /** A stable machine-readable code: `HTTP_ERROR`, `ECONNREFUSED`, `TIMEOUT`, … */
+  readonly code: string;
+  /** How many attempts the request executor made before this error (set by `request()`). */
+  declare attempts?: number;
+
+  constructor(message: string, options: ApiErrorOptions = {}) {
+    super(
+      redactText(String(message)),
+      options.cause !== undefined ? { cause: redactCause(options.cause) } : undefined,
+    );
+    const kinds = kindsOf(new.target);
+    Object.defineProperty(this, KINDS, { value: kinds, enumerable: false });
+    Object.defineProperty(this, "name", {
+      value: kinds[0] ?? new.target.name,
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+    this.code = options.code ?? "API_ERROR";
+  }
+
+  /** `JSON.stringify(err)`: name, code, message and the (already redacted) own fields. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message, ...(this as object) };
+  }
+}
+
+/**
+ * `instanceof` first follows the prototype chain, then falls back to the brand, so an error made by
+ * another copy of this package still matches. Only classes that declare their own `kind` match by
+ * brand: a subclass that forgot to declare one must not match every instance of its parent.
+ */
+Object.defineProperty(ApiError, Symbol.hasInstance, {
+  value: function hasInstance(this: ErrorClass, value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (!Object.hasOwn(this, "kind")) return false;
+    return hasErrorKind(value, (this as unknown as { kind: string }).kind);
+  },
+});
+
+/** The request an error is about, with URL and headers redacted. */
+export interface RedactedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+}
+
+export interface HttpErrorInit extends ApiErrorOptions {
+  request: { method: string; url: string; headers?: Headers | undefined };
+  /** `body` may be raw bytes (decoded as JSON or text by content-type), a string, or a parsed value. */
+  response: { status: number; headers?: Headers | undefined; body?: unknown };
+  /** Replaces the default message `HTTP 404 Not Found (GET https://…)`. */
+  message?: string | undefined;
+}
+
+/** Longest body text kept on an error, in characters. */
+export const MAX_ERROR_BODY_CHARS = 64 * 1024;
+
+/** Decodes a response body for an error: parsed JSON when it is JSON, else text (truncated). */
+export function decodeErrorBody(body: unknown, headers?: Headers): unknown {
+  if (!(body instanceof Uint8Array) && typeof body !== "string") return body;
+  const text =
+    typeof body === "string"
+      ? body
+      : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8");
+  if (text.length === 0) return undefined;
+  const type = headers?.["content-type"] ?? "";
+  const trimmed = text.trimStart();
+  if (/json/i.test(type) || trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // not JSON after all: keep the text
+    }
+  }
+  return text.length > MAX_ERROR_BODY_CHARS ? `${text.slice(0, MAX_ERROR_BODY_CHARS)}… (truncated)` : text;
+}
+
+export class HttpError extends ApiError {
+  static override readonly kind: string = "HttpError";
+
+  readonly status: number;
+  readonly method: string;
+  /** The request URL, redacted. */
+  readonly url: string;
+  /** The response headers, redacted (lower-case names). */
+  readonly headers: Headers;
+  /** The response body: parsed JSON, or text; redacted. */
+  readonly body: unknown;
+  /** The request, redacted. */
+  readonly request: RedactedRequest;
+
+  constructor(init: HttpErrorInit) {
+    const method = String(init.request.method).toUpperCase();
+    const url = redactUrl(String(init.request.url));
+    const status = init.response.status;
+    const reason = STATUS_CODES[status] ?? "";
+    super(init.message ?? `HTTP ${status}${reason ? ` ${reason}` : ""} (${method} ${url})`, {
+      code: init.code ?? "HTTP_ERROR",
+      cause: init.cause,
+    });
+    this.status = status;
+    this.method = method;
+    this.url = url;
+    this.headers = redactHeaders(init.response.headers);
+    this.body = redactValue(decodeErrorBody(init.response.body, init.response.headers));
+    this.request = { method, url, headers: redactHeaders(init.request.headers) };
+  }
+}
+
+export interface RequestContextOptions extends ApiErrorOptions {
+  method?: string | undefined;
+  url?: string | undefined;
+}
+
+function describe(method: string | undefined, url: string | undefined): string {
+  return method !== undefined || url !== undefined ? ` (${[method, url].filter(Boolean).join(" ")})` : "";
+}
+
+/** Finds the most specific system error code in a cause chain (`ECONNREFUSED` over `UND_ERR_SOCKET`). */
+function codeOf(cause: unknown): string | undefined {
+  let first: string | undefined;
+  let current = cause;
+  for (let depth = 0; depth < 8 && current !== null && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") {
+      if (/^E[A-Z0-9_]+$/.test(code) && !code.startsWith("ERR_")) return code;
+      first ??= code;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return first;
+}
+
+export class NetworkError extends ApiError {
+  static override readonly kind: string = "NetworkError";
+
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+
+  constructor(message: string, options: RequestContextOptions = {}) {
+    const method = options.method?.toUpperCase();
+    const url = options.url === undefined ? undefined : redactUrl(options.url);
+    super(`${message}${describe(method, url)}`, {
+      code: options.code ?? codeOf(options.cause) ?? "NETWORK_ERROR",
+      cause: options.cause,
+    });
+    this.method = method;
+    this.url = url;
+  }
+}
+
+/** Which deadline passed: connecting, waiting for headers, between body chunks, or the whole call. */
+export type TimeoutPhase = "connect" | "headers" | "body" | "total";
+
+export interface TimeoutErrorInit extends RequestContextOptions {
+  /** The deadline that passed, in milliseconds. */
+  timeout: number;
+  phase: TimeoutPhase;
+  message?: string | undefined;
+}
+
+export class TimeoutError extends ApiError {
+  static override readonly kind: string = "TimeoutError";
+
+  readonly timeout: number;
+  readonly phase: TimeoutPhase;
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+
+  constructor(init: TimeoutErrorInit) {
+    const method = init.method?.toUpperCase();
+    const url = init.url === undefined ? undefined : redactUrl(init.url);
+    super(init.message ?? `Timed out after ${init.timeout} ms (${init.phase})${describe(method, url)}`, {
+      code: init.code ?? "TIMEOUT",
+      cause: init.cause,
+    });
+    this.timeout = init.timeout;
+    this.phase = init.phase;
+    this.method = method;
+    this.url = url;
+  }
+}
+
+/** One problem found by a schema (zod's issue shape, reduced to what we keep). */
+export interface ValidationIssue {
+  readonly path: ReadonlyArray<PropertyKey>;
+  readonly message: string;
+  readonly code?: string | undefined;
+}
+
+export interface ResponseValidationErrorInit extends RequestContextOptions {
+  issues: ReadonlyArray<{ path?: ReadonlyArray<PropertyKey>; message: string; code?: string | undefined }>;
+  message?: string | undefined;
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out === "" ? String(key) : `.${String(key)}`;
+  }
+  return out === "" ? "(root)" : out;
+}
+
+export class ResponseValidationError extends ApiError {
+  static override readonly kind: string = "ResponseValidationError";
+
+  readonly issues: ReadonlyArray<ValidationIssue>;
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+
+  constructor(init: ResponseValidationErrorInit) {
+    const issues = init.issues.map((issue) => ({
+      path: (issue.path ?? []).map((key) => (typeof key === "symbol" ? String(key) : key)),
+      message: redactText(String(issue.message)),
+      code: issue.code,
+    }));
+    const method = init.method?.toUpperCase();
+    const url = init.url === undefined ? undefined : redactUrl(init.url);
+    const shown = issues
+      .slice(0, 3)
+      .map((i) => `${formatPath(i.path)}: ${i.message}`)
+      .join("; ");
+    const more = issues.length > 3 ? ` (+${issues.length - 3} more)` : "";
+    super(
+      init.message ?? `Response did not match the expected schema: ${shown}${more}${describe(method, url)}`,
+      {
+        code: init.code ?? "RESPONSE_VALIDATION",
+        cause: init.cause,
+      },
+    );
+    this.issues = issues;
+    this.method = method;
+    this.url = url;
+  }
+}
+
+export class InvalidRequestError extends ApiError {
+  static override readonly kind: string = "InvalidRequestError";
+
+  constructor(message: string, options: ApiErrorOptions = {}) {
+    super(message, { code: options.code ?? "INVALID_REQUEST", cause: options.cause });
+  }
+}
+
+/** A schema as zod 4 (and zod/mini) exposes it; core does not depend on zod. */
+export interface SafeParseSchema<T> {
+  safeParse(value: unknown):
+    | { success: true; data: T }
+    | {
+        success: false;
+        error: {
+          issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string }>;
+        };
+      };
+}
+
+/** Parses a response value with a schema, throwing {@link ResponseValidationError} on mismatch. */
+export function parseResponse<T>(
+  schema: SafeParseSchema<T>,
+  value: unknown,
+  context: { method?: string; url?: string } = {},
+): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw new ResponseValidationError({ issues: result.error.issues, ...context });
+}
+
+export const isApiError = (value: unknown): value is ApiError => hasErrorKind(value, ApiError.kind);
+export const isHttpError = (value: unknown): value is HttpError => hasErrorKind(value, HttpError.kind);
+export const isNetworkError = (value: unknown): value is NetworkError =>
+  hasErrorKind(value, NetworkError.kind);
+export const isTimeoutError = (value: unknown): value is TimeoutError =>
+  hasErrorKind(value, TimeoutError.kind);
+export const isResponseValidationError = (value: unknown): value is ResponseValidationError =>
+  hasErrorKind(value, ResponseValidationError.kind);
+export const isInvalidRequestError = (value: unknown): value is InvalidRequestError =>
+  hasErrorKind(value, InvalidRequestError.kind);
