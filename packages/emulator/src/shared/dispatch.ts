@@ -1,0 +1,123 @@
+import type { CompiledRoutes } from "./router.js";
+import { type Route, RouteError, type RouteRequest, type RouteResponse } from "./routes.js";
+
+/** What a front end (socket server, in-process transport, msw) knows about a request before the body. */
+export interface RequestHead {
+  method: string;
+  /** Request target: path plus optional `?query`. */
+  target: string;
+  /** Lower-case names, repeated values joined with ", ". */
+  headers: Record<string, string>;
+}
+
+/** Everything a handler call needs, produced by {@link resolve}. */
+export type Resolution =
+  | { kind: "route"; route: Route; params: Record<string, string> }
+  | { kind: "answer"; response: RouteResponse };
+
+/** Default largest request body: 64 MiB. */
+export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
+
+const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
+const NEVER_ABORTED = new AbortController().signal;
+const textDecoder = new TextDecoder();
+
+/** Matches a request against the table: a route to call, or the 404/405 to answer. */
+export function resolve(routes: CompiledRoutes, head: RequestHead): Resolution {
+  const match = routes.match(head.method, head.target);
+  if (match.kind === "found") return { kind: "route", route: match.route, params: match.params };
+  const path = pathOf(head.target);
+  if (match.kind === "method-not-allowed") {
+    return {
+      kind: "answer",
+      response: {
+        status: 405,
+        headers: { allow: match.allow.join(", ") },
+        body: { error: "Method Not Allowed", method: head.method, path },
+      },
+    };
+  }
+  return { kind: "answer", response: { status: 404, body: { error: "Not Found", path } } };
+}
+
+/** The 413 every front end gives for a body over the limit. */
+export function payloadTooLarge(limit: number): RouteResponse {
+  return {
+    status: 413,
+    keepAlive: false,
+    body: { error: "Payload Too Large", limit },
+  };
+}
+
+/**
+ * Calls the handler. Never rejects: a {@link RouteError} becomes its status and body, any other
+ * exception a 500 with the error's name and message (never its stack).
+ */
+export async function invoke(
+  route: Route,
+  params: Record<string, string>,
+  head: RequestHead,
+  body: Uint8Array,
+  signal: AbortSignal | (() => AbortSignal) | undefined,
+  onError?: (error: unknown) => void,
+): Promise<RouteResponse> {
+  try {
+    return await route.handler(createRequest(head, params, body, signal));
+  } catch (error) {
+    if (error instanceof RouteError) return { status: error.status, body: error.body };
+    onError?.(error);
+    const name = error instanceof Error ? error.name : "Error";
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 500, body: { error: "Internal Server Error", name, message } };
+  }
+}
+
+/** Builds the plain request a handler sees; query parsing and the abort signal are lazy. */
+export function createRequest(
+  head: RequestHead,
+  params: Record<string, string>,
+  body: Uint8Array,
+  signal: AbortSignal | (() => AbortSignal) | undefined,
+): RouteRequest {
+  const queryStart = head.target.indexOf("?");
+  const rawQuery = queryStart === -1 ? "" : head.target.slice(queryStart + 1);
+  let searchParams: URLSearchParams | undefined;
+  let query: Record<string, string> | undefined;
+  let abortSignal: AbortSignal | undefined;
+  return {
+    method: head.method,
+    path: queryStart === -1 ? head.target : head.target.slice(0, queryStart),
+    params,
+    headers: head.headers,
+    body,
+    get searchParams() {
+      searchParams ??= new URLSearchParams(rawQuery);
+      return searchParams;
+    },
+    get query() {
+      if (query === undefined) {
+        query = rawQuery === "" ? EMPTY : Object.fromEntries(this.searchParams);
+      }
+      return query;
+    },
+    get signal() {
+      abortSignal ??= typeof signal === "function" ? signal() : (signal ?? NEVER_ABORTED);
+      return abortSignal;
+    },
+    text() {
+      return textDecoder.decode(body);
+    },
+    json<T>(): T {
+      try {
+        return JSON.parse(textDecoder.decode(body)) as T;
+      } catch (error) {
+        throw new RouteError(400, `request body is not valid JSON: ${(error as Error).message}`);
+      }
+    },
+  };
+}
+
+function pathOf(target: string): string {
+  const queryStart = target.indexOf("?");
+  return queryStart === -1 ? target : target.slice(0, queryStart);
+}

@@ -1,0 +1,70 @@
+import { DEFAULT_BODY_LIMIT, invoke, payloadTooLarge, type RequestHead, resolve } from "./dispatch.js";
+import { parseRawResponse } from "./raw-response.js";
+import { collectBody, headerRecord, normalizeResponse } from "./response.js";
+import type { CompiledRoutes } from "./router.js";
+import type { Fault } from "./routes.js";
+
+/** What an in-process caller gets back: a full response, or the fault a socket would have shown. */
+export type InProcessResult =
+  | {
+      kind: "response";
+      status: number;
+      statusText: string;
+      headers: Record<string, string>;
+      body: Uint8Array;
+    }
+  | { kind: "fault"; fault: Fault };
+
+/**
+ * Runs one request through a compiled table without sockets: the same matching, limits, handler
+ * call and error mapping as `serve()`, then the body fully read (streams drained), raw responses
+ * parsed, and HEAD bodies dropped — what an HTTP client would have received.
+ */
+export async function dispatchInProcess(
+  routes: CompiledRoutes,
+  head: RequestHead,
+  body: Uint8Array,
+  signal: AbortSignal | undefined,
+  bodyLimit = DEFAULT_BODY_LIMIT,
+): Promise<InProcessResult> {
+  const resolution = resolve(routes, head);
+  let response = resolution.kind === "answer" ? resolution.response : undefined;
+  if (resolution.kind === "route") {
+    const limit = resolution.route.bodyLimit ?? bodyLimit;
+    response =
+      body.byteLength > limit
+        ? payloadTooLarge(limit)
+        : await invoke(resolution.route, resolution.params, head, body, signal);
+  }
+  if (response === undefined) throw new Error("unreachable: no response");
+  if (response.raw !== undefined) {
+    const parsed = parseRawResponse(response.raw);
+    return {
+      kind: "response",
+      status: parsed.status,
+      statusText: parsed.statusText,
+      headers: headerRecord(parsed.headers),
+      body: head.method === "HEAD" ? new Uint8Array(0) : parsed.body,
+    };
+  }
+  const normalized = normalizeResponse(response);
+  if (normalized.fault !== undefined) return { kind: "fault", fault: normalized.fault };
+  const bytes = await collectBody(normalized.body);
+  const headers = headerRecord(normalized.headers);
+  if (
+    normalized.body !== undefined &&
+    headers["content-length"] === undefined &&
+    normalized.framing !== "chunked" &&
+    normalized.framing !== "close"
+  ) {
+    if (normalized.body instanceof Uint8Array || normalized.framing === "content-length")
+      headers["content-length"] = String(bytes.byteLength);
+  }
+  return {
+    kind: "response",
+    status: normalized.status,
+    statusText: normalized.statusText ?? "",
+    headers,
+    body: head.method === "HEAD" ? new Uint8Array(0) : bytes,
+  };
+}

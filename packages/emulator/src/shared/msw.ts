@@ -1,0 +1,59 @@
+import { type HttpHandler, HttpResponse, http } from "msw";
+import { dispatchInProcess } from "./in-process.js";
+import { compileRoutes } from "./router.js";
+import type { RouteTable } from "./routes.js";
+
+export interface MswHandlerOptions {
+  /**
+   * Only answer requests under this origin (and path prefix, which is stripped before routing),
+   * e.g. `"https://ceph.lab:8443"`. Default: any origin.
+   */
+  baseUrl?: string;
+  /** Largest request body in bytes, as `serve()`'s option. Default 64 MiB. */
+  bodyLimit?: number;
+}
+
+/**
+ * msw 2 handlers answering from a route table, for users who intercept `fetch` with
+ * `setupServer(...toMswHandlers(routes))`. Matching, limits and errors are the table's own (one
+ * find-my-way router, as `serve()`): a path the table does not know falls through to the next
+ * handler (or msw's `onUnhandledRequest`); a known path with the wrong method gets 405.
+ * Injected faults become `HttpResponse.error()` (fetch rejects with a TypeError).
+ */
+export function toMswHandlers(routes: RouteTable, options: MswHandlerOptions = {}): HttpHandler[] {
+  const compiled = compileRoutes(routes);
+  const base = options.baseUrl === undefined ? undefined : new URL(options.baseUrl);
+  const prefix = base === undefined ? "" : base.pathname.replace(/\/+$/, "");
+  const pattern = base === undefined ? "*" : `${base.origin}${prefix}/*`;
+
+  return [
+    http.all(pattern, async ({ request }) => {
+      const url = new URL(request.url);
+      if (prefix !== "" && !url.pathname.startsWith(`${prefix}/`)) return undefined;
+      const target = `${url.pathname.slice(prefix.length)}${url.search}`;
+      const method = request.method.toUpperCase();
+      if (compiled.match(method, target).kind === "not-found") return undefined;
+
+      const headers: Record<string, string> = { host: url.host };
+      request.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const body = new Uint8Array(await request.arrayBuffer());
+      const result = await dispatchInProcess(
+        compiled,
+        { method, target, headers },
+        body,
+        request.signal,
+        options.bodyLimit,
+      );
+      if (result.kind === "fault") return HttpResponse.error();
+      const empty =
+        result.body.byteLength === 0 || method === "HEAD" || result.status === 204 || result.status === 304;
+      return new HttpResponse(empty ? null : result.body, {
+        status: result.status,
+        statusText: result.statusText,
+        headers: result.headers,
+      });
+    }),
+  ];
+}

@@ -1,0 +1,58 @@
+import type { HTTPMethod } from "find-my-way";
+import FindMyWay from "find-my-way";
+import type { Route, RouteTable } from "./routes.js";
+
+/** What matching a method and URL against a table gives. */
+export type RouteMatch =
+  | { kind: "found"; route: Route; params: Record<string, string> }
+  | { kind: "not-found" }
+  | { kind: "method-not-allowed"; allow: string[] };
+
+/** A compiled route table: one find-my-way router shared by `serve()`, `routesTransport()` and msw. */
+export interface CompiledRoutes {
+  /** `url` is the request target: a path with an optional `?query` (the query is ignored). */
+  match(method: string, url: string): RouteMatch;
+}
+
+const EXPLICIT_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
+
+/**
+ * Compiles a table. Throws a `TypeError` naming the route when two routes clash or a pattern
+ * is invalid, so a broken adapter fails when it is built rather than on a request.
+ */
+export function compileRoutes(routes: RouteTable): CompiledRoutes {
+  const router = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 2048 });
+  const methodsInUse = new Set<string>();
+  for (const route of routes) {
+    try {
+      if (route.method === "ALL") {
+        router.all(route.path, noop, route);
+        for (const method of EXPLICIT_METHODS) methodsInUse.add(method);
+      } else {
+        router.on(route.method, route.path, noop, route);
+        methodsInUse.add(route.method);
+      }
+    } catch (error) {
+      throw new TypeError(`invalid route ${route.method} ${route.path}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+  if (typeof router.compile === "function") router.compile();
+  const methods = [...methodsInUse];
+
+  return {
+    match(method, url) {
+      const found = router.find(method as HTTPMethod, url);
+      if (found !== null) {
+        return { kind: "found", route: found.store as Route, params: found.params as Record<string, string> };
+      }
+      const allow = methods.filter(
+        (other) => other !== method && router.find(other as HTTPMethod, url) !== null,
+      );
+      return allow.length > 0 ? { kind: "method-not-allowed", allow } : { kind: "not-found" };
+    },
+  };
+}
+
+function noop(): void {}

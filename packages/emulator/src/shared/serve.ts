@@ -1,0 +1,242 @@
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer as createHttpServer, STATUS_CODES } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { Duplex } from "node:stream";
+import { DEFAULT_BODY_LIMIT, invoke, payloadTooLarge, type RequestHead, resolve } from "./dispatch.js";
+import { collectBody, normalizeResponse } from "./response.js";
+import { compileRoutes } from "./router.js";
+import type { RouteResponse, RouteTable } from "./routes.js";
+import { generateSelfSignedCertificate, type TlsCredentials } from "./tls.js";
+
+export interface ServeOptions {
+  /** Interface to bind; loopback unless told otherwise. Default `127.0.0.1`. */
+  host?: string;
+  /** Default 0: a free port chosen by the system (read it from `url`). */
+  port?: number;
+  /** HTTPS: `"self-signed"` generates a certificate for localhost/127.0.0.1/::1; or bring your own. */
+  tls?: "self-signed" | TlsCredentials;
+  /** Largest request body in bytes (a route may set its own); larger → 413. Default 64 MiB. */
+  bodyLimit?: number;
+  /** How long an idle keep-alive connection stays open, in ms. Default 5000. */
+  keepAliveTimeout?: number;
+  /** Called with exceptions thrown by handlers (answered 500) and by the server itself. Never with secrets from us. */
+  onError?: (error: unknown) => void;
+}
+
+export interface ServedRoutes {
+  /** Base URL, e.g. `http://127.0.0.1:40123` (no trailing slash). */
+  url: string;
+  port: number;
+  /** With `tls`: the PEM clients must trust (`ca` option of undici/node:https/core's undiciTransport). */
+  ca: string | undefined;
+  /** The underlying node:http(s) server, for advanced use (events, connection counts). */
+  server: Server;
+  /** Stops listening and destroys open connections. Idempotent. */
+  close(): Promise<void>;
+}
+
+const EMPTY_BODY: Uint8Array = new Uint8Array(0);
+
+/**
+ * Serves a route table on node:http(s) behind find-my-way. Never crashes on bad input:
+ * malformed HTTP gets 400 (431 for oversized headers) and the connection is closed, an unknown
+ * path 404, a wrong method 405 (with `Allow`), a body over the limit 413, a throwing handler 500.
+ */
+export async function serve(routes: RouteTable, options: ServeOptions = {}): Promise<ServedRoutes> {
+  const compiled = compileRoutes(routes);
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const onError = options.onError;
+  const credentials = options.tls === "self-signed" ? await generateSelfSignedCertificate() : options.tls;
+
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    handle(req, res).catch((error: unknown) => {
+      onError?.(error);
+      req.socket.destroy();
+    });
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const head: RequestHead = {
+      method: req.method ?? "GET",
+      target: req.url ?? "/",
+      headers: flattenHeaders(req.headers),
+    };
+    const resolution = resolve(compiled, head);
+    if (resolution.kind === "answer") return write(req, res, resolution.response);
+    const limit = resolution.route.bodyLimit ?? bodyLimit;
+    let body = EMPTY_BODY;
+    if (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) {
+      const read = await readBody(req, limit);
+      if (read === undefined) return write(req, res, payloadTooLarge(limit));
+      body = read;
+    }
+    const signal = (): AbortSignal => {
+      const controller = new AbortController();
+      const abortUnlessFinished = (): void => {
+        if (!res.writableFinished) controller.abort(new Error("client disconnected"));
+      };
+      if (res.destroyed || req.socket.destroyed) abortUnlessFinished();
+      else res.once("close", abortUnlessFinished);
+      return controller.signal;
+    };
+    const response = await invoke(resolution.route, resolution.params, head, body, signal, onError);
+    return write(req, res, response);
+  }
+
+  const server: Server =
+    credentials === undefined
+      ? createHttpServer(listener)
+      : createHttpsServer({ key: credentials.key, cert: credentials.cert }, listener);
+  server.keepAliveTimeout = options.keepAliveTimeout ?? 5000;
+  server.on("clientError", answerClientError);
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once("error", rejectListen);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
+      server.off("error", rejectListen);
+      resolveListen();
+    });
+  });
+  server.on("error", (error) => onError?.(error));
+
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("serve(): server has no TCP address");
+  const hostForUrl =
+    address.family === "IPv6" || address.address.includes(":") ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `${credentials === undefined ? "http" : "https"}://${hostForUrl}:${address.port}`,
+    port: address.port,
+    ca: credentials === undefined ? undefined : (credentials.ca ?? credentials.cert),
+    server,
+    close() {
+      closing ??= new Promise<void>((resolveClose) => {
+        server.close(() => resolveClose());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** node gives set-cookie as an array; everything else is already one lower-case string. */
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const cookies = headers["set-cookie"];
+  if (cookies === undefined) return headers as Record<string, string>;
+  return { ...(headers as Record<string, string>), "set-cookie": cookies.join("\n") };
+}
+
+/** Reads the body, or returns undefined as soon as it passes `limit` (the rest is never buffered). */
+async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > limit) return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) return undefined;
+    chunks.push(chunk);
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+}
+
+async function write(req: IncomingMessage, res: ServerResponse, response: RouteResponse): Promise<void> {
+  const socket = req.socket;
+  if (response.raw !== undefined) {
+    socket.end(typeof response.raw === "string" ? Buffer.from(response.raw, "latin1") : response.raw);
+    return;
+  }
+  const normalized = normalizeResponse(response);
+  if (normalized.fault === "reset") {
+    socket.resetAndDestroy();
+    return;
+  }
+  if (normalized.fault === "close") {
+    socket.end();
+    return;
+  }
+  if (normalized.keepAlive === false || normalized.framing === "close") res.shouldKeepAlive = false;
+  if (normalized.framing === "close") res.useChunkedEncodingByDefault = false;
+
+  let body = normalized.body;
+  if (body !== undefined && !(body instanceof Uint8Array) && normalized.framing === "content-length") {
+    body = await collectBody(body);
+  }
+  const headers = normalized.headers;
+  if (body instanceof Uint8Array) {
+    if (normalized.fault === "truncate") {
+      headers.push("content-length", String(body.byteLength));
+      res.writeHead(normalized.status, normalized.statusText, headers);
+      res.write(body.subarray(0, body.byteLength >> 1), () => socket.destroy());
+      return;
+    }
+    if (normalized.framing === "chunked") headers.push("transfer-encoding", "chunked");
+    else if (normalized.framing !== "close" && !hasHeader(headers, "content-length"))
+      headers.push("content-length", String(body.byteLength));
+    res.writeHead(normalized.status, normalized.statusText, headers);
+    res.end(body);
+    return;
+  }
+  if (body === undefined) {
+    if (
+      normalized.framing !== "close" &&
+      !hasHeader(headers, "content-length") &&
+      !noBodyStatus(normalized.status)
+    ) {
+      headers.push("content-length", "0");
+    }
+    res.writeHead(normalized.status, normalized.statusText, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(normalized.status, normalized.statusText, headers);
+  await pipeStream(res, body);
+}
+
+/** Writes a stream with back-pressure; stops (and ends the producer) when the client goes away. */
+async function pipeStream(res: ServerResponse, body: AsyncIterable<Uint8Array>): Promise<void> {
+  for await (const chunk of body) {
+    if (res.destroyed) return;
+    if (!res.write(chunk)) {
+      await new Promise<void>((resume) => {
+        const done = (): void => {
+          res.off("drain", done);
+          res.off("close", done);
+          resume();
+        };
+        res.on("drain", done);
+        res.on("close", done);
+      });
+    }
+  }
+  if (!res.destroyed) res.end();
+}
+
+function hasHeader(flat: readonly string[], lowerName: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) if ((flat[i] as string).toLowerCase() === lowerName) return true;
+  return false;
+}
+
+function noBodyStatus(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
+}
+
+interface ParserError extends Error {
+  code?: string;
+}
+
+/** Malformed HTTP: answer 400 (431 for oversized headers) on that connection, close it, keep serving. */
+function answerClientError(error: ParserError, socket: Duplex): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === "ECONNRESET" || !socket.writable || inFlight?.headersSent === true) {
+    socket.destroy();
+    return;
+  }
+  const status =
+    error.code === "HPE_HEADER_OVERFLOW" ? 431 : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
+  const reason = STATUS_CODES[status] ?? "Bad Request";
+  const body = JSON.stringify({ error: reason, code: error.code ?? "HPE_INVALID" });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}

@@ -1,0 +1,310 @@
+import { createHash } from "node:crypto";
+import { Agent } from "node:http";
+import { connect } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { RouteError, type RouteTable, route, type ServedRoutes, serve } from "../src/index.js";
+import { fetchRaw } from "./shared-http-client.js";
+
+const servers: ServedRoutes[] = [];
+async function start(routes: RouteTable, options?: Parameters<typeof serve>[1]): Promise<ServedRoutes> {
+  const served = await serve(routes, options);
+  servers.push(served);
+  return served;
+}
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((served) => served.close()));
+});
+
+const pools: RouteTable = [
+  route("GET", "/api/pool", () => ({ body: [{ pool_name: "rbd" }] })),
+  route("GET", "/api/pool/:name", (req) => ({ body: { pool_name: req.params.name, query: req.query } })),
+  route("POST", "/api/pool", (req) => ({
+    status: 201,
+    body: { created: req.json<{ pool: string }>().pool },
+  })),
+  route("GET", "/boom", () => {
+    throw new Error("handler exploded");
+  }),
+  route("GET", "/teapot", () => {
+    throw new RouteError(418, "short and stout");
+  }),
+];
+
+/** Sends raw bytes on a fresh TCP connection and returns everything the server sent back before closing. */
+function sendRaw(port: number, bytes: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(bytes));
+    let received = "";
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      received += chunk;
+    });
+    socket.on("end", () => resolve(received));
+    socket.on("error", reject);
+  });
+}
+
+describe("serve()", () => {
+  it("binds loopback on a free port and answers JSON with params and query", async () => {
+    const served = await start(pools);
+    expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(served.ca).toBeUndefined();
+    const res = await fetchRaw(`${served.url}/api/pool/rbd%20fast?size=3&size=4&x=%C3%A9`);
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(res.text)).toEqual({ pool_name: "rbd fast", query: { size: "4", x: "é" } });
+  });
+
+  it("serves 100 concurrent keep-alive clients on 100 reused connections", async () => {
+    const served = await start(pools);
+    let connections = 0;
+    served.server.on("connection", () => {
+      connections++;
+    });
+    const agent = new Agent({ keepAlive: true, maxSockets: 100 });
+    try {
+      for (let round = 0; round < 3; round++) {
+        const answers = await Promise.all(
+          Array.from({ length: 100 }, (_, i) => fetchRaw(`${served.url}/api/pool/p${i}`, { agent })),
+        );
+        answers.forEach((res, i) => {
+          expect(res.status).toBe(200);
+          expect(JSON.parse(res.text).pool_name).toBe(`p${i}`);
+          expect(res.headers.connection).toBe("keep-alive");
+        });
+      }
+      expect(connections).toBe(100);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it("answers malformed HTTP with 400 on that connection and keeps serving", async () => {
+    const served = await start(pools);
+    const garbage = await sendRaw(served.port, "THIS IS NOT HTTP\r\n\r\n");
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(garbage).toContain("connection: close");
+    const badHeader = await sendRaw(
+      served.port,
+      "GET /api/pool HTTP/1.1\r\nHost: x\r\nBad Header Without Colon\r\n\r\n",
+    );
+    expect(badHeader).toMatch(/^HTTP\/1\.1 400 /);
+    const huge = await sendRaw(
+      served.port,
+      `GET /api/pool HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
+    );
+    expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+    const ok = await fetchRaw(`${served.url}/api/pool`);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.text)).toEqual([{ pool_name: "rbd" }]);
+  });
+
+  it("answers 404 for unknown paths and 405 with Allow for wrong methods", async () => {
+    const served = await start(pools);
+    const missing = await fetchRaw(`${served.url}/api/nothing`);
+    expect(missing.status).toBe(404);
+    expect(JSON.parse(missing.text)).toEqual({ error: "Not Found", path: "/api/nothing" });
+    const wrong = await fetchRaw(`${served.url}/api/pool/rbd`, { method: "DELETE" });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.allow).toBe("GET");
+  });
+
+  it("turns handler exceptions into 500 JSON without crashing, and RouteError into its status", async () => {
+    const errors: unknown[] = [];
+    const served = await start(pools, { onError: (error) => errors.push(error) });
+    const boom = await fetchRaw(`${served.url}/boom`);
+    expect(boom.status).toBe(500);
+    expect(JSON.parse(boom.text)).toEqual({
+      error: "Internal Server Error",
+      name: "Error",
+      message: "handler exploded",
+    });
+    expect(boom.text).not.toContain("at ");
+    expect(errors).toHaveLength(1);
+    const teapot = await fetchRaw(`${served.url}/teapot`);
+    expect(teapot.status).toBe(418);
+    expect(JSON.parse(teapot.text)).toEqual({ error: "short and stout" });
+    const badJson = await fetchRaw(`${served.url}/api/pool`, { method: "POST", body: "{not json" });
+    expect(badJson.status).toBe(400);
+    expect((await fetchRaw(`${served.url}/api/pool`)).status).toBe(200);
+  });
+
+  it("reassembles a chunked request body", async () => {
+    const served = await start([
+      route("PUT", "/upload", (req) => ({
+        body: {
+          bytes: req.body.byteLength,
+          sha256: createHash("sha256").update(req.body).digest("hex"),
+          te: req.headers["transfer-encoding"],
+        },
+      })),
+    ]);
+    const chunks = Array.from({ length: 50 }, (_, i) => Buffer.alloc(10_000, i));
+    const res = await fetchRaw(`${served.url}/upload`, { method: "PUT", body: chunks });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toEqual({
+      bytes: 500_000,
+      sha256: createHash("sha256").update(Buffer.concat(chunks)).digest("hex"),
+      te: "chunked",
+    });
+  });
+
+  it("rejects a body over the limit with 413, declared or chunked, and keeps serving", async () => {
+    const served = await start(
+      [route("POST", "/small", (req) => ({ body: { bytes: req.body.byteLength } }))],
+      {
+        bodyLimit: 1024,
+      },
+    );
+    const declared = await fetchRaw(`${served.url}/small`, { method: "POST", body: Buffer.alloc(2048) });
+    expect(declared.status).toBe(413);
+    expect(JSON.parse(declared.text)).toEqual({ error: "Payload Too Large", limit: 1024 });
+    const chunked = await fetchRaw(`${served.url}/small`, {
+      method: "POST",
+      body: [Buffer.alloc(600), Buffer.alloc(600)],
+    }).catch((error: NodeJS.ErrnoException) => error);
+    // The server answers 413 as soon as the limit passes; the client may see the answer or a reset while still writing.
+    if ("status" in chunked) expect(chunked.status).toBe(413);
+    else expect(chunked.code).toMatch(/ECONNRESET|EPIPE/);
+    const fits = await fetchRaw(`${served.url}/small`, { method: "POST", body: Buffer.alloc(1024) });
+    expect(JSON.parse(fits.text)).toEqual({ bytes: 1024 });
+  });
+
+  it("streams a large response with chunked encoding and back-pressure", async () => {
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    const served = await start([
+      route("GET", "/big", () => ({
+        body: (async function* () {
+          for (let i = 0; i < 512; i++) yield chunk;
+        })(),
+      })),
+    ]);
+    const res = await fetchRaw(`${served.url}/big`);
+    expect(res.status).toBe(200);
+    expect(res.headers["transfer-encoding"]).toBe("chunked");
+    expect(res.headers["content-type"]).toBe("application/octet-stream");
+    expect(res.body.byteLength).toBe(512 * 64 * 1024);
+    expect(res.body.every((byte) => byte === 7)).toBe(true);
+  });
+
+  it("stops the producer and aborts the handler's signal when the client goes away mid-stream", async () => {
+    let finished: () => void = () => {};
+    const producerStopped = new Promise<void>((resolve) => {
+      finished = resolve;
+    });
+    let aborted = false;
+    const served = await start([
+      route("GET", "/endless", (req) => ({
+        body: (async function* () {
+          try {
+            for (;;) {
+              yield Buffer.alloc(64 * 1024);
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          } finally {
+            aborted = req.signal.aborted;
+            finished();
+          }
+        })(),
+      })),
+    ]);
+    const { request } = await import("node:http");
+    await new Promise<void>((resolve) => {
+      const req = request(`${served.url}/endless`, (res) => {
+        res.once("data", () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.on("error", () => {});
+      req.end();
+    });
+    await producerStopped;
+    expect(aborted).toBe(true);
+    expect((await fetchRaw(`${served.url}/api/pool`).catch(() => undefined))?.status).toBe(404);
+  });
+
+  it("gives raw control of the reason phrase, header case and order, and framing", async () => {
+    const served = await start([
+      route("GET", "/reason", () => ({ status: 200, statusText: "Everything Fine", body: "ok" })),
+      route("GET", "/raw-headers", () => ({
+        rawHeaders: [
+          ["X-Zeta", "1"],
+          ["Content-Type", "text/xml"],
+          ["X-Alpha", "2"],
+        ],
+        body: "<a/>",
+      })),
+      route("GET", "/close-framed", () => ({ framing: "close", body: "until the end" })),
+      route("GET", "/chunked-framed", () => ({ framing: "chunked", body: "in chunks" })),
+      route("HEAD", "/head", () => ({ body: "not sent" })),
+    ]);
+    const reason = await fetchRaw(`${served.url}/reason`);
+    expect(reason.statusMessage).toBe("Everything Fine");
+    expect(reason.headers["content-type"]).toBe("text/plain; charset=utf-8");
+
+    const raw = await fetchRaw(`${served.url}/raw-headers`);
+    const names = raw.rawHeaders.filter((_, i) => i % 2 === 0);
+    expect(names.slice(0, 3)).toEqual(["X-Zeta", "Content-Type", "X-Alpha"]);
+    expect(raw.text).toBe("<a/>");
+
+    const closeFramed = await sendRaw(served.port, "GET /close-framed HTTP/1.1\r\nHost: x\r\n\r\n");
+    expect(closeFramed).not.toMatch(/content-length|transfer-encoding/i);
+    expect(closeFramed).toMatch(/\r\n\r\nuntil the end$/);
+
+    const chunked = await fetchRaw(`${served.url}/chunked-framed`);
+    expect(chunked.headers["transfer-encoding"]).toBe("chunked");
+    expect(chunked.text).toBe("in chunks");
+
+    const head = await fetchRaw(`${served.url}/head`, { method: "HEAD" });
+    expect(head.headers["content-length"]).toBe("8");
+    expect(head.body.byteLength).toBe(0);
+  });
+
+  it("writes raw bytes verbatim and closes the connection (odd BMC framing)", async () => {
+    const served = await start([
+      route("POST", "/ribcl", () => ({
+        raw: 'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n<?xml version="1.0"?>\r\n<RIBCL VERSION="2.23"/>\r\n',
+      })),
+    ]);
+    const received = await sendRaw(
+      served.port,
+      "POST /ribcl HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+    );
+    expect(received).toBe(
+      'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n<?xml version="1.0"?>\r\n<RIBCL VERSION="2.23"/>\r\n',
+    );
+  });
+
+  it("injects faults: reset, close without answer, truncated body", async () => {
+    const served = await start([
+      route("GET", "/reset", () => ({ fault: "reset" })),
+      route("GET", "/close", () => ({ fault: "close" })),
+      route("GET", "/truncate", () => ({ fault: "truncate", body: "x".repeat(1000) })),
+    ]);
+    await expect(fetchRaw(`${served.url}/reset`, { agent: false })).rejects.toMatchObject({
+      code: "ECONNRESET",
+    });
+    await expect(fetchRaw(`${served.url}/close`, { agent: false })).rejects.toMatchObject({
+      code: "ECONNRESET",
+    });
+    await expect(fetchRaw(`${served.url}/truncate`, { agent: false })).rejects.toMatchObject({
+      code: "ECONNRESET",
+    });
+    expect((await fetchRaw(`${served.url}/api/pool`)).status).toBe(404);
+  });
+
+  it("rejects a table with clashing routes when built", async () => {
+    await expect(
+      serve([route("GET", "/a/:x", () => ({})), route("GET", "/a/:x", () => ({}))]),
+    ).rejects.toThrow(/invalid route GET \/a\/:x/);
+  });
+
+  it("close() is idempotent and frees the port", async () => {
+    const served = await serve(pools);
+    await Promise.all([served.close(), served.close()]);
+    await expect(fetchRaw(`${served.url}/api/pool`, { agent: false })).rejects.toMatchObject({
+      code: "ECONNREFUSED",
+    });
+  });
+});
