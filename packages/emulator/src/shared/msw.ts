@@ -6,7 +6,8 @@ import type { RouteTable } from "./routes.js";
 export interface MswHandlerOptions {
   /**
    * Only answer requests under this origin (and path prefix, which is stripped before routing),
-   * e.g. `"https://ceph.lab:8443"`. Default: any origin.
+   * e.g. `"https://ceph.lab:8443"`. The table then owns that origin: unknown paths get its 404.
+   * Default: any origin, and paths the table does not know fall through to the next handler.
    */
   baseUrl?: string;
   /** Largest request body in bytes, as `serve()`'s option. Default 64 MiB. */
@@ -16,8 +17,8 @@ export interface MswHandlerOptions {
 /**
  * msw 2 handlers answering from a route table, for users who intercept `fetch` with
  * `setupServer(...toMswHandlers(routes))`. Matching, limits and errors are the table's own (one
- * find-my-way router, as `serve()`): a path the table does not know falls through to the next
- * handler (or msw's `onUnhandledRequest`); a known path with the wrong method gets 405.
+ * find-my-way router, as `serve()`). Without `baseUrl`, a path the table does not know falls
+ * through to the next handler (or msw's `onUnhandledRequest`); with it, it gets the table's 404.
  * Injected faults become `HttpResponse.error()` (fetch rejects with a TypeError).
  */
 export function toMswHandlers(routes: RouteTable, options: MswHandlerOptions = {}): HttpHandler[] {
@@ -32,7 +33,7 @@ export function toMswHandlers(routes: RouteTable, options: MswHandlerOptions = {
       if (prefix !== "" && !url.pathname.startsWith(`${prefix}/`)) return undefined;
       const target = `${url.pathname.slice(prefix.length)}${url.search}`;
       const method = request.method.toUpperCase();
-      if (compiled.match(method, target).kind === "not-found") return undefined;
+      if (base === undefined && compiled.match(method, target).kind === "not-found") return undefined;
 
       const headers: Record<string, string> = { host: url.host };
       request.headers.forEach((value, name) => {
