@@ -78,6 +78,19 @@ export const quotaFields = {
   IMAGE_QUOTA: ImageQuota.optional(),
 };
 
+/** The default quotas block (`DEFAULT_USER_QUOTAS`, `DEFAULT_GROUP_QUOTAS`). */
+export const DefaultQuotas = xmlObject({
+  DATASTORE_QUOTA: DatastoreQuota.optional(),
+  NETWORK_QUOTA: NetworkQuota.optional(),
+  VM_QUOTA: VmQuota.optional(),
+  IMAGE_QUOTA: ImageQuota.optional(),
+});
+export type DefaultQuotas = z.infer<typeof DefaultQuotas>;
+
+/** One `<QUOTAS>` entry of a user or group pool: the quotas of the user or group with that ID. */
+export const PoolQuotas = xmlObject({ ID: xmlInt, ...quotaFields });
+export type PoolQuotas = z.infer<typeof PoolQuotas>;
+
 /** Identity fields every owned object starts with (ID, UID, GID, UNAME, GNAME, NAME). */
 export const ownedObjectFields = {
   ID: xmlInt,
