@@ -1,0 +1,48 @@
+/**
+ * Checks a request URL before any socket is opened, for both transports.
+ *
+ * User-info in the URL (`https://user:password@host/`) is turned into a Basic `authorization`
+ * header (unless one is given) and removed from the URL, as browsers do; undici would silently
+ * drop it and fetch would refuse the URL.
+ */
+import { InvalidRequestError } from "./errors.js";
+import type { Headers } from "./transport.js";
+
+export interface ParsedRequestUrl {
+  /** The URL without user-info. */
+  url: URL;
+  /** A Basic `authorization` value built from the user-info, when there was any. */
+  authorization: string | undefined;
+}
+
+export function parseRequestUrl(raw: string): ParsedRequestUrl {
+  if (typeof raw !== "string") throw new InvalidRequestError("request.url must be a string");
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // The text is not echoed: a malformed URL may hold credentials no pattern recognises.
+    throw new InvalidRequestError("request.url is not a valid absolute URL", { code: "ERR_INVALID_URL" });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidRequestError(`request.url must use http: or https:, not ${url.protocol}`, {
+      code: "ERR_INVALID_URL_SCHEME",
+    });
+  }
+  let authorization: string | undefined;
+  if (url.username !== "" || url.password !== "") {
+    const user = decodeURIComponent(url.username);
+    const password = decodeURIComponent(url.password);
+    authorization = `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+    url.username = "";
+    url.password = "";
+  }
+  return { url, authorization };
+}
+
+/** Whether a header is present, whatever the case of its name. */
+export function hasHeader(headers: Headers | undefined, name: string): boolean {
+  if (headers === undefined) return false;
+  const lower = name.toLowerCase();
+  return Object.keys(headers).some((key) => key.toLowerCase() === lower);
+}
