@@ -1,0 +1,32 @@
+export { cacheDir, DEFAULT_BINARY_VERSIONS, defaultAssetsDir, resolveAssetsDir } from "./assets.js";
+export { ClusterError, type ClusterErrorCode, isClusterError } from "./errors.js";
+export { renderKubeconfig } from "./kubeconfig.js";
+export { type KwokNodeOptions, kwokNode } from "./kwok-node.js";
+export {
+  binariesArgs,
+  firstServiceIp,
+  KWOK_NODE_ANNOTATION,
+  KWOK_NODE_ANNOTATION_VALUE,
+  reapStaleClusters,
+} from "./providers/binaries.js";
+export { dockerUnavailableReason } from "./providers/docker.js";
+export { DEFAULT_K3S_IMAGE, k3sCommand, k3sUnavailableReason } from "./providers/k3s.js";
+export {
+  DEFAULT_KIND_NODES,
+  kindConfig,
+  kindCreateArgs,
+  kindDeleteArgs,
+  kindUnavailableReason,
+} from "./providers/kind.js";
+export { startCluster } from "./start-cluster.js";
+export type {
+  BinariesClusterOptions,
+  BinaryName,
+  Cluster,
+  ClusterProvider,
+  CommonClusterOptions,
+  K3sClusterOptions,
+  KindClusterOptions,
+  KindNode,
+  StartClusterOptions,
+} from "./types.js";

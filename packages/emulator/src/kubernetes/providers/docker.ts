@@ -1,0 +1,41 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+
+/** Runs a command; resolves with stdout, or with the reason it could not run (never rejects). */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { timeout?: number; signal?: AbortSignal | undefined } = {},
+): Promise<{ ok: true; stdout: string } | { ok: false; reason: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      command,
+      args,
+      { timeout: options.timeout ?? 10_000, signal: options.signal, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (!error) return resolve({ ok: true, stdout });
+        const code = (error as NodeJS.ErrnoException).code;
+        const reason =
+          code === "ENOENT"
+            ? `${command} is not installed (not on PATH)`
+            : `${command} ${args.join(" ")} failed: ${error.message}`;
+        resolve({ ok: false, reason, stderr: String(stderr) });
+      },
+    );
+  });
+}
+
+/**
+ * Why Docker cannot be used here, or undefined when `docker info` answers. Providers that need
+ * Docker (kind, k3s) report this reason, loudly, instead of failing obscurely.
+ */
+export async function dockerUnavailableReason(): Promise<string | undefined> {
+  const host = process.env.DOCKER_HOST;
+  if (!host && !existsSync("/var/run/docker.sock")) {
+    return "no Docker engine: DOCKER_HOST is unset and /var/run/docker.sock does not exist";
+  }
+  const info = await run("docker", ["info", "--format", "{{.ServerVersion}}"]);
+  if (!info.ok)
+    return `no usable Docker engine: ${info.reason}${info.stderr ? ` (${info.stderr.trim()})` : ""}`;
+  return undefined;
+}
