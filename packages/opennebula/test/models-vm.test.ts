@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { Vm, VmPool, VmPoolExtended, VmSummary } from "../src/models/index.js";
+import { Vm } from "../src/models/index.js";
 import { parseXmlDocument } from "../src/xml/index.js";
 
 const samples = new URL("../../../../shared/reference/opennebula/samples/", import.meta.url);

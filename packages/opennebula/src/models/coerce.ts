@@ -14,22 +14,16 @@ const INTEGER = /^\s*[-+]?\d+\s*$/;
 const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 
 /** An `xs:integer` element: "42" → 42. Anything that is not an integer is a zod error at that path. */
-export const xmlInt = z.union([
-  z.number().int(),
-  z
-    .string()
-    .regex(INTEGER, { error: (issue) => `expected an integer, got ${JSON.stringify(issue.input)}` })
-    .transform(Number),
-]);
+export const xmlInt = z.preprocess(
+  numberIfMatches(INTEGER),
+  z.number({ error: expected("an integer") }).int({ error: expected("an integer") }),
+);
 
 /** An `xs:decimal` / `xs:float` element: "3.5" → 3.5. */
-export const xmlDecimal = z.union([
-  z.number().finite(),
-  z
-    .string()
-    .regex(DECIMAL, { error: (issue) => `expected a decimal number, got ${JSON.stringify(issue.input)}` })
-    .transform(Number),
-]);
+export const xmlDecimal = z.preprocess(
+  numberIfMatches(DECIMAL),
+  z.number({ error: expected("a decimal number") }),
+);
 
 /** An `xs:string` element. A parser that turned a numeric text into a number is tolerated. */
 export const xmlString = z.union([z.string(), z.number().transform(String)]);
@@ -63,6 +57,15 @@ export function xmlEnum<const Names extends Record<string, number>>(names: Names
 export interface NamedValue<Name extends string> {
   value: number;
   name: Name | null;
+}
+
+function numberIfMatches(pattern: RegExp) {
+  return (value: unknown): unknown =>
+    typeof value === "string" && pattern.test(value) ? Number(value) : value;
+}
+
+function expected(what: string) {
+  return (issue: { input?: unknown }) => `expected ${what}, got ${JSON.stringify(issue.input) ?? "nothing"}`;
 }
 
 function emptyToObject(value: unknown): unknown {
