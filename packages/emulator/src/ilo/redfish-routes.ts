@@ -1,0 +1,628 @@
+import type { RouteRequest, RouteResponse } from "../shared/routes.js";
+import { forceOff, powerOn, powerState, pressButton, reset } from "./power.js";
+import { type RedfishMessage, redfishError } from "./redfish-errors.js";
+import {
+  account,
+  accountService,
+  BOOT_TARGETS,
+  chassis,
+  collection,
+  manager,
+  oemOf,
+  power,
+  RESET_TYPES,
+  serviceRoot,
+  session,
+  sessionService,
+  system,
+  thermal,
+  VM_IDS,
+  virtualMedia,
+} from "./redfish-resources.js";
+import { authenticate, checkPassword, findSessionById, openSession } from "./redfish-sessions.js";
+import {
+  type BootOverrideEnabled,
+  type BootTarget,
+  type IloSession,
+  type IloState,
+  type IloUser,
+  touch,
+  type VirtualMediaDevice,
+} from "./state.js";
+
+interface Ctx {
+  state: IloState;
+  req: RouteRequest;
+  user: IloUser;
+  session: IloSession | null;
+  /** Path parameter of a member resource (session id, account id, virtual media id). */
+  id: string;
+}
+
+type Json = Record<string, unknown>;
+
+class Reply extends Error {
+  constructor(readonly response: RouteResponse) {
+    super("reply");
+  }
+}
+
+function fail(state: IloState, status: number, message: RedfishMessage, args?: string[]): never {
+  throw new Reply(redfishError(state.generation, status, message, args));
+}
+
+function success(state: IloState): RouteResponse {
+  return redfishError(state.generation, 200, "Success");
+}
+
+/** FNV-1a over the body: a weak ETag that changes whenever the resource does. */
+export function etagOf(body: object): string {
+  const text = JSON.stringify(body);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `W/"${(h >>> 0).toString(16).toUpperCase().padStart(8, "0")}"`;
+}
+
+function parseBody(ctx: Ctx): Json {
+  const text = ctx.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text === "" ? "{}" : text);
+  } catch {
+    fail(ctx.state, 400, "MalformedJSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    fail(ctx.state, 400, "MalformedJSON");
+  return value as Json;
+}
+
+function needPrivilege(ctx: Ctx, privilege: keyof IloUser["privileges"]): void {
+  if (!ctx.user.privileges[privilege]) fail(ctx.state, 403, "InsufficientPrivilege");
+}
+
+/** A stale `If-Match` is refused with 412; `*` and a missing header pass. */
+function checkIfMatch(ctx: Ctx, current: object): void {
+  const ifMatch = ctx.req.headers["if-match"];
+  if (ifMatch === undefined || ifMatch.trim() === "*") return;
+  const tags = ifMatch.split(",").map((t) => t.trim().replace(/^W\//, ""));
+  if (!tags.includes(etagOf(current).replace(/^W\//, ""))) fail(ctx.state, 412, "PreconditionFailed");
+}
+
+function onlyKeys(ctx: Ctx, body: Json, allowed: string[], prefix = ""): void {
+  for (const key of Object.keys(body)) {
+    if (!allowed.includes(key)) fail(ctx.state, 400, "PropertyNotWritableOrUnknown", [`${prefix}${key}`]);
+  }
+}
+
+function stringProp(ctx: Ctx, body: Json, key: string, allowed?: readonly string[]): string | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") fail(ctx.state, 400, "PropertyValueTypeError", [JSON.stringify(v), key]);
+  if (allowed && !allowed.includes(v)) fail(ctx.state, 400, "PropertyValueNotInList", [v, key]);
+  return v;
+}
+
+function boolProp(ctx: Ctx, body: Json, key: string): boolean | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "boolean") fail(ctx.state, 400, "PropertyValueTypeError", [JSON.stringify(v), key]);
+  return v;
+}
+
+const TARGET_TO_RIBCL: Partial<Record<BootTarget, string>> = {
+  Cd: "CDROM",
+  Floppy: "FLOPPY",
+  Usb: "USB",
+  Hdd: "HDD",
+  Pxe: "NETWORK",
+};
+
+function patchSystem(ctx: Ctx): RouteResponse {
+  const { state } = ctx;
+  const body = parseBody(ctx);
+  checkIfMatch(ctx, system(state));
+  onlyKeys(ctx, body, ["Boot", "IndicatorLED"]);
+  const led = stringProp(ctx, body, "IndicatorLED", ["Lit", "Off", "Blinking"]);
+  const boot = body.Boot;
+  if (boot !== undefined && (typeof boot !== "object" || boot === null || Array.isArray(boot))) {
+    fail(state, 400, "PropertyValueTypeError", [JSON.stringify(boot), "Boot"]);
+  }
+  let next = state.boot.override;
+  if (boot) {
+    needPrivilege(ctx, "configIlo");
+    const b = boot as Json;
+    onlyKeys(
+      ctx,
+      b,
+      [
+        "BootSourceOverrideTarget",
+        "BootSourceOverrideEnabled",
+        "BootSourceOverrideMode",
+        "UefiTargetBootSourceOverride",
+      ],
+      "Boot/",
+    );
+    const target = stringProp(ctx, b, "BootSourceOverrideTarget", BOOT_TARGETS[state.generation]) as
+      | BootTarget
+      | undefined;
+    const enabled = stringProp(ctx, b, "BootSourceOverrideEnabled", ["Disabled", "Once", "Continuous"]) as
+      | BootOverrideEnabled
+      | undefined;
+    const mode = stringProp(ctx, b, "BootSourceOverrideMode", ["UEFI", "Legacy"]) as
+      | "UEFI"
+      | "Legacy"
+      | undefined;
+    next = { ...next };
+    if (target !== undefined) next.target = target;
+    if (enabled !== undefined) next.enabled = enabled;
+    else if (target !== undefined && next.enabled === "Disabled" && target !== "None") next.enabled = "Once";
+    if (next.target === "None") next.enabled = "Disabled";
+    if (mode !== undefined) next.mode = mode;
+  }
+  // Validate everything before changing anything.
+  if (led !== undefined) state.uid = led === "Off" ? "Off" : "On";
+  if (boot) {
+    state.boot.override = next;
+    const ribcl = TARGET_TO_RIBCL[next.target];
+    if (next.enabled === "Continuous" && ribcl) {
+      state.boot.persistentOrder = [ribcl, ...state.boot.persistentOrder.filter((d) => d !== ribcl)];
+    }
+  }
+  touch(state);
+  return success(state);
+}
+
+function resetAction(ctx: Ctx): RouteResponse {
+  const { state } = ctx;
+  const body = parseBody(ctx);
+  needPrivilege(ctx, "resetServer");
+  const type = body.ResetType;
+  if (type === undefined) fail(state, 400, "ActionParameterMissing", ["#ComputerSystem.Reset", "ResetType"]);
+  if (typeof type !== "string" || !(RESET_TYPES as readonly string[]).includes(type)) {
+    fail(state, 400, "ActionParameterValueNotInList", [String(type), "ResetType"]);
+  }
+  const outcome =
+    type === "On"
+      ? powerOn(state)
+      : type === "ForceOff"
+        ? forceOff(state)
+        : type === "PushPowerButton"
+          ? pressButton(state)
+          : type === "ForceRestart"
+            ? reset(state, "warm")
+            : powerState(state) === "Off"
+              ? "refused-while-off"
+              : "ok"; // Nmi
+  if (outcome === "refused-while-off") fail(state, 400, "InvalidOperationForSystemState", ["Power is off"]);
+  return success(state);
+}
+
+function powerButtonAction(ctx: Ctx): RouteResponse {
+  const { state } = ctx;
+  const body = parseBody(ctx);
+  needPrivilege(ctx, "resetServer");
+  const push = body.PushType;
+  if (push === undefined) fail(state, 400, "ActionParameterMissing", ["PowerButton", "PushType"]);
+  if (push === "Press") pressButton(state);
+  else if (push === "PressAndHold") forceOff(state);
+  else fail(state, 400, "ActionParameterValueNotInList", [String(push), "PushType"]);
+  return success(state);
+}
+
+function systemResetAction(ctx: Ctx): RouteResponse {
+  const { state } = ctx;
+  const body = parseBody(ctx);
+  needPrivilege(ctx, "resetServer");
+  const type = body.ResetType;
+  if (type !== "ColdBoot" && type !== "AuxCycle") {
+    fail(state, 400, "ActionParameterValueNotInList", [String(type), "ResetType"]);
+  }
+  reset(state, "cold");
+  return success(state);
+}
+
+function vmDevice(ctx: Ctx): VirtualMediaDevice {
+  const device = VM_IDS[ctx.id];
+  if (!device) fail(ctx.state, 404, "ResourceMissingAtURI", [ctx.req.path]);
+  return device;
+}
+
+const IMAGE_URL = /^(https?|ftp|nfs|smb|cifs):\/\/\S+$/i;
+
+function insertMedia(ctx: Ctx, device: VirtualMediaDevice, image: unknown, action: string): void {
+  if (image === undefined || image === null)
+    fail(ctx.state, 400, "ActionParameterMissing", [action, "Image"]);
+  if (typeof image !== "string" || !IMAGE_URL.test(image)) {
+    fail(ctx.state, 400, "ActionParameterValueNotInList", [String(image), "Image"]);
+  }
+  ctx.state.virtualMedia[device].image = image;
+}
+
+function ejectMedia(ctx: Ctx, device: VirtualMediaDevice): void {
+  const vm = ctx.state.virtualMedia[device];
+  if (vm.image === null) fail(ctx.state, 400, "NoVirtualMediaConnectionAvailable");
+  vm.image = null;
+  vm.bootOption = "NO_BOOT";
+}
+
+function vmAction(ctx: Ctx, kind: "insert" | "eject"): RouteResponse {
+  const device = vmDevice(ctx);
+  const body = parseBody(ctx);
+  needPrivilege(ctx, "virtualMedia");
+  if (kind === "insert") {
+    const wp = boolProp(ctx, body, "WriteProtected");
+    insertMedia(ctx, device, body.Image, "InsertMedia");
+    if (wp !== undefined) ctx.state.virtualMedia[device].writeProtected = wp;
+  } else ejectMedia(ctx, device);
+  touch(ctx.state);
+  return success(ctx.state);
+}
+
+function patchVirtualMedia(ctx: Ctx): RouteResponse {
+  const { state } = ctx;
+  const device = vmDevice(ctx);
+  const body = parseBody(ctx);
+  needPrivilege(ctx, "virtualMedia");
+  checkIfMatch(ctx, virtualMedia(state, ctx.id, device));
+  const oem = oemOf(state).key;
+  onlyKeys(ctx, body, ["Image", "Inserted", "WriteProtected", "Oem"]);
+  const wp = boolProp(ctx, body, "WriteProtected");
+  const inserted = boolProp(ctx, body, "Inserted");
+  let bootOnNext: boolean | undefined;
+  if (body.Oem !== undefined) {
+    const o = body.Oem as Json;
+    onlyKeys(ctx, o, [oem], "Oem/");
+    const inner = (o[oem] ?? {}) as Json;
+    onlyKeys(ctx, inner, ["BootOnNextServerReset"], `Oem/${oem}/`);
+    bootOnNext = boolProp(ctx, inner, "BootOnNextServerReset");
+  }
+  if ("Image" in body) {
+    if (body.Image === null || body.Image === "") ejectMedia(ctx, device);
+    else insertMedia(ctx, device, body.Image, "PATCH");
+  } else if (inserted === false && state.virtualMedia[device].image !== null) ejectMedia(ctx, device);
+  const vm = state.virtualMedia[device];
+  if (wp !== undefined) vm.writeProtected = wp;
+  if (bootOnNext !== undefined) {
+    if (bootOnNext && vm.image === null) fail(state, 400, "NoVirtualMediaConnectionAvailable");
+    vm.bootOption = bootOnNext ? "BOOT_ONCE" : "NO_BOOT";
+  }
+  touch(state);
+  return success(state);
+}
+
+function createSession(state: IloState, req: RouteRequest): RouteResponse {
+  const ctx = { state, req } as Ctx;
+  const body = parseBody(ctx);
+  const login = body.UserName;
+  const password = body.Password;
+  if (typeof login !== "string" || typeof password !== "string") {
+    fail(state, 400, "PropertyMissing", [typeof login !== "string" ? "UserName" : "Password"]);
+  }
+  const user = checkPassword(state, login, password);
+  if (!user) fail(state, 401, "UnauthorizedLoginAttempt");
+  const s = openSession(state, user);
+  if (!s) fail(state, 403, "SessionLimitExceeded");
+  const host = req.headers.host ?? "localhost";
+  const location = `https://${host}/redfish/v1/SessionService/Sessions/${s.id}/`;
+  const body201 =
+    state.generation === "ilo4"
+      ? redfishError(state.generation, 201, "Created").body
+      : session(state, s, true);
+  return {
+    status: 201,
+    headers: {
+      "x-auth-token": s.token,
+      location,
+      link: `</redfish/v1/SessionService/Sessions/${s.id}/>; rel=self`,
+    },
+    body: body201,
+  };
+}
+
+function deleteSession(ctx: Ctx): RouteResponse {
+  const { state } = ctx;
+  const s = findSessionById(state, ctx.id);
+  if (!s) fail(state, 404, "ResourceMissingAtURI", [ctx.req.path]);
+  if (s.login !== ctx.user.login && !ctx.user.privileges.admin) fail(state, 403, "InsufficientPrivilege");
+  state.sessions.delete(s.token);
+  return success(state);
+}
+
+function accountById(ctx: Ctx): IloUser {
+  for (const u of ctx.state.users.values()) if (u.id === ctx.id) return u;
+  return fail(ctx.state, 404, "ResourceMissingAtURI", [ctx.req.path]);
+}
+
+function createAccount(ctx: Ctx): RouteResponse {
+  const { state } = ctx;
+  needPrivilege(ctx, "admin");
+  const body = parseBody(ctx);
+  const login = body.UserName;
+  const password = body.Password;
+  if (typeof login !== "string" || login === "") fail(state, 400, "PropertyMissing", ["UserName"]);
+  if (typeof password !== "string") fail(state, 400, "PropertyMissing", ["Password"]);
+  if (state.users.has(login)) fail(state, 400, "UserAlreadyExist");
+  if (password.length < 8 || password.length > 39) fail(state, 400, "InvalidPasswordLength", ["8", "39"]);
+  const role = stringProp(ctx, body, "RoleId", ["Administrator", "Operator", "ReadOnly"]) ?? "ReadOnly";
+  const admin = role === "Administrator";
+  const operator = admin || role === "Operator";
+  const ids = [...state.users.values()].map((u) => Number(u.id));
+  const user: IloUser = {
+    id: String(Math.max(0, ...ids) + 1),
+    login,
+    name: login,
+    password,
+    privileges: {
+      admin,
+      remoteConsole: operator,
+      resetServer: operator,
+      virtualMedia: operator,
+      configIlo: admin,
+    },
+  };
+  state.users.set(login, user);
+  touch(state);
+  return {
+    status: 201,
+    headers: {
+      location: `https://${ctx.req.headers.host ?? "localhost"}/redfish/v1/AccountService/Accounts/${user.id}/`,
+    },
+    body: account(state, user),
+  };
+}
+
+function patchAccount(ctx: Ctx): RouteResponse {
+  const { state } = ctx;
+  const target = accountById(ctx);
+  if (target !== ctx.user) needPrivilege(ctx, "admin");
+  const body = parseBody(ctx);
+  checkIfMatch(ctx, account(state, target));
+  onlyKeys(ctx, body, ["Password"]);
+  const password = stringProp(ctx, body, "Password");
+  if (password !== undefined) {
+    if (password.length < 8 || password.length > 39) fail(state, 400, "InvalidPasswordLength", ["8", "39"]);
+    target.password = password;
+  }
+  touch(state);
+  return success(state);
+}
+
+function deleteAccount(ctx: Ctx): RouteResponse {
+  const { state } = ctx;
+  needPrivilege(ctx, "admin");
+  const target = accountById(ctx);
+  state.users.delete(target.login);
+  for (const [token, s] of state.sessions) if (s.login === target.login) state.sessions.delete(token);
+  touch(state);
+  return success(state);
+}
+
+interface Resource {
+  /** Path pattern, lower case, no trailing slash; `{id}` matches one segment. */
+  path: string;
+  get?: (ctx: Ctx) => object;
+  patch?: (ctx: Ctx) => RouteResponse;
+  post?: (ctx: Ctx) => RouteResponse;
+  delete?: (ctx: Ctx) => RouteResponse;
+}
+
+const V1 = "/redfish/v1";
+
+function resources(state: IloState): Resource[] {
+  const oem = oemOf(state);
+  const oemVm = `${V1}/managers/1/virtualmedia/{id}/actions/oem/${oem.key.toLowerCase()}/${oem.prefix.toLowerCase()}ilovirtualmedia`;
+  const oemSys = `${V1}/systems/1/actions/oem/${oem.key.toLowerCase()}/${oem.prefix.toLowerCase()}computersystemext`;
+  const table: Resource[] = [
+    {
+      path: `${V1}/systems`,
+      get: () =>
+        collection(`${V1}/Systems/`, "ComputerSystemCollection", "Computer Systems", [`${V1}/Systems/1/`]),
+    },
+    { path: `${V1}/systems/1`, get: () => system(state), patch: patchSystem },
+    { path: `${V1}/systems/1/actions/computersystem.reset`, post: resetAction },
+    { path: `${oemSys}.powerbutton`, post: powerButtonAction },
+    { path: `${oemSys}.systemreset`, post: systemResetAction },
+    {
+      path: `${V1}/managers`,
+      get: () => collection(`${V1}/Managers/`, "ManagerCollection", "Managers", [`${V1}/Managers/1/`]),
+    },
+    { path: `${V1}/managers/1`, get: () => manager(state) },
+    {
+      path: `${V1}/managers/1/virtualmedia`,
+      get: () =>
+        collection(`${V1}/Managers/1/VirtualMedia/`, "VirtualMediaCollection", "Virtual Media Services", [
+          `${V1}/Managers/1/VirtualMedia/1/`,
+          `${V1}/Managers/1/VirtualMedia/2/`,
+        ]),
+    },
+    {
+      path: `${V1}/managers/1/virtualmedia/{id}`,
+      get: (ctx) => virtualMedia(state, ctx.id, vmDevice(ctx)),
+      patch: patchVirtualMedia,
+    },
+    { path: `${oemVm}.insertvirtualmedia`, post: (ctx) => vmAction(ctx, "insert") },
+    { path: `${oemVm}.ejectvirtualmedia`, post: (ctx) => vmAction(ctx, "eject") },
+    {
+      path: `${V1}/chassis`,
+      get: () => collection(`${V1}/Chassis/`, "ChassisCollection", "Chassis", [`${V1}/Chassis/1/`]),
+    },
+    { path: `${V1}/chassis/1`, get: () => chassis(state) },
+    { path: `${V1}/chassis/1/thermal`, get: () => thermal(state) },
+    { path: `${V1}/chassis/1/power`, get: () => power(state) },
+    { path: `${V1}/sessionservice`, get: () => sessionService(state) },
+    {
+      path: `${V1}/sessionservice/sessions`,
+      get: () =>
+        collection(
+          `${V1}/SessionService/Sessions/`,
+          "SessionCollection",
+          "Sessions",
+          [...state.sessions.values()].map((s) => `${V1}/SessionService/Sessions/${s.id}/`),
+        ),
+    },
+    {
+      path: `${V1}/sessionservice/sessions/{id}`,
+      get: (ctx) => {
+        const s = findSessionById(state, ctx.id);
+        if (!s) return fail(state, 404, "ResourceMissingAtURI", [ctx.req.path]);
+        return session(state, s, s === ctx.session);
+      },
+      delete: deleteSession,
+    },
+    { path: `${V1}/accountservice`, get: () => accountService() },
+    {
+      path: `${V1}/accountservice/accounts`,
+      get: () =>
+        collection(
+          `${V1}/AccountService/Accounts/`,
+          "ManagerAccountCollection",
+          "Accounts",
+          [...state.users.values()].map((u) => `${V1}/AccountService/Accounts/${u.id}/`),
+        ),
+      post: createAccount,
+    },
+    {
+      path: `${V1}/accountservice/accounts/{id}`,
+      get: (ctx) => account(state, accountById(ctx)),
+      patch: patchAccount,
+      delete: deleteAccount,
+    },
+  ];
+  if (state.generation !== "ilo4") {
+    const vm = `${V1}/managers/1/virtualmedia/{id}/actions/virtualmedia`;
+    table.push(
+      { path: `${vm}.insertmedia`, post: (ctx) => vmAction(ctx, "insert") },
+      { path: `${vm}.ejectmedia`, post: (ctx) => vmAction(ctx, "eject") },
+    );
+  }
+  return table;
+}
+
+function normalize(path: string): string {
+  let p: string;
+  try {
+    p = decodeURIComponent(path);
+  } catch {
+    p = path;
+  }
+  return (
+    p
+      .toLowerCase()
+      .replace(/\/{2,}/g, "/")
+      .replace(/\/+$/, "") || "/"
+  );
+}
+
+interface Matcher {
+  exact: Map<string, Resource>;
+  patterns: Array<{ re: RegExp; resource: Resource }>;
+}
+
+function compile(table: Resource[]): Matcher {
+  const exact = new Map<string, Resource>();
+  const patterns: Matcher["patterns"] = [];
+  for (const r of table) {
+    if (r.path.includes("{id}")) {
+      const re = new RegExp(`^${r.path.replace(/[.]/g, "\\.").replace("{id}", "([^/]+)")}$`);
+      patterns.push({ re, resource: r });
+    } else exact.set(r.path, r);
+  }
+  return { exact, patterns };
+}
+
+function match(m: Matcher, path: string): { resource: Resource; id: string } | null {
+  const exact = m.exact.get(path);
+  if (exact) return { resource: exact, id: "" };
+  for (const { re, resource } of m.patterns) {
+    const found = re.exec(path);
+    if (found) return { resource, id: found[1]! };
+  }
+  return null;
+}
+
+function allow(r: Resource): string {
+  return [r.get && "GET, HEAD", r.patch && "PATCH", r.post && "POST", r.delete && "DELETE"]
+    .filter(Boolean)
+    .join(", ");
+}
+
+const JSON_HEADERS = {
+  "content-type": "application/json; charset=utf-8",
+  "cache-control": "no-cache",
+  "odata-version": "4.0",
+  server: "HPE-iLO-Server/1.30",
+  "x_hp-chrp-service-version": "1.0.3",
+  "x-frame-options": "sameorigin",
+};
+
+function finish(response: RouteResponse, extra?: Record<string, string>): RouteResponse {
+  return {
+    ...response,
+    headers: { ...JSON_HEADERS, ...extra, ...(response.headers as Record<string, string> | undefined) },
+    framing: "chunked",
+  };
+}
+
+/**
+ * One handler for every `/redfish/...` request of an iLO 4/5: paths are matched case-insensitively
+ * with or without the trailing slash (real iLO links mix `Systems/1/` and `systems/1/bios/`).
+ */
+export function createRedfishHandler(state: IloState): (req: RouteRequest) => RouteResponse {
+  const matcher = compile(resources(state));
+  return (req) => {
+    try {
+      return finish(handle(state, matcher, req));
+    } catch (e) {
+      if (e instanceof Reply) return finish(e.response);
+      throw e;
+    }
+  };
+}
+
+function handle(state: IloState, matcher: Matcher, req: RouteRequest): RouteResponse {
+  const path = normalize(req.path);
+  const method = req.method.toUpperCase();
+  if (path === "/redfish") return { body: { v1: "/redfish/v1/" } };
+  if (path === V1 && (method === "GET" || method === "HEAD")) return getBody(serviceRoot(state), method);
+  if (path === `${V1}/sessionservice/sessions` && method === "POST") return createSession(state, req);
+  const found = match(matcher, path);
+  const auth = authenticate(state, req.headers);
+  if (!auth.ok) {
+    // Unknown paths answer 401 too before login, as iLO does not reveal its tree.
+    return redfishError(state.generation, 401, "NoValidSession");
+  }
+  if (!found) return redfishError(state.generation, 404, "ResourceMissingAtURI", [req.path]);
+  const { resource, id } = found;
+  const ctx: Ctx = { state, req, user: auth.user, session: auth.session, id };
+  switch (method) {
+    case "GET":
+    case "HEAD":
+      if (resource.get) {
+        const response = getBody(resource.get(ctx), method);
+        return { ...response, headers: { ...response.headers, allow: allow(resource) } };
+      }
+      break;
+    case "PATCH":
+      if (resource.patch) return resource.patch(ctx);
+      break;
+    case "POST":
+      if (resource.post) return resource.post(ctx);
+      break;
+    case "DELETE":
+      if (resource.delete) return resource.delete(ctx);
+      break;
+  }
+  return {
+    ...redfishError(state.generation, 405, "ActionNotSupported", [method]),
+    headers: { allow: allow(resource) },
+  };
+}
+
+function getBody(body: object, method: string): RouteResponse {
+  const etag = etagOf(body);
+  const withTag = { ...body, "@odata.etag": etag };
+  return { headers: { etag }, body: method === "HEAD" ? undefined : withTag };
+}

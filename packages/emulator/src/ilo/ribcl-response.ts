@@ -1,0 +1,61 @@
+/**
+ * RIBCL response framing as iLO 3 1.82 writes it (samples/ribcl): several concatenated documents,
+ * each `<?xml version="1.0"?>\r\n<RIBCL VERSION="2.23">\n<RESPONSE …/>\n[payload]\n</RIBCL>\n`, with
+ * MESSAGE in single quotes; sent with `Transfer-Encoding: chunked` in ~0x1e2-byte chunks.
+ */
+
+export const RIBCL_RESPONSE_VERSION = "2.23";
+
+export interface RibclStatus {
+  status: number;
+  message: string;
+}
+
+export const OK: RibclStatus = { status: 0, message: "No error" };
+
+/** Status codes real iLOs answer (PROTOCOLS.md §1.3). */
+export const RibclStatuses = {
+  syntaxError: 0x0001,
+  passwordTooShort: 0x0004,
+  userNotFound: 0x000a,
+  noPrivilege: 0x0023,
+  invalidVirtualMediaOption: 0x0035,
+  featureNotSupported: 0x003c,
+  loginFailed: 0x005f,
+} as const;
+
+export function hexStatus(status: number): string {
+  return `0x${status.toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
+export function ribclDocument(result: RibclStatus, payload?: string): string {
+  const message = result.message
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/'/g, "&apos;");
+  return (
+    `<?xml version="1.0"?>\r\n<RIBCL VERSION="${RIBCL_RESPONSE_VERSION}">\n<RESPONSE\n` +
+    `    STATUS="${hexStatus(result.status)}"\n    MESSAGE='${message}'\n     />\n` +
+    (payload ? `${payload}\n` : "") +
+    "</RIBCL>\n"
+  );
+}
+
+/** Splits a body into HTTP/1.1 chunks of `size` bytes, as iLO 3 does (boundaries fall anywhere). */
+export function encodeChunked(body: Uint8Array, size = 0x1e2): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const enc = new TextEncoder();
+  for (let off = 0; off < body.length; off += size) {
+    const piece = body.subarray(off, Math.min(off + size, body.length));
+    parts.push(enc.encode(`${piece.length.toString(16).padStart(3, "0")}\r\n`), piece, enc.encode("\r\n"));
+  }
+  parts.push(enc.encode("0\r\n\r\n"));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
