@@ -1,1 +1,24 @@
-export {};
+export { type AnsibleList, toAnsibleList } from "./ansible-list.js";
+export { InventoryError, InventoryParseError, isInventoryError, type SourceLocation } from "./errors.js";
+export { expandHostPattern, HostPatternError, parseAddress } from "./host-pattern.js";
+export { parseIniInventory, type ReadOptions, typeIniValue } from "./ini-reader.js";
+export {
+  ALL,
+  type Group,
+  type Host,
+  Inventory,
+  type InventoryWarning,
+  UNGROUPED,
+  type VarsLayer,
+} from "./model.js";
+export { literalEval } from "./python-literal.js";
+export {
+  formatFromFileName,
+  INVENTORY_FILE_NAMES,
+  type InventoryFormat,
+  parseInventory,
+  readInventory,
+} from "./read-inventory.js";
+export { type AnsibleMapping, type AnsibleValue, combineVars, toAnsibleJson, type Vars } from "./values.js";
+export { findVarsFiles, loadAdjacentVars, readVarsFile } from "./vars-files.js";
+export { parseYamlInventory, type YamlReadOptions } from "./yaml-reader.js";

@@ -1,0 +1,265 @@
+import { InventoryError, InventoryParseError, type SourceLocation } from "./errors.js";
+import { expandHostPattern, HostPatternError } from "./host-pattern.js";
+import { Inventory, UNGROUPED } from "./model.js";
+import { literalEval } from "./python-literal.js";
+import { ShlexError, shlexSplit } from "./shlex.js";
+import { pySplitLines, pyStrip } from "./text.js";
+import type { AnsibleValue, Vars } from "./values.js";
+
+export interface ReadOptions {
+  /** File name used in error messages and locations. */
+  file?: string;
+  /** Cap on hosts one range pattern may produce (default 1,000,000). */
+  maxRangeHosts?: number;
+}
+
+const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/u;
+const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/u;
+const KEY_VALUE_IN_COMMENT = /(?:^|\s)[A-Za-z_][A-Za-z0-9_]*=\S/;
+
+/** Ansible's INI typing: `ast.literal_eval`, else the text itself. */
+export function typeIniValue(text: string): AnsibleValue {
+  const v = literalEval(text);
+  return v === undefined ? text : v;
+}
+
+interface Pending {
+  line: number;
+  state: "vars" | "children";
+  name: string;
+  parents: string[];
+}
+
+/**
+ * Reads an INI inventory exactly as Ansible's `ini` inventory plugin does (ansible-core 2.14–2.18),
+ * then reconciles it (`ungrouped`, parentless groups under `all`). Throws `InventoryParseError`
+ * (line, column, hint) wherever Ansible would refuse the file.
+ */
+export function parseIniInventory(text: string, options: ReadOptions = {}): Inventory {
+  const inv = new Inventory();
+  inv.file = options.file;
+  readIniInto(inv, text, options);
+  inv.reconcile();
+  return inv;
+}
+
+/** Reads INI text into an existing inventory (no reconcile): what one `-i FILE` source adds. */
+export function readIniInto(inv: Inventory, text: string, options: ReadOptions = {}): void {
+  const file = options.file;
+  const lines = pySplitLines(text);
+  const pending = new Map<string, Pending>();
+  let groupname = UNGROUPED;
+  let state = "hosts";
+  const at = (line: number, column: number): SourceLocation => ({ file, line, column });
+  const fail = (code: string, line: number, column: number, message: string, hint: string): never => {
+    throw new InventoryParseError(code, message, at(line, column), hint);
+  };
+
+  for (let index = 0; index < lines.length; index++) {
+    const lineno = index + 1;
+    const { text: line, offset } = pyStrip(lines[index]!);
+    const col = offset + 1;
+    if (!line || line[0] === "#" || line[0] === ";") continue;
+
+    const m = SECTION.exec(line);
+    if (m) {
+      groupname = m[1]!;
+      const suffix = m[2] ?? "hosts";
+      if (suffix !== "hosts" && suffix !== "children" && suffix !== "vars") {
+        fail(
+          "INI_SECTION_TYPE",
+          lineno,
+          col + 1 + groupname.length + 1,
+          `Section [${groupname}:${suffix}] has unknown type: ${suffix}`,
+          `a section is [group], [group:children] or [group:vars]`,
+        );
+      }
+      state = suffix;
+      if (!inv.groups.has(groupname)) {
+        if (state === "vars" && !pending.has(groupname))
+          pending.set(groupname, { line: lineno, state: "vars", name: groupname, parents: [] });
+        inv.addGroup(groupname, at(lineno, col));
+      }
+      const p = pending.get(groupname);
+      if (p && state !== "vars") {
+        if (p.state === "children") addPendingChildren(inv, groupname, pending);
+        else pending.delete(groupname);
+      }
+      continue;
+    }
+    if (line.startsWith("[") && line.endsWith("]")) {
+      fail(
+        "INI_SECTION_INVALID",
+        lineno,
+        col,
+        `Invalid section entry: '${line}'. Please make sure that there are no spaces in the section entry, and that there are no other invalid characters`,
+        "group names may not contain spaces, ':' or ']'; write [group], [group:children] or [group:vars]",
+      );
+    }
+
+    if (state === "hosts") {
+      readHostLine(inv, line, lineno, col, groupname, options);
+    } else if (state === "vars") {
+      const eq = line.indexOf("=");
+      if (eq < 0)
+        fail(
+          "INI_VARS_EXPECTED_KV",
+          lineno,
+          col,
+          `Expected key=value, got: ${line}`,
+          `a [${groupname}:vars] section holds one 'name=value' per line`,
+        );
+      const key = pyStrip(line.slice(0, eq)).text;
+      const raw = pyStrip(line.slice(eq + 1)).text;
+      inv.setVariable(groupname, key, typeIniValue(raw), at(lineno, col));
+    } else {
+      const gm = GROUP_NAME.exec(line);
+      if (!gm)
+        fail(
+          "INI_CHILDREN_EXPECTED_GROUP",
+          lineno,
+          col,
+          `Expected group name, got: ${line}`,
+          `a [${groupname}:children] section lists one group name per line (hosts go in [${groupname}])`,
+        );
+      const child = gm![1]!;
+      if (!inv.groups.has(child)) {
+        const p = pending.get(child);
+        if (!p) pending.set(child, { line: lineno, state: "children", name: child, parents: [groupname] });
+        else p.parents.push(groupname);
+      } else wrap(lineno, col, () => inv.addChild(groupname, child));
+    }
+  }
+
+  for (const decl of pending.values()) {
+    if (decl.state === "vars")
+      fail(
+        "INI_VARS_UNDEFINED_GROUP",
+        decl.line,
+        1,
+        `Section [${decl.name}:vars] not valid for undefined group: ${decl.name}`,
+        `declare the group with a [${decl.name}] or [${decl.name}:children] section, or fix the name`,
+      );
+    fail(
+      "INI_UNDEFINED_CHILD_GROUP",
+      decl.line,
+      1,
+      `Section [${decl.parents[decl.parents.length - 1]}:children] includes undefined group: ${decl.name}`,
+      `declare [${decl.name}] somewhere in the file, or fix the name (legacy names such as kube-master must be declared too)`,
+    );
+  }
+
+  function wrap(line: number, column: number, f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof InventoryError && !(e instanceof InventoryParseError))
+        throw new InventoryParseError(e.code, e.message, at(line, column), "fix the group structure", {
+          cause: e,
+        });
+      throw e;
+    }
+  }
+
+  function readHostLine(
+    inv: Inventory,
+    line: string,
+    lineno: number,
+    col: number,
+    group: string,
+    opts: ReadOptions,
+  ): void {
+    let split: ReturnType<typeof shlexSplit> = { tokens: [], commentAt: undefined };
+    try {
+      split = shlexSplit(line);
+    } catch (e) {
+      if (!(e instanceof ShlexError)) throw e;
+      fail(
+        "INI_HOST_QUOTING",
+        lineno,
+        col + e.offset,
+        `Error parsing host definition '${line}': ${e.message}`,
+        "close the quote; a value with spaces is written key=\"a b\" or key='a b'",
+      );
+    }
+    const { tokens, commentAt } = split;
+    if (commentAt !== undefined && KEY_VALUE_IN_COMMENT.test(line.slice(commentAt + 1))) {
+      inv.warnings.push({
+        code: "INI_VARS_IN_COMMENT",
+        message: `host line has key=value pairs after '#': they are a comment and ignored (${line.slice(commentAt).trim()})`,
+        location: at(lineno, col + commentAt),
+      });
+    }
+    const first = tokens[0] ?? { value: "", offset: 0 };
+    const pattern = first.value;
+    let expanded: { hosts: string[]; port: number | undefined } = { hosts: [], port: undefined };
+    try {
+      expanded = expandHostPattern(pattern, opts.maxRangeHosts);
+    } catch (e) {
+      if (!(e instanceof HostPatternError)) throw e;
+      fail(
+        "INI_HOST_RANGE",
+        lineno,
+        col + first.offset,
+        e.message,
+        "ranges are written node[1:3], node[01:10] or node[a:c], with an optional :step",
+      );
+    }
+    if (pyStrip(pattern).text.endsWith(":") && expanded.port === undefined) {
+      const yamlish = /^[A-Za-z0-9_.-]+:$/.test(pattern);
+      fail(
+        "INI_HOST_PATTERN_COLON",
+        lineno,
+        col + first.offset + pattern.length - 1,
+        `Invalid host pattern '${pattern}' supplied, ending in ':' is not allowed, this character is reserved to provide a port.`,
+        yamlish
+          ? "this looks like YAML: name the file .yml/.yaml so it is read as a YAML inventory"
+          : "write host:port with a number after ':'",
+      );
+    }
+    for (const h of expanded.hosts) {
+      if (pyStrip(h).text === "---")
+        fail(
+          "INI_HOST_PATTERN_YAML",
+          lineno,
+          col + first.offset,
+          `Invalid host pattern '${pattern}' supplied, '---' is normally a sign this is a YAML file.`,
+          "name the file .yml/.yaml so it is read as a YAML inventory",
+        );
+    }
+    const vars: Vars = {};
+    const locs = new Map<string, SourceLocation>();
+    for (const t of tokens.slice(1)) {
+      const eq = t.value.indexOf("=");
+      if (eq < 0)
+        fail(
+          "INI_HOST_EXPECTED_KV",
+          lineno,
+          col + t.offset,
+          `Expected key=value host variable assignment, got: ${t.value}`,
+          /:$/.test(pattern) || /^-/.test(pattern)
+            ? "this looks like YAML: name the file .yml/.yaml"
+            : "after the host name only key=value pairs may follow; quote values that contain spaces",
+        );
+      const key = t.value.slice(0, eq);
+      vars[key] = typeIniValue(t.value.slice(eq + 1));
+      locs.set(key, at(lineno, col + t.offset));
+    }
+    for (const h of expanded.hosts) {
+      wrap(lineno, col + first.offset, () =>
+        inv.addHost(h, group, expanded.port, at(lineno, col + first.offset)),
+      );
+      for (const [k, v] of Object.entries(vars)) inv.setVariable(h, k, v, locs.get(k));
+    }
+  }
+}
+
+function addPendingChildren(inv: Inventory, group: string, pending: Map<string, Pending>): void {
+  const p = pending.get(group)!;
+  for (const parent of p.parents) {
+    inv.addChild(parent, group);
+    const pp = pending.get(parent);
+    if (pp && pp.state === "children") addPendingChildren(inv, parent, pending);
+  }
+  pending.delete(group);
+}

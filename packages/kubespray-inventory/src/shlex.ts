@@ -1,0 +1,83 @@
+/** One word of a host line, with the 0-based offset of its first character in the line. */
+export interface ShlexToken {
+  value: string;
+  offset: number;
+}
+
+export interface ShlexResult {
+  tokens: ShlexToken[];
+  /** Offset of the `#` that started a comment, if any: the rest of the line is ignored. */
+  commentAt: number | undefined;
+}
+
+export class ShlexError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+const WHITESPACE = " \t\r\n";
+
+/**
+ * Python's `shlex.split(line, comments=True)` (POSIX mode, whitespace_split), which Ansible's INI
+ * plugin applies to host lines: quotes are removed, `\` escapes outside single quotes, and an unquoted
+ * `#` starts a comment even inside a word (`a=b#c` is `a=b`).
+ */
+export function shlexSplit(line: string): ShlexResult {
+  const tokens: ShlexToken[] = [];
+  let token = "";
+  let start = -1;
+  let quoted = false;
+  let state: " " | "a" | "'" | '"' | "\\" = " ";
+  let escaped: "a" | '"' = "a";
+  let commentAt: number | undefined;
+  let quoteStart = 0;
+  const emit = () => {
+    if (token || quoted) tokens.push({ value: token, offset: start });
+    token = "";
+    quoted = false;
+    start = -1;
+  };
+  let i = 0;
+  for (; i < line.length; i++) {
+    const c = line[i]!;
+    if (state === " " || state === "a") {
+      if (WHITESPACE.includes(c)) {
+        if (state === "a") emit();
+        state = " ";
+      } else if (c === "#") {
+        commentAt = i;
+        break;
+      } else {
+        if (state === " ") start = i;
+        state = "a";
+        if (c === "'" || c === '"') {
+          state = c;
+          quoteStart = i;
+        } else if (c === "\\") {
+          escaped = "a";
+          state = "\\";
+        } else token += c;
+      }
+    } else if (state === "'" || state === '"') {
+      quoted = true;
+      if (c === state) state = "a";
+      else if (c === "\\" && state === '"') {
+        escaped = '"';
+        state = "\\";
+      } else token += c;
+    } else {
+      // escape state
+      if (escaped === '"' && c !== '"' && c !== "\\") token += "\\";
+      token += c;
+      state = escaped;
+    }
+  }
+  if (state === "'" || state === '"') throw new ShlexError("No closing quotation", quoteStart);
+  if (state === "\\") throw new ShlexError("No escaped character", line.length - 1);
+  if (state === "a") emit();
+  return { tokens, commentAt };
+}
