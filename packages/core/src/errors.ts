@@ -174,17 +174,23 @@ function describe(method: string | undefined, url: string | undefined): string {
   return method !== undefined || url !== undefined ? ` (${[method, url].filter(Boolean).join(" ")})` : "";
 }
 
-/** Finds the most specific system error code in a cause chain (`ECONNREFUSED` over `UND_ERR_SOCKET`). */
+/**
+ * Finds the most specific system error code in a cause chain (`ECONNREFUSED` over
+ * `UND_ERR_SOCKET`), looking through `cause` and the `errors` of an AggregateError.
+ */
 function codeOf(cause: unknown): string | undefined {
   let first: string | undefined;
-  let current = cause;
-  for (let depth = 0; depth < 8 && current !== null && typeof current === "object"; depth++) {
-    const code = (current as { code?: unknown }).code;
+  const queue: unknown[] = [cause];
+  for (let seen = 0; seen < 16 && queue.length > 0; seen++) {
+    const current = queue.shift();
+    if (current === null || typeof current !== "object") continue;
+    const { code, cause: next, errors } = current as { code?: unknown; cause?: unknown; errors?: unknown };
     if (typeof code === "string") {
       if (/^E[A-Z0-9_]+$/.test(code) && !code.startsWith("ERR_")) return code;
       first ??= code;
     }
-    current = (current as { cause?: unknown }).cause;
+    queue.push(next);
+    if (Array.isArray(errors)) queue.push(...errors);
   }
   return first;
 }
