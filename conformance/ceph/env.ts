@@ -1,0 +1,22 @@
+/** Where the real Ceph started by scripts/ceph/start.sh listens (its `$CEPH_DIR/env` file). */
+import { readFileSync } from "node:fs";
+
+export interface RealCeph {
+  url: string;
+  username: string;
+  password: string;
+}
+
+export function realCeph(): RealCeph {
+  const dir = process.env.CEPH_DIR ?? "/tmp/homelab-kit-ceph";
+  const values: Record<string, string> = {};
+  for (const line of readFileSync(`${dir}/env`, "utf8").split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq > 0) values[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  const url = process.env.CEPH_URL ?? values.CEPH_URL;
+  const username = process.env.CEPH_USER ?? values.CEPH_USER;
+  const password = process.env.CEPH_PASSWORD ?? values.CEPH_PASSWORD;
+  if (!url || !username || !password) throw new Error(`no real Ceph: run scripts/ceph/start.sh (${dir}/env)`);
+  return { url, username, password };
+}
