@@ -28,50 +28,68 @@ export function parseXmlDocument(xml: string | Uint8Array): RawXmlObject {
   return parseXmlRange(src, 0, src.length);
 }
 
-/** Parses the document in `src[start, end)`; offsets in errors are relative to `src`. */
-export function parseXmlRange(src: string, start: number, end: number): RawXmlObject {
+/**
+ * Parses the document in `src[start, end)`; offsets in errors are relative to `src`.
+ *
+ * With `escaped`, the range holds the document XML-escaped once more, as it stands inside an
+ * XML-RPC `<string>` (`&lt;VM&gt;&lt;ID&gt;42&lt;/ID&gt;…`), and is parsed without building the
+ * unescaped copy. The caller guarantees the range holds no `<`, no character reference and no CR
+ * (see EscapedXmlText); escaped mode does not take attributes, comments or processing
+ * instructions, and its error positions refer to the escaped text, so callers re-parse the
+ * unescaped text when it throws.
+ */
+export function parseXmlRange(src: string, start: number, end: number, escaped = false): RawXmlObject {
+  const LT = escaped ? "&lt;" : "<";
+  const ltLen = LT.length;
   const root: RawXmlObject = {};
   let pos = skipMisc(src, start, end, true);
   if (pos >= end) throw syntaxError(src, pos, "no root element");
-  if (src.charCodeAt(pos) !== 0x3c) throw syntaxError(src, pos, "text outside the root element");
+  if (!src.startsWith(LT, pos)) throw syntaxError(src, pos, "text outside the root element");
 
   // Frames of the open elements; the innermost one lives in the locals below.
   const nameStack: string[] = [];
   const objStack: Array<RawXmlObject | null> = [];
   const textStack: string[] = [];
+  const names = new NameCache();
   let name = "";
   let obj: RawXmlObject | null = root; // the pseudo-element around the root
   let text = "";
   let depth = 0;
   let nextAmp = indexOrEnd(src, "&", pos, end);
+  let nextRawCdataEnd = escaped ? -2 : end; // escaped mode only: lazily found raw "]]>"
 
   for (;;) {
-    const lt = src.indexOf("<", pos);
+    const lt = src.indexOf(LT, pos);
     if (lt === -1 || lt >= end) {
       if (depth === 0) throw syntaxError(src, pos, "no root element");
       throw syntaxError(src, end, `unexpected end of document: <${name}> is not closed`);
     }
-    if (lt > pos && depth > 0) {
-      if (nextAmp < pos) nextAmp = indexOrEnd(src, "&", pos, end);
-      if (obj === null) {
-        text += nextAmp < lt ? decodeEntities(src, pos, lt) : src.slice(pos, lt);
-      } else if (nextAmp < lt) {
-        decodeEntities(src, pos, lt); // validated even when dropped
+    if (lt > pos) {
+      if (depth === 0) {
+        if (!isBlank(src, pos, lt)) throw syntaxError(src, pos, "text outside the root element");
+      } else {
+        if (nextAmp < pos) nextAmp = indexOrEnd(src, "&", pos, end);
+        if (nextAmp >= lt) {
+          if (obj === null) text += src.slice(pos, lt);
+        } else {
+          const decoded = decodeEntities(src, pos, lt);
+          const value =
+            escaped && decoded.includes("&") ? decodeEntities(decoded, 0, decoded.length) : decoded;
+          if (obj === null) text += value; // text beside child elements is dropped (validated above)
+        }
       }
-    } else if (lt > pos && !isBlank(src, pos, lt)) {
-      throw syntaxError(src, pos, "text outside the root element");
     }
-    const c = src.charCodeAt(lt + 1);
+    const m = lt + ltLen; // first character after "<"
+    const c = src.charCodeAt(m);
     if (c === 0x2f /* / */) {
       if (depth === 0) throw syntaxError(src, lt, "end tag without a start tag");
-      let p = lt + 2 + name.length;
-      if (!src.startsWith(name, lt + 2) || p > end) {
+      let p = m + 1 + name.length;
+      if (p > end || !src.startsWith(name, m + 1)) {
         throw syntaxError(src, lt, `mismatched end tag: expected </${name}>`);
       }
       while (p < end && isSpace(src.charCodeAt(p))) p++;
-      if (src.charCodeAt(p) !== 0x3e /* > */ || p >= end) {
-        throw syntaxError(src, lt, `mismatched end tag: expected </${name}>`);
-      }
+      const g = p < end ? gtLength(src, p, escaped) : 0;
+      if (g === 0) throw syntaxError(src, lt, `mismatched end tag: expected </${name}>`);
       const value: string | RawXmlObject = obj ?? text;
       const closed = name;
       depth--;
@@ -79,51 +97,66 @@ export function parseXmlRange(src: string, start: number, end: number): RawXmlOb
       obj = objStack[depth]!;
       text = textStack[depth]!;
       assign(obj as RawXmlObject, closed, value);
-      pos = p + 1;
-      if (depth === 0) {
-        const after = skipMisc(src, pos, end, false);
-        if (after < end) throw syntaxError(src, after, "content after the root element");
-        return root;
-      }
+      pos = p + g;
+      if (depth === 0) return finish(src, pos, end, root);
     } else if (c === 0x21 /* ! */) {
-      if (src.startsWith("<![CDATA[", lt)) {
+      if (src.startsWith("![CDATA[", m)) {
         if (depth === 0) throw syntaxError(src, lt, "CDATA outside the root element");
-        const close = src.indexOf("]]>", lt + 9);
-        if (close === -1 || close + 3 > end) throw syntaxError(src, lt, "unterminated CDATA section");
-        if (obj === null) text += src.slice(lt + 9, close);
-        pos = close + 3;
-      } else if (src.startsWith("<!--", lt)) {
-        pos = skipComment(src, lt, end);
-      } else if (src.startsWith("<!DOCTYPE", lt)) {
+        const from = m + 8;
+        let close: number;
+        let closeLen = 3;
+        if (escaped) {
+          if (nextRawCdataEnd !== end && nextRawCdataEnd < from)
+            nextRawCdataEnd = indexOrEnd(src, "]]>", from, end);
+          close = indexOrEnd(src, "]]&gt;", from, end);
+          if (nextRawCdataEnd < close) close = nextRawCdataEnd;
+          else closeLen = 6;
+        } else {
+          close = indexOrEnd(src, "]]>", from, end);
+        }
+        if (close + closeLen > end) throw syntaxError(src, lt, "unterminated CDATA section");
+        if (obj === null) text += escaped ? decodeEntities(src, from, close) : src.slice(from, close);
+        pos = close + closeLen;
+      } else if (src.startsWith("!--", m)) {
+        pos = skipComment(src, lt, end, escaped);
+      } else if (src.startsWith("!DOCTYPE", m)) {
         throw syntaxError(src, lt, "DOCTYPE is not allowed (no DTDs, no entity expansion)");
       } else {
         throw syntaxError(src, lt, "unexpected markup declaration");
       }
     } else if (c === 0x3f /* ? */) {
-      pos = skipPi(src, lt, end);
+      pos = skipPi(src, lt, end, escaped);
     } else {
-      let p = lt + 1;
       if (!isNameStart(c)) throw syntaxError(src, lt, "expected an element name after '<'");
-      p++;
+      let p = m + 1;
       for (; p < end; p++) {
         const d = src.charCodeAt(p);
-        if (d === 0x3e || d === 0x2f || d === 0x20 || d === 0x0a || d === 0x09 || d === 0x0d) break;
+        if (d === 0x3e || d === 0x2f || d === 0x20 || d === 0x0a || d === 0x09 || d === 0x0d || d === 0x26)
+          break;
       }
-      const child = src.slice(lt + 1, p);
-      let gt = p;
-      if (src.charCodeAt(gt) !== 0x3e) gt = skipAttributes(src, p, end);
-      if (gt >= end) throw syntaxError(src, lt, `unterminated start tag <${child}>`);
+      const child = names.get(src, m, p);
+      let tagEnd: number; // just after the tag's ">"
+      let selfClosing = false;
+      const g = p < end ? gtLength(src, p, escaped) : 0;
+      if (g !== 0) {
+        tagEnd = p + g;
+      } else if (src.charCodeAt(p) === 0x2f && p + 1 < end && gtLength(src, p + 1, escaped) !== 0) {
+        selfClosing = true;
+        tagEnd = p + 1 + gtLength(src, p + 1, escaped);
+      } else {
+        if (escaped || p >= end) throw syntaxError(src, lt, `unterminated start tag <${child}>`);
+        const gt = skipAttributes(src, p, end);
+        if (gt >= end) throw syntaxError(src, lt, `unterminated start tag <${child}>`);
+        selfClosing = src.charCodeAt(gt - 1) === 0x2f;
+        tagEnd = gt + 1;
+      }
       if (obj === null) {
         obj = {};
         text = "";
       }
-      if (src.charCodeAt(gt - 1) === 0x2f /* / */) {
+      if (selfClosing) {
         assign(obj, child, "");
-        if (depth === 0) {
-          const after = skipMisc(src, gt + 1, end, false);
-          if (after < end) throw syntaxError(src, after, "content after the root element");
-          return root;
-        }
+        if (depth === 0) return finish(src, tagEnd, end, root);
       } else {
         nameStack[depth] = name;
         objStack[depth] = obj;
@@ -133,8 +166,40 @@ export function parseXmlRange(src: string, start: number, end: number): RawXmlOb
         obj = null;
         text = "";
       }
-      pos = gt + 1;
+      pos = tagEnd;
     }
+  }
+}
+
+function finish(src: string, pos: number, end: number, root: RawXmlObject): RawXmlObject {
+  const after = skipMisc(src, pos, end, false);
+  if (after < end) throw syntaxError(src, after, "content after the root element");
+  return root;
+}
+
+/** Length of the ">" token at `p`: 1 for ">", 4 for "&gt;" in escaped mode, else 0. */
+function gtLength(src: string, p: number, escaped: boolean): number {
+  const c = src.charCodeAt(p);
+  if (c === 0x3e) return 1;
+  if (escaped && c === 0x26 && src.startsWith("gt;", p + 1)) return 4;
+  return 0;
+}
+
+/**
+ * Element names repeat endlessly in a pool; reusing one string per name spares a copy and a
+ * string-table lookup for every element. Keyed by length and first/last characters, checked.
+ */
+class NameCache {
+  private readonly map = new Map<number, string>();
+
+  get(src: string, from: number, to: number): string {
+    const key =
+      (to - from) * 0x40000 + (src.charCodeAt(from) & 0x1ff) * 0x200 + (src.charCodeAt(to - 1) & 0x1ff);
+    const cached = this.map.get(key);
+    if (cached !== undefined && cached.length === to - from && src.startsWith(cached, from)) return cached;
+    const name = src.slice(from, to);
+    this.map.set(key, name);
+    return name;
   }
 }
 
@@ -195,16 +260,25 @@ function skipAttributes(src: string, from: number, end: number): number {
   return end;
 }
 
-function skipComment(src: string, lt: number, end: number): number {
-  const close = src.indexOf("-->", lt + 4);
-  if (close === -1 || close + 3 > end) throw syntaxError(src, lt, "unterminated comment");
-  return close + 3;
+function skipComment(src: string, lt: number, end: number, escaped = false): number {
+  const after = terminator(src, lt + 4, end, "--", escaped);
+  if (after === -1) throw syntaxError(src, lt, "unterminated comment");
+  return after;
 }
 
-function skipPi(src: string, lt: number, end: number): number {
-  const close = src.indexOf("?>", lt + 2);
-  if (close === -1 || close + 2 > end) throw syntaxError(src, lt, "unterminated processing instruction");
-  return close + 2;
+function skipPi(src: string, lt: number, end: number, escaped = false): number {
+  const after = terminator(src, lt + 2, end, "?", escaped);
+  if (after === -1) throw syntaxError(src, lt, "unterminated processing instruction");
+  return after;
+}
+
+/** Position just after the first `prefix` + ">" (or + "&gt;" when escaped) from `from`, or -1. */
+function terminator(src: string, from: number, end: number, prefix: string, escaped: boolean): number {
+  const raw = src.indexOf(`${prefix}>`, from);
+  const esc = escaped ? src.indexOf(`${prefix}&gt;`, from) : -1;
+  if (esc !== -1 && (raw === -1 || esc < raw))
+    return esc + prefix.length + 4 <= end ? esc + prefix.length + 4 : -1;
+  return raw !== -1 && raw + prefix.length + 1 <= end ? raw + prefix.length + 1 : -1;
 }
 
 /** Skips a BOM, whitespace, the XML declaration, comments and PIs around the root element. */

@@ -1,0 +1,47 @@
+"""Python peers for the OpenNebula decode benchmark (run in the same session as bench.mjs).
+
+mode "lxml-pool": lxml.etree.fromstring on the pool document + walk (ID, NAME, STATE, LCM_STATE,
+TEMPLATE/NIC/IP). mode "pyone-envelope": pyone's path without its generateDS objects:
+xmlrpc.client decodes the envelope, lxml parses the pool, xmltodict-free walk through lxml.
+Prints one JSON line: seconds, peak RSS (MiB), VMs and IPs walked.
+"""
+import json
+import resource
+import sys
+import time
+import xmlrpc.client
+
+from lxml import etree
+
+
+def walk(root):
+    vms = ips = 0
+    for vm in root.iterchildren("VM"):
+        vm.findtext("ID"), vm.findtext("NAME"), vm.findtext("STATE"), vm.findtext("LCM_STATE")
+        vms += 1
+        for nic in vm.iterfind("TEMPLATE/NIC"):
+            if nic.findtext("IP"):
+                ips += 1
+    return vms, ips
+
+
+def main():
+    mode, path = sys.argv[1], sys.argv[2]
+    with open(path, "rb") as f:
+        data = f.read()
+    t0 = time.perf_counter()
+    if mode == "lxml-pool":
+        vms, ips = walk(etree.fromstring(data))
+    elif mode == "pyone-envelope":
+        (result,), _ = xmlrpc.client.loads(data)
+        ok, body = result[0], result[1]
+        assert ok
+        vms, ips = walk(etree.fromstring(body.encode("utf-8")))
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    seconds = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rssMiB": rss, "vms": vms, "ips": ips}))
+
+
+main()
