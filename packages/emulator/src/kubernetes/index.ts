@@ -1,3 +1,8 @@
+/**
+ * The `@kubernetes/client-node` (1.x) the emulator uses, re-exported so callers build clients from
+ * the same copy (a `KubeConfig` from another copy is a different class).
+ */
+export * as k8s from "@kubernetes/client-node";
 export { cacheDir, DEFAULT_BINARY_VERSIONS, defaultAssetsDir, resolveAssetsDir } from "./assets.js";
 export { ClusterError, type ClusterErrorCode, isClusterError } from "./errors.js";
 export { renderKubeconfig } from "./kubeconfig.js";
