@@ -79,42 +79,68 @@ export function createRequest(
   body: Uint8Array,
   signal: AbortSignal | (() => AbortSignal) | undefined,
 ): RouteRequest {
-  const queryStart = head.target.indexOf("?");
-  const rawQuery = queryStart === -1 ? "" : head.target.slice(queryStart + 1);
-  let searchParams: URLSearchParams | undefined;
-  let query: Record<string, string> | undefined;
-  let abortSignal: AbortSignal | undefined;
-  return {
-    method: head.method,
-    path: queryStart === -1 ? head.target : head.target.slice(0, queryStart),
-    params,
-    headers: head.headers,
-    body,
-    get searchParams() {
-      searchParams ??= new URLSearchParams(rawQuery);
-      return searchParams;
-    },
-    get query() {
-      if (query === undefined) {
-        query = rawQuery === "" ? EMPTY : Object.fromEntries(this.searchParams);
-      }
-      return query;
-    },
-    get signal() {
-      abortSignal ??= typeof signal === "function" ? signal() : (signal ?? NEVER_ABORTED);
-      return abortSignal;
-    },
-    text() {
-      return textDecoder.decode(body);
-    },
-    json<T>(): T {
-      try {
-        return JSON.parse(textDecoder.decode(body)) as T;
-      } catch (error) {
-        throw new RouteError(400, `request body is not valid JSON: ${(error as Error).message}`);
-      }
-    },
-  };
+  return new LazyRequest(head, params, body, signal);
+}
+
+/**
+ * The request object: plain fields plus prototype getters and methods, so that a request costs
+ * one allocation on the hot path (no per-request closures, no query parsing unless asked).
+ */
+class LazyRequest implements RouteRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+  #rawQuery: string;
+  #signalSource: AbortSignal | (() => AbortSignal) | undefined;
+  #searchParams: URLSearchParams | undefined;
+  #query: Readonly<Record<string, string>> | undefined;
+  #signal: AbortSignal | undefined;
+
+  constructor(
+    head: RequestHead,
+    params: Record<string, string>,
+    body: Uint8Array,
+    signal: AbortSignal | (() => AbortSignal) | undefined,
+  ) {
+    const queryStart = head.target.indexOf("?");
+    this.method = head.method;
+    this.path = queryStart === -1 ? head.target : head.target.slice(0, queryStart);
+    this.params = params;
+    this.headers = head.headers;
+    this.body = body;
+    this.#rawQuery = queryStart === -1 ? "" : head.target.slice(queryStart + 1);
+    this.#signalSource = signal;
+  }
+
+  get searchParams(): URLSearchParams {
+    this.#searchParams ??= new URLSearchParams(this.#rawQuery);
+    return this.#searchParams;
+  }
+
+  get query(): Readonly<Record<string, string>> {
+    this.#query ??= this.#rawQuery === "" ? EMPTY : Object.fromEntries(this.searchParams);
+    return this.#query;
+  }
+
+  get signal(): AbortSignal {
+    const source = this.#signalSource;
+    this.#signal ??= typeof source === "function" ? source() : (source ?? NEVER_ABORTED);
+    return this.#signal;
+  }
+
+  text(): string {
+    return textDecoder.decode(this.body);
+  }
+
+  json<T = unknown>(): T {
+    try {
+      return JSON.parse(textDecoder.decode(this.body)) as T;
+    } catch (error) {
+      throw new RouteError(400, `request body is not valid JSON: ${(error as Error).message}`);
+    }
+  }
 }
 
 function pathOf(target: string): string {

@@ -11,7 +11,7 @@
 /** Methods a route can answer. `ALL` matches every method (a catch-all for a path). */
 export type RouteMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS" | "ALL";
 
-/** The request a handler sees. Plain data plus two body helpers. */
+/** The request a handler sees: plain data plus two body helpers (call them as `req.text()`, not detached). */
 export interface RouteRequest {
   /** Upper-case method as received, e.g. `"GET"`. */
   method: string;

@@ -1,0 +1,71 @@
+/**
+ * serve() against bare node:http and msw getResponse(), same run, keep-alive, concurrency 10,
+ * load from wrk (Debian package `wrk`) in its own process; each server in its own process.
+ * Rounds are interleaved and the median req/s per variant reported, with ratios to bare node:http.
+ *
+ *   pnpm --filter @homelab-kit/emulator build && node bench/serve/run.mjs [seconds=10] [rounds=3]
+ */
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const seconds = Number(process.argv[2] ?? 10);
+const rounds = Number(process.argv[3] ?? 3);
+const variants = ["bare", "serve-bytes", "bare-object", "serve-object", "msw"];
+const here = new URL(".", import.meta.url).pathname;
+
+async function startServer(variant) {
+  const child = spawn(process.execPath, [`${here}server.mjs`, variant], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [line] = await once(child.stdout, "data");
+  const [url, size] = String(line).trim().split(" ");
+  return { child, url, size: Number(size) };
+}
+
+async function wrk(url, duration) {
+  const { stdout } = await run("wrk", ["-t1", "-c10", `-d${duration}s`, "--latency", url]);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const p99 = /\s99%\s+([\d.]+\w+)/.exec(stdout)?.[1];
+  const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(stdout)?.[0];
+  return { rps, p99, errors };
+}
+
+const results = Object.fromEntries(variants.map((v) => [v, []]));
+let bodySize = 0;
+for (let round = 0; round < rounds; round++) {
+  for (const variant of variants) {
+    const { child, url, size } = await startServer(variant);
+    bodySize = size;
+    try {
+      const check = await fetch(url);
+      if (check.status !== 200 || (await check.arrayBuffer()).byteLength !== size)
+        throw new Error(`${variant}: bad answer`);
+      await wrk(url, 2); // warm-up
+      const result = await wrk(url, seconds);
+      if (result.errors) throw new Error(`${variant}: ${result.errors}`);
+      results[variant].push(result);
+      console.error(`round ${round + 1} ${variant}: ${Math.round(result.rps)} req/s, p99 ${result.p99}`);
+    } finally {
+      child.kill();
+      await once(child, "exit");
+    }
+  }
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const bare = median(results.bare.map((r) => r.rps));
+const { stdout: wrkVersion } = await run("wrk", ["-v"]).catch((e) => ({ stdout: e.stdout ?? "" }));
+console.log(
+  `node ${process.version}, ${(await import("node:os")).cpus().length} CPUs, ${wrkVersion.split("\n")[0].trim()}, body ${bodySize} B, ${seconds}s × ${rounds} rounds, c=10, keep-alive`,
+);
+console.log("| server | req/s (median) | vs bare node:http | p99 (median-round) |");
+console.log("|---|---|---|---|");
+for (const variant of variants) {
+  const rps = median(results[variant].map((r) => r.rps));
+  const p99 = results[variant].find((r) => r.rps === rps)?.p99;
+  console.log(
+    `| ${variant} | ${Math.round(rps).toLocaleString("en")} | ${((100 * rps) / bare).toFixed(0)} % | ${p99} |`,
+  );
+}
