@@ -28,14 +28,14 @@ function listen(server) {
 let url;
 if (variant === "bare") {
   url = await listen(
-    createServer((req, res) => {
+    createServer((_req, res) => {
       res.writeHead(200, { "content-type": "application/json", "content-length": bytes.byteLength });
       res.end(bytes);
     }),
   );
 } else if (variant === "bare-object") {
   url = await listen(
-    createServer((req, res) => {
+    createServer((_req, res) => {
       const body = Buffer.from(JSON.stringify(doc));
       res.writeHead(200, { "content-type": "application/json", "content-length": body.byteLength });
       res.end(body);
