@@ -111,9 +111,9 @@ describe("values oned cannot read back are refused, with the XML form as the way
   });
 
   it("both go through serializeTemplateXml intact", () => {
-    const template = { DESCRIPTION: "a]]>b", DISK: { PATH: "a b\\" } };
+    const template = { DESCRIPTION: "a]]>b <c> & d\r\n", DISK: { PATH: "a b\\" } };
     const xml = serializeTemplateXml(template);
-    expect(xml).toContain("<![CDATA[a]]]]><![CDATA[>b]]>");
+    expect(xml).toContain("<DESCRIPTION>a]]&gt;b &lt;c&gt; &amp; d&#13;\n</DESCRIPTION>");
     expect(parseXmlDocument(xml)).toEqual({ TEMPLATE: template });
   });
 });

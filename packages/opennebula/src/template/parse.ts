@@ -9,8 +9,8 @@
  *            SIZE = 10 ]
  *   # comment                    to the end of the line
  *
- * Blanks are spaces and tabs; a `\r` before a newline is skipped between attributes but, as in
- * oned, is part of an unquoted value.
+ * Blanks are spaces and tabs only. A `\r` between attributes is skipped, but after a value it is,
+ * as for oned, a character of an unquoted value: with CRLF line ends `B="2"` reads as `"2"\r`.
  *
  * Like oned's lexer, a value token is the longest match among a quoted string, an unquoted
  * string and "a line holding `]]>`" (which oned rejects). Names are upper-cased; a repeated name

@@ -1,9 +1,11 @@
 /**
  * Writes templates as the XML document oned also accepts wherever a template string goes
  * (`one.vm.allocate`, `one.template.update`, …: a string starting with `<` is read as XML).
- * Values go in CDATA sections, as oned writes them, with any `]]>` split across two sections
- * (ISSUES.md #7), so every value the text syntax refuses can still be sent.
+ * Values are entity-escaped text rather than CDATA: no `]]>` can end a section early (ISSUES.md #7),
+ * and `\r`, which an XML parser turns into `\n` even inside CDATA, is sent as `&#13;`. Every value
+ * the text syntax refuses can be sent this way.
  */
+import { escapeXml } from "../xml/index.js";
 import { TemplateValueError } from "./errors.js";
 import { type NormalizedAttribute, normalizeTemplate } from "./normalize.js";
 import type { TemplateInput } from "./types.js";
@@ -17,15 +19,15 @@ export function serializeTemplateXml(input: TemplateInput, root = "TEMPLATE"): s
 }
 
 function writeElement(attribute: NormalizedAttribute): string {
-  if ("value" in attribute) return element(attribute.name, cdata(attribute.value));
-  return element(attribute.name, attribute.vector.map(([key, value]) => element(key, cdata(value))).join(""));
+  if ("value" in attribute) return element(attribute.name, text(attribute.value));
+  return element(attribute.name, attribute.vector.map(([key, value]) => element(key, text(value))).join(""));
 }
 
 function element(name: string, content: string): string {
   return `<${name}>${content}</${name}>`;
 }
 
-/** `a]]>b` → `<![CDATA[a]]]]><![CDATA[>b]]>`. */
-export function cdata(value: string): string {
-  return `<![CDATA[${value.replaceAll("]]>", "]]]]><![CDATA[>")}]]>`;
+/** Element content: `a]]>b\r` → `a]]&gt;b&#13;`. */
+function text(value: string): string {
+  return escapeXml(value).replaceAll("\r", "&#13;");
 }
