@@ -55,9 +55,12 @@ function success(state: IloState): RouteResponse {
   return redfishError(state.generation, 200, "Success");
 }
 
-/** FNV-1a over the body: a weak ETag that changes whenever the resource does. */
+/** Properties the clock changes on its own; a client's GET-then-PATCH must not fail because POST ended. */
+const VOLATILE = new Set(["PowerState", "PostState", "UserExpires"]);
+
+/** FNV-1a over the body: a weak ETag that changes whenever a write changes the resource. */
 export function etagOf(body: object): string {
-  const text = JSON.stringify(body);
+  const text = JSON.stringify(body, (key, value) => (VOLATILE.has(key) ? undefined : value));
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);

@@ -1,7 +1,7 @@
 /**
  * RIBCL response framing as iLO 3 1.82 writes it (samples/ribcl): several concatenated documents,
  * each `<?xml version="1.0"?>\r\n<RIBCL VERSION="2.23">\n<RESPONSE …/>\n[payload]\n</RIBCL>\n`, with
- * MESSAGE in single quotes; sent with `Transfer-Encoding: chunked` in ~0x1e2-byte chunks.
+ * MESSAGE in single quotes (routes.ts sends them chunked, as iLO 3 does).
  */
 
 export const RIBCL_RESPONSE_VERSION = "2.23";
@@ -40,22 +40,4 @@ export function ribclDocument(result: RibclStatus, payload?: string): string {
     (payload ? `${payload}\n` : "") +
     "</RIBCL>\n"
   );
-}
-
-/** Splits a body into HTTP/1.1 chunks of `size` bytes, as iLO 3 does (boundaries fall anywhere). */
-export function encodeChunked(body: Uint8Array, size = 0x1e2): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const enc = new TextEncoder();
-  for (let off = 0; off < body.length; off += size) {
-    const piece = body.subarray(off, Math.min(off + size, body.length));
-    parts.push(enc.encode(`${piece.length.toString(16).padStart(3, "0")}\r\n`), piece, enc.encode("\r\n"));
-  }
-  parts.push(enc.encode("0\r\n\r\n"));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -172,7 +172,7 @@ const GENERATION_DEFAULTS: Record<IloGeneration, Partial<IloIdentity>> = {
     biosVersion: "P68 05/05/2011",
   },
   ilo4: {
-    productName: "ProLiant DL360 Gen9",
+    productName: "ProLiant DL360p Gen8",
     firmwareVersion: "2.55",
     firmwareDate: "Aug 16 2017",
     licenseType: "iLO Advanced",

@@ -1,0 +1,339 @@
+#!/usr/bin/python3
+"""Real third-party iLO clients against the homelab-kit iLO emulator.
+
+Usage: peers.py ENDPOINTS.json   (the line conformance/ilo/serve.mjs prints)
+
+Debian's python3-hpilo, python3-proliantutils, python3-sushy and redfishtool drive each flavour:
+RIBCL against iLO 3, Redfish (and RIBCL where the client speaks it) against iLO 4 and iLO 5. Every
+check reads the state back through the same client. Exits 1 if any check fails.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import traceback
+import warnings
+
+warnings.simplefilter("ignore")
+# requests lets these override a Session-level verify (PROTOCOLS.md §3): never inherit them.
+for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+    os.environ.pop(name, None)
+
+import hpilo  # noqa: E402
+import sushy  # noqa: E402
+from proliantutils import exception as pu_exception  # noqa: E402
+from proliantutils.ilo import client as pu_client  # noqa: E402
+
+USER, PASSWORD = "Administrator", "Adm1n&<secret"
+cfg = json.load(open(sys.argv[1]))
+IMAGE = cfg["images"] + "/install.iso"
+results = []
+
+
+def check(name, fn):
+    try:
+        fn()
+        results.append((name, True, ""))
+        print("PASS", name, flush=True)
+    except Exception as e:  # report every failure, keep going
+        results.append((name, False, repr(e)))
+        print("FAIL", name, "-", repr(e), flush=True)
+        traceback.print_exc()
+
+
+def expect(actual, wanted, what):
+    if actual != wanted:
+        raise AssertionError("%s: expected %r, got %r" % (what, wanted, actual))
+
+
+def poll(read, wanted, what, timeout=10.0):
+    """Power changes lag the command on a real iLO (and on the emulator clock): poll with a deadline."""
+    deadline = time.time() + timeout
+    value = read()
+    while value != wanted and time.time() < deadline:
+        time.sleep(0.1)
+        value = read()
+    expect(value, wanted, what)
+
+
+def expect_raises(exc_types, fn, what):
+    try:
+        fn()
+    except exc_types:
+        return
+    raise AssertionError("%s: no error raised" % what)
+
+
+# ---------------------------------------------------------------- python-hpilo (RIBCL)
+def hpilo_suite(gen):
+    port = cfg[gen]["port"]
+
+    def ilo(password=PASSWORD):
+        return hpilo.Ilo("127.0.0.1", login=USER, password=password, port=port, timeout=20)
+
+    def power():
+        i = ilo()
+        i.set_host_power(False)
+        poll(i.get_host_power_status, "OFF", "power after set_host_power(False)")
+        i.set_host_power(True)
+        poll(i.get_host_power_status, "ON", "power after set_host_power(True)")
+
+    def boot():
+        i = ilo()
+        i.set_one_time_boot("cdrom")
+        expect(i.get_one_time_boot(), "cdrom", "one-time boot")
+        i.set_one_time_boot("normal")
+        expect(i.get_one_time_boot(), "normal", "one-time boot reset")
+
+    def media():
+        i = ilo()
+        i.insert_virtual_media("cdrom", IMAGE)
+        i.set_vm_status("cdrom", "boot_once", True)
+        st = i.get_vm_status("cdrom")
+        expect((st["image_inserted"], st["image_url"], st["boot_option"]), ("YES", IMAGE, "BOOT_ONCE"), "vm status")
+        i.eject_virtual_media("cdrom")
+        expect(i.get_vm_status("cdrom")["image_inserted"], "NO", "vm after eject")
+
+    def health():
+        h = ilo().get_embedded_health()
+        glance = h["health_at_a_glance"]
+        expect(glance["fans"]["status"], "OK", "fans at a glance")
+        if not h["temperature"] or not h["fans"]:
+            raise AssertionError("no temperature or fan sensors")
+
+    def firmware():
+        fw = ilo().get_fw_version()
+        expect(fw["management_processor"], {"ilo3": "iLO3", "ilo4": "iLO4", "ilo5": "iLO5"}[gen], "processor")
+        if not fw["firmware_version"]:
+            raise AssertionError("empty firmware version")
+
+    def product():
+        name = ilo().get_product_name()
+        if not name.startswith("ProLiant"):
+            raise AssertionError("product name %r" % name)
+
+    def wrong_password():
+        expect_raises(hpilo.IloLoginFailed, lambda: ilo("wrong-password").get_host_power_status(), "login")
+
+    for name, fn in [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
+                     ("health", health), ("firmware", firmware), ("product name", product),
+                     ("wrong password", wrong_password)]:
+        check("python-hpilo %s RIBCL: %s" % (gen, name), fn)
+
+
+# ---------------------------------------------------------------- proliantutils
+def proliantutils_suite(gen):
+    port, ca = cfg[gen]["port"], cfg[gen]["ca"]
+
+    def client(password=PASSWORD):
+        # IloClient caches instances by (host, user, password), ignoring the port: take the class
+        # behind the cache, or iLO 4 on another port of 127.0.0.1 would get iLO 3's client.
+        IloClient = pu_client.IloClient.cls
+        if gen == "ilo5":
+            # Its Redfish path ignores `port` and uses https://host: put host:port in host, port 0.
+            return IloClient("127.0.0.1:%d" % port, USER, password, port=0, cacert=ca)
+        return IloClient("127.0.0.1", USER, password, port=port, cacert=ca)
+
+    via = "Redfish+RIBCL" if gen == "ilo5" else "RIBCL"
+
+    def power():
+        c = client()
+        c.set_host_power("OFF")
+        poll(c.get_host_power_status, "OFF", "power after OFF")
+        c.set_host_power("ON")
+        poll(c.get_host_power_status, "ON", "power after ON")
+
+    def boot():
+        c = client()
+        c.set_one_time_boot("CDROM")
+        expect(c.get_one_time_boot(), "CDROM", "one-time boot")
+
+    def media():
+        c = client()
+        c.insert_virtual_media(IMAGE, device="CDROM")
+        st = c.get_vm_status("CDROM")
+        expect((st["IMAGE_INSERTED"], st["IMAGE_URL"]), ("YES", IMAGE), "vm status")
+        c.eject_virtual_media("CDROM")
+        expect(c.get_vm_status("CDROM")["IMAGE_INSERTED"], "NO", "vm after eject")
+
+    def health():
+        c = client()
+        data = c.get_host_health_data()
+        expect(c.get_host_health_at_a_glance(data)["FANS"]["STATUS"], "OK", "fans at a glance")
+        if not c.get_host_health_temperature_sensors(data):
+            raise AssertionError("no temperature sensors")
+
+    def firmware():
+        c = client()
+        fw = c.ribcl._get_ilo_firmware_version(c.get_host_health_data())
+        if not fw or not fw["ilo_firmware_version"]:
+            raise AssertionError("no iLO firmware in health data: %r" % fw)
+
+    def product():
+        expected = {"ilo3": "G7", "ilo4": "Gen8", "ilo5": "Gen10"}[gen]
+        name = client().get_product_name()
+        if expected not in name:
+            raise AssertionError("product name %r" % name)
+
+    def wrong_password():
+        expect_raises(pu_exception.IloError, lambda: client("wrong-password").get_host_power_status(), "login")
+
+    for name, fn in [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
+                     ("health", health), ("firmware", firmware), ("product name", product),
+                     ("wrong password", wrong_password)]:
+        check("proliantutils %s %s: %s" % (gen, via, name), fn)
+
+
+# ---------------------------------------------------------------- sushy (Redfish)
+def sushy_suite(gen):
+    port, ca = cfg[gen]["port"], cfg[gen]["ca"]
+    base = "https://127.0.0.1:%d/redfish/v1" % port
+
+    def connect(password=PASSWORD):
+        return sushy.Sushy(base, username=USER, password=password, verify=ca)
+
+    def power():
+        s = connect()
+        system = s.get_system("/redfish/v1/Systems/1")
+        system.reset_system(sushy.RESET_FORCE_OFF)
+
+        def state():
+            system.refresh()
+            return system.power_state
+
+        poll(state, sushy.POWER_STATE_OFF, "PowerState after ForceOff")
+        system.reset_system(sushy.RESET_ON)
+        poll(state, sushy.POWER_STATE_ON, "PowerState after On")
+
+    def boot():
+        system = connect().get_system("/redfish/v1/Systems/1")
+        system.set_system_boot_options(sushy.BOOT_SOURCE_TARGET_PXE, enabled=sushy.BOOT_SOURCE_ENABLED_ONCE)
+        system.refresh()
+        expect((system.boot.target, system.boot.enabled),
+               (sushy.BOOT_SOURCE_TARGET_PXE, sushy.BOOT_SOURCE_ENABLED_ONCE), "boot override")
+
+    def media():
+        manager = connect().get_manager("/redfish/v1/Managers/1")
+        vm = manager.virtual_media.get_member("/redfish/v1/Managers/1/VirtualMedia/2")
+        vm.insert_media(IMAGE, inserted=True, write_protected=True)
+        vm.refresh()
+        expect((vm.image, vm.inserted), (IMAGE, True), "virtual media after insert")
+        vm.eject_media()
+        vm.refresh()
+        expect((vm.image, vm.inserted), ("", False), "virtual media after eject")
+
+    def health():
+        s = connect()
+        system = s.get_system("/redfish/v1/Systems/1")
+        expect(system.status.health, sushy.Health.OK, "system health")
+        chassis = s.get_chassis("/redfish/v1/Chassis/1")
+        if not chassis.thermal.temperatures or chassis.thermal.temperatures[0].reading_celsius is None:
+            raise AssertionError("no temperatures")
+        if not chassis.power.power_supplies:
+            raise AssertionError("no power supplies")
+
+    def firmware():
+        fw = connect().get_manager("/redfish/v1/Managers/1").firmware_version
+        expect(fw.split(" v")[0], {"ilo4": "iLO 4", "ilo5": "iLO 5"}[gen], "firmware version prefix")
+
+    def product():
+        expected = {"ilo4": "Gen8", "ilo5": "Gen10"}[gen]
+        if expected not in (connect().product or ""):
+            raise AssertionError("product")
+
+    def wrong_password():
+        expect_raises((sushy.exceptions.AccessError, sushy.exceptions.ConnectionError),
+                      lambda: connect("wrong-password").get_system("/redfish/v1/Systems/1"), "login")
+
+    for name, fn in [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
+                     ("health", health), ("firmware", firmware), ("product name", product),
+                     ("wrong password", wrong_password)]:
+        check("sushy %s Redfish: %s" % (gen, name), fn)
+
+
+def sushy_ilo3_has_no_redfish():
+    base = "https://127.0.0.1:%d/redfish/v1" % cfg["ilo3"]["port"]
+    expect_raises(sushy.exceptions.ResourceNotFoundError,
+                  lambda: sushy.Sushy(base, username=USER, password=PASSWORD, verify=cfg["ilo3"]["ca"]),
+                  "Redfish on iLO 3")
+
+
+# ---------------------------------------------------------------- redfishtool (Redfish CLI)
+def redfishtool_suite(gen):
+    port = cfg[gen]["port"]
+
+    def rt(*args, password=PASSWORD, data=None):
+        cmd = ["redfishtool", "-r", "127.0.0.1:%d" % port, "-u", USER, "-p", password, "-S", "Always"]
+        if data is not None:
+            cmd += ["-d", json.dumps(data)]
+        out = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        if out.returncode != 0:
+            raise AssertionError("redfishtool %s exited %d: %s" % (" ".join(args), out.returncode, out.stderr.strip()))
+        return json.loads(out.stdout) if out.stdout.strip().startswith("{") else out.stdout
+
+    def prop(*path):
+        return lambda: rt("Systems", "-I", "1", "get", "-P", path[0])[path[0]]
+
+    def power():
+        rt("Systems", "-I", "1", "reset", "ForceOff")
+        poll(prop("PowerState"), "Off", "PowerState after ForceOff")
+        rt("Systems", "-I", "1", "reset", "On")
+        poll(prop("PowerState"), "On", "PowerState after On")
+
+    def boot():
+        rt("Systems", "-I", "1", "setBootOverride", "Once", "Hdd")
+        b = rt("Systems", "-I", "1", "get", "-P", "Boot")["Boot"]
+        expect((b["BootSourceOverrideEnabled"], b["BootSourceOverrideTarget"]), ("Once", "Hdd"), "boot override")
+
+    def media():
+        vm = "/redfish/v1/Managers/1/VirtualMedia/2/"
+        if gen == "ilo5":
+            rt("raw", "POST", vm + "Actions/VirtualMedia.InsertMedia/", data={"Image": IMAGE})
+        else:  # iLO 4 has no standard action: PATCH Image, as proliantutils' RIS path does
+            rt("raw", "PATCH", vm, data={"Image": IMAGE})
+        body = rt("raw", "GET", vm)
+        expect((body["Image"], body["Inserted"]), (IMAGE, True), "after insert")
+        rt("raw", "PATCH", vm, data={"Image": None})
+        body = rt("raw", "GET", vm)
+        expect((body["Image"], body["Inserted"]), ("", False), "after eject")
+
+    def health():
+        thermal = rt("Chassis", "-I", "1", "Thermal")
+        if not thermal["Temperatures"] or thermal["Fans"][0]["Status"]["Health"] != "OK":
+            raise AssertionError("thermal")
+        power_body = rt("Chassis", "-I", "1", "Power")
+        if power_body["PowerControl"][0]["PowerConsumedWatts"] <= 0:
+            raise AssertionError("power reading")
+        expect(rt("Systems", "-I", "1", "get", "-P", "Status")["Status"]["Health"], "OK", "system health")
+
+    def firmware():
+        fw = rt("Managers", "-I", "1", "get", "-P", "FirmwareVersion")["FirmwareVersion"]
+        expect(fw.split(" v")[0], {"ilo4": "iLO 4", "ilo5": "iLO 5"}[gen], "firmware")
+
+    def product():
+        if "ProLiant" not in rt("Systems", "-I", "1", "get", "-P", "Model")["Model"]:
+            raise AssertionError("model")
+
+    def wrong_password():
+        expect_raises(AssertionError, lambda: rt("Systems", "-I", "1", "get", password="wrong-password"), "login")
+
+    for name, fn in [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
+                     ("health", health), ("firmware", firmware), ("product name", product),
+                     ("wrong password", wrong_password)]:
+        check("redfishtool %s Redfish: %s" % (gen, name), fn)
+
+
+for gen in ("ilo3", "ilo4", "ilo5"):
+    hpilo_suite(gen)
+    proliantutils_suite(gen)
+for gen in ("ilo4", "ilo5"):
+    sushy_suite(gen)
+    redfishtool_suite(gen)
+check("sushy ilo3: /redfish answers 404 as on a real iLO 3", sushy_ilo3_has_no_redfish)
+
+failed = [r for r in results if not r[1]]
+print("\n%d checks, %d passed, %d failed" % (len(results), len(results) - len(failed), len(failed)))
+for name, _, err in failed:
+    print("  FAILED:", name, err)
+sys.exit(1 if failed else 0)
