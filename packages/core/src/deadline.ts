@@ -7,10 +7,16 @@
 import type { TimeoutError } from "./errors.js";
 
 export interface Deadline {
-  /** Aborts when a caller signal aborts (with its reason) or the deadline passes (TimeoutError). */
-  readonly signal: AbortSignal;
+  /**
+   * Aborts when a caller signal aborts (with its reason) or the deadline passes (TimeoutError).
+   * `undefined` when there is neither a deadline nor a caller signal (nothing can abort); the
+   * caller's own signal when it is the only one (no extra controller on the hot path).
+   */
+  readonly signal: AbortSignal | undefined;
   /** Milliseconds left before the deadline (Infinity without one). */
   remaining(): number;
+  /** Whether `signal` has aborted. */
+  aborted(): boolean;
   /** The error to throw once `signal` has aborted: the caller's reason untouched, or our TimeoutError. */
   reason(): unknown;
   /** Removes timers and listeners. */
@@ -34,13 +40,35 @@ export function validateTimeout(timeout: number | undefined): number | undefined
   return timeout;
 }
 
+const NO_DEADLINE: Deadline = Object.freeze({
+  signal: undefined,
+  remaining: () => Number.POSITIVE_INFINITY,
+  aborted: () => false,
+  reason: () => undefined,
+  dispose: () => {},
+});
+
 export function createDeadline(options: DeadlineOptions): Deadline {
   const timeout = validateTimeout(options.timeout);
+  const signals: AbortSignal[] = [];
+  for (const signal of options.signals ?? []) if (signal !== undefined) signals.push(signal);
+  if (timeout === undefined) {
+    const only = signals[0];
+    if (only === undefined) return NO_DEADLINE;
+    if (signals.length === 1) {
+      return {
+        signal: only,
+        remaining: () => Number.POSITIVE_INFINITY,
+        aborted: () => only.aborted,
+        reason: () => only.reason,
+        dispose: () => {},
+      };
+    }
+  }
   const controller = new AbortController();
   const started = performance.now();
   const cleanups: Array<() => void> = [];
-  for (const signal of options.signals ?? []) {
-    if (signal === undefined) continue;
+  for (const signal of signals) {
     if (signal.aborted) {
       controller.abort(signal.reason);
       break;
@@ -57,6 +85,7 @@ export function createDeadline(options: DeadlineOptions): Deadline {
     signal: controller.signal,
     remaining: () =>
       timeout === undefined ? Number.POSITIVE_INFINITY : timeout - (performance.now() - started),
+    aborted: () => controller.signal.aborted,
     reason: () => controller.signal.reason,
     dispose: () => {
       for (const cleanup of cleanups) cleanup();

@@ -26,14 +26,14 @@ export type FetchLike = (
 /** Creates a transport that calls `fetch` (by default `globalThis.fetch`, looked up at each call). */
 export function fetchTransport(fetch?: FetchLike): Transport {
   return async (req: TransportRequest): Promise<TransportResponse> => {
-    const { url, authorization } = parseRequestUrl(req.url);
+    const { href, authorization } = parseRequestUrl(req.url);
     let headers = req.headers;
     if (authorization !== undefined && !hasHeader(headers, "authorization")) {
       headers = { ...headers, authorization };
     }
     const impl = fetch ?? (globalThis.fetch as unknown as FetchLike);
     try {
-      const response = await impl(url.href, {
+      const response = await impl(href, {
         method: req.method,
         headers,
         body: req.body,

@@ -9,13 +9,39 @@ import { InvalidRequestError } from "./errors.js";
 import type { Headers } from "./transport.js";
 
 export interface ParsedRequestUrl {
+  /** `scheme://host:port` */
+  origin: string;
+  /** Path and query, without the fragment. */
+  path: string;
   /** The URL without user-info. */
-  url: URL;
+  href: string;
   /** A Basic `authorization` value built from the user-info, when there was any. */
   authorization: string | undefined;
 }
 
-export function parseRequestUrl(raw: string): ParsedRequestUrl {
+/**
+ * Parsed URLs by their text. Clients call few distinct URLs (XML-RPC always the same one), and
+ * parsing is a measurable share of a keep-alive request; the cache is cleared when it fills up.
+ */
+const cache = new Map<string, ParsedRequestUrl>();
+const CACHE_LIMIT = 512;
+
+/**
+ * Parses and checks a request URL; the result is shared between calls and must not be mutated.
+ * Throws `InvalidRequestError` for anything but an absolute http: or https: URL.
+ */
+export function parseRequestUrl(raw: string): Readonly<ParsedRequestUrl> {
+  const cached = cache.get(raw);
+  if (cached !== undefined) return cached;
+  const parsed = parseUncached(raw);
+  // URLs with credentials are not kept: no secret outlives the call in a module-level cache.
+  if (parsed.authorization !== undefined) return parsed;
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(raw, parsed);
+  return parsed;
+}
+
+function parseUncached(raw: string): ParsedRequestUrl {
   if (typeof raw !== "string") throw new InvalidRequestError("request.url must be a string");
   let url: URL;
   try {
@@ -37,7 +63,7 @@ export function parseRequestUrl(raw: string): ParsedRequestUrl {
     url.username = "";
     url.password = "";
   }
-  return { url, authorization };
+  return { origin: url.origin, path: `${url.pathname}${url.search}`, href: url.href, authorization };
 }
 
 /** Whether a header is present, whatever the case of its name. */

@@ -79,7 +79,7 @@ export async function request(
   const timeout = options.timeout ?? defaults.timeout;
   const policy = resolveRetryPolicy(options.retry !== undefined ? options.retry : defaults.retry);
   const mapHttpError = options.httpError === undefined ? defaultHttpError : options.httpError;
-  const { idempotent, ...transportRequest } = req;
+  const { idempotent } = req;
   let ourTimeout: TimeoutError | undefined;
   const deadline = createDeadline({
     timeout,
@@ -100,10 +100,15 @@ export async function request(
       let response: TransportResponse | undefined;
       let failure: unknown;
       try {
-        if (signal.aborted) throw aborted(attempt);
-        response = await raceAbort(transport({ ...transportRequest, signal }), signal);
+        if (signal === undefined) {
+          // The transport ignores `idempotent`; no copy on the hot path.
+          response = await transport(req);
+        } else {
+          if (signal.aborted) throw aborted(attempt);
+          response = await raceAbort(transport({ ...req, signal }), signal);
+        }
       } catch (error) {
-        if (signal.aborted) throw aborted(attempt);
+        if (deadline.aborted()) throw aborted(attempt);
         failure = error;
       }
       const decision = retryDecision(policy, {
@@ -118,7 +123,7 @@ export async function request(
         if (response === undefined) throw withAttempts(failure, attempt);
         const error = mapHttpError === false ? undefined : mapHttpError(response, req);
         if (error !== undefined) throw withAttempts(error, attempt);
-        return { ...response, attempts: attempt };
+        return { status: response.status, headers: response.headers, body: response.body, attempts: attempt };
       }
       try {
         await sleep(decision.delay, signal);

@@ -143,15 +143,15 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
   });
 
   const transport = async (req: TransportRequest): Promise<TransportResponse> => {
-    const { url, authorization } = parseRequestUrl(req.url);
+    const { origin, path, authorization } = parseRequestUrl(req.url);
     let headers = req.headers;
     if (authorization !== undefined && !hasHeader(headers, "authorization")) {
       headers = { ...headers, authorization };
     }
     try {
       const response = await dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        origin,
+        path,
         method: req.method as "GET",
         headers,
         body: req.body ?? null,

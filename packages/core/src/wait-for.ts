@@ -65,7 +65,8 @@ export async function waitFor<T>(
     onTimeout: (ms) =>
       new TimeoutError({ timeout: ms, phase: "total", message: `Timed out after ${ms} ms waiting${what}` }),
   });
-  const { signal } = deadline;
+  // Every poll gets a signal, even when nothing else can abort the wait.
+  const signal = deadline.signal ?? new AbortController().signal;
   try {
     for (let attempt = 1; ; attempt++) {
       let value: T;
@@ -73,7 +74,7 @@ export async function waitFor<T>(
         if (signal.aborted) throw deadline.reason();
         value = await raceAbort(Promise.resolve(poll({ signal, attempt })), signal);
       } catch (error) {
-        throw signal.aborted ? deadline.reason() : error;
+        throw deadline.aborted() ? deadline.reason() : error;
       }
       if (predicate(value)) return value;
       await sleep(intervalAt(interval, attempt), signal);
