@@ -25,6 +25,7 @@ const pools: RouteTable = [
   route("GET", "/boom", () => {
     throw new Error("handler exploded");
   }),
+  route("GET", "/bad-header", () => ({ headers: { "x-broken": "line\nbreak" }, body: "never" })),
   route("GET", "/teapot", () => {
     throw new RouteError(418, "short and stout");
   }),
@@ -121,9 +122,16 @@ describe("serve()", () => {
     });
     expect(boom.text).not.toContain("at ");
     expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).message).toBe("handler exploded");
     const teapot = await fetchRaw(`${served.url}/teapot`);
     expect(teapot.status).toBe(418);
     expect(JSON.parse(teapot.text)).toEqual({ error: "short and stout" });
+    const badHeader = await fetchRaw(`${served.url}/bad-header`);
+    expect(badHeader.status).toBe(500);
+    expect(JSON.parse(badHeader.text)).toMatchObject({
+      error: "Internal Server Error",
+      name: "InvalidResponse",
+    });
     const badJson = await fetchRaw(`${served.url}/api/pool`, { method: "POST", body: "{not json" });
     expect(badJson.status).toBe(400);
     expect((await fetchRaw(`${served.url}/api/pool`)).status).toBe(200);

@@ -51,25 +51,40 @@ export function payloadTooLarge(limit: number): RouteResponse {
 
 /**
  * Calls the handler. Never rejects: a {@link RouteError} becomes its status and body, any other
- * exception a 500 with the error's name and message (never its stack).
+ * exception a 500 with the error's name and message (never its stack). A synchronous handler's
+ * answer comes back synchronously (no promise on the hot path).
  */
-export async function invoke(
+export function invoke(
   route: Route,
   params: Record<string, string>,
   head: RequestHead,
   body: Uint8Array,
   signal: AbortSignal | (() => AbortSignal) | undefined,
   onError?: (error: unknown) => void,
-): Promise<RouteResponse> {
+): RouteResponse | Promise<RouteResponse> {
+  let result: RouteResponse | Promise<RouteResponse>;
   try {
-    return await route.handler(createRequest(head, params, body, signal));
+    result = route.handler(createRequest(head, params, body, signal));
   } catch (error) {
-    if (error instanceof RouteError) return { status: error.status, body: error.body };
-    onError?.(error);
-    const name = error instanceof Error ? error.name : "Error";
-    const message = error instanceof Error ? error.message : String(error);
-    return { status: 500, body: { error: "Internal Server Error", name, message } };
+    return errorResponse(error, onError);
   }
+  return isPromiseLike(result)
+    ? Promise.resolve(result).catch((error: unknown) => errorResponse(error, onError))
+    : result;
+}
+
+function errorResponse(error: unknown, onError: ((error: unknown) => void) | undefined): RouteResponse {
+  if (error instanceof RouteError) return { status: error.status, body: error.body };
+  onError?.(error);
+  const name = error instanceof Error ? error.name : "Error";
+  const message = error instanceof Error ? error.message : String(error);
+  return { status: 500, body: { error: "Internal Server Error", name, message } };
+}
+
+export function isPromiseLike<T>(value: unknown): value is PromiseLike<T> {
+  return (
+    typeof value === "object" && value !== null && typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 /** Builds the plain request a handler sees; query parsing and the abort signal are lazy. */

@@ -2,8 +2,15 @@ import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } fro
 import { createServer as createHttpServer, STATUS_CODES } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { Duplex } from "node:stream";
-import { DEFAULT_BODY_LIMIT, invoke, payloadTooLarge, type RequestHead, resolve } from "./dispatch.js";
-import { collectBody, normalizeResponse } from "./response.js";
+import {
+  DEFAULT_BODY_LIMIT,
+  invoke,
+  isPromiseLike,
+  payloadTooLarge,
+  type RequestHead,
+  resolve,
+} from "./dispatch.js";
+import { collectBody, type NormalizedResponse, normalizeResponse } from "./response.js";
 import { compileRoutes } from "./router.js";
 import type { RouteResponse, RouteTable } from "./routes.js";
 import { generateSelfSignedCertificate, type TlsCredentials } from "./tls.js";
@@ -48,39 +55,41 @@ export async function serve(routes: RouteTable, options: ServeOptions = {}): Pro
   const onError = options.onError;
   const credentials = options.tls === "self-signed" ? await generateSelfSignedCertificate() : options.tls;
 
+  const fail = (req: IncomingMessage, error: unknown): void => {
+    onError?.(error);
+    req.socket.destroy();
+  };
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
-    handle(req, res).catch((error: unknown) => {
-      onError?.(error);
-      req.socket.destroy();
-    });
+    try {
+      const pending = handle(req, res);
+      if (pending !== undefined) pending.catch((error: unknown) => fail(req, error));
+    } catch (error) {
+      fail(req, error);
+    }
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** Synchronous for a body-less request to a synchronous handler; a promise otherwise. */
+  function handle(req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
     const head: RequestHead = {
       method: req.method ?? "GET",
       target: req.url ?? "/",
       headers: flattenHeaders(req.headers),
     };
     const resolution = resolve(compiled, head);
-    if (resolution.kind === "answer") return write(req, res, resolution.response);
-    const limit = resolution.route.bodyLimit ?? bodyLimit;
-    let body = EMPTY_BODY;
-    if (req.headers["content-length"] !== undefined || req.headers["transfer-encoding"] !== undefined) {
-      const read = await readBody(req, limit);
-      if (read === undefined) return write(req, res, payloadTooLarge(limit));
-      body = read;
+    if (resolution.kind === "answer") return write(req, res, resolution.response, onError);
+    const { route, params } = resolution;
+    const signal = (): AbortSignal => abortSignalFor(req, res);
+    if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) {
+      const response = invoke(route, params, head, EMPTY_BODY, signal, onError);
+      return isPromiseLike(response)
+        ? response.then((answer) => write(req, res, answer, onError))
+        : write(req, res, response, onError);
     }
-    const signal = (): AbortSignal => {
-      const controller = new AbortController();
-      const abortUnlessFinished = (): void => {
-        if (!res.writableFinished) controller.abort(new Error("client disconnected"));
-      };
-      if (res.destroyed || req.socket.destroyed) abortUnlessFinished();
-      else res.once("close", abortUnlessFinished);
-      return controller.signal;
-    };
-    const response = await invoke(resolution.route, resolution.params, head, body, signal, onError);
-    return write(req, res, response);
+    const limit = route.bodyLimit ?? bodyLimit;
+    return readBody(req, limit).then(async (body) => {
+      if (body === undefined) return write(req, res, payloadTooLarge(limit), onError);
+      return write(req, res, await invoke(route, params, head, body, signal, onError), onError);
+    });
   }
 
   const server: Server =
@@ -140,43 +149,70 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
 }
 
-async function write(req: IncomingMessage, res: ServerResponse, response: RouteResponse): Promise<void> {
+/**
+ * Writes an answer; synchronous unless the body is a stream. An answer node refuses to write
+ * (say, a header value with a newline) becomes a 500 when nothing was sent yet.
+ */
+function write(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: RouteResponse,
+  onError?: (error: unknown) => void,
+): Promise<void> | undefined {
+  try {
+    return writeAnswer(req, res, response);
+  } catch (error) {
+    if (res.headersSent) throw error;
+    onError?.(error);
+    const message = error instanceof Error ? error.message : String(error);
+    return writeAnswer(req, res, {
+      status: 500,
+      body: { error: "Internal Server Error", name: "InvalidResponse", message },
+    });
+  }
+}
+
+function writeAnswer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: RouteResponse,
+): Promise<void> | undefined {
   const socket = req.socket;
   if (response.raw !== undefined) {
     socket.end(typeof response.raw === "string" ? Buffer.from(response.raw, "latin1") : response.raw);
-    return;
+    return undefined;
   }
   const normalized = normalizeResponse(response);
   if (normalized.fault === "reset") {
     socket.resetAndDestroy();
-    return;
+    return undefined;
   }
   if (normalized.fault === "close") {
     socket.end();
-    return;
+    return undefined;
   }
   if (normalized.keepAlive === false || normalized.framing === "close") res.shouldKeepAlive = false;
   if (normalized.framing === "close") res.useChunkedEncodingByDefault = false;
 
-  let body = normalized.body;
-  if (body !== undefined && !(body instanceof Uint8Array) && normalized.framing === "content-length") {
-    body = await collectBody(body);
+  const body = normalized.body;
+  if (body === undefined || body instanceof Uint8Array) {
+    writeBytes(res, socket, normalized, body);
+    return undefined;
   }
+  if (normalized.framing === "content-length") {
+    return collectBody(body).then((bytes) => writeBytes(res, socket, normalized, bytes));
+  }
+  res.writeHead(normalized.status, normalized.statusText, normalized.headers);
+  return pipeStream(res, body);
+}
+
+function writeBytes(
+  res: ServerResponse,
+  socket: Duplex,
+  normalized: NormalizedResponse,
+  body: Uint8Array | undefined,
+): void {
   const headers = normalized.headers;
-  if (body instanceof Uint8Array) {
-    if (normalized.fault === "truncate") {
-      headers.push("content-length", String(body.byteLength));
-      res.writeHead(normalized.status, normalized.statusText, headers);
-      res.write(body.subarray(0, body.byteLength >> 1), () => socket.destroy());
-      return;
-    }
-    if (normalized.framing === "chunked") headers.push("transfer-encoding", "chunked");
-    else if (normalized.framing !== "close" && !hasHeader(headers, "content-length"))
-      headers.push("content-length", String(body.byteLength));
-    res.writeHead(normalized.status, normalized.statusText, headers);
-    res.end(body);
-    return;
-  }
   if (body === undefined) {
     if (
       normalized.framing !== "close" &&
@@ -189,8 +225,29 @@ async function write(req: IncomingMessage, res: ServerResponse, response: RouteR
     res.end();
     return;
   }
+  if (normalized.fault === "truncate") {
+    headers.push("content-length", String(body.byteLength));
+    res.writeHead(normalized.status, normalized.statusText, headers);
+    res.write(body.subarray(0, body.byteLength >> 1), () => socket.destroy());
+    return;
+  }
+  if (normalized.framing === "chunked") headers.push("transfer-encoding", "chunked");
+  else if (normalized.framing !== "close" && !hasHeader(headers, "content-length")) {
+    headers.push("content-length", String(body.byteLength));
+  }
   res.writeHead(normalized.status, normalized.statusText, headers);
-  await pipeStream(res, body);
+  res.end(body);
+}
+
+/** An AbortSignal that aborts when the client goes away before the answer is finished. */
+function abortSignalFor(req: IncomingMessage, res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  const abortUnlessFinished = (): void => {
+    if (!res.writableFinished) controller.abort(new Error("client disconnected"));
+  };
+  if (res.destroyed || req.socket.destroyed) abortUnlessFinished();
+  else res.once("close", abortUnlessFinished);
+  return controller.signal;
 }
 
 /** Writes a stream with back-pressure; stops (and ends the producer) when the client goes away. */
