@@ -1,7 +1,16 @@
 export { type AnsibleList, toAnsibleList } from "./ansible-list.js";
 export { InventoryError, InventoryParseError, isInventoryError, type SourceLocation } from "./errors.js";
+export * from "./groups.js";
 export { expandHostPattern, HostPatternError, parseAddress } from "./host-pattern.js";
 export { parseIniInventory, type ReadOptions, typeIniValue } from "./ini-reader.js";
+export {
+  canonicalGroupOrder,
+  iniHostValue,
+  iniVarsValue,
+  type WriteOptions,
+  writeIni,
+} from "./ini-writer.js";
+export { type MigrationChange, type MigrationResult, migrateInventory } from "./migrate.js";
 export {
   ALL,
   type Group,
@@ -11,7 +20,7 @@ export {
   UNGROUPED,
   type VarsLayer,
 } from "./model.js";
-export { literalEval } from "./python-literal.js";
+export { literalEval, pythonRepr } from "./python-literal.js";
 export {
   formatFromFileName,
   INVENTORY_FILE_NAMES,
@@ -22,3 +31,4 @@ export {
 export { type AnsibleMapping, type AnsibleValue, combineVars, toAnsibleJson, type Vars } from "./values.js";
 export { findVarsFiles, loadAdjacentVars, readVarsFile } from "./vars-files.js";
 export { parseYamlInventory, type YamlReadOptions } from "./yaml-reader.js";
+export { quoteForPyYaml, writeYaml } from "./yaml-writer.js";

@@ -155,6 +155,16 @@ export class Inventory {
     if (location) h.varLocations.set(key, location);
   }
 
+  /** Removes a child group from a group (the child group itself stays). */
+  removeChild(group: string, child: string): void {
+    const g = this.groups.get(group);
+    const c = this.groups.get(child);
+    if (!g || !c || !g.children.includes(child)) return;
+    g.children.splice(g.children.indexOf(child), 1);
+    c.parents.splice(c.parents.indexOf(group), 1);
+    this.ancestorCache.clear();
+  }
+
   private link(g: Group, host: string): void {
     let set = this.memberOf.get(host);
     if (!set) {

@@ -374,3 +374,66 @@ function jsonKey(key: AnsibleValue): string {
   if (typeof key === "number" || typeof key === "bigint") return String(key);
   return fail();
 }
+
+/**
+ * Python source text that `ast.literal_eval` turns back into `value` (`True`, `None`, `'a b'`,
+ * `[1, 'x']`, `{'k': 1}`). Returns undefined for values Python literals cannot express (NaN, ±∞).
+ */
+export function pythonRepr(value: AnsibleValue): string | undefined {
+  if (value === null) return "None";
+  if (value === true) return "True";
+  if (value === false) return "False";
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return undefined;
+    if (Object.is(value, -0)) return "-0.0";
+    return String(value).replace(
+      /^(-?)(\d)(?:\.(\d+))?e([+-])(\d+)$/,
+      (_m, s, a, b, sign, e) => `${s}${a}.${b ?? "0"}e${sign}${e}`,
+    );
+  }
+  if (typeof value === "string") return pythonStringRepr(value);
+  if (Array.isArray(value)) {
+    const parts: string[] = [];
+    for (const v of value) {
+      const r = pythonRepr(v);
+      if (r === undefined) return undefined;
+      parts.push(r);
+    }
+    return `[${parts.join(", ")}]`;
+  }
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(value)) {
+    const r = pythonRepr(v);
+    if (r === undefined) return undefined;
+    parts.push(`${pythonStringRepr(k)}: ${r}`);
+  }
+  return `{${parts.join(", ")}}`;
+}
+
+/** A single-quoted Python string literal for `s`, on one line. */
+export function pythonStringRepr(s: string): string {
+  let out = "'";
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    if (ch === "\\") out += "\\\\";
+    else if (ch === "'") out += "\\'";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (
+      cp < 0x20 ||
+      cp === 0x7f ||
+      (cp >= 0x80 && cp < 0xa0) ||
+      cp === 0x2028 ||
+      cp === 0x2029 ||
+      cp === 0x85
+    )
+      out += `\\x${cp.toString(16).padStart(2, "0")}`.replace(
+        /^\\x(.{3,})$/,
+        (_m, h) => `\\u${h.padStart(4, "0")}`,
+      );
+    else out += ch;
+  }
+  return `${out}'`;
+}

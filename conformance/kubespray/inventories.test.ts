@@ -1,0 +1,124 @@
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type AnsibleList,
+  INVENTORY_FILE_NAMES,
+  type Inventory,
+  InventoryParseError,
+  migrateInventory,
+  readInventory,
+  toAnsibleJson,
+  toAnsibleList,
+  writeIni,
+  writeYaml,
+} from "@homelab-kit/kubespray-inventory";
+import { beforeAll, describe, expect, test } from "vitest";
+import { type AnsibleResult, ansibleListAll } from "./ansible.js";
+
+const DIR = join(import.meta.dirname, "../../../shared/reference/kubespray/inventories");
+const OUT = mkdtempSync(join(tmpdir(), "ks-conformance-"));
+const names = readdirSync(DIR).sort();
+
+/** `-i` target for a fixture: the file itself, or the inventory file inside a fixture directory. */
+function sourceOf(name: string): string {
+  const p = join(DIR, name);
+  if (!statSync(p).isDirectory()) return p;
+  const found = readdirSync(p).find((f) => INVENTORY_FILE_NAMES.includes(f));
+  if (!found) throw new Error(`no inventory file in ${p}`);
+  return join(p, found);
+}
+
+function withoutVarsFiles(inv: Inventory): Inventory {
+  inv.groupVarsFiles.clear();
+  inv.hostVarsFiles.clear();
+  return inv;
+}
+
+/** Parsed JSON of our list, printed exactly as ansible-inventory prints it. */
+const ours = (inv: Inventory): unknown => JSON.parse(toAnsibleJson(toAnsibleList(inv)));
+const theirs = (r: AnsibleResult): unknown => JSON.parse(r.stdout);
+const withoutAll = (list: unknown) => {
+  const { all: _all, ...rest } = list as AnsibleList;
+  return rest;
+};
+
+const written = new Map<string, { ini?: string; yaml?: string; expected?: unknown; writeError?: unknown }>();
+let results = new Map<string, AnsibleResult>();
+
+beforeAll(async () => {
+  const files = names.map(sourceOf);
+  for (const name of names) {
+    let inv: Inventory;
+    try {
+      inv = readInventory(sourceOf(name));
+    } catch {
+      continue;
+    }
+    const dir = join(OUT, `${name}.out`);
+    mkdirSync(dir, { recursive: true });
+    const entry: { ini?: string; yaml?: string; expected?: unknown; writeError?: unknown } = {};
+    try {
+      entry.ini = join(dir, "inventory.ini");
+      writeFileSync(entry.ini, writeIni(inv));
+      entry.yaml = join(dir, "inventory.yaml");
+      writeFileSync(entry.yaml, writeYaml(inv));
+      entry.expected = withoutAll(ours(withoutVarsFiles(migrateInventory(inv).inventory)));
+      files.push(entry.ini, entry.yaml);
+    } catch (e) {
+      entry.writeError = e;
+    }
+    written.set(name, entry);
+  }
+  results = await ansibleListAll(files);
+});
+
+describe("ansible-inventory --list vs toAnsibleList() on every reference inventory", () => {
+  for (const name of names) {
+    test(name, () => {
+      const r = results.get(sourceOf(name))!;
+      if (r.code !== 0) {
+        // Ansible refused it: we must refuse it too, with a parse error naming the same problem.
+        let err: unknown;
+        try {
+          readInventory(sourceOf(name));
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(InventoryParseError);
+        const ansibleReason =
+          /with ini plugin: (?:.*?:\d+: )?([^\n]+)/s.exec(r.stderr.replace(/\n/g, " "))?.[1] ?? "";
+        const ourReason = (err as InventoryParseError).message.split("\n")[0]!.replace(/^.*?:\d+:\d+: /, "");
+        expect(ansibleReason.replace(/\s+/g, " ")).toContain(ourReason.slice(0, 40));
+        return;
+      }
+      expect(ours(readInventory(sourceOf(name)))).toEqual(theirs(r));
+    });
+  }
+  test("35 accepted, 2 rejected", () => {
+    const codes = names.map((n) => results.get(sourceOf(n))!.code);
+    expect(codes.filter((c) => c === 0).length).toBe(35);
+    expect(codes.filter((c) => c !== 0).length).toBe(2);
+  });
+});
+
+describe("written INI and YAML read back by ansible-inventory to the same result", () => {
+  for (const name of names) {
+    test(name, () => {
+      const w = written.get(name);
+      if (results.get(sourceOf(name))!.code !== 0) {
+        expect(w).toBeUndefined();
+        return;
+      }
+      expect(w?.writeError).toBeUndefined();
+      for (const file of [w!.ini!, w!.yaml!]) {
+        const r = results.get(file)!;
+        expect(r.code, r.stderr).toBe(0);
+        // Ansible reads what we wrote to the same hosts, groups and variables…
+        expect(withoutAll(theirs(r))).toEqual(w!.expected);
+        // …and our reader agrees with Ansible on our own output, `all` included.
+        expect(ours(readInventory(file))).toEqual(theirs(r));
+      }
+    });
+  }
+});
