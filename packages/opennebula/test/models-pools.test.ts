@@ -163,3 +163,25 @@ describe("ISSUES.md #5 and #7: text is kept exactly", () => {
     expect(Vm.parse(parseXmlDocument(split).VM).USER_TEMPLATE.LABELS).toBe("<x>]]>&amp;</x>");
   });
 });
+
+describe("free-form templates", () => {
+  it("accept strings, nested records and arrays at any depth; reject anything else at its path", () => {
+    const vm = parseXmlDocument(vmXml).VM as Record<string, unknown>;
+    const nested = { A: "1", B: { C: ["x", { D: "y" }] }, E: "" };
+    expect(Vm.parse({ ...vm, USER_TEMPLATE: nested }).USER_TEMPLATE).toEqual(nested);
+    const bad = { A: "1", B: { C: ["x", { D: 7 }] }, E: null };
+    const issues = issuesOf(Vm, { ...vm, USER_TEMPLATE: bad });
+    expect(issues.map((issue) => issue.path)).toEqual([
+      ["USER_TEMPLATE", "B", "C", 1, "D"],
+      ["USER_TEMPLATE", "E"],
+    ]);
+    expect(issues[0]?.message).toContain("got number");
+    expect(issuesOf(Vm, { ...vm, USER_TEMPLATE: ["A"] })[0]?.path).toEqual(["USER_TEMPLATE"]);
+  });
+
+  it("unknown attributes of a typed template are checked the same way", () => {
+    const vm = parseXmlDocument(vmXml).VM as Record<string, Record<string, unknown>>;
+    const issues = issuesOf(Vm, { ...vm, TEMPLATE: { ...vm.TEMPLATE, CUSTOM: { X: [1] } } });
+    expect(issues.map((issue) => issue.path)).toEqual([["TEMPLATE", "CUSTOM", "X", 0]]);
+  });
+});
