@@ -53,11 +53,18 @@ const TEXT_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   // scheme://user:password@host → scheme://[REDACTED]@host
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, `$1${REDACTED}@`],
   // ?token=… &password=… ;session=…
-  [new RegExp(String.raw`([?&;](?:${SENSITIVE_NAME}|pass|auth|pwd)=)[^&#\s"'<>()]*`, "gi"), `$1${REDACTED}`],
+  [
+    new RegExp(
+      String.raw`((?:^|[?&;\s,(])(?:${SENSITIVE_NAME}|pass|auth|pwd)=)(?!["'])[^&#\s"'<>(),;]*`,
+      "gi",
+    ),
+    `$1${REDACTED}`,
+  ],
   // "password": "…" (JSON text)
   [new RegExp(String.raw`("${SENSITIVE_NAME}"\s*:\s*)"(?:[^"\\]|\\.)*"`, "gi"), `$1"${REDACTED}"`],
   // PASSWORD="…" (XML attributes, RIBCL LOGIN) and key='…'
-  [new RegExp(String.raw`(\b${SENSITIVE_NAME}\s*=\s*)(["'])[^"']*\2`, "gi"), `$1$2${REDACTED}$2`],
+  [new RegExp(String.raw`(\b${SENSITIVE_NAME}\s*=\s*)"[^"]*"`, "gi"), `$1"${REDACTED}"`],
+  [new RegExp(String.raw`(\b${SENSITIVE_NAME}\s*=\s*)'[^']*'`, "gi"), `$1'${REDACTED}'`],
   // <password>…</password>
   [new RegExp(String.raw`<(${SENSITIVE_NAME})>[^<]*</\1>`, "gi"), `<$1>${REDACTED}</$1>`],
   // Authorization: … header lines in text
@@ -179,9 +186,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     out[key] =
-      isSensitiveName(key) && item !== null && typeof item !== "object"
-        ? REDACTED
-        : redactValue(item, depth + 1);
+      isSensitiveName(key) && item !== null && item !== undefined ? REDACTED : redactValue(item, depth + 1);
   }
   return out;
 }

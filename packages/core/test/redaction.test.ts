@@ -70,7 +70,7 @@ describe("rules", () => {
       `https://${REDACTED}@ilo.lan:8443/redfish/v1?token=${REDACTED}&x=1&password=${REDACTED}&sessionid=${REDACTED}#frag`,
     );
     expect(redactUrl("http://h/path?page=2")).toBe("http://h/path?page=2");
-    expect(redactUrl("not a url, token=abc")).toBe("not a url, token=abc");
+    expect(redactUrl("not a url, token=abc")).toBe(`not a url, token=${REDACTED}`);
   });
 
   test("text: URLs, JSON keys, XML attributes and elements, header lines, bearer tokens", () => {
@@ -86,6 +86,12 @@ describe("rules", () => {
     expect(redactText("<session>abc</session><name>x</name>")).toBe(
       `<session>${REDACTED}</session><name>x</name>`,
     );
+    expect(redactText(`<LOGIN PASSWORD="it's" X='a"b' token='t"u'/>`)).toBe(
+      `<LOGIN PASSWORD="${REDACTED}" X='a"b' token='${REDACTED}'/>`,
+    );
+    expect(redactText("login failed, password=hunter2 (user admin)")).toBe(
+      `login failed, password=${REDACTED} (user admin)`,
+    );
     expect(redactText("Authorization: Basic YWRtaW46cHc=\nAccept: */*")).toBe(
       `Authorization: ${REDACTED}\nAccept: */*`,
     );
@@ -99,9 +105,11 @@ describe("rules", () => {
         list: [{ token: "t" }, "http://u:p@h/"],
         n: 1,
         session: null,
+        credentials: { user: "a", key: "k" },
       }),
     ).toEqual({
       user: { name: "a", password: REDACTED },
+      credentials: REDACTED,
       list: [{ token: REDACTED }, `http://${REDACTED}@h/`],
       n: 1,
       session: null,

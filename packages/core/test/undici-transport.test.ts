@@ -1,9 +1,11 @@
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
   CERT_FINGERPRINT_MISMATCH,
   InvalidRequestError,
   isNetworkError,
   NetworkError,
+  request,
   TimeoutError,
   type UndiciTransport,
   undiciTransport,
@@ -19,6 +21,14 @@ afterEach(async () => {
   transport = undefined;
   server = undefined;
 });
+
+async function waitUntil(condition: () => boolean, ms = 5000): Promise<void> {
+  const end = performance.now() + ms;
+  while (!condition()) {
+    if (performance.now() > end) throw new Error("condition not reached");
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
   try {
@@ -72,6 +82,8 @@ describe("undiciTransport over http", () => {
     const t = transport;
     const url = server.url;
     const all = Promise.all(Array.from({ length: 6 }, () => t({ method: "GET", url, headers: {} })));
+    await waitUntil(() => pending.length >= 2);
+    // Give a third socket time to appear if the limit did not hold.
     await new Promise((r) => setTimeout(r, 100));
     expect(pending).toHaveLength(2);
     const release = setInterval(() => {
@@ -135,6 +147,34 @@ describe("undiciTransport over http", () => {
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ phase: "headers", timeout: 100, code: "TIMEOUT" });
     expect(performance.now() - started).toBeGreaterThanOrEqual(90);
+  });
+
+  test("connect timeout (a TLS handshake that never completes) → TimeoutError phase connect, retried", async () => {
+    const silent = createServer(() => {});
+    const accepted: Socket[] = [];
+    silent.on("connection", (socket) => accepted.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const { port } = silent.address() as AddressInfo;
+    transport = undiciTransport({ connectTimeout: 100 });
+    try {
+      const error = await rejection(
+        transport({ method: "GET", url: `https://127.0.0.1:${port}/`, headers: {} }),
+      );
+      expect(error).toBeInstanceOf(TimeoutError);
+      expect(error).toMatchObject({ phase: "connect", timeout: 100 });
+      const retried = await rejection(
+        request(
+          transport,
+          { method: "GET", url: `https://127.0.0.1:${port}/`, headers: {} },
+          { retry: { limit: 1, backoffBase: 1 } },
+        ),
+      );
+      expect(retried).toMatchObject({ phase: "connect", attempts: 2 });
+      expect(accepted).toHaveLength(3);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   test("body timeout → TimeoutError phase body", async () => {
