@@ -1,0 +1,82 @@
+/** Named values of request parameters (API.md §4), as constants and types. */
+
+/** `one.vm.action` actions (release-7.4.0). */
+export const VM_ACTIONS = [
+  "terminate",
+  "terminate-hard",
+  "undeploy",
+  "undeploy-hard",
+  "poweroff",
+  "poweroff-hard",
+  "reboot",
+  "reboot-hard",
+  "hold",
+  "release",
+  "stop",
+  "suspend",
+  "resume",
+  "resched",
+  "unresched",
+] as const;
+export type VmAction = (typeof VM_ACTIONS)[number];
+
+/**
+ * Pool filter flag: whose objects a `*pool.info` call returns. Any UID (>= 0) is also accepted.
+ * There is no hidden default (ISSUES.md #14).
+ */
+export const PoolFilter = {
+  /** Objects of the user's primary group. */
+  PRIMARY_GROUP: -4,
+  /** The user's own objects. */
+  MINE: -3,
+  /** Every object the user may see. */
+  ALL: -2,
+  /** The user's objects and those of all the user's groups. */
+  MINE_AND_GROUPS: -1,
+} as const;
+/** A {@link PoolFilter} value, or a UID (>= 0). */
+export type PoolFilterFlag = (typeof PoolFilter)[keyof typeof PoolFilter] | number;
+
+/** VM state filter of `one.vmpool.info*`: any state, any but DONE, or one STATE (0..11). */
+export const VmStateFilter = {
+  ANY: -2,
+  NOT_DONE: -1,
+  INIT: 0,
+  PENDING: 1,
+  HOLD: 2,
+  ACTIVE: 3,
+  STOPPED: 4,
+  SUSPENDED: 5,
+  DONE: 6,
+  POWEROFF: 8,
+  UNDEPLOYED: 9,
+  CLONING: 10,
+  CLONING_FAILURE: 11,
+} as const;
+export type VmStateFilterValue = (typeof VmStateFilter)[keyof typeof VmStateFilter] | 7;
+
+/** `update`/`updateconf`/`updatenic` mode: replace the whole template or merge into it. */
+export const UpdateMode = { REPLACE: 0, MERGE: 1 } as const;
+export type UpdateModeValue = (typeof UpdateMode)[keyof typeof UpdateMode];
+
+/** `one.vm.recover` operations. */
+export const VmRecoverOperation = {
+  FAILURE: 0,
+  SUCCESS: 1,
+  RETRY: 2,
+  DELETE: 3,
+  DELETE_RECREATE: 4,
+  DELETE_DB: 5,
+} as const;
+export type VmRecoverOperationValue = (typeof VmRecoverOperation)[keyof typeof VmRecoverOperation];
+
+/** Lock levels of `one.*.lock`: lock every operation at or above that level. */
+export const LockLevel = { USE: 1, MANAGE: 2, ADMIN: 3 } as const;
+export type LockLevelValue = (typeof LockLevel)[keyof typeof LockLevel];
+
+/** `one.vm.migrate` migration types. */
+export const MigrationType = { SAVE: 0, POWEROFF: 1, POWEROFF_HARD: 2 } as const;
+export type MigrationTypeValue = (typeof MigrationType)[keyof typeof MigrationType];
+
+/** A permission bit of `chmod`: set, clear, or leave unchanged (-1). */
+export type PermissionBit = 1 | 0 | -1;

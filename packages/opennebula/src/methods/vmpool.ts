@@ -1,0 +1,89 @@
+/** `one.vmpool.*` of release-7.4.0 (API.md §7). */
+import { type Vm, VmPool, VmPoolExtended, type VmSummary } from "../models/vm.js";
+import type { RawXmlObject } from "../xml/parse.js";
+import { asDocument, asPool, asString, bool, int, method, str } from "./define.js";
+import type { PoolFilterFlag, VmStateFilterValue } from "./params.js";
+
+const filter = int("filter_flag", { min: -4 });
+const state = int("state", { min: -2, max: 11 });
+/**
+ * `end_id >= -1`: the ID range `[start_id, end_id]` (`-1, -1` is everything); `end_id < -1`:
+ * a page, `start_id` the offset and `-end_id` the page size.
+ */
+const range = [int("start_id", { min: -1 }), int("end_id")];
+
+type PoolArgs = [
+  filter: PoolFilterFlag,
+  startId: number,
+  endId: number,
+  state: VmStateFilterValue,
+  query?: string,
+];
+
+const fullPool = asPool("VM_POOL", "VM", VmPoolExtended);
+
+export const vmPoolMethods = {
+  /**
+   * The short VM bodies (vm_pool.xsd) of the filter, range and state. `query` (6.10+:
+   * `KEY=VALUE&…`; 5.x: full-text) needs MySQL: SQLite backends answer INTERNAL (ISSUES.md #4).
+   */
+  info: method<PoolArgs>()({
+    name: "one.vmpool.info",
+    params: [filter, ...range, state, str("json_query", { optional: true })],
+    idempotent: true,
+    long: true,
+    decode: asPool("VM_POOL", "VM", VmPool),
+  }),
+  /** Like `info`, with full VM bodies (vm.xsd; 5.8.1+). */
+  infoextended: method<PoolArgs>()({
+    name: "one.vmpool.infoextended",
+    params: [filter, ...range, state, str("json_query", { optional: true })],
+    idempotent: true,
+    long: true,
+    decode: fullPool,
+  }),
+  /** The VMs of a comma-separated ID list (`"1,2,3"`); full bodies when `extended`. */
+  infoset: method<[ids: string, extended: boolean]>()({
+    name: "one.vmpool.infoset",
+    params: [str("ids"), bool("extended")],
+    idempotent: true,
+    long: true,
+    since: "6.0",
+    decode: (value, context): Vm[] | VmSummary[] =>
+      context.args[1] === true ? fullPool(value, context) : asPool("VM_POOL", "VM", VmPool)(value, context),
+  }),
+  /** History records between two UNIX times (`-1` for no bound), as a raw XML object. */
+  accounting: method<[filter: PoolFilterFlag, start: number, end: number]>()({
+    name: "one.vmpool.accounting",
+    params: [filter, int("time_start", { min: -1 }), int("time_end", { min: -1 })],
+    idempotent: true,
+    long: true,
+    decode: (value, context): RawXmlObject => asDocument(value, context),
+  }),
+  /** Monitoring records of the last `seconds` (`-1`: the last record of each VM), raw. */
+  monitoring: method<[filter: PoolFilterFlag, seconds?: number]>()({
+    name: "one.vmpool.monitoring",
+    params: [filter, int("seconds", { optional: true, min: -1 })],
+    idempotent: true,
+    long: true,
+    decode: (value, context): RawXmlObject => asDocument(value, context),
+  }),
+  /** Showback records between two months (`-1` for no bound), raw. */
+  showback: method<
+    [filter: PoolFilterFlag, startMonth: number, startYear: number, endMonth: number, endYear: number]
+  >()({
+    name: "one.vmpool.showback",
+    params: [filter, int("start_month"), int("start_year"), int("end_month"), int("end_year")],
+    idempotent: true,
+    long: true,
+    decode: (value, context): RawXmlObject => asDocument(value, context),
+  }),
+  /** Computes the monthly cost of each VM (oneadmin only); returns oned's text. */
+  calculateshowback: method<[startMonth: number, startYear: number, endMonth: number, endYear: number]>()({
+    name: "one.vmpool.calculateshowback",
+    params: [int("start_month"), int("start_year"), int("end_month"), int("end_year")],
+    idempotent: false,
+    long: true,
+    decode: asString,
+  }),
+};
