@@ -3,7 +3,9 @@
  * break out of (ISSUES.md #6). Every output is read back with parseTemplate, which follows oned's
  * lexer rule for rule, and with the XML form where the text syntax refuses a value.
  */
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { VmTemplate } from "../src/models/index.js";
 import {
   parseTemplate,
   serializeTemplate,
@@ -49,6 +51,35 @@ describe("serializeTemplate", () => {
   it("an empty template is an empty text", () => {
     expect(serializeTemplate({})).toBe("");
     expect(serializeTemplate({ DISK: [] })).toBe("");
+  });
+});
+
+describe("a template read from oned can be changed and written back", () => {
+  const sample = new URL("../../../../shared/reference/opennebula/samples/vmtemplate.xml", import.meta.url);
+  const template = VmTemplate.parse(parseXmlDocument(readFileSync(sample)).VMTEMPLATE).TEMPLATE;
+
+  it("the reference VM template's TEMPLATE goes through the text syntax and back", () => {
+    const text = serializeTemplate({ ...template, CPU: "2" });
+    expect(text).toContain('  SSH_PUBLIC_KEY="$USER[SSH_PUBLIC_KEY]"');
+    expect(parseTemplate(text)).toEqual({
+      CONTEXT: { NETWORK: "YES", SET_HOSTNAME: "$NAME", SSH_PUBLIC_KEY: "$USER[SSH_PUBLIC_KEY]" },
+      CPU: "2",
+      DISK: { IMAGE_ID: "3", SIZE: "10240" },
+      GRAPHICS: { LISTEN: "0.0.0.0", TYPE: "VNC" },
+      HYPERVISOR: "kvm",
+      LOGO: "images/logos/ubuntu.png",
+      MEMORY: "2048",
+      NIC: { NETWORK_ID: "0" },
+      OS: { ARCH: "x86_64" },
+      VCPU: "2",
+    });
+  });
+
+  it("deeper nesting than a vector is refused at its path", () => {
+    const error = valueErrorOf(() =>
+      serializeTemplate({ ...template, OS: { ARCH: "x86_64", BOOT: { ORDER: "disk0" } } }),
+    );
+    expect(error.path).toEqual(["OS", "BOOT"]);
   });
 });
 

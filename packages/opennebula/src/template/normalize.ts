@@ -3,6 +3,8 @@
  * list of attributes with upper-case names and string values, or throws a `TemplateValueError`
  * naming the offending attribute.
  */
+
+import type { TemplateRecord } from "../models/template-record.js";
 import { TemplateValueError } from "./errors.js";
 import type { TemplateInput, TemplateValueInput } from "./types.js";
 
@@ -21,7 +23,12 @@ export type NormalizedAttribute =
  */
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 
-export function normalizeTemplate(input: TemplateInput): NormalizedAttribute[] {
+/**
+ * Also accepts a `TemplateRecord` read from oned (a model's TEMPLATE or USER_TEMPLATE), so a
+ * template can be read, changed and written back; what the syntax cannot hold (records nested
+ * deeper than a vector) is refused.
+ */
+export function normalizeTemplate(input: TemplateInput | TemplateRecord): NormalizedAttribute[] {
   if (!isPlainRecord(input))
     throw new TemplateValueError([], "a template must be a plain object of attributes");
   const attributes: NormalizedAttribute[] = [];

@@ -11,6 +11,8 @@
  * Note: `$NAME` in a value is not syntax but oned's variable substitution in some attributes
  * (CONTEXT…); it is written as given.
  */
+
+import type { TemplateRecord } from "../models/template-record.js";
 import { TemplateValueError } from "./errors.js";
 import { type NormalizedAttribute, normalizeTemplate } from "./normalize.js";
 import type { TemplateInput } from "./types.js";
@@ -22,7 +24,7 @@ const UNQUOTED = /^[^=#\s,[\]"]+$/;
  * `{NAME: "web", CPU: 1, DISK: [{IMAGE_ID: 3}, {IMAGE_ID: 4}]}` →
  * `NAME="web"\nCPU="1"\nDISK=[\n  IMAGE_ID="3"\n]\nDISK=[\n  IMAGE_ID="4"\n]\n`.
  */
-export function serializeTemplate(input: TemplateInput): string {
+export function serializeTemplate(input: TemplateInput | TemplateRecord): string {
   return normalizeTemplate(input).map(writeAttribute).join("");
 }
 

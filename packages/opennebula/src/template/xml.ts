@@ -5,12 +5,14 @@
  * and `\r`, which an XML parser turns into `\n` even inside CDATA, is sent as `&#13;`. Every value
  * the text syntax refuses can be sent this way.
  */
+
+import type { TemplateRecord } from "../models/template-record.js";
 import { escapeXml } from "../xml/index.js";
 import { TemplateValueError } from "./errors.js";
 import { type NormalizedAttribute, normalizeTemplate } from "./normalize.js";
 import type { TemplateInput } from "./types.js";
 
-export function serializeTemplateXml(input: TemplateInput, root = "TEMPLATE"): string {
+export function serializeTemplateXml(input: TemplateInput | TemplateRecord, root = "TEMPLATE"): string {
   if (!/^[A-Z][A-Z0-9_]*$/.test(root)) {
     throw new TemplateValueError([], `${JSON.stringify(root)} is not a valid root element name`);
   }
