@@ -3,15 +3,19 @@
  * load from wrk (Debian package `wrk`) in its own process; each server in its own process.
  * Rounds are interleaved and the median req/s per variant reported, with ratios to bare node:http.
  *
- *   pnpm --filter @homelab-kit/emulator build && node bench/serve/run.mjs [seconds=10] [rounds=3]
+ *   pnpm --filter @homelab-kit/emulator build && node bench/serve/run.mjs [seconds=10] [rounds=3] [--pin]
+ *
+ * --pin runs every server on CPU 0 and wrk on CPU 1 (taskset), so the two never share a core.
  */
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-const seconds = Number(process.argv[2] ?? 10);
-const rounds = Number(process.argv[3] ?? 3);
+const pin = process.argv.includes("--pin");
+const [secondsArg, roundsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const seconds = Number(secondsArg ?? 10);
+const rounds = Number(roundsArg ?? 3);
 const variants = ["bare", "serve-bytes", "bare-object", "serve-object", "msw"];
 const here = new URL(".", import.meta.url).pathname;
 
@@ -25,7 +29,9 @@ async function startServer(variant) {
 }
 
 async function wrk(url, duration) {
-  const { stdout } = await run("wrk", ["-t1", "-c10", `-d${duration}s`, "--latency", url]);
+  const argv = ["wrk", "-t1", "-c10", `-d${duration}s`, "--latency", url];
+  const [command, ...args] = pin ? ["taskset", "-c", "1", ...argv] : argv;
+  const { stdout } = await run(command, args);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
   const p99 = /\s99%\s+([\d.]+\w+)/.exec(stdout)?.[1];
   const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(stdout)?.[0];
