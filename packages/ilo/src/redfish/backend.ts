@@ -1,0 +1,387 @@
+import type { CallOptions } from "@homelab-kit/core";
+import { RedfishError } from "../errors.js";
+import type { BootDevice, HealthStatus, IloBackend, PowerResult, VirtualMediaDevice } from "../types.js";
+import { worstStatus } from "../types.js";
+import { createRedfishHttp, type RedfishHttpOptions } from "./http.js";
+import {
+  Collection,
+  ComputerSystem,
+  Manager,
+  ManagerAccount,
+  Power,
+  Thermal,
+  VirtualMedia,
+} from "./schemas.js";
+
+const BOOT_TO_REDFISH: Record<BootDevice, string> = {
+  none: "None",
+  cd: "Cd",
+  floppy: "Floppy",
+  hdd: "Hdd",
+  usb: "Usb",
+  pxe: "Pxe",
+  "bios-setup": "BiosSetup",
+};
+
+function bootFromRedfish(target: string | null | undefined): BootDevice {
+  for (const [device, name] of Object.entries(BOOT_TO_REDFISH))
+    if (name === target) return device as BootDevice;
+  return "none";
+}
+
+export function redfishHealth(
+  status: { Health?: string | null; State?: string | null } | null | undefined,
+): HealthStatus {
+  if (status?.State === "Absent") return "absent";
+  switch (status?.Health) {
+    case "OK":
+      return "ok";
+    case "Warning":
+      return "warning";
+    case "Critical":
+      return "critical";
+    default:
+      return "unknown";
+  }
+}
+
+/** `Oem.Hpe` on iLO 5+, `Oem.Hp` on iLO 4: whichever is there. */
+function oem(body: {
+  Oem?: { Hp?: Record<string, unknown> | undefined; Hpe?: Record<string, unknown> | undefined } | undefined;
+}) {
+  return (body.Oem?.Hpe ?? body.Oem?.Hp ?? {}) as Record<string, unknown>;
+}
+
+function oemKey(body: { Oem?: { Hp?: unknown; Hpe?: unknown } | undefined }): "Hp" | "Hpe" {
+  return body.Oem?.Hp !== undefined && body.Oem?.Hpe === undefined ? "Hp" : "Hpe";
+}
+
+/** The target of an action by name suffix, in `Actions` or `Oem.Hp(e).Actions`. */
+function actionTarget(actions: unknown, suffix: string): string | undefined {
+  if (actions === null || typeof actions !== "object") return undefined;
+  for (const [name, value] of Object.entries(actions as Record<string, { target?: unknown }>)) {
+    if (name.endsWith(suffix) && typeof value?.target === "string") return value.target;
+  }
+  return undefined;
+}
+
+const MEDIA_TYPES: Record<VirtualMediaDevice, string[]> = {
+  cd: ["CD", "DVD"],
+  floppy: ["Floppy", "USBStick"],
+};
+
+/** The Redfish backend (iLO 4 ≥2.30, iLO 5, iLO 6). Resource paths are discovered from collections. */
+export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
+  const http = createRedfishHttp(options);
+  const members = new Map<string, Promise<string[]>>();
+
+  function collection(path: string, call?: CallOptions): Promise<string[]> {
+    let found = members.get(path);
+    if (!found) {
+      found = http.get(path, Collection, call).then((r) => r.body.Members.map((m) => m["@odata.id"]));
+      found.catch(() => members.delete(path));
+      members.set(path, found);
+    }
+    return found;
+  }
+
+  async function first(path: string, call?: CallOptions): Promise<string> {
+    const [member] = await collection(path, call);
+    if (!member)
+      throw new RedfishError({
+        request: { method: "GET", url: new URL(path, options.baseUrl).toString() },
+        response: { status: 404, body: "empty collection" },
+        code: "REDFISH_EMPTY_COLLECTION",
+      });
+    return member;
+  }
+
+  const systemPath = (call?: CallOptions) => first("/redfish/v1/Systems/", call);
+  const managerPath = (call?: CallOptions) => first("/redfish/v1/Managers/", call);
+  const chassisPath = (call?: CallOptions) => first("/redfish/v1/Chassis/", call);
+  const system = async (call?: CallOptions) => {
+    const path = await systemPath(call);
+    return { path, ...(await http.get(path, ComputerSystem, call)) };
+  };
+
+  /** GET then PATCH with `If-Match`; a 412 (someone else changed it) is retried once with a fresh ETag. */
+  async function patchWithEtag(
+    path: string,
+    schema: typeof ComputerSystem | typeof VirtualMedia | typeof ManagerAccount,
+    body: unknown,
+    call?: CallOptions,
+  ) {
+    for (let attempt = 0; ; attempt++) {
+      const { etag } = await http.get(path, schema, call);
+      try {
+        await http.patch(path, body, etag, call);
+        return;
+      } catch (error) {
+        if (attempt === 0 && error instanceof RedfishError && error.status === 412) continue;
+        throw error;
+      }
+    }
+  }
+
+  async function reset(resetType: string, call?: CallOptions): Promise<void> {
+    const { path, body } = await system(call);
+    const target =
+      actionTarget(body.Actions, "#ComputerSystem.Reset") ?? `${path}Actions/ComputerSystem.Reset/`;
+    await http.post(target, { ResetType: resetType }, call);
+  }
+
+  async function powerChange(
+    wanted: "On" | "Off",
+    resetType: string,
+    call?: CallOptions,
+  ): Promise<PowerResult> {
+    const { body } = await system(call);
+    const state = body.PowerState;
+    if (state === wanted || state === `Powering${wanted}`) {
+      return { changed: false, message: `Host power is already ${wanted.toUpperCase()}.` };
+    }
+    await reset(resetType, call);
+    return { changed: true };
+  }
+
+  async function virtualMediaPath(device: VirtualMediaDevice, call?: CallOptions): Promise<string> {
+    const paths = await collection(`${await managerPath(call)}VirtualMedia/`, call);
+    for (const path of paths) {
+      const { body } = await http.get(path, VirtualMedia, call);
+      const types = (body as { MediaTypes?: unknown }).MediaTypes;
+      if (Array.isArray(types) && types.some((t) => MEDIA_TYPES[device].includes(String(t)))) return path;
+    }
+    throw new RedfishError({
+      request: { method: "GET", url: new URL(paths[0] ?? "/redfish/v1/", options.baseUrl).toString() },
+      response: { status: 404, body: `no ${device} virtual media` },
+      code: "REDFISH_NO_VIRTUAL_MEDIA",
+    });
+  }
+
+  return {
+    power: {
+      async get(call) {
+        const state = (await system(call)).body.PowerState;
+        return state === "Paused" || state == null ? "On" : state;
+      },
+      on: (call) => powerChange("On", "On", call),
+      off: (call) => powerChange("Off", "ForceOff", call),
+      async press(call) {
+        await reset("PushPowerButton", call);
+        return { changed: true };
+      },
+      async hold(call) {
+        const { body } = await system(call);
+        if (body.PowerState === "Off") return { changed: false, message: "Host power is already OFF." };
+        const target = actionTarget(oem(body).Actions, "ComputerSystemExt.PowerButton");
+        if (target) await http.post(target, { PushType: "PressAndHold" }, call);
+        else await reset("ForceOff", call);
+        return { changed: true };
+      },
+      async coldReset(call) {
+        const { body } = await system(call);
+        const target = actionTarget(oem(body).Actions, "ComputerSystemExt.SystemReset");
+        if (target) await http.post(target, { ResetType: "ColdBoot" }, call);
+        else await reset("ForceRestart", call);
+        return { changed: true };
+      },
+      async warmReset(call) {
+        await reset("ForceRestart", call);
+        return { changed: true };
+      },
+      async readings(call) {
+        const { body } = await http.get(`${await chassisPath(call)}Power/`, Power, call);
+        const control = body.PowerControl[0];
+        return {
+          presentWatts: control?.PowerConsumedWatts ?? 0,
+          averageWatts: control?.PowerMetrics?.AverageConsumedWatts ?? undefined,
+          maximumWatts: control?.PowerMetrics?.MaxConsumedWatts ?? undefined,
+          minimumWatts: control?.PowerMetrics?.MinConsumedWatts ?? undefined,
+        };
+      },
+    },
+    boot: {
+      async getOneTime(call) {
+        const boot = (await system(call)).body.Boot;
+        return boot?.BootSourceOverrideEnabled === "Once"
+          ? bootFromRedfish(boot.BootSourceOverrideTarget)
+          : "none";
+      },
+      async setOneTime(device, call) {
+        const Boot = {
+          BootSourceOverrideTarget: BOOT_TO_REDFISH[device],
+          BootSourceOverrideEnabled: device === "none" ? "Disabled" : "Once",
+        };
+        await patchWithEtag(await systemPath(call), ComputerSystem, { Boot }, call);
+      },
+      async getPersistent(call) {
+        const boot = (await system(call)).body.Boot;
+        return boot?.BootSourceOverrideEnabled === "Continuous"
+          ? [bootFromRedfish(boot.BootSourceOverrideTarget)]
+          : [];
+      },
+      async setPersistent(device, call) {
+        const Boot = {
+          BootSourceOverrideTarget: BOOT_TO_REDFISH[device],
+          BootSourceOverrideEnabled: "Continuous",
+        };
+        await patchWithEtag(await systemPath(call), ComputerSystem, { Boot }, call);
+      },
+    },
+    virtualMedia: {
+      async status(device, call) {
+        const { body } = await http.get(await virtualMediaPath(device, call), VirtualMedia, call);
+        const inserted = body.Inserted ?? Boolean(body.Image);
+        return {
+          device,
+          inserted,
+          image: inserted && body.Image ? body.Image : null,
+          writeProtected: body.WriteProtected ?? true,
+          bootOnNextReset: oem(body).BootOnNextServerReset === true,
+        };
+      },
+      async insert(device, imageUrl, call) {
+        const path = await virtualMediaPath(device, call);
+        const { body } = await http.get(path, VirtualMedia, call);
+        const standard = actionTarget(body.Actions, "#VirtualMedia.InsertMedia");
+        const vendor = actionTarget(oem(body).Actions, "iLOVirtualMedia.InsertVirtualMedia");
+        if (standard)
+          await http.post(standard, { Image: imageUrl, Inserted: true, WriteProtected: true }, call);
+        else if (vendor) await http.post(vendor, { Image: imageUrl }, call);
+        else await patchWithEtag(path, VirtualMedia, { Image: imageUrl }, call);
+        if (call?.bootOnNextReset) {
+          await patchWithEtag(
+            path,
+            VirtualMedia,
+            { Oem: { [oemKey(body)]: { BootOnNextServerReset: true } } },
+            call,
+          );
+        }
+      },
+      async eject(device, call) {
+        const path = await virtualMediaPath(device, call);
+        const { body } = await http.get(path, VirtualMedia, call);
+        const standard = actionTarget(body.Actions, "#VirtualMedia.EjectMedia");
+        const vendor = actionTarget(oem(body).Actions, "iLOVirtualMedia.EjectVirtualMedia");
+        if (standard) await http.post(standard, {}, call);
+        else if (vendor) await http.post(vendor, {}, call);
+        else await patchWithEtag(path, VirtualMedia, { Image: null }, call);
+      },
+    },
+    async health(call) {
+      const chassis = await chassisPath(call);
+      const [thermal, power] = await Promise.all([
+        http.get(`${chassis}Thermal/`, Thermal, call),
+        http.get(`${chassis}Power/`, Power, call),
+      ]);
+      const temperatures = thermal.body.Temperatures.map((t) => ({
+        name: t.Name ?? "",
+        location: t.PhysicalContext ?? undefined,
+        celsius: t.ReadingCelsius ?? undefined,
+        cautionCelsius: t.UpperThresholdCritical ?? undefined,
+        criticalCelsius: t.UpperThresholdFatal ?? undefined,
+        status: redfishHealth(t.Status),
+      }));
+      const fans = thermal.body.Fans.map((f) => ({
+        name: f.Name ?? f.FanName ?? "",
+        percent: f.Reading ?? undefined,
+        status: redfishHealth(f.Status),
+      }));
+      const powerSupplies = power.body.PowerSupplies.map((p) => ({
+        name: p.Name ?? "",
+        status: redfishHealth(p.Status),
+        capacityWatts: p.PowerCapacityWatts ?? undefined,
+      }));
+      const parts = [...temperatures, ...fans, ...powerSupplies]
+        .map((s) => s.status)
+        .filter((s) => s !== "absent");
+      // Drives live under SmartStorage (OEM) on iLO; not read here.
+      return { overall: worstStatus(parts), temperatures, fans, powerSupplies, drives: [] };
+    },
+    async firmware(call) {
+      const { body } = await http.get(await managerPath(call), Manager, call);
+      const text = body.FirmwareVersion ?? "";
+      const match = /^(iLO\s*\d+)\s+v?([\d.]+)/i.exec(text);
+      const current = ((oem(body).Firmware as Record<string, unknown> | undefined)?.Current ?? {}) as Record<
+        string,
+        unknown
+      >;
+      const license = (oem(body).License as Record<string, unknown> | undefined)?.LicenseString;
+      return {
+        version: match?.[2] ?? text,
+        date: typeof current.Date === "string" ? current.Date : undefined,
+        managementProcessor: match?.[1]?.replace(/^iLO\s*/i, "iLO ") ?? body.Model ?? "iLO",
+        license: typeof license === "string" ? license : undefined,
+      };
+    },
+    async product(call) {
+      const { body } = await system(call);
+      return {
+        productName: body.Model ?? "",
+        serialNumber: body.SerialNumber?.trim() || undefined,
+        uuid: body.UUID ?? undefined,
+      };
+    },
+    uid: {
+      async get(call) {
+        const led = (await system(call)).body.IndicatorLED;
+        return led !== undefined && led !== null && led !== "Off";
+      },
+      async set(on, call) {
+        await patchWithEtag(
+          await systemPath(call),
+          ComputerSystem,
+          { IndicatorLED: on ? "Lit" : "Off" },
+          call,
+        );
+      },
+    },
+    users: {
+      async list(call) {
+        const { body } = await http.get("/redfish/v1/AccountService/Accounts/", Collection, call);
+        const accounts = await Promise.all(
+          body.Members.map((m) => http.get(m["@odata.id"], ManagerAccount, call)),
+        );
+        return accounts.map(({ body: a }) => ({
+          login: a.UserName,
+          name: typeof oem(a).LoginName === "string" ? (oem(a).LoginName as string) : undefined,
+          admin: a.RoleId ? a.RoleId === "Administrator" : undefined,
+        }));
+      },
+      async add(user, call) {
+        await http.post(
+          "/redfish/v1/AccountService/Accounts/",
+          {
+            UserName: user.login,
+            Password: user.password,
+            RoleId: user.admin ? "Administrator" : "Operator",
+          },
+          call,
+        );
+      },
+      async remove(login, call) {
+        await http.delete(await accountPath(login, call), call);
+      },
+      async setPassword(login, password, call) {
+        await patchWithEtag(await accountPath(login, call), ManagerAccount, { Password: password }, call);
+      },
+    },
+    close: () => http.close(),
+  };
+
+  async function accountPath(login: string, call?: CallOptions): Promise<string> {
+    const { body } = await http.get("/redfish/v1/AccountService/Accounts/", Collection, call);
+    for (const m of body.Members) {
+      const { body: a } = await http.get(m["@odata.id"], ManagerAccount, call);
+      if (a.UserName === login) return m["@odata.id"];
+    }
+    throw new RedfishError({
+      request: {
+        method: "GET",
+        url: new URL("/redfish/v1/AccountService/Accounts/", options.baseUrl).toString(),
+      },
+      response: { status: 404, body: `no account ${login}` },
+      code: "REDFISH_NO_SUCH_ACCOUNT",
+    });
+  }
+}

@@ -1,0 +1,199 @@
+import {
+  type CallOptions,
+  parseResponse,
+  registerSecret,
+  request,
+  type SafeParseSchema,
+  type Transport,
+} from "@homelab-kit/core";
+import { RedfishError } from "../errors.js";
+
+export type RedfishAuth = "session" | "basic";
+
+export interface RedfishHttpOptions {
+  baseUrl: string;
+  username: string;
+  password: string;
+  transport: Transport;
+  defaults: CallOptions;
+  auth: RedfishAuth;
+}
+
+interface Session {
+  token: string;
+  /** Absolute URL of the session resource (the `Location` of the login), DELETEd on close. */
+  location: string;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * Redfish over the core executor: JSON in and out, `RedfishError` for statuses >= 400, and a
+ * session (`X-Auth-Token`) opened on first use, opened again once when iLO says NoValidSession
+ * (idle expiry), and always DELETEd by `close()`.
+ */
+export function createRedfishHttp(options: RedfishHttpOptions) {
+  const { username, password, transport, defaults } = options;
+  const origin = new URL(options.baseUrl).origin;
+  const unregister = [registerSecret(password)];
+  let session: Session | null = null;
+  let login: Promise<Session> | null = null;
+  let closed = false;
+
+  const url = (path: string) => new URL(path, origin).toString();
+  const toError = (
+    response: { status: number; headers: Record<string, string>; body: Uint8Array },
+    req: { method: string; url: string; headers: Record<string, string> },
+  ) => (response.status >= 400 ? new RedfishError({ request: req, response }) : undefined);
+
+  async function openSession(call: CallOptions): Promise<Session> {
+    // The login runs without the caller's signal: an abort after the iLO created the session would
+    // leave it open with nobody knowing its token. The caller's abort is honoured right after.
+    const response = await request(
+      transport,
+      {
+        method: "POST",
+        url: url("/redfish/v1/SessionService/Sessions/"),
+        headers: { "content-type": "application/json", "odata-version": "4.0", accept: "application/json" },
+        body: JSON.stringify({ UserName: username, Password: password }),
+      },
+      { timeout: call.timeout ?? defaults.timeout, httpError: toError },
+    );
+    const token = response.headers["x-auth-token"];
+    const location = response.headers.location;
+    if (!token || !location) {
+      throw new RedfishError({
+        request: { method: "POST", url: url("/redfish/v1/SessionService/Sessions/") },
+        response,
+        message: "the iLO created a session without X-Auth-Token or Location",
+        code: "REDFISH_NO_SESSION_TOKEN",
+      });
+    }
+    unregister.push(registerSecret(token));
+    const opened = { token, location: new URL(location, origin).toString() };
+    if (closed) {
+      await deleteSession(opened);
+      throw new Error("client closed while logging in");
+    }
+    return opened;
+  }
+
+  async function authHeaders(call: CallOptions): Promise<Record<string, string>> {
+    if (options.auth === "basic") {
+      return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
+    }
+    if (!session) {
+      login ??= openSession(call).finally(() => {
+        login = null;
+      });
+      session = await login;
+      call.signal?.throwIfAborted();
+    }
+    return { "x-auth-token": session.token };
+  }
+
+  async function send(
+    method: string,
+    path: string,
+    body: unknown,
+    call: CallOptions,
+    extra: Record<string, string> = {},
+  ) {
+    for (let attempt = 0; ; attempt++) {
+      if (closed) throw new Error("the iLO client is closed");
+      const used = session;
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        "odata-version": "4.0",
+        ...extra,
+        ...(await authHeaders(call)),
+      };
+      if (body !== undefined) headers["content-type"] = "application/json";
+      try {
+        return await request(
+          transport,
+          {
+            method,
+            url: url(path),
+            headers,
+            body: body === undefined ? undefined : encoder.encode(JSON.stringify(body)),
+          },
+          { ...call, defaults, httpError: toError },
+        );
+      } catch (error) {
+        // An idle session expired on the iLO: log in again, once.
+        if (
+          attempt === 0 &&
+          options.auth === "session" &&
+          error instanceof RedfishError &&
+          error.status === 401
+        ) {
+          if (session === used) session = null;
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+
+  function json(bytes: Uint8Array): unknown {
+    if (bytes.length === 0) return undefined;
+    return JSON.parse(decoder.decode(bytes));
+  }
+
+  async function deleteSession(s: Session): Promise<void> {
+    await request(
+      transport,
+      { method: "DELETE", url: s.location, headers: { "x-auth-token": s.token, accept: "application/json" } },
+      { timeout: defaults.timeout ?? 10_000, httpError: false },
+    );
+  }
+
+  return {
+    async get<T>(
+      path: string,
+      schema: SafeParseSchema<T>,
+      call: CallOptions = {},
+    ): Promise<{ body: T; etag: string | undefined }> {
+      const response = await send("GET", path, undefined, call);
+      let value: unknown;
+      try {
+        value = json(response.body);
+      } catch (e) {
+        value = { invalidJson: String(e) };
+      }
+      return {
+        body: parseResponse(schema, value, { method: "GET", url: url(path) }),
+        etag: response.headers.etag,
+      };
+    },
+    async patch(
+      path: string,
+      body: unknown,
+      etag: string | undefined,
+      call: CallOptions = {},
+    ): Promise<void> {
+      await send("PATCH", path, body, call, etag ? { "if-match": etag } : {});
+    },
+    async post(path: string, body: unknown, call: CallOptions = {}): Promise<void> {
+      await send("POST", path, body, call);
+    },
+    async delete(path: string, call: CallOptions = {}): Promise<void> {
+      await send("DELETE", path, undefined, call);
+    },
+    /** Logs out (DELETE on the session's Location) even after errors; never throws for that. */
+    async close(): Promise<void> {
+      closed = true;
+      const s = session ?? (login ? await login.catch(() => null) : null);
+      session = null;
+      try {
+        if (s) await deleteSession(s).catch(() => undefined);
+      } finally {
+        for (const u of unregister.splice(0)) u();
+      }
+    },
+  };
+}
+
+export type RedfishHttp = ReturnType<typeof createRedfishHttp>;

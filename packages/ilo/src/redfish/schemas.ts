@@ -1,0 +1,114 @@
+/**
+ * Zod schemas for the Redfish resources this client reads. They accept unknown fields (APIs grow,
+ * iLO firmware drifts: every OEM field is optional) and check the ones we type.
+ */
+import { z } from "zod";
+
+const Link = z.looseObject({ "@odata.id": z.string() });
+const Status = z.looseObject({ Health: z.string().nullish(), State: z.string().nullish() }).nullish();
+/** `Oem.Hp` (iLO 4) or `Oem.Hpe` (iLO 5+); both optional. */
+const Oem = z.looseObject({
+  Hp: z.record(z.string(), z.unknown()).optional(),
+  Hpe: z.record(z.string(), z.unknown()).optional(),
+});
+const Action = z.looseObject({ target: z.string() });
+
+export const Collection = z.looseObject({ Members: z.array(Link) });
+export type Collection = z.infer<typeof Collection>;
+
+export const ServiceRoot = z.looseObject({
+  RedfishVersion: z.string().optional(),
+  Product: z.string().optional(),
+  Links: z.looseObject({ Sessions: Link.optional() }).optional(),
+  Oem: Oem.optional(),
+});
+export type ServiceRoot = z.infer<typeof ServiceRoot>;
+
+export const ComputerSystem = z.looseObject({
+  PowerState: z.enum(["On", "Off", "PoweringOn", "PoweringOff", "Paused"]).nullish(),
+  Model: z.string().nullish(),
+  SerialNumber: z.string().nullish(),
+  UUID: z.string().nullish(),
+  IndicatorLED: z.string().nullish(),
+  Status,
+  Boot: z
+    .looseObject({
+      BootSourceOverrideTarget: z.string().nullish(),
+      BootSourceOverrideEnabled: z.string().nullish(),
+    })
+    .optional(),
+  Actions: z.record(z.string(), Action).optional(),
+  Oem: Oem.optional(),
+});
+export type ComputerSystem = z.infer<typeof ComputerSystem>;
+
+export const Manager = z.looseObject({
+  FirmwareVersion: z.string().optional(),
+  Model: z.string().optional(),
+  Oem: Oem.optional(),
+});
+export type Manager = z.infer<typeof Manager>;
+
+export const VirtualMedia = z.looseObject({
+  Image: z.string().nullish(),
+  Inserted: z.boolean().nullish(),
+  WriteProtected: z.boolean().nullish(),
+  Actions: z.record(z.string(), Action).optional(),
+  Oem: Oem.optional(),
+});
+export type VirtualMedia = z.infer<typeof VirtualMedia>;
+
+export const Thermal = z.looseObject({
+  Temperatures: z
+    .array(
+      z.looseObject({
+        Name: z.string().nullish(),
+        PhysicalContext: z.string().nullish(),
+        ReadingCelsius: z.number().nullish(),
+        UpperThresholdCritical: z.number().nullish(),
+        UpperThresholdFatal: z.number().nullish(),
+        Status,
+      }),
+    )
+    .default([]),
+  Fans: z
+    .array(
+      z.looseObject({
+        Name: z.string().nullish(),
+        FanName: z.string().nullish(),
+        Reading: z.number().nullish(),
+        Status,
+      }),
+    )
+    .default([]),
+});
+export type Thermal = z.infer<typeof Thermal>;
+
+export const Power = z.looseObject({
+  PowerControl: z
+    .array(
+      z.looseObject({
+        PowerConsumedWatts: z.number().nullish(),
+        PowerMetrics: z
+          .looseObject({
+            AverageConsumedWatts: z.number().nullish(),
+            MaxConsumedWatts: z.number().nullish(),
+            MinConsumedWatts: z.number().nullish(),
+          })
+          .nullish(),
+      }),
+    )
+    .default([]),
+  PowerSupplies: z
+    .array(z.looseObject({ Name: z.string().nullish(), PowerCapacityWatts: z.number().nullish(), Status }))
+    .default([]),
+});
+export type Power = z.infer<typeof Power>;
+
+export const ManagerAccount = z.looseObject({
+  Id: z.string(),
+  UserName: z.string(),
+  RoleId: z.string().nullish(),
+  Oem: Oem.optional(),
+});
+export type ManagerAccount = z.infer<typeof ManagerAccount>;
