@@ -43,11 +43,11 @@ describe("pool documents parsed straight from the escaped envelope", () => {
     ["xmlrpc-c escaping", (p: string) => xmlEscape(p)],
     ["raw > left unescaped", (p: string) => xmlEscape(p).replaceAll("&gt;", ">")],
     ["quotes escaped", (p: string) => xmlEscape(p).replaceAll('"', "&quot;")],
-  ])("the escaped fast path itself reads %s (no fallback)", (_name, escape) => {
+  ])("the escaped fast path itself reads %s (no fallback)", (_name, escapeFor) => {
     const pool = bigPool(
       "<VM><NAME>a &amp;lt; b</NAME><D><![CDATA[&amp; <y> ]]]]><![CDATA[>]]></D><E/><F></F></VM>",
     );
-    const { source, start, end } = viaEnvelope(escape(pool));
+    const { source, start, end } = viaEnvelope(escapeFor(pool));
     expect(parseXmlRange(source, start, end, true)).toEqual(parseXmlDocument(pool));
   });
 
@@ -65,9 +65,9 @@ describe("pool documents parsed straight from the escaped envelope", () => {
       "character references (fallback path)",
       (p: string) => xmlEscape(p).replaceAll("&lt;ID&gt;", "&#60;ID&#x3E;"),
     ],
-  ])("%s", (_name, escape) => {
+  ])("%s", (_name, escapeFor) => {
     const pool = bigPool();
-    expect(viaEnvelope(escape(pool)).parseDocument()).toEqual(parseXmlDocument(pool));
+    expect(viaEnvelope(escapeFor(pool)).parseDocument()).toEqual(parseXmlDocument(pool));
   });
 
   it("documents with CR, comments, a declaration and attributes take the exact path", () => {
