@@ -7,6 +7,7 @@ import {
   request,
   TimeoutError,
 } from "../src/index.js";
+import { rejection } from "./helpers/async.js";
 import { closedPort, startServer, type TestServer, text } from "./helpers/server.js";
 
 let server: TestServer | undefined;
@@ -14,15 +15,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("fetchTransport", () => {
   test("uses globalThis.fetch: method, headers, body, status, set-cookie kept apart", async () => {

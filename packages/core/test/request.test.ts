@@ -11,6 +11,7 @@ import {
   type UndiciTransport,
   undiciTransport,
 } from "../src/index.js";
+import { rejection } from "./helpers/async.js";
 import { closedPort, startServer, type TestServer, text } from "./helpers/server.js";
 
 let server: TestServer | undefined;
@@ -21,15 +22,6 @@ afterEach(async () => {
   transport = undefined;
   server = undefined;
 });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** A server answering with the given statuses in turn (the last one repeats). */
 async function statusSequence(statuses: number[], headers: Record<string, string> = {}): Promise<TestServer> {

@@ -10,6 +10,7 @@ import {
   type UndiciTransport,
   undiciTransport,
 } from "../src/index.js";
+import { rejection, waitUntil } from "./helpers/async.js";
 import { type KeyPair, makeCa, makeLeaf } from "./helpers/certs.js";
 import { closedPort, startServer, type TestServer, text } from "./helpers/server.js";
 
@@ -21,23 +22,6 @@ afterEach(async () => {
   transport = undefined;
   server = undefined;
 });
-
-async function waitUntil(condition: () => boolean, ms = 5000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!condition()) {
-    if (performance.now() > end) throw new Error("condition not reached");
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
 
 describe("undiciTransport over http", () => {
   test("sends method, headers and body; returns status, lower-case headers and bytes", async () => {

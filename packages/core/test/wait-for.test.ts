@@ -1,14 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { TimeoutError, waitFor } from "../src/index.js";
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a rejection");
-}
+import { rejection } from "./helpers/async.js";
 
 describe("waitFor", () => {
   test("polls until the predicate holds and returns that value", async () => {
