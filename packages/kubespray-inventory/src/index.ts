@@ -1,5 +1,6 @@
 export { type AnsibleList, toAnsibleList } from "./ansible-list.js";
 export { InventoryError, InventoryParseError, isInventoryError, type SourceLocation } from "./errors.js";
+export * from "./group-vars-schema.js";
 export * from "./groups.js";
 export { expandHostPattern, HostPatternError, parseAddress } from "./host-pattern.js";
 export { parseIniInventory, type ReadOptions, typeIniValue } from "./ini-reader.js";
@@ -28,6 +29,7 @@ export {
   parseInventory,
   readInventory,
 } from "./read-inventory.js";
+export { type Finding, type Severity, type ValidateOptions, validateInventory } from "./validate.js";
 export { type AnsibleMapping, type AnsibleValue, combineVars, toAnsibleJson, type Vars } from "./values.js";
 export { findVarsFiles, loadAdjacentVars, readVarsFile } from "./vars-files.js";
 export { parseYamlInventory, type YamlReadOptions } from "./yaml-reader.js";

@@ -1,0 +1,561 @@
+import type { SourceLocation } from "./errors.js";
+import {
+  CERT_MANAGEMENT,
+  CONTAINER_MANAGERS,
+  DNS_MODES,
+  ETCD_DEPLOYMENT_TYPES,
+  EXTERNAL_CLOUD_PROVIDERS,
+  KUBESPRAY_DEFAULTS,
+  NETWORK_PLUGINS,
+  PROXY_MODES,
+  RESOLVCONF_MODES,
+} from "./group-vars-schema.js";
+import {
+  BASTION,
+  CALICO_RR,
+  ETCD,
+  K8S_CLUSTER,
+  K8S_CLUSTER_MEMBERS,
+  KUBE_CONTROL_PLANE,
+  LEGACY_GROUP_NAMES,
+} from "./groups.js";
+import { migrateInventory } from "./migrate.js";
+import type { Inventory } from "./model.js";
+import type { AnsibleValue, Vars } from "./values.js";
+
+export type Severity = "error" | "warning";
+
+/** One validation result: a stable code, what is wrong, where it was written, and the Kubespray rule it mirrors. */
+export interface Finding {
+  code: string;
+  severity: Severity;
+  message: string;
+  /** File and line of the variable or group that decided, when known. */
+  location?: SourceLocation | undefined;
+  host?: string | undefined;
+  /** The Kubespray task this mirrors (file: task name), or the issue it comes from. */
+  rule: string;
+}
+
+export interface ValidateOptions {
+  /** Kubespray release the inventory is for (default "2.31"): decides version rules and removed variables. */
+  kubesprayVersion?: string;
+  /** Playbook about to run. Since v2.28 the etcd checks run for every playbook, including remove-node/reset (#12268). */
+  operation?: "deploy" | "scale" | "upgrade" | "remove-node" | "reset";
+  /** Narrow override for the odd-etcd rule while replacing a member (ISSUES #8): reported as a warning instead. */
+  allowEvenEtcd?: boolean;
+  /** Extra vars (`-e`), highest precedence. */
+  extraVars?: Vars;
+}
+
+const V = "roles/validate_inventory/tasks/main.yml";
+const PRE = "roles/kubernetes/preinstall/tasks/0040-verify-settings.yml";
+const HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** kube_version_min_required per Kubespray release (only releases we have verified). */
+const MIN_KUBE_VERSION: Record<string, string> = { "2.31": "1.33.0" };
+
+const isJinja = (v: AnsibleValue | undefined) => typeof v === "string" && v.includes("{{");
+
+function cmpVersion(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+function parseCidr(text: string): { base: bigint; prefix: number; bits: number } | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const addr = octets.reduce((acc, o) => (acc << 8n) | BigInt(o), 0n);
+  const mask = prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(32 - prefix);
+  if ((addr & ~mask & 0xffffffffn) !== 0n) return undefined; // host bits set: not a network (ipaddr('net') fails)
+  return { base: addr, prefix, bits: 32 };
+}
+
+function overlaps(a: { base: bigint; prefix: number }, b: { base: bigint; prefix: number }): boolean {
+  const p = Math.min(a.prefix, b.prefix);
+  const mask = p === 0 ? 0n : ((1n << BigInt(p)) - 1n) << BigInt(32 - p);
+  return (a.base & mask) === (b.base & mask);
+}
+
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+
+/**
+ * Checks an inventory against every Kubespray assert that can be decided without touching a host
+ * (FORMAT.md §7), with the same meaning, plus the traps in ISSUES.md. Variables are resolved per host
+ * with Ansible's precedence and Kubespray's defaults. Returns findings (errors first); an empty
+ * array means Kubespray's static checks would pass.
+ */
+export function validateInventory(source: Inventory, options: ValidateOptions = {}): Finding[] {
+  // Kubespray maps legacy names at run time (roles/dynamic_groups); judge the inventory as it will see it.
+  const inv = migrateInventory(source, { explicitK8sCluster: false }).inventory;
+  const fileStart: SourceLocation | undefined = source.file
+    ? { file: source.file, line: 1, column: 1 }
+    : undefined;
+  const version = options.kubesprayVersion ?? "2.31";
+  const [major, minor] = version.split(".").map(Number) as [number, number];
+  const atLeast = (mi: number) => major > 2 || (major === 2 && minor >= mi);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const add = (f: Finding) => {
+    const key = `${f.code}|${f.message}|${f.location?.file}:${f.location?.line}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push(f);
+  };
+
+  for (const w of inv.warnings)
+    add({
+      code: w.code,
+      severity: "warning",
+      message: w.message,
+      location: w.location,
+      rule: "reader (ISSUES.md #7)",
+    });
+
+  const groupHosts = (g: string) => (inv.groups.has(g) ? inv.groupHosts(g) : undefined);
+  const cp = groupHosts(KUBE_CONTROL_PLANE);
+  const etcd = groupHosts(ETCD);
+  const k8s = inv.groups.has(K8S_CLUSTER)
+    ? inv.groupHosts(K8S_CLUSTER)
+    : [...new Set(K8S_CLUSTER_MEMBERS.flatMap((g) => groupHosts(g) ?? []))];
+
+  // legacy names (read as written; Kubespray ≥ 2.27 maps some, not k8s-cluster)
+  for (const [legacy, current] of Object.entries(LEGACY_GROUP_NAMES)) {
+    const g = source.groups.get(legacy);
+    if (g)
+      add({
+        code: "KS_LEGACY_GROUP",
+        severity: "warning",
+        message: `legacy group name ${legacy}: use ${current} (kubespray-inventory migrate rewrites it)${legacy === "k8s-cluster" ? "; since v2.27 k8s-cluster is no longer mapped at all" : ""}`,
+        location: g.location,
+        rule: "roles/dynamic_groups (ISSUES.md #1)",
+      });
+  }
+
+  // per-host variables, resolved as Ansible does, over Kubespray's defaults
+  const hostNames = [...inv.hosts.keys()];
+  const resolved = new Map<string, { vars: Vars; locations: Map<string, SourceLocation> }>();
+  for (const h of hostNames) {
+    const r = inv.hostVarsWithSources(h);
+    if (options.extraVars) Object.assign(r.vars, options.extraVars);
+    resolved.set(h, r);
+  }
+  const defaults = KUBESPRAY_DEFAULTS as unknown as Vars;
+  const val = (h: string, k: string): AnsibleValue | undefined => {
+    const v = resolved.get(h)!.vars[k];
+    return v === undefined ? defaults[k] : v;
+  };
+  const loc = (h: string, k: string) => resolved.get(h)!.locations.get(k);
+  const ignoreAsserts = (h: string) => val(h, "ignore_assert_errors") === true;
+
+  // Hosts whose settings matter: Kubernetes nodes and etcd members (the first control plane decides cluster-wide ones)
+  const relevant = [...new Set([...(cp ?? []), ...k8s, ...(etcd ?? [])])];
+  const clusterHost = cp?.[0] ?? relevant[0];
+
+  // 2. non-empty control plane
+  if (!cp || cp.length === 0)
+    add({
+      code: "KS_CONTROL_PLANE_EMPTY",
+      severity: "error",
+      message: "kube_control_plane group is empty or missing",
+      location: inv.groups.get(KUBE_CONTROL_PLANE)?.location ?? fileStart,
+      rule: `${V}: Stop if kube_control_plane group is empty`,
+    });
+
+  if (clusterHost !== undefined && !ignoreAsserts(clusterHost)) {
+    const etcdType = val(clusterHost, "etcd_deployment_type");
+    // 3. etcd non-empty unless kubeadm
+    if ((!etcd || etcd.length === 0) && etcdType !== "kubeadm")
+      add({
+        code: "KS_ETCD_EMPTY",
+        severity: "error",
+        message:
+          "Group 'etcd' cannot be empty in external etcd mode (set etcd_deployment_type: kubeadm to let kubeadm run etcd)",
+        location: inv.groups.get(ETCD)?.location ?? fileStart,
+        rule: `${V}: Stop if etcd group is empty in external etcd mode`,
+      });
+    // 7. odd etcd count, falling back to kube_control_plane when etcd is not declared
+    const counted = etcd ?? cp ?? [];
+    if (counted.length % 2 === 0) {
+      const during = options.operation === "remove-node" || options.operation === "reset";
+      add({
+        code: "KS_ETCD_EVEN",
+        severity: options.allowEvenEtcd ? "warning" : "error",
+        message: `${etcd ? "etcd" : "kube_control_plane (etcd is not declared)"} has ${counted.length} hosts; Kubespray requires an odd number${during ? ` — and since v2.28 ${options.operation} checks it too (#12268)` : ""}`,
+        location: inv.groups.get(etcd ? ETCD : KUBE_CONTROL_PLANE)?.location,
+        rule: `${V}: Stop if even number of etcd hosts`,
+      });
+    }
+  }
+
+  // etcd outside the control plane is supported but worth a look (ISSUES.md #10)
+  if (etcd && cp) {
+    const outside = etcd.filter((h) => !cp.includes(h));
+    if (outside.length)
+      add({
+        code: "KS_ETCD_NOT_CONTROL_PLANE",
+        severity: "warning",
+        message: `etcd members outside kube_control_plane: ${outside.join(", ")} (supported; stand-alone etcd hosts cannot be removed with remove-node.yml, #11072)`,
+        location: inv.groups.get(ETCD)?.location,
+        rule: "ISSUES.md #10",
+      });
+  }
+
+  // bastion host naming
+  const bastion = inv.groups.get(BASTION);
+  if (bastion) {
+    for (const h of bastion.hosts.filter((x) => x !== BASTION))
+      add({
+        code: "KS_BASTION_NAME",
+        severity: "warning",
+        message: `host ${h} is in group bastion but Kubespray only uses a host named 'bastion'`,
+        location: inv.hosts.get(h)?.location,
+        host: h,
+        rule: "roles/bastion-ssh-config (hostvars['bastion'])",
+      });
+  }
+
+  // calico route reflectors
+  for (const h of groupHosts(CALICO_RR) ?? []) {
+    const cid = val(h, "cluster_id");
+    if (cid === undefined || (!isJinja(cid) && !(typeof cid === "string" && IPV4.test(cid))))
+      add({
+        code: "KS_CALICO_RR_CLUSTER_ID",
+        severity: "error",
+        message: `calico_rr host ${h} needs cluster_id set to an IPv4 address${cid === undefined ? "" : ` (got ${JSON.stringify(cid)})`}`,
+        location: loc(h, "cluster_id") ?? inv.hosts.get(h)?.location,
+        host: h,
+        rule: "roles/network_plugin/calico/tasks/check.yml",
+      });
+    if (!k8s.includes(h))
+      add({
+        code: "KS_CALICO_RR_NOT_IN_CLUSTER",
+        severity: "error",
+        message: `calico_rr host ${h} is not in k8s_cluster`,
+        location: inv.hosts.get(h)?.location,
+        host: h,
+        rule: "roles/network_plugin/calico/tasks/check.yml",
+      });
+  }
+
+  const enumCheck = (h: string, key: string, allowed: readonly string[], ignorable: boolean) => {
+    const v = val(h, key);
+    if (v === undefined || isJinja(v) || (ignorable && ignoreAsserts(h))) return;
+    if (typeof v !== "string" || !allowed.includes(v))
+      add({
+        code: "KS_UNSUPPORTED_VALUE",
+        severity: "error",
+        message: `${key}: ${JSON.stringify(v)} is not one of ${allowed.join(", ")}`,
+        location: loc(h, key),
+        host: h,
+        rule: `${V}: Check ${key} value`,
+      });
+  };
+
+  for (const h of relevant) {
+    const ign = ignoreAsserts(h);
+    if (!HOSTNAME.test(h) && !ign)
+      add({
+        code: "KS_BAD_HOSTNAME",
+        severity: "error",
+        message: `host name ${h} is not a valid RFC 1123 name (lower case letters, digits, '-' and '.')`,
+        location: inv.hosts.get(h)?.location,
+        host: h,
+        rule: `${PRE}: Stop if bad hostname`,
+      });
+    // 1 and removed variables
+    for (const [k] of Object.entries(resolved.get(h)!.vars)) {
+      if (k === "kubelet_static_pod_path")
+        add({
+          code: "KS_REMOVED_VAR",
+          severity: "error",
+          message: `${k} was removed; Kubespray refuses to run while it is set`,
+          location: loc(h, k),
+          host: h,
+          rule: `${V}: Stop if removed tags are used`,
+        });
+      else if (atLeast(31) && k.startsWith("ingress_nginx_"))
+        add({
+          code: "KS_IGNORED_VAR",
+          severity: "warning",
+          message: `${k}: the ingress-nginx addon was removed in Kubespray 2.31 (#12767); this variable is ignored`,
+          location: loc(h, k),
+          host: h,
+          rule: "kubespray v2.31.0 release (#12767)",
+        });
+      else if (atLeast(28) && /^(?:rbd|cephfs)_provisioner_/.test(k))
+        add({
+          code: "KS_IGNORED_VAR",
+          severity: "warning",
+          message: `${k}: the ${k.split("_")[0]} provisioner was removed in Kubespray 2.28 (#12114, #12113); use ceph-csi`,
+          location: loc(h, k),
+          host: h,
+          rule: "kubespray v2.28.0 release (#12114)",
+        });
+      else if (
+        atLeast(22) &&
+        /^metallb_(?:ip_range|pool_name|auto_assign|avoid_buggy_ips|additional_address_pools|peers)$/.test(k)
+      )
+        add({
+          code: "KS_IGNORED_VAR",
+          severity: "warning",
+          message: `${k}: flat MetalLB variables were replaced by metallb_config in Kubespray 2.22 (#9120) and are ignored`,
+          location: loc(h, k),
+          host: h,
+          rule: "kubespray v2.22.0 release (#9120)",
+        });
+      else if (k === "matallb_auto_assign")
+        add({
+          code: "KS_MISSPELT_VAR",
+          severity: "error",
+          message:
+            "matallb_auto_assign is a misspelling Kubespray refuses; use metallb_config.address_pools.<pool>.auto_assign",
+          location: loc(h, k),
+          host: h,
+          rule: "roles/kubernetes-apps/metallb/tasks/main.yml",
+        });
+      else if (k === "main_ip" || k === "main_access_ip" || k === "main_ips" || k === "main_access_ips")
+        add({
+          code: "KS_COMPUTED_VAR",
+          severity: "warning",
+          message: `${k} is computed by roles/network_facts; set ip/access_ip instead`,
+          location: loc(h, k),
+          host: h,
+          rule: "ISSUES.md #7 (#11970)",
+        });
+      else if (k === "enable_dual_stack_networks")
+        add({
+          code: "KS_DEPRECATED_VAR",
+          severity: "warning",
+          message: "enable_dual_stack_networks is deprecated: use ipv4_stack / ipv6_stack",
+          location: loc(h, k),
+          host: h,
+          rule: `${V}: Warn about deprecated enable_dual_stack_networks`,
+        });
+    }
+    // 11. supported values (not ignorable)
+    enumCheck(h, "kube_network_plugin", NETWORK_PLUGINS, false);
+    enumCheck(h, "dns_mode", DNS_MODES, false);
+    enumCheck(h, "kube_proxy_mode", PROXY_MODES, false);
+    enumCheck(h, "cert_management", CERT_MANAGEMENT, false);
+    enumCheck(h, "resolvconf_mode", RESOLVCONF_MODES, false);
+    enumCheck(h, "etcd_deployment_type", ETCD_DEPLOYMENT_TYPES, false);
+    enumCheck(h, "container_manager", CONTAINER_MANAGERS, false);
+    if (val(h, "etcd_deployment_type") === "docker" && val(h, "container_manager") !== "docker")
+      add({
+        code: "KS_ETCD_DOCKER",
+        severity: "error",
+        message: "etcd_deployment_type: docker requires container_manager: docker",
+        location: loc(h, "etcd_deployment_type"),
+        host: h,
+        rule: `${V}: Check etcd_deployment_type value`,
+      });
+    if (val(h, "kube_network_plugin") === "none")
+      add({
+        code: "KS_NETWORK_PLUGIN_NONE",
+        severity: "warning",
+        message: "kube_network_plugin: none — no CNI is installed",
+        location: loc(h, "kube_network_plugin"),
+        host: h,
+        rule: `${V}: Warn if kube_network_plugin is none`,
+      });
+    // 6. real booleans
+    for (const k of [
+      "download_run_once",
+      "download_always_pull",
+      "helm_enabled",
+      "openstack_lbaas_enabled",
+    ]) {
+      const v = val(h, k);
+      if (v !== undefined && typeof v !== "boolean" && !isJinja(v) && !ign)
+        add({
+          code: "KS_NOT_BOOLEAN",
+          severity: "error",
+          message: `${k} must be a boolean, got ${JSON.stringify(v)} (${typeof v}); in INI write True/False, in YAML true/false`,
+          location: loc(h, k),
+          host: h,
+          rule: `${V}: Stop if ${k} is not boolean`,
+        });
+    }
+    // 5. kube_version
+    const kv = val(h, "kube_version");
+    if (typeof kv === "string" && !isJinja(kv) && !ign) {
+      const hasV = kv.startsWith("v");
+      const plain = hasV ? kv.slice(1) : kv;
+      if (!/^\d+\.\d+\.\d+$/.test(plain))
+        add({
+          code: "KS_KUBE_VERSION_FORMAT",
+          severity: "error",
+          message: `kube_version ${JSON.stringify(kv)} is not MAJOR.MINOR.PATCH`,
+          location: loc(h, "kube_version"),
+          host: h,
+          rule: `${V}: Stop if kube_version is too low`,
+        });
+      else if (atLeast(28) && hasV)
+        add({
+          code: "KS_KUBE_VERSION_FORMAT",
+          severity: "error",
+          message: `kube_version ${kv}: no leading 'v' since Kubespray 2.28 (write ${plain})`,
+          location: loc(h, "kube_version"),
+          host: h,
+          rule: "roles/kubespray_defaults (v2.28.0, #12164)",
+        });
+      else if (!atLeast(28) && !hasV)
+        add({
+          code: "KS_KUBE_VERSION_FORMAT",
+          severity: "error",
+          message: `kube_version ${kv}: Kubespray before 2.28 expects a leading 'v' (v${plain})`,
+          location: loc(h, "kube_version"),
+          host: h,
+          rule: "roles/kubespray_defaults (before v2.28.0)",
+        });
+      const min = MIN_KUBE_VERSION[`${major}.${minor}`];
+      if (min && /^\d+\.\d+\.\d+$/.test(plain) && cmpVersion(plain, min) < 0)
+        add({
+          code: "KS_KUBE_VERSION_TOO_LOW",
+          severity: "error",
+          message: `kube_version ${kv} is below kube_version_min_required ${min} for Kubespray ${version}`,
+          location: loc(h, "kube_version"),
+          host: h,
+          rule: `${V}: Stop if kube_version is too low`,
+        });
+    }
+    // 9. cloud provider
+    const cloud = val(h, "cloud_provider");
+    if (cloud !== undefined && cloud !== null && cloud !== "" && !isJinja(cloud) && !ign) {
+      if (cloud !== "external")
+        add({
+          code: "KS_CLOUD_PROVIDER",
+          severity: "error",
+          message: `cloud_provider must be 'external', got ${JSON.stringify(cloud)}`,
+          location: loc(h, "cloud_provider"),
+          host: h,
+          rule: `${V}: Stop if unsupported cloud_provider`,
+        });
+      else {
+        const ext = val(h, "external_cloud_provider");
+        if (typeof ext !== "string" || !(EXTERNAL_CLOUD_PROVIDERS as readonly string[]).includes(ext))
+          add({
+            code: "KS_CLOUD_PROVIDER",
+            severity: "error",
+            message: `external_cloud_provider must be one of ${EXTERNAL_CLOUD_PROVIDERS.join(", ")}`,
+            location: loc(h, "external_cloud_provider") ?? loc(h, "cloud_provider"),
+            host: h,
+            rule: `${V}: Stop if unsupported external_cloud_provider`,
+          });
+      }
+    }
+    // MetalLB / kube-vip ARP with ipvs need strict ARP
+    const ipvs = val(h, "kube_proxy_mode") === "ipvs";
+    const strict = val(h, "kube_proxy_strict_arp");
+    if (ipvs && strict !== true && !isJinja(strict)) {
+      if (val(h, "metallb_enabled") === true)
+        add({
+          code: "KS_STRICT_ARP",
+          severity: "error",
+          message: "metallb_enabled with kube_proxy_mode: ipvs requires kube_proxy_strict_arp: true",
+          location: loc(h, "metallb_enabled"),
+          host: h,
+          rule: "roles/kubernetes-apps/metallb/tasks/main.yml: Kubernetes Apps | Check that kube_proxy_strict_arp is enabled",
+        });
+      if (val(h, "kube_vip_enabled") === true && val(h, "kube_vip_arp_enabled") === true)
+        add({
+          code: "KS_STRICT_ARP",
+          severity: "error",
+          message: "kube-vip in ARP mode with kube_proxy_mode: ipvs requires kube_proxy_strict_arp: true",
+          location: loc(h, "kube_vip_arp_enabled"),
+          host: h,
+          rule: "roles/kubernetes/node/tasks/loadbalancer/kube-vip.yml",
+        });
+    }
+    if (val(h, "metallb_enabled") === true && val(h, "metallb_config") === undefined)
+      add({
+        code: "KS_METALLB_CONFIG",
+        severity: "error",
+        message:
+          "metallb_enabled but metallb_config is not set (templates iterate metallb_config.address_pools)",
+        location: loc(h, "metallb_enabled"),
+        host: h,
+        rule: "roles/kubernetes-apps/metallb/templates",
+      });
+    // 8 and 10: networks
+    const plugin = val(h, "kube_network_plugin");
+    const prefix = val(h, "kube_network_node_prefix");
+    const svc = val(h, "kube_service_addresses");
+    const pods = val(h, "kube_pods_subnet");
+    if (!ign && typeof prefix === "number" && plugin !== "calico" && plugin !== "none") {
+      const maxPods = val(h, "kubelet_max_pods");
+      if (typeof maxPods === "number" && maxPods > 2 ** (32 - prefix) - 2)
+        add({
+          code: "KS_PODS_PER_NODE",
+          severity: "error",
+          message: `kubelet_max_pods ${maxPods} does not fit a /${prefix} node CIDR (max ${2 ** (32 - prefix) - 2})`,
+          location: loc(h, "kubelet_max_pods") ?? loc(h, "kube_network_node_prefix"),
+          host: h,
+          rule: `${V}: Guarantee that enough network address space is available for all pods`,
+        });
+    }
+    if (typeof svc === "string" && typeof pods === "string" && !isJinja(svc) && !isJinja(pods)) {
+      const s = parseCidr(svc);
+      const p = parseCidr(pods);
+      if (!s)
+        add({
+          code: "KS_NETWORK",
+          severity: "error",
+          message: `kube_service_addresses ${svc} is not an IPv4 network`,
+          location: loc(h, "kube_service_addresses"),
+          host: h,
+          rule: `${V}: Ensure kube_service_addresses is a network`,
+        });
+      if (!p)
+        add({
+          code: "KS_NETWORK",
+          severity: "error",
+          message: `kube_pods_subnet ${pods} is not an IPv4 network`,
+          location: loc(h, "kube_pods_subnet"),
+          host: h,
+          rule: `${V}: Ensure kube_pods_subnet is a network`,
+        });
+      if (s && p && overlaps(s, p))
+        add({
+          code: "KS_NETWORK_OVERLAP",
+          severity: "error",
+          message: `kube_service_addresses ${svc} and kube_pods_subnet ${pods} overlap`,
+          location: loc(h, "kube_pods_subnet") ?? loc(h, "kube_service_addresses"),
+          host: h,
+          rule: `${V}: Ensure kube_service_addresses and kube_pods_subnet do not overlap`,
+        });
+      if (p && typeof prefix === "number" && plugin !== "calico" && 2 ** (prefix - p.prefix) < k8s.length)
+        add({
+          code: "KS_NODE_SUBNETS",
+          severity: "error",
+          message: `kube_pods_subnet ${pods} split in /${prefix} gives ${2 ** Math.max(0, prefix - p.prefix)} node subnets for ${k8s.length} nodes`,
+          location: loc(h, "kube_pods_subnet") ?? loc(h, "kube_network_node_prefix"),
+          host: h,
+          rule: `${V}: Ensure enough node subnets`,
+        });
+    }
+  }
+
+  // the same address bound on two hosts is almost always a copy-paste slip
+  const byIp = new Map<string, string[]>();
+  for (const h of relevant) {
+    const ip = val(h, "ip") ?? val(h, "ansible_host");
+    if (typeof ip === "string" && IPV4.test(ip)) byIp.set(ip, [...(byIp.get(ip) ?? []), h]);
+  }
+  for (const [ip, hosts] of byIp)
+    if (hosts.length > 1)
+      add({
+        code: "KS_DUPLICATE_IP",
+        severity: "warning",
+        message: `hosts ${hosts.join(", ")} share the address ${ip}`,
+        location: inv.hosts.get(hosts[1]!)?.location,
+        rule: "ISSUES.md #6",
+      });
+
+  return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+}
