@@ -125,7 +125,7 @@ export function rbdImagesResource({ call, callRaw }: CallContext) {
     get: (ref: ImageRef, options?: CephCallOptions) =>
       call(rbdImageEndpoints.get, { path: spec(ref) }, options),
     /** `POST /api/block/image`. Duplicate name or missing pool: `CephApiError` 400 with `task`. */
-    create: (image: RbdImageCreate, options?: CephCallOptions) => {
+    create: async (image: RbdImageCreate, options?: CephCallOptions) => {
       if (!(image.size > 0))
         throw new RangeError("RBD image size must be > 0 bytes (0 aborts Pacific's mgr)");
       return call(rbdImageEndpoints.create, { body: image }, options);

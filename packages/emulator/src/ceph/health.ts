@@ -1,0 +1,194 @@
+/**
+ * Ceph health derived from the state, with the check codes and messages of a real cluster:
+ * OSDMAP_FLAGS, OSD_DOWN, OSD_HOST_DOWN, MON_DOWN, PG_AVAILABILITY, PG_DEGRADED,
+ * POOL_NO_REDUNDANCY, OSD_NEARFULL, OSD_FULL.
+ */
+import type { CephState, PoolState } from "./state.js";
+
+export interface HealthCheck {
+  severity: "HEALTH_WARN" | "HEALTH_ERR";
+  summary: { message: string; count: number };
+  detail: Array<{ message: string }>;
+  muted: boolean;
+  type: string;
+}
+
+/** Flags that raise OSDMAP_FLAGS (the always-on sortbitwise etc. do not). */
+const WARN_FLAGS = [
+  "full",
+  "pauserd",
+  "pausewr",
+  "noup",
+  "nodown",
+  "noin",
+  "noout",
+  "nobackfill",
+  "norebalance",
+  "norecover",
+  "noscrub",
+  "nodeep-scrub",
+  "notieragent",
+];
+
+function check(
+  type: string,
+  severity: HealthCheck["severity"],
+  message: string,
+  count: number,
+  detail: string[] = [],
+): HealthCheck {
+  return {
+    severity,
+    summary: { message, count },
+    detail: detail.map((m) => ({ message: m })),
+    muted: false,
+    type,
+  };
+}
+
+export interface PgSummary {
+  statuses: Record<string, number>;
+  total: number;
+  degraded: number;
+  inactive: number;
+}
+
+/** PG states per pool: clean, degraded (fewer replicas up than `size`) or inactive (< `min_size`). */
+export function pgSummary(state: CephState): PgSummary {
+  const osds = [...state.osds.values()];
+  const upIn = osds.filter((o) => o.in && state.osdUp(o)).length;
+  const someDown = osds.some((o) => o.in && !state.osdUp(o));
+  const statuses: Record<string, number> = {};
+  let degraded = 0;
+  let inactive = 0;
+  let total = 0;
+  const add = (status: string, n: number) => {
+    statuses[status] = (statuses[status] ?? 0) + n;
+  };
+  for (const pool of state.pools.values()) {
+    total += pool.pgNum;
+    if (upIn < poolMinSize(pool)) {
+      inactive += pool.pgNum;
+      add("undersized+peered", pool.pgNum);
+    } else if (someDown && upIn < pool.size) {
+      degraded += pool.pgNum;
+      add("active+undersized+degraded", pool.pgNum);
+    } else {
+      add("active+clean", pool.pgNum);
+    }
+  }
+  return { statuses, total, degraded, inactive };
+}
+
+function poolMinSize(pool: PoolState): number {
+  return pool.type === "erasure" ? pool.minSize : Math.min(pool.minSize, pool.size);
+}
+
+export function healthChecks(state: CephState): HealthCheck[] {
+  const checks: HealthCheck[] = [];
+  const flags = WARN_FLAGS.filter((f) => state.flags.has(f));
+  if (flags.length > 0) {
+    checks.push(check("OSDMAP_FLAGS", "HEALTH_WARN", `${flags.join(",")} flag(s) set`, flags.length));
+  }
+  const down = [...state.osds.values()].filter((o) => !state.osdUp(o));
+  if (down.length > 0) {
+    checks.push(
+      check(
+        "OSD_DOWN",
+        "HEALTH_WARN",
+        `${down.length} osds down`,
+        down.length,
+        down.map((o) => `osd.${o.id} (root=default,host=${o.host}) is down`),
+      ),
+    );
+  }
+  const hostsDown = [...state.hosts.values()].filter(
+    (h) => h.osds.length > 0 && h.osds.every((id) => !state.osdUp(state.osds.get(id)!)),
+  );
+  if (hostsDown.length > 0) {
+    const osds = hostsDown.reduce((n, h) => n + h.osds.length, 0);
+    checks.push(
+      check(
+        "OSD_HOST_DOWN",
+        "HEALTH_WARN",
+        `${hostsDown.length} host${hostsDown.length > 1 ? "s" : ""} (${osds} osds) down`,
+        hostsDown.length,
+        hostsDown.map((h) => `host ${h.name} (root=default) (${h.osds.length} osds) is down`),
+      ),
+    );
+  }
+  const mons = [...state.hosts.values()].filter((h) => h.mon !== undefined);
+  const monsDown = mons.filter((h) => !h.up);
+  if (monsDown.length > 0 && monsDown.length < mons.length) {
+    const quorum = mons.filter((h) => h.up).map((h) => h.mon);
+    checks.push(
+      check(
+        "MON_DOWN",
+        "HEALTH_WARN",
+        `${monsDown.length}/${mons.length} mons down, quorum ${quorum.join(",")}`,
+        monsDown.length,
+        monsDown.map((h) => `mon.${h.mon} (rank ${mons.indexOf(h)}) addr ${h.name} is down (out of quorum)`),
+      ),
+    );
+  }
+  const pgs = pgSummary(state);
+  if (pgs.inactive > 0) {
+    checks.push(
+      check(
+        "PG_AVAILABILITY",
+        "HEALTH_WARN",
+        `Reduced data availability: ${pgs.inactive} pgs inactive`,
+        pgs.inactive,
+      ),
+    );
+  }
+  if (pgs.degraded > 0) {
+    checks.push(
+      check(
+        "PG_DEGRADED",
+        "HEALTH_WARN",
+        `Degraded data redundancy: ${pgs.degraded} pgs degraded, ${pgs.degraded} pgs undersized`,
+        pgs.degraded,
+      ),
+    );
+  }
+  if (state.warnOnNoRedundancy) {
+    const single = [...state.pools.values()].filter((p) => p.type === "replicated" && p.size === 1);
+    if (single.length > 0) {
+      checks.push(
+        check(
+          "POOL_NO_REDUNDANCY",
+          "HEALTH_WARN",
+          `${single.length} pool(s) have no replicas configured`,
+          single.length,
+          single.map((p) => `pool '${p.name}' has no replicas configured`),
+        ),
+      );
+    }
+  }
+  const full: string[] = [];
+  const nearfull: string[] = [];
+  for (const osd of state.osds.values()) {
+    const ratio = state.osdUsedBytes(osd) / osd.bytes;
+    if (ratio >= state.fullRatio) full.push(`osd.${osd.id} is full`);
+    else if (ratio >= state.nearfullRatio) nearfull.push(`osd.${osd.id} is near full`);
+  }
+  if (full.length > 0)
+    checks.push(check("OSD_FULL", "HEALTH_ERR", `${full.length} full osd(s)`, full.length, full));
+  if (nearfull.length > 0) {
+    checks.push(
+      check("OSD_NEARFULL", "HEALTH_WARN", `${nearfull.length} nearfull osd(s)`, nearfull.length, nearfull),
+    );
+  }
+  return checks;
+}
+
+export function healthStatus(checks: readonly HealthCheck[]): string {
+  if (checks.some((c) => c.severity === "HEALTH_ERR")) return "HEALTH_ERR";
+  return checks.length > 0 ? "HEALTH_WARN" : "HEALTH_OK";
+}
+
+export function health(state: CephState): { status: string; checks: HealthCheck[]; mutes: unknown[] } {
+  const checks = healthChecks(state);
+  return { status: healthStatus(checks), checks, mutes: [] };
+}

@@ -1,0 +1,85 @@
+/**
+ * RBD operations on the state with librbd's rules and the dashboard's error texts (recorded on
+ * Pacific 16.2.15): image specs, lookups and the `[errno N] …` task errors.
+ */
+import { internalError, taskError } from "./http.js";
+import { type CephState, type ImageState, imageKey } from "./state.js";
+import type { TaskSpec } from "./tasks.js";
+
+export interface ImageSpec {
+  pool: string;
+  namespace: string | null;
+  name: string;
+}
+
+/** `pool/image` or `pool/namespace/image`; anything else is the dashboard's generic 500. */
+export function parseSpec(spec: string | undefined): ImageSpec {
+  const parts = (spec ?? "").split("/");
+  if (parts.length === 2 && parts[0] && parts[1]) return { pool: parts[0], namespace: null, name: parts[1] };
+  if (parts.length === 3 && parts[0] && parts[2])
+    return { pool: parts[0], namespace: parts[1] || null, name: parts[2] };
+  throw internalError();
+}
+
+export function specText(spec: ImageSpec): string {
+  return spec.namespace ? `${spec.pool}/${spec.namespace}/${spec.name}` : `${spec.pool}/${spec.name}`;
+}
+
+export function findImage(state: CephState, spec: ImageSpec): ImageState | undefined {
+  return state.images.get(imageKey(spec.pool, spec.namespace, spec.name));
+}
+
+/** librbd's `ImageNotFound` when opening an image, as every RBD task reports it. */
+export function openImage(state: CephState, spec: ImageSpec, task: TaskSpec): ImageState {
+  const image = findImage(state, spec);
+  if (image === undefined) {
+    throw taskError(
+      task,
+      `[errno 2] RBD image not found (error opening image b'${spec.name}' at snapshot None)`,
+      "2",
+      "rbd",
+    );
+  }
+  return image;
+}
+
+/** `rados.ObjectNotFound` when opening a missing pool. */
+export function openPool(state: CephState, pool: string, task: TaskSpec): void {
+  if (!state.pools.has(pool)) {
+    throw taskError(task, `[errno 2] RADOS object not found (error opening pool '${pool}')`, "2", "pool");
+  }
+}
+
+export function addImage(state: CephState, image: ImageState): void {
+  state.images.set(imageKey(image.pool, image.namespace, image.name), image);
+}
+
+export function removeImage(state: CephState, image: ImageState): void {
+  state.images.delete(imageKey(image.pool, image.namespace, image.name));
+}
+
+/** Clones whose parent is `image@snap`. */
+export function childrenOf(state: CephState, image: ImageState, snap: string): ImageState[] {
+  return [...state.images.values()].filter(
+    (i) => i.parent?.pool === image.pool && i.parent.image === image.name && i.parent.snap === snap,
+  );
+}
+
+export function newImage(
+  state: CephState,
+  init: Pick<ImageState, "pool" | "namespace" | "name" | "size"> & Partial<ImageState>,
+): ImageState {
+  return {
+    id: state.newImageId(),
+    objSize: 4 * 1024 * 1024,
+    features: ["deep-flatten", "exclusive-lock", "fast-diff", "layering", "object-map"],
+    createdAt: state.now(),
+    stripeUnit: init.objSize ?? 4 * 1024 * 1024,
+    stripeCount: 1,
+    dataPool: null,
+    usedBytes: 0,
+    parent: undefined,
+    snapshots: [],
+    ...init,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * `createCephRoutes(state)`: the Ceph Manager Dashboard API of Pacific 16.2.15 as a route table
+ * over a {@link CephState}. Paths not served answer as CherryPy does (404 `The path '…' was not found.`).
+ */
+import type { Route, RouteTable } from "../shared/routes.js";
+import { frameworkError } from "./http.js";
+import { authRoutes } from "./routes/auth.js";
+import { clusterRoutes } from "./routes/cluster.js";
+import { healthRoutes } from "./routes/health.js";
+import { hostRoutes } from "./routes/host.js";
+import { osdRoutes } from "./routes/osd.js";
+import { poolRoutes } from "./routes/pool.js";
+import { rbdImageRoutes } from "./routes/rbd-image.js";
+import { rbdSnapshotRoutes } from "./routes/rbd-snapshot.js";
+import { rbdTrashRoutes } from "./routes/rbd-trash.js";
+import { taskRoutes } from "./routes/task.js";
+import type { CephState } from "./state.js";
+
+export function createCephRoutes(state: CephState): RouteTable {
+  const notFound: Route = {
+    method: "ALL",
+    path: "/api/*",
+    handler: (request) => frameworkError(404, `The path '${request.path}' was not found.`),
+  };
+  return [
+    ...authRoutes(state),
+    ...healthRoutes(state),
+    ...hostRoutes(state),
+    ...osdRoutes(state),
+    ...poolRoutes(state),
+    ...rbdImageRoutes(state),
+    ...rbdSnapshotRoutes(state),
+    ...rbdTrashRoutes(state),
+    ...taskRoutes(state),
+    ...clusterRoutes(state),
+    notFound,
+  ];
+}
