@@ -42,6 +42,7 @@ const table: RouteTable = [
   }),
   route("GET", "/files/*", (req) => ({ body: { rest: req.params["*"] } })),
   route("GET", "/reset", () => ({ fault: "reset" })),
+  route("ALL", "/any", (req) => ({ body: { method: req.method } })),
 ];
 
 interface Answer {
@@ -81,6 +82,9 @@ const cases: Array<{
   { name: "wrong method → 405", method: "PUT", path: "/text" },
   { name: "invalid JSON → 400", method: "POST", path: "/api/echo", body: "{" },
   { name: "wildcard", method: "GET", path: "/files/a/b/c.txt" },
+  { name: "HEAD on a GET route", method: "HEAD", path: "/text" },
+  { name: "ALL route, PATCH", method: "PATCH", path: "/any" },
+  { name: "ALL route, GET", method: "GET", path: "/any" },
 ];
 
 let served: ServedRoutes;
@@ -151,6 +155,14 @@ describe("one table, three front ends", () => {
     });
     expect(await viaTransport({ name: "", method: "GET", path: "/stream" })).toMatchObject({
       body: "part0;part1;part2;part3;part4;",
+    });
+    expect(await viaTransport({ name: "", method: "HEAD", path: "/text" })).toEqual({
+      status: 200,
+      contentType: "text/plain; charset=utf-8",
+      body: "",
+    });
+    expect(JSON.parse((await viaSocket({ name: "", method: "PATCH", path: "/any" })).body)).toEqual({
+      method: "PATCH",
     });
     expect(await viaMsw({ name: "", method: "POST", path: "/ribcl" })).toEqual({
       status: 200,

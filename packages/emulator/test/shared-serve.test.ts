@@ -107,7 +107,7 @@ describe("serve()", () => {
     expect(JSON.parse(missing.text)).toEqual({ error: "Not Found", path: "/api/nothing" });
     const wrong = await fetchRaw(`${served.url}/api/pool/rbd`, { method: "DELETE" });
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.allow).toBe("GET");
+    expect(wrong.headers.allow).toBe("GET, HEAD");
   });
 
   it("turns handler exceptions into 500 JSON without crashing, and RouteError into its status", async () => {

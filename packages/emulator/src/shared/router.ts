@@ -17,7 +17,7 @@ export interface CompiledRoutes {
 const EXPLICIT_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
 
 /**
- * Compiles a table. Throws a `TypeError` naming the route when two routes clash or a pattern
+ * Compiles a table; a GET route also answers HEAD unless the table has its own HEAD route. Throws a `TypeError` naming the route when two routes clash or a pattern
  * is invalid, so a broken adapter fails when it is built rather than on a request.
  */
 export function compileRoutes(routes: RouteTable): CompiledRoutes {
@@ -36,6 +36,13 @@ export function compileRoutes(routes: RouteTable): CompiledRoutes {
       throw new TypeError(`invalid route ${route.method} ${route.path}: ${(error as Error).message}`, {
         cause: error,
       });
+    }
+  }
+  // HEAD is answered wherever GET is (node:http drops the body; in-process front ends too).
+  for (const route of routes) {
+    if (route.method === "GET" && !router.hasRoute("HEAD", route.path)) {
+      router.on("HEAD", route.path, noop, route);
+      methodsInUse.add("HEAD");
     }
   }
   if (typeof router.compile === "function") router.compile();
