@@ -1,4 +1,12 @@
 import { defineConfig } from "tsup";
 import { packageBuild } from "../../tsup.shared.js";
 
-export default defineConfig(packageBuild(["src/index.ts", "src/ceph/index.ts", "src/ilo/index.ts", "src/msw/index.ts", "src/kubernetes/index.ts"]));
+export default defineConfig(
+  packageBuild([
+    "src/index.ts",
+    "src/ceph/index.ts",
+    "src/ilo/index.ts",
+    "src/msw/index.ts",
+    "src/kubernetes/index.ts",
+  ]),
+);
