@@ -98,6 +98,22 @@ describe("parseTemplate", () => {
   });
 });
 
+describe("large templates", () => {
+  it("20,000 attributes on one line, and 20,000 vectors on as many lines", () => {
+    const oneLine = Array.from({ length: 20_000 }, (_, i) => `A${i}="${i}"`).join(" ");
+    const parsed = parseTemplate(oneLine);
+    expect(Object.keys(parsed)).toHaveLength(20_000);
+    expect(parsed.A19999).toBe("19999");
+    const manyLines = Array.from(
+      { length: 20_000 },
+      (_, i) => `DISK=[ID=${i}, X="# not a comment"] # c`,
+    ).join("\n");
+    const disks = parseTemplate(manyLines).DISK;
+    expect(Array.isArray(disks) && disks.length).toBe(20_000);
+    expect(Array.isArray(disks) && disks[19_999]).toEqual({ ID: "19999", X: "# not a comment" });
+  });
+});
+
 describe("malformed templates give a positioned TemplateSyntaxError", () => {
   it.each([
     ["NAME", 'expected "=" after NAME, found the end of the template', 1, 5],

@@ -36,6 +36,8 @@ export function parseTemplate(text: string): Template {
 
 class TemplateReader {
   private i = 0;
+  /** Next known offsets of "\n" and "]]>" at or after `i` (the reader only moves forward). */
+  private readonly next = new Map<string, number>();
 
   constructor(private readonly text: string) {}
 
@@ -141,14 +143,23 @@ class TemplateReader {
 
   /** End of the current line when it holds `]]>` (oned's lexer then aborts), else -1. */
   private cdataLineEnd(): number {
-    const newline = this.text.indexOf("\n", this.i);
-    const end = newline < 0 ? this.text.length : newline;
-    return this.text.slice(this.i, end).includes("]]>") ? end : -1;
+    const end = this.nextOffset("\n");
+    return this.nextOffset("]]>") < end ? end : -1;
+  }
+
+  /** Offset of the next `token` at or after `i` (the text length if none), found once per occurrence. */
+  private nextOffset(token: string): number {
+    const known = this.next.get(token);
+    if (known !== undefined && known >= this.i) return known;
+    const found = this.text.indexOf(token, this.i);
+    const offset = found < 0 ? this.text.length : found;
+    this.next.set(token, offset);
+    return offset;
   }
 
   private rejectCdataLine(): void {
     if (this.cdataLineEnd() < 0) return;
-    const at = this.text.indexOf("]]>", this.i);
+    const at = this.nextOffset("]]>");
     throw new TemplateSyntaxError(
       '"]]>" on the line of a value (oned aborts the whole template; put the value in a <TEMPLATE> XML document)',
       positionIn(this.text, at),
@@ -168,8 +179,7 @@ class TemplateReader {
     for (;;) {
       this.skip(/[\t \r\n]*/y);
       if (!this.at("#")) return;
-      const newline = this.text.indexOf("\n", this.i);
-      this.i = newline < 0 ? this.text.length : newline + 1;
+      this.i = Math.min(this.nextOffset("\n") + 1, this.text.length);
     }
   }
 
