@@ -255,3 +255,21 @@ export const HistoryAction = {
   VMGROUP_DEL_ACTION: 65,
 } as const;
 export type HistoryActionName = keyof typeof HistoryAction;
+
+/**
+ * LCM states a RUNNING (or POWEROFF…) VM passes through briefly while an operation runs: disk and
+ * NIC hotplug, snapshots, disk resize, backups. A wait for RUNNING should treat them as transient
+ * (ISSUES.md #12: a VM flips through HOTPLUG right after boot).
+ */
+export const VM_LCM_TRANSIENT_STATES: readonly VmLcmStateName[] = lcmStatesWhere((name) =>
+  /^(HOTPLUG|DISK_SNAPSHOT|DISK_RESIZE|BACKUP)/.test(name),
+);
+
+/** LCM states where an operation failed: waiting will not help, `one.vm.recover` will. */
+export const VM_LCM_FAILURE_STATES: readonly VmLcmStateName[] = lcmStatesWhere(
+  (name) => name.endsWith("_FAILURE") || name === "FAILURE",
+);
+
+function lcmStatesWhere(keep: (name: VmLcmStateName) => boolean): VmLcmStateName[] {
+  return (Object.keys(VmLcmState) as VmLcmStateName[]).filter(keep);
+}

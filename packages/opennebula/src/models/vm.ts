@@ -75,9 +75,10 @@ export const VmHistory = xmlObject({
   ESTIME: xmlInt,
   EETIME: xmlInt,
   ACTION: xmlEnum(HistoryAction),
-  UID: xmlInt,
-  GID: xmlInt,
-  REQUEST_ID: xmlString,
+  /** Who asked for the action (5.10+). */
+  UID: xmlInt.optional(),
+  GID: xmlInt.optional(),
+  REQUEST_ID: xmlString.optional(),
 });
 export type VmHistory = z.infer<typeof VmHistory>;
 
