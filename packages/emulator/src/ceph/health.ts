@@ -53,11 +53,18 @@ export interface PgSummary {
   inactive: number;
 }
 
-/** PG states per pool: clean, degraded (fewer replicas up than `size`) or inactive (< `min_size`). */
+/**
+ * PG states per pool. Replicas go to distinct failure domains (hosts when there are several, as
+ * CRUSH's default rule; OSDs on a single host). While an OSD that is still `in` is down, the PGs
+ * it held are degraded (until it is marked out and data is re-replicated); with fewer failure
+ * domains up than `min_size`, they are inactive.
+ */
 export function pgSummary(state: CephState): PgSummary {
-  const osds = [...state.osds.values()];
-  const upIn = osds.filter((o) => o.in && state.osdUp(o)).length;
-  const someDown = osds.some((o) => o.in && !state.osdUp(o));
+  const osds = [...state.osds.values()].filter((o) => o.in);
+  const byHost = state.hosts.size > 1;
+  const domain = (o: (typeof osds)[number]) => (byHost ? o.host : String(o.id));
+  const upDomains = new Set(osds.filter((o) => state.osdUp(o)).map(domain)).size;
+  const someDown = osds.some((o) => !state.osdUp(o));
   const statuses: Record<string, number> = {};
   let degraded = 0;
   let inactive = 0;
@@ -67,10 +74,10 @@ export function pgSummary(state: CephState): PgSummary {
   };
   for (const pool of state.pools.values()) {
     total += pool.pgNum;
-    if (upIn < poolMinSize(pool)) {
+    if (upDomains < poolMinSize(pool)) {
       inactive += pool.pgNum;
       add("undersized+peered", pool.pgNum);
-    } else if (someDown && upIn < pool.size) {
+    } else if (someDown) {
       degraded += pool.pgNum;
       add("active+undersized+degraded", pool.pgNum);
     } else {

@@ -37,7 +37,7 @@ function applySettings(pool: PoolState, body: Record<string, unknown>): void {
   if ("size" in body && body.size !== null && body.size !== undefined) {
     const size = integer(body.size);
     // The pool exists by now, half-configured; the failed task records only the detail.
-    if (size === 1 && pool.size !== 1)
+    if (size === 1)
       throw new CephFailure(dashboardError(SIZE_ONE, "1", "pool").response, { detail: SIZE_ONE });
     pool.size = size;
     pool.minSize = Math.max(1, size - Math.floor(size / 2));
