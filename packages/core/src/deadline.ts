@@ -9,8 +9,8 @@ import type { TimeoutError } from "./errors.js";
 export interface Deadline {
   /**
    * Aborts when a caller signal aborts (with its reason) or the deadline passes (TimeoutError).
-   * `undefined` when there is neither a deadline nor a caller signal (nothing can abort); the
-   * caller's own signal when it is the only one (no extra controller on the hot path).
+   * `undefined` when there is neither a deadline nor a caller signal (nothing can abort: no
+   * controller on the hot path). Never the caller's own signal, which many calls may share.
    */
   readonly signal: AbortSignal | undefined;
   /** Milliseconds left before the deadline (Infinity without one). */
@@ -48,23 +48,40 @@ const NO_DEADLINE: Deadline = Object.freeze({
   dispose: () => {},
 });
 
+/**
+ * One "abort" listener per caller signal, fanning out to every pending call that depends on it.
+ * A client-wide signal shared by hundreds of concurrent calls would otherwise collect one listener
+ * per call and trigger Node's MaxListenersExceededWarning; the caller's signal is never modified.
+ */
+const fanOut = new WeakMap<AbortSignal, Set<() => void>>();
+
+function onAbort(signal: AbortSignal, callback: () => void): () => void {
+  let callbacks = fanOut.get(signal);
+  if (callbacks === undefined) {
+    const set = new Set<() => void>();
+    callbacks = set;
+    fanOut.set(signal, set);
+    signal.addEventListener(
+      "abort",
+      () => {
+        for (const fn of [...set]) fn();
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  const set = callbacks;
+  set.add(callback);
+  return () => {
+    set.delete(callback);
+  };
+}
+
 export function createDeadline(options: DeadlineOptions): Deadline {
   const timeout = validateTimeout(options.timeout);
   const signals: AbortSignal[] = [];
   for (const signal of options.signals ?? []) if (signal !== undefined) signals.push(signal);
-  if (timeout === undefined) {
-    const only = signals[0];
-    if (only === undefined) return NO_DEADLINE;
-    if (signals.length === 1) {
-      return {
-        signal: only,
-        remaining: () => Number.POSITIVE_INFINITY,
-        aborted: () => only.aborted,
-        reason: () => only.reason,
-        dispose: () => {},
-      };
-    }
-  }
+  if (timeout === undefined && signals.length === 0) return NO_DEADLINE;
   const controller = new AbortController();
   const started = performance.now();
   const cleanups: Array<() => void> = [];
@@ -73,9 +90,7 @@ export function createDeadline(options: DeadlineOptions): Deadline {
       controller.abort(signal.reason);
       break;
     }
-    const onAbort = () => controller.abort(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    cleanups.push(() => signal.removeEventListener("abort", onAbort));
+    cleanups.push(onAbort(signal, () => controller.abort(signal.reason)));
   }
   if (timeout !== undefined && !controller.signal.aborted) {
     const timer = setTimeout(() => controller.abort(options.onTimeout(timeout)), timeout);

@@ -240,6 +240,34 @@ describe("request()", () => {
     expect(error).toBe("client closed");
   });
 
+  test("one signal shared by 50 concurrent calls: no listener warning, and it aborts them all", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on("warning", onWarning);
+    try {
+      const held: Array<() => void> = [];
+      server = await startServer((_req, res) => held.push(() => res.end("ok")));
+      transport = undiciTransport();
+      const t = transport;
+      const url = server.url;
+      const controller = new AbortController();
+      const calls = Array.from({ length: 50 }, () =>
+        rejection(
+          request(t, { method: "GET", url, headers: {} }, { defaults: { signal: controller.signal } }),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const reason = new Error("client closed");
+      controller.abort(reason);
+      const errors = await Promise.all(calls);
+      expect(errors.every((e) => e === reason)).toBe(true);
+      await new Promise((r) => setImmediate(r));
+      expect(warnings.filter((w) => w.name === "MaxListenersExceededWarning")).toEqual([]);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+
   test("the deadline holds even for a transport that ignores the signal", async () => {
     const stuck: Transport = () => new Promise(() => {});
     const error = await rejection(
