@@ -6,7 +6,12 @@ import { harness } from "./helpers.js";
 /** A clock the test moves: tasks finish when it has advanced far enough. */
 function clock() {
   let offset = 0;
-  return { now: () => Date.now() + offset, advance: (ms: number) => void (offset += ms) };
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms: number) => {
+      offset += ms;
+    },
+  };
 }
 
 describe("ceph tasks (202 → /api/task)", () => {
