@@ -1,4 +1,17 @@
 export { type AnsibleList, toAnsibleList } from "./ansible-list.js";
+export {
+  assignRoles,
+  type BuildOptions,
+  buildInventory,
+  groupsForRoles,
+  hostNameFor,
+  type KubesprayRole,
+  type PlannedChanges,
+  planChanges,
+  type VmInput,
+  type VmNic,
+} from "./build.js";
+export { editInventoryText, type InventoryEdit } from "./edit.js";
 export { InventoryError, InventoryParseError, isInventoryError, type SourceLocation } from "./errors.js";
 export * from "./group-vars-schema.js";
 export * from "./groups.js";

@@ -2,6 +2,8 @@
 export interface ShlexToken {
   value: string;
   offset: number;
+  /** Offset just past the token's last character in the line. */
+  end: number;
 }
 
 export interface ShlexResult {
@@ -35,8 +37,8 @@ export function shlexSplit(line: string): ShlexResult {
   let escaped: "a" | '"' = "a";
   let commentAt: number | undefined;
   let quoteStart = 0;
-  const emit = () => {
-    if (token || quoted) tokens.push({ value: token, offset: start });
+  const emit = (end: number) => {
+    if (token || quoted) tokens.push({ value: token, offset: start, end });
     token = "";
     quoted = false;
     start = -1;
@@ -46,7 +48,7 @@ export function shlexSplit(line: string): ShlexResult {
     const c = line[i]!;
     if (state === " " || state === "a") {
       if (WHITESPACE.includes(c)) {
-        if (state === "a") emit();
+        if (state === "a") emit(i);
         state = " ";
       } else if (c === "#") {
         commentAt = i;
@@ -78,6 +80,6 @@ export function shlexSplit(line: string): ShlexResult {
   }
   if (state === "'" || state === '"') throw new ShlexError("No closing quotation", quoteStart);
   if (state === "\\") throw new ShlexError("No escaped character", line.length - 1);
-  if (state === "a") emit();
+  if (state === "a") emit(commentAt ?? line.length);
   return { tokens, commentAt };
 }

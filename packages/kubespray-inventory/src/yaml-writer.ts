@@ -1,4 +1,4 @@
-import { Document, Scalar, visit } from "yaml";
+import { Document, type Node, Scalar, visit } from "yaml";
 import { canonicalGroupOrder, type WriteOptions } from "./ini-writer.js";
 import { migrateInventory } from "./migrate.js";
 import { ALL, type Inventory } from "./model.js";
@@ -11,7 +11,7 @@ type Plain = null | AnsibleValue | { [k: string]: Plain };
  * Quotes every string PyYAML would not read back as that string (`yes`, `010`, `1:20`, `2024-01-02`,
  * `=`, `~`, …): the `yaml` package's own 1.1 rules differ from PyYAML's in places.
  */
-export function quoteForPyYaml(doc: Document): void {
+export function quoteForPyYaml(doc: Document | Node): void {
   visit(doc, {
     Scalar(_key, node) {
       if (typeof node.value !== "string") return;
