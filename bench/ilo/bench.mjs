@@ -1,0 +1,185 @@
+// Bench (issue 6): requests/s and p99 of the iLO emulator for a Redfish GET /redfish/v1/Systems/1/
+// (session auth) and a RIBCL GET_HOST_POWER_STATUS, and in the same run the same Redfish GET against
+// sushy-tools (PyPI, fake driver) as the peer. Both serve HTTPS with the same certificate; the load
+// generator (core's undiciTransport, keep-alive, CONCURRENCY requests in flight) runs in this process, each server in
+// its own. Needs `pnpm build` (core and emulator dist) and sushy-tools (see RESULTS.md).
+import { spawn } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { undiciTransport } from "../../packages/core/dist/index.js";
+import { generateSelfSignedCertificate } from "../../packages/emulator/dist/index.js";
+
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 10_000);
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 2_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const SUSHY_EMULATOR = process.env.SUSHY_EMULATOR ?? "sushy-emulator";
+
+const dir = mkdtempSync(join(tmpdir(), "ilo-bench-"));
+const { cert, key } = await generateSelfSignedCertificate();
+writeFileSync(join(dir, "cert.pem"), cert);
+writeFileSync(join(dir, "key.pem"), key);
+
+function start(cmd, args, ready) {
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const onData = (d) => {
+      out += d.toString();
+      const value = ready(out);
+      if (value !== undefined) resolve({ child, value });
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`${cmd} exited ${code}: ${out}`)));
+    setTimeout(() => reject(new Error(`${cmd} did not start: ${out}`)), 30_000).unref();
+  });
+}
+
+/** A pool of CONCURRENCY keep-alive connections to `origin`, as `request(req)` → {status, headers, body}. */
+function pool(origin) {
+  const transport = undiciTransport({ connections: CONCURRENCY, tls });
+  return {
+    request: (req) => transport({ headers: {}, ...req, url: origin + req.path }),
+    close: () => transport.close(),
+  };
+}
+
+async function load(name, pool, request) {
+  const latencies = [];
+  let errors = 0;
+  const run = async (until, record) => {
+    while (performance.now() < until) {
+      const t0 = performance.now();
+      try {
+        const res = await pool.request(request());
+        if (res.status !== 200) errors++;
+      } catch {
+        errors++;
+      }
+      if (record) latencies.push(performance.now() - t0);
+    }
+  };
+  const warm = performance.now() + WARMUP_MS;
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => run(warm, false)));
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => run(start + DURATION_MS, true)));
+  return { name, latencies, errors, seconds: (performance.now() - start) / 1000 };
+}
+
+const tls = { ca: cert, servername: "localhost" };
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+// Both servers run side by side; the cases alternate in rounds so that a machine whose load
+// changes over time (CI neighbours) weighs on each case alike.
+const ours = await start(
+  "node",
+  [new URL("./server.mjs", import.meta.url).pathname, join(dir, "cert.pem"), join(dir, "key.pem")],
+  (out) => {
+    const m = /\{"port":(\d+)\}/.exec(out);
+    return m ? Number(m[1]) : undefined;
+  },
+);
+const peerPort = 20000 + Math.floor(Math.random() * 20000);
+const peer = await start(
+  SUSHY_EMULATOR,
+  [
+    "--fake",
+    "-i",
+    "127.0.0.1",
+    "-p",
+    String(peerPort),
+    "--ssl-certificate",
+    join(dir, "cert.pem"),
+    "--ssl-key",
+    join(dir, "key.pem"),
+  ],
+  (out) => (/Running on|Serving Flask/.test(out) ? peerPort : undefined),
+);
+const cases = [];
+try {
+  const emulator = pool(`https://127.0.0.1:${ours.value}`);
+  const login = await emulator.request({
+    method: "POST",
+    path: "/redfish/v1/SessionService/Sessions/",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ UserName: "Administrator", Password: "password" }),
+  });
+  const token = login.headers["x-auth-token"];
+  if (login.status !== 201 || !token) throw new Error(`login failed: ${login.status}`);
+  const script =
+    '<?xml version="1.0"?>\r\n<RIBCL VERSION="2.0"><LOGIN USER_LOGIN="Administrator" PASSWORD="password">' +
+    '<SERVER_INFO MODE="read"><GET_HOST_POWER_STATUS/></SERVER_INFO></LOGIN></RIBCL>\r\n';
+  const sushy = pool(`https://127.0.0.1:${peerPort}`);
+  let systems;
+  for (let i = 0; i < 50 && !systems; i++) {
+    try {
+      const r = await sushy.request({ method: "GET", path: "/redfish/v1/Systems/" });
+      systems = JSON.parse(new TextDecoder().decode(r.body));
+    } catch {
+      await new Promise((res) => setTimeout(res, 200));
+    }
+  }
+  const path = systems?.Members?.[0]?.["@odata.id"];
+  if (!path) throw new Error("sushy-tools has no system");
+  cases.push(
+    {
+      name: "homelab-kit iLO emulator: Redfish GET /redfish/v1/Systems/1/ (X-Auth-Token)",
+      client: emulator,
+      request: () => ({ method: "GET", path: "/redfish/v1/Systems/1/", headers: { "x-auth-token": token } }),
+    },
+    {
+      name: `sushy-tools ${process.env.SUSHY_TOOLS_VERSION ?? ""} --fake: Redfish GET ${path} (no auth)`,
+      client: sushy,
+      request: () => ({ method: "GET", path }),
+    },
+    {
+      name: "homelab-kit iLO emulator: RIBCL GET_HOST_POWER_STATUS (new TLS connection per answer, as iLO closes it)",
+      client: emulator,
+      request: () => ({
+        method: "POST",
+        path: "/ribcl",
+        headers: { "content-type": "text/xml" },
+        body: script,
+      }),
+    },
+  );
+  for (const c of cases) c.runs = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of cases) c.runs.push(await load(c.name, c.client, c.request));
+  }
+  await emulator.close();
+  await sushy.close();
+} finally {
+  ours.child.kill("SIGTERM");
+  peer.child.kill("SIGTERM");
+}
+const results = cases.map((c) => {
+  const latencies = c.runs.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  const seconds = c.runs.reduce((n, r) => n + r.seconds, 0);
+  return {
+    name: c.name,
+    requests: latencies.length,
+    errors: c.runs.reduce((n, r) => n + r.errors, 0),
+    rps: latencies.length / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+  };
+});
+const [redfish, sushy] = results;
+console.log(
+  `concurrency ${CONCURRENCY}, ${ROUNDS} rounds of ${DURATION_MS / 1000} s per case (after ${WARMUP_MS / 1000} s warm-up each), cases interleaved, HTTPS keep-alive`,
+);
+console.log("| case | requests | errors | req/s | p50 ms | p99 ms |");
+console.log("|---|---:|---:|---:|---:|---:|");
+for (const r of results) {
+  console.log(
+    `| ${r.name} | ${r.requests} | ${r.errors} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} |`,
+  );
+}
+if (redfish && sushy) {
+  console.log(
+    `\nRedfish GET, emulator vs sushy-tools: ${(redfish.rps / sushy.rps).toFixed(1)}x the req/s, p99 ${(redfish.p99 / sushy.p99).toFixed(3)} of the peer's (goal: >= 10x and < 0.1)`,
+  );
+}
