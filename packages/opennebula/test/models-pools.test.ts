@@ -100,6 +100,15 @@ describe("bad values give a zod error naming the path", () => {
     expect(issues[0]?.message).toContain('"forty-two"');
   });
 
+  it("an integer too large to be exact as a JavaScript number", () => {
+    const issues = issuesOf(
+      Vm,
+      parseXmlDocument(vmXml.replace("<STIME>1753862401</STIME>", "<STIME>18446744073709551615</STIME>")).VM,
+    );
+    expect(issues.map((issue) => issue.path)).toEqual([["STIME"]]);
+    expect(issues[0]?.message).toContain("2^53");
+  });
+
   it("a bad STATE deep in a pool", () => {
     const second = shortVmXml.replace("<STATE>1</STATE>", "<STATE>1.5</STATE>");
     const issues = issuesOf(VmPool, parseXmlDocument(`<VM_POOL>${shortVmXml}${second}</VM_POOL>`).VM_POOL);

@@ -16,7 +16,9 @@ const DECIMAL = /^\s*[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\s*$/;
 /** An `xs:integer` element: "42" → 42. Anything that is not an integer is a zod error at that path. */
 export const xmlInt = z.preprocess(
   numberIfMatches(INTEGER),
-  z.number({ error: expected("an integer") }).int({ error: expected("an integer") }),
+  z
+    .number({ error: expected("an integer") })
+    .int({ error: expected("an integer within ±2^53 (exact as a number)") }),
 );
 
 /** An `xs:decimal` / `xs:float` element: "3.5" → 3.5. */
@@ -50,7 +52,9 @@ export type Ids = z.infer<typeof Ids>;
 export function xmlEnum<const Names extends Record<string, number>>(names: Names) {
   const byValue = new Map<number, keyof Names & string>();
   for (const [name, value] of Object.entries(names)) byValue.set(value, name);
-  return xmlInt.transform((value) => ({ value, name: byValue.get(value) ?? null }));
+  return xmlInt.transform(
+    (value): NamedValue<keyof Names & string> => ({ value, name: byValue.get(value) ?? null }),
+  );
 }
 
 /** The output of `xmlEnum`: the number oned sent and its name. */
