@@ -44,7 +44,7 @@ describe("binaries plan", () => {
 
   it("binds every component to loopback on the given ports", () => {
     expect(args.etcd).toContain("--listen-client-urls=http://127.0.0.1:2379");
-    expect(args.etcd).toContain("--initial-cluster=default=http://127.0.0.1:2380");
+    expect(args.etcd).toContain("--initial-cluster=homelab-kit=http://127.0.0.1:2380");
     expect(args["kube-apiserver"]).toEqual(
       expect.arrayContaining([
         "--etcd-servers=http://127.0.0.1:2379",

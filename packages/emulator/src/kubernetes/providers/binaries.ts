@@ -109,13 +109,13 @@ export function binariesArgs(input: PlanInput): Record<BinaryName, string[]> {
   ];
   return {
     etcd: [
-      "--name=default",
+      "--name=homelab-kit",
       `--data-dir=${p.etcdData}`,
       `--listen-client-urls=${etcdUrl}`,
       `--advertise-client-urls=${etcdUrl}`,
       `--listen-peer-urls=${peerUrl}`,
       `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=default=${peerUrl}`,
+      `--initial-cluster=homelab-kit=${peerUrl}`,
       "--initial-cluster-state=new",
       // A throw-away test cluster: no fsync (as envtest and kwokctl's etcd), small logs.
       "--unsafe-no-fsync=true",
