@@ -28,14 +28,23 @@ async function startServer(variant) {
   return { child, url, size: Number(size) };
 }
 
+/** CPU seconds (user + system) the process has used so far, from /proc (Linux). */
+async function cpuSeconds(pid) {
+  const { readFile } = await import("node:fs/promises");
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 async function wrk(url, duration) {
   const argv = ["wrk", "-t1", "-c10", `-d${duration}s`, "--latency", url];
   const [command, ...args] = pin ? ["taskset", "-c", "1", ...argv] : argv;
   const { stdout } = await run(command, args);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(stdout)?.[1]);
   const p99 = /\s99%\s+([\d.]+\w+)/.exec(stdout)?.[1];
   const errors = /Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)/.exec(stdout)?.[0];
-  return { rps, p99, errors };
+  return { rps, requests, p99, errors };
 }
 
 const results = Object.fromEntries(variants.map((v) => [v, []]));
@@ -49,10 +58,14 @@ for (let round = 0; round < rounds; round++) {
       if (check.status !== 200 || (await check.arrayBuffer()).byteLength !== size)
         throw new Error(`${variant}: bad answer`);
       await wrk(url, 2); // warm-up
+      const cpuBefore = await cpuSeconds(child.pid);
       const result = await wrk(url, seconds);
+      result.cpuMicros = (((await cpuSeconds(child.pid)) - cpuBefore) * 1e6) / result.requests;
       if (result.errors) throw new Error(`${variant}: ${result.errors}`);
       results[variant].push(result);
-      console.error(`round ${round + 1} ${variant}: ${Math.round(result.rps)} req/s, p99 ${result.p99}`);
+      console.error(
+        `round ${round + 1} ${variant}: ${Math.round(result.rps)} req/s, ${result.cpuMicros.toFixed(1)} µs CPU/req, p99 ${result.p99}`,
+      );
     } finally {
       child.kill();
       await once(child, "exit");
@@ -62,16 +75,20 @@ for (let round = 0; round < rounds; round++) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const bare = median(results.bare.map((r) => r.rps));
+const bareCpu = median(results.bare.map((r) => r.cpuMicros));
 const { stdout: wrkVersion } = await run("wrk", ["-v"]).catch((e) => ({ stdout: e.stdout ?? "" }));
 console.log(
-  `node ${process.version}, ${(await import("node:os")).cpus().length} CPUs, ${wrkVersion.split("\n")[0].trim()}, body ${bodySize} B, ${seconds}s × ${rounds} rounds, c=10, keep-alive`,
+  `node ${process.version}, ${(await import("node:os")).cpus().length} CPUs, ${wrkVersion.split("\n")[0].trim()}, body ${bodySize} B, ${seconds}s × ${rounds} rounds, c=10, keep-alive${pin ? ", server on CPU 0 and wrk on CPU 1" : ""}`,
 );
-console.log("| server | req/s (median) | vs bare node:http | p99 (median-round) |");
-console.log("|---|---|---|---|");
+console.log(
+  "| server | req/s (median) | vs bare | server CPU µs/req (median) | req/s per CPU-second vs bare | p99 (median round) |",
+);
+console.log("|---|---|---|---|---|---|");
 for (const variant of variants) {
   const rps = median(results[variant].map((r) => r.rps));
+  const cpu = median(results[variant].map((r) => r.cpuMicros));
   const p99 = results[variant].find((r) => r.rps === rps)?.p99;
   console.log(
-    `| ${variant} | ${Math.round(rps).toLocaleString("en")} | ${((100 * rps) / bare).toFixed(0)} % | ${p99} |`,
+    `| ${variant} | ${Math.round(rps).toLocaleString("en")} | ${((100 * rps) / bare).toFixed(0)} % | ${cpu.toFixed(1)} | ${((100 * bareCpu) / cpu).toFixed(0)} % | ${p99} |`,
   );
 }
