@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
   ApiError,
+  fetchTransport,
   HttpError,
   NetworkError,
   REDACTED,
@@ -246,6 +247,25 @@ describe(`the canary ${CANARY} never appears in an error`, () => {
     ).catch((e: unknown) => e);
     expect(timeout).toBeInstanceOf(TimeoutError);
     expectNoCanary(timeout);
+  });
+
+  test("through fetchTransport too (HttpError and NetworkError)", async () => {
+    const http = await request(fetchTransport(), {
+      method: "POST",
+      url: `${creds()}/?password=${CANARY}`,
+      headers: { "x-auth-token": CANARY, "content-type": "application/json" },
+      body: JSON.stringify({ token: CANARY }),
+    }).catch((e: unknown) => e);
+    expect(http).toBeInstanceOf(HttpError);
+    expectNoCanary(http);
+    const port = await closedPort();
+    const network = await request(fetchTransport(), {
+      method: "GET",
+      url: `http://admin:${CANARY}@127.0.0.1:${port}/`,
+      headers: {},
+    }).catch((e: unknown) => e);
+    expect(network).toBeInstanceOf(NetworkError);
+    expectNoCanary(network);
   });
 
   test("in a cause chain and an AggregateError", () => {
