@@ -11,6 +11,7 @@ export {
   type VmInput,
   type VmNic,
 } from "./build.js";
+export { type CliIo, EXIT, main } from "./cli.js";
 export { editInventoryText, type InventoryEdit } from "./edit.js";
 export { InventoryError, InventoryParseError, isInventoryError, type SourceLocation } from "./errors.js";
 export * from "./group-vars-schema.js";

@@ -102,10 +102,10 @@ export function writeIni(source: Inventory, options: WriteOptions = {}): string 
     if (/[\s:\]]/u.test(name) || name.startsWith("#") || name.startsWith(";"))
       throw unwritable(`group name '${name}'`);
     if (out.length) out.push("");
-    out.push(`[${name}]`);
-    out.push(...g.hosts);
+    if (g.hosts.length || !g.children.length) out.push(`[${name}]`, ...g.hosts);
     if (g.children.length) {
-      out.push("", `[${name}:children]`, ...g.children);
+      if (g.hosts.length) out.push("");
+      out.push(`[${name}:children]`, ...g.children);
     }
     const vars = Object.entries(g.vars);
     if (g.priority !== 1) vars.push(["ansible_group_priority", g.priority]);

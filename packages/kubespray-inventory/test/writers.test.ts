@@ -50,8 +50,6 @@ describe("canonical layout", () => {
         "[kube_node]",
         "n2",
         "",
-        "[k8s_cluster]",
-        "",
         "[k8s_cluster:children]",
         "kube_control_plane",
         "kube_node",
