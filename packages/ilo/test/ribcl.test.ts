@@ -172,3 +172,23 @@ describe("RIBCL backend against the iLO 3 emulator", () => {
     );
   });
 });
+
+describe("tolerant RIBCL parsing (firmware bugs python-hpilo works around)", () => {
+  const doc = (payload: string, open = '<RIBCL VERSION="2.22">') =>
+    `<?xml version="1.0"?>\r\n${open}\n<RESPONSE\n    STATUS="0x0000"\n    MESSAGE='No error'\n     />\n${payload}\n</RIBCL>\n`;
+
+  it("repairs unescaped quotes, \\x01 bytes and a self-closed RIBCL element", () => {
+    const quoted = parseRibclAnswer(doc('<SERVER_NAME VALUE="rack "A" node" />'));
+    expect(quoted.payload.SERVER_NAME?.[0]?.attrs.VALUE).toBe('rack "A" node');
+    const binary = parseRibclAnswer(doc('<GET_UID_STATUS UID="OFF\u0001"/>'));
+    expect(binary.payload.GET_UID_STATUS?.[0]?.attrs.UID).toBe("OFF");
+    const selfClosed = parseRibclAnswer(doc('<GET_HOST_POWER HOST_POWER="ON"/>', '<RIBCL VERSION="2.22"/>'));
+    expect(selfClosed.payload.GET_HOST_POWER?.[0]?.attrs.HOST_POWER).toBe("ON");
+  });
+
+  it("gives up with a ResponseValidationError on XML it cannot repair", () => {
+    expect(() => parseRibclAnswer(doc("<A><B></A>"))).toThrow(
+      expect.objectContaining({ name: "ResponseValidationError" }),
+    );
+  });
+});

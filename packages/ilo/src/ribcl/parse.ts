@@ -22,6 +22,62 @@ const parser = new XMLParser({
 
 type Raw = Record<string, unknown>;
 
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g;
+
+/** Re-quotes the attributes of one start tag: a value ends at the quote followed by another attribute or the tag end. */
+function requoteTag(inner: string): string {
+  let out = "";
+  let i = 0;
+  const attr = /\s*([A-Za-z_][\w.-]*)\s*=\s*(["'])/y;
+  while (i < inner.length) {
+    attr.lastIndex = i;
+    const m = attr.exec(inner);
+    if (!m) return out + inner.slice(i);
+    const quote = m[2]!;
+    const valueStart = attr.lastIndex;
+    const end = new RegExp(`${quote}(?=\\s*(?:[A-Za-z_][\\w.-]*\\s*=|/?$))`, "g");
+    end.lastIndex = valueStart;
+    const close = end.exec(inner);
+    if (!close) return out + inner.slice(i);
+    const value = inner.slice(valueStart, close.index).replaceAll(quote, quote === '"' ? "&quot;" : "&apos;");
+    out += `${m[0]}${value}${quote}`;
+    i = close.index + 1;
+  }
+  return out;
+}
+
+/**
+ * Fix-ups for the malformed XML iLO firmware emits (ISSUES.md #5, the same kludges python-hpilo
+ * carries): control bytes such as \x01 from a faulty PSU, a self-closed `<RIBCL VERSION="2.22"/>`,
+ * and unescaped quotes inside attribute values.
+ */
+export function repairRibclXml(doc: string): string {
+  return doc
+    .replace(CONTROL, "")
+    .replace(/<RIBCL VERSION="([^"]*)"\s*\/>/g, '<RIBCL VERSION="$1">')
+    .replace(
+      /<([A-Za-z_][\w.-]*)([^<>]*?)(\/?)>/g,
+      (_, name: string, inner: string, slash: string) => `<${name}${requoteTag(inner)}${slash}>`,
+    );
+}
+
+function parseDocument(raw: string): Raw {
+  // Control bytes are invalid in XML 1.0 attribute values but strict parsers may let them through.
+  const doc = raw.replace(CONTROL, "");
+  try {
+    return parser.parse(doc, true) as Raw;
+  } catch (first) {
+    try {
+      return parser.parse(repairRibclXml(doc), true) as Raw;
+    } catch {
+      throw new ResponseValidationError({
+        issues: [{ message: `malformed RIBCL document: ${(first as Error).message}` }],
+        url: "/ribcl",
+      });
+    }
+  }
+}
+
 function toNode(raw: unknown): RibclNode {
   const node: RibclNode = { attrs: {}, children: {} };
   if (raw === null || typeof raw !== "object") return node;
@@ -53,15 +109,7 @@ export function parseRibclAnswer(text: string, command?: string): RibclAnswer {
   }
   const answer: RibclAnswer = { payload: {}, messages: [] };
   for (const doc of docs) {
-    let parsed: Raw;
-    try {
-      parsed = parser.parse(doc, true) as Raw;
-    } catch (e) {
-      throw new ResponseValidationError({
-        issues: [{ message: `malformed RIBCL document: ${(e as Error).message}` }],
-        url: "/ribcl",
-      });
-    }
+    const parsed = parseDocument(doc);
     const ribcl = (parsed.RIBCL as unknown[] | undefined)?.[0];
     if (ribcl === undefined) {
       throw new ResponseValidationError({
