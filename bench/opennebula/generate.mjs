@@ -22,7 +22,10 @@ export function vmXml(i) {
     .replaceAll("one-42-0", `one-${i}-0`);
   if (i % 3 === 0) {
     const nic = /<NIC>[\s\S]*?<\/NIC>/.exec(xml)[0];
-    xml = xml.replace(nic, `${nic}\n    ${nic.replace(ip, `172.16.${(i >> 8) & 255}.${i & 255}`).replace("<![CDATA[0]]></NIC_ID>", "<![CDATA[1]]></NIC_ID>")}`);
+    xml = xml.replace(
+      nic,
+      `${nic}\n    ${nic.replace(ip, `172.16.${(i >> 8) & 255}.${i & 255}`).replace("<![CDATA[0]]></NIC_ID>", "<![CDATA[1]]></NIC_ID>")}`,
+    );
   }
   return xml;
 }

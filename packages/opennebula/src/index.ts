@@ -25,6 +25,7 @@ export { compareVersions, parseVersion } from "./options.js";
 export * from "./template/index.js";
 export type { RawXmlObject, RawXmlValue } from "./xml/index.js";
 export { escapeXml, parseXmlDocument, XmlSyntaxError } from "./xml/index.js";
+export { decodeDocumentResponse } from "./xmlrpc/envelope.js";
 export type { XmlRpcCall, XmlRpcResponse, XmlRpcStruct, XmlRpcValue } from "./xmlrpc/index.js";
 export {
   decodeMethodCall,

@@ -50,7 +50,8 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
   const nameStack: string[] = [];
   const objStack: Array<RawXmlObject | null> = [];
   const textStack: string[] = [];
-  const names = new NameCache();
+  const names = new StringCache(64);
+  const values = new StringCache(12);
   let name = "";
   let obj: RawXmlObject | null = root; // the pseudo-element around the root
   let text = "";
@@ -70,11 +71,14 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
       } else {
         if (nextAmp < pos) nextAmp = indexOrEnd(src, "&", pos, end);
         if (nextAmp >= lt) {
-          if (obj === null) text += src.slice(pos, lt);
+          if (obj === null) text = text === "" ? values.get(src, pos, lt) : text + src.slice(pos, lt);
         } else {
-          const decoded = decodeEntities(src, pos, lt);
-          const value =
-            escaped && decoded.includes("&") ? decodeEntities(decoded, 0, decoded.length) : decoded;
+          let value = decodeEntities(src, pos, lt);
+          if (escaped) {
+            // A character reference such as &#60; would hide markup from the escaped scanner.
+            if (value.includes("<")) throw syntaxError(src, pos, "markup behind a character reference");
+            if (value.includes("&")) value = decodeEntities(value, 0, value.length);
+          }
           if (obj === null) text += value; // text beside child elements is dropped (validated above)
         }
       }
@@ -115,7 +119,15 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
           close = indexOrEnd(src, "]]>", from, end);
         }
         if (close + closeLen > end) throw syntaxError(src, lt, "unterminated CDATA section");
-        if (obj === null) text += escaped ? decodeEntities(src, from, close) : src.slice(from, close);
+        if (obj === null) {
+          if (!escaped || src.indexOf("&", from) >= close) {
+            text = text === "" ? values.get(src, from, close) : text + src.slice(from, close);
+          } else {
+            const value = decodeEntities(src, from, close);
+            if (value.includes("]]>")) throw syntaxError(src, lt, "CDATA end behind a character reference");
+            text += value;
+          }
+        }
         pos = close + closeLen;
       } else if (src.startsWith("!--", m)) {
         pos = skipComment(src, lt, end, escaped);
@@ -186,13 +198,17 @@ function gtLength(src: string, p: number, escaped: boolean): number {
 }
 
 /**
- * Element names repeat endlessly in a pool; reusing one string per name spares a copy and a
- * string-table lookup for every element. Keyed by length and first/last characters, checked.
+ * Element names and short values ("0", "YES", "raw") repeat endlessly in a pool; reusing one
+ * string for each spares an allocation (and, for names, a string-table lookup) per element.
+ * Keyed by length and first/last characters, always checked; longer strings are sliced.
  */
-class NameCache {
+class StringCache {
   private readonly map = new Map<number, string>();
 
+  constructor(private readonly maxLength: number) {}
+
   get(src: string, from: number, to: number): string {
+    if (to - from > this.maxLength || to === from) return src.slice(from, to);
     const key =
       (to - from) * 0x40000 + (src.charCodeAt(from) & 0x1ff) * 0x200 + (src.charCodeAt(to - 1) & 0x1ff);
     const cached = this.map.get(key);

@@ -1,6 +1,8 @@
 import { ResponseValidationError } from "@homelab-kit/core";
 import { OpenNebulaError } from "../errors.js";
+import { asDocument } from "../methods/define.js";
 import { XmlSyntaxError } from "../xml/errors.js";
+import type { RawXmlObject } from "../xml/parse.js";
 import { decodeMethodResponse } from "./decode.js";
 import { EscapedXmlText } from "./escaped-text.js";
 import type { XmlRpcValue } from "./types.js";
@@ -79,4 +81,14 @@ function unexpected(method: string, reason: string): ResponseValidationError {
     issues: [{ path: [], message: reason }],
     code: "XMLRPC_SHAPE",
   });
+}
+
+/**
+ * For callers with their own transport: the XML document of an OpenNebula response body
+ * (`one.vmpool.infoextended`, `one.vm.info`, …) as a raw XML object, parsed straight from the
+ * escaped envelope. Errors as the client's: `OpenNebulaError`, `ResponseValidationError`.
+ * Validate with a model: `VmPoolExtended.parse(doc.VM_POOL)`.
+ */
+export function decodeDocumentResponse(body: Uint8Array | string, method = "one.*"): RawXmlObject {
+  return asDocument(decodeOpenNebulaResponse(body, method), { method, args: [] });
 }

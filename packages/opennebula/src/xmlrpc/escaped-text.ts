@@ -20,15 +20,15 @@ export class EscapedXmlText {
 
   /**
    * Parses the XML document this string holds. The fast path reads the escaped text directly;
-   * anything it does not take (character references, CR, attributes, comments, malformed
+   * anything it does not take (markup behind character references, CR, attributes, malformed
    * input) is parsed again from the decoded string, which also gives errors their line and
    * column in the document.
    */
   parseDocument(): RawXmlObject {
     const { source, start, end } = this;
-    const charRef = source.indexOf("&#", start);
+    // Raw CR must be normalised (the exact path does); character references the fast path checks.
     const cr = source.indexOf("\r", start);
-    if ((charRef === -1 || charRef >= end) && (cr === -1 || cr >= end)) {
+    if (cr === -1 || cr >= end) {
       try {
         return parseXmlRange(source, start, end, true);
       } catch {
