@@ -48,7 +48,16 @@ const table: RouteTable = [
 interface Answer {
   status: number;
   contentType: string | undefined;
+  /** `content-length: N` or `transfer-encoding: chunked`: how the body was delimited. */
+  framing: string | undefined;
   body: string;
+}
+
+function framingOf(get: (name: string) => string | null | undefined): string | undefined {
+  const length = get("content-length");
+  if (length !== null && length !== undefined) return `content-length: ${length}`;
+  const encoding = get("transfer-encoding");
+  return encoding === null || encoding === undefined ? undefined : `transfer-encoding: ${encoding}`;
 }
 
 const cases: Array<{
@@ -106,7 +115,12 @@ async function viaSocket(c: (typeof cases)[number]): Promise<Answer> {
     ...(c.headers === undefined ? {} : { headers: c.headers }),
     ...(c.body === undefined ? {} : { body: c.body }),
   });
-  return { status: res.status, contentType: res.headers["content-type"], body: res.text };
+  return {
+    status: res.status,
+    contentType: res.headers["content-type"],
+    framing: framingOf((name) => res.headers[name] as string | undefined),
+    body: res.text,
+  };
 }
 
 const transport = routesTransport(table);
@@ -120,6 +134,7 @@ async function viaTransport(c: (typeof cases)[number]): Promise<Answer> {
   return {
     status: res.status,
     contentType: res.headers["content-type"],
+    framing: framingOf((name) => res.headers[name]),
     body: new TextDecoder().decode(res.body),
   };
 }
@@ -132,6 +147,7 @@ async function viaMsw(c: (typeof cases)[number]): Promise<Answer> {
   return {
     status: res.status,
     contentType: res.headers.get("content-type") ?? undefined,
+    framing: framingOf((name) => res.headers.get(name)),
     body: await res.text(),
   };
 }
@@ -159,14 +175,19 @@ describe("one table, three front ends", () => {
     expect(await viaTransport({ name: "", method: "HEAD", path: "/text" })).toEqual({
       status: 200,
       contentType: "text/plain; charset=utf-8",
+      framing: "content-length: 11",
       body: "",
     });
+    expect((await viaTransport({ name: "", method: "GET", path: "/stream" })).framing).toBe(
+      "transfer-encoding: chunked",
+    );
     expect(JSON.parse((await viaSocket({ name: "", method: "PATCH", path: "/any" })).body)).toEqual({
       method: "PATCH",
     });
     expect(await viaMsw({ name: "", method: "POST", path: "/ribcl" })).toEqual({
       status: 200,
       contentType: "text/xml",
+      framing: undefined,
       body: '<RIBCL VERSION="2.23"/>',
     });
   });

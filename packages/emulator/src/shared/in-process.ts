@@ -1,6 +1,6 @@
 import { DEFAULT_BODY_LIMIT, invoke, payloadTooLarge, type RequestHead, resolve } from "./dispatch.js";
 import { parseRawResponse } from "./raw-response.js";
-import { collectBody, headerRecord, normalizeResponse } from "./response.js";
+import { collectBody, framingHeader, headerRecord, normalizeResponse } from "./response.js";
 import type { CompiledRoutes } from "./router.js";
 import type { Fault } from "./routes.js";
 
@@ -51,15 +51,14 @@ export async function dispatchInProcess(
   if (normalized.fault !== undefined) return { kind: "fault", fault: normalized.fault };
   const bytes = await collectBody(normalized.body);
   const headers = headerRecord(normalized.headers);
-  if (
-    normalized.body !== undefined &&
-    headers["content-length"] === undefined &&
-    normalized.framing !== "chunked" &&
-    normalized.framing !== "close"
-  ) {
-    if (normalized.body instanceof Uint8Array || normalized.framing === "content-length")
-      headers["content-length"] = String(bytes.byteLength);
-  }
+  const framing =
+    normalized.framing === "content-length"
+      ? framingHeader(normalized, bytes)
+      : framingHeader(
+          normalized,
+          normalized.body instanceof Uint8Array || normalized.body === undefined ? normalized.body : "stream",
+        );
+  if (framing !== undefined) headers[framing[0]] = framing[1];
   return {
     kind: "response",
     status: normalized.status,

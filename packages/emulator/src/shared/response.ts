@@ -60,6 +60,33 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }
 
+/**
+ * The header that delimits the body on the wire, as `serve()` writes it (and so as a socket client
+ * sees it): `content-length` for bytes, `transfer-encoding: chunked` for streams and `framing:
+ * "chunked"`, nothing for `framing: "close"`, a body-less status, or a length the handler set.
+ * `body` is the encoded body, `"stream"` for an async iterable, or undefined for none.
+ */
+export function framingHeader(
+  normalized: NormalizedResponse,
+  body: Uint8Array | "stream" | undefined,
+): [name: string, value: string] | undefined {
+  if (normalized.framing === "close") return undefined;
+  const headers = normalized.headers;
+  if (hasHeader(headers, "content-length") || hasHeader(headers, "transfer-encoding")) return undefined;
+  if (body === "stream" || normalized.framing === "chunked") return ["transfer-encoding", "chunked"];
+  if (body === undefined && noBodyStatus(normalized.status)) return undefined;
+  return ["content-length", String(body === undefined ? 0 : body.byteLength)];
+}
+
+export function hasHeader(flat: readonly string[], lowerName: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) if ((flat[i] as string).toLowerCase() === lowerName) return true;
+  return false;
+}
+
+function noBodyStatus(status: number): boolean {
+  return status === 204 || status === 304 || (status >= 100 && status < 200);
+}
+
 /** Reads a whole body into one buffer (streams are drained; chunks may be strings from user code). */
 export async function collectBody(
   body: Uint8Array | AsyncIterable<Uint8Array> | undefined,

@@ -10,7 +10,13 @@ import {
   type RequestHead,
   resolve,
 } from "./dispatch.js";
-import { collectBody, type NormalizedResponse, normalizeResponse } from "./response.js";
+import {
+  collectBody,
+  framingHeader,
+  hasHeader,
+  type NormalizedResponse,
+  normalizeResponse,
+} from "./response.js";
 import { compileRoutes } from "./router.js";
 import type { RouteResponse, RouteTable } from "./routes.js";
 import { generateSelfSignedCertificate, type TlsCredentials } from "./tls.js";
@@ -213,30 +219,17 @@ function writeBytes(
   body: Uint8Array | undefined,
 ): void {
   const headers = normalized.headers;
-  if (body === undefined) {
-    if (
-      normalized.framing !== "close" &&
-      !hasHeader(headers, "content-length") &&
-      !noBodyStatus(normalized.status)
-    ) {
-      headers.push("content-length", "0");
-    }
-    res.writeHead(normalized.status, normalized.statusText, headers);
-    res.end();
-    return;
-  }
-  if (normalized.fault === "truncate") {
-    headers.push("content-length", String(body.byteLength));
+  if (normalized.fault === "truncate" && body !== undefined) {
+    if (!hasHeader(headers, "content-length")) headers.push("content-length", String(body.byteLength));
     res.writeHead(normalized.status, normalized.statusText, headers);
     res.write(body.subarray(0, body.byteLength >> 1), () => socket.destroy());
     return;
   }
-  if (normalized.framing === "chunked") headers.push("transfer-encoding", "chunked");
-  else if (normalized.framing !== "close" && !hasHeader(headers, "content-length")) {
-    headers.push("content-length", String(body.byteLength));
-  }
+  const framing = framingHeader(normalized, body);
+  if (framing !== undefined) headers.push(framing[0], framing[1]);
   res.writeHead(normalized.status, normalized.statusText, headers);
-  res.end(body);
+  if (body === undefined) res.end();
+  else res.end(body);
 }
 
 /** An AbortSignal that aborts when the client goes away before the answer is finished. */
@@ -267,15 +260,6 @@ async function pipeStream(res: ServerResponse, body: AsyncIterable<Uint8Array>):
     }
   }
   if (!res.destroyed) res.end();
-}
-
-function hasHeader(flat: readonly string[], lowerName: string): boolean {
-  for (let i = 0; i < flat.length; i += 2) if ((flat[i] as string).toLowerCase() === lowerName) return true;
-  return false;
-}
-
-function noBodyStatus(status: number): boolean {
-  return status === 204 || status === 304 || (status >= 100 && status < 200);
 }
 
 interface ParserError extends Error {
