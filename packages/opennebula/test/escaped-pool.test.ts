@@ -56,6 +56,10 @@ describe("pool documents parsed straight from the escaped envelope", () => {
       const { source, start, end } = viaEnvelope(xmlEscape(`${doc}${" ".repeat(LAZY_STRING_THRESHOLD)}`));
       expect(() => parseXmlRange(source, start, end, true)).toThrow();
     }
+    const hidden = viaEnvelope(xmlEscape(bigPool()).replace("&lt;ID&gt;", "&#60;ID&#x3E;"));
+    expect(() => parseXmlRange(hidden.source, hidden.start, hidden.end, true)).toThrow(
+      /markup behind a character reference/,
+    );
   });
 
   it.each([

@@ -60,7 +60,20 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
   let nextRawCdataEnd = escaped ? -2 : end; // escaped mode only: lazily found raw "]]>"
 
   for (;;) {
-    const lt = src.indexOf(LT, pos);
+    let lt: number;
+    if (escaped) {
+      // One search finds both the next markup and whether the text before it holds an entity.
+      const amp = src.indexOf("&", pos);
+      if (amp !== -1 && isLtEntity(src, amp)) {
+        lt = amp;
+        if (nextAmp < pos) nextAmp = amp;
+      } else {
+        lt = amp === -1 ? -1 : src.indexOf(LT, amp);
+        nextAmp = amp === -1 ? end : amp;
+      }
+    } else {
+      lt = src.indexOf(LT, pos);
+    }
     if (lt === -1 || lt >= end) {
       if (depth === 0) throw syntaxError(src, pos, "no root element");
       throw syntaxError(src, end, `unexpected end of document: <${name}> is not closed`);
@@ -193,8 +206,21 @@ function finish(src: string, pos: number, end: number, root: RawXmlObject): RawX
 function gtLength(src: string, p: number, escaped: boolean): number {
   const c = src.charCodeAt(p);
   if (c === 0x3e) return 1;
-  if (escaped && c === 0x26 && src.startsWith("gt;", p + 1)) return 4;
+  if (
+    escaped &&
+    c === 0x26 &&
+    src.charCodeAt(p + 1) === 0x67 &&
+    src.charCodeAt(p + 2) === 0x74 &&
+    src.charCodeAt(p + 3) === 0x3b
+  ) {
+    return 4;
+  }
   return 0;
+}
+
+/** Whether `&lt;` starts at `p` (`&` already seen there). */
+function isLtEntity(src: string, p: number): boolean {
+  return src.charCodeAt(p + 1) === 0x6c && src.charCodeAt(p + 2) === 0x74 && src.charCodeAt(p + 3) === 0x3b;
 }
 
 /**
@@ -203,19 +229,20 @@ function gtLength(src: string, p: number, escaped: boolean): number {
  * Keyed by length and first/last characters, always checked; longer strings are sliced.
  */
 class StringCache {
-  private readonly map = new Map<number, string>();
+  /** Open-addressed by a hash of length and first/last characters; one candidate per slot. */
+  private readonly slots: Array<string | undefined> = new Array(4096).fill(undefined);
 
   constructor(private readonly maxLength: number) {}
 
   get(src: string, from: number, to: number): string {
-    if (to - from > this.maxLength || to === from) return src.slice(from, to);
-    const key =
-      (to - from) * 0x40000 + (src.charCodeAt(from) & 0x1ff) * 0x200 + (src.charCodeAt(to - 1) & 0x1ff);
-    const cached = this.map.get(key);
-    if (cached !== undefined && cached.length === to - from && src.startsWith(cached, from)) return cached;
-    const name = src.slice(from, to);
-    this.map.set(key, name);
-    return name;
+    const length = to - from;
+    if (length > this.maxLength || length === 0) return src.slice(from, to);
+    const slot = (length * 977 + src.charCodeAt(from) * 31 + src.charCodeAt(to - 1)) & 4095;
+    const cached = this.slots[slot];
+    if (cached !== undefined && cached.length === length && src.startsWith(cached, from)) return cached;
+    const value = src.slice(from, to);
+    this.slots[slot] = value;
+    return value;
   }
 }
 
