@@ -14,6 +14,7 @@ import { rbdImageRoutes } from "./routes/rbd-image.js";
 import { rbdSnapshotRoutes } from "./routes/rbd-snapshot.js";
 import { rbdTrashRoutes } from "./routes/rbd-trash.js";
 import { taskRoutes } from "./routes/task.js";
+import { userRoutes } from "./routes/user.js";
 import type { CephState } from "./state.js";
 
 export function createCephRoutes(state: CephState): RouteTable {
@@ -33,6 +34,7 @@ export function createCephRoutes(state: CephState): RouteTable {
     ...rbdTrashRoutes(state),
     ...taskRoutes(state),
     ...clusterRoutes(state),
+    ...userRoutes(state),
     notFound,
   ];
 }

@@ -25,6 +25,8 @@ export interface CephPoolInit {
   size?: number;
   pgNum?: number;
   applications?: string[];
+  /** Pool options (`pg_num_min`, `compression_mode`, …). */
+  options?: Record<string, unknown>;
 }
 
 export interface CephUserInit {
@@ -232,7 +234,12 @@ export class CephState {
     this.warnOnNoRedundancy = options.warnOnNoRedundancy ?? this.osds.size >= 3;
     this.defaultPoolSize = options.defaultPoolSize ?? Math.max(1, Math.min(3, this.osds.size));
     const pools = options.pools ?? [
-      { name: "device_health_metrics", pgNum: 1, applications: ["mgr_devicehealth"] },
+      {
+        name: "device_health_metrics",
+        pgNum: 1,
+        applications: ["mgr_devicehealth"],
+        options: { pg_num_max: 32, pg_num_min: 1 },
+      },
       { name: "rbd", pgNum: 8, applications: ["rbd"] },
     ];
     for (const pool of pools) this.createPool(pool);
@@ -344,7 +351,7 @@ export class CephState {
       applications: [...(init.applications ?? [])],
       quotaMaxBytes: 0,
       quotaMaxObjects: 0,
-      options: {},
+      options: { ...init.options },
       createTime: this.now(),
       snapSeq: 0,
     };

@@ -30,7 +30,7 @@ export function rbdTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function rate(latest: number): { latest: number; rate: number; rates: number[][] } {
+export function rate(latest: number): { latest: number; rate: number; rates: number[][] } {
   return { latest, rate: 0, rates: [] };
 }
 
@@ -288,13 +288,17 @@ export function hostJson(state: CephState, name: string): Record<string, unknown
   return { ...clone(HOST), hostname: name, services, ceph_version: CEPH_VERSION };
 }
 
-export function monStatus(state: CephState): {
+/** mon_status and quorum lists; `/api/monitor` adds per-mon session stats (`withStats`), health does not. */
+export function monStatus(
+  state: CephState,
+  withStats = false,
+): {
   status: Record<string, unknown>;
   inQuorum: unknown[];
   outQuorum: unknown[];
 } {
   const mons = [...state.hosts.values()].filter((h) => h.mon !== undefined);
-  const { stats: _stats, ...monTemplate } = clone(MON_IN_QUORUM);
+  const { stats: _sessions, ...monTemplate } = clone(MON_IN_QUORUM);
   const entry = (rank: number, name: string) => ({
     ...monTemplate,
     rank,
@@ -307,6 +311,7 @@ export function monStatus(state: CephState): {
     },
     addr: `127.0.0.1:${16789 + rank}/0`,
     public_addr: `127.0.0.1:${16789 + rank}/0`,
+    ...(withStats ? { stats: { num_sessions: [[state.now() / 1000, 1]] } } : {}),
   });
   const quorum = mons.flatMap((h, rank) => (h.up ? [rank] : []));
   const status = clone(MON_STATUS);

@@ -5,7 +5,7 @@ import { health, pgSummary } from "../health.js";
 import { cephRoute, reply } from "../http.js";
 import type { CephState } from "../state.js";
 import { taskJson } from "../tasks.js";
-import { CEPH_VERSION, monStatus, osdmapOsd, osdmapPool, poolStats } from "../views.js";
+import { CEPH_VERSION, monStatus, osdmapOsd, osdmapPool, poolStats, rate } from "../views.js";
 
 function capacity(state: CephState) {
   let total = 0;
@@ -33,6 +33,11 @@ function objectStats(state: CephState) {
     num_objects_misplaced: 0,
     num_objects_unfound: 0,
   };
+}
+
+/** The one PG state every PG of a pool is in (the model has no per-PG detail). */
+function pgState(state: CephState): string {
+  return Object.keys(pgSummary(state).statuses)[0] ?? "active+clean";
 }
 
 function pgInfo(state: CephState) {
@@ -102,7 +107,12 @@ export function healthRoutes(state: CephState): Route[] {
         scrub_status: scrubStatus(state),
         pg_info: pgInfo(state),
         mgr_map: structuredClone(MGR_MAP),
-        pools: osdmapPools,
+        // The dashboard adds each pool's PG states and rate-tracked stats to this list.
+        pools: pools.map((p) => ({
+          ...osdmapPool(p),
+          pg_status: { [pgState(state)]: p.pgNum },
+          stats: Object.fromEntries(Object.entries(poolStats(state, p)).map(([k, v]) => [k, rate(v)])),
+        })),
         df: {
           stats: {
             ...structuredClone(DF_STATS),
@@ -137,7 +147,7 @@ export function healthRoutes(state: CephState): Route[] {
       reply(200, { status: "POST_INSTALLED" }, version),
     ),
     cephRoute(state, { method: "GET", path: "/api/monitor", version: "1.0", scope: "monitor" }, () => {
-      const mons = monStatus(state);
+      const mons = monStatus(state, true);
       return reply(200, { mon_status: mons.status, in_quorum: mons.inQuorum, out_quorum: mons.outQuorum });
     }),
     cephRoute(state, { method: "GET", path: "/api/feature_toggles", version: "1.0" }, () =>
