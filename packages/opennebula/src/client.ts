@@ -108,7 +108,16 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
     callOptions: CallOptions | undefined,
   ): Promise<EnvelopeValue> {
     if (closed) throw new InvalidRequestError(`${name}: the client is closed`, { code: "CLIENT_CLOSED" });
-    const body = encodeMethodCall(name, [session.value, ...params]);
+    let body: string;
+    try {
+      body = encodeMethodCall(name, [session.value, ...params]);
+    } catch (error) {
+      // e.g. a control character in a template: XML cannot carry it
+      throw new InvalidRequestError(`${name}: ${(error as Error).message}`, {
+        code: "INVALID_PARAM",
+        cause: error,
+      });
+    }
     const response = await request(
       transport,
       { method: "POST", url: resolved.url, headers, body, idempotent },

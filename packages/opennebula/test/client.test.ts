@@ -357,6 +357,28 @@ describe("parameters, versions, lifecycle", () => {
     expect(server.calls).toHaveLength(0);
   });
 
+  it("values XML cannot carry are refused as InvalidRequestError before sending", async () => {
+    const one = client();
+    const error = await rejection(one.vm.update(1, `A="x\u0001"`));
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error.message).toBe("one.vm.update: character U+0001 cannot be sent in XML at params[2]");
+    await expect(one.call("one.vm.info", [Number.NaN])).rejects.toBeInstanceOf(InvalidRequestError);
+    expect(server.calls).toHaveLength(0);
+  });
+
+  it("a login token makes the session user:token", async () => {
+    server.handle(() => success("<value><i4>3</i4></value>"));
+    const one = createOpenNebulaClient({
+      url: server.url,
+      username: "alice",
+      token: "0123abcd",
+      version: "7.4.0",
+    });
+    await one.vm.unlock(3);
+    await one.close();
+    expect(server.calls[0]!.params).toEqual(["alice:0123abcd", 3]);
+  });
+
   it("detects the version once and refuses methods the server does not have", async () => {
     server.handle((call) =>
       call.method === "one.system.version"
