@@ -129,8 +129,17 @@ describe.each(["ilo4", "ilo5"] as const)("Redfish backend against the %s emulato
   it("retries a PATCH once when the ETag went stale between GET and PATCH", async () => {
     ctx = setup(generation);
     let patches = 0;
+    const basic = `Basic ${Buffer.from(`Administrator:${PASSWORD}`).toString("base64")}`;
     const racing: Transport = async (req) => {
-      if (req.method === "PATCH" && patches++ === 0) ctx.state.uid = "On"; // someone else wrote first
+      if (req.method === "PATCH" && patches++ === 0) {
+        // Someone else writes the same resource between our GET and our PATCH.
+        await ctx.transport({
+          method: "PATCH",
+          url: "https://ilo.test/redfish/v1/Systems/1/",
+          headers: { authorization: basic, "content-type": "application/json" },
+          body: '{"IndicatorLED":"Lit"}',
+        });
+      }
       return ctx.transport(req);
     };
     const client = createIloClient({
@@ -143,6 +152,7 @@ describe.each(["ilo4", "ilo5"] as const)("Redfish backend against the %s emulato
     await client.close();
     expect(patches).toBe(2);
     expect(ctx.state.boot.override).toMatchObject({ target: "Cd", enabled: "Once" });
+    expect(ctx.state.uid).toBe("On");
   });
 
   it("rejects a wrong password with a RedfishError that does not contain it", async () => {

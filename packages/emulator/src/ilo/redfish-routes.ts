@@ -37,6 +37,8 @@ interface Ctx {
   session: IloSession | null;
   /** Path parameter of a member resource (session id, account id, virtual media id). */
   id: string;
+  /** The ETag of this path's resource, cached per state revision. */
+  etag(body: object): string;
 }
 
 type Json = Record<string, unknown>;
@@ -91,7 +93,7 @@ function checkIfMatch(ctx: Ctx, current: object): void {
   const ifMatch = ctx.req.headers["if-match"];
   if (ifMatch === undefined || ifMatch.trim() === "*") return;
   const tags = ifMatch.split(",").map((t) => t.trim().replace(/^W\//, ""));
-  if (!tags.includes(etagOf(current).replace(/^W\//, ""))) fail(ctx.state, 412, "PreconditionFailed");
+  if (!tags.includes(ctx.etag(current).replace(/^W\//, ""))) fail(ctx.state, 412, "PreconditionFailed");
 }
 
 function onlyKeys(ctx: Ctx, body: Json, allowed: string[], prefix = ""): void {
@@ -297,7 +299,7 @@ function patchVirtualMedia(ctx: Ctx): RouteResponse {
 }
 
 function createSession(state: IloState, req: RouteRequest): RouteResponse {
-  const ctx = { state, req } as Ctx;
+  const ctx = { state, req, etag: etagOf } as Ctx;
   const body = parseBody(ctx);
   const login = body.UserName;
   const password = body.Password;
@@ -331,6 +333,7 @@ function deleteSession(ctx: Ctx): RouteResponse {
   if (!s) fail(state, 404, "ResourceMissingAtURI", [ctx.req.path]);
   if (s.login !== ctx.user.login && !ctx.user.privileges.admin) fail(state, 403, "InsufficientPrivilege");
   state.sessions.delete(s.token);
+  touch(state);
   return success(state);
 }
 
@@ -575,9 +578,18 @@ function finish(response: RouteResponse, extra?: Record<string, string>): RouteR
  */
 export function createRedfishHandler(state: IloState): (req: RouteRequest) => RouteResponse {
   const matcher = compile(resources(state));
+  // Hashing a body costs more than building it: ETags are kept until the next write (revision).
+  const etags = new Map<string, { revision: number; etag: string }>();
+  const etagFor = (key: string) => (body: object) => {
+    const cached = etags.get(key);
+    if (cached?.revision === state.revision) return cached.etag;
+    const etag = etagOf(body);
+    etags.set(key, { revision: state.revision, etag });
+    return etag;
+  };
   return (req) => {
     try {
-      return finish(handle(state, matcher, req));
+      return finish(handle(state, matcher, req, etagFor));
     } catch (e) {
       if (e instanceof Reply) return finish(e.response);
       throw e;
@@ -585,11 +597,18 @@ export function createRedfishHandler(state: IloState): (req: RouteRequest) => Ro
   };
 }
 
-function handle(state: IloState, matcher: Matcher, req: RouteRequest): RouteResponse {
+function handle(
+  state: IloState,
+  matcher: Matcher,
+  req: RouteRequest,
+  etagFor: (key: string) => (body: object) => string,
+): RouteResponse {
   const path = normalize(req.path);
   const method = req.method.toUpperCase();
   if (path === "/redfish") return { body: { v1: "/redfish/v1/" } };
-  if (path === V1 && (method === "GET" || method === "HEAD")) return getBody(serviceRoot(state), method);
+  if (path === V1 && (method === "GET" || method === "HEAD")) {
+    return getBody(serviceRoot(state), method, etagFor(path));
+  }
   if (path === `${V1}/sessionservice/sessions` && method === "POST") return createSession(state, req);
   const found = match(matcher, path);
   const auth = authenticate(state, req.headers);
@@ -599,12 +618,12 @@ function handle(state: IloState, matcher: Matcher, req: RouteRequest): RouteResp
   }
   if (!found) return redfishError(state.generation, 404, "ResourceMissingAtURI", [req.path]);
   const { resource, id } = found;
-  const ctx: Ctx = { state, req, user: auth.user, session: auth.session, id };
+  const ctx: Ctx = { state, req, user: auth.user, session: auth.session, id, etag: etagFor(path) };
   switch (method) {
     case "GET":
     case "HEAD":
       if (resource.get) {
-        const response = getBody(resource.get(ctx), method);
+        const response = getBody(resource.get(ctx), method, ctx.etag);
         return { ...response, headers: { ...response.headers, allow: allow(resource) } };
       }
       break;
@@ -624,8 +643,9 @@ function handle(state: IloState, matcher: Matcher, req: RouteRequest): RouteResp
   };
 }
 
-function getBody(body: object, method: string): RouteResponse {
-  const etag = etagOf(body);
-  const withTag = { ...body, "@odata.etag": etag };
-  return { headers: { etag }, body: method === "HEAD" ? undefined : withTag };
+function getBody(body: object, method: string, etagOfBody: (body: object) => string): RouteResponse {
+  const etag = etagOfBody(body);
+  if (method === "HEAD") return { headers: { etag } };
+  (body as Record<string, unknown>)["@odata.etag"] = etag;
+  return { headers: { etag }, body: JSON.stringify(body) };
 }

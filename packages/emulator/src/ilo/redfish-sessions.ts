@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import type { IloSession, IloState, IloUser } from "./state.js";
+import { type IloSession, type IloState, type IloUser, touch } from "./state.js";
 
 /** Who a request is authenticated as, or why it is not. */
 export type Auth =
@@ -16,7 +16,10 @@ function sameSecret(a: string, b: string): boolean {
 export function expireSessions(state: IloState): void {
   const now = state.clock.now();
   for (const [token, s] of state.sessions) {
-    if (now - s.lastUsedAt >= state.sessionIdleTimeoutMs) state.sessions.delete(token);
+    if (now - s.lastUsedAt >= state.sessionIdleTimeoutMs) {
+      state.sessions.delete(token);
+      touch(state);
+    }
   }
 }
 
@@ -62,6 +65,7 @@ export function openSession(state: IloState, user: IloUser): IloSession | null {
     lastUsedAt: now,
   };
   state.sessions.set(session.token, session);
+  touch(state);
   return session;
 }
 
