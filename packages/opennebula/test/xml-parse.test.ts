@@ -97,6 +97,8 @@ describe("parseXmlDocument", () => {
     ["<a><![CDATA[x</a>", "unterminated CDATA section", 1, 4],
     ["<a><1/></a>", "expected an element name after '<'", 1, 4],
     ["<a>x</ab>", "mismatched end tag: expected </a>", 1, 5],
+    ["<a&b/>", "invalid character in an element name", 1, 3],
+    ['<a x="1></a>', "unterminated start tag <a>", 1, 1],
   ])("reports %j precisely", (input, reason, line, column) => {
     const error = syntaxErrorOf(input);
     expect(error.reason).toBe(reason);

@@ -33,10 +33,10 @@ export function parseXmlDocument(xml: string | Uint8Array): RawXmlObject {
  *
  * With `escaped`, the range holds the document XML-escaped once more, as it stands inside an
  * XML-RPC `<string>` (`&lt;VM&gt;&lt;ID&gt;42&lt;/ID&gt;…`), and is parsed without building the
- * unescaped copy. The caller guarantees the range holds no `<`, no character reference and no CR
- * (see EscapedXmlText); escaped mode does not take attributes, comments or processing
- * instructions, and its error positions refer to the escaped text, so callers re-parse the
- * unescaped text when it throws.
+ * unescaped copy. The caller guarantees the range holds no `<` and no CR (see EscapedXmlText).
+ * Escaped mode does not take attributes, and throws when a character reference (`&#60;`) hides
+ * markup; its error positions refer to the escaped text, so callers re-parse the unescaped text
+ * when it throws.
  */
 export function parseXmlRange(src: string, start: number, end: number, escaped = false): RawXmlObject {
   const LT = escaped ? "&lt;" : "<";
@@ -170,6 +170,7 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
         tagEnd = p + 1 + gtLength(src, p + 1, escaped);
       } else {
         if (escaped || p >= end) throw syntaxError(src, lt, `unterminated start tag <${child}>`);
+        if (!isSpace(src.charCodeAt(p))) throw syntaxError(src, p, "invalid character in an element name");
         const gt = skipAttributes(src, p, end);
         if (gt >= end) throw syntaxError(src, lt, `unterminated start tag <${child}>`);
         selfClosing = src.charCodeAt(gt - 1) === 0x2f;
