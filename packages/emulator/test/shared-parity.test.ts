@@ -3,6 +3,7 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   RouteError,
+  type RouteResponse,
   type RouteTable,
   route,
   routesTransport,
@@ -43,6 +44,12 @@ const table: RouteTable = [
   route("GET", "/files/*", (req) => ({ body: { rest: req.params["*"] } })),
   route("GET", "/reset", () => ({ fault: "reset" })),
   route("ALL", "/any", (req) => ({ body: { method: req.method } })),
+  route("GET", "/invalid/nothing", () => undefined as unknown as RouteResponse),
+  route("GET", "/invalid/status", async () => ({ status: 999 })),
+  route("GET", "/invalid/header", () => ({ headers: { "x-bad": "a\r\nInjected: yes" }, body: "x" })),
+  route("GET", "/invalid/route-error", () => {
+    throw new RouteError(42, "not a status");
+  }),
 ];
 
 interface Answer {
@@ -91,6 +98,10 @@ const cases: Array<{
   { name: "wrong method → 405", method: "PUT", path: "/text" },
   { name: "invalid JSON → 400", method: "POST", path: "/api/echo", body: "{" },
   { name: "wildcard", method: "GET", path: "/files/a/b/c.txt" },
+  { name: "handler returns nothing → 500", method: "GET", path: "/invalid/nothing" },
+  { name: "status out of range → 500", method: "GET", path: "/invalid/status" },
+  { name: "header with CRLF → 500, no injection", method: "GET", path: "/invalid/header" },
+  { name: "RouteError with a bad status → 500", method: "GET", path: "/invalid/route-error" },
   { name: "HEAD on a GET route", method: "HEAD", path: "/text" },
   { name: "ALL route, PATCH", method: "PATCH", path: "/any" },
   { name: "ALL route, GET", method: "GET", path: "/any" },

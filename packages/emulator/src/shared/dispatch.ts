@@ -1,3 +1,4 @@
+import { validateHeaderName, validateHeaderValue } from "node:http";
 import type { CompiledRoutes } from "./router.js";
 import { type Route, RouteError, type RouteRequest, type RouteResponse } from "./routes.js";
 
@@ -65,16 +66,65 @@ export function invoke(
   let result: RouteResponse | Promise<RouteResponse>;
   try {
     result = route.handler(createRequest(head, params, body, signal));
+    if (!isPromiseLike(result)) return checkResponse(result);
   } catch (error) {
     return errorResponse(error, onError);
   }
-  return isPromiseLike(result)
-    ? Promise.resolve(result).catch((error: unknown) => errorResponse(error, onError))
-    : result;
+  return Promise.resolve(result).then(checkResponse, (error: unknown) => errorResponse(error, onError));
+
+  function checkResponse(response: RouteResponse): RouteResponse {
+    const problem = responseProblem(response);
+    return problem === undefined ? response : errorResponse(new InvalidResponseError(problem), onError);
+  }
+}
+
+/** A handler answered with something no front end can send. */
+export class InvalidResponseError extends TypeError {
+  override readonly name = "InvalidResponse";
+}
+
+/**
+ * What is wrong with a handler's answer, checked once here so that every front end refuses the
+ * same answers (node:http would throw on some, fetch's Response on others).
+ */
+function responseProblem(response: unknown): string | undefined {
+  if (typeof response !== "object" || response === null)
+    return `handler returned ${response === null ? "null" : typeof response}, not a response object`;
+  const { status, statusText, headers, rawHeaders } = response as RouteResponse;
+  if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) {
+    return `status ${String(status)} is not an integer from 200 to 599`;
+  }
+  if (statusText !== undefined && /[\r\n]/.test(statusText)) return "statusText contains a line break";
+  try {
+    if (headers !== undefined) {
+      for (const name of Object.keys(headers)) {
+        validateHeaderName(name);
+        const value = headers[name];
+        if (value === undefined) continue;
+        for (const item of typeof value === "string" ? [value] : value) validateHeaderValue(name, item);
+      }
+    }
+    if (rawHeaders !== undefined) {
+      for (const [name, value] of rawHeaders) {
+        validateHeaderName(name);
+        validateHeaderValue(name, value);
+      }
+    }
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
 }
 
 function errorResponse(error: unknown, onError: ((error: unknown) => void) | undefined): RouteResponse {
-  if (error instanceof RouteError) return { status: error.status, body: error.body };
+  if (
+    error instanceof RouteError &&
+    Number.isInteger(error.status) &&
+    error.status >= 200 &&
+    error.status <= 599
+  ) {
+    return { status: error.status, body: error.body };
+  }
   onError?.(error);
   const name = error instanceof Error ? error.name : "Error";
   const message = error instanceof Error ? error.message : String(error);
