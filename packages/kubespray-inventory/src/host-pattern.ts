@@ -58,12 +58,14 @@ export function parseAddress(address: string): { host: string; port: number | un
       port = Number(m[2]);
     }
   }
-  if (IPV4.test(rest) || IPV6.test(rest) || HOSTNAME.test(rest)) return { host: rest, port };
+  if (HOSTNAME.test(rest) || IPV4.test(rest) || IPV6.test(rest)) return { host: rest, port };
   return { host: address, port: undefined };
 }
 
 /** Ansible's `_expand_hostpattern`: split off a port, then expand every `[a:b(:step)]` range. */
 export function expandHostPattern(pattern: string, maxHosts = DEFAULT_MAX_RANGE_HOSTS): ExpandedHostPattern {
+  // no ':' means no port, no '[' means no range: the name is used as written whatever the regexes say
+  if (!pattern.includes(":") && !pattern.includes("[")) return { hosts: [pattern], port: undefined };
   const { host, port } = parseAddress(pattern);
   const hosts = host.includes("[") ? expandHostnameRange(host, maxHosts) : [host];
   return { hosts, port };

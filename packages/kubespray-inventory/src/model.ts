@@ -60,6 +60,9 @@ export class Inventory {
   /** host → groups it is a direct member of (index kept in step with `Group.hosts`). */
   private readonly memberOf = new Map<string, Set<string>>();
   private ancestorCache = new Map<string, Set<string>>();
+  private depthMemo: Map<string, number> | undefined;
+  /** direct-group signature → the host's groups in variable precedence order (cleared when the tree changes). */
+  private orderCache: Map<string, string[]> | undefined;
 
   constructor() {
     this.addGroup(ALL);
@@ -121,6 +124,8 @@ export class Inventory {
       g.children.push(child);
       if (!cg.parents.includes(group)) cg.parents.push(group);
       this.ancestorCache.clear();
+      this.depthMemo = undefined;
+      this.orderCache = undefined;
     } else if (this.hosts.has(child)) {
       this.link(g, child);
     } else throw new InventoryError("INVENTORY_UNKNOWN_CHILD", `${child} is not a known host nor group`);
@@ -135,6 +140,7 @@ export class Inventory {
     if (g) {
       if (key === "ansible_group_priority") {
         g.priority = toPriority(value);
+        this.orderCache = undefined;
         return;
       }
       g.vars[key] = value;
@@ -163,6 +169,8 @@ export class Inventory {
     g.children.splice(g.children.indexOf(child), 1);
     c.parents.splice(c.parents.indexOf(group), 1);
     this.ancestorCache.clear();
+    this.depthMemo = undefined;
+    this.orderCache = undefined;
   }
 
   private link(g: Group, host: string): void {
@@ -267,18 +275,23 @@ export class Inventory {
       if (g.name !== ALL && g.parents.length === 0) this.addChild(ALL, g.name);
     }
     const ungrouped = this.groups.get(UNGROUPED)!;
+    const leaving = new Set<string>();
     for (const h of this.hosts.keys()) {
       const groups = this.hostGroups(h);
       if (groups.has(UNGROUPED)) {
         for (const g of groups) {
           if (g !== ALL && g !== UNGROUPED) {
-            this.removeFromGroup(UNGROUPED, h);
+            leaving.add(h);
             break;
           }
         }
       } else if (groups.size === 0 || (groups.size === 1 && groups.has(ALL))) {
         this.link(ungrouped, h);
       }
+    }
+    if (leaving.size) {
+      ungrouped.hosts = ungrouped.hosts.filter((h) => !leaving.has(h));
+      for (const h of leaving) this.memberOf.get(h)?.delete(UNGROUPED);
     }
   }
 
@@ -288,45 +301,74 @@ export class Inventory {
    * inventory vars, `host_vars/<host>`.
    */
   hostVars(host: string): Vars {
-    return this.hostVarsWithSources(host).vars;
+    const vars: Vars = {};
+    for (const layer of this.hostLayers(host)) combineVars(vars, layer.vars);
+    return vars;
+  }
+
+  /**
+   * The variable layers that apply to a host, lowest precedence first: `[all:vars]`, inventory group
+   * vars by (depth, priority, name), `group_vars/all`, `group_vars/<g>` in the same order, the host's
+   * own inventory vars, `host_vars/<host>`.
+   */
+  hostLayers(host: string): { vars: Vars; varLocations: Map<string, SourceLocation> }[] {
+    const h = this.hosts.get(host);
+    if (!h) throw new InventoryError("INVENTORY_UNKNOWN_HOST", `Unknown host ${host}`);
+    const direct = this.memberOf.get(host);
+    const signature = direct ? [...direct].join("\u0000") : "";
+    const cache = this.orderCache ?? new Map<string, string[]>();
+    this.orderCache = cache;
+    let order = cache.get(signature);
+    if (!order) {
+      const memo = this.depthMemo ?? new Map<string, number>();
+      this.depthMemo = memo;
+      order = [...this.hostGroups(host)]
+        .filter((g) => g !== ALL)
+        .sort((x, y) => {
+          const a = this.groups.get(x)!;
+          const b = this.groups.get(y)!;
+          const d = this.depth(a.name, memo) - this.depth(b.name, memo);
+          if (d) return d;
+          if (a.priority !== b.priority) return a.priority - b.priority;
+          return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+        });
+      cache.set(signature, order);
+    }
+    const groups = order.map((g) => this.groups.get(g)!);
+    const layers: { vars: Vars; varLocations: Map<string, SourceLocation> }[] = [this.groups.get(ALL)!];
+    layers.push(...groups);
+    const allFile = this.groupVarsFiles.get(ALL);
+    if (allFile) layers.push(allFile);
+    for (const g of groups) {
+      const layer = this.groupVarsFiles.get(g.name);
+      if (layer) layers.push(layer);
+    }
+    layers.push(h);
+    const hostFile = this.hostVarsFiles.get(host);
+    if (hostFile) layers.push(hostFile);
+    return layers;
+  }
+
+  /** Where the value a host sees for `key` was written (the highest layer that sets it). */
+  varSource(host: string, key: string): SourceLocation | undefined {
+    const layers = this.hostLayers(host);
+    for (let i = layers.length - 1; i >= 0; i--)
+      if (key in layers[i]!.vars) return layers[i]!.varLocations.get(key);
+    return undefined;
   }
 
   /** Like `hostVars`, plus where each winning value was written. */
   hostVarsWithSources(host: string): { vars: Vars; locations: Map<string, SourceLocation> } {
-    const h = this.hosts.get(host);
-    if (!h) throw new InventoryError("INVENTORY_UNKNOWN_HOST", `Unknown host ${host}`);
     const vars: Vars = {};
     const locations = new Map<string, SourceLocation>();
-    const apply = (v: Vars, locs: Map<string, SourceLocation>) => {
-      combineVars(vars, v);
-      for (const k of Object.keys(v)) {
-        const l = locs.get(k);
+    for (const layer of this.hostLayers(host)) {
+      combineVars(vars, layer.vars);
+      for (const k of Object.keys(layer.vars)) {
+        const l = layer.varLocations.get(k);
         if (l) locations.set(k, l);
         else locations.delete(k);
       }
-    };
-    const all = this.groups.get(ALL)!;
-    const memo = new Map<string, number>();
-    const groups = [...this.hostGroups(host)]
-      .filter((g) => g !== ALL)
-      .map((g) => this.groups.get(g)!)
-      .sort((a, b) => {
-        const d = this.depth(a.name, memo) - this.depth(b.name, memo);
-        if (d) return d;
-        if (a.priority !== b.priority) return a.priority - b.priority;
-        return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-      });
-    apply(all.vars, all.varLocations);
-    for (const g of groups) apply(g.vars, g.varLocations);
-    const allFile = this.groupVarsFiles.get(ALL);
-    if (allFile) apply(allFile.vars, allFile.varLocations);
-    for (const g of groups) {
-      const layer = this.groupVarsFiles.get(g.name);
-      if (layer) apply(layer.vars, layer.varLocations);
     }
-    apply(h.vars, h.varLocations);
-    const hostFile = this.hostVarsFiles.get(host);
-    if (hostFile) apply(hostFile.vars, hostFile.varLocations);
     return { vars, locations };
   }
 }

@@ -8,6 +8,13 @@ import type { AnsibleValue } from "./values.js";
  */
 export function literalEval(source: string): AnsibleValue | undefined {
   const text = source.replace(/^[ \t]+/, "");
+  // Fast paths for the common cases (host names, IPs, paths, plain words, small ints): same answers, no parser.
+  if (/^[1-9][0-9]{0,14}$/.test(text) || text === "0") return Number(text);
+  const c = text.charCodeAt(0);
+  const letter = (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  if (letter && !/['"]/.test(text) && !/^(?:True|False|None|set)\b/.test(text)) return undefined;
+  if (/^[0-9]+\.[0-9]+\.[0-9]/.test(text)) return undefined; // dotted quads and versions: two numbers glued
+  if (c === 47 /* / */ || c === 60 /* < */ || c === 126 /* ~ */) return undefined;
   try {
     const p = new LiteralParser(text);
     const value = p.parseTop();

@@ -29,6 +29,14 @@ const WHITESPACE = " \t\r\n";
  * `#` starts a comment even inside a word (`a=b#c` is `a=b`).
  */
 export function shlexSplit(line: string): ShlexResult {
+  // nothing to unquote, escape or comment out: plain whitespace splitting gives the same tokens
+  if (!/['"\\#]/.test(line)) {
+    const tokens: ShlexToken[] = [];
+    const re = /[^ \t\r\n]+/g;
+    for (let m = re.exec(line); m; m = re.exec(line))
+      tokens.push({ value: m[0], offset: m.index, end: m.index + m[0].length });
+    return { tokens, commentAt: undefined };
+  }
   const tokens: ShlexToken[] = [];
   let token = "";
   let start = -1;

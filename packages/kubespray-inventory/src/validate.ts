@@ -63,7 +63,18 @@ function cmpVersion(a: string, b: string): number {
   return 0;
 }
 
-function parseCidr(text: string): { base: bigint; prefix: number; bits: number } | undefined {
+const cidrCache = new Map<string, ReturnType<typeof parseCidrUncached>>();
+function parseCidr(text: string): ReturnType<typeof parseCidrUncached> {
+  let r = cidrCache.get(text);
+  if (r === undefined && !cidrCache.has(text)) {
+    r = parseCidrUncached(text);
+    if (cidrCache.size > 1000) cidrCache.clear();
+    cidrCache.set(text, r);
+  }
+  return r;
+}
+
+function parseCidrUncached(text: string): { base: bigint; prefix: number; bits: number } | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
   if (!m) return undefined;
   const octets = m.slice(1, 5).map(Number);
@@ -91,7 +102,8 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)
  */
 export function validateInventory(source: Inventory, options: ValidateOptions = {}): Finding[] {
   // Kubespray maps legacy names at run time (roles/dynamic_groups); judge the inventory as it will see it.
-  const inv = migrateInventory(source, { explicitK8sCluster: false }).inventory;
+  const hasLegacy = Object.keys(LEGACY_GROUP_NAMES).some((g) => source.groups.has(g));
+  const inv = hasLegacy ? migrateInventory(source, { explicitK8sCluster: false }).inventory : source;
   const fileStart: SourceLocation | undefined = source.file
     ? { file: source.file, line: 1, column: 1 }
     : undefined;
@@ -138,18 +150,35 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
 
   // per-host variables, resolved as Ansible does, over Kubespray's defaults
   const hostNames = [...inv.hosts.keys()];
-  const resolved = new Map<string, { vars: Vars; locations: Map<string, SourceLocation> }>();
+  const layersOf = new Map<string, { vars: Vars }[]>();
   for (const h of hostNames) {
-    const r = inv.hostVarsWithSources(h);
-    if (options.extraVars) Object.assign(r.vars, options.extraVars);
-    resolved.set(h, r);
+    const layers: { vars: Vars }[] = inv.hostLayers(h);
+    if (options.extraVars) layers.push({ vars: options.extraVars });
+    layersOf.set(h, layers);
   }
   const defaults = KUBESPRAY_DEFAULTS as unknown as Vars;
+  /** The value a host sees: the highest layer that sets it, else Kubespray's default. */
   const val = (h: string, k: string): AnsibleValue | undefined => {
-    const v = resolved.get(h)!.vars[k];
-    return v === undefined ? defaults[k] : v;
+    const layers = layersOf.get(h)!;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const v = layers[i]!.vars[k];
+      if (v !== undefined || k in layers[i]!.vars) return v;
+    }
+    return defaults[k];
   };
-  const loc = (h: string, k: string) => resolved.get(h)!.locations.get(k);
+  /** Every variable name set for a host, each layer scanned once per validation. */
+  const scannedLayers = new Set<object>();
+  const newKeys = (h: string): string[] => {
+    const keys: string[] = [];
+    for (const layer of layersOf.get(h)!) {
+      if (scannedLayers.has(layer)) continue;
+      scannedLayers.add(layer);
+      keys.push(...Object.keys(layer.vars));
+    }
+    return keys;
+  };
+  const loc = (h: string, k: string) =>
+    options.extraVars && k in options.extraVars ? undefined : inv.varSource(h, k);
   const ignoreAsserts = (h: string) => val(h, "ignore_assert_errors") === true;
 
   // Hosts whose settings matter: Kubernetes nodes and etcd members (the first control plane decides cluster-wide ones)
@@ -268,7 +297,10 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
         rule: `${PRE}: Stop if bad hostname`,
       });
     // 1 and removed variables
-    for (const [k] of Object.entries(resolved.get(h)!.vars)) {
+    for (const k of new Set(newKeys(h))) {
+      const c = k.charCodeAt(0);
+      // only names starting k, i, r, c, m or e can match a rule below
+      if (c !== 107 && c !== 105 && c !== 114 && c !== 99 && c !== 109 && c !== 101) continue;
       if (k === "kubelet_static_pod_path")
         add({
           code: "KS_REMOVED_VAR",

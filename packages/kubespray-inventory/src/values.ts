@@ -34,6 +34,48 @@ export function pythonTypeName(v: AnsibleValue): string {
  * (Python `json.dumps(sort_keys=True, indent=4, ensure_ascii=False)`); big integers stay exact.
  */
 export function toAnsibleJson(value: unknown, indent = 4): string {
+  const copy = sortedCopy(value);
+  if (copy !== SLOW) return JSON.stringify(copy, null, indent);
+  return slowJson(value, indent);
+}
+
+const SLOW = Symbol("slow path");
+const INDEX_LIKE = /^(?:0|[1-9][0-9]{0,9})$/;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** A copy with keys inserted in Python's sort order, or SLOW when JSON.stringify would not print it as Python does. */
+function sortedCopy(v: unknown): unknown {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isFinite(v) ? v : SLOW;
+  if (typeof v === "bigint" || v === undefined) return SLOW;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) {
+      const c = sortedCopy(v[i]);
+      if (c === SLOW) return SLOW;
+      out[i] = c;
+    }
+    return out;
+  }
+  const keys = Object.keys(v as object);
+  let surrogate = false;
+  for (const k of keys) {
+    if (INDEX_LIKE.test(k)) return SLOW; // JS would order it first, Python sorts it as text
+    if (!surrogate && SURROGATE.test(k)) surrogate = true;
+  }
+  keys.sort(surrogate ? comparePython : undefined);
+  const out: Record<string, unknown> = {};
+  for (const k of keys) {
+    const c = sortedCopy((v as Record<string, unknown>)[k]);
+    if (c === SLOW) return SLOW;
+    if (k === "__proto__")
+      Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out;
+}
+
+function slowJson(value: unknown, indent: number): string {
   const pad = (n: number) => " ".repeat(n * indent);
   const walk = (v: unknown, depth: number): string => {
     if (v === null || v === undefined) return "null";
