@@ -31,6 +31,35 @@ const pools: RouteTable = [
   }),
 ];
 
+/** Sends raw bytes, then gives the server `waitMs` to answer; resolves with what came back (never rejects). */
+function probe(port: number, bytes: Buffer, waitMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    let received = "";
+    const socket = connect(port, "127.0.0.1", () => socket.end(bytes));
+    const timer = setTimeout(() => socket.destroy(), waitMs);
+    socket.setEncoding("latin1");
+    socket.on("data", (chunk: string) => {
+      received += chunk;
+    });
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+  });
+}
+
+/** A small seeded PRNG (mulberry32) so the fuzz cases are the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** Sends raw bytes on a fresh TCP connection and returns everything the server sent back before closing. */
 function sendRaw(port: number, bytes: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -98,6 +127,61 @@ describe("serve()", () => {
     const ok = await fetchRaw(`${served.url}/api/pool`);
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.text)).toEqual([{ pool_name: "rbd" }]);
+  });
+
+  it("survives 300 seeded mutations of valid requests and keeps serving", async () => {
+    const served = await start(pools, { bodyLimit: 4096 });
+    const random = prng(20261127);
+    const base = [
+      'POST /api/pool HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{"pool":"rbd"}',
+      "PUT /api/pool/rbd HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+      "GET /api/pool/rbd?x=1 HTTP/1.1\r\nHost: x\r\n\r\n",
+    ];
+    const inserts = [
+      "\r\n",
+      ":",
+      "\u0000",
+      "Content-Length: 99999999\r\n",
+      "Content-Length: -1\r\n",
+      "Transfer-Encoding: chunked\r\n",
+      "zz\r\n",
+      "%",
+      "?",
+      " ",
+    ];
+    const mutate = (text: string): Buffer => {
+      const bytes = [...Buffer.from(text, "latin1")];
+      for (let n = 1 + Math.floor(random() * 4); n > 0; n--) {
+        const at = Math.floor(random() * bytes.length);
+        const kind = random();
+        if (kind < 0.4) bytes[at] = Math.floor(random() * 256);
+        else if (kind < 0.6) bytes.splice(at, 1 + Math.floor(random() * 8));
+        else
+          bytes.splice(
+            at,
+            0,
+            ...Buffer.from(inserts[Math.floor(random() * inserts.length)] as string, "latin1"),
+          );
+      }
+      return Buffer.from(bytes);
+    };
+    const statuses = new Map<string, number>();
+    for (let batch = 0; batch < 15; batch++) {
+      const answers = await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          probe(served.port, mutate(base[(batch + i) % base.length] as string), 300),
+        ),
+      );
+      for (const answer of answers) {
+        const status = answer === "" ? "no answer" : (/^HTTP\/1\.1 (\d{3}) /.exec(answer)?.[1] ?? "garbage");
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      }
+    }
+    expect(statuses.get("garbage")).toBeUndefined();
+    expect(statuses.get("500")).toBeUndefined();
+    expect(statuses.get("400")).toBeGreaterThan(0);
+    const ok = await fetchRaw(`${served.url}/api/pool`);
+    expect(ok.status).toBe(200);
   });
 
   it("answers 404 for unknown paths and 405 with Allow for wrong methods", async () => {
