@@ -279,6 +279,23 @@ describe("serve()", () => {
     expect(res.body.every((byte) => byte === 7)).toBe(true);
   });
 
+  it("does not report a client that goes away mid-body as a server error", async () => {
+    const errors: unknown[] = [];
+    const served = await start([route("POST", "/upload", (req) => ({ body: req.body.byteLength }))], {
+      onError: (error) => errors.push(error),
+    });
+    await new Promise<void>((resolve) => {
+      const socket = connect(served.port, "127.0.0.1", () => {
+        socket.write("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\npartial");
+        setTimeout(() => socket.destroy(), 50);
+      });
+      socket.on("close", () => resolve());
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(errors).toEqual([]);
+    expect((await fetchRaw(`${served.url}/upload`, { method: "POST", body: "abc" })).text).toBe("3");
+  });
+
   it("stops the producer and aborts the handler's signal when the client goes away mid-stream", async () => {
     let finished: () => void = () => {};
     const producerStopped = new Promise<void>((resolve) => {

@@ -62,7 +62,8 @@ export async function serve(routes: RouteTable, options: ServeOptions = {}): Pro
   const credentials = options.tls === "self-signed" ? await generateSelfSignedCertificate() : options.tls;
 
   const fail = (req: IncomingMessage, error: unknown): void => {
-    onError?.(error);
+    // A client that goes away mid-request is not a server error.
+    if (!(req.destroyed && (error as { code?: string }).code === "ECONNRESET")) onError?.(error);
     req.socket.destroy();
   };
   const listener = (req: IncomingMessage, res: ServerResponse): void => {
