@@ -6,6 +6,7 @@
 # for the gotchas behind each setting. Writes "$CEPH_DIR/env" (CEPH_URL, CEPH_USER, CEPH_PASSWORD).
 #
 #   CEPH_DIR (default /tmp/homelab-kit-ceph)   CEPH_DASHBOARD_PORT (18080)   CEPH_OSDS (1)
+#   CEPH_MON_V2_PORT (13300)   CEPH_MON_V1_PORT (16789)
 #   CEPH_USER (admin)   CEPH_PASSWORD (a fixed test password: this cluster is throwaway and loopback-only)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -15,21 +16,26 @@ OSDS=${CEPH_OSDS:-1}
 DASH_USER=${CEPH_USER:-admin}
 DASH_PASSWORD=${CEPH_PASSWORD:-Peer-Test-Passw0rd}
 CONF="$CEPH_DIR/ceph.conf"
-T0=$(date +%s.%N)
-log() { printf '[ceph %5.1fs] %s\n' "$(echo "$(date +%s.%N) - $T0" | bc)" "$*"; }
+MON_V2_PORT=${CEPH_MON_V2_PORT:-13300}
+MON_V1_PORT=${CEPH_MON_V1_PORT:-16789}
+MON_ADDRS="[v2:127.0.0.1:$MON_V2_PORT,v1:127.0.0.1:$MON_V1_PORT]"
+T0=$(date +%s%N)
+log() {
+  local ms=$((($(date +%s%N) - T0) / 1000000))
+  printf '[ceph %3d.%01ds] %s\n' $((ms / 1000)) $((ms % 1000 / 100)) "$*"
+}
 ceph_() { timeout 60 ceph -c "$CONF" "$@"; }
 
 if [ "$(id -u)" != 0 ]; then echo "start.sh: must run as root (daemons and apt-get)" >&2; exit 1; fi
 
 # 1. packages (only if missing)
-PKGS="ceph-mon ceph-mgr ceph-osd ceph-mgr-dashboard ceph-common"
+PKGS="ceph-mon ceph-mgr ceph-osd ceph-mgr-dashboard ceph-common curl"
 missing=""
 for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"; done
 if [ -n "$missing" ]; then
   log "apt-get install$missing"
   apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 $missing >/dev/null
 fi
-command -v bc >/dev/null || apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 bc >/dev/null
 
 alive() { local f="$CEPH_DIR/run/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
 
@@ -42,7 +48,7 @@ if [ ! -f "$CEPH_DIR/mon.a/store.db/CURRENT" ] && [ ! -f "$CEPH_DIR/mon.a/kv_bac
   cat >"$CONF" <<CONF
 [global]
 fsid = $FSID
-mon host = [v2:127.0.0.1:13300,v1:127.0.0.1:16789]
+mon host = $MON_ADDRS
 mon initial members = a
 public addr = 127.0.0.1
 auth cluster required = cephx
@@ -85,7 +91,7 @@ CONF
   ceph-authtool --create-keyring "$CEPH_DIR/client.admin.keyring" --gen-key -n client.admin \
     --cap mon 'allow *' --cap osd 'allow *' --cap mds 'allow *' --cap mgr 'allow *' >/dev/null
   ceph-authtool "$CEPH_DIR/mon..keyring" --import-keyring "$CEPH_DIR/client.admin.keyring" >/dev/null
-  monmaptool --create --addv a '[v2:127.0.0.1:13300,v1:127.0.0.1:16789]' --fsid "$FSID" "$CEPH_DIR/monmap" >/dev/null
+  monmaptool --create --addv a "$MON_ADDRS" --fsid "$FSID" "$CEPH_DIR/monmap" >/dev/null
   ceph-mon -c "$CONF" --mkfs -i a --monmap "$CEPH_DIR/monmap" --keyring "$CEPH_DIR/mon..keyring"
   FRESH=1
 fi
