@@ -29,7 +29,7 @@ ensure_go() {
     say "fetching $GO_TOOLCHAIN_VERSION from ${GOPROXY_URL:-https://proxy.golang.org}/$mod"
     local tmp; tmp=$(mktemp -d)
     curl -fsSL --retry 3 -o "$tmp/go.zip" "${GOPROXY_URL:-https://proxy.golang.org}/$mod"
-    python3 -m zipfile -e "$tmp/go.zip" "$tmp/x"
+    if command -v python3 >/dev/null; then python3 -m zipfile -e "$tmp/go.zip" "$tmp/x"; else unzip -q "$tmp/go.zip" -d "$tmp/x"; fi
     rm -rf "$dir" && mkdir -p "$(dirname "$dir")"
     mv "$tmp/x/golang.org/toolchain@v0.0.1-${GO_TOOLCHAIN_VERSION}.linux-amd64" "$dir"
     chmod +x "$dir"/bin/* "$dir"/pkg/tool/*/*

@@ -20,7 +20,8 @@
 #   K8S_VERSION         default v1.36.3     ETCD_VERSION  default v3.6.16     KWOK_VERSION default v0.8.0
 #   K8S_BUILD_JOBS      go build -p (default: cores - 1, at least 1, so a core stays free)
 #   K8S_BUILD_NICE      nice level of the build (default 19)
-# Needs: go (1.26+), curl or the Go proxy through `go mod download`. Works as root, CI=true, no stdin.
+# Needs: go 1.26+ (.ci/suites/kubernetes.sh fetches one from the Go proxy when missing), flock, and
+# GOPROXY reachable. Works as root, CI=true, no stdin.
 set -euo pipefail
 
 K8S_VERSION="${K8S_VERSION:-v1.36.3}"
