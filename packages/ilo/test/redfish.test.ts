@@ -225,3 +225,19 @@ describe("protocol selection", () => {
     expect(xmldata).toBe(0);
   });
 });
+
+describe("power.waitFor", () => {
+  it("polls until the host reaches the state, and times out with TimeoutError otherwise", async () => {
+    ctx = setup("ilo5");
+    await ctx.client.power.off();
+    await ctx.client.power.on();
+    const waiting = ctx.client.power.waitFor("On", { interval: 5, timeout: 5_000 });
+    setTimeout(() => ctx.clock.advance(ctx.state.timings.powerOnMs), 20);
+    await expect(waiting).resolves.toBeUndefined();
+    expect(await ctx.client.power.get()).toBe("On");
+    const never = await ctx.client.power
+      .waitFor("Off", { interval: 5, timeout: 50 })
+      .catch((e: unknown) => e);
+    expect(never).toMatchObject({ name: "TimeoutError" });
+  });
+});
