@@ -32,7 +32,13 @@ const table: RouteTable = [
   })),
   route("GET", "/reason", () => ({ status: 202, statusText: "Accepted Later", body: { ok: true } })),
   route("POST", "/ribcl", () => ({
-    raw: 'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n<RIBCL VERSION="2.23"/>',
+    raw: 'HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n\r\n<RIBCL VERSION="2.23"><NAME>café</NAME></RIBCL>',
+  })),
+  route("GET", "/stream-fails", () => ({
+    body: (async function* () {
+      yield new TextEncoder().encode("first part;");
+      throw new Error("disk on fire");
+    })(),
   })),
   route("GET", "/cookies", () => ({ headers: { "set-cookie": ["a=1", "b=2"] }, body: "c" })),
   route("GET", "/boom", () => {
@@ -199,8 +205,22 @@ describe("one table, three front ends", () => {
       status: 200,
       contentType: "text/xml",
       framing: undefined,
-      body: '<RIBCL VERSION="2.23"/>',
+      body: '<RIBCL VERSION="2.23"><NAME>café</NAME></RIBCL>',
     });
+  });
+});
+
+describe("a response stream that fails midway", () => {
+  it("cuts the body off on a socket, rejects with NetworkError in-process and a TypeError under msw", async () => {
+    await expect(fetchRaw(`${served.url}/stream-fails`)).rejects.toThrow();
+    expect((await fetchRaw(`${served.url}/text`)).status).toBe(200);
+    const error = await transport({ method: "GET", url: "http://x.test/stream-fails", headers: {} }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(NetworkError);
+    expect((error as NetworkError).code).toBe("UND_ERR_SOCKET");
+    expect(((error as NetworkError).cause as Error).message).toBe("disk on fire");
+    await expect(fetch(`${mswOrigin}/stream-fails`)).rejects.toThrow(TypeError);
   });
 });
 

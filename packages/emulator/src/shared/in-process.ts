@@ -13,7 +13,7 @@ export type InProcessResult =
       headers: Record<string, string>;
       body: Uint8Array;
     }
-  | { kind: "fault"; fault: Fault };
+  | { kind: "fault"; fault: Fault; cause?: unknown };
 
 /**
  * Runs one request through a compiled table without sockets: the same matching, limits, handler
@@ -49,7 +49,13 @@ export async function dispatchInProcess(
   }
   const normalized = normalizeResponse(response);
   if (normalized.fault !== undefined) return { kind: "fault", fault: normalized.fault };
-  const bytes = await collectBody(normalized.body);
+  let bytes: Uint8Array;
+  try {
+    bytes = await collectBody(normalized.body);
+  } catch (error) {
+    // On a socket the headers are out and the stream just stops: the client sees a cut-off body.
+    return { kind: "fault", fault: "truncate", cause: error };
+  }
   const headers = headerRecord(normalized.headers);
   const framing =
     normalized.framing === "content-length"

@@ -19,7 +19,7 @@ export class RawResponseError extends Error {
 export function parseRawResponse(raw: string | Uint8Array): ParsedRawResponse {
   const bytes =
     typeof raw === "string"
-      ? Buffer.from(raw, "latin1")
+      ? Buffer.from(raw, "utf8")
       : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   const headEnd = findHeadEnd(bytes);
   if (headEnd === undefined) throw new RawResponseError("raw response has no end of headers");

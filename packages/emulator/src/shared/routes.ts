@@ -92,7 +92,8 @@ export interface RouteResponse {
   fault?: Fault;
   /**
    * Raw escape hatch: these exact bytes are written to the socket (status line, headers, body and all)
-   * and the connection is then closed. In-process callers get them parsed as HTTP/1.x.
+   * and the connection is then closed (a string is sent as UTF-8). In-process callers get them
+   * parsed as HTTP/1.x.
    */
   raw?: string | Uint8Array;
 }

@@ -186,7 +186,7 @@ function writeAnswer(
 ): Promise<void> | undefined {
   const socket = req.socket;
   if (response.raw !== undefined) {
-    socket.end(typeof response.raw === "string" ? Buffer.from(response.raw, "latin1") : response.raw);
+    socket.end(typeof response.raw === "string" ? Buffer.from(response.raw, "utf8") : response.raw);
     return undefined;
   }
   const normalized = normalizeResponse(response);

@@ -59,8 +59,14 @@ export function routesTransport(routes: RouteTable, options: RoutesTransportOpti
     );
     const result = await (signal === undefined ? call : raceAbort(call, signal));
     if (result.kind === "fault") {
-      const { code, message } = FAULT_ERRORS[result.fault];
-      throw new NetworkError(message, { method, url: request.url, code });
+      const { code, message } =
+        result.cause === undefined
+          ? FAULT_ERRORS[result.fault]
+          : {
+              code: "UND_ERR_SOCKET",
+              message: "the route's response stream failed in the middle of the body",
+            };
+      throw new NetworkError(message, { method, url: request.url, code, cause: result.cause });
     }
     return { status: result.status, headers: result.headers, body: result.body };
   };
