@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { connect } from "node:tls";
-import { createIloEmulator, manualClock } from "@homelab-kit/emulator/ilo";
+import { answerRibcl, createIloEmulator, createIloState, manualClock } from "@homelab-kit/emulator/ilo";
 import { describe, expect, it } from "vitest";
 
 const samples = new URL(
@@ -175,6 +175,35 @@ describe("iLO RIBCL emulator", () => {
       expect(raw.endsWith("0\r\n\r\n")).toBe(true);
     } finally {
       await served.close();
+    }
+  });
+
+  it("answers every mangled script with a RIBCL document and never throws (2,000 mutations)", () => {
+    const state = createIloState({ generation: "ilo3", clock: manualClock() });
+    const base = script(
+      '<SET_ONE_TIME_BOOT VALUE="CDROM"/><GET_VM_STATUS DEVICE="CDROM"/>',
+      "SERVER_INFO",
+      "write",
+    );
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const alphabet = ["<", ">", "/", '"', "'", "=", "&", "\u0000", " ", "A", "</RIBCL>", "<LOGIN", "?>"];
+    for (let i = 0; i < 2000; i++) {
+      let text = base;
+      for (let k = 1 + random(4); k > 0; k--) {
+        const at = random(text.length);
+        const op = random(3);
+        if (op === 0) text = text.slice(0, at) + text.slice(at + 1 + random(8));
+        else if (op === 1) text = text.slice(0, at) + alphabet[random(alphabet.length)] + text.slice(at);
+        else text = text.slice(0, at);
+      }
+      const answer = answerRibcl(state, text);
+      expect(answer).toMatch(
+        /^<\?xml version="1.0"\?>\r\n<RIBCL VERSION="2.23">\n<RESPONSE\n {4}STATUS="0x[0-9A-F]{4}"/,
+      );
     }
   });
 });
