@@ -1,5 +1,6 @@
 import { isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
 import { InventoryError, InventoryParseError, type SourceLocation } from "./errors.js";
+import { fastParseYaml } from "./fast-yaml.js";
 import { expandHostPattern, HostPatternError } from "./host-pattern.js";
 import { Inventory } from "./model.js";
 import type { AnsibleValue } from "./values.js";
@@ -20,6 +21,8 @@ export interface YamlReadOptions {
   maxRangeHosts?: number;
   /** Cap on nodes produced by alias expansion (default 100,000). */
   maxAliasNodes?: number;
+  /** Use the fast reader for plain block-style files (default true); false always uses the `yaml` package. */
+  fast?: boolean;
 }
 
 /** Parses YAML text into a `yaml` Document with Ansible-compatible options; syntax errors become InventoryParseError. */
@@ -64,7 +67,8 @@ export function parseYamlInventory(text: string, options: YamlReadOptions = {}):
 
 export function readYamlInto(inv: Inventory, text: string, options: YamlReadOptions = {}): void {
   const file = options.file;
-  const { doc, lines } = parseYamlDocument(text, file);
+  const { doc, lines } =
+    (options.fast !== false ? fastParseYaml(text) : undefined) ?? parseYamlDocument(text, file);
   const ctx: ConvertContext = {
     doc,
     lines,
