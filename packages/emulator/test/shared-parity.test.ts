@@ -224,6 +224,17 @@ describe("a response stream that fails midway", () => {
   });
 });
 
+describe("reason phrases", () => {
+  it("msw answers carry the same reason phrase as the socket, default or custom", async () => {
+    for (const path of ["/text", "/reason", "/nothing/here"]) {
+      const socket = await fetchRaw(`${served.url}${path}`);
+      const mocked = await fetch(`${mswOrigin}${path}`);
+      expect(mocked.statusText).toBe(socket.statusMessage);
+    }
+    expect((await fetch(`${mswOrigin}/reason`)).statusText).toBe("Accepted Later");
+  });
+});
+
 describe("routesTransport()", () => {
   it("returns lower-case headers, set-cookie joined with newlines, reason-less plain data", async () => {
     const res = await transport({ method: "GET", url: "http://x.test/cookies", headers: {} });

@@ -1,8 +1,9 @@
+import { STATUS_CODES } from "node:http";
 import { DEFAULT_BODY_LIMIT, invoke, payloadTooLarge, type RequestHead, resolve } from "./dispatch.js";
 import { parseRawResponse } from "./raw-response.js";
 import { collectBody, framingHeader, headerRecord, normalizeResponse } from "./response.js";
 import type { CompiledRoutes } from "./router.js";
-import type { Fault } from "./routes.js";
+import type { Fault, RouteResponse } from "./routes.js";
 
 /** What an in-process caller gets back: a full response, or the fault a socket would have shown. */
 export type InProcessResult =
@@ -28,15 +29,16 @@ export async function dispatchInProcess(
   bodyLimit = DEFAULT_BODY_LIMIT,
 ): Promise<InProcessResult> {
   const resolution = resolve(routes, head);
-  let response = resolution.kind === "answer" ? resolution.response : undefined;
-  if (resolution.kind === "route") {
+  let response: RouteResponse;
+  if (resolution.kind === "answer") {
+    response = resolution.response;
+  } else {
     const limit = resolution.route.bodyLimit ?? bodyLimit;
     response =
       body.byteLength > limit
         ? payloadTooLarge(limit)
         : await invoke(resolution.route, resolution.params, head, body, signal);
   }
-  if (response === undefined) throw new Error("unreachable: no response");
   if (response.raw !== undefined) {
     const parsed = parseRawResponse(response.raw);
     return {
@@ -68,7 +70,7 @@ export async function dispatchInProcess(
   return {
     kind: "response",
     status: normalized.status,
-    statusText: normalized.statusText ?? "",
+    statusText: normalized.statusText ?? STATUS_CODES[normalized.status] ?? "",
     headers,
     body: head.method === "HEAD" ? new Uint8Array(0) : bytes,
   };
