@@ -241,3 +241,26 @@ describe("power.waitFor", () => {
     expect(never).toMatchObject({ name: "TimeoutError" });
   });
 });
+
+describe("faults the emulator injects, seen through the client", () => {
+  it("a host that fails to power on never reaches On", async () => {
+    ctx = setup("ilo5");
+    await ctx.client.power.off();
+    ctx.state.faults.powerOnFails = true;
+    expect((await ctx.client.power.on()).changed).toBe(true);
+    ctx.clock.advance(ctx.state.timings.powerOnMs);
+    expect(await ctx.client.power.get()).toBe("Off");
+    const err = await ctx.client.power.waitFor("On", { interval: 5, timeout: 50 }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "TimeoutError" });
+  });
+
+  it.each(["ilo3", "ilo4", "ilo5"] as const)(
+    "an insert that 'succeeds' without attaching shows in the %s read-back",
+    async (generation) => {
+      ctx = setup(generation);
+      ctx.state.faults.unreachableImages = true;
+      await ctx.client.virtualMedia.insert("cd", "http://10.0.0.1/gone.iso");
+      expect(await ctx.client.virtualMedia.status("cd")).toMatchObject({ inserted: false, image: null });
+    },
+  );
+});

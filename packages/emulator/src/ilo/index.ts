@@ -33,6 +33,7 @@ export {
   defaultSensors,
   type Fan,
   type Health,
+  type IloFaults,
   type IloGeneration,
   type IloIdentity,
   type IloSession,

@@ -14,6 +14,10 @@ export function settle(state: IloState): void {
   if (now < pending.at) return;
   const from = state.power.on ? "On" : "Off";
   state.power.pending = null;
+  if (pending.to === "On" && state.faults.powerOnFails) {
+    touch(state);
+    return;
+  }
   state.power.on = pending.to === "On";
   if (state.power.on) {
     state.power.postCompleteAt = pending.at + state.timings.postMs;

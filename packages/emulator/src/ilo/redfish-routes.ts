@@ -243,7 +243,7 @@ function insertMedia(ctx: Ctx, device: VirtualMediaDevice, image: unknown, actio
   if (typeof image !== "string" || !IMAGE_URL.test(image)) {
     fail(ctx.state, 400, "ActionParameterValueNotInList", [String(image), "Image"]);
   }
-  ctx.state.virtualMedia[device].image = image;
+  if (!ctx.state.faults.unreachableImages) ctx.state.virtualMedia[device].image = image;
 }
 
 function ejectMedia(ctx: Ctx, device: VirtualMediaDevice): void {

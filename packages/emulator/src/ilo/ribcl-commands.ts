@@ -401,7 +401,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
       const dev = device(command);
       const url = attr(command, "IMAGE_URL");
       if (!dev || !url || !/^(https?|ftp|nfs|smb|cifs):\/\//i.test(url)) return invalidVm();
-      state.virtualMedia[dev].image = url;
+      if (!state.faults.unreachableImages) state.virtualMedia[dev].image = url;
       touch(state);
       return ok();
     },

@@ -120,6 +120,14 @@ export interface IloIdentity {
   ipAddress: string;
 }
 
+/** Failures real hosts show (DESIGN.md §5, ISSUES.md #14), switched on per host. */
+export interface IloFaults {
+  /** Power-on commands are accepted but the host stays off (a dead PSU or board). */
+  powerOnFails: boolean;
+  /** Virtual media inserts are accepted but nothing gets attached (unreachable image URL). */
+  unreachableImages: boolean;
+}
+
 export interface IloStateOptions {
   generation?: IloGeneration;
   clock?: EmulatorClock;
@@ -132,6 +140,7 @@ export interface IloStateOptions {
   timings?: Partial<IloTimings>;
   sensors?: Partial<Sensors>;
   memoryGiB?: number;
+  faults?: Partial<IloFaults>;
 }
 
 export interface IloState {
@@ -158,6 +167,7 @@ export interface IloState {
   sessionIdleTimeoutMs: number;
   sensors: Sensors;
   memoryGiB: number;
+  faults: IloFaults;
   /** Bumped on every change; part of every Redfish ETag. */
   revision: number;
   listeners: Set<(event: PowerChangeEvent) => void>;
@@ -271,6 +281,7 @@ export function createIloState(options: IloStateOptions = {}): IloState {
     sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? 30 * 60_000,
     sensors: { ...defaultSensors(), ...options.sensors },
     memoryGiB: options.memoryGiB ?? 36,
+    faults: { powerOnFails: false, unreachableImages: false, ...options.faults },
     revision: 0,
     listeners: new Set(),
   };
