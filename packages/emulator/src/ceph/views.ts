@@ -117,7 +117,7 @@ export function poolJson(state: CephState, pool: PoolState, view: PoolView = {})
     out = {};
     for (const attr of view.attrs) if (attr in full) out[attr] = full[attr];
   }
-  if (view.configuration) out.configuration = clone(RBD_CONFIGURATION);
+  if (view.configuration) out.configuration = RBD_CONFIGURATION;
   return out;
 }
 
@@ -191,7 +191,9 @@ export function imageJson(state: CephState, image: ImageState, inList = false): 
     })),
     total_disk_usage: image.usedBytes + snapUsage,
     disk_usage: image.usedBytes,
-    configuration: clone(RBD_CONFIGURATION),
+    // Shared, never mutated: responses are serialised, and cloning 109 entries per image made
+    // the 1,000-image list 3× slower (bench/ceph).
+    configuration: RBD_CONFIGURATION,
   };
   return json;
 }
