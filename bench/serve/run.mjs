@@ -19,12 +19,21 @@ const rounds = Number(roundsArg ?? 3);
 const variants = ["bare", "serve-bytes", "bare-object", "serve-object", "msw"];
 const here = new URL(".", import.meta.url).pathname;
 
-async function startServer(variant) {
-  const child = spawn(process.execPath, [`${here}server.mjs`, variant], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const [line] = await once(child.stdout, "data");
-  const [url, size] = String(line).trim().split(" ");
+/** Starts a server process; retries a few times because a concurrent `pnpm build` may be rewriting dist/. */
+async function startServer(variant, attempts = 5) {
+  const argv = [process.execPath, `${here}server.mjs`, variant];
+  const [command, ...args] = pin ? ["taskset", "-c", "0", ...argv] : argv;
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const started = await Promise.race([
+    once(child.stdout, "data").then(([line]) => String(line)),
+    once(child, "exit").then(() => undefined),
+  ]);
+  if (started === undefined) {
+    if (attempts <= 1) throw new Error(`${variant}: server did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    return startServer(variant, attempts - 1);
+  }
+  const [url, size] = started.trim().split(" ");
   return { child, url, size: Number(size) };
 }
 
