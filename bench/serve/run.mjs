@@ -71,6 +71,10 @@ for (let round = 0; round < rounds; round++) {
       const result = await wrk(url, seconds);
       result.cpuMicros = (((await cpuSeconds(child.pid)) - cpuBefore) * 1e6) / result.requests;
       if (result.errors) throw new Error(`${variant}: ${result.errors}`);
+      if (!(result.requests > 0)) {
+        console.error(`round ${round + 1} ${variant}: no requests measured, round dropped`);
+        continue;
+      }
       results[variant].push(result);
       console.error(
         `round ${round + 1} ${variant}: ${Math.round(result.rps)} req/s, ${result.cpuMicros.toFixed(1)} µs CPU/req, p99 ${result.p99}`,
