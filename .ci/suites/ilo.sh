@@ -21,7 +21,7 @@ fi
 # CI's build stage has built dist already; rebuild only when it is missing or older than the sources.
 dist=packages/emulator/dist/ilo/index.js
 if [ ! -f "$dist" ] || [ -n "$(find packages/emulator/src packages/core/src -newer "$dist" -print -quit)" ]; then
-  pnpm --filter @homelab-kit/core --filter @homelab-kit/emulator build >/dev/null
+  pnpm --filter "@homelab-kit/emulator..." build >/dev/null
 fi
 
 work=$(mktemp -d)

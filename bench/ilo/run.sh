@@ -11,5 +11,5 @@ if [ ! -x "$venv/bin/sushy-emulator" ]; then
   "$venv/bin/pip" install --quiet "sushy-tools==$SUSHY_TOOLS_VERSION"
 fi
 [ -f packages/emulator/dist/ilo/index.js ] && [ -f packages/core/dist/index.js ] ||
-  pnpm --filter @homelab-kit/core --filter @homelab-kit/emulator build >/dev/null
+  pnpm --filter "@homelab-kit/emulator..." build >/dev/null
 SUSHY_EMULATOR="$venv/bin/sushy-emulator" SUSHY_TOOLS_VERSION="$SUSHY_TOOLS_VERSION" node bench/ilo/bench.mjs

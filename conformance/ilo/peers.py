@@ -21,6 +21,7 @@ for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
     os.environ.pop(name, None)
 
 import hpilo  # noqa: E402
+import requests  # noqa: E402
 import sushy  # noqa: E402
 from proliantutils import exception as pu_exception  # noqa: E402
 from proliantutils.ilo import client as pu_client  # noqa: E402
@@ -116,9 +117,52 @@ def hpilo_suite(gen):
     def wrong_password():
         expect_raises(hpilo.IloLoginFailed, lambda: ilo("wrong-password").get_host_power_status(), "login")
 
+    def buttons():
+        i = ilo()
+        i.press_pwr_btn()  # graceful: the OS shuts down after a while
+        poll(i.get_host_power_status, "OFF", "power after press_pwr_btn")
+        i.press_pwr_btn()
+        poll(i.get_host_power_status, "ON", "power after a second press")
+        i.hold_pwr_btn()
+        poll(i.get_host_power_status, "OFF", "power after hold_pwr_btn")
+        i.cold_boot_server()  # powers an off host on
+        poll(i.get_host_power_status, "ON", "power after cold_boot_server")
+        i.warm_boot_server()
+        i.reset_server()
+        expect(i.get_host_power_status(), "ON", "power after warm boot and reset")
+
+    def uid_and_readings():
+        i = ilo()
+        i.uid_control(True)
+        expect(i.get_uid_status(), "ON", "uid")
+        i.uid_control(False)
+        expect(i.get_uid_status(), "OFF", "uid")
+        if i.get_power_readings()["present_power_reading"][0] <= 0:
+            raise AssertionError("no power reading")
+
+    def boot_order():
+        i = ilo()
+        i.set_persistent_boot(["network", "hdd"])
+        expect(i.get_persistent_boot()[:2], ["network", "hdd"], "persistent boot order")
+
+    def users():
+        i = ilo()
+        i.add_user("peer-test", "Peer Test", "peer-test-pw", admin_priv=False, reset_server_priv=True)
+        expect("peer-test" in i.get_all_users(), True, "user listed")
+        expect(i.get_user("peer-test")["reset_server_priv"], True, "reset privilege")
+        expect_raises(hpilo.IloError, lambda: i.add_user("short", "Short", "abc"), "short password")
+        i.delete_user("peer-test")
+        expect("peer-test" in i.get_all_users(), False, "user deleted")
+
+    def unsupported():
+        # iLO answers unknown commands with a syntax error (ISSUES.md #6).
+        expect_raises(hpilo.IloError, lambda: ilo().set_server_fqdn("x.example"), "unknown command")
+
     for name, fn in [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
                      ("health", health), ("firmware", firmware), ("product name", product),
-                     ("wrong password", wrong_password)]:
+                     ("wrong password", wrong_password), ("power buttons and resets", buttons),
+                     ("UID and power readings", uid_and_readings), ("persistent boot order", boot_order),
+                     ("users", users), ("unsupported command", unsupported)]:
         check("python-hpilo %s RIBCL: %s" % (gen, name), fn)
 
 
@@ -246,9 +290,41 @@ def sushy_suite(gen):
         expect_raises((sushy.exceptions.AccessError, sushy.exceptions.ConnectionError),
                       lambda: connect("wrong-password").get_system("/redfish/v1/Systems/1"), "login")
 
+    def button_and_reset_while_off():
+        system = connect().get_system("/redfish/v1/Systems/1")
+
+        def state():
+            system.refresh()
+            return system.power_state
+
+        system.reset_system(sushy.RESET_PUSH_POWER_BUTTON)
+        poll(state, sushy.POWER_STATE_OFF, "PowerState after PushPowerButton")
+        # A reset while off is refused with InvalidOperationForSystemState, as real iLO does.
+        expect_raises(sushy.exceptions.BadRequestError,
+                      lambda: system.reset_system(sushy.RESET_FORCE_RESTART), "reset while off")
+        system.reset_system(sushy.RESET_ON)
+        poll(state, sushy.POWER_STATE_ON, "PowerState after On")
+
+    def indicator_led():
+        system = connect().get_system("/redfish/v1/Systems/1")
+        system.set_indicator_led(sushy.IndicatorLED.LIT)
+        system.refresh()
+        expect(system.indicator_led, sushy.IndicatorLED.LIT, "indicator LED")
+        system.set_indicator_led(sushy.IndicatorLED.OFF)
+
+    def sessions_released():
+        import gc
+        s = connect()
+        s.get_system("/redfish/v1/Systems/1")
+        del s
+        gc.collect()
+        basic = requests.get(base + "/SessionService/Sessions/", auth=(USER, PASSWORD), verify=ca).json()
+        expect(basic["Members"], [], "open sessions after sushy logged out")
+
     for name, fn in [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
                      ("health", health), ("firmware", firmware), ("product name", product),
-                     ("wrong password", wrong_password)]:
+                     ("wrong password", wrong_password), ("power button and reset while off", button_and_reset_while_off),
+                     ("indicator LED", indicator_led), ("session logged out", sessions_released)]:
         check("sushy %s Redfish: %s" % (gen, name), fn)
 
 
