@@ -51,17 +51,21 @@ export function createIloClient(options: IloClientOptions): IloClient {
   let closed = false;
 
   function protocol(call: CallOptions = {}): Promise<IloProtocol> {
-    chosen ??= discoverIlo(base.toString(), transport, { ...defaults, ...call }).then(protocolFor);
-    // A failed detection is not cached: the next call tries again.
-    chosen.catch(() => {
-      if (!forced) chosen = undefined;
-    });
+    if (!chosen) {
+      const detecting = discoverIlo(base.toString(), transport, { ...defaults, ...call }).then(protocolFor);
+      // A failed detection is not cached: the next call tries again.
+      detecting.catch(() => {
+        if (chosen === detecting) chosen = undefined;
+      });
+      chosen = detecting;
+    }
     return chosen;
   }
 
   function get(call?: CallOptions): Promise<IloBackend> {
     if (closed) return Promise.reject(new InvalidRequestError("the iLO client is closed"));
-    backend ??= protocol(call).then((p) => {
+    if (backend) return backend;
+    const creating = protocol(call).then((p) => {
       const common = {
         baseUrl: base.toString(),
         username: options.username,
@@ -73,10 +77,11 @@ export function createIloClient(options: IloClientOptions): IloClient {
         ? createRibclBackend(common)
         : createRedfishBackend({ ...common, auth: options.redfishAuth ?? "session" });
     });
-    backend.catch(() => {
-      backend = undefined;
+    creating.catch(() => {
+      if (backend === creating) backend = undefined;
     });
-    return backend;
+    backend = creating;
+    return creating;
   }
 
   /** A secret passed as an argument (a new user's password) is redacted while the call runs. */

@@ -71,6 +71,15 @@ export function extendedInfo(body: unknown): RedfishMessage[] {
   });
 }
 
+/** The path of a request URL (no host, query or credentials) for messages. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "(invalid URL)";
+  }
+}
+
 export class RedfishError extends HttpError {
   static override readonly kind: string = "RedfishError";
   readonly messages: RedfishMessage[];
@@ -83,7 +92,7 @@ export class RedfishError extends HttpError {
       code: init.code ?? (first ? `REDFISH_${first.key}` : "HTTP_ERROR"),
       message:
         init.message ??
-        `HTTP ${init.response.status} (${String(init.request.method).toUpperCase()} ${new URL(init.request.url).pathname})` +
+        `HTTP ${init.response.status} (${String(init.request.method).toUpperCase()} ${pathOf(init.request.url)})` +
           (first ? `: ${first.messageId}${first.args.length ? ` ${JSON.stringify(first.args)}` : ""}` : ""),
     });
     this.messages = messages;

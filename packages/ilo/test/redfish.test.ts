@@ -205,6 +205,25 @@ describe("protocol selection", () => {
     expect(err.status).toBe(404);
   });
 
+  it("does not cache a failed detection", async () => {
+    ctx = setup("ilo5");
+    let failures = 1;
+    const flaky: Transport = async (req) => {
+      if (req.url.includes("/xmldata") && failures-- > 0) throw new Error("connection refused");
+      return ctx.transport(req);
+    };
+    const client = createIloClient({
+      baseUrl: "https://ilo.test",
+      username: "Administrator",
+      password: PASSWORD,
+      transport: flaky,
+    });
+    await expect(client.power.get()).rejects.toThrow("connection refused");
+    expect(await client.power.get()).toBe("On");
+    await client.close();
+    await expect(client.power.get()).rejects.toMatchObject({ name: "InvalidRequestError" });
+  });
+
   it("a generation hint skips /xmldata", async () => {
     ctx = setup("ilo5", { generation: "ilo5" });
     let xmldata = 0;
