@@ -192,3 +192,57 @@ describe("tolerant RIBCL parsing (firmware bugs python-hpilo works around)", () 
     );
   });
 });
+
+describe("secrets and unexpected answers", () => {
+  it("redacts the LOGIN password even when a broken proxy echoes the script back in an error", async () => {
+    const echo: Transport = async (req) => ({
+      status: 500,
+      headers: { "content-type": "text/plain" },
+      body: new TextEncoder().encode(String(req.body)),
+    });
+    const client = createIloClient({
+      baseUrl: "https://ilo.test",
+      username: "u",
+      password: "Pa55&<word",
+      transport: echo,
+      protocol: "ribcl",
+    });
+    const err = await client.power.get().catch((e: unknown) => e);
+    await client.close();
+    expect(err).toMatchObject({ name: "HttpError", status: 500 });
+    const dump = JSON.stringify(err) + String((err as Error).stack);
+    expect(dump).toContain("GET_HOST_POWER_STATUS");
+    expect(dump).not.toContain("Pa55");
+  });
+
+  it("rejects Redfish bodies of the wrong shape with ResponseValidationError", async () => {
+    const odd: Transport = async (req) => {
+      const path = new URL(req.url).pathname;
+      const body =
+        req.method === "POST"
+          ? {}
+          : path === "/redfish/v1/Systems/"
+            ? { Members: [{ "@odata.id": "/redfish/v1/Systems/1/" }] }
+            : { PowerState: 42 };
+      const headers: Record<string, string> =
+        req.method === "POST"
+          ? { "x-auth-token": "t0k3n-abc", location: "/redfish/v1/SessionService/Sessions/1/" }
+          : {};
+      return {
+        status: req.method === "POST" ? 201 : 200,
+        headers,
+        body: new TextEncoder().encode(JSON.stringify(body)),
+      };
+    };
+    const client = createIloClient({
+      baseUrl: "https://ilo.test",
+      username: "u",
+      password: "p",
+      transport: odd,
+      protocol: "redfish",
+    });
+    const err = await client.power.get().catch((e: unknown) => e);
+    await client.close();
+    expect(err).toMatchObject({ name: "ResponseValidationError" });
+  });
+});
