@@ -6,7 +6,13 @@
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { type Cluster, k8s, kwokNode, startCluster } from "@homelab-kit/emulator/kubernetes";
+import {
+  type Cluster,
+  k8s,
+  kwokNode,
+  setKwokNodeRunning,
+  startCluster,
+} from "@homelab-kit/emulator/kubernetes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -47,7 +53,13 @@ describe("binaries provider (real control plane)", () => {
   let clusterDir: string;
 
   beforeAll(async () => {
-    cluster = await startCluster({ provider: "binaries", log: (line) => console.log(`[cluster] ${line}`) });
+    cluster = await startCluster({
+      provider: "binaries",
+      // Short heartbeats, so a powered-off node turns Unknown in seconds rather than a minute.
+      nodeLeaseDurationSeconds: 8,
+      nodeMonitorGracePeriodSeconds: 10,
+      log: (line) => console.log(`[cluster] ${line}`),
+    });
     clusterDir = dirname(cluster.kubeconfigPath);
     kc = new k8s.KubeConfig();
     kc.loadFromString(cluster.kubeconfig);
@@ -134,6 +146,31 @@ describe("binaries provider (real control plane)", () => {
       return d.status?.availableReplicas === 3 ? d : undefined;
     });
     expect(deployment.status?.readyReplicas).toBe(3);
+  });
+
+  it("turns a node Unknown and unreachable when kwok stops playing its kubelet, and Ready again after", async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const ready = async () =>
+      (await core.readNode({ name: "kwok-node-1" })).status?.conditions?.find((c) => c.type === "Ready")
+        ?.status;
+    await core.createNode({ body: kwokNode("kwok-node-1") });
+    await until("node Ready", async () => ((await ready()) === "True" ? true : undefined));
+    const off = Date.now();
+    await setKwokNodeRunning(kc, "kwok-node-1", false);
+    await until("node Ready=Unknown", async () => ((await ready()) === "Unknown" ? true : undefined), 60_000);
+    console.log(`[cluster] node Unknown ${Date.now() - off} ms after its kubelet stopped`);
+    const node = await until("unreachable taint", async () => {
+      const n = await core.readNode({ name: "kwok-node-1" });
+      return n.spec?.taints?.some((t) => t.key === "node.kubernetes.io/unreachable") ? n : undefined;
+    });
+    expect(node.status?.conditions?.find((c) => c.type === "Ready")?.reason).toBe("NodeStatusUnknown");
+    // The other node is untouched.
+    expect(
+      (await core.readNode({ name: "kwok-node-0" })).status?.conditions?.find((c) => c.type === "Ready")
+        ?.status,
+    ).toBe("True");
+    await setKwokNodeRunning(kc, "kwok-node-1", true);
+    await until("node Ready again", async () => ((await ready()) === "True" ? true : undefined), 60_000);
   });
 
   it("stops every process and removes its temp dir", async () => {

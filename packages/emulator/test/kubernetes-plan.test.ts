@@ -8,7 +8,7 @@ import {
   defaultAssetsDir,
   firstServiceIp,
   isClusterError,
-  KWOK_NODE_ANNOTATION,
+  KWOK_NODE_LABEL,
   k3sCommand,
   kindConfig,
   kindCreateArgs,
@@ -82,7 +82,7 @@ describe("binaries plan", () => {
         "--use-service-account-credentials=true",
       ]),
     );
-    expect(args.kwok).toContain(`--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=fake`);
+    expect(args.kwok).toContain(`--manage-nodes-with-label-selector=${KWOK_NODE_LABEL}=fake`);
   });
 
   it("appends extra arguments last, so they win", () => {
@@ -281,7 +281,7 @@ describe("k3s plan", () => {
 describe("kwokNode", () => {
   it("marks the node for kwok and gives it capacity", () => {
     const node = kwokNode("k8s-node-1", { labels: { role: "worker" } });
-    expect(node.metadata?.annotations?.[KWOK_NODE_ANNOTATION]).toBe("fake");
+    expect(node.metadata?.labels?.[KWOK_NODE_LABEL]).toBe("fake");
     expect(node.metadata?.labels).toMatchObject({ "kubernetes.io/hostname": "k8s-node-1", role: "worker" });
     expect(node.status?.allocatable?.pods).toBe("110");
   });

@@ -6,12 +6,12 @@ export * as k8s from "@kubernetes/client-node";
 export { cacheDir, DEFAULT_BINARY_VERSIONS, defaultAssetsDir, resolveAssetsDir } from "./assets.js";
 export { ClusterError, type ClusterErrorCode, isClusterError } from "./errors.js";
 export { renderKubeconfig } from "./kubeconfig.js";
-export { type KwokNodeOptions, kwokNode } from "./kwok-node.js";
+export { type KwokNodeOptions, kwokNode, setKwokNodeRunning } from "./kwok-node.js";
 export {
   binariesArgs,
   firstServiceIp,
-  KWOK_NODE_ANNOTATION,
-  KWOK_NODE_ANNOTATION_VALUE,
+  KWOK_NODE_LABEL,
+  KWOK_NODE_LABEL_VALUE,
   reapStaleClusters,
 } from "./providers/binaries.js";
 export { dockerUnavailableReason } from "./providers/docker.js";

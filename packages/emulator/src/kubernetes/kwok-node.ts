@@ -1,5 +1,11 @@
-import type { V1Node } from "@kubernetes/client-node";
-import { KWOK_NODE_ANNOTATION, KWOK_NODE_ANNOTATION_VALUE } from "./providers/binaries.js";
+import {
+  CoreV1Api,
+  type KubeConfig,
+  PatchStrategy,
+  setHeaderOptions,
+  type V1Node,
+} from "@kubernetes/client-node";
+import { KWOK_NODE_LABEL, KWOK_NODE_LABEL_VALUE } from "./providers/binaries.js";
 
 export interface KwokNodeOptions {
   labels?: Record<string, string>;
@@ -8,7 +14,7 @@ export interface KwokNodeOptions {
 }
 
 /**
- * A Node that kwok plays (its `kwok.x-k8s.io/node: fake` annotation): kwok makes it Ready, renews
+ * A Node that kwok plays (its `kwok.x-k8s.io/node: fake` label): kwok makes it Ready, renews
  * its Lease and runs the pods scheduled on it. Create it with `CoreV1Api.createNode({body})`.
  */
 export function kwokNode(name: string, options: KwokNodeOptions = {}): V1Node {
@@ -18,18 +24,36 @@ export function kwokNode(name: string, options: KwokNodeOptions = {}): V1Node {
     kind: "Node",
     metadata: {
       name,
-      annotations: {
-        [KWOK_NODE_ANNOTATION]: KWOK_NODE_ANNOTATION_VALUE,
-        "node.alpha.kubernetes.io/ttl": "0",
-      },
+      annotations: { "node.alpha.kubernetes.io/ttl": "0" },
       labels: {
         "kubernetes.io/hostname": name,
         "kubernetes.io/os": "linux",
         "kubernetes.io/arch": "amd64",
         type: "kwok",
+        [KWOK_NODE_LABEL]: KWOK_NODE_LABEL_VALUE,
         ...options.labels,
       },
     },
     status: { capacity, allocatable: capacity },
   };
+}
+
+/**
+ * Whether kwok plays this node's kubelet. `false` is what a powered-off VM or host looks like to
+ * Kubernetes: the node leaves kwok's watch, its Lease is no longer renewed, and after the
+ * controller-manager's node-monitor grace period the node turns Ready=Unknown and gets the
+ * `node.kubernetes.io/unreachable` taint. `true` hands it back to kwok, which makes it Ready again.
+ */
+export async function setKwokNodeRunning(
+  kubeConfig: KubeConfig,
+  name: string,
+  running: boolean,
+): Promise<void> {
+  await kubeConfig.makeApiClient(CoreV1Api).patchNode(
+    {
+      name,
+      body: { metadata: { labels: { [KWOK_NODE_LABEL]: running ? KWOK_NODE_LABEL_VALUE : null } } },
+    },
+    setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+  );
 }

@@ -47,6 +47,13 @@ export interface BinariesClusterOptions extends CommonClusterOptions {
   serviceClusterIpRange?: string;
   /** Pod CIDR kwok hands pod IPs out of (default `10.244.0.0/16`). */
   podCidr?: string;
+  /**
+   * kwok's node Lease duration in seconds (default 40, the kubelet's); kwok renews at a quarter of it.
+   * A node whose Lease is not renewed for `nodeMonitorGracePeriodSeconds` turns Ready=Unknown.
+   */
+  nodeLeaseDurationSeconds?: number;
+  /** kube-controller-manager `--node-monitor-grace-period` in seconds (default: Kubernetes' own, 50). */
+  nodeMonitorGracePeriodSeconds?: number;
   /** Extra flags per component, appended last (so they override ours): `{ "kube-apiserver": ["--v=4"] }`. */
   extraArgs?: Partial<Record<BinaryName, string[]>>;
 }

@@ -22,9 +22,14 @@ import {
 } from "../processes.js";
 import type { BinariesClusterOptions, BinaryName, Cluster } from "../types.js";
 
-/** Nodes carrying this annotation are played by kwok (its documented convention). */
-export const KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
-export const KWOK_NODE_ANNOTATION_VALUE = "fake";
+/**
+ * Nodes carrying this label are played by kwok. A label, not kwok's usual annotation: label
+ * selectors are evaluated by the API server, so removing the label makes the node leave kwok's
+ * watch (kwok then stops renewing its Lease), where an annotation selector is only a client-side
+ * filter that never lets a node go.
+ */
+export const KWOK_NODE_LABEL = "kwok.x-k8s.io/node";
+export const KWOK_NODE_LABEL_VALUE = "fake";
 
 const TMP_PREFIX = "homelab-kit-k8s-";
 const POLL_MS = 100;
@@ -70,6 +75,8 @@ export interface PlanInput {
   ports: BinariesPlan["ports"];
   serviceClusterIpRange: string;
   podCidr: string;
+  nodeLeaseDurationSeconds?: number | undefined;
+  nodeMonitorGracePeriodSeconds?: number | undefined;
   extraArgs?: Partial<Record<BinaryName, string[]>>;
 }
 
@@ -154,6 +161,9 @@ export function binariesArgs(input: PlanInput): Record<BinaryName, string[]> {
       `--cluster-signing-cert-file=${p.caCert}`,
       `--cluster-signing-key-file=${p.caKey}`,
       `--service-cluster-ip-range=${input.serviceClusterIpRange}`,
+      ...(input.nodeMonitorGracePeriodSeconds !== undefined
+        ? [`--node-monitor-grace-period=${input.nodeMonitorGracePeriodSeconds}s`]
+        : []),
       "--profiling=false",
       ...extra("kube-controller-manager"),
     ],
@@ -170,9 +180,9 @@ export function binariesArgs(input: PlanInput): Record<BinaryName, string[]> {
       `--kubeconfig=${p.kwokKubeconfig}`,
       `--config=${p.kwokConfig}`,
       "--manage-all-nodes=false",
-      `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}=${KWOK_NODE_ANNOTATION_VALUE}`,
+      `--manage-nodes-with-label-selector=${KWOK_NODE_LABEL}=${KWOK_NODE_LABEL_VALUE}`,
       `--cidr=${input.podCidr}`,
-      "--node-lease-duration-seconds=40",
+      `--node-lease-duration-seconds=${input.nodeLeaseDurationSeconds ?? 40}`,
       `--server-address=127.0.0.1:${ports.kwok}`,
       ...extra("kwok"),
     ],
@@ -325,6 +335,8 @@ export async function startBinariesCluster(options: BinariesClusterOptions): Pro
       ports: { etcd, etcdPeer, apiserver, controllerManager, scheduler, kwok },
       serviceClusterIpRange,
       podCidr,
+      nodeLeaseDurationSeconds: options.nodeLeaseDurationSeconds,
+      nodeMonitorGracePeriodSeconds: options.nodeMonitorGracePeriodSeconds,
       ...(options.extraArgs ? { extraArgs: options.extraArgs } : {}),
     });
     const server = `https://127.0.0.1:${apiserver}`;
