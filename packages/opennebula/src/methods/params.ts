@@ -1,4 +1,5 @@
 /** Named values of request parameters (API.md §4), as constants and types. */
+import { VmState } from "../models/enums.js";
 
 /** `one.vm.action` actions (release-7.4.0). */
 export const VM_ACTIONS = [
@@ -38,22 +39,8 @@ export const PoolFilter = {
 export type PoolFilterFlag = (typeof PoolFilter)[keyof typeof PoolFilter] | number;
 
 /** VM state filter of `one.vmpool.info*`: any state, any but DONE, or one STATE (0..11). */
-export const VmStateFilter = {
-  ANY: -2,
-  NOT_DONE: -1,
-  INIT: 0,
-  PENDING: 1,
-  HOLD: 2,
-  ACTIVE: 3,
-  STOPPED: 4,
-  SUSPENDED: 5,
-  DONE: 6,
-  POWEROFF: 8,
-  UNDEPLOYED: 9,
-  CLONING: 10,
-  CLONING_FAILURE: 11,
-} as const;
-export type VmStateFilterValue = (typeof VmStateFilter)[keyof typeof VmStateFilter] | 7;
+export const VmStateFilter = { ANY: -2, NOT_DONE: -1, ...VmState } as const;
+export type VmStateFilterValue = (typeof VmStateFilter)[keyof typeof VmStateFilter];
 
 /** `update`/`updateconf`/`updatenic` mode: replace the whole template or merge into it. */
 export const UpdateMode = { REPLACE: 0, MERGE: 1 } as const;
