@@ -199,3 +199,25 @@ startCluster({ provider: "binaries", assetsDir, tmpDir, startTimeout: 60_000, lo
     });
   }
 });
+
+describe("port races", () => {
+  it("starts again on new ports when a component finds its port taken", async () => {
+    // The fake kube-apiserver fails with "address already in use" on its first run only.
+    const marker = join(root, `port-race-${process.pid}`);
+    const assetsDir = await fakeAssets({
+      "kube-apiserver": `if [ ! -e ${marker} ]; then touch ${marker}; echo "failed to listen: bind: address already in use" >&2; exit 1; fi; while :; do sleep 1; done`,
+    });
+    const lines: string[] = [];
+    const error = (await startCluster({
+      provider: "binaries",
+      assetsDir,
+      tmpDir: root,
+      startTimeout: 1_500,
+      log: (line) => lines.push(line),
+    }).catch((e: unknown) => e)) as ClusterError;
+    await rm(marker, { force: true });
+    // Second attempt got past the port (and then timed out, as the fake never becomes ready).
+    expect(lines.some((l) => l.includes("a port was taken meanwhile"))).toBe(true);
+    expect(error.code).toBe("START_TIMEOUT");
+  });
+});

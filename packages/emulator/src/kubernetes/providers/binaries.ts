@@ -262,6 +262,23 @@ function probe(url: string, timeoutMs = 2_000): Promise<number> {
  * check. On any failure, abort or timeout, everything started is stopped and the temp dir removed.
  */
 export async function startBinariesCluster(options: BinariesClusterOptions): Promise<Cluster> {
+  // The ports are free when chosen, but another process can bind one before our component does:
+  // then the component exits with "address already in use", and one more try with new ports helps.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (error) {
+      const portTaken =
+        error instanceof ClusterError &&
+        error.code === "PROCESS_EXITED" &&
+        /address already in use/.test(error.logTail ?? "");
+      if (!portTaken || attempt >= 3) throw error;
+      options.log?.(`${error.component}: a port was taken meanwhile; starting again on new ports`);
+    }
+  }
+}
+
+async function startOnce(options: BinariesClusterOptions): Promise<Cluster> {
   const t0 = performance.now();
   const log = options.log ?? (() => {});
   const timeout = options.startTimeout ?? 120_000;
