@@ -398,6 +398,32 @@ describe("parameters, versions, lifecycle", () => {
     ]);
   });
 
+  it("a failed version detection is not cached", async () => {
+    server.handle((call, i) =>
+      call.method === "one.system.version" && i === 0
+        ? failure("[one.system.version] User couldn't be authenticated, aborting call.", 256)
+        : call.method === "one.system.version"
+          ? success(stringValue("7.4.0"))
+          : success("<value><i4>5</i4></value>"),
+    );
+    const one = client({ version: undefined });
+    expect(((await rejection(one.vm.exec(5, "uptime", ""))) as OpenNebulaError).code).toBe("AUTHENTICATION");
+    expect(await one.vm.exec(5, "uptime", "")).toBe(5);
+    expect(await one.version()).toBe("7.4.0");
+    expect(server.calls.map((c) => c.method)).toEqual([
+      "one.system.version",
+      "one.system.version",
+      "one.vm.exec",
+    ]);
+  });
+
+  it("many concurrent calls share the keep-alive transport", async () => {
+    server.handle((call) => success(`<value><i4>${call.params[2] as number}</i4></value>`));
+    const one = client();
+    const ids = Array.from({ length: 60 }, (_, i) => i);
+    expect(await Promise.all(ids.map((i) => one.vm.action("resume", i)))).toEqual(ids);
+  });
+
   it("a parameter newer than the server is refused rather than silently ignored", async () => {
     server.handle(() => success("<value><i4>5</i4></value>"));
     const one = client({ version: "5.12.0" });
