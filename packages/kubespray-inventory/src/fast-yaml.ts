@@ -1,4 +1,21 @@
-import { Document, LineCounter, Pair, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { Document, LineCounter, Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+
+// The `yaml` package tells node kinds apart by these registered symbols (nodes/identity.js), so plain
+// objects carrying them pass its isMap/isScalar/isSeq/isPair checks without the cost of its classes.
+const NODE_TYPE = Symbol.for("yaml.node.type");
+const MAP = Symbol.for("yaml.map");
+const SEQ = Symbol.for("yaml.seq");
+const PAIR = Symbol.for("yaml.pair");
+const SCALAR = Symbol.for("yaml.scalar");
+
+type Range = [number, number, number];
+const newMap = (): YAMLMap =>
+  ({ [NODE_TYPE]: MAP, items: [], range: undefined, flow: false }) as unknown as YAMLMap;
+const newSeq = (): YAMLSeq =>
+  ({ [NODE_TYPE]: SEQ, items: [], range: undefined, flow: false }) as unknown as YAMLSeq;
+const newPair = (key: unknown, value: unknown) => ({ [NODE_TYPE]: PAIR, key, value });
+const newScalar = (value: unknown, source: string, type: Scalar.Type, range: Range): Scalar =>
+  ({ [NODE_TYPE]: SCALAR, value, source, type, range }) as unknown as Scalar;
 
 /**
  * A fast reader for the block-style YAML subset inventories are written in (nested `key: value`
@@ -66,7 +83,7 @@ class FastParser {
   }
 
   private map(i: number, indent: number): YAMLMap {
-    const map = new YAMLMap();
+    const map = newMap();
     const first = this.rows[i]!;
     let last = first.start;
     this.pos = i;
@@ -110,7 +127,7 @@ class FastParser {
         const next = this.rows[this.pos];
         if (next && next.indent > indent) bail(); // a continuation line: multi-line scalar or a YAML error
       }
-      map.items.push(new Pair(key, value));
+      map.items.push(newPair(key, value) as never);
       last = valueStart;
     }
     map.range = [first.start, last, last];
@@ -118,7 +135,7 @@ class FastParser {
   }
 
   private seq(i: number, indent: number): YAMLSeq {
-    const seq = new YAMLSeq();
+    const seq = newSeq();
     const first = this.rows[i]!;
     this.pos = i;
     let last = first.start;
@@ -144,19 +161,11 @@ class FastParser {
 }
 
 function nullScalar(offset: number): Scalar {
-  const s = new Scalar(null);
-  s.source = "";
-  s.type = Scalar.PLAIN;
-  s.range = [offset, offset, offset];
-  return s;
+  return newScalar(null, "", Scalar.PLAIN, [offset, offset, offset]);
 }
 
 function plain(text: string, offset: number): Scalar {
-  const s = new Scalar(text);
-  s.source = text;
-  s.type = Scalar.PLAIN;
-  s.range = [offset, offset + text.length, offset + text.length];
-  return s;
+  return newScalar(text, text, Scalar.PLAIN, [offset, offset + text.length, offset + text.length]);
 }
 
 /** A one-line scalar value: quoted (no escapes), `{}`/`[]`, or plain up to a ` #` comment. */
@@ -182,18 +191,18 @@ function scalar(text: string, offset: number): Scalar | YAMLMap | YAMLSeq {
     }
     const after = text.slice(i + 1).trimStart();
     if (after !== "" && after[0] !== "#") bail();
-    const s = new Scalar(out);
-    s.source = out;
-    s.type = q === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE;
-    s.range = [offset, offset + i + 1, offset + i + 1];
-    return s;
+    return newScalar(out, out, q === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE, [
+      offset,
+      offset + i + 1,
+      offset + i + 1,
+    ]);
   }
   let value = text;
   const hash = value.indexOf(" #");
   if (hash !== -1) value = value.slice(0, hash);
   value = value.trimEnd();
   if (value === "{}" || value === "[]") {
-    const c = value === "{}" ? new YAMLMap() : new YAMLSeq();
+    const c = value === "{}" ? newMap() : newSeq();
     c.flow = true;
     c.range = [offset, offset + 2, offset + 2];
     return c;

@@ -218,7 +218,7 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
       );
     }
     for (const h of expanded.hosts) {
-      if (pyStrip(h).text === "---")
+      if (h.length >= 3 && pyStrip(h).text === "---")
         fail(
           "INI_HOST_PATTERN_YAML",
           lineno,
@@ -245,11 +245,14 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
       vars[key] = typeIniValue(t.value.slice(eq + 1));
       locs.set(key, at(lineno, col + t.offset));
     }
+    const hostCol = col + first.offset;
+    const entries = tokens.length > 1 ? Object.entries(vars) : [];
     for (const h of expanded.hosts) {
-      wrap(lineno, col + first.offset, () =>
-        inv.addHost(h, group, expanded.port, at(lineno, col + first.offset)),
+      const known = inv.hosts.has(h);
+      wrap(lineno, hostCol, () =>
+        inv.addHost(h, group, expanded.port, known ? undefined : at(lineno, hostCol)),
       );
-      for (const [k, v] of Object.entries(vars)) inv.setVariable(h, k, v, locs.get(k));
+      for (const [k, v] of entries) inv.setVariable(h, k, v, locs.get(k));
     }
   }
 }

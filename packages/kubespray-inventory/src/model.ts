@@ -201,6 +201,12 @@ export class Inventory {
     this.hosts.delete(host);
   }
 
+  /** A key equal for hosts with the same direct groups (they share every group variable layer). */
+  groupSignature(host: string): string {
+    const direct = this.memberOf.get(host);
+    return direct ? [...direct].join("\u0000") : "";
+  }
+
   /** Groups the host is a direct member of. */
   directGroups(host: string): string[] {
     return [...(this.memberOf.get(host) ?? [])];
@@ -314,8 +320,7 @@ export class Inventory {
   hostLayers(host: string): { vars: Vars; varLocations: Map<string, SourceLocation> }[] {
     const h = this.hosts.get(host);
     if (!h) throw new InventoryError("INVENTORY_UNKNOWN_HOST", `Unknown host ${host}`);
-    const direct = this.memberOf.get(host);
-    const signature = direct ? [...direct].join("\u0000") : "";
+    const signature = this.groupSignature(host);
     const cache = this.orderCache ?? new Map<string, string[]>();
     this.orderCache = cache;
     let order = cache.get(signature);

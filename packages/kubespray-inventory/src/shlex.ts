@@ -30,6 +30,8 @@ const WHITESPACE = " \t\r\n";
  */
 export function shlexSplit(line: string): ShlexResult {
   // nothing to unquote, escape or comment out: plain whitespace splitting gives the same tokens
+  if (!/[\s'"\\#]/.test(line))
+    return { tokens: [{ value: line, offset: 0, end: line.length }], commentAt: undefined };
   if (!/['"\\#]/.test(line)) {
     const tokens: ShlexToken[] = [];
     const re = /[^ \t\r\n]+/g;

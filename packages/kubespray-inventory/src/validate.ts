@@ -150,16 +150,23 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
 
   // per-host variables, resolved as Ansible does, over Kubespray's defaults
   const hostNames = [...inv.hosts.keys()];
-  const layersOf = new Map<string, { vars: Vars }[]>();
-  for (const h of hostNames) {
-    const layers: { vars: Vars }[] = inv.hostLayers(h);
-    if (options.extraVars) layers.push({ vars: options.extraVars });
-    layersOf.set(h, layers);
-  }
+  const layersCache = new Map<string, { vars: Vars }[]>();
+  const layersOf = (h: string) => {
+    let layers = layersCache.get(h);
+    if (!layers) {
+      layers = inv.hostLayers(h);
+      if (options.extraVars) layers.push({ vars: options.extraVars });
+      layersCache.set(h, layers);
+    }
+    return layers;
+  };
   const defaults = KUBESPRAY_DEFAULTS as unknown as Vars;
+  /** Keys read while checking the current host (see the signature shortcut below). */
+  let reads: Set<string> | undefined;
   /** The value a host sees: the highest layer that sets it, else Kubespray's default. */
   const val = (h: string, k: string): AnsibleValue | undefined => {
-    const layers = layersOf.get(h)!;
+    reads?.add(k);
+    const layers = layersOf(h);
     for (let i = layers.length - 1; i >= 0; i--) {
       const v = layers[i]!.vars[k];
       if (v !== undefined || k in layers[i]!.vars) return v;
@@ -170,7 +177,7 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
   const scannedLayers = new Set<object>();
   const newKeys = (h: string): string[] => {
     const keys: string[] = [];
-    for (const layer of layersOf.get(h)!) {
+    for (const layer of layersOf(h)) {
       if (scannedLayers.has(layer)) continue;
       scannedLayers.add(layer);
       keys.push(...Object.keys(layer.vars));
@@ -285,8 +292,92 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
       });
   };
 
+  /** Variables Kubespray removed, misspelt or computes itself (rule 1, release notes, ISSUES.md #7). */
+  const checkVarName = (h: string, k: string): void => {
+    const c = k.charCodeAt(0);
+    // only names starting k, i, r, c, m or e can match a rule below
+    if (c !== 107 && c !== 105 && c !== 114 && c !== 99 && c !== 109 && c !== 101) return;
+    if (k === "kubelet_static_pod_path")
+      add({
+        code: "KS_REMOVED_VAR",
+        severity: "error",
+        message: `${k} was removed; Kubespray refuses to run while it is set`,
+        location: loc(h, k),
+        host: h,
+        rule: `${V}: Stop if removed tags are used`,
+      });
+    else if (atLeast(31) && k.startsWith("ingress_nginx_"))
+      add({
+        code: "KS_IGNORED_VAR",
+        severity: "warning",
+        message: `${k}: the ingress-nginx addon was removed in Kubespray 2.31 (#12767); this variable is ignored`,
+        location: loc(h, k),
+        host: h,
+        rule: "kubespray v2.31.0 release (#12767)",
+      });
+    else if (atLeast(28) && /^(?:rbd|cephfs)_provisioner_/.test(k))
+      add({
+        code: "KS_IGNORED_VAR",
+        severity: "warning",
+        message: `${k}: the ${k.split("_")[0]} provisioner was removed in Kubespray 2.28 (#12114, #12113); use ceph-csi`,
+        location: loc(h, k),
+        host: h,
+        rule: "kubespray v2.28.0 release (#12114)",
+      });
+    else if (
+      atLeast(22) &&
+      /^metallb_(?:ip_range|pool_name|auto_assign|avoid_buggy_ips|additional_address_pools|peers)$/.test(k)
+    )
+      add({
+        code: "KS_IGNORED_VAR",
+        severity: "warning",
+        message: `${k}: flat MetalLB variables were replaced by metallb_config in Kubespray 2.22 (#9120) and are ignored`,
+        location: loc(h, k),
+        host: h,
+        rule: "kubespray v2.22.0 release (#9120)",
+      });
+    else if (k === "matallb_auto_assign")
+      add({
+        code: "KS_MISSPELT_VAR",
+        severity: "error",
+        message:
+          "matallb_auto_assign is a misspelling Kubespray refuses; use metallb_config.address_pools.<pool>.auto_assign",
+        location: loc(h, k),
+        host: h,
+        rule: "roles/kubernetes-apps/metallb/tasks/main.yml",
+      });
+    else if (k === "main_ip" || k === "main_access_ip" || k === "main_ips" || k === "main_access_ips")
+      add({
+        code: "KS_COMPUTED_VAR",
+        severity: "warning",
+        message: `${k} is computed by roles/network_facts; set ip/access_ip instead`,
+        location: loc(h, k),
+        host: h,
+        rule: "ISSUES.md #7 (#11970)",
+      });
+    else if (k === "enable_dual_stack_networks")
+      add({
+        code: "KS_DEPRECATED_VAR",
+        severity: "warning",
+        message: "enable_dual_stack_networks is deprecated: use ipv4_stack / ipv6_stack",
+        location: loc(h, k),
+        host: h,
+        rule: `${V}: Warn about deprecated enable_dual_stack_networks`,
+      });
+  };
+
+  // Hosts with the same direct groups share every group layer: once one of them has been checked, another
+  // gives the same variable findings unless its own variables set a key the first check read.
+  const checkedBySignature = new Map<string, Set<string>>();
+  const ownKeys = (h: string) => [
+    ...Object.keys(inv.hosts.get(h)!.vars),
+    ...Object.keys(inv.hostVarsFiles.get(h)?.vars ?? {}),
+  ];
   for (const h of relevant) {
     const ign = ignoreAsserts(h);
+    const sig = inv.groupSignature(h);
+    const prior = checkedBySignature.get(sig);
+    const same = prior !== undefined && !ownKeys(h).some((k) => prior.has(k));
     if (!HOSTNAME.test(h) && !ign)
       add({
         code: "KS_BAD_HOSTNAME",
@@ -296,79 +387,14 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
         host: h,
         rule: `${PRE}: Stop if bad hostname`,
       });
-    // 1 and removed variables
-    for (const k of new Set(newKeys(h))) {
-      const c = k.charCodeAt(0);
-      // only names starting k, i, r, c, m or e can match a rule below
-      if (c !== 107 && c !== 105 && c !== 114 && c !== 99 && c !== 109 && c !== 101) continue;
-      if (k === "kubelet_static_pod_path")
-        add({
-          code: "KS_REMOVED_VAR",
-          severity: "error",
-          message: `${k} was removed; Kubespray refuses to run while it is set`,
-          location: loc(h, k),
-          host: h,
-          rule: `${V}: Stop if removed tags are used`,
-        });
-      else if (atLeast(31) && k.startsWith("ingress_nginx_"))
-        add({
-          code: "KS_IGNORED_VAR",
-          severity: "warning",
-          message: `${k}: the ingress-nginx addon was removed in Kubespray 2.31 (#12767); this variable is ignored`,
-          location: loc(h, k),
-          host: h,
-          rule: "kubespray v2.31.0 release (#12767)",
-        });
-      else if (atLeast(28) && /^(?:rbd|cephfs)_provisioner_/.test(k))
-        add({
-          code: "KS_IGNORED_VAR",
-          severity: "warning",
-          message: `${k}: the ${k.split("_")[0]} provisioner was removed in Kubespray 2.28 (#12114, #12113); use ceph-csi`,
-          location: loc(h, k),
-          host: h,
-          rule: "kubespray v2.28.0 release (#12114)",
-        });
-      else if (
-        atLeast(22) &&
-        /^metallb_(?:ip_range|pool_name|auto_assign|avoid_buggy_ips|additional_address_pools|peers)$/.test(k)
-      )
-        add({
-          code: "KS_IGNORED_VAR",
-          severity: "warning",
-          message: `${k}: flat MetalLB variables were replaced by metallb_config in Kubespray 2.22 (#9120) and are ignored`,
-          location: loc(h, k),
-          host: h,
-          rule: "kubespray v2.22.0 release (#9120)",
-        });
-      else if (k === "matallb_auto_assign")
-        add({
-          code: "KS_MISSPELT_VAR",
-          severity: "error",
-          message:
-            "matallb_auto_assign is a misspelling Kubespray refuses; use metallb_config.address_pools.<pool>.auto_assign",
-          location: loc(h, k),
-          host: h,
-          rule: "roles/kubernetes-apps/metallb/tasks/main.yml",
-        });
-      else if (k === "main_ip" || k === "main_access_ip" || k === "main_ips" || k === "main_access_ips")
-        add({
-          code: "KS_COMPUTED_VAR",
-          severity: "warning",
-          message: `${k} is computed by roles/network_facts; set ip/access_ip instead`,
-          location: loc(h, k),
-          host: h,
-          rule: "ISSUES.md #7 (#11970)",
-        });
-      else if (k === "enable_dual_stack_networks")
-        add({
-          code: "KS_DEPRECATED_VAR",
-          severity: "warning",
-          message: "enable_dual_stack_networks is deprecated: use ipv4_stack / ipv6_stack",
-          location: loc(h, k),
-          host: h,
-          rule: `${V}: Warn about deprecated enable_dual_stack_networks`,
-        });
+    if (same) {
+      for (const k of ownKeys(h)) checkVarName(h, k);
+      continue;
     }
+    reads = new Set(["ignore_assert_errors"]);
+    if (!prior) checkedBySignature.set(sig, reads);
+    // 1 and removed variables
+    for (const k of new Set(newKeys(h))) checkVarName(h, k);
     // 11. supported values (not ignorable)
     enumCheck(h, "kube_network_plugin", NETWORK_PLUGINS, false);
     enumCheck(h, "dns_mode", DNS_MODES, false);

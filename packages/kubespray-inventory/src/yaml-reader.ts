@@ -1,4 +1,4 @@
-import { isMap, isScalar, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import { InventoryError, InventoryParseError, type SourceLocation } from "./errors.js";
 import { fastParseYaml } from "./fast-yaml.js";
 import { expandHostPattern, HostPatternError } from "./host-pattern.js";
@@ -246,5 +246,5 @@ function isSingle(v: unknown): v is { __single: unknown } {
 
 function describe(v: unknown): string {
   if (isScalar(v)) return typeof v.value;
-  return (v as { constructor?: { name?: string } })?.constructor?.name === "YAMLSeq" ? "list" : "value";
+  return isSeq(v) ? "list" : "value";
 }

@@ -121,6 +121,16 @@ describe("validateInventory mirrors Kubespray's asserts", () => {
     expect(ingress?.location?.line).toBeGreaterThan(1);
   });
 
+  test("host-level settings are checked on every host, not only the first of its groups", () => {
+    const text =
+      "[kube_control_plane]\ncp1\n[etcd]\ncp1\n[kube_node]\nw1\nw2\nw3 kube_proxy_mode=userspace\nw4 ingress_nginx_enabled=True\n";
+    const f = validateInventory(parseIniInventory(text, { file: "inv.ini" }));
+    expect(f.map((x) => `${x.code}@${x.host}:${x.location?.line}`)).toEqual([
+      "KS_UNSUPPORTED_VALUE@w3:8",
+      "KS_IGNORED_VAR@w4:9",
+    ]);
+  });
+
   test("commented-out variables (#11970) surface as findings", () => {
     const f = validateInventory(readInventory(join(DIR, "ks-pr12954-inline-comments.ini")));
     expect(f.some((x) => x.code === "INI_VARS_IN_COMMENT")).toBe(true);
