@@ -6,6 +6,7 @@ import type { Route, RouteTable } from "../shared/routes.js";
 import { frameworkError } from "./http.js";
 import { authRoutes } from "./routes/auth.js";
 import { clusterRoutes } from "./routes/cluster.js";
+import { daemonRoutes } from "./routes/daemon.js";
 import { healthRoutes } from "./routes/health.js";
 import { hostRoutes } from "./routes/host.js";
 import { osdRoutes } from "./routes/osd.js";
@@ -35,6 +36,7 @@ export function createCephRoutes(state: CephState): RouteTable {
     ...taskRoutes(state),
     ...clusterRoutes(state),
     ...userRoutes(state),
+    ...daemonRoutes(state),
     notFound,
   ];
 }

@@ -7,7 +7,7 @@ import { osdJson, osdMetadata, osdmapOsd } from "../views.js";
 /** An OSD marked down by hand while its daemon runs comes back up after this long (as Ceph does). */
 export const OSD_REBOOT_MS = 6_000;
 
-function osdOf(state: CephState, id: string | undefined): OsdState {
+export function osdOf(state: CephState, id: string | undefined): OsdState {
   const osd = /^\d+$/.test(id ?? "") ? state.osds.get(Number(id)) : undefined;
   // Pacific looks the id up in the osdmap without a check: a KeyError, so a generic 500.
   if (osd === undefined) throw internalError();
