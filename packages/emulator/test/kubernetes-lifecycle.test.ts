@@ -29,6 +29,24 @@ async function processesMentioning(needle: string): Promise<number[]> {
   return pids;
 }
 
+/**
+ * Pids mentioning `needle` that are still there after up to `ms`: a process killed a moment ago
+ * (the grandchild of a killed shell, say) may take a few milliseconds to vanish; zombies don't count.
+ */
+async function survivors(needle: string, ms = 3_000): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const pids: number[] = [];
+    for (const pid of await processesMentioning(needle)) {
+      const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+      const state = /\) (\S)/.exec(stat)?.[1];
+      if (state !== undefined && state !== "Z") pids.push(pid);
+    }
+    if (pids.length === 0 || Date.now() > deadline) return pids;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function clusterDirs(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((e) => e.startsWith("homelab-kit-k8s-"));
 }
@@ -50,7 +68,7 @@ beforeAll(async () => {
 });
 afterEach(async () => {
   // Whatever a test did, nothing it started may survive it.
-  expect(await processesMentioning(root)).toEqual([]);
+  expect(await survivors(root)).toEqual([]);
   expect(await clusterDirs(root)).toEqual([]);
 });
 afterAll(async () => {

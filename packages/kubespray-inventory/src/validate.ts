@@ -149,7 +149,6 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
   }
 
   // per-host variables, resolved as Ansible does, over Kubespray's defaults
-  const hostNames = [...inv.hosts.keys()];
   const layersCache = new Map<string, { vars: Vars }[]>();
   const layersOf = (h: string) => {
     let layers = layersCache.get(h);

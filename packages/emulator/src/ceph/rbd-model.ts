@@ -29,16 +29,16 @@ export function findImage(state: CephState, spec: ImageSpec): ImageState | undef
   return state.images.get(imageKey(spec.pool, spec.namespace, spec.name));
 }
 
+/** A librbd error raised in a task: `[errno N] …`, code `"N"`, component `rbd`. */
+export function rbdError(task: TaskSpec, errno: number, message: string) {
+  return taskError(task, `[errno ${errno}] ${message}`, String(errno), "rbd");
+}
+
 /** librbd's `ImageNotFound` when opening an image, as every RBD task reports it. */
 export function openImage(state: CephState, spec: ImageSpec, task: TaskSpec): ImageState {
   const image = findImage(state, spec);
   if (image === undefined) {
-    throw taskError(
-      task,
-      `[errno 2] RBD image not found (error opening image b'${spec.name}' at snapshot None)`,
-      "2",
-      "rbd",
-    );
+    throw rbdError(task, 2, `RBD image not found (error opening image b'${spec.name}' at snapshot None)`);
   }
   return image;
 }

@@ -104,6 +104,30 @@ export async function stopProcess(p: ManagedProcess, graceMs: number): Promise<v
   await Promise.race([p.exited, killed]);
   clearTimeout(timer);
   await p.exited;
+  // Children of the component (a shell's subprocesses, say) may outlive it for a moment.
+  if (!(await groupGone(p.pid, 1_000))) {
+    signalGroup(p.pid, "SIGKILL");
+    await groupGone(p.pid, 2_000);
+  }
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until no process of the group `pgid` is left; false if some still are after `timeoutMs`. */
+async function groupGone(pgid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (signalGroup(pgid, 0)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
 }
 
 /** The last `lines` lines of a log file ("" when unreadable). */

@@ -63,7 +63,10 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
     let lt: number;
     if (escaped) {
       // One search finds both the next markup and whether the text before it holds an entity.
-      const amp = src.indexOf("&", pos);
+      // Text runs are short here: a loop beats a builtin call.
+      let amp = pos;
+      while (amp < end && src.charCodeAt(amp) !== 0x26) amp++;
+      if (amp === end) amp = -1;
       if (amp !== -1 && isLtEntity(src, amp)) {
         lt = amp;
         if (nextAmp < pos) nextAmp = amp;
@@ -72,7 +75,9 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
         nextAmp = amp === -1 ? end : amp;
       }
     } else {
-      lt = src.indexOf(LT, pos);
+      lt = pos;
+      while (lt < end && src.charCodeAt(lt) !== 0x3c) lt++;
+      if (lt === end) lt = -1;
     }
     if (lt === -1 || lt >= end) {
       if (depth === 0) throw syntaxError(src, pos, "no root element");
@@ -101,7 +106,7 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
     if (c === 0x2f /* / */) {
       if (depth === 0) throw syntaxError(src, lt, "end tag without a start tag");
       let p = m + 1 + name.length;
-      if (p > end || !src.startsWith(name, m + 1)) {
+      if (p > end || !matchAt(src, m + 1, name)) {
         throw syntaxError(src, lt, `mismatched end tag: expected </${name}>`);
       }
       while (p < end && isSpace(src.charCodeAt(p))) p++;
@@ -117,7 +122,7 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
       pos = p + g;
       if (depth === 0) return finish(src, pos, end, root);
     } else if (c === 0x21 /* ! */) {
-      if (src.startsWith("![CDATA[", m)) {
+      if (matchAt(src, m, "![CDATA[")) {
         if (depth === 0) throw syntaxError(src, lt, "CDATA outside the root element");
         const from = m + 8;
         let close: number;
@@ -240,7 +245,7 @@ class StringCache {
     if (length > this.maxLength || length === 0) return src.slice(from, to);
     const slot = (length * 977 + src.charCodeAt(from) * 31 + src.charCodeAt(to - 1)) & 4095;
     const cached = this.slots[slot];
-    if (cached !== undefined && cached.length === length && src.startsWith(cached, from)) return cached;
+    if (cached !== undefined && cached.length === length && matchAt(src, from, cached)) return cached;
     const value = src.slice(from, to);
     this.slots[slot] = value;
     return value;
@@ -259,6 +264,12 @@ function assign(target: RawXmlObject, key: string, value: string | RawXmlObject)
   } else {
     target[key] = [existing, value];
   }
+}
+
+/** `src.startsWith(text, at)` for the short strings of the hot loop, without a builtin call. */
+function matchAt(src: string, at: number, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (src.charCodeAt(at + i) !== text.charCodeAt(i)) return false;
+  return true;
 }
 
 function indexOrEnd(src: string, needle: string, from: number, end: number): number {

@@ -9,6 +9,7 @@ import {
   openImage,
   openPool,
   parseSpec,
+  rbdError,
   removeImage,
   specText,
 } from "../rbd-model.js";
@@ -100,12 +101,7 @@ export function rbdImageRoutes(state: CephState): Route[] {
           () => {
             openPool(state, pool, task);
             if (findImage(state, { pool, namespace, name }) !== undefined) {
-              throw taskError(
-                task,
-                "[errno 17] RBD image already exists (error creating image)",
-                "17",
-                "rbd",
-              );
+              throw rbdError(task, 17, "RBD image already exists (error creating image)");
             }
             const objSize =
               body.obj_size === undefined || body.obj_size === null
@@ -143,12 +139,7 @@ export function rbdImageRoutes(state: CephState): Route[] {
             const image = openImage(state, spec, task);
             if (typeof body.name === "string" && body.name !== image.name) {
               if (findImage(state, { ...spec, name: body.name }) !== undefined) {
-                throw taskError(
-                  task,
-                  "[errno 17] RBD image already exists (error renaming image)",
-                  "17",
-                  "rbd",
-                );
+                throw rbdError(task, 17, "RBD image already exists (error renaming image)");
               }
               removeImage(state, image);
               image.name = body.name;
@@ -186,11 +177,10 @@ export function rbdImageRoutes(state: CephState): Route[] {
             // The dashboard unprotects and removes every snapshot first.
             for (const snap of image.snapshots) {
               if (snap.protected && childrenOf(state, image, snap.name).length > 0) {
-                throw taskError(
+                throw rbdError(
                   task,
-                  `[errno 16] RBD image is busy (error unprotecting snapshot b'${image.name}'@b'${snap.name}')`,
-                  "16",
-                  "rbd",
+                  16,
+                  `RBD image is busy (error unprotecting snapshot b'${image.name}'@b'${snap.name}')`,
                 );
               }
             }
@@ -233,11 +223,10 @@ export function rbdImageRoutes(state: CephState): Route[] {
             if (
               findImage(state, { pool: destPool, namespace: destNamespace, name: destName }) !== undefined
             ) {
-              throw taskError(
+              throw rbdError(
                 task,
-                `[errno 17] RBD image already exists (error copying image b'${source.name}' to b'${destName}')`,
-                "17",
-                "rbd",
+                17,
+                `RBD image already exists (error copying image b'${source.name}' to b'${destName}')`,
               );
             }
             addImage(
@@ -277,12 +266,7 @@ export function rbdImageRoutes(state: CephState): Route[] {
           () => {
             const image = openImage(state, spec, task);
             if (image.parent === undefined) {
-              throw taskError(
-                task,
-                `[errno 22] RBD invalid argument (error flattening b'${image.name}')`,
-                "22",
-                "rbd",
-              );
+              throw rbdError(task, 22, `RBD invalid argument (error flattening b'${image.name}')`);
             }
             const parent = findImage(state, {
               pool: image.parent.pool,

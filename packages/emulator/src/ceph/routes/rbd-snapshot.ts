@@ -1,6 +1,6 @@
 /** RBD snapshots: create, rename, protect/unprotect, rollback, clone, delete. */
 import type { Route } from "../../shared/routes.js";
-import { cephRoute, reply, required, taskError } from "../http.js";
+import { cephRoute, reply, required } from "../http.js";
 import {
   addImage,
   childrenOf,
@@ -9,6 +9,7 @@ import {
   openImage,
   openPool,
   parseSpec,
+  rbdError,
   specText,
 } from "../rbd-model.js";
 import type { CephState, ImageState, SnapshotState } from "../state.js";
@@ -40,11 +41,10 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
           () => {
             const image = openImage(state, spec, task);
             if (snapshotOf(image, name) !== undefined) {
-              throw taskError(
+              throw rbdError(
                 task,
-                `[errno 17] RBD image already exists (error creating snapshot b'${name}' from b'${image.name}')`,
-                "17",
-                "rbd",
+                17,
+                `RBD image already exists (error creating snapshot b'${name}' from b'${image.name}')`,
               );
             }
             image.snapshots.push({
@@ -78,11 +78,10 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
             const snap = snapshotOf(image, name);
             if (typeof body.new_snap_name === "string" && body.new_snap_name !== name) {
               if (snap === undefined) {
-                throw taskError(
+                throw rbdError(
                   task,
-                  `[errno 2] RBD image not found (error renaming snapshot of b'${image.name}' from b'${name}' to b'${body.new_snap_name}')`,
-                  "2",
-                  "rbd",
+                  2,
+                  `RBD image not found (error renaming snapshot of b'${image.name}' from b'${name}' to b'${body.new_snap_name}')`,
                 );
               }
               snap.name = body.new_snap_name;
@@ -95,11 +94,10 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
                 typeof body.new_snap_name === "string" ? body.new_snap_name : name,
               );
               if (current === undefined) {
-                throw taskError(
+                throw rbdError(
                   task,
-                  `[errno 2] RBD image not found (error checking if snapshot b'${image.name}'@b'${name}' is protected)`,
-                  "2",
-                  "rbd",
+                  2,
+                  `RBD image not found (error checking if snapshot b'${image.name}'@b'${name}' is protected)`,
                 );
               }
               if (
@@ -107,11 +105,10 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
                 current.protected &&
                 childrenOf(state, image, current.name).length > 0
               ) {
-                throw taskError(
+                throw rbdError(
                   task,
-                  `[errno 16] RBD image is busy (error unprotecting snapshot b'${image.name}'@b'${current.name}')`,
-                  "16",
-                  "rbd",
+                  16,
+                  `RBD image is busy (error unprotecting snapshot b'${image.name}'@b'${current.name}')`,
                 );
               }
               current.protected = body.is_protected;
@@ -139,10 +136,8 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
             const image = openImage(state, spec, task);
             const snap = snapshotOf(image, name);
             const removing = `(error removing snapshot b'${name}' from b'${image.name}')`;
-            if (snap === undefined)
-              throw taskError(task, `[errno 2] RBD image not found ${removing}`, "2", "rbd");
-            if (snap.protected)
-              throw taskError(task, `[errno 16] RBD image is busy ${removing}`, "16", "rbd");
+            if (snap === undefined) throw rbdError(task, 2, `RBD image not found ${removing}`);
+            if (snap.protected) throw rbdError(task, 16, `RBD image is busy ${removing}`);
             image.snapshots = image.snapshots.filter((s) => s !== snap);
             return null;
           },
@@ -173,11 +168,10 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
             const image = openImage(state, spec, task);
             const snap = snapshotOf(image, name);
             if (snap === undefined) {
-              throw taskError(
+              throw rbdError(
                 task,
-                `[errno 2] RBD image not found (error rolling back image b'${image.name}' to snapshot b'${name}')`,
-                "2",
-                "rbd",
+                2,
+                `RBD image not found (error rolling back image b'${image.name}' to snapshot b'${name}')`,
               );
             }
             image.size = snap.size;
@@ -206,8 +200,7 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
             child_image_name: childName,
           },
         };
-        const fail = (errno: number, what: string) =>
-          taskError(task, `[errno ${errno}] ${what} (error creating clone)`, String(errno), "rbd");
+        const fail = (errno: number, what: string) => rbdError(task, errno, `${what} (error creating clone)`);
         return runTask(
           state,
           task,

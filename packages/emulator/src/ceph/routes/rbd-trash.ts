@@ -1,7 +1,7 @@
 /** The RBD trash: list per pool, restore, delete, purge. */
 import type { Route } from "../../shared/routes.js";
-import { cephRoute, reply, required, taskError } from "../http.js";
-import { addImage, findImage } from "../rbd-model.js";
+import { cephRoute, reply, required } from "../http.js";
+import { addImage, findImage, rbdError } from "../rbd-model.js";
 import type { CephState, TrashState } from "../state.js";
 import { runTask } from "../tasks.js";
 import { rbdTime } from "../views.js";
@@ -27,7 +27,7 @@ function trashKey(idSpec: string): string {
 export function rbdTrashRoutes(state: CephState): Route[] {
   const rbd = { scope: "rbd-image" } as const;
   const notFound = (task: { name: string; metadata: Record<string, unknown> }, what: string) =>
-    taskError(task, `[errno 2] RBD image not found (error ${what} image from trash)`, "2", "rbd");
+    rbdError(task, 2, `RBD image not found (error ${what} image from trash)`);
   return [
     cephRoute(
       state,
@@ -92,12 +92,7 @@ export function rbdTrashRoutes(state: CephState): Route[] {
             if (
               findImage(state, { pool: image.pool, namespace: image.namespace, name: newName }) !== undefined
             ) {
-              throw taskError(
-                task,
-                "[errno 17] RBD image already exists (error restoring image from trash)",
-                "17",
-                "rbd",
-              );
+              throw rbdError(task, 17, "RBD image already exists (error restoring image from trash)");
             }
             state.trash.delete(`${image.pool}/${image.id}`);
             image.name = newName;
@@ -128,12 +123,7 @@ export function rbdTrashRoutes(state: CephState): Route[] {
             const entry = state.trash.get(trashKey(idSpec));
             if (entry === undefined) throw notFound(task, "deleting");
             if (!force && entry.defermentEnd > state.now()) {
-              throw taskError(
-                task,
-                "[errno 1] RBD permission error (error deleting image from trash)",
-                "1",
-                "rbd",
-              );
+              throw rbdError(task, 1, "RBD permission error (error deleting image from trash)");
             }
             state.trash.delete(`${entry.image.pool}/${entry.image.id}`);
             return null;
