@@ -75,9 +75,7 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
         nextAmp = amp === -1 ? end : amp;
       }
     } else {
-      lt = pos;
-      while (lt < end && src.charCodeAt(lt) !== 0x3c) lt++;
-      if (lt === end) lt = -1;
+      lt = src.indexOf(LT, pos);
     }
     if (lt === -1 || lt >= end) {
       if (depth === 0) throw syntaxError(src, pos, "no root element");
