@@ -92,7 +92,10 @@ describe("ansible-inventory --list vs toAnsibleList() on every reference invento
         expect(ansibleReason.replace(/\s+/g, " ")).toContain(ourReason.slice(0, 40));
         return;
       }
-      expect(ours(readInventory(sourceOf(name)))).toEqual(theirs(r));
+      const inv = readInventory(sourceOf(name));
+      expect(ours(inv)).toEqual(theirs(r));
+      // and the printed text is the same, byte for byte (key order, indentation, escaping)
+      expect(toAnsibleJson(toAnsibleList(inv))).toBe(r.stdout.trimEnd());
     });
   }
   test("35 accepted, 2 rejected", () => {
