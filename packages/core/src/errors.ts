@@ -6,6 +6,7 @@
  *   ├─ NetworkError              no answer: refused, reset, DNS, TLS
  *   ├─ TimeoutError              OUR deadline passed (never a caller's abort)
  *   ├─ ResponseValidationError   the API answered, but not what the schema expects
+ *   ├─ ResponseTooLargeError     the response body passed the transport's `maxResponseBytes`
  *   └─ InvalidRequestError       the request could not be sent (bad URL, bad header)
  *
  * Class identity works across copies of this package: each class declares a static `kind`, every
@@ -299,6 +300,32 @@ export class ResponseValidationError extends ApiError {
   }
 }
 
+export interface ResponseTooLargeErrorInit extends RequestContextOptions {
+  /** The limit that was passed, in bytes. */
+  limit: number;
+}
+
+/** The response body grew past the transport's `maxResponseBytes`; the connection was dropped. */
+export class ResponseTooLargeError extends ApiError {
+  static override readonly kind: string = "ResponseTooLargeError";
+
+  readonly limit: number;
+  readonly method: string | undefined;
+  readonly url: string | undefined;
+
+  constructor(init: ResponseTooLargeErrorInit) {
+    const method = init.method?.toUpperCase();
+    const url = init.url === undefined ? undefined : redactUrl(init.url);
+    super(`Response body larger than ${init.limit} bytes${describe(method, url)}`, {
+      code: init.code ?? "RESPONSE_TOO_LARGE",
+      cause: init.cause,
+    });
+    this.limit = init.limit;
+    this.method = method;
+    this.url = url;
+  }
+}
+
 export class InvalidRequestError extends ApiError {
   static override readonly kind: string = "InvalidRequestError";
 
@@ -340,3 +367,5 @@ export const isResponseValidationError = (value: unknown): value is ResponseVali
   hasErrorKind(value, ResponseValidationError.kind);
 export const isInvalidRequestError = (value: unknown): value is InvalidRequestError =>
   hasErrorKind(value, InvalidRequestError.kind);
+export const isResponseTooLargeError = (value: unknown): value is ResponseTooLargeError =>
+  hasErrorKind(value, ResponseTooLargeError.kind);

@@ -1,9 +1,17 @@
 /**
  * Maps what a transport throws to the shared errors: the abort reason untouched, undici's
- * connect/headers/body timeouts to `TimeoutError`, bad arguments to `InvalidRequestError`, and every
- * other failure to `NetworkError` with the original error as `cause`.
+ * connect/headers/body timeouts to `TimeoutError`, an oversized body to `ResponseTooLargeError`,
+ * bad arguments to `InvalidRequestError`, and every other failure to `NetworkError` with the
+ * original error as `cause`.
  */
-import { ApiError, InvalidRequestError, NetworkError, TimeoutError, type TimeoutPhase } from "./errors.js";
+import {
+  ApiError,
+  InvalidRequestError,
+  NetworkError,
+  ResponseTooLargeError,
+  TimeoutError,
+  type TimeoutPhase,
+} from "./errors.js";
 
 /** The timeouts a transport was configured with, to report in `TimeoutError.timeout`. */
 export interface PhaseTimeouts {
@@ -31,7 +39,14 @@ const INVALID_ARGUMENT = new Set([
  */
 export function toTransportError(
   error: unknown,
-  context: { method: string; url: string; signal?: AbortSignal | undefined; timeouts?: PhaseTimeouts },
+  context: {
+    method: string;
+    url: string;
+    signal?: AbortSignal | undefined;
+    timeouts?: PhaseTimeouts;
+    /** The transport's `maxResponseBytes`, reported by `ResponseTooLargeError`. */
+    maxResponseBytes?: number | undefined;
+  },
 ): unknown {
   if (context.signal?.aborted) return context.signal.reason;
   if (error instanceof ApiError) return error;
@@ -46,6 +61,9 @@ export function toTransportError(
     const phase = TIMEOUT_PHASES[code];
     if (phase !== undefined) {
       return new TimeoutError({ timeout: context.timeouts?.[phase] ?? 0, phase, method, url, cause: inner });
+    }
+    if (code === "UND_ERR_RES_EXCEEDED_MAX_SIZE") {
+      return new ResponseTooLargeError({ limit: context.maxResponseBytes ?? 0, method, url, cause: inner });
     }
     if (INVALID_ARGUMENT.has(code)) {
       const message = inner instanceof Error ? inner.message : "invalid argument";

@@ -3,7 +3,7 @@
  * connection limit per origin, connect/headers/body timeouts and TLS options, including
  * certificate fingerprint pinning for BMCs with self-signed certificates (iLO).
  */
-import type { TLSSocket } from "node:tls";
+import type { SecureVersion, TLSSocket } from "node:tls";
 import { Agent, buildConnector } from "undici";
 import { InvalidRequestError } from "./errors.js";
 import { hasHeader, parseRequestUrl } from "./request-url.js";
@@ -26,6 +26,15 @@ export interface TlsOptions {
    * certificate matches one of them.
    */
   fingerprint?: string | ReadonlyArray<string> | undefined;
+  /**
+   * Lowest TLS version to offer (`"TLSv1"` … `"TLSv1.3"`; Node's default is `"TLSv1.2"`). Old
+   * BMCs (iLO 3, iLO 2) may need `"TLSv1"` together with `ciphers: "DEFAULT:@SECLEVEL=0"`.
+   */
+  minVersion?: SecureVersion | undefined;
+  /** Highest TLS version to offer (Node's default is `"TLSv1.3"`). */
+  maxVersion?: SecureVersion | undefined;
+  /** OpenSSL cipher list for TLS ≤ 1.2 (Node's default list otherwise), e.g. `"DEFAULT:@SECLEVEL=0"`. */
+  ciphers?: string | undefined;
 }
 
 export interface UndiciTransportOptions {
@@ -39,6 +48,11 @@ export interface UndiciTransportOptions {
   headersTimeout?: number | undefined;
   /** Deadline between two chunks of the response body, ms (default 300000). */
   bodyTimeout?: number | undefined;
+  /**
+   * Largest response body accepted, in bytes (default: unlimited). A larger body is cut off (the
+   * connection is closed) and the call rejects with `ResponseTooLargeError`.
+   */
+  maxResponseBytes?: number | undefined;
   tls?: TlsOptions | undefined;
 }
 
@@ -61,6 +75,18 @@ function normalizeFingerprint(value: string): string {
     );
   }
   return hex;
+}
+
+const TLS_VERSIONS: ReadonlySet<string> = new Set(["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"]);
+
+function checkTlsVersion(name: string, value: string | undefined): SecureVersion | undefined {
+  if (value === undefined) return undefined;
+  if (!TLS_VERSIONS.has(value)) {
+    throw new InvalidRequestError(`${name} must be one of ${[...TLS_VERSIONS].join(", ")}`, {
+      code: "ERR_INVALID_OPTION",
+    });
+  }
+  return value as SecureVersion;
 }
 
 function checkTimeout(name: string, value: number | undefined): number | undefined {
@@ -123,12 +149,26 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
   ) {
     throw new InvalidRequestError("connections must be an integer >= 1", { code: "ERR_INVALID_OPTION" });
   }
+  const { maxResponseBytes } = options;
+  if (maxResponseBytes !== undefined && (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 0)) {
+    throw new InvalidRequestError("maxResponseBytes must be an integer >= 0", { code: "ERR_INVALID_OPTION" });
+  }
+  const minVersion = checkTlsVersion("tls.minVersion", tls.minVersion);
+  const maxVersion = checkTlsVersion("tls.maxVersion", tls.maxVersion);
+  if (tls.ciphers !== undefined && typeof tls.ciphers !== "string") {
+    throw new InvalidRequestError("tls.ciphers must be an OpenSSL cipher list string", {
+      code: "ERR_INVALID_OPTION",
+    });
+  }
   const fingerprints = tls.fingerprint === undefined ? [] : [tls.fingerprint].flat();
   const pins = new Set(fingerprints.map(normalizeFingerprint));
   const pinned = pins.size > 0;
   const base = buildConnector({
     ...(tls.ca !== undefined ? { ca: [tls.ca].flat() as Array<string | Buffer> } : {}),
     ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+    ...(minVersion !== undefined ? { minVersion } : {}),
+    ...(maxVersion !== undefined ? { maxVersion } : {}),
+    ...(tls.ciphers !== undefined ? { ciphers: tls.ciphers } : {}),
     rejectUnauthorized: tls.rejectUnauthorized ?? !pinned,
     timeout: timeouts.connect,
     // A resumed session may skip the certificate, and the pin must see it every time.
@@ -140,6 +180,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
     bodyTimeout: timeouts.body,
     ...(keepAliveTimeout !== undefined ? { keepAliveTimeout } : {}),
     ...(options.connections !== undefined ? { connections: options.connections } : {}),
+    ...(maxResponseBytes !== undefined ? { maxResponseSize: maxResponseBytes } : {}),
   });
 
   const transport = async (req: TransportRequest): Promise<TransportResponse> => {
@@ -160,7 +201,13 @@ export function undiciTransport(options: UndiciTransportOptions = {}): UndiciTra
       const body = new Uint8Array(await response.body.arrayBuffer());
       return { status: response.statusCode, headers: toHeaders(response.headers), body };
     } catch (error) {
-      throw toTransportError(error, { method: req.method, url: req.url, signal: req.signal, timeouts });
+      throw toTransportError(error, {
+        method: req.method,
+        url: req.url,
+        signal: req.signal,
+        timeouts,
+        maxResponseBytes,
+      });
     }
   };
   return Object.assign(transport, {

@@ -1,10 +1,12 @@
 import { type AddressInfo, createServer, type Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
   CERT_FINGERPRINT_MISMATCH,
   InvalidRequestError,
   isNetworkError,
   NetworkError,
+  ResponseTooLargeError,
   request,
   TimeoutError,
   type UndiciTransport,
@@ -222,6 +224,31 @@ describe("undiciTransport over http", () => {
     expect(() => undiciTransport({ connections: 0 })).toThrow(InvalidRequestError);
     expect(() => undiciTransport({ headersTimeout: -1 })).toThrow(InvalidRequestError);
     expect(() => undiciTransport({ tls: { fingerprint: "zz" } })).toThrow(/64 hex digits/);
+    expect(() => undiciTransport({ maxResponseBytes: -1 })).toThrow(InvalidRequestError);
+    expect(() => undiciTransport({ maxResponseBytes: 1.5 })).toThrow(InvalidRequestError);
+    // @ts-expect-error: not a TLS version
+    expect(() => undiciTransport({ tls: { minVersion: "SSLv3" } })).toThrow(/TLSv1, TLSv1.1/);
+  });
+
+  test("maxResponseBytes: a body at the limit passes, a larger one → ResponseTooLargeError", async () => {
+    server = await startServer((req, res) => {
+      const size = Number(req.url?.slice(1));
+      // Chunked on purpose: no content-length to check up front, the limit is counted as bytes arrive.
+      res.write(Buffer.alloc(Math.floor(size / 2), 0x61));
+      res.end(Buffer.alloc(size - Math.floor(size / 2), 0x61));
+    });
+    transport = undiciTransport({ maxResponseBytes: 64 * 1024 });
+    const ok = await transport({ method: "GET", url: `${server.url}/${64 * 1024}`, headers: {} });
+    expect(ok.body.byteLength).toBe(64 * 1024);
+    const error = await rejection(
+      request(transport, { method: "GET", url: `${server.url}/${64 * 1024 + 1}`, headers: {} }, { retry: 2 }),
+    );
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
+    expect(error).toMatchObject({ code: "RESPONSE_TOO_LARGE", limit: 64 * 1024, attempts: 1 });
+    expect((error as ResponseTooLargeError).message).toContain("larger than 65536 bytes");
+    // The connection was dropped, not the transport: the next call works.
+    const again = await transport({ method: "GET", url: `${server.url}/10`, headers: {} });
+    expect(text(again.body)).toBe("a".repeat(10));
   });
 
   test("close() ends the agent: later requests fail with a typed error", async () => {
@@ -317,6 +344,44 @@ describe("undiciTransport over https", () => {
     expect(error).toBeInstanceOf(NetworkError);
     expect((error as NetworkError).code).toBe(CERT_FINGERPRINT_MISMATCH);
     expect(server.requests).toHaveLength(0);
+  });
+
+  test("TLS versions: a server capped at TLS 1.2 refuses minVersion TLSv1.3; the default negotiates", async () => {
+    server = await startServer((_req, res) => res.end("tls12"), {
+      tls: { ...selfSigned, maxVersion: "TLSv1.2" },
+    });
+    transport = undiciTransport({ tls: { ca: selfSigned.cert, minVersion: "TLSv1.3" } });
+    const error = await rejection(get(transport, server.url));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(server.requests).toHaveLength(0);
+    const negotiated = undiciTransport({ tls: { ca: selfSigned.cert } });
+    try {
+      expect(text((await get(negotiated, server.url)).body)).toBe("tls12");
+    } finally {
+      await negotiated.close();
+    }
+  });
+
+  test("TLS maxVersion and ciphers reach the handshake", async () => {
+    server = await startServer((req, res) => res.end((req.socket as TLSSocket).getCipher().name), {
+      tls: { ...selfSigned, minVersion: "TLSv1.3" },
+    });
+    transport = undiciTransport({ tls: { ca: selfSigned.cert, maxVersion: "TLSv1.2" } });
+    expect(await rejection(get(transport, server.url))).toBeInstanceOf(NetworkError);
+    await server.close();
+    // TLS 1.2 with one cipher on the server: a client that offers only another one fails.
+    server = await startServer((req, res) => res.end((req.socket as TLSSocket).getCipher().name), {
+      tls: { ...selfSigned, maxVersion: "TLSv1.2", ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384" },
+    });
+    const other = undiciTransport({ tls: { ca: selfSigned.cert, ciphers: "ECDHE-ECDSA-AES128-GCM-SHA256" } });
+    const same = undiciTransport({ tls: { ca: selfSigned.cert, ciphers: "ECDHE-ECDSA-AES256-GCM-SHA384" } });
+    try {
+      expect(await rejection(get(other, server.url))).toBeInstanceOf(NetworkError);
+      expect(text((await get(same, server.url)).body)).toBe("ECDHE-ECDSA-AES256-GCM-SHA384");
+    } finally {
+      await other.close();
+      await same.close();
+    }
   });
 
   test("fingerprint pin with rejectUnauthorized: true also requires a trusted chain", async () => {

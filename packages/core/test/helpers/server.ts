@@ -2,6 +2,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
+import type { SecureContextOptions } from "node:tls";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 
@@ -17,7 +18,7 @@ export interface TestServer {
 
 export async function startServer(
   handler: Handler,
-  options: { tls?: { key: string; cert: string }; host?: string } = {},
+  options: { tls?: { key: string; cert: string } & SecureContextOptions; host?: string } = {},
 ): Promise<TestServer> {
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -33,9 +34,7 @@ export async function startServer(
       handler(req, res, body);
     });
   };
-  const http = options.tls
-    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest)
-    : createHttpServer(onRequest);
+  const http = options.tls ? createHttpsServer(options.tls, onRequest) : createHttpServer(onRequest);
   const sockets = new Set<Socket>();
   const server: TestServer = {
     url: "",
