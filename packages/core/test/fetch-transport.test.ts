@@ -7,7 +7,7 @@ import {
   request,
   TimeoutError,
 } from "../src/index.js";
-import { rejection } from "./helpers/async.js";
+import { rejection, waitUntil } from "./helpers/async.js";
 import { closedPort, startServer, type TestServer, text } from "./helpers/server.js";
 
 let server: TestServer | undefined;
@@ -97,7 +97,59 @@ describe("fetchTransport", () => {
     expect(error).toBeInstanceOf(TimeoutError);
   });
 
+  test("with request(): the deadline aborts the fetch itself, the server sees the connection go", async () => {
+    let closed = false;
+    server = await startServer((req) => req.socket.on("close", () => (closed = true)));
+    const error = await rejection(
+      request(fetchTransport(), { method: "GET", url: server.url, headers: {} }, { timeout: 60 }),
+    );
+    expect(error).toMatchObject({ name: "TimeoutError", phase: "total", timeout: 60 });
+    await waitUntil(() => closed, 2000);
+  });
+
+  test("headersTimeout → TimeoutError phase headers, and the fetch is aborted", async () => {
+    let closed = false;
+    server = await startServer((req) => req.socket.on("close", () => (closed = true)));
+    const error = await rejection(
+      fetchTransport(undefined, { headersTimeout: 50 })({ method: "GET", url: server.url, headers: {} }),
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error).toMatchObject({ phase: "headers", timeout: 50 });
+    await waitUntil(() => closed, 2000);
+  });
+
+  test("headersTimeout stops once the headers are in: a slow body is not cut by it", async () => {
+    server = await startServer((_req, res) => {
+      res.writeHead(200);
+      res.write("a");
+      setTimeout(() => res.end("b"), 120);
+    });
+    const response = await fetchTransport(undefined, { headersTimeout: 50 })({
+      method: "GET",
+      url: server.url,
+      headers: {},
+    });
+    expect(text(response.body)).toBe("ab");
+  });
+
+  test("headersTimeout: the caller's abort still wins with its own reason", async () => {
+    server = await startServer(() => {});
+    const controller = new AbortController();
+    const reason = new Error("mine");
+    setTimeout(() => controller.abort(reason), 20);
+    const error = await rejection(
+      fetchTransport(undefined, { headersTimeout: 5000 })({
+        method: "GET",
+        url: server.url,
+        headers: {},
+        signal: controller.signal,
+      }),
+    );
+    expect(error).toBe(reason);
+  });
+
   test("bad input → InvalidRequestError", async () => {
+    expect(() => fetchTransport(undefined, { headersTimeout: -1 })).toThrow(InvalidRequestError);
     const t = fetchTransport();
     expect(await rejection(t({ method: "GET", url: "nope", headers: {} }))).toBeInstanceOf(
       InvalidRequestError,
