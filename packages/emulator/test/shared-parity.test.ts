@@ -1,4 +1,4 @@
-import { HttpError, isApiError, NetworkError } from "@homelab-kit/core";
+import { HttpError, InvalidRequestError, isApiError, NetworkError } from "@homelab-kit/core";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -247,6 +247,22 @@ describe("routesTransport()", () => {
     });
     expect(pool.headers["x-pool"]).toBe("rbd");
     expect(JSON.parse(new TextDecoder().decode(pool.body)).accept).toBe("text/plain");
+  });
+
+  it("treats URLs as core's transports do: user-info becomes Basic auth, bad URLs are InvalidRequestError", async () => {
+    const whoami = routesTransport([
+      route("GET", "/whoami", (req) => ({ body: req.headers.authorization ?? "none" })),
+    ]);
+    const res = await whoami({ method: "GET", url: "http://admin:s3cr%40t@x.test/whoami", headers: {} });
+    expect(new TextDecoder().decode(res.body)).toBe(
+      `Basic ${Buffer.from("admin:s3cr@t").toString("base64")}`,
+    );
+    for (const url of ["not a url", "ftp://x.test/whoami", "http://admin:canary-s3cret@[broken/whoami"]) {
+      const error = await whoami({ method: "GET", url, headers: {} }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect(String(error)).not.toContain("canary-s3cret");
+      expect(JSON.stringify(error)).not.toContain("canary-s3cret");
+    }
   });
 
   it("injected faults reject with core's NetworkError", async () => {

@@ -1,4 +1,4 @@
-import { NetworkError, type Transport, type TransportRequest } from "@homelab-kit/core";
+import { InvalidRequestError, NetworkError, type Transport, type TransportRequest } from "@homelab-kit/core";
 import { dispatchInProcess } from "./in-process.js";
 import { compileRoutes } from "./router.js";
 import type { Fault, RouteTable } from "./routes.js";
@@ -33,12 +33,17 @@ export function routesTransport(routes: RouteTable, options: RoutesTransportOpti
   return async (request: TransportRequest) => {
     const { signal } = request;
     signal?.throwIfAborted();
-    const url = new URL(request.url);
+    const url = parseUrl(request.url);
     const headers: Record<string, string> = {};
     for (const name of Object.keys(request.headers)) {
       const value = request.headers[name] as string;
       const lower = name.toLowerCase();
       headers[lower] = headers[lower] === undefined ? value : `${headers[lower]}, ${value}`;
+    }
+    // As core's transports do: URL user-info becomes Basic authorization (unless one is given).
+    if ((url.username !== "" || url.password !== "") && headers.authorization === undefined) {
+      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+      headers.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
     }
     const body =
       request.body === undefined
@@ -70,6 +75,22 @@ export function routesTransport(routes: RouteTable, options: RoutesTransportOpti
     }
     return { status: result.status, headers: result.headers, body: result.body };
   };
+}
+
+/** An absolute http(s) URL, or core's InvalidRequestError (the text is not echoed: it may hold credentials). */
+function parseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidRequestError("request.url is not a valid absolute URL", { code: "ERR_INVALID_URL" });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidRequestError(`request.url must use http: or https:, not ${url.protocol}`, {
+      code: "ERR_INVALID_URL_SCHEME",
+    });
+  }
+  return url;
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
