@@ -5,7 +5,7 @@
  * `success`, `ret_value` and `exception`. Several finished tasks can share a name and metadata
  * (the same operation run twice): the newest one is ours.
  */
-import { sleep, TimeoutError } from "@homelab-kit/core";
+import { waitFor } from "@homelab-kit/core";
 import type { CallContext, TaskWaitOptions } from "./context.js";
 import { taskEndpoints } from "./endpoints/task.js";
 import { CephTaskError, type CephTaskRef } from "./errors.js";
@@ -33,45 +33,36 @@ export interface WaitForTaskOptions extends TaskWaitOptions {
 }
 
 /**
- * Polls `/api/task?name=` until the task is finished. Resolves with its `ret_value`; rejects with
- * `CephTaskError` (its exception text) when it failed, `TimeoutError` when `timeout` passes, or the
- * caller's abort reason.
+ * Polls `/api/task?name=` (core's `waitFor`) until the task is finished. Resolves with its
+ * `ret_value`; rejects with `CephTaskError` (its exception text) when it failed, `TimeoutError` when
+ * `timeout` passes, or the caller's abort reason.
  */
 export async function waitForTask(
   context: CallContext,
   ref: CephTaskRef,
   options: WaitForTaskOptions = {},
 ): Promise<unknown> {
-  const timeout = options.timeout ?? 120_000;
-  const started = performance.now();
   const key = canonical(ref.metadata);
-  let interval = options.interval ?? 250;
-  for (;;) {
-    const list = await context.call(
-      taskEndpoints.list,
-      { query: { name: ref.name } },
-      { signal: options.signal },
-    );
-    const same = (task: Task) => task.name === ref.name && canonical(task.metadata) === key;
-    const running = list.executing_tasks.find(same);
-    if (running === undefined) {
-      const done = newest(list.finished_tasks.filter(same));
-      if (done !== undefined) {
-        if (done.success === false) throw new CephTaskError({ task: ref, exception: done.exception });
-        return done.ret_value;
+  const same = (task: Task) => task.name === ref.name && canonical(task.metadata) === key;
+  const done = await waitFor(
+    async ({ signal }) => {
+      const list = await context.call(taskEndpoints.list, { query: { name: ref.name } }, { signal });
+      const running = list.executing_tasks.find(same);
+      if (running !== undefined) {
+        options.onProgress?.({ name: ref.name, metadata: ref.metadata, progress: running.progress ?? 0 });
+        return undefined;
       }
-    } else {
-      options.onProgress?.({ name: ref.name, metadata: ref.metadata, progress: running.progress ?? 0 });
-    }
-    const left = timeout - (performance.now() - started);
-    if (left <= 0) {
-      throw new TimeoutError({
-        timeout,
-        phase: "total",
-        message: `Ceph task ${ref.name} ${JSON.stringify(ref.metadata)} did not finish within ${timeout} ms`,
-      });
-    }
-    await sleep(Math.min(interval, left), options.signal);
-    interval = Math.min(interval * 1.5, 2_000);
-  }
+      // Not listed at all yet (or any more): keep polling until the deadline.
+      return newest(list.finished_tasks.filter(same));
+    },
+    (task) => task !== undefined,
+    {
+      timeout: options.timeout ?? 120_000,
+      interval: { initial: options.interval ?? 250, factor: 1.5, max: 2_000 },
+      signal: options.signal,
+      description: `Ceph task ${ref.name} ${JSON.stringify(ref.metadata)}`,
+    },
+  );
+  if (done!.success === false) throw new CephTaskError({ task: ref, exception: done!.exception });
+  return done!.ret_value;
 }
