@@ -8,7 +8,7 @@ import { routesTransport } from "../shared/transport.js";
 import { createIloRoutes } from "./routes.js";
 import { createIloState, type IloState, type IloStateOptions } from "./state.js";
 
-export { type EmulatorClock, type ManualClock, manualClock, systemClock } from "./clock.js";
+export { type EmulatorClock, type ManualClock, manualClock, systemClock } from "../shared/clock.js";
 export {
   forceOff,
   isOn,

@@ -1,4 +1,4 @@
-import { type EmulatorClock, systemClock } from "./clock.js";
+import { type EmulatorClock, systemClock } from "../shared/clock.js";
 
 /** The management processor generation an emulated iLO behaves as. */
 export type IloGeneration = "ilo3" | "ilo4" | "ilo5";
