@@ -8,5 +8,6 @@ export default defineConfig(
     "src/ilo/index.ts",
     "src/msw/index.ts",
     "src/kubernetes/index.ts",
+    "src/world/index.ts",
   ]),
 );

@@ -1,0 +1,138 @@
+/**
+ * The control API, as LocalStack has for AWS: `GET /_emulator/health` (open: no secrets in it),
+ * and behind `Authorization: Bearer <token>`: fault rules, the clock, snapshot/restore.
+ */
+import { timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+import { postState, powerState } from "../ilo/power.js";
+import { type Route, RouteError, type RouteRequest, route } from "../shared/routes.js";
+import { TopologyError } from "../topology/load.js";
+import type { Emulator } from "../world/emulator.js";
+import { restoreWorld, SnapshotError, snapshotWorld } from "../world/snapshot.js";
+
+const ClockBody = z.strictObject({
+  advanceMs: z
+    .number()
+    .min(0)
+    .max(366 * 86_400_000),
+});
+
+function authorized(request: RouteRequest, token: string): boolean {
+  const given = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1]?.trim() ?? "";
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function parseBody<T>(schema: z.ZodType<T>, request: RouteRequest): T {
+  const result = schema.safeParse(request.json());
+  if (result.success) return result.data;
+  throw new RouteError(400, "invalid request body", {
+    error: "invalid request body",
+    issues: result.error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+  });
+}
+
+export function createControlRoutes(emulator: Emulator): Route[] {
+  const { world, faults, clock } = emulator;
+  const guarded =
+    (handler: Route["handler"]): Route["handler"] =>
+    (request) => {
+      if (!authorized(request, emulator.controlToken))
+        throw new RouteError(401, "missing or wrong control token (Authorization: Bearer <token>)");
+      return handler(request);
+    };
+  return [
+    route("GET", "/_emulator/health", () => {
+      world.sync();
+      return {
+        body: {
+          status: "running",
+          topology: world.topology.name,
+          clock: { now: new Date(clock.now()).toISOString(), kind: clock.kind, speed: clock.speed },
+          services: {
+            ceph: world.ceph === undefined ? "absent" : "running",
+            ilo: world.hosts.size,
+            opennebula: "not yet emulated",
+          },
+          hosts: [...world.hosts.values()].map((h) => ({
+            name: h.name,
+            power: powerState(h.ilo),
+            post: postState(h.ilo),
+            up: h.up,
+          })),
+          faults: faults.list().length,
+        },
+      };
+    }),
+    route(
+      "GET",
+      "/_emulator/faults",
+      guarded(() => ({ body: faults.list() })),
+    ),
+    route(
+      "POST",
+      "/_emulator/faults",
+      guarded((request) => {
+        const input = request.json();
+        try {
+          return { status: 201, body: faults.add(input as Parameters<typeof faults.add>[0]) };
+        } catch (error) {
+          if (error instanceof z.ZodError)
+            throw new RouteError(400, "invalid fault rule", {
+              error: "invalid fault rule",
+              issues: error.issues.map((i) => ({ path: i.path.join("."), message: i.message })),
+            });
+          throw error;
+        }
+      }),
+    ),
+    route(
+      "DELETE",
+      "/_emulator/faults",
+      guarded(() => {
+        faults.clear();
+        return { status: 204 };
+      }),
+    ),
+    route(
+      "DELETE",
+      "/_emulator/faults/:id",
+      guarded((request) => {
+        if (!faults.remove(Number(request.params.id)))
+          throw new RouteError(404, `no fault rule ${request.params.id}`);
+        return { status: 204 };
+      }),
+    ),
+    route(
+      "POST",
+      "/_emulator/clock",
+      guarded((request) => {
+        const { advanceMs } = parseBody(ClockBody, request);
+        clock.advance(advanceMs);
+        world.sync();
+        return { body: { now: new Date(clock.now()).toISOString(), ms: clock.now() } };
+      }),
+    ),
+    route(
+      "GET",
+      "/_emulator/state",
+      guarded(() => ({ body: snapshotWorld(world) })),
+    ),
+    route(
+      "PUT",
+      "/_emulator/state",
+      guarded((request) => {
+        try {
+          restoreWorld(world, request.json());
+        } catch (error) {
+          if (error instanceof SnapshotError || error instanceof TopologyError)
+            throw new RouteError(400, error.message);
+          throw error;
+        }
+        return { status: 204 };
+      }),
+      { bodyLimit: 512 << 20 },
+    ),
+  ];
+}

@@ -1,0 +1,183 @@
+/**
+ * `createEmulator()`: a World plus every API over it — route tables, in-process transports, msw
+ * handlers — and `listen()` to serve them all on loopback (Ceph over HTTP, one HTTPS endpoint per
+ * BMC, the control API). Each call builds fresh state (no module singletons).
+ */
+import type { Transport } from "@homelab-kit/core";
+import { createCephRoutes } from "../ceph/routes.js";
+import { createFaultInjector, type FaultInjector } from "../control/faults.js";
+import { createControlRoutes } from "../control/routes.js";
+import { wrapRoutes } from "../control/wrap-routes.js";
+import { createIloRoutes } from "../ilo/routes.js";
+import { type ControllableClock, manualClock } from "../shared/clock.js";
+import type { Route } from "../shared/routes.js";
+import { type ServedRoutes, serve } from "../shared/serve.js";
+import { generateSelfSignedCertificate } from "../shared/tls.js";
+import { routesTransport } from "../shared/transport.js";
+import { defaultTopology, loadTopologyFile, parseTopology } from "../topology/load.js";
+import type { Topology } from "../topology/schema.js";
+import { createWorld, type World } from "./world.js";
+
+export interface EmulatorOptions {
+  /** A validated topology, a plain object to validate, or a YAML file path. Default: the reference stack. */
+  topology?: Topology | Record<string, unknown> | string;
+  /** Default: a manual clock (tests); the CLI uses `realClock({speed})`. */
+  clock?: ControllableClock;
+  /** Check the world's invariants after every mutating request (tests). Default false. */
+  checkInvariants?: boolean;
+  /** Random source for fault probabilities (default `Math.random`). */
+  random?: () => number;
+  /** Token for the control API (default: a random one). */
+  controlToken?: string;
+}
+
+export interface ApiEndpoint {
+  routes: Route[];
+  /** In-process transport over the routes (no sockets). */
+  transport(): Transport;
+  /** msw handlers for `setupServer` (needs the optional peer `msw`). */
+  mswHandlers(baseUrl?: string): Promise<unknown[]>;
+}
+
+export interface ListenOptions {
+  /** Loopback by default. */
+  host?: string;
+  /**
+   * First port: control API on `port`, Ceph on `port + 1`, iLO of host k on `port + 2 + k`.
+   * Default 0: every server on a free port.
+   */
+  port?: number;
+  onError?: (error: unknown) => void;
+}
+
+export interface EmulatorEndpoints {
+  control: { url: string; token: string };
+  ceph: { url: string; username: string; password: string } | undefined;
+  ilo: Array<{ host: string; url: string; generation: string; username: string; password: string }>;
+  /** PEM the iLO endpoints' certificate chains to (pass as `tls.ca`). */
+  iloCa: string;
+  opennebula: { url: string; username: string; password: string } | undefined;
+}
+
+export interface Emulator {
+  world: World;
+  clock: ControllableClock;
+  faults: FaultInjector;
+  ceph: ApiEndpoint | undefined;
+  /** One iLO per physical host, by host name. */
+  ilo: Map<string, ApiEndpoint>;
+  control: ApiEndpoint;
+  readonly controlToken: string;
+  /** Serves every API; resolves with the endpoints (also kept in `endpoints`). */
+  listen(options?: ListenOptions): Promise<EmulatorEndpoints>;
+  endpoints: EmulatorEndpoints | undefined;
+  /** Stops every server (idempotent). */
+  close(): Promise<void>;
+}
+
+function resolveTopology(topology: EmulatorOptions["topology"]): Topology {
+  if (topology === undefined) return defaultTopology();
+  if (typeof topology === "string") return loadTopologyFile(topology);
+  return parseTopology(topology);
+}
+
+function endpoint(routes: Route[]): ApiEndpoint {
+  return {
+    routes,
+    transport: () => routesTransport(routes),
+    async mswHandlers(baseUrl) {
+      const { toMswHandlers } = await import("../shared/msw.js");
+      return toMswHandlers(routes, baseUrl === undefined ? {} : { baseUrl });
+    },
+  };
+}
+
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const topology = resolveTopology(options.topology);
+  const clock = options.clock ?? manualClock(Date.UTC(2026, 0, 1));
+  const world = createWorld(topology, { clock });
+  const faults = createFaultInjector(options.random);
+  const check = options.checkInvariants === true;
+  const controlToken = options.controlToken ?? crypto.randomUUID();
+  const ceph =
+    world.ceph === undefined
+      ? undefined
+      : endpoint(
+          wrapRoutes(createCephRoutes(world.ceph), { world, api: "ceph", faults, checkInvariants: check }),
+        );
+  const ilo = new Map<string, ApiEndpoint>();
+  for (const host of world.hosts.values()) {
+    ilo.set(
+      host.name,
+      endpoint(
+        wrapRoutes(createIloRoutes(host.ilo), {
+          world,
+          api: "ilo",
+          host: host.name,
+          faults,
+          checkInvariants: check,
+        }),
+      ),
+    );
+  }
+  let servers: ServedRoutes[] = [];
+  const emulator: Emulator = {
+    world,
+    clock,
+    faults,
+    ceph,
+    ilo,
+    control: endpoint([]),
+    controlToken,
+    endpoints: undefined,
+    async listen(listenOptions = {}) {
+      if (emulator.endpoints !== undefined) throw new Error("createEmulator: listen() was already called");
+      const host = listenOptions.host ?? "127.0.0.1";
+      const base = listenOptions.port ?? 0;
+      const portAt = (offset: number) => (base === 0 ? 0 : base + offset);
+      const common = { host, ...(listenOptions.onError ? { onError: listenOptions.onError } : {}) };
+      const tls = await generateSelfSignedCertificate();
+      try {
+        const control = await serve(emulator.control.routes, { ...common, port: portAt(0) });
+        servers.push(control);
+        const cephServed =
+          ceph === undefined ? undefined : await serve(ceph.routes, { ...common, port: portAt(1) });
+        if (cephServed !== undefined) servers.push(cephServed);
+        const hosts = [...world.hosts.values()];
+        const iloServed = await Promise.all(
+          hosts.map((h, k) => serve(ilo.get(h.name)?.routes ?? [], { ...common, port: portAt(2 + k), tls })),
+        );
+        servers.push(...iloServed);
+        const cephUser = topology.ceph?.users[0] ?? { username: "admin", password: "Adm1n-Passw0rd!" };
+        emulator.endpoints = {
+          control: { url: control.url, token: controlToken },
+          ceph: cephServed === undefined ? undefined : { url: cephServed.url, ...cephUser },
+          ilo: hosts.map((h, k) => {
+            const user = h.spec.ilo.users[0];
+            return {
+              host: h.name,
+              url: iloServed[k]?.url ?? "",
+              generation: h.spec.ilo.generation,
+              username: user?.login ?? "",
+              password: user?.password ?? "",
+            };
+          }),
+          iloCa: tls.ca,
+          opennebula: undefined,
+        };
+        return emulator.endpoints;
+      } catch (error) {
+        await emulator.close();
+        throw error;
+      }
+    },
+    async close() {
+      const closing = servers;
+      servers = [];
+      await Promise.all(closing.map((s) => s.close()));
+      emulator.endpoints = undefined;
+    },
+  };
+  emulator.control = endpoint(createControlRoutes(emulator));
+  return emulator;
+}

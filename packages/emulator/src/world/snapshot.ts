@@ -1,0 +1,176 @@
+/**
+ * Snapshot and restore of a World as JSON (`GET`/`PUT /_emulator/state`, `--state FILE`). The
+ * snapshot holds the topology, the clock and the mutable state of every API (iLO power, boot,
+ * media, users, sensors; Ceph OSDs, pools, images, snapshots, trash, users, flags, config,
+ * finished tasks). Not kept: sessions and tokens (clients log in again) and Ceph tasks still
+ * running (they are dropped).
+ */
+import type { CephState } from "../ceph/state.js";
+import type { IloState } from "../ilo/state.js";
+import { parseTopology } from "../topology/load.js";
+import type { Topology } from "../topology/schema.js";
+import type { World } from "./world.js";
+
+export const SNAPSHOT_FORMAT = "homelab-kit/world@1";
+
+export interface WorldSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  topology: Topology;
+  now: number;
+  hosts: Record<string, unknown>;
+  ceph: unknown;
+  kubernetes: unknown;
+}
+
+/** JSON with Maps, Sets and bytes kept as `{$map}`, `{$set}`, `{$bytes}`; functions dropped. */
+function encode(value: unknown): unknown {
+  if (value instanceof Map) return { $map: [...value].map(([k, v]) => [encode(k), encode(v)]) };
+  if (value instanceof Set) return { $set: [...value].map(encode) };
+  if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString("base64") };
+  if (Array.isArray(value)) return value.map(encode);
+  if (typeof value === "function") return undefined;
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const e = encode(v);
+      if (e !== undefined) out[k] = e;
+    }
+    return out;
+  }
+  return value;
+}
+
+function decode(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decode);
+  if (value !== null && typeof value === "object") {
+    const o = value as Record<string, unknown>;
+    if (Array.isArray(o.$map))
+      return new Map((o.$map as [unknown, unknown][]).map(([k, v]) => [decode(k), decode(v)]));
+    if (Array.isArray(o.$set)) return new Set(o.$set.map(decode));
+    if (typeof o.$bytes === "string") return new Uint8Array(Buffer.from(o.$bytes, "base64"));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) out[k] = decode(v);
+    return out;
+  }
+  return value;
+}
+
+const ILO_FIELDS = [
+  "power",
+  "boot",
+  "virtualMedia",
+  "uid",
+  "users",
+  "sensors",
+  "faults",
+  "revision",
+] as const;
+const CEPH_FIELDS = [
+  "hosts",
+  "osds",
+  "pools",
+  "images",
+  "trash",
+  "users",
+  "flags",
+  "config",
+  "enabledModules",
+  "ecProfiles",
+  "finishedTasks",
+  "defaultPoolSize",
+  "warnOnNoRedundancy",
+  "nearfullRatio",
+  "fullRatio",
+] as const;
+
+function pick(source: object, fields: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) out[f] = encode((source as Record<string, unknown>)[f]);
+  return out;
+}
+
+/** Puts decoded fields back into a live object: Maps and Sets are refilled in place. */
+function assign(target: object, fields: Record<string, unknown>): void {
+  const t = target as Record<string, unknown>;
+  for (const [key, raw] of Object.entries(fields)) {
+    const value = decode(raw);
+    const current = t[key];
+    if (current instanceof Map && value instanceof Map) {
+      current.clear();
+      for (const [k, v] of value) current.set(k, v);
+    } else if (current instanceof Set && value instanceof Set) {
+      current.clear();
+      for (const v of value) current.add(v);
+    } else {
+      t[key] = value;
+    }
+  }
+}
+
+export function snapshotWorld(world: World): WorldSnapshot {
+  world.sync();
+  const hosts: Record<string, unknown> = {};
+  for (const host of world.hosts.values()) hosts[host.name] = pick(host.ilo, ILO_FIELDS);
+  return {
+    format: SNAPSHOT_FORMAT,
+    topology: world.topology,
+    now: world.clock.now(),
+    hosts,
+    ceph: world.ceph === undefined ? null : pick(world.ceph, CEPH_FIELDS),
+    kubernetes: encode(world.kubernetes.nodes),
+  };
+}
+
+export class SnapshotError extends Error {
+  override readonly name = "SnapshotError";
+  readonly code = "SNAPSHOT_INVALID";
+}
+
+/**
+ * Restores a snapshot into a world built from the same topology (hosts and Ceph layout must
+ * match; make a new world from `snapshot.topology` otherwise). The clock moves forward to the
+ * snapshot's time when it is behind (a clock never goes back).
+ */
+export function restoreWorld(world: World, input: unknown): void {
+  const snapshot = input as Partial<WorldSnapshot> | null;
+  if (snapshot === null || typeof snapshot !== "object" || snapshot.format !== SNAPSHOT_FORMAT)
+    throw new SnapshotError(`not a world snapshot (expected format "${SNAPSHOT_FORMAT}")`);
+  const topology = parseTopology(snapshot.topology, "snapshot.topology");
+  const names = (t: Topology) => t.hosts.map((h) => h.name).join(",");
+  if (names(topology) !== names(world.topology))
+    throw new SnapshotError(
+      `snapshot hosts ${names(topology)} differ from this world's ${names(world.topology)}`,
+    );
+  const hosts = (snapshot.hosts ?? {}) as Record<string, Record<string, unknown>>;
+  for (const host of world.hosts.values()) {
+    const saved = hosts[host.name];
+    if (saved !== undefined) restoreIlo(host.ilo, saved);
+  }
+  if (world.ceph !== undefined && snapshot.ceph !== null && typeof snapshot.ceph === "object")
+    restoreCeph(world.ceph, snapshot.ceph as Record<string, unknown>);
+  assign(world.kubernetes, { nodes: snapshot.kubernetes ?? { $map: [] } });
+  if (typeof snapshot.now === "number" && snapshot.now > world.clock.now())
+    world.clock.advance(snapshot.now - world.clock.now());
+  world.watchAll();
+  world.sync();
+}
+
+function restoreIlo(ilo: IloState, saved: Record<string, unknown>): void {
+  assign(ilo, saved);
+  ilo.sessions.clear();
+}
+
+function restoreCeph(ceph: CephState, saved: Record<string, unknown>): void {
+  assign(ceph, saved);
+  ceph.executingTasks = [];
+  ceph.revoked.clear();
+  // The pool and snapshot id counters are private to CephState: draw ids until they pass the
+  // restored ones, so new pools and snapshots never reuse an id.
+  const maxPool = Math.max(0, ...[...ceph.pools.values()].map((p) => p.id));
+  const probe = "\u0000restore-probe";
+  for (let id = ceph.createPool({ name: probe }).id; id <= maxPool; id = ceph.createPool({ name: probe }).id);
+  ceph.pools.delete(probe);
+  const snapIds = [...ceph.images.values()].flatMap((i) => i.snapshots.map((s) => s.id));
+  const maxSnap = Math.max(0, ...snapIds);
+  while (ceph.nextSnapId() <= maxSnap);
+}

@@ -1,0 +1,219 @@
+/**
+ * The World (DESIGN.md §5): one model that every API adapter reads and writes, so the APIs agree.
+ * Physical hosts own an iLO state each; Ceph runs on them (OSDs per host); OpenNebula hosts and
+ * Kubernetes nodes live on them too. A host is "up" for the services on it once it is electrically
+ * on AND its POST has finished; power it off through its iLO and its OSDs go down (Ceph
+ * HEALTH_WARN, OSD_DOWN), its Kubernetes nodes NotReady, and every `onHostChange` listener (the
+ * OpenNebula adapter: host ERROR, VMs UNKNOWN) hears of it.
+ *
+ * Nothing sleeps: transitions are applied lazily by {@link World.sync}, which every served
+ * request calls first (see `createEmulator`), against the one clock of the world.
+ */
+import { type CephState, createCephState } from "../ceph/state.js";
+import { isOn, postState } from "../ilo/power.js";
+import { createIloState, type IloState } from "../ilo/state.js";
+import { type ControllableClock, manualClock } from "../shared/clock.js";
+import type { HostSpec, Topology } from "../topology/schema.js";
+
+const GiB = 1024 ** 3;
+
+export interface PhysicalHost {
+  readonly name: string;
+  readonly spec: HostSpec;
+  readonly ilo: IloState;
+  /** On and POST finished: the services on it run. Updated by `sync()`. */
+  up: boolean;
+  /** Emulated time of the last up/down change. */
+  since: number;
+}
+
+export interface KubernetesNodeRecord {
+  name: string;
+  /** The OpenNebula VM the node runs in. */
+  vm: string;
+  /** The physical host that VM runs on. */
+  host: string;
+  roles: Array<"control-plane" | "worker" | "etcd">;
+  /** Ready while its host is up (the kubelet runs). */
+  ready: boolean;
+}
+
+export interface HostChangeEvent {
+  host: string;
+  up: boolean;
+  /** Emulated time of the change. */
+  at: number;
+}
+
+export interface WorldOptions {
+  /** Default: a manual clock starting at 2026-01-01T00:00:00Z. */
+  clock?: ControllableClock;
+}
+
+export class World {
+  readonly topology: Topology;
+  readonly clock: ControllableClock;
+  readonly hosts = new Map<string, PhysicalHost>();
+  /** Undefined when no host carries OSDs. */
+  readonly ceph: CephState | undefined;
+  readonly kubernetes = { nodes: new Map<string, KubernetesNodeRecord>() };
+  /** Violations found by `checkInvariants()` while `recordViolations` is on (tests). */
+  readonly violations: string[] = [];
+  readonly #listeners = new Set<(event: HostChangeEvent) => void>();
+  /** Hosts whose power or POST may still change on their own (or that were just touched). */
+  readonly #watch = new Set<PhysicalHost>();
+
+  constructor(topology: Topology, options: WorldOptions = {}) {
+    this.topology = topology;
+    this.clock = options.clock ?? manualClock(Date.UTC(2026, 0, 1));
+    const now = this.clock.now();
+    topology.hosts.forEach((spec, index) => {
+      const ilo = createIloState({
+        generation: spec.ilo.generation,
+        clock: this.clock,
+        powered: spec.power === "on",
+        memoryGiB: spec.memoryGiB,
+        identity: hostIdentity(spec, index),
+        users: spec.ilo.users.map((u) => ({
+          login: u.login,
+          password: u.password,
+          ...(u.admin
+            ? {}
+            : {
+                privileges: {
+                  admin: false,
+                  remoteConsole: true,
+                  resetServer: true,
+                  virtualMedia: true,
+                  configIlo: false,
+                },
+              }),
+        })),
+        timings: {
+          ...(spec.ilo.postMs === undefined ? {} : { postMs: spec.ilo.postMs }),
+          ...(spec.ilo.powerOnMs === undefined ? {} : { powerOnMs: spec.ilo.powerOnMs }),
+        },
+      });
+      this.hosts.set(spec.name, { name: spec.name, spec, ilo, up: spec.power === "on", since: now });
+    });
+    const cephHosts = topology.hosts.filter((h) => h.ceph !== undefined && h.ceph.osds > 0);
+    this.ceph =
+      cephHosts.length === 0
+        ? undefined
+        : createCephState({
+            now: () => this.clock.now(),
+            hosts: cephHosts.map((h, i) => ({
+              name: h.name,
+              osds: h.ceph?.osds ?? 1,
+              osdBytes: Math.round((h.ceph?.osdGiB ?? 10) * GiB),
+              mon: h.ceph?.mon === true || (i === 0 && !cephHosts.some((c) => c.ceph?.mon === true)),
+            })),
+            pools: [
+              {
+                name: "device_health_metrics",
+                pgNum: 1,
+                applications: ["mgr_devicehealth"],
+                options: { pg_num_max: 32, pg_num_min: 1 },
+              },
+              ...(topology.ceph?.pools ?? []).map((p) => ({
+                name: p.name,
+                pgNum: p.pgNum,
+                applications: p.applications,
+                ...(p.size === undefined ? {} : { size: p.size }),
+              })),
+            ],
+            users: (topology.ceph?.users ?? [{ username: "admin", password: "Adm1n-Passw0rd!" }]).map(
+              (u) => ({
+                ...u,
+                roles: ["administrator"],
+              }),
+            ),
+          });
+    for (const host of this.hosts.values()) {
+      if (!host.up && this.ceph?.hosts.has(host.name)) this.ceph.setHostUp(host.name, false);
+    }
+    const vms = new Map((topology.opennebula?.vms ?? []).map((vm) => [vm.name, vm]));
+    for (const node of topology.kubernetes?.nodes ?? []) {
+      const host = vms.get(node.vm)?.host;
+      if (host !== undefined)
+        this.addKubernetesNode({ name: node.name, vm: node.vm, host, roles: node.roles });
+    }
+  }
+
+  /** Subscribes to hosts going up or down; returns the unsubscribe function. */
+  onHostChange(listener: (event: HostChangeEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  host(name: string): PhysicalHost {
+    const host = this.hosts.get(name);
+    if (host === undefined)
+      throw new RangeError(`no host "${name}" in the world (${[...this.hosts.keys()].join(", ")})`);
+    return host;
+  }
+
+  /** Marks a host as possibly changing (its iLO was just asked something); `sync()` looks at it. */
+  touch(name: string): void {
+    this.#watch.add(this.host(name));
+  }
+
+  /** Registers a Kubernetes node (issue 8's cluster reads these) on the host its VM runs on. */
+  addKubernetesNode(init: Omit<KubernetesNodeRecord, "ready">): KubernetesNodeRecord {
+    const host = this.host(init.host);
+    if (this.kubernetes.nodes.has(init.name)) throw new RangeError(`Kubernetes node "${init.name}" exists`);
+    const node = { ...init, roles: [...init.roles], ready: host.up };
+    this.kubernetes.nodes.set(node.name, node);
+    return node;
+  }
+
+  /**
+   * Applies what the clock has made true since the last call: power changes that came due, POST
+   * that finished; and propagates host up/down to Ceph, Kubernetes nodes and listeners. Cheap
+   * when nothing is in flight (it only looks at watched hosts).
+   */
+  sync(): void {
+    if (this.#watch.size === 0) return;
+    const now = this.clock.now();
+    for (const host of this.#watch) {
+      const on = isOn(host.ilo);
+      const up = on && postState(host.ilo) === "FinishedPost";
+      if (up !== host.up) this.#setUp(host, up, now);
+      if (host.ilo.power.pending === null && (!on || host.ilo.power.postCompleteAt <= now))
+        this.#watch.delete(host);
+    }
+  }
+
+  #setUp(host: PhysicalHost, up: boolean, at: number): void {
+    host.up = up;
+    host.since = at;
+    if (this.ceph?.hosts.has(host.name)) this.ceph.setHostUp(host.name, up);
+    for (const node of this.kubernetes.nodes.values()) if (node.host === host.name) node.ready = up;
+    const event = { host: host.name, up, at };
+    for (const listener of this.#listeners) listener(event);
+  }
+
+  /** Watches every host again (after a restore or a direct edit of iLO states). */
+  watchAll(): void {
+    for (const host of this.hosts.values()) this.#watch.add(host);
+  }
+}
+
+/** Serial numbers, UUIDs and MACs unique per host, stable for a given topology order. */
+function hostIdentity(spec: HostSpec, index: number) {
+  const n = index + 1;
+  const hex = n.toString(16).padStart(6, "0");
+  return {
+    hostName: spec.name,
+    productName: spec.model,
+    serialNumber: `CZJ${String(n).padStart(7, "0")}`,
+    uuid: `30313436-3631-5a43-4a31-${hex.padStart(12, "0")}`,
+    macAddress: `9c:8e:99:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`,
+    ipAddress: spec.ip ?? `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+  };
+}
+
+/** Builds a World from a validated topology. */
+export function createWorld(topology: Topology, options: WorldOptions = {}): World {
+  return new World(topology, options);
+}
