@@ -205,7 +205,7 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
         "ranges are written node[1:3], node[01:10] or node[a:c], with an optional :step",
       );
     }
-    if (pyStrip(pattern).text.endsWith(":") && expanded.port === undefined) {
+    if (expanded.port === undefined && pattern.includes(":") && pyStrip(pattern).text.endsWith(":")) {
       const yamlish = /^[A-Za-z0-9_.-]+:$/.test(pattern);
       fail(
         "INI_HOST_PATTERN_COLON",
@@ -229,7 +229,8 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
     }
     const vars: Vars = {};
     const locs = new Map<string, SourceLocation>();
-    for (const t of tokens.slice(1)) {
+    for (let ti = 1; ti < tokens.length; ti++) {
+      const t = tokens[ti]!;
       const eq = t.value.indexOf("=");
       if (eq < 0)
         fail(

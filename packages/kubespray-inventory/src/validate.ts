@@ -368,15 +368,18 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
   // Hosts with the same direct groups share every group layer: once one of them has been checked, another
   // gives the same variable findings unless its own variables set a key the first check read.
   const checkedBySignature = new Map<string, Set<string>>();
+  const ignBySignature = new Map<string, boolean>();
   const ownKeys = (h: string) => [
     ...Object.keys(inv.hosts.get(h)!.vars),
     ...Object.keys(inv.hostVarsFiles.get(h)?.vars ?? {}),
   ];
   for (const h of relevant) {
-    const ign = ignoreAsserts(h);
     const sig = inv.groupSignature(h);
     const prior = checkedBySignature.get(sig);
     const same = prior !== undefined && !ownKeys(h).some((k) => prior.has(k));
+    // ignore_assert_errors is always among the keys read, so a "same" host has its signature's value
+    const ign = same ? ignBySignature.get(sig)! : ignoreAsserts(h);
+    if (!same && !prior) ignBySignature.set(sig, ign);
     if (!HOSTNAME.test(h) && !ign)
       add({
         code: "KS_BAD_HOSTNAME",
