@@ -71,7 +71,7 @@ export function parseTopologyYaml(text: string, file = "<topology>"): Topology {
       file,
       doc.errors.map((e) => ({
         path: "",
-        line: e.linePos?.[0].line,
+        line: lineCounter.linePos(e.pos[0]).line,
         message: `YAML syntax: ${e.message.split("\n")[0]}`,
       })),
     );
