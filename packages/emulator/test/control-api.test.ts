@@ -173,7 +173,7 @@ describe("control API", () => {
         password: cephUser.password,
       });
       clients.push(otherCeph);
-      const images = await otherCeph.rbd.images.list({ pool_name: "rbd" });
+      const images = await otherCeph.rbd.images.list({ pool: "rbd" });
       expect(JSON.stringify(images)).toContain("one-7");
       const osds = await otherCeph.osds.list();
       expect(osds.filter((o) => o.up === 1).map((o) => o.host.name)).toEqual(["node1", "node1"]);
