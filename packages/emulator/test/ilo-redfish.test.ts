@@ -234,6 +234,48 @@ describe("iLO Redfish emulator", () => {
     }
   });
 
+  it("serves the drives as SmartStorage (Oem.Hp/Oem.Hpe link) and, on iLO 5, as DMTF Storage too", async () => {
+    for (const generation of ["ilo4", "ilo5"] as const) {
+      const { call, login, state } = setup(generation);
+      const { token } = await login();
+      const get = (path: string) => call("GET", path, { headers: { "x-auth-token": token } });
+      const key = generation === "ilo4" ? "Hp" : "Hpe";
+      const sys = (await get("/redfish/v1/Systems/1/")).json;
+      const smart = sys.Oem[key].Links.SmartStorage["@odata.id"];
+      expect(smart).toBe("/redfish/v1/Systems/1/SmartStorage/");
+      expect((await get(smart)).json["@odata.type"]).toMatch(new RegExp(`^#${key}SmartStorage\\.`));
+      const controllers = (await get(`${smart}ArrayControllers/`)).json.Members;
+      expect(controllers).toHaveLength(1);
+      const controller = (await get(controllers[0]["@odata.id"])).json;
+      const disks = (await get(controller.Links.PhysicalDrives["@odata.id"])).json.Members;
+      expect(disks).toHaveLength(state.sensors.drives.length);
+      state.sensors.drives[1]!.health = "Critical";
+      const disk = (await get(disks[1]["@odata.id"])).json;
+      expect(disk).toMatchObject({
+        Location: "1I:1:2",
+        LocationFormat: "ControllerPort:Box:Bay",
+        Model: "EG0300FBVFL",
+        Status: { Health: "Critical", State: "Enabled" },
+      });
+      expect((await get(`${smart}ArrayControllers/0/DiskDrives/9/`)).status).toBe(404);
+      expect((await get(`${smart}ArrayControllers/0/DiskDrives/x/`)).status).toBe(404);
+      expect(sys.Storage === undefined).toBe(generation === "ilo4");
+      if (generation === "ilo5") {
+        const storages = (await get(sys.Storage["@odata.id"])).json.Members;
+        const storage = (await get(storages[0]["@odata.id"])).json;
+        expect(storage.Status.HealthRollup).toBe("Critical");
+        const drive = (await get(storage.Drives[1]["@odata.id"])).json;
+        expect(drive.PhysicalLocation.PartLocation).toMatchObject({
+          LocationType: "Bay",
+          LocationOrdinalValue: 2,
+        });
+        expect(drive.Status.Health).toBe("Critical");
+      } else {
+        expect((await get("/redfish/v1/Systems/1/Storage/")).status).toBe(404);
+      }
+    }
+  });
+
   it("answers 404 for /redfish on iLO 3, as the real one has no REST API", async () => {
     const { call } = setup("ilo3");
     expect((await call("GET", "/redfish/v1/")).status).toBe(404);

@@ -18,7 +18,14 @@ export function oemOf(state: IloState): Oem {
   return state.generation === "ilo4" ? { key: "Hp", prefix: "Hp" } : { key: "Hpe", prefix: "Hpe" };
 }
 
-const link = (id: string) => ({ "@odata.id": id });
+export const link = (id: string) => ({ "@odata.id": id });
+
+/** HPE SmartStorage (iLO 4, 5) and DMTF Storage (iLO 5) of Systems/1; bodies in redfish-storage.ts. */
+export const SMART_STORAGE = "/redfish/v1/Systems/1/SmartStorage/";
+export const STORAGE = "/redfish/v1/Systems/1/Storage/";
+
+/** Whether this flavour serves the DMTF `Storage` tree (iLO 5) next to SmartStorage. */
+export const hasDmtfStorage = (state: IloState) => state.generation === "ilo5";
 
 export const RESET_TYPES = ["On", "ForceOff", "ForceRestart", "Nmi", "PushPowerButton"] as const;
 
@@ -160,6 +167,7 @@ export function system(state: IloState): object {
           },
         },
         Bios: { Current: { VersionString: state.identity.biosVersion } },
+        Links: { SmartStorage: link(SMART_STORAGE) },
         PostState: postState(state),
         PowerAutoOn: "PowerOn",
       },
@@ -172,6 +180,7 @@ export function system(state: IloState): object {
     },
     SerialNumber: state.identity.serialNumber,
     Status: { Health: overallHealth(state), State: "Enabled" },
+    ...(hasDmtfStorage(state) ? { Storage: link(STORAGE) } : {}),
     SystemType: "Physical",
     UUID: state.identity.uuid,
   };

@@ -7,6 +7,7 @@ import {
   BOOT_TARGETS,
   chassis,
   collection,
+  hasDmtfStorage,
   manager,
   oemOf,
   power,
@@ -20,6 +21,17 @@ import {
   virtualMedia,
 } from "./redfish-resources.js";
 import { authenticate, checkPassword, findSessionById, openSession } from "./redfish-sessions.js";
+import {
+  arrayController,
+  arrayControllers,
+  diskDrive,
+  diskDrives,
+  drive,
+  driveAt,
+  smartStorage,
+  storage,
+  storageCollection,
+} from "./redfish-storage.js";
 import {
   type BootOverrideEnabled,
   type BootTarget,
@@ -497,6 +509,25 @@ function resources(state: IloState): Resource[] {
       delete: deleteAccount,
     },
   ];
+  const smart = `${V1}/systems/1/smartstorage`;
+  const controller = `${smart}/arraycontrollers/0`;
+  const driveOf = (ctx: Ctx) =>
+    driveAt(state, ctx.id) ?? fail(state, 404, "ResourceMissingAtURI", [ctx.req.path]);
+  table.push(
+    { path: smart, get: () => smartStorage(state) },
+    { path: `${smart}/arraycontrollers`, get: () => arrayControllers(state) },
+    { path: controller, get: () => arrayController(state) },
+    { path: `${controller}/diskdrives`, get: () => diskDrives(state) },
+    { path: `${controller}/diskdrives/{id}`, get: (ctx) => diskDrive(state, ctx.id, driveOf(ctx)) },
+  );
+  if (hasDmtfStorage(state)) {
+    const member = `${V1}/systems/1/storage/da000000`;
+    table.push(
+      { path: `${V1}/systems/1/storage`, get: () => storageCollection() },
+      { path: member, get: () => storage(state) },
+      { path: `${member}/drives/{id}`, get: (ctx) => drive(ctx.id, driveOf(ctx)) },
+    );
+  }
   if (state.generation !== "ilo4") {
     const vm = `${V1}/managers/1/virtualmedia/{id}/actions/virtualmedia`;
     table.push(

@@ -1,14 +1,26 @@
-import type { CallOptions } from "@homelab-kit/core";
+import type { CallOptions, SafeParseSchema } from "@homelab-kit/core";
 import { RedfishError } from "../errors.js";
-import type { BootDevice, HealthStatus, IloBackend, PowerResult, VirtualMediaDevice } from "../types.js";
+import type {
+  BootDevice,
+  DriveStatus,
+  HealthStatus,
+  IloBackend,
+  PowerResult,
+  VirtualMediaDevice,
+} from "../types.js";
 import { worstStatus } from "../types.js";
 import { createRedfishHttp, type RedfishHttpOptions } from "./http.js";
 import {
   Collection,
   ComputerSystem,
+  Drive,
   Manager,
   ManagerAccount,
   Power,
+  SmartStorage,
+  SmartStorageArrayController,
+  SmartStorageDiskDrive,
+  Storage,
   Thermal,
   VirtualMedia,
 } from "./schemas.js";
@@ -63,6 +75,34 @@ function actionTarget(actions: unknown, suffix: string): string | undefined {
     if (name.endsWith(suffix) && typeof value?.target === "string") return value.target;
   }
   return undefined;
+}
+
+/** The `@odata.id` of `Oem.Hp(e).Links[name]`, when the iLO links it. */
+function oemLink(body: Parameters<typeof oem>[0], name: string): string | undefined {
+  const links = oem(body).Links as Record<string, { "@odata.id"?: unknown } | undefined> | undefined;
+  const id = links?.[name]?.["@odata.id"];
+  return typeof id === "string" ? id : undefined;
+}
+
+/** Drive names as RIBCL's GET_EMBEDDED_HEALTH gives them (`Bay 3`), whatever the protocol. */
+const bayName = (bay: string | number) => `Bay ${bay}`;
+
+/** SmartStorage `Location` "1I:1:3" (ControllerPort:Box:Bay) → `Bay 3`. */
+function smartDriveName(d: SmartStorageDiskDrive): string {
+  const parts = d.Location?.split(":") ?? [];
+  const bay = parts.length === 3 ? parts[2] : undefined;
+  return bay ? bayName(bay) : (d.Location ?? d.Name ?? "");
+}
+
+/** DMTF `PhysicalLocation.PartLocation` (ordinal of a `Bay`, or `…:Bay=3` label) → `Bay 3`. */
+function dmtfDriveName(d: Drive): string {
+  const part = d.PhysicalLocation?.PartLocation;
+  const labelled = /(?:^|:)Bay=(\d+)/.exec(part?.ServiceLabel ?? "")?.[1];
+  if (labelled) return bayName(labelled);
+  if (part?.LocationType === "Bay" && typeof part.LocationOrdinalValue === "number") {
+    return bayName(part.LocationOrdinalValue);
+  }
+  return d.Name ?? "";
 }
 
 const MEDIA_TYPES: Record<VirtualMediaDevice, string[]> = {
@@ -142,6 +182,57 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
     }
     await reset(resetType, call);
     return { changed: true };
+  }
+
+  /** GETs every member of a collection with `schema`, in parallel. */
+  async function readAll<T>(path: string, schema: SafeParseSchema<T>, call?: CallOptions): Promise<T[]> {
+    const { body } = await http.get(path, Collection, call);
+    return Promise.all(body.Members.map(async (m) => (await http.get(m["@odata.id"], schema, call)).body));
+  }
+
+  /** HPE SmartStorage (iLO 4, iLO 5): ArrayControllers → each controller's PhysicalDrives. */
+  async function smartStorageDrives(path: string, call?: CallOptions): Promise<DriveStatus[]> {
+    const { body } = await http.get(path, SmartStorage, call);
+    const controllers = await readAll(
+      body.Links?.ArrayControllers?.["@odata.id"] ?? `${path}ArrayControllers/`,
+      SmartStorageArrayController,
+      call,
+    );
+    const perController = await Promise.all(
+      controllers.map(async (c) => {
+        const drives = c.Links?.PhysicalDrives?.["@odata.id"];
+        return drives ? readAll(drives, SmartStorageDiskDrive, call) : [];
+      }),
+    );
+    return perController.flat().map((d) => ({
+      name: smartDriveName(d),
+      model: d.Model?.trim() || undefined,
+      status: redfishHealth(d.Status),
+    }));
+  }
+
+  /** DMTF Storage (iLO 5+, the only one on iLO 6): each Storage's `Drives`. */
+  async function dmtfDrives(path: string, call?: CallOptions): Promise<DriveStatus[]> {
+    const storages = await readAll(path, Storage, call);
+    const drives = await Promise.all(
+      storages.flatMap((s) => s.Drives.map(async (l) => (await http.get(l["@odata.id"], Drive, call)).body)),
+    );
+    return drives.map((d) => ({
+      name: dmtfDriveName(d),
+      model: d.Model?.trim() || undefined,
+      status: redfishHealth(d.Status),
+    }));
+  }
+
+  /** SmartStorage when the system links it and it lists drives, else DMTF Storage, else none. */
+  async function drives(body: ComputerSystem, call?: CallOptions): Promise<DriveStatus[]> {
+    const smart = oemLink(body, "SmartStorage");
+    if (smart) {
+      const found = await smartStorageDrives(smart, call);
+      if (found.length > 0) return found;
+    }
+    const storage = body.Storage?.["@odata.id"];
+    return storage ? dmtfDrives(storage, call) : [];
   }
 
   async function virtualMediaPath(device: VirtualMediaDevice, call?: CallOptions): Promise<string> {
@@ -270,9 +361,10 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
     },
     async health(call) {
       const chassis = await chassisPath(call);
-      const [thermal, power] = await Promise.all([
+      const [thermal, power, driveList] = await Promise.all([
         http.get(`${chassis}Thermal/`, Thermal, call),
         http.get(`${chassis}Power/`, Power, call),
+        system(call).then(({ body }) => drives(body, call)),
       ]);
       const temperatures = thermal.body.Temperatures.map((t) => ({
         name: t.Name ?? "",
@@ -292,11 +384,10 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
         status: redfishHealth(p.Status),
         capacityWatts: p.PowerCapacityWatts ?? undefined,
       }));
-      const parts = [...temperatures, ...fans, ...powerSupplies]
+      const parts = [...temperatures, ...fans, ...powerSupplies, ...driveList]
         .map((s) => s.status)
         .filter((s) => s !== "absent");
-      // Drives live under SmartStorage (OEM) on iLO; not read here.
-      return { overall: worstStatus(parts), temperatures, fans, powerSupplies, drives: [] };
+      return { overall: worstStatus(parts), temperatures, fans, powerSupplies, drives: driveList };
     },
     async firmware(call) {
       const { body } = await http.get(await managerPath(call), Manager, call);

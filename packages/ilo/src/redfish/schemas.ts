@@ -38,6 +38,8 @@ export const ComputerSystem = z.looseObject({
     })
     .optional(),
   Actions: z.record(z.string(), Action).optional(),
+  /** The DMTF storage collection (iLO 5+); iLO 4/5 link HPE's SmartStorage in `Oem.Hp(e).Links`. */
+  Storage: Link.optional(),
   Oem: Oem.optional(),
 });
 export type ComputerSystem = z.infer<typeof ComputerSystem>;
@@ -112,3 +114,46 @@ export const ManagerAccount = z.looseObject({
   Oem: Oem.optional(),
 });
 export type ManagerAccount = z.infer<typeof ManagerAccount>;
+
+/** HPE SmartStorage (iLO 4 `#HpSmartStorage`, iLO 5 `#HpeSmartStorage`): links to the array controllers. */
+export const SmartStorage = z.looseObject({
+  Links: z.looseObject({ ArrayControllers: Link.optional() }).optional(),
+});
+export type SmartStorage = z.infer<typeof SmartStorage>;
+
+export const SmartStorageArrayController = z.looseObject({
+  Links: z.looseObject({ PhysicalDrives: Link.optional() }).optional(),
+});
+export type SmartStorageArrayController = z.infer<typeof SmartStorageArrayController>;
+
+/** A physical drive behind a Smart Array: `Location` "1I:1:3" in `LocationFormat` "ControllerPort:Box:Bay". */
+export const SmartStorageDiskDrive = z.looseObject({
+  Name: z.string().nullish(),
+  Location: z.string().nullish(),
+  LocationFormat: z.string().nullish(),
+  Model: z.string().nullish(),
+  Status,
+});
+export type SmartStorageDiskDrive = z.infer<typeof SmartStorageDiskDrive>;
+
+/** DMTF `Storage` (one per controller) with its `Drives` links. */
+export const Storage = z.looseObject({ Drives: z.array(Link).default([]) });
+export type Storage = z.infer<typeof Storage>;
+
+export const Drive = z.looseObject({
+  Name: z.string().nullish(),
+  Model: z.string().nullish(),
+  PhysicalLocation: z
+    .looseObject({
+      PartLocation: z
+        .looseObject({
+          LocationOrdinalValue: z.number().nullish(),
+          LocationType: z.string().nullish(),
+          ServiceLabel: z.string().nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
+  Status,
+});
+export type Drive = z.infer<typeof Drive>;

@@ -1,0 +1,141 @@
+import { collection, link, oemOf, SMART_STORAGE, STORAGE } from "./redfish-resources.js";
+import type { Drive, IloState } from "./state.js";
+
+/**
+ * The drives of `state.sensors.drives` as Redfish shows them, so that a client reads the same bays,
+ * models and health over Redfish as over RIBCL's GET_EMBEDDED_HEALTH:
+ *
+ * - iLO 4 and iLO 5: HPE's SmartStorage tree (`Oem.Hp(e).Links.SmartStorage` on Systems/1) →
+ *   `ArrayControllers/0/` → `DiskDrives/{n}/`, each with `Location` "1I:1:{bay}" in the
+ *   `ControllerPort:Box:Bay` format, `#HpSmartStorage…` types on iLO 4, `#HpeSmartStorage…` on iLO 5.
+ * - iLO 5 also: the DMTF `Storage` collection (Systems/1 `Storage`) → `Storage/DA000000/` with
+ *   `Drives[]` → `Drives/{n}/`, the bay in `PhysicalLocation.PartLocation`.
+ */
+
+const CONTROLLER = `${SMART_STORAGE}ArrayControllers/0/`;
+/** iLO 5 names a Smart Array's storage resource after its slot/port, e.g. `DA000000`. */
+const STORAGE_ID = "DA000000";
+const STORAGE_MEMBER = `${STORAGE}${STORAGE_ID}/`;
+
+const CONTROLLER_MODEL = {
+  ilo3: "Smart Array P410i",
+  ilo4: "Smart Array P420i",
+  ilo5: "HPE Smart Array P408i-a SR Gen10",
+};
+
+function rollup(drives: Drive[]): "OK" | "Warning" | "Critical" {
+  const hs = drives.map((d) => d.health);
+  return hs.includes("Critical") ? "Critical" : hs.includes("Warning") ? "Warning" : "OK";
+}
+
+function type(state: IloState, name: string, version: string): string {
+  const { prefix } = oemOf(state);
+  return `#${prefix}${name}.${version}.${prefix}${name}`;
+}
+
+export function smartStorage(state: IloState): object {
+  return {
+    "@odata.id": SMART_STORAGE,
+    "@odata.type": type(state, "SmartStorage", "v2_0_0"),
+    Id: "SmartStorage",
+    Name: `${oemOf(state).prefix}SmartStorage`,
+    Links: { ArrayControllers: link(`${SMART_STORAGE}ArrayControllers/`) },
+    Status: { Health: rollup(state.sensors.drives) },
+  };
+}
+
+export function arrayControllers(state: IloState): object {
+  return collection(
+    `${SMART_STORAGE}ArrayControllers/`,
+    `${oemOf(state).prefix}SmartStorageArrayControllerCollection`,
+    `${oemOf(state).prefix}SmartStorageArrayControllers`,
+    [CONTROLLER],
+  );
+}
+
+export function arrayController(state: IloState): object {
+  return {
+    "@odata.id": CONTROLLER,
+    "@odata.type": type(state, "SmartStorageArrayController", "v2_2_0"),
+    Id: "0",
+    Name: `${oemOf(state).prefix}SmartStorageArrayController`,
+    Location: "Slot 0",
+    LocationFormat: "PCISlot",
+    Model: CONTROLLER_MODEL[state.generation],
+    Links: {
+      LogicalDrives: link(`${CONTROLLER}LogicalDrives/`),
+      PhysicalDrives: link(`${CONTROLLER}DiskDrives/`),
+      UnconfiguredDrives: link(`${CONTROLLER}UnconfiguredDrives/`),
+    },
+    Status: { Health: rollup(state.sensors.drives), State: "Enabled" },
+  };
+}
+
+export function diskDrives(state: IloState): object {
+  return collection(
+    `${CONTROLLER}DiskDrives/`,
+    `${oemOf(state).prefix}SmartStorageDiskDriveCollection`,
+    `${oemOf(state).prefix}SmartStorageDiskDrives`,
+    state.sensors.drives.map((_, i) => `${CONTROLLER}DiskDrives/${i}/`),
+  );
+}
+
+/** The drive at index `id` of the state, or `undefined`. */
+export function driveAt(state: IloState, id: string): Drive | undefined {
+  return /^\d+$/.test(id) ? state.sensors.drives[Number(id)] : undefined;
+}
+
+export function diskDrive(state: IloState, id: string, d: Drive): object {
+  return {
+    "@odata.id": `${CONTROLLER}DiskDrives/${id}/`,
+    "@odata.type": type(state, "SmartStorageDiskDrive", "v2_0_0"),
+    Id: id,
+    Name: `${oemOf(state).prefix}SmartStorageDiskDrive`,
+    InterfaceType: "SAS",
+    Location: `1I:1:${d.bay}`,
+    LocationFormat: "ControllerPort:Box:Bay",
+    MediaType: "HDD",
+    Model: d.model,
+    Status: { Health: d.health, State: "Enabled" },
+  };
+}
+
+export function storageCollection(): object {
+  return collection(STORAGE, "StorageCollection", "Storage", [STORAGE_MEMBER]);
+}
+
+export function storage(state: IloState): object {
+  return {
+    "@odata.id": STORAGE_MEMBER,
+    "@odata.type": "#Storage.v1_7_0.Storage",
+    Id: STORAGE_ID,
+    Name: CONTROLLER_MODEL[state.generation],
+    Drives: state.sensors.drives.map((_, i) => link(`${STORAGE_MEMBER}Drives/${i}/`)),
+    "Drives@odata.count": state.sensors.drives.length,
+    Status: {
+      Health: rollup(state.sensors.drives),
+      HealthRollup: rollup(state.sensors.drives),
+      State: "Enabled",
+    },
+  };
+}
+
+export function drive(id: string, d: Drive): object {
+  return {
+    "@odata.id": `${STORAGE_MEMBER}Drives/${id}/`,
+    "@odata.type": "#Drive.v1_7_0.Drive",
+    Id: id,
+    Name: `Drive ${Number(id) + 1}`,
+    MediaType: "HDD",
+    Model: d.model,
+    PhysicalLocation: {
+      PartLocation: {
+        LocationOrdinalValue: Number(d.bay),
+        LocationType: "Bay",
+        ServiceLabel: `Slot=0:Port=1I:Box=1:Bay=${d.bay}`,
+      },
+    },
+    Protocol: "SAS",
+    Status: { Health: d.health, State: "Enabled" },
+  };
+}
