@@ -1,9 +1,10 @@
 /**
  * PARITY: the request sequence recorded in the reference samples (129 calls: auth, versioning,
- * health, OSDs, pools, RBD images/snapshots/clones/trash, users, every error case) replayed in
- * order against the real Ceph started by scripts/ceph/start.sh AND against the emulator, each
- * with its own tokens. For every call it compares the status code, the Content-Type and the
- * response shape (keys and value types, recursively), prints every difference, and fails on any
+ * health, OSDs, pools, RBD images/snapshots/clones/trash, users, every error case), plus EXTRA bad
+ * input, replayed in order against the real Ceph started by scripts/ceph/start.sh AND against the emulator, each
+ * with its own tokens. For every call it compares the status code, the Content-Type, the
+ * response shape (keys and value types, recursively) and, for errors, the dashboard's detail,
+ * code and component to the letter; it prints every difference, and fails on any
  * difference not listed in ALLOWED below with its reason.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -86,11 +87,73 @@ interface Side {
   stop?: () => Promise<void>;
 }
 
+const V1 = { Accept: "application/vnd.ceph.api.v1.0+json", Authorization: "Bearer <token>" };
+
+/** Bad input beyond the recordings, replayed right after `rbd_get` (smoke-pool/smoke-img exists then). */
+const EXTRA: Sample[] = [
+  [
+    "extra_rbd_create_negative_size",
+    "POST",
+    "/api/block/image",
+    { name: "neg", pool_name: "smoke-pool", size: -1 },
+  ],
+  ["extra_rbd_resize_not_integer", "PUT", "/api/block/image/smoke-pool%2Fsmoke-img", { size: "big" }],
+  [
+    "extra_rbd_create_size_as_string",
+    "POST",
+    "/api/block/image",
+    { name: "strsize", pool_name: "smoke-pool", size: "1048576" },
+  ],
+  ["extra_rbd_delete_size_as_string", "DELETE", "/api/block/image/smoke-pool%2Fstrsize", null],
+  [
+    "extra_pool_create_negative_pg_num",
+    "POST",
+    "/api/pool",
+    { pool: "smoke-neg-pg", pool_type: "replicated", pg_num: -1 },
+  ],
+  ["extra_snap_delete_missing", "DELETE", "/api/block/image/smoke-pool%2Fsmoke-img/snap/nosnap", null],
+  [
+    "extra_snap_rename_missing",
+    "PUT",
+    "/api/block/image/smoke-pool%2Fsmoke-img/snap/nosnap",
+    { new_snap_name: "x" },
+  ],
+  ["extra_flatten_not_a_clone", "POST", "/api/block/image/smoke-pool%2Fsmoke-img/flatten", {}],
+  [
+    "extra_copy_to_existing",
+    "POST",
+    "/api/block/image/smoke-pool%2Fsmoke-img/copy",
+    {
+      dest_pool_name: "smoke-pool",
+      dest_namespace: null,
+      dest_image_name: "smoke-img",
+    },
+  ],
+  [
+    "extra_trash_restore_missing",
+    "POST",
+    "/api/block/image/trash/smoke-pool%2Fdeadbeef/restore",
+    { new_image_name: "z" },
+  ],
+  ["extra_unknown_path", "GET", "/api/nonexistent", null],
+].map(([name, method, path, body]) => ({
+  name: name as string,
+  request: {
+    method: method as string,
+    path: path as string,
+    headers: body === null ? V1 : { ...V1, "Content-Type": "application/json" },
+    body,
+  },
+  response: { status: 0, body: null },
+}));
+
 function loadSamples(): Sample[] {
-  return readdirSync(SAMPLES)
+  const recorded = readdirSync(SAMPLES)
     .filter((f) => /^\d{3}_.+\.json$/.test(f))
     .sort()
     .map((f) => JSON.parse(readFileSync(join(SAMPLES, f), "utf8")) as Sample);
+  const at = recorded.findIndex((s) => s.name === "rbd_get") + 1;
+  return [...recorded.slice(0, at), ...EXTRA, ...recorded.slice(at)];
 }
 
 function substitute(text: string, side: Side): string {
@@ -187,7 +250,7 @@ describe("Ceph parity: real Pacific vs emulator, same request sequence", () => {
         Accept: "application/vnd.ceph.api.v1.0+json",
         Authorization: `Bearer ${realSide.adminToken}`,
       };
-      for (const pool of ["smoke-pool", "smoke-pool-size1"]) {
+      for (const pool of ["smoke-pool", "smoke-pool-size1", "smoke-neg-pg"]) {
         await rawRequest(realSide.url, "DELETE", `/api/pool/${pool}`, headers, undefined).catch(() => {});
       }
       await rawRequest(realSide.url, "DELETE", "/api/user/smoke-ro", headers, undefined).catch(() => {});
@@ -197,7 +260,7 @@ describe("Ceph parity: real Pacific vs emulator, same request sequence", () => {
 
   it("answers every recorded call alike (status, content-type, shape), up to the listed allowances", async () => {
     const samples = loadSamples();
-    expect(samples.length).toBeGreaterThan(100);
+    expect(samples.length).toBe(129 + EXTRA.length);
     const unexplained: string[] = [];
     const allowed = new Map<string, number>();
     let compared = 0;

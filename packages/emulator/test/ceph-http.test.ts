@@ -201,6 +201,29 @@ describe("ceph emulator: the dashboard's HTTP rules", () => {
       body: '{"snapshot_name":"s"}',
     });
     expect(snapNoFlag.status).toBe(500);
+    const task = { name: "rbd/create", metadata: { pool_name: "rbd", namespace: null, image_name: "neg" } };
+    const negative = await send("POST", "/api/block/image", {
+      headers,
+      body: '{"name":"neg","pool_name":"rbd","size":-1}',
+    });
+    expect(negative).toMatchObject({
+      status: 500,
+      json: { detail: "can't convert negative value to uint64_t", component: null, status: 500, task },
+    });
+    const resize = await send("PUT", "/api/block/image/rbd%2Fimg", { headers, body: '{"size":"big"}' });
+    expect(resize).toMatchObject({
+      status: 500,
+      json: { detail: "an integer is required", task: { name: "rbd/edit" } },
+    });
+    const shrink = await send("PUT", "/api/block/image/rbd%2Fimg", { headers, body: '{"size":"1048576"}' });
+    expect(shrink.status).toBe(200);
+    expect((await send("GET", "/api/block/image/rbd%2Fimg", { headers })).json.size).toBe(1_048_576);
+    const pg = await send("POST", "/api/pool", {
+      headers,
+      body: '{"pool":"p","pool_type":"replicated","pg_num":-1}',
+    });
+    expect(pg).toMatchObject({ status: 400, json: { code: "34", component: "pool" } });
+    expect(pg.json.detail).toContain("'pg_num' must be greater than 0");
     const gone = await send("DELETE", "/api/block/image/rbd%2Fnope", { headers });
     expect(gone).toMatchObject({
       status: 404,

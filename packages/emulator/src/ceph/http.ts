@@ -86,6 +86,14 @@ export function taskError(
   return new CephFailure(reply(status, { detail, code, component, status, task }));
 }
 
+/** A Python exception (not a Ceph error) inside a task: 500 `{detail, component: null, status, task}`. */
+export function taskException(
+  task: { name: string; metadata: Record<string, unknown> },
+  detail: string,
+): CephFailure {
+  return new CephFailure(reply(500, { detail, component: null, status: 500, task }));
+}
+
 /** An unhandled exception in the dashboard: always a generic 500. */
 export function internalError(): CephFailure {
   return new CephFailure(frameworkError(500, GENERIC_500));

@@ -2,7 +2,7 @@
  * RBD operations on the state with librbd's rules and the dashboard's error texts (recorded on
  * Pacific 16.2.15): image specs, lookups and the `[errno N] …` task errors.
  */
-import { internalError, taskError } from "./http.js";
+import { internalError, taskError, taskException } from "./http.js";
 import { type CephState, type ImageState, imageKey } from "./state.js";
 import type { TaskSpec } from "./tasks.js";
 
@@ -32,6 +32,14 @@ export function findImage(state: CephState, spec: ImageSpec): ImageState | undef
 /** A librbd error raised in a task: `[errno N] …`, code `"N"`, component `rbd`. */
 export function rbdError(task: TaskSpec, errno: number, message: string) {
   return taskError(task, `[errno ${errno}] ${message}`, String(errno), "rbd");
+}
+
+/** An image size as librbd takes it: an integer (numeric strings pass), not negative. */
+export function imageSize(task: TaskSpec, value: unknown): number {
+  const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n)) throw taskException(task, "an integer is required");
+  if (n < 0) throw taskException(task, "can't convert negative value to uint64_t");
+  return n;
 }
 
 /** librbd's `ImageNotFound` when opening an image, as every RBD task reports it. */

@@ -13,13 +13,23 @@ const NO_POOL = "The path 'No such pool' was not found.";
 const SIZE_ONE =
   "[errno -1] WARNING: setting pool size 1 could lead to data loss without recovery. If you are *ABSOLUTELY CERTAIN* that is what you want, pass the flag --yes-i-really-mean-it.";
 
+const PG_NUM_RANGE =
+  "[errno -34] 'pg_num' must be greater than 0 and less than or equal to 65536 (you may adjust 'mon max pool pg num' for higher values)";
+
+/** `pg_num` as the mon takes it: an integer (else the dashboard's 500) in 1..65536 (else errno -34). */
+function pgNum(value: unknown): number {
+  const n = integer(value);
+  if (n < 1 || n > 65_536) throw dashboardError(PG_NUM_RANGE, "34", "pool");
+  return n;
+}
+
 function attrsOf(query: Readonly<Record<string, string>>): string[] | undefined {
   return query.attrs === undefined ? undefined : query.attrs.split(",").filter(Boolean);
 }
 
 /** Applies the settings of a create or update body. */
 function applySettings(pool: PoolState, body: Record<string, unknown>): void {
-  if ("pg_num" in body) pool.pgNum = integer(body.pg_num);
+  if ("pg_num" in body) pool.pgNum = pgNum(body.pg_num);
   if (typeof body.pg_autoscale_mode === "string") pool.pgAutoscaleMode = body.pg_autoscale_mode;
   if (Array.isArray(body.application_metadata)) pool.applications = body.application_metadata.map(String);
   if ("quota_max_bytes" in body && body.quota_max_bytes !== null)
@@ -84,7 +94,7 @@ export function poolRoutes(state: CephState): Route[] {
       ({ body }) => {
         const name = required<unknown>(body, "pool");
         const type = body.pool_type ?? "replicated";
-        if ("pg_num" in body) integer(body.pg_num);
+        if ("pg_num" in body) pgNum(body.pg_num);
         if (type !== "replicated" && type !== "erasure") {
           throw dashboardError(`[errno -22] unknown pool type '${String(type)}'`, "22", "pool");
         }
@@ -98,7 +108,7 @@ export function poolRoutes(state: CephState): Route[] {
             const created = state.createPool({
               name,
               type,
-              pgNum: "pg_num" in body ? integer(body.pg_num) : 32,
+              pgNum: "pg_num" in body ? pgNum(body.pg_num) : 32,
               ruleName: typeof body.rule_name === "string" ? body.rule_name : undefined,
               ecProfile:
                 typeof body.erasure_code_profile === "string" ? body.erasure_code_profile : undefined,

@@ -5,6 +5,7 @@ import {
   addImage,
   childrenOf,
   findImage,
+  imageSize,
   newImage,
   openImage,
   openPool,
@@ -89,7 +90,7 @@ export function rbdImageRoutes(state: CephState): Route[] {
       ({ body }) => {
         const name = String(required(body, "name"));
         const pool = String(required(body, "pool_name"));
-        const size = integer(required(body, "size"));
+        const size = required<unknown>(body, "size");
         const namespace = typeof body.namespace === "string" && body.namespace !== "" ? body.namespace : null;
         const task = {
           name: "rbd/create",
@@ -100,6 +101,7 @@ export function rbdImageRoutes(state: CephState): Route[] {
           task,
           () => {
             openPool(state, pool, task);
+            const bytes = imageSize(task, size); // converted by the Python binding before librbd runs
             if (findImage(state, { pool, namespace, name }) !== undefined) {
               throw rbdError(task, 17, "RBD image already exists (error creating image)");
             }
@@ -113,7 +115,7 @@ export function rbdImageRoutes(state: CephState): Route[] {
                 pool,
                 namespace,
                 name,
-                size,
+                size: bytes,
                 objSize,
                 stripeUnit: objSize,
                 features: features(body.features, DEFAULT_FEATURES),
@@ -146,7 +148,7 @@ export function rbdImageRoutes(state: CephState): Route[] {
               addImage(state, image);
             }
             if (body.size !== undefined && body.size !== null) {
-              image.size = integer(body.size);
+              image.size = imageSize(task, body.size);
               image.usedBytes = Math.min(image.usedBytes, image.size);
             }
             if (Array.isArray(body.features)) image.features = features(body.features, image.features);
