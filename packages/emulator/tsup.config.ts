@@ -8,6 +8,9 @@ export default defineConfig(
     "src/ilo/index.ts",
     "src/msw/index.ts",
     "src/kubernetes/index.ts",
+    "src/opennebula/index.ts",
     "src/world/index.ts",
+    "src/cli/index.ts",
+    "src/cli/bin.ts",
   ]),
 );

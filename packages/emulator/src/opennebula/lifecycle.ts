@@ -1,0 +1,586 @@
+/**
+ * The VM life cycle (DispatchManager + LifeCycleManager + scheduler, simplified): states and LCM
+ * states move on the emulator clock through timed steps applied by {@link sync} in time order.
+ * A PENDING VM is placed by the scheduler on the host with free CPU and memory that runs the fewest
+ * VMs; stop/undeploy/terminate free the capacity, terminate frees leases and images too.
+ */
+import { failures } from "./errors.js";
+import {
+  DEFAULT_PERMISSIONS,
+  nowSeconds,
+  numberToIp,
+  numberToMac,
+  type OneHost,
+  type OneImage,
+  type OneUser,
+  type OneVm,
+  type OpenNebulaState,
+} from "./state.js";
+import { getAttr, getVectors, setAttr, type Template } from "./template.js";
+
+export const VM_STATES = [
+  "INIT",
+  "PENDING",
+  "HOLD",
+  "ACTIVE",
+  "STOPPED",
+  "SUSPENDED",
+  "DONE",
+  "FAILED",
+  "POWEROFF",
+  "UNDEPLOYED",
+  "CLONING",
+  "CLONING_FAILURE",
+] as const;
+
+const LCM_NAMES: Record<number, string> = {
+  0: "LCM_INIT",
+  1: "PROLOG",
+  2: "BOOT",
+  3: "RUNNING",
+  5: "SAVE_STOP",
+  6: "SAVE_SUSPEND",
+  10: "EPILOG_STOP",
+  11: "EPILOG",
+  12: "SHUTDOWN",
+  16: "UNKNOWN",
+  18: "SHUTDOWN_POWEROFF",
+  19: "BOOT_UNKNOWN",
+  20: "BOOT_POWEROFF",
+  21: "BOOT_SUSPENDED",
+  22: "BOOT_STOPPED",
+  29: "SHUTDOWN_UNDEPLOY",
+  30: "EPILOG_UNDEPLOY",
+  31: "PROLOG_UNDEPLOY",
+  32: "BOOT_UNDEPLOY",
+};
+
+/** `VirtualMachine::state_str`: the LCM state's name while ACTIVE, else the VM state's. */
+export function stateName(vm: OneVm): string {
+  return vm.state === 3 ? (LCM_NAMES[vm.lcm] ?? String(vm.lcm)) : (VM_STATES[vm.state] ?? String(vm.state));
+}
+
+const S = { PENDING: 1, HOLD: 2, ACTIVE: 3, STOPPED: 4, SUSPENDED: 5, DONE: 6, POWEROFF: 8, UNDEPLOYED: 9 };
+const L = {
+  NONE: 0,
+  PROLOG: 1,
+  BOOT: 2,
+  RUNNING: 3,
+  SAVE_STOP: 5,
+  SAVE_SUSPEND: 6,
+  EPILOG_STOP: 10,
+  EPILOG: 11,
+  SHUTDOWN: 12,
+  UNKNOWN: 16,
+  SHUTDOWN_POWEROFF: 18,
+  BOOT_POWEROFF: 20,
+  BOOT_SUSPENDED: 21,
+  SHUTDOWN_UNDEPLOY: 29,
+  EPILOG_UNDEPLOY: 30,
+};
+
+export function setVmState(state: OpenNebulaState, vm: OneVm, s: number, lcm: number): void {
+  if (vm.state === s && vm.lcm === lcm) return;
+  vm.prevState = vm.state;
+  vm.prevLcm = vm.lcm;
+  vm.state = s;
+  vm.lcm = lcm;
+  state.emit({ type: "vm-state", vm, state: s, lcm });
+}
+
+function hostUsage(state: OpenNebulaState, host: OneHost): { cpu: number; memKb: number; vms: number } {
+  let cpu = 0;
+  let memKb = 0;
+  let vms = 0;
+  for (const vm of state.vms.values()) {
+    if (vm.hostId !== host.id || !vm.holdsCapacity) continue;
+    cpu += Math.round(vm.cpu * 100);
+    memKb += vm.memoryMb * 1024;
+    vms++;
+  }
+  return { cpu, memKb, vms };
+}
+
+export function hostShare(state: OpenNebulaState, host: OneHost) {
+  return hostUsage(state, host);
+}
+
+/** Hosts the scheduler may use: monitored, enabled, reachable. */
+function schedulable(host: OneHost): boolean {
+  return host.state === 2 && host.adminStatus === 0 && host.reachable;
+}
+
+function fits(state: OpenNebulaState, host: OneHost, vm: OneVm): boolean {
+  const u = hostUsage(state, host);
+  return u.cpu + Math.round(vm.cpu * 100) <= host.totalCpu && u.memKb + vm.memoryMb * 1024 <= host.totalMemKb;
+}
+
+/** Starts the deployment of `vm` on `host` at clock time `at`: PROLOG → BOOT → RUNNING. */
+export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: number, action = 0): void {
+  const t = state.timings;
+  const sec = Math.floor(at / 1000);
+  vm.hostId = host.id;
+  vm.holdsCapacity = true;
+  vm.schedAt = null;
+  vm.userTemplate = vm.userTemplate.filter(([k]) => k !== "SCHED_MESSAGE");
+  const prev = vm.history.at(-1);
+  if (prev && prev.etime === 0) prev.etime = sec;
+  vm.history.push({
+    seq: vm.history.length,
+    hostId: host.id,
+    hostname: host.name,
+    clusterId: host.clusterId,
+    dsId: 0,
+    vmMad: host.vmMad,
+    tmMad: "ceph",
+    stime: sec,
+    etime: 0,
+    pstime: sec,
+    petime: Math.floor((at + t.prolog) / 1000),
+    rstime: Math.floor((at + t.prolog) / 1000),
+    retime: 0,
+    estime: 0,
+    eetime: 0,
+    action,
+    uid: vm.uid,
+    gid: vm.gid,
+  });
+  setVmState(state, vm, S.ACTIVE, L.PROLOG);
+  vm.steps = [
+    { at: at + t.prolog, state: S.ACTIVE, lcm: L.BOOT },
+    {
+      at: at + t.prolog + t.boot,
+      state: S.ACTIVE,
+      lcm: L.RUNNING,
+      onReach: () => {
+        if (vm.deployId === "") vm.deployId = `one-${vm.id}`;
+      },
+    },
+  ];
+  state.active.add(vm);
+}
+
+function place(state: OpenNebulaState, vm: OneVm, at: number): void {
+  const candidates = [...state.hosts.values()].filter((h) => schedulable(h) && fits(state, h, vm));
+  candidates.sort((a, b) => hostUsage(state, a).vms - hostUsage(state, b).vms || a.id - b.id);
+  const host = candidates[0];
+  if (host) {
+    deployVm(state, vm, host, at);
+    return;
+  }
+  setAttr(
+    vm.userTemplate,
+    "SCHED_MESSAGE",
+    `${new Date(at).toUTCString()} : Cannot dispatch VM: No host with enough capacity to deploy the VM`,
+  );
+  vm.schedAt = at + state.timings.schedule;
+}
+
+function nextAt(vm: OneVm): number {
+  if (vm.steps.length > 0) return vm.steps[0]!.at;
+  if (vm.state === S.PENDING && vm.schedAt !== null && vm.resched === 0) return vm.schedAt;
+  return Number.POSITIVE_INFINITY;
+}
+
+/** Applies every transition due by the clock's `now()`, in time order. Call before observing. */
+export function sync(state: OpenNebulaState): void {
+  const now = state.clock.now();
+  for (const image of state.lockedImages) {
+    if (image.readyAt !== null && image.readyAt <= now) {
+      image.prevState = image.state;
+      image.state = image.vms.size > 0 ? (image.persistent ? 8 : 2) : 1;
+      image.readyAt = null;
+      state.lockedImages.delete(image);
+    }
+  }
+  for (;;) {
+    let due: OneVm | null = null;
+    let dueAt = Number.POSITIVE_INFINITY;
+    for (const vm of state.active) {
+      const at = nextAt(vm);
+      if (at === Number.POSITIVE_INFINITY) {
+        state.active.delete(vm);
+        continue;
+      }
+      if (at <= now && at < dueAt) {
+        due = vm;
+        dueAt = at;
+      }
+    }
+    if (!due) return;
+    if (due.steps.length > 0) {
+      const step = due.steps.shift()!;
+      setVmState(state, due, step.state, step.lcm);
+      step.onReach?.();
+    } else {
+      place(state, due, dueAt);
+    }
+  }
+}
+
+function releaseCapacity(vm: OneVm, at: number): void {
+  vm.holdsCapacity = false;
+  const h = vm.history.at(-1);
+  if (h && h.etime === 0) {
+    h.etime = Math.floor(at / 1000);
+    h.eetime = h.etime;
+  }
+}
+
+/** DONE: leases back to their ranges, images released, capacity freed. */
+function finish(state: OpenNebulaState, vm: OneVm, at: number): void {
+  releaseCapacity(vm, at);
+  vm.etime = Math.floor(at / 1000);
+  for (const nic of vm.nics)
+    state.vnets
+      .get(nic.networkId)
+      ?.ars.find((a) => a.id === nic.arId)
+      ?.leases.delete(nic.index);
+  for (const disk of vm.disks) {
+    const image = disk.imageId === null ? undefined : state.images.get(disk.imageId);
+    if (!image) continue;
+    image.vms.delete(vm.id);
+    if (image.vms.size === 0 && (image.state === 2 || image.state === 8)) {
+      image.prevState = image.state;
+      image.state = 1;
+    }
+  }
+}
+
+type Plan = Array<{ after: number; state: number; lcm: number; onReach?: (at: number) => void }>;
+
+function run(state: OpenNebulaState, vm: OneVm, first: { state: number; lcm: number }, plan: Plan): void {
+  const now = state.clock.now();
+  setVmState(state, vm, first.state, first.lcm);
+  let at = now;
+  vm.steps = plan.map((p) => {
+    at += p.after;
+    const when = at;
+    return { at: when, state: p.state, lcm: p.lcm, onReach: p.onReach ? () => p.onReach!(when) : undefined };
+  });
+  state.active.add(vm);
+}
+
+export const VM_ACTIONS = [
+  "terminate",
+  "terminate-hard",
+  "undeploy",
+  "undeploy-hard",
+  "poweroff",
+  "poweroff-hard",
+  "reboot",
+  "reboot-hard",
+  "hold",
+  "release",
+  "stop",
+  "suspend",
+  "resume",
+  "resched",
+  "unresched",
+] as const;
+
+/** `one.vm.action`: throws an ACTION failure (message without the method prefix) when not allowed. */
+export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): void {
+  if (!(VM_ACTIONS as readonly string[]).includes(action)) {
+    throw failures.action(`Action "${action}" is not supported`, vm.id);
+  }
+  const t = state.timings;
+  const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING;
+  const unknown = vm.state === S.ACTIVE && vm.lcm === L.UNKNOWN;
+  const wrong = () => {
+    throw failures.action(
+      `Error performing action "${action}": This action is not available for state ${stateName(vm)}`,
+      vm.id,
+    );
+  };
+  const hard = action.endsWith("-hard");
+  switch (action) {
+    case "terminate":
+    case "terminate-hard": {
+      const done = (at: number) => finish(state, vm, at);
+      if (vm.state === S.PENDING || vm.state === S.HOLD) {
+        setVmState(state, vm, S.DONE, L.NONE);
+        vm.steps = [];
+        finish(state, vm, state.clock.now());
+      } else if (running || (unknown && hard)) {
+        run(state, vm, { state: S.ACTIVE, lcm: L.SHUTDOWN }, [
+          { after: hard ? 0 : t.shutdown, state: S.ACTIVE, lcm: L.EPILOG },
+          { after: t.epilog, state: S.DONE, lcm: L.NONE, onReach: done },
+        ]);
+      } else if ([S.POWEROFF, S.SUSPENDED, S.STOPPED, S.UNDEPLOYED].includes(vm.state)) {
+        run(state, vm, { state: S.ACTIVE, lcm: L.EPILOG }, [
+          { after: t.epilog, state: S.DONE, lcm: L.NONE, onReach: done },
+        ]);
+      } else wrong();
+      return;
+    }
+    case "poweroff":
+    case "poweroff-hard":
+      if (!running && !(unknown && hard)) wrong();
+      run(state, vm, { state: S.ACTIVE, lcm: L.SHUTDOWN_POWEROFF }, [
+        { after: hard ? 0 : t.shutdown, state: S.POWEROFF, lcm: L.NONE },
+      ]);
+      return;
+    case "undeploy":
+    case "undeploy-hard":
+      if (!running && vm.state !== S.POWEROFF) wrong();
+      run(
+        state,
+        vm,
+        { state: S.ACTIVE, lcm: vm.state === S.POWEROFF ? L.EPILOG_UNDEPLOY : L.SHUTDOWN_UNDEPLOY },
+        [
+          ...(vm.state === S.POWEROFF
+            ? []
+            : [{ after: hard ? 0 : t.shutdown, state: S.ACTIVE, lcm: L.EPILOG_UNDEPLOY }]),
+          {
+            after: t.epilog,
+            state: S.UNDEPLOYED,
+            lcm: L.NONE,
+            onReach: (at: number) => releaseCapacity(vm, at),
+          },
+        ],
+      );
+      return;
+    case "stop":
+      if (!running) wrong();
+      run(state, vm, { state: S.ACTIVE, lcm: L.SAVE_STOP }, [
+        { after: t.save, state: S.ACTIVE, lcm: L.EPILOG_STOP },
+        { after: t.epilog, state: S.STOPPED, lcm: L.NONE, onReach: (at: number) => releaseCapacity(vm, at) },
+      ]);
+      return;
+    case "suspend":
+      if (!running) wrong();
+      run(state, vm, { state: S.ACTIVE, lcm: L.SAVE_SUSPEND }, [
+        { after: t.save, state: S.SUSPENDED, lcm: L.NONE },
+      ]);
+      return;
+    case "resume":
+      if (vm.state === S.POWEROFF) {
+        run(state, vm, { state: S.ACTIVE, lcm: L.BOOT_POWEROFF }, [
+          { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
+        ]);
+      } else if (vm.state === S.SUSPENDED) {
+        run(state, vm, { state: S.ACTIVE, lcm: L.BOOT_SUSPENDED }, [
+          { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
+        ]);
+      } else if (vm.state === S.STOPPED || vm.state === S.UNDEPLOYED) {
+        submit(state, vm);
+      } else wrong();
+      return;
+    case "reboot":
+    case "reboot-hard":
+      if (!running) wrong();
+      return;
+    case "hold":
+      if (vm.state !== S.PENDING) wrong();
+      setVmState(state, vm, S.HOLD, L.NONE);
+      vm.schedAt = null;
+      return;
+    case "release":
+      if (vm.state !== S.HOLD) wrong();
+      submit(state, vm);
+      return;
+    case "resched":
+    case "unresched":
+      if (!running && vm.state !== S.POWEROFF) wrong();
+      vm.resched = action === "resched" ? 1 : 0;
+      return;
+  }
+}
+
+/** Puts a VM in PENDING for the scheduler. */
+export function submit(state: OpenNebulaState, vm: OneVm): void {
+  setVmState(state, vm, S.PENDING, L.NONE);
+  vm.steps = [];
+  vm.schedAt = state.clock.now() + state.timings.schedule;
+  state.active.add(vm);
+}
+
+/** `one.vm.deploy`: only from PENDING, HOLD, STOPPED or UNDEPLOYED; capacity checked with `enforce`. */
+export function manualDeploy(state: OpenNebulaState, vm: OneVm, host: OneHost, enforce: boolean): void {
+  if (![S.PENDING, S.HOLD, S.STOPPED, S.UNDEPLOYED].includes(vm.state)) {
+    throw failures.action(`Deploy action is not available for state ${stateName(vm)}`, vm.id);
+  }
+  if (enforce && !fits(state, host, vm)) {
+    const u = hostUsage(state, host);
+    throw failures.action(
+      `Host [${host.id}] does not have enough capacity. CPU: ${host.totalCpu - u.cpu}/${Math.round(vm.cpu * 100)} MEMORY: ${host.totalMemKb - u.memKb}/${vm.memoryMb * 1024}`,
+      vm.id,
+    );
+  }
+  deployVm(state, vm, host, state.clock.now(), 30);
+}
+
+/** Host unreachable: ERROR, and its active VMs to UNKNOWN; back: MONITORED and UNKNOWN VMs RUNNING. */
+export function setHostReachable(state: OpenNebulaState, hostName: string, up: boolean): OneHost {
+  sync(state);
+  const host = [...state.hosts.values()].find((h) => h.name === hostName);
+  if (!host) throw new Error(`no OpenNebula host named "${hostName}"`);
+  if (host.reachable === up) return host;
+  host.reachable = up;
+  if (host.adminStatus === 0) {
+    host.prevState = host.state;
+    host.state = up ? 2 : 3;
+    state.emit({ type: "host-state", host, state: host.state });
+  }
+  for (const vm of state.vms.values()) {
+    if (vm.hostId !== host.id || vm.state !== S.ACTIVE) continue;
+    if (!up && vm.lcm !== L.UNKNOWN) {
+      vm.steps = [];
+      setVmState(state, vm, S.ACTIVE, L.UNKNOWN);
+    } else if (up && vm.lcm === L.UNKNOWN) {
+      setVmState(state, vm, S.ACTIVE, L.RUNNING);
+    }
+  }
+  return host;
+}
+
+function positiveNumber(value: string | undefined): number | null {
+  if (value === undefined || !/^\s*\d+(\.\d+)?\s*$/.test(value)) return null;
+  const n = Number(value);
+  return n > 0 ? n : null;
+}
+
+/**
+ * Creates a VM from a template (allocate/instantiate): CPU/MEMORY checked, DISKs bound to images
+ * (USED), NICs given leases from their networks. Throws an ALLOCATE failure for a bad template.
+ */
+export function createVm(
+  state: OpenNebulaState,
+  owner: OneUser,
+  tmpl: Template,
+  options: { hold: boolean; name?: string; templateId?: number | null },
+): OneVm {
+  const fail = (msg: string) => failures.allocate("virtual machine", msg);
+  const cpu = positiveNumber(getAttr(tmpl, "CPU"));
+  if (cpu === null) throw fail("CPU attribute must be a positive float or integer value.");
+  const memory = positiveNumber(getAttr(tmpl, "MEMORY"));
+  if (memory === null || !Number.isInteger(memory))
+    throw fail("MEMORY attribute must be a positive integer value.");
+  const vcpuText = getAttr(tmpl, "VCPU");
+  const vcpu = vcpuText === undefined ? 1 : positiveNumber(vcpuText);
+  if (vcpu === null || !Number.isInteger(vcpu))
+    throw fail("VCPU attribute must be a positive integer value.");
+  const id = state.nextId.vm;
+  const images: OneImage[] = [];
+  const disks = getVectors(tmpl, "DISK").map((d, diskId) => {
+    let image: OneImage | undefined;
+    if (d.IMAGE_ID !== undefined) image = state.images.get(Number(d.IMAGE_ID));
+    else if (d.IMAGE !== undefined) image = [...state.images.values()].find((i) => i.name === d.IMAGE);
+    else return { diskId, imageId: null, attrs: { ...d, TYPE: d.TYPE ?? "fs", SIZE: d.SIZE ?? "1024" } };
+    if (!image) throw fail(`Error getting image [${d.IMAGE_ID ?? d.IMAGE}].`);
+    if (![1, 2].includes(image.state) || (image.persistent && image.vms.size > 0)) {
+      throw fail(
+        `Cannot use image [${image.id}] in state ${["INIT", "READY", "USED", "DISABLED", "LOCKED", "ERROR"][image.state] ?? image.state}.`,
+      );
+    }
+    images.push(image);
+    const ds = state.datastores.get(image.datastoreId);
+    return {
+      diskId,
+      imageId: image.id,
+      attrs: {
+        ...d,
+        CLONE: image.persistent ? "NO" : "YES",
+        DATASTORE: ds?.name ?? "",
+        DATASTORE_ID: String(image.datastoreId),
+        DEV_PREFIX: getAttr(image.template, "DEV_PREFIX") ?? "vd",
+        DISK_ID: String(diskId),
+        IMAGE: image.name,
+        IMAGE_ID: String(image.id),
+        IMAGE_STATE: String(image.persistent ? 8 : 2),
+        SIZE: String(image.sizeMb),
+        SOURCE: image.source,
+        TARGET: `vd${String.fromCharCode(97 + diskId)}`,
+        TM_MAD: ds?.tmMad ?? "ceph",
+        TYPE: ds?.diskType === 3 ? "RBD" : "FILE",
+      },
+    };
+  });
+  // Leases are taken only once every NIC has found one, so a failure leaves the ranges untouched.
+  const taken: Array<{ ar: { leases: Map<number, { vm: number }> }; index: number }> = [];
+  try {
+    const nics = getVectors(tmpl, "NIC").map((n, nicId) => {
+      const net =
+        n.NETWORK_ID !== undefined
+          ? state.vnets.get(Number(n.NETWORK_ID))
+          : [...state.vnets.values()].find((v) => v.name === n.NETWORK);
+      if (!net) throw fail(`Error getting virtual network [${n.NETWORK_ID ?? n.NETWORK}].`);
+      for (const ar of net.ars) {
+        for (let index = 0; index < ar.size; index++) {
+          if (ar.leases.has(index)) continue;
+          ar.leases.set(index, { vm: id });
+          taken.push({ ar, index });
+          const ip = ar.ip === null ? null : numberToIp(ar.ip + index);
+          const mac = numberToMac(ar.mac + index);
+          return {
+            nicId,
+            networkId: net.id,
+            arId: ar.id,
+            index,
+            ip,
+            mac,
+            attrs: {
+              ...n,
+              AR_ID: String(ar.id),
+              BRIDGE: net.bridge,
+              ...(ip === null ? {} : { IP: ip }),
+              MAC: mac,
+              NETWORK: net.name,
+              NETWORK_ID: String(net.id),
+              NIC_ID: String(nicId),
+              TARGET: `one-${id}-${nicId}`,
+              VN_MAD: net.vnMad,
+            },
+          };
+        }
+      }
+      throw fail(`Cannot get IP/MAC lease from virtual network ${net.id}.`);
+    });
+    const now = state.clock.now();
+    const vm: OneVm = {
+      id,
+      name: options.name || getAttr(tmpl, "NAME") || `one-${id}`,
+      uid: owner.id,
+      gid: owner.gid,
+      permissions: [...DEFAULT_PERMISSIONS],
+      state: options.hold ? S.HOLD : S.PENDING,
+      lcm: 0,
+      prevState: options.hold ? S.HOLD : S.PENDING,
+      prevLcm: 0,
+      resched: 0,
+      stime: Math.floor(now / 1000),
+      etime: 0,
+      deployId: "",
+      cpu,
+      vcpu,
+      memoryMb: memory,
+      template: tmpl.filter(([k]) => !["NAME", "CPU", "VCPU", "MEMORY", "DISK", "NIC"].includes(k)),
+      userTemplate: [],
+      disks,
+      nics,
+      templateId: options.templateId ?? null,
+      hostId: null,
+      history: [],
+      steps: [],
+      schedAt: options.hold ? null : now + state.timings.schedule,
+      holdsCapacity: false,
+    };
+    state.nextId.vm++;
+    for (const image of images) {
+      image.vms.add(id);
+      if (image.state === 1) {
+        image.prevState = 1;
+        image.state = image.persistent ? 8 : 2;
+      }
+    }
+    state.vms.set(id, vm);
+    if (!options.hold) state.active.add(vm);
+    return vm;
+  } catch (e) {
+    for (const { ar, index } of taken) ar.leases.delete(index);
+    throw e;
+  }
+}
+
+export { nowSeconds };

@@ -1,0 +1,107 @@
+/** `one.host.*` and `one.hostpool.info`: hosts with their capacity (HOST_SHARE) and VMs. */
+import { failures } from "../errors.js";
+import { hostShare } from "../lifecycle.js";
+import { addHost, type OneHost, type OpenNebulaState } from "../state.js";
+import { mergeTemplate, renderTemplate } from "../template.js";
+import { el, ids } from "../xml.js";
+import { bool, type Ctx, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
+import { parseOrActionError } from "./vm.js";
+
+export function hostXml(state: OpenNebulaState, host: OneHost): string {
+  const share = hostShare(state, host);
+  const cluster = state.clusters.get(host.clusterId)?.name ?? "";
+  const vms = [...state.vms.values()]
+    .filter((vm) => vm.hostId === host.id && vm.holdsCapacity)
+    .map((vm) => vm.id);
+  const diskMb = 500_000;
+  const ts = Math.floor(state.clock.now() / 1000);
+  const monitoring =
+    host.state === 2
+      ? `<MONITORING><TIMESTAMP>${ts}</TIMESTAMP><ID>${host.id}</ID><CAPACITY><FREE_CPU>${host.totalCpu - share.cpu}</FREE_CPU><FREE_MEMORY>${host.totalMemKb - share.memKb}</FREE_MEMORY><USED_CPU>${share.cpu}</USED_CPU><USED_MEMORY>${share.memKb}</USED_MEMORY></CAPACITY><SYSTEM><NETRX>0</NETRX><NETTX>0</NETTX></SYSTEM></MONITORING>`
+      : "<MONITORING/>";
+  return `<HOST><ID>${host.id}</ID>${el("NAME", host.name)}<STATE>${host.state}</STATE><PREV_STATE>${host.prevState}</PREV_STATE>${el("IM_MAD", host.imMad)}${el("VM_MAD", host.vmMad)}<CLUSTER_ID>${host.clusterId}</CLUSTER_ID>${el("CLUSTER", cluster)}<HOST_SHARE><MEM_USAGE>${share.memKb}</MEM_USAGE><CPU_USAGE>${share.cpu}</CPU_USAGE><TOTAL_MEM>${host.totalMemKb}</TOTAL_MEM><TOTAL_CPU>${host.totalCpu}</TOTAL_CPU><MAX_MEM>${host.totalMemKb}</MAX_MEM><MAX_CPU>${host.totalCpu}</MAX_CPU><RUNNING_VMS>${share.vms}</RUNNING_VMS><VMS_THREAD>1</VMS_THREAD><DATASTORES><DISK_USAGE>0</DISK_USAGE><FREE_DISK>${diskMb}</FREE_DISK><MAX_DISK>${diskMb}</MAX_DISK><USED_DISK>0</USED_DISK></DATASTORES><PCI_DEVICES/><NUMA_NODES/></HOST_SHARE>${ids("VMS", vms)}${renderTemplate("TEMPLATE", host.template)}${monitoring}</HOST>`;
+}
+
+const STATUS_STATE = [2, 4, 8] as const;
+
+export const hostMethods: Record<string, MethodDef> = {
+  "one.host.allocate": {
+    params: [str(), str(), str(), int(-1)],
+    run(ctx: Ctx, [name, imMad, vmMad, clusterId]) {
+      requireAdmin(ctx, "CREATE", "HOST");
+      const n = (name as string).trim();
+      if (n === "") throw failures.allocate("host", "Invalid NAME, it cannot be empty");
+      if ([...ctx.state.hosts.values()].some((h) => h.name === n)) {
+        throw failures.allocate(
+          "host",
+          `NAME is already taken by HOST ${[...ctx.state.hosts.values()].find((h) => h.name === n)!.id}.`,
+        );
+      }
+      const cid = (clusterId as number) === -1 ? 0 : (clusterId as number);
+      const cluster = lookup(ctx.state.clusters, cid, "cluster");
+      const host = addHost(ctx.state, { name: n });
+      host.clusterId = cluster.id;
+      host.imMad = imMad as string;
+      host.vmMad = vmMad as string;
+      host.state = 0;
+      host.prevState = 0;
+      return host.id;
+    },
+  },
+  "one.host.info": {
+    params: [int(), bool(false)],
+    run: (ctx, [id]) => hostXml(ctx.state, lookup(ctx.state.hosts, id as number, "host")),
+  },
+  "one.host.delete": {
+    params: [int()],
+    run(ctx, [id]) {
+      const host = lookup(ctx.state.hosts, id as number, "host");
+      requireAdmin(ctx, "ADMIN", "HOST", host.id);
+      if ([...ctx.state.vms.values()].some((vm) => vm.hostId === host.id && vm.holdsCapacity)) {
+        throw failures.action("Can not remove a host with running VMs", host.id);
+      }
+      ctx.state.hosts.delete(host.id);
+      return host.id;
+    },
+  },
+  "one.host.status": {
+    params: [int(), int()],
+    run(ctx, [id, status]) {
+      const host = lookup(ctx.state.hosts, id as number, "host");
+      requireAdmin(ctx, "ADMIN", "HOST", host.id);
+      const s = status as number;
+      if (s < 0 || s > 2) throw failures.rpcApi("Wrong status code");
+      host.adminStatus = s as 0 | 1 | 2;
+      host.prevState = host.state;
+      host.state = s === 0 ? (host.reachable ? 2 : 3) : STATUS_STATE[s]!;
+      ctx.state.emit({ type: "host-state", host, state: host.state });
+      return host.id;
+    },
+  },
+  "one.host.update": {
+    params: [int(), str(), int(0)],
+    run(ctx, [id, text, append]) {
+      const host = lookup(ctx.state.hosts, id as number, "host");
+      requireAdmin(ctx, "ADMIN", "HOST", host.id);
+      host.template = mergeTemplate(host.template, parseOrActionError(text as string), append === 1);
+      return host.id;
+    },
+  },
+  "one.host.rename": {
+    params: [int(), str()],
+    run(ctx, [id, name]) {
+      const host = lookup(ctx.state.hosts, id as number, "host");
+      requireAdmin(ctx, "ADMIN", "HOST", host.id);
+      host.name = name as string;
+      return host.id;
+    },
+  },
+  "one.hostpool.info": {
+    params: [],
+    run: (ctx) =>
+      `<HOST_POOL>${[...ctx.state.hosts.values()]
+        .sort((a, b) => a.id - b.id)
+        .map((h) => hostXml(ctx.state, h))
+        .join("")}</HOST_POOL>`,
+  },
+};

@@ -1,0 +1,136 @@
+/** `one.template.*` and `one.templatepool.info`: VM templates and `instantiate`. */
+import { failures } from "../errors.js";
+import { createVm } from "../lifecycle.js";
+import { DEFAULT_PERMISSIONS, nowSeconds, type OneTemplate, type OpenNebulaState } from "../state.js";
+import { getAttr, mergeTemplate, renderTemplate } from "../template.js";
+import {
+  applyChmod,
+  authorize,
+  bool,
+  type Ctx,
+  int,
+  lookup,
+  type MethodDef,
+  ownerXml,
+  permissionsXml,
+  poolFilter,
+  range,
+  str,
+} from "./context.js";
+import { parseOrActionError, parseOrAllocateError } from "./vm.js";
+
+export function templateXml(state: OpenNebulaState, t: OneTemplate): string {
+  return `<VMTEMPLATE>${ownerXml(state, t)}${permissionsXml(t.permissions)}<REGTIME>${t.regtime}</REGTIME>${renderTemplate("TEMPLATE", t.template)}</VMTEMPLATE>`;
+}
+
+function getTemplate(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN"): OneTemplate {
+  const t = lookup(ctx.state.templates, id, "virtual machine template");
+  authorize(ctx, t, op, "TEMPLATE");
+  return t;
+}
+
+export const templateMethods: Record<string, MethodDef> = {
+  "one.template.allocate": {
+    params: [str()],
+    run(ctx, [text]) {
+      const tmpl = parseOrAllocateError(text as string, "virtual machine template");
+      const name = getAttr(tmpl, "NAME");
+      if (!name) throw failures.allocate("virtual machine template", "No NAME in template.");
+      const id = ctx.state.nextId.template++;
+      ctx.state.templates.set(id, {
+        id,
+        name,
+        uid: ctx.user.id,
+        gid: ctx.user.gid,
+        permissions: [...DEFAULT_PERMISSIONS],
+        regtime: nowSeconds(ctx.state),
+        template: tmpl.filter(([k]) => k !== "NAME"),
+      });
+      return id;
+    },
+  },
+  "one.template.info": {
+    params: [int(), bool(false), bool(false)],
+    run: (ctx, [id]) => templateXml(ctx.state, getTemplate(ctx, id as number, "USE")),
+  },
+  "one.template.update": {
+    params: [int(), str(), int(0)],
+    run(ctx, [id, text, append]) {
+      const t = getTemplate(ctx, id as number, "MANAGE");
+      t.template = mergeTemplate(t.template, parseOrActionError(text as string), append === 1);
+      return t.id;
+    },
+  },
+  "one.template.rename": {
+    params: [int(), str()],
+    run(ctx, [id, name]) {
+      const t = getTemplate(ctx, id as number, "MANAGE");
+      t.name = name as string;
+      return t.id;
+    },
+  },
+  "one.template.chmod": {
+    params: [int(), int(), int(), int(), int(), int(), int(), int(), int(), int(), bool(false)],
+    run(ctx, [id, ...rest]) {
+      const t = getTemplate(ctx, id as number, "MANAGE");
+      applyChmod(t, rest.slice(0, 9) as number[]);
+      return t.id;
+    },
+  },
+  "one.template.delete": {
+    params: [int(), bool(false)],
+    run(ctx, [id]) {
+      const t = getTemplate(ctx, id as number, "MANAGE");
+      ctx.state.templates.delete(t.id);
+      return t.id;
+    },
+  },
+  "one.template.clone": {
+    params: [int(), str(), bool(false)],
+    run(ctx, [id, name]) {
+      const t = getTemplate(ctx, id as number, "USE");
+      const nid = ctx.state.nextId.template++;
+      ctx.state.templates.set(nid, {
+        ...t,
+        id: nid,
+        name: name as string,
+        uid: ctx.user.id,
+        gid: ctx.user.gid,
+        permissions: [...DEFAULT_PERMISSIONS],
+        regtime: nowSeconds(ctx.state),
+        template: t.template.map(([k, v]) => [k, typeof v === "string" ? v : { ...v }]),
+      });
+      return nid;
+    },
+  },
+  "one.template.instantiate": {
+    params: [int(), str(""), bool(false), str(""), bool(false)],
+    run(ctx, [id, name, hold, extra]) {
+      const t = getTemplate(ctx, id as number, "USE");
+      const merged = mergeTemplate(
+        t.template.map(([k, v]) => [k, typeof v === "string" ? v : { ...v }]),
+        parseOrAllocateError(extra as string, "virtual machine"),
+        true,
+      );
+      const submitOnHold = getAttr(merged, "SUBMIT_ON_HOLD")?.toUpperCase() === "YES";
+      return createVm(ctx.state, ctx.user, merged, {
+        hold: (hold as boolean) || submitOnHold,
+        name: (name as string) || `${t.name}-${ctx.state.nextId.vm}`,
+        templateId: t.id,
+      }).id;
+    },
+  },
+  "one.templatepool.info": {
+    params: [int(), int(), int()],
+    run(ctx, [flag, start, end]) {
+      const visible = poolFilter(ctx, flag as number);
+      const list = range(
+        ctx.state,
+        [...ctx.state.templates.values()].filter(visible),
+        start as number,
+        end as number,
+      );
+      return `<VMTEMPLATE_POOL>${list.map((t) => templateXml(ctx.state, t)).join("")}</VMTEMPLATE_POOL>`;
+    },
+  },
+};

@@ -1,0 +1,313 @@
+/**
+ * `one.vm.*` and `one.vmpool.*`: the full VM body (vm.xsd), the short pool body (vm_pool.xsd) and
+ * the life-cycle calls over lifecycle.ts.
+ */
+import { failures } from "../errors.js";
+import { createVm, manualDeploy, VM_STATES, vmAction } from "../lifecycle.js";
+import type { OneVm, OpenNebulaState } from "../state.js";
+import {
+  mergeTemplate,
+  parseTemplate,
+  renderEntries,
+  renderTemplate,
+  type Template,
+  TemplateSyntaxError,
+} from "../template.js";
+import { cel, el } from "../xml.js";
+import {
+  authorize,
+  bool,
+  type Ctx,
+  int,
+  lookup,
+  type MethodDef,
+  ownerXml,
+  permissionsXml,
+  poolFilter,
+  range,
+  requireAdmin,
+  str,
+} from "./context.js";
+
+/** VM TEMPLATE children in vm.xsd's sequence order; `any` = element of any content, `string` = text only. */
+const TEMPLATE_ORDER: Array<[string, "any" | "string" | "vector", boolean]> = [
+  ["AUTOMATIC_DS_REQUIREMENTS", "string", false],
+  ["AUTOMATIC_NIC_REQUIREMENTS", "string", false],
+  ["AUTOMATIC_REQUIREMENTS", "string", false],
+  ["CLONING_TEMPLATE_ID", "string", false],
+  ["CONTEXT", "any", false],
+  ["CPU", "string", false],
+  ["CPU_COST", "string", false],
+  ["DISK", "any", true],
+  ["DISK_COST", "string", false],
+  ["EMULATOR", "string", false],
+  ["FEATURES", "any", false],
+  ["HYPERV_OPTIONS", "any", false],
+  ["GRAPHICS", "any", false],
+  ["IMPORTED", "string", false],
+  ["INPUT", "any", false],
+  ["MEMORY", "string", false],
+  ["MEMORY_COST", "string", false],
+  ["MEMORY_MAX", "string", false],
+  ["MEMORY_SLOTS", "string", false],
+  ["MEMORY_RESIZE_MODE", "string", false],
+  ["NIC", "vector", true],
+  ["NIC_ALIAS", "vector", true],
+  ["NIC_DEFAULT", "any", false],
+  ["NUMA_NODE", "any", false],
+  ["OS", "any", false],
+  ["PCI", "any", true],
+  ["RAW", "any", false],
+  ["SECURITY_GROUP_RULE", "any", true],
+  ["SPICE_OPTIONS", "any", false],
+  ["SUBMIT_ON_HOLD", "string", false],
+  ["TEMPLATE_ID", "string", false],
+  ["TM_MAD_SYSTEM", "string", false],
+  ["TOPOLOGY", "any", false],
+  ["VCPU", "string", false],
+  ["VCPU_MAX", "string", false],
+  ["VMGROUP", "any", false],
+  ["VMID", "string", false],
+  ["VROUTER_ID", "string", false],
+  ["VROUTER_KEEPALIVED_ID", "string", false],
+  ["VROUTER_KEEPALIVED_PASSWORD", "string", false],
+];
+const ORDER_INDEX = new Map(TEMPLATE_ORDER.map(([k, kind, many], i) => [k, { i, kind, many }]));
+
+/** Splits a VM's attributes into TEMPLATE (what vm.xsd allows there, in order) and USER_TEMPLATE. */
+function splitTemplate(state: OpenNebulaState, vm: OneVm): { template: string; user: Template } {
+  const entries: Template = [
+    ...vm.template,
+    ["AUTOMATIC_REQUIREMENTS", "(CLUSTER_ID = 0) & !(PUBLIC_CLOUD = YES) & !(PIN_POLICY = PINNED)"],
+    ["CPU", String(vm.cpu)],
+    ...vm.disks.map((d): [string, Record<string, string>] => ["DISK", d.attrs]),
+    ["MEMORY", String(vm.memoryMb)],
+    ...vm.nics.map((n): [string, Record<string, string>] => ["NIC", n.attrs]),
+    ...(vm.templateId === null ? [] : [["TEMPLATE_ID", String(vm.templateId)] as [string, string]]),
+    ["TM_MAD_SYSTEM", state.datastores.get(0)?.tmMad ?? "ceph"],
+    ["VCPU", String(vm.vcpu)],
+    ["VMID", String(vm.id)],
+  ];
+  const seen = new Set<string>();
+  const inTemplate: Array<[number, number, string]> = [];
+  const user: Template = [...vm.userTemplate];
+  entries.forEach(([k, v], n) => {
+    const spec = ORDER_INDEX.get(k);
+    const fitsKind = spec && (spec.kind === "any" || (spec.kind === "string") === (typeof v === "string"));
+    if (!spec || !fitsKind || (!spec.many && seen.has(k))) {
+      user.push([k, v]);
+      return;
+    }
+    seen.add(k);
+    inTemplate.push([spec.i, n, renderEntries([[k, v]])]);
+  });
+  inTemplate.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return { template: `<TEMPLATE>${inTemplate.map((x) => x[2]).join("")}</TEMPLATE>`, user };
+}
+
+function monitoring(state: OpenNebulaState, vm: OneVm): string {
+  if (vm.state !== 3 || vm.hostId === null) return "<MONITORING/>";
+  const ts = Math.floor(state.clock.now() / 1000);
+  return `<MONITORING>${cel("CPU", vm.lcm === 3 ? "1.5" : "0")}${cel("ID", String(vm.id))}${cel("MEMORY", String(vm.memoryMb * 1024))}${cel("TIMESTAMP", String(ts))}</MONITORING>`;
+}
+
+function lastPoll(state: OpenNebulaState, vm: OneVm): number {
+  return vm.state === 3 ? Math.floor(state.clock.now() / 1000) : 0;
+}
+
+/** The full VM document (vm.xsd). */
+export function vmXml(state: OpenNebulaState, vm: OneVm): string {
+  const { template, user } = splitTemplate(state, vm);
+  const history = vm.history
+    .map(
+      (h) =>
+        `<HISTORY><OID>${vm.id}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><STIME>${h.stime}</STIME><ETIME>${h.etime}</ETIME>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<DS_ID>${h.dsId}</DS_ID><PLAN_ID>-1</PLAN_ID><ACTION_ID>-1</ACTION_ID><PSTIME>${h.pstime}</PSTIME><PETIME>${h.petime}</PETIME><RSTIME>${h.rstime}</RSTIME><RETIME>${h.retime}</RETIME><ESTIME>${h.estime}</ESTIME><EETIME>${h.eetime}</EETIME><ACTION>${h.action}</ACTION><UID>${h.uid}</UID><GID>${h.gid}</GID><REQUEST_ID>-1</REQUEST_ID></HISTORY>`,
+    )
+    .join("");
+  return `<VM>${ownerXml(state, vm)}${permissionsXml(vm.permissions)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><PREV_STATE>${vm.prevState}</PREV_STATE><PREV_LCM_STATE>${vm.prevLcm}</PREV_LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${monitoring(state, vm)}<SCHED_ACTIONS/>${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}<BACKUPS><BACKUP_CONFIG/><BACKUP_IDS/></BACKUPS></VM>`;
+}
+
+const SHORT_USER_KEYS = new Set([
+  "LABELS",
+  "ERROR",
+  "SCHED_MESSAGE",
+  "SCHED_RANK",
+  "SCHED_DS_RANK",
+  "SCHED_REQUIREMENTS",
+  "SCHED_DS_REQUIREMENTS",
+  "SCHED_ACTION",
+  "HYPERVISOR",
+  "LOGO",
+  "SERVICE_ID",
+  "MEMORY_COST",
+  "CPU_COST",
+  "DISK_COST",
+]);
+
+/** The short pool body (vm_pool.xsd) `one.vmpool.info` returns since 5.8. */
+export function vmShortXml(state: OpenNebulaState, vm: OneVm): string {
+  const graphics = vm.template.find(([k, v]) => k === "GRAPHICS" && typeof v !== "string");
+  const template = renderEntries([
+    ["CPU", String(vm.cpu)],
+    ["MEMORY", String(vm.memoryMb)],
+    ["VCPU", String(vm.vcpu)],
+  ]);
+  const disks = vm.disks.map((d) => renderEntries([["DISK", d.attrs]])).join("");
+  const nics = vm.nics.map((n) => renderEntries([["NIC", n.attrs]])).join("");
+  const h = vm.history.at(-1);
+  const history = h
+    ? `<HISTORY_RECORDS><HISTORY><OID>${vm.id}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><DS_ID>${h.dsId}</DS_ID>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<ACTION>${h.action}</ACTION></HISTORY></HISTORY_RECORDS>`
+    : "<HISTORY_RECORDS/>";
+  const user = vm.userTemplate.filter(([k]) => SHORT_USER_KEYS.has(k));
+  return `<VM>${ownerXml(state, vm)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}<TEMPLATE>${template}${disks}${nics}${graphics ? renderEntries([graphics]) : ""}</TEMPLATE>${monitoring(state, vm)}${renderTemplate("USER_TEMPLATE", user)}${history}</VM>`;
+}
+
+function parse(text: string, onError: (msg: string) => Error): Template {
+  try {
+    return parseTemplate(text);
+  } catch (e) {
+    if (e instanceof TemplateSyntaxError) throw onError(e.message);
+    throw e;
+  }
+}
+
+export function parseOrAllocateError(text: string, obj: Parameters<typeof failures.allocate>[0]): Template {
+  return parse(text, (msg) => failures.allocate(obj, msg));
+}
+
+export function parseOrActionError(text: string): Template {
+  return parse(text, (msg) => failures.action(msg));
+}
+
+function getVm(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN"): OneVm {
+  const vm = lookup(ctx.state.vms, id, "virtual machine");
+  authorize(ctx, vm, op, "VM");
+  return vm;
+}
+
+/** `KEY=VALUE&…` (6.10+ JSON query) on MySQL: each pair is a LIKE '%VALUE%' on that element's text. */
+function jsonQuery(ctx: Ctx, query: string): (vm: OneVm) => boolean {
+  if (query === "") return () => true;
+  if (ctx.state.sqlBackend === "sqlite")
+    throw failures.internal("JSON query search is not supported by the SQL backend");
+  const pairs = query.split("&").map((p) => {
+    const eq = p.indexOf("=");
+    return eq < 0
+      ? { key: null, value: p }
+      : { key: p.slice(0, eq).split(".").at(-1)!, value: p.slice(eq + 1) };
+  });
+  return (vm) => {
+    const body = vmXml(ctx.state, vm);
+    return pairs.every(({ key, value }) => {
+      if (key === null) return body.includes(value);
+      const re = new RegExp(`<${key.replace(/[^\w-]/g, "")}>(?:<!\\[CDATA\\[)?([^<]*)`, "g");
+      return [...body.matchAll(re)].some((m) => m[1]!.includes(value));
+    });
+  };
+}
+
+function vmPool(extended: boolean): MethodDef {
+  return {
+    params: [int(), int(), int(), int(), str("")],
+    run(ctx, [flag, start, end, stateFilter, query]) {
+      const sf = stateFilter as number;
+      if (sf < -2 || sf > VM_STATES.length - 1) throw failures.rpcApi("Incorrect filter_state.");
+      const visible = poolFilter(ctx, flag as number);
+      const matches = jsonQuery(ctx, query as string);
+      const vms = [...ctx.state.vms.values()].filter(
+        (vm) =>
+          visible(vm) && (sf === -2 ? true : sf === -1 ? vm.state !== 6 : vm.state === sf) && matches(vm),
+      );
+      const page = range(ctx.state, vms, start as number, end as number);
+      const render = extended ? vmXml : vmShortXml;
+      return `<VM_POOL>${page.map((vm) => render(ctx.state, vm)).join("")}</VM_POOL>`;
+    },
+  };
+}
+
+export const vmMethods: Record<string, MethodDef> = {
+  "one.vm.allocate": {
+    params: [str(), bool(false)],
+    run(ctx, [text, hold]) {
+      const tmpl = parseOrAllocateError(text as string, "virtual machine");
+      return createVm(ctx.state, ctx.user, tmpl, { hold: hold as boolean }).id;
+    },
+  },
+  "one.vm.info": {
+    params: [int(), bool(false)],
+    run: (ctx, [id]) => vmXml(ctx.state, getVm(ctx, id as number, "USE")),
+  },
+  "one.vm.action": {
+    params: [str(), int()],
+    run(ctx, [action, id]) {
+      const vm = getVm(ctx, id as number, "MANAGE");
+      vmAction(ctx.state, vm, action as string);
+      return vm.id;
+    },
+  },
+  "one.vm.deploy": {
+    params: [int(), int(), bool(false), int(-1), str("")],
+    run(ctx, [id, hid, enforce]) {
+      const vm = getVm(ctx, id as number, "ADMIN");
+      const host = lookup(ctx.state.hosts, hid as number, "host");
+      requireAdmin(ctx, "MANAGE", "HOST", host.id);
+      manualDeploy(ctx.state, vm, host, enforce as boolean);
+      return vm.id;
+    },
+  },
+  "one.vm.rename": {
+    params: [int(), str()],
+    run(ctx, [id, name]) {
+      const vm = getVm(ctx, id as number, "MANAGE");
+      if ((name as string).trim() === "") throw failures.action("Invalid NAME, it cannot be empty", vm.id);
+      vm.name = name as string;
+      return vm.id;
+    },
+  },
+  "one.vm.update": {
+    params: [int(), str(), int(0)],
+    run(ctx, [id, text, append]) {
+      const vm = getVm(ctx, id as number, "MANAGE");
+      vm.userTemplate = mergeTemplate(vm.userTemplate, parseOrActionError(text as string), append === 1);
+      return vm.id;
+    },
+  },
+  "one.vm.recover": {
+    params: [int(), int()],
+    run(ctx, [id, op]) {
+      const vm = getVm(ctx, id as number, "ADMIN");
+      if ((op as number) < 0 || (op as number) > 5) throw failures.rpcApi("Wrong recovery operation code");
+      if (op === 3 || op === 5) {
+        vm.steps = [];
+        if (vm.state !== 6)
+          vmAction(ctx.state, vm, vm.state === 1 || vm.state === 2 ? "terminate" : "terminate-hard");
+        vm.steps = vm.steps.map((s) => ({ ...s, at: ctx.state.clock.now() }));
+        return vm.id;
+      }
+      if (op === 1 && vm.steps.length > 0) {
+        vm.steps = vm.steps.map((s) => ({ ...s, at: ctx.state.clock.now() }));
+        return vm.id;
+      }
+      throw failures.action(
+        `Recover operation ${op} is not available for state ${VM_STATES[vm.state]}`,
+        vm.id,
+      );
+    },
+  },
+  "one.vmpool.info": vmPool(false),
+  "one.vmpool.infoextended": vmPool(true),
+  "one.vmpool.infoset": {
+    params: [str(), bool()],
+    run(ctx, [list, extended]) {
+      const ids = (list as string).split(",").map((s) => s.trim());
+      if (ids.some((s) => !/^\d+$/.test(s))) throw failures.rpcApi("Incorrect ID set.");
+      const vms = ids
+        .map((s) => ctx.state.vms.get(Number(s)))
+        .filter((vm): vm is OneVm => vm !== undefined && poolFilter(ctx, -2)(vm));
+      const render = extended ? vmXml : vmShortXml;
+      return `<VM_POOL>${range(ctx.state, vms, -1, -1)
+        .map((vm) => render(ctx.state, vm))
+        .join("")}</VM_POOL>`;
+    },
+  },
+};

@@ -1,0 +1,75 @@
+/**
+ * `POST /RPC2`: oned's XML-RPC endpoint over an {@link OpenNebulaState}. The request is decoded
+ * (faults -503 for malformed XML, DOCTYPE or invalid UTF-8), the method looked up (-506 when it is
+ * not defined), its parameters read with xmlrpc-c's type rules (-501), the session authenticated,
+ * the clock's due transitions applied, and the method's answer encoded as oned's response array.
+ */
+import { type Route, type RouteResponse, route } from "../shared/routes.js";
+import { OneFailure } from "./errors.js";
+import { sync } from "./lifecycle.js";
+import { clusterMethods } from "./methods/cluster.js";
+import { authenticate, type MethodDef, readArgs } from "./methods/context.js";
+import { datastoreMethods } from "./methods/datastore.js";
+import { groupMethods } from "./methods/group.js";
+import { hostMethods } from "./methods/host.js";
+import { imageMethods } from "./methods/image.js";
+import { systemMethods } from "./methods/system.js";
+import { templateMethods } from "./methods/template.js";
+import { userMethods } from "./methods/user.js";
+import { vmMethods } from "./methods/vm.js";
+import { vnMethods } from "./methods/vn.js";
+import type { OpenNebulaState } from "./state.js";
+import { decodeCall, encodeFailure, encodeFault, encodeSuccess, FaultCode, XmlRpcFault } from "./xmlrpc.js";
+
+/** Every method the emulator implements, by its `one.*` name. */
+export const openNebulaMethods: Readonly<Record<string, MethodDef>> = {
+  ...vmMethods,
+  ...templateMethods,
+  ...hostMethods,
+  ...imageMethods,
+  ...datastoreMethods,
+  ...vnMethods,
+  ...userMethods,
+  ...groupMethods,
+  ...clusterMethods,
+  ...systemMethods,
+};
+
+/** Largest request body accepted (larger → HTTP 413); oned's own limit is MESSAGE_SIZE (1 GiB). */
+export const RPC_BODY_LIMIT = 32 * 1024 * 1024;
+
+function xml(body: string): RouteResponse {
+  return { status: 200, headers: { "content-type": "text/xml", server: "Xmlrpc-c_Abyss/1.59.03" }, body };
+}
+
+/** Answers one XML-RPC request body (the route handler, usable without HTTP). */
+export function answerXmlRpc(state: OpenNebulaState, body: Uint8Array): string {
+  let method = "";
+  try {
+    const call = decodeCall(body);
+    method = call.methodName;
+    const def = Object.hasOwn(openNebulaMethods, method) ? openNebulaMethods[method] : undefined;
+    if (!def) throw new XmlRpcFault(FaultCode.NO_SUCH_METHOD, `Method '${method}' not defined`);
+    const session = call.params[0];
+    if (session === undefined) throw new XmlRpcFault(FaultCode.TYPE, "Not enough parameters");
+    if (session.t !== "string") {
+      throw new XmlRpcFault(
+        FaultCode.TYPE,
+        `Parameter 0 that is supposed to be string is not (it is ${session.t})`,
+      );
+    }
+    const args = readArgs(call.params, def.params);
+    const user = authenticate(state, session);
+    sync(state);
+    const value = def.run({ state, method, user, admin: user.groups.includes(0) }, args);
+    return encodeSuccess(value);
+  } catch (e) {
+    if (e instanceof XmlRpcFault) return encodeFault(e.code, e.message);
+    if (e instanceof OneFailure) return encodeFailure(`[${method}] ${e.message}`, e.code, e.respId);
+    throw e;
+  }
+}
+
+export function createOpenNebulaRoutes(state: OpenNebulaState): Route[] {
+  return [route("POST", "/RPC2", (req) => xml(answerXmlRpc(state, req.body)), { bodyLimit: RPC_BODY_LIMIT })];
+}

@@ -1,0 +1,504 @@
+/**
+ * The OpenNebula part of the emulated world: one self-contained object per emulator (never a module
+ * singleton) holding users/groups, clusters, hosts, datastores, images, virtual networks with their
+ * address ranges and leases, templates and VMs. Time comes from an injectable clock; VM and image
+ * transitions are computed from it when the state is next observed ({@link OpenNebulaState.sync}),
+ * so nothing sleeps. The shared World (issue 7) drives it through the explicit hooks at the bottom:
+ * `setHostReachable`, `subscribe` (image created/deleted, VM and host state changes) and `sync`.
+ */
+import { type EmulatorClock, systemClock } from "../ilo/clock.js";
+import type { Template } from "./template.js";
+
+/** Owner/group/other × use/manage/admin, as 0/1 in XML order (OWNER_U … OTHER_A). */
+export type Permissions = [number, number, number, number, number, number, number, number, number];
+
+export interface Owned {
+  id: number;
+  name: string;
+  uid: number;
+  gid: number;
+  permissions: Permissions;
+}
+
+export interface OneUser {
+  id: number;
+  name: string;
+  password: string;
+  gid: number;
+  groups: number[];
+  enabled: boolean;
+  authDriver: string;
+  template: Template;
+  tokens: Array<{ token: string; expiresAt: number; egid: number }>;
+}
+
+export interface OneGroup {
+  id: number;
+  name: string;
+  template: Template;
+  admins: number[];
+}
+
+export interface OneCluster {
+  id: number;
+  name: string;
+  template: Template;
+}
+
+export interface OneHost {
+  id: number;
+  name: string;
+  imMad: string;
+  vmMad: string;
+  clusterId: number;
+  /** Host::HostState: 0 INIT, 2 MONITORED, 3 ERROR, 4 DISABLED, 8 OFFLINE. */
+  state: number;
+  prevState: number;
+  /** Total CPU in OpenNebula units (100 per hardware thread). */
+  totalCpu: number;
+  /** Total memory in KiB. */
+  totalMemKb: number;
+  /** Disabled/offline by `one.host.status`, independent of reachability. */
+  adminStatus: 0 | 1 | 2;
+  reachable: boolean;
+  template: Template;
+}
+
+export interface OneDatastore extends Owned {
+  /** 0 IMAGE_DS, 1 SYSTEM_DS, 2 FILE_DS, 3 BACKUP_DS. */
+  type: number;
+  dsMad: string;
+  tmMad: string;
+  diskType: number;
+  clusterIds: number[];
+  totalMb: number;
+  state: number;
+  template: Template;
+}
+
+export interface OneImage extends Owned {
+  /** Image::ImageType: 0 OS, 1 CDROM, 2 DATABLOCK, … */
+  type: number;
+  persistent: boolean;
+  sizeMb: number;
+  /** Image::ImageState: 1 READY, 2 USED, 4 LOCKED, 8 USED_PERS, … */
+  state: number;
+  prevState: number;
+  datastoreId: number;
+  regtime: number;
+  path: string;
+  source: string;
+  format: string;
+  vms: Set<number>;
+  /** While LOCKED after allocation: when the copy finishes (clock ms). */
+  readyAt: number | null;
+  template: Template;
+}
+
+export interface AddressRange {
+  id: number;
+  type: string;
+  /** First IPv4 address as a 32-bit number (IP4 ranges), or null for ETHER. */
+  ip: number | null;
+  /** First MAC as a 48-bit number. */
+  mac: number;
+  size: number;
+  /** index in the range → lease holder (`vm` id, or -1 for a lease put on hold). */
+  leases: Map<number, { vm: number }>;
+  extra: Record<string, string>;
+}
+
+export interface OneVnet extends Owned {
+  clusterIds: number[];
+  bridge: string;
+  vnMad: string;
+  state: number;
+  ars: AddressRange[];
+  template: Template;
+}
+
+export interface OneTemplate extends Owned {
+  regtime: number;
+  template: Template;
+}
+
+export interface VmNic {
+  nicId: number;
+  networkId: number;
+  arId: number;
+  index: number;
+  ip: string | null;
+  mac: string;
+  attrs: Record<string, string>;
+}
+
+export interface VmDisk {
+  diskId: number;
+  imageId: number | null;
+  attrs: Record<string, string>;
+}
+
+export interface VmHistory {
+  seq: number;
+  hostId: number;
+  hostname: string;
+  clusterId: number;
+  dsId: number;
+  vmMad: string;
+  tmMad: string;
+  stime: number;
+  etime: number;
+  pstime: number;
+  petime: number;
+  rstime: number;
+  retime: number;
+  estime: number;
+  eetime: number;
+  action: number;
+  uid: number;
+  gid: number;
+}
+
+/** A timed transition: at `at` (clock ms) the VM moves to `state`/`lcm`, then `onReach` runs. */
+export interface VmStep {
+  at: number;
+  state: number;
+  lcm: number;
+  onReach?: () => void;
+}
+
+export interface OneVm extends Owned {
+  state: number;
+  lcm: number;
+  prevState: number;
+  prevLcm: number;
+  resched: number;
+  stime: number;
+  etime: number;
+  deployId: string;
+  cpu: number;
+  vcpu: number;
+  memoryMb: number;
+  /** Attributes that go to TEMPLATE besides CPU/MEMORY/VCPU/DISK/NIC (GRAPHICS, OS, CONTEXT, …). */
+  template: Template;
+  userTemplate: Template;
+  disks: VmDisk[];
+  nics: VmNic[];
+  templateId: number | null;
+  hostId: number | null;
+  history: VmHistory[];
+  steps: VmStep[];
+  /** PENDING VMs: when the scheduler next looks at them (clock ms). */
+  schedAt: number | null;
+  /** Capacity currently held on `hostId` (freed on stop/undeploy/terminate). */
+  holdsCapacity: boolean;
+}
+
+/** Delays (ms on the emulator clock) of the lifecycle, roughly what a small KVM cloud shows. */
+export interface OneTimings {
+  /** Scheduler interval: a PENDING VM is placed this long after it was submitted (and retried as often). */
+  schedule: number;
+  prolog: number;
+  boot: number;
+  shutdown: number;
+  epilog: number;
+  save: number;
+  /** LOCKED → READY after `one.image.allocate`. */
+  imageCopy: number;
+}
+
+export const defaultTimings: OneTimings = {
+  schedule: 5000,
+  prolog: 3000,
+  boot: 2000,
+  shutdown: 2000,
+  epilog: 1000,
+  save: 2000,
+  imageCopy: 2000,
+};
+
+export type OpenNebulaEvent =
+  | { type: "image-created"; image: OneImage }
+  | { type: "image-deleted"; image: OneImage }
+  | { type: "vm-state"; vm: OneVm; state: number; lcm: number }
+  | { type: "host-state"; host: OneHost; state: number };
+
+export interface HostSpec {
+  name: string;
+  /** Hardware threads (each is 100 CPU units). Default 16. */
+  threads?: number;
+  memoryGb?: number;
+  cluster?: string;
+}
+
+export interface OpenNebulaStateOptions {
+  clock?: EmulatorClock;
+  /** What `one.system.version` answers. Default "7.4.0". */
+  version?: string;
+  timings?: Partial<OneTimings>;
+  /** oneadmin's password. Default "opennebula". */
+  adminPassword?: string;
+  /** Hosts of the default cluster. Default: the reference topology (node01..03, 16 threads, 36/47/49 GB). */
+  hosts?: HostSpec[];
+  /** Start with no hosts, datastores, images, networks or templates (users and groups only). */
+  empty?: boolean;
+  /** `API_LIST_ORDER`: pools newest first ("DESC", oned's default) or "ASC". */
+  listOrder?: "DESC" | "ASC";
+  /** The DB backend: "sqlite" refuses the `one.vmpool.info` JSON query with INTERNAL, as oned does. */
+  sqlBackend?: "mysql" | "sqlite";
+}
+
+export interface OpenNebulaState {
+  readonly clock: EmulatorClock;
+  readonly version: string;
+  readonly timings: OneTimings;
+  readonly listOrder: "DESC" | "ASC";
+  readonly sqlBackend: "mysql" | "sqlite";
+  users: Map<number, OneUser>;
+  groups: Map<number, OneGroup>;
+  clusters: Map<number, OneCluster>;
+  hosts: Map<number, OneHost>;
+  datastores: Map<number, OneDatastore>;
+  images: Map<number, OneImage>;
+  vnets: Map<number, OneVnet>;
+  templates: Map<number, OneTemplate>;
+  vms: Map<number, OneVm>;
+  /** Next object id per pool. */
+  nextId: Record<
+    "user" | "group" | "cluster" | "host" | "datastore" | "image" | "vnet" | "template" | "vm",
+    number
+  >;
+  /** VMs (and images) with pending timed transitions. */
+  active: Set<OneVm>;
+  lockedImages: Set<OneImage>;
+  /** Subscribes to state changes (for the World); returns the unsubscribe function. */
+  subscribe(listener: (event: OpenNebulaEvent) => void): () => void;
+  emit(event: OpenNebulaEvent): void;
+}
+
+export const DEFAULT_PERMISSIONS: Permissions = [1, 1, 0, 0, 0, 0, 0, 0, 0];
+
+export function nowSeconds(state: OpenNebulaState): number {
+  return Math.floor(state.clock.now() / 1000);
+}
+
+/** Creates an OpenNebula state: users/groups always; the reference topology unless `empty`. */
+export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): OpenNebulaState {
+  const listeners = new Set<(event: OpenNebulaEvent) => void>();
+  const state: OpenNebulaState = {
+    clock: options.clock ?? systemClock,
+    version: options.version ?? "7.4.0",
+    timings: { ...defaultTimings, ...options.timings },
+    listOrder: options.listOrder ?? "DESC",
+    sqlBackend: options.sqlBackend ?? "mysql",
+    users: new Map(),
+    groups: new Map(),
+    clusters: new Map(),
+    hosts: new Map(),
+    datastores: new Map(),
+    images: new Map(),
+    vnets: new Map(),
+    templates: new Map(),
+    vms: new Map(),
+    nextId: { user: 2, group: 2, cluster: 1, host: 0, datastore: 0, image: 0, vnet: 0, template: 0, vm: 0 },
+    active: new Set(),
+    lockedImages: new Set(),
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit(event) {
+      for (const l of listeners) l(event);
+    },
+  };
+  state.groups.set(0, { id: 0, name: "oneadmin", template: [], admins: [] });
+  state.groups.set(1, { id: 1, name: "users", template: [], admins: [] });
+  const user = (id: number, name: string, password: string, authDriver: string): OneUser => ({
+    id,
+    name,
+    password,
+    gid: 0,
+    groups: [0],
+    enabled: true,
+    authDriver,
+    template: [["TOKEN_PASSWORD", "0123456789abcdef0123456789abcdef01234567"]],
+    tokens: [],
+  });
+  state.users.set(0, user(0, "oneadmin", options.adminPassword ?? "opennebula", "core"));
+  state.users.set(1, user(1, "serveradmin", "serveradmin-secret", "server_cipher"));
+  state.clusters.set(0, {
+    id: 0,
+    name: "default",
+    template: [
+      ["RESERVED_CPU", ""],
+      ["RESERVED_MEM", ""],
+    ],
+  });
+  if (options.empty) return state;
+  const specs = options.hosts ?? [
+    { name: "node01", threads: 16, memoryGb: 36 },
+    { name: "node02", threads: 16, memoryGb: 47 },
+    { name: "node03", threads: 16, memoryGb: 49 },
+  ];
+  for (const spec of specs) addHost(state, spec);
+  const admin = { uid: 0, gid: 0, permissions: [1, 1, 0, 0, 0, 0, 0, 0, 0] as Permissions };
+  addDatastore(state, { ...admin, name: "system", type: 1, dsMad: "-", tmMad: "ceph", diskType: 3 });
+  addDatastore(state, { ...admin, name: "ceph_images", type: 0, dsMad: "ceph", tmMad: "ceph", diskType: 3 });
+  addDatastore(state, { ...admin, name: "files", type: 2, dsMad: "fs", tmMad: "ssh", diskType: 0 });
+  const image: OneImage = {
+    ...admin,
+    permissions: [1, 1, 0, 1, 0, 0, 0, 0, 0],
+    id: state.nextId.image++,
+    name: "ubuntu-24.04",
+    type: 0,
+    persistent: false,
+    sizeMb: 3584,
+    state: 1,
+    prevState: 1,
+    datastoreId: 1,
+    regtime: nowSeconds(state),
+    path: "https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img",
+    source: "one/one-0",
+    format: "raw",
+    vms: new Set(),
+    readyAt: null,
+    template: [["DEV_PREFIX", "vd"]],
+  };
+  state.images.set(image.id, image);
+  const lan: OneVnet = {
+    ...admin,
+    permissions: [1, 1, 0, 1, 0, 0, 0, 0, 0],
+    id: state.nextId.vnet++,
+    name: "lan",
+    clusterIds: [0],
+    bridge: "br0",
+    vnMad: "bridge",
+    state: 1,
+    ars: [],
+    template: [
+      ["DNS", "192.168.10.1"],
+      ["GATEWAY", "192.168.10.1"],
+      ["NETWORK_ADDRESS", "192.168.10.0"],
+      ["NETWORK_MASK", "255.255.255.0"],
+    ],
+  };
+  lan.ars.push(makeAddressRange(0, { TYPE: "IP4", IP: "192.168.10.100", SIZE: "100" }));
+  state.vnets.set(lan.id, lan);
+  state.templates.set(0, {
+    ...admin,
+    permissions: [1, 1, 0, 1, 0, 0, 0, 0, 0],
+    id: state.nextId.template++,
+    name: "ubuntu-small",
+    regtime: nowSeconds(state),
+    template: [
+      ["CPU", "1"],
+      ["VCPU", "2"],
+      ["MEMORY", "2048"],
+      ["DISK", { IMAGE_ID: "0" }],
+      ["NIC", { NETWORK_ID: "0" }],
+      ["GRAPHICS", { LISTEN: "0.0.0.0", TYPE: "VNC" }],
+      ["CONTEXT", { NETWORK: "YES", SSH_PUBLIC_KEY: "$USER[SSH_PUBLIC_KEY]" }],
+      ["OS", { ARCH: "x86_64" }],
+    ],
+  });
+  return state;
+}
+
+export function addHost(state: OpenNebulaState, spec: HostSpec): OneHost {
+  let clusterId = 0;
+  if (spec.cluster !== undefined) {
+    const found = [...state.clusters.values()].find((c) => c.name === spec.cluster);
+    if (found) clusterId = found.id;
+    else {
+      clusterId = state.nextId.cluster++;
+      state.clusters.set(clusterId, { id: clusterId, name: spec.cluster, template: [] });
+    }
+  }
+  const host: OneHost = {
+    id: state.nextId.host++,
+    name: spec.name,
+    imMad: "kvm",
+    vmMad: "kvm",
+    clusterId,
+    state: 2,
+    prevState: 2,
+    totalCpu: (spec.threads ?? 16) * 100,
+    totalMemKb: (spec.memoryGb ?? 32) * 1024 * 1024,
+    adminStatus: 0,
+    reachable: true,
+    template: [
+      ["ARCH", "x86_64"],
+      ["CPUSPEED", "2400"],
+      ["HOSTNAME", spec.name],
+      ["HYPERVISOR", "kvm"],
+      ["MODELNAME", "Intel(R) Xeon(R) CPU E5620 @ 2.40GHz"],
+    ],
+  };
+  state.hosts.set(host.id, host);
+  return host;
+}
+
+export function addDatastore(
+  state: OpenNebulaState,
+  spec: Pick<
+    OneDatastore,
+    "name" | "type" | "dsMad" | "tmMad" | "diskType" | "uid" | "gid" | "permissions"
+  > & {
+    totalMb?: number;
+  },
+): OneDatastore {
+  const ds: OneDatastore = {
+    ...spec,
+    id: state.nextId.datastore++,
+    clusterIds: [0],
+    totalMb: spec.totalMb ?? 3_000_000,
+    state: 0,
+    template: [
+      ["DISK_TYPE", ["FILE", "CD_ROM", "BLOCK", "RBD"][spec.diskType] ?? "FILE"],
+      ["DS_MAD", spec.dsMad],
+      ["TM_MAD", spec.tmMad],
+      ["TYPE", ["IMAGE_DS", "SYSTEM_DS", "FILE_DS", "BACKUP_DS"][spec.type] ?? "IMAGE_DS"],
+    ],
+  };
+  if (spec.diskType === 3) ds.template.push(["POOL_NAME", "one"], ["CEPH_USER", "libvirt"]);
+  state.datastores.set(ds.id, ds);
+  return ds;
+}
+
+export function ipToNumber(ip: string): number | null {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(ip);
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  return ((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!;
+}
+
+export function numberToIp(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+export function numberToMac(n: number): string {
+  const hex = n.toString(16).padStart(12, "0");
+  return hex.match(/../g)!.join(":");
+}
+
+/** Builds an address range from an `AR=[…]` vector; throws a message string when it is invalid. */
+export function makeAddressRange(id: number, ar: Record<string, string>): AddressRange {
+  const type = (ar.TYPE ?? "").toUpperCase();
+  if (!["IP4", "ETHER", "IP6", "IP6_STATIC", "IP4_6", "IP4_6_STATIC"].includes(type)) {
+    throw new Error(`Unknown or missing TYPE for Address Range`);
+  }
+  const size = Number(ar.SIZE);
+  if (!Number.isInteger(size) || size <= 0) throw new Error("Wrong SIZE for address range");
+  let ip: number | null = null;
+  if (type === "IP4" || type === "IP4_6" || type === "IP4_6_STATIC") {
+    ip = ipToNumber(ar.IP ?? "");
+    if (ip === null) throw new Error("Wrong IP address format in address range");
+    if (ip + size - 1 > 0xffffffff) throw new Error("Address range exceeds the IPv4 space");
+  }
+  const mac = ip !== null ? 0x020000000000 + ip : 0x020000000000 + id * 0x10000;
+  const extra: Record<string, string> = {};
+  for (const [k, v] of Object.entries(ar))
+    if (!["TYPE", "SIZE", "IP", "MAC", "AR_ID"].includes(k)) extra[k] = v;
+  return { id, type, ip, mac, size, leases: new Map(), extra };
+}
