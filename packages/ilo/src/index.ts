@@ -8,10 +8,18 @@ export {
   type RibclErrorInit,
 } from "./errors.js";
 export type { IloClientOptions } from "./options.js";
-export type { RedfishAuth } from "./redfish/http.js";
+export type { RedfishAuth } from "./redfish/index.js";
+/** The Redfish schemas as one namespace; `@homelab-kit/ilo/redfish` exports them by name. */
 export * as redfishSchemas from "./redfish/schemas.js";
-export { buildRibclScript, escapeAttribute, type RibclCommand, type RibclSection } from "./ribcl/build.js";
-export { parseRibclAnswer, type RibclAnswer, type RibclNode } from "./ribcl/parse.js";
+export {
+  buildRibclScript,
+  escapeAttribute,
+  parseRibclAnswer,
+  type RibclAnswer,
+  type RibclCommand,
+  type RibclNode,
+  type RibclSection,
+} from "./ribcl/index.js";
 export type {
   BootDevice,
   DriveStatus,
