@@ -77,6 +77,8 @@ describe("control API", () => {
     ] as const) {
       expect((await control(method, path, {}, "wrong")).status).toBe(401);
     }
+    // only the CLI's `up` registers a shutdown handler
+    expect((await control("POST", "/_emulator/shutdown")).status).toBe(501);
   });
 
   it("serves every BMC over HTTPS on its own endpoint; the clock moves by the control API", async () => {

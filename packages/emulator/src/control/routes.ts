@@ -115,6 +115,16 @@ export function createControlRoutes(emulator: Emulator): Route[] {
       }),
     ),
     route(
+      "POST",
+      "/_emulator/shutdown",
+      guarded(() => {
+        if (!emulator.canShutdown()) throw new RouteError(501, "this emulator was not started by the CLI");
+        // answer first, then stop (the handler closes this very server)
+        setImmediate(() => emulator.requestShutdown());
+        return { status: 202, body: { status: "stopping" } };
+      }),
+    ),
+    route(
       "GET",
       "/_emulator/state",
       guarded(() => ({ body: snapshotWorld(world) })),

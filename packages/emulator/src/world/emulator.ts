@@ -73,6 +73,15 @@ export interface Emulator {
   endpoints: EmulatorEndpoints | undefined;
   /** Stops every server (idempotent). */
   close(): Promise<void>;
+  /**
+   * Registers what `POST /_emulator/shutdown` (the CLI's `down`) does; without a handler that
+   * route answers 501. Returns the unregister function.
+   */
+  onShutdownRequest(handler: () => void): () => void;
+  /** Whether a shutdown handler is registered. */
+  canShutdown(): boolean;
+  /** Calls the shutdown handlers; false when there is none. */
+  requestShutdown(): boolean;
 }
 
 function resolveTopology(topology: EmulatorOptions["topology"]): Topology {
@@ -121,6 +130,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     );
   }
   let servers: ServedRoutes[] = [];
+  const shutdownHandlers = new Set<() => void>();
   const emulator: Emulator = {
     world,
     clock,
@@ -176,6 +186,15 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       servers = [];
       await Promise.all(closing.map((s) => s.close()));
       emulator.endpoints = undefined;
+    },
+    onShutdownRequest(handler) {
+      shutdownHandlers.add(handler);
+      return () => shutdownHandlers.delete(handler);
+    },
+    canShutdown: () => shutdownHandlers.size > 0,
+    requestShutdown() {
+      for (const handler of shutdownHandlers) handler();
+      return shutdownHandlers.size > 0;
     },
   };
   emulator.control = endpoint(createControlRoutes(emulator));

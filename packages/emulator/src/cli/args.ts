@@ -1,0 +1,133 @@
+/** Command-line parsing for `homelab-emulator` (node:util parseArgs, strict: unknown flags are errors). */
+import { parseArgs } from "node:util";
+
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export const USAGE = `Usage: homelab-emulator <command> [options]
+
+Commands:
+  up        serve every API of the topology on loopback until Ctrl-C
+  status    show the running emulator (from --run-dir)
+  down      stop the running emulator (from --run-dir)
+  topology  print the default topology (YAML) to start a file of your own
+
+Options (up):
+  --topology FILE   topology YAML (default: the reference stack)
+  --host ADDR       loopback address to bind (default 127.0.0.1)
+  --allow-remote    allow a non-loopback --host (the control API is then reachable from the network)
+  --port N          first port: control N, Ceph N+1, iLO of host k N+2+k (default: free ports)
+  --speed X         emulated seconds per real second (default 1; 60 makes a 30 s POST last 0.5 s)
+  --state FILE      restore the world from FILE at start, save it there at shutdown
+  --env-file FILE   where to write the endpoints as KEY=value (default <run-dir>/env)
+  --json            print the endpoints as JSON instead of a table
+Options (all):
+  --run-dir DIR     where a running emulator keeps run.json (default .homelab-emulator)
+  -h, --help        this text
+`;
+
+export interface UpArgs {
+  command: "up";
+  topology: string | undefined;
+  host: string;
+  allowRemote: boolean;
+  port: number;
+  speed: number;
+  state: string | undefined;
+  envFile: string | undefined;
+  json: boolean;
+  runDir: string;
+}
+
+export type CliArgs =
+  | UpArgs
+  | { command: "status"; runDir: string; json: boolean }
+  | { command: "down"; runDir: string }
+  | { command: "topology" }
+  | { command: "help" };
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+
+function number(
+  value: string | undefined,
+  flag: string,
+  check: (n: number) => boolean,
+  expected: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || !check(n))
+    throw new UsageError(`${flag}: expected ${expected}, got "${value}"`);
+  return n;
+}
+
+export function parseCli(argv: readonly string[]): CliArgs {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true || positionals.length === 0) return { command: "help" };
+  const [command, ...rest] = positionals;
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const runDir = values["run-dir"] ?? ".homelab-emulator";
+  switch (command) {
+    case "up": {
+      const host = values.host ?? "127.0.0.1";
+      const allowRemote = values["allow-remote"] === true;
+      if (!LOOPBACK.test(host) && !allowRemote)
+        throw new UsageError(
+          `--host ${host} is not a loopback address; add --allow-remote to serve it anyway`,
+        );
+      return {
+        command,
+        topology: values.topology,
+        host,
+        allowRemote,
+        port:
+          number(
+            values.port,
+            "--port",
+            (n) => Number.isInteger(n) && n >= 0 && n <= 65_000,
+            "a port number 0-65000",
+          ) ?? 0,
+        speed: number(values.speed, "--speed", (n) => n > 0 && n <= 1_000_000, "a number > 0") ?? 1,
+        state: values.state,
+        envFile: values["env-file"],
+        json: values.json === true,
+        runDir,
+      };
+    }
+    case "status":
+      return { command, runDir, json: values.json === true };
+    case "down":
+      return { command, runDir };
+    case "topology":
+      return { command };
+    default:
+      throw new UsageError(`unknown command "${command}" (up, status, down, topology)`);
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      topology: { type: "string" },
+      host: { type: "string" },
+      "allow-remote": { type: "boolean" },
+      port: { type: "string" },
+      speed: { type: "string" },
+      state: { type: "string" },
+      "env-file": { type: "string" },
+      json: { type: "boolean" },
+      "run-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

@@ -1,0 +1,62 @@
+/** What `up` prints (a table or JSON) and the env file it writes. */
+import type { EmulatorEndpoints } from "../world/emulator.js";
+
+export function envKey(host: string): string {
+  return host.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+/** `KEY=value` lines (values single-quoted for shells) for `source` or dotenv. */
+export function envFileText(endpoints: EmulatorEndpoints, caFile: string): string {
+  const lines: Array<[string, string]> = [
+    ["EMULATOR_CONTROL_URL", endpoints.control.url],
+    ["EMULATOR_TOKEN", endpoints.control.token],
+  ];
+  if (endpoints.ceph !== undefined) {
+    lines.push(
+      ["CEPH_URL", endpoints.ceph.url],
+      ["CEPH_USERNAME", endpoints.ceph.username],
+      ["CEPH_PASSWORD", endpoints.ceph.password],
+    );
+  }
+  if (endpoints.opennebula !== undefined) {
+    lines.push(
+      ["ONE_XMLRPC", endpoints.opennebula.url],
+      ["ONE_AUTH", `${endpoints.opennebula.username}:${endpoints.opennebula.password}`],
+    );
+  }
+  lines.push(["ILO_HOSTS", endpoints.ilo.map((i) => i.host).join(",")], ["ILO_CA_FILE", caFile]);
+  for (const ilo of endpoints.ilo) {
+    const key = envKey(ilo.host);
+    lines.push(
+      [`ILO_${key}_URL`, ilo.url],
+      [`ILO_${key}_USERNAME`, ilo.username],
+      [`ILO_${key}_PASSWORD`, ilo.password],
+    );
+  }
+  return `${lines.map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`).join("\n")}\n`;
+}
+
+export function endpointsTable(endpoints: EmulatorEndpoints, envFile: string): string {
+  const rows: string[][] = [["SERVICE", "URL", "USER", "PASSWORD"]];
+  rows.push(["control API", endpoints.control.url, "Bearer token", endpoints.control.token]);
+  if (endpoints.ceph !== undefined)
+    rows.push(["Ceph dashboard", endpoints.ceph.url, endpoints.ceph.username, endpoints.ceph.password]);
+  rows.push([
+    "OpenNebula",
+    endpoints.opennebula?.url ?? "(not emulated yet)",
+    endpoints.opennebula?.username ?? "",
+    endpoints.opennebula?.password ?? "",
+  ]);
+  for (const ilo of endpoints.ilo)
+    rows.push([`iLO ${ilo.host} (${ilo.generation})`, ilo.url, ilo.username, ilo.password]);
+  const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
+  const text = rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
+  return `${text}\n\niLO certificates are self-signed: trust ILO_CA_FILE. Endpoints written to ${envFile}\n`;
+}

@@ -1,0 +1,109 @@
+/**
+ * `homelab-emulator up`: builds the emulator (topology, real clock at `--speed`), restores
+ * `--state`, serves every API, prints the endpoints, writes the env file and run file, and stops
+ * cleanly on SIGINT/SIGTERM or `POST /_emulator/shutdown` (saving `--state`).
+ */
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { realClock } from "../shared/clock.js";
+import { parseTopology } from "../topology/load.js";
+import { createEmulator, type Emulator, type EmulatorEndpoints } from "../world/emulator.js";
+import { restoreWorld, snapshotWorld, type WorldSnapshot } from "../world/snapshot.js";
+import { type UpArgs, UsageError } from "./args.js";
+import { endpointsTable, envFileText } from "./output.js";
+import { removeRunFile, writePrivate, writeRunFile } from "./run-file.js";
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Where relative paths start (default `process.cwd()`). */
+  cwd: string;
+  /** Signals that stop `up` (default SIGINT and SIGTERM on `process`). */
+  onSignal(handler: () => void): () => void;
+}
+
+export interface RunningEmulator {
+  emulator: Emulator;
+  endpoints: EmulatorEndpoints;
+  /** Resolves when the emulator has stopped (state saved, servers closed, run file removed). */
+  stopped: Promise<void>;
+  stop(): Promise<void>;
+}
+
+function readSnapshot(file: string): WorldSnapshot | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as WorldSnapshot;
+  } catch (error) {
+    throw new UsageError(`--state ${file}: not JSON (${(error as Error).message})`);
+  }
+}
+
+export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator> {
+  const runDir = resolve(io.cwd, args.runDir);
+  const stateFile = args.state === undefined ? undefined : resolve(io.cwd, args.state);
+  const snapshot = stateFile === undefined ? undefined : readSnapshot(stateFile);
+  const topology =
+    args.topology !== undefined
+      ? resolve(io.cwd, args.topology)
+      : snapshot !== undefined
+        ? parseTopology(snapshot.topology, `${stateFile} topology`)
+        : undefined;
+  const emulator = createEmulator({
+    clock: realClock({ speed: args.speed, ...(snapshot ? { start: snapshot.now } : {}) }),
+    ...(topology === undefined ? {} : { topology }),
+  });
+  if (snapshot !== undefined) restoreWorld(emulator.world, snapshot);
+  const endpoints = await emulator.listen({
+    host: args.host,
+    port: args.port,
+    onError: (error) =>
+      io.stderr(`homelab-emulator: ${error instanceof Error ? error.message : String(error)}\n`),
+  });
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  const caFile = join(runDir, "ilo-ca.pem");
+  writePrivate(caFile, endpoints.iloCa);
+  const envFile = args.envFile === undefined ? join(runDir, "env") : resolve(io.cwd, args.envFile);
+  mkdirSync(dirname(envFile), { recursive: true });
+  writePrivate(envFile, envFileText(endpoints, caFile));
+  writeRunFile(runDir, {
+    pid: process.pid,
+    startedAt: new Date().toISOString(),
+    controlUrl: endpoints.control.url,
+    token: endpoints.control.token,
+    envFile,
+  });
+  if (args.json) {
+    const { iloCa: _ca, ...rest } = endpoints;
+    io.stdout(`${JSON.stringify({ ...rest, iloCaFile: caFile, envFile, speed: args.speed })}\n`);
+  } else {
+    io.stdout(endpointsTable(endpoints, envFile));
+    io.stdout(
+      `homelab-emulator: ${emulator.world.topology.name} topology, clock x${args.speed}; Ctrl-C stops\n`,
+    );
+  }
+
+  let resolveStopped: () => void = () => {};
+  const stopped = new Promise<void>((r) => {
+    resolveStopped = r;
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      offSignal();
+      offShutdown();
+      try {
+        if (stateFile !== undefined) writePrivate(stateFile, JSON.stringify(snapshotWorld(emulator.world)));
+      } finally {
+        await emulator.close();
+        removeRunFile(runDir, process.pid);
+        if (!args.json) io.stdout("homelab-emulator: stopped\n");
+        resolveStopped();
+      }
+    })();
+    return stopping;
+  };
+  const offSignal = io.onSignal(() => void stop());
+  const offShutdown = emulator.onShutdownRequest(() => void stop());
+  return { emulator, endpoints, stopped, stop };
+}

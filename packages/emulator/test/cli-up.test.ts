@@ -1,0 +1,134 @@
+/** `homelab-emulator` run in-process through `main()` with a captured io (signals included). */
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CliIo, main } from "@homelab-kit/emulator/cli";
+import { createIloClient } from "@homelab-kit/ilo";
+import { describe, expect, it } from "vitest";
+
+function captureIo(cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const signals = new Set<() => void>();
+  const io: CliIo = {
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+    cwd,
+    onSignal(handler) {
+      signals.add(handler);
+      return () => signals.delete(handler);
+    },
+  };
+  const ctrlC = () => {
+    for (const s of signals) s();
+  };
+  return { io, out, err, ctrlC };
+}
+
+async function until<T>(fn: () => T | undefined, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = fn();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error("timed out");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function parseEnv(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .trim()
+      .split("\n")
+      .map((line) => {
+        const at = line.indexOf("=");
+        return [line.slice(0, at), line.slice(at + 2, -1)];
+      }),
+  );
+}
+
+describe("homelab-emulator CLI", () => {
+  it("up --json serves, writes a private env file; status reports; down stops and saves --state; up again restores it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
+    const first = captureIo(dir);
+    const exit = main(
+      ["up", "--json", "--speed", "1000", "--state", "state.json", "--run-dir", "run"],
+      first.io,
+    );
+    const printed = await until(() => first.out[0]);
+    const endpoints = JSON.parse(printed) as { envFile: string; ilo: Array<{ host: string }>; speed: number };
+    expect(endpoints.ilo.map((i) => i.host)).toEqual(["node1", "node2", "node3"]);
+    expect(endpoints.speed).toBe(1000);
+    expect(JSON.stringify(endpoints)).not.toContain("BEGIN CERTIFICATE");
+
+    expect(statSync(endpoints.envFile).mode & 0o777).toBe(0o600);
+    const env = parseEnv(readFileSync(endpoints.envFile, "utf8"));
+    expect(Object.keys(env)).toEqual(
+      expect.arrayContaining(["CEPH_URL", "CEPH_PASSWORD", "ILO_NODE1_URL", "ILO_CA_FILE", "EMULATOR_TOKEN"]),
+    );
+    const ilo = createIloClient({
+      baseUrl: env.ILO_NODE2_URL ?? "",
+      username: env.ILO_NODE2_USERNAME ?? "",
+      password: env.ILO_NODE2_PASSWORD ?? "",
+      tls: { ca: readFileSync(env.ILO_CA_FILE ?? "", "utf8") },
+    });
+    await ilo.power.on();
+    await ilo.power.waitFor("On", { interval: 20, timeout: 5_000 }); // 2 s of emulated time at x1000
+    await ilo.close();
+
+    const status = captureIo(dir);
+    expect(await main(["status", "--run-dir", "run"], status.io), status.err.join("")).toBe(0);
+    expect(status.out.join("")).toMatch(/node2: On/);
+
+    const down = captureIo(dir);
+    expect(await main(["down", "--run-dir", "run"], down.io), down.err.join("")).toBe(0);
+    expect(await exit).toBe(0);
+    const saved = JSON.parse(readFileSync(join(dir, "state.json"), "utf8")) as {
+      hosts: Record<string, { power: { on: boolean } }>;
+    };
+    expect(saved.hosts.node2?.power.on).toBe(true);
+    expect(await main(["status", "--run-dir", "run"], captureIo(dir).io)).toBe(2);
+
+    const second = captureIo(dir);
+    const again = main(["up", "--state", "state.json", "--run-dir", "run"], second.io);
+    await until(() => (second.out.join("").includes("Ctrl-C") ? true : undefined));
+    expect(second.out.join("")).toMatch(/iLO node1 \(ilo3\)\s+https:\/\/127\.0\.0\.1:\d+\s+Administrator/);
+    const status2 = captureIo(dir);
+    await main(["status", "--run-dir", "run"], status2.io);
+    expect(status2.out.join("")).toMatch(/node2: On/);
+    expect(status2.out.join("")).toMatch(/node1: Off/);
+    second.ctrlC();
+    expect(await again).toBe(0);
+    expect(second.out.join("")).toContain("stopped");
+  });
+
+  it("bad input is a precise error and an exit code, never a crash", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
+    const run = async (...argv: string[]) => {
+      const c = captureIo(dir);
+      const code = await main(argv, c.io);
+      return { code, err: c.err.join("") };
+    };
+    expect(await run("up", "--bogus")).toMatchObject({ code: 2, err: expect.stringMatching(/--bogus/) });
+    expect(await run("up", "--host", "0.0.0.0")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/not a loopback address/),
+    });
+    expect(await run("up", "--speed", "0")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/--speed: expected a number > 0/),
+    });
+    expect(await run("fly")).toMatchObject({ code: 2, err: expect.stringMatching(/unknown command "fly"/) });
+    writeFileSync(join(dir, "bad.yaml"), "hosts:\n  - name: a\n    memoryGiB: -1\n");
+    const bad = await run("up", "--topology", "bad.yaml");
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/bad\.yaml:3 hosts\[0\]\.memoryGiB: Too small/);
+    expect(await run("down", "--run-dir", "nowhere")).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/no running emulator/),
+    });
+    const topo = captureIo(dir);
+    expect(await main(["topology"], topo.io)).toBe(0);
+    expect(topo.out.join("")).toContain("name: reference");
+  });
+});
