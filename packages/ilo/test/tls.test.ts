@@ -1,4 +1,7 @@
 import { X509Certificate } from "node:crypto";
+import { createServer, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
+import { generateSelfSignedCertificate } from "@homelab-kit/emulator";
 import { createIloEmulator, type IloGeneration } from "@homelab-kit/emulator/ilo";
 import { createIloClient, type IloClientOptions } from "@homelab-kit/ilo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,5 +64,61 @@ describe("over HTTPS with the real undici transport", () => {
     const c = client("ilo3", { insecure: true });
     expect(await c.power.get()).toBe("On");
     await c.close();
+  });
+});
+
+/**
+ * An iLO whose TLS stops at 1.2 (as old firmware does): a node:https server capped at TLS 1.2 that
+ * answers with the emulator's route table.
+ */
+async function cappedIlo(): Promise<{ url: string; ca: string; server: Server }> {
+  const credentials = await generateSelfSignedCertificate();
+  const inProcess = createIloEmulator({ generation: "ilo3", users: [{ login: "admin", password: "pw&<x" }] });
+  const transport = inProcess.transport();
+  const server = createServer({ ...credentials, maxVersion: "TLSv1.2" }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      const answer = await transport({
+        method: req.method ?? "GET",
+        url: `https://ilo.test${req.url}`,
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
+      });
+      res.writeHead(answer.status, { "content-type": answer.headers["content-type"] ?? "text/xml" });
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `https://127.0.0.1:${port}`, ca: credentials.ca, server };
+}
+
+describe("TLS versions for old iLO firmware", () => {
+  it("passes tls.minVersion/maxVersion through: TLSv1.3-only fails on a TLS 1.2 iLO, maxVersion TLSv1.2 works", async () => {
+    const ilo = await cappedIlo();
+    try {
+      const strict = createIloClient({
+        baseUrl: ilo.url,
+        username: "admin",
+        password: "pw&<x",
+        tls: { ca: ilo.ca, minVersion: "TLSv1.3" },
+      });
+      const err = await strict.power.get().catch((e: unknown) => e);
+      await strict.close();
+      expect(err).toMatchObject({ name: "NetworkError" });
+      const old = createIloClient({
+        baseUrl: ilo.url,
+        username: "admin",
+        password: "pw&<x",
+        tls: { ca: ilo.ca, minVersion: "TLSv1", maxVersion: "TLSv1.2", ciphers: "DEFAULT:@SECLEVEL=0" },
+      });
+      expect(await old.protocol()).toBe("ribcl");
+      expect(await old.power.get()).toBe("On");
+      await old.close();
+    } finally {
+      ilo.server.closeAllConnections();
+      await new Promise((resolve) => ilo.server.close(resolve));
+    }
   });
 });
