@@ -1,0 +1,221 @@
+"""pyone (OpenNebula's official Python binding, from PyPI) against the homelab-kit OpenNebula emulator.
+
+Usage: pyone_peer.py ENDPOINT.json   (the line conformance/opennebula/serve.mjs prints)
+
+pyone decodes the XML-RPC envelope with xmlrpc.client and every document with its generateDS bindings
+(generated from the official XSDs), so a document the emulator gets wrong fails here. Exits 1 if any
+check fails.
+"""
+import json
+import socket
+import sys
+import time
+import traceback
+import urllib.request
+
+import pyone
+
+cfg = json.load(open(sys.argv[1]))
+URL = cfg["endpoint"]
+one = pyone.OneServer(URL, session="%s:%s" % (cfg["user"], cfg["password"]))
+results = []
+
+
+def check(name, fn):
+    try:
+        fn()
+        results.append((name, True))
+        print("PASS", name, flush=True)
+    except Exception as e:  # report every failure, keep going
+        results.append((name, False))
+        print("FAIL", name, "-", repr(e), flush=True)
+        traceback.print_exc()
+
+
+def expect(actual, wanted, what):
+    if actual != wanted:
+        raise AssertionError("%s: expected %r, got %r" % (what, wanted, actual))
+
+
+def wait_state(vm_id, state, lcm, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        vm = one.vm.info(vm_id)
+        seen.append((vm.STATE, vm.LCM_STATE))
+        if vm.STATE == state and vm.LCM_STATE == lcm:
+            return vm, seen
+        time.sleep(0.05)
+    raise AssertionError("VM %d never reached %d/%d; saw %r" % (vm_id, state, lcm, seen[-5:]))
+
+
+def version():
+    expect(one.system.version(), "7.4.0", "one.system.version")
+    cfg_doc = one.system.config()
+    expect(int(cfg_doc.PORT), 2633, "OPENNEBULA_CONFIGURATION/PORT")
+
+
+state = {}
+
+
+def lifecycle():
+    vm_id = one.template.instantiate(0, "pyone-vm", False, 'LABELS="peer"', False)
+    vm = one.vm.info(vm_id)
+    expect((vm.STATE, vm.NAME), (1, "pyone-vm"), "fresh VM is PENDING with its name")
+    vm, seen = wait_state(vm_id, 3, 3)
+    lcms = [lcm for st, lcm in seen if st == 3]
+    if 1 not in lcms and 2 not in lcms:
+        raise AssertionError("no PROLOG/BOOT seen before RUNNING: %r" % seen)
+    nic = vm.TEMPLATE["NIC"]
+    expect(nic["NETWORK"], "lan", "NIC network")
+    if not nic["IP"].startswith("192.168.10."):
+        raise AssertionError("lease %r not from the lan range" % nic["IP"])
+    expect(vm.HISTORY_RECORDS.HISTORY[-1].HOSTNAME in ("node01", "node02", "node03"), True, "placed on a host")
+    expect(vm.USER_TEMPLATE["LABELS"], "peer", "USER_TEMPLATE/LABELS")
+    state["vm"], state["ip"] = vm_id, nic["IP"]
+    one.vm.action("poweroff", vm_id)
+    wait_state(vm_id, 8, 0)
+    one.vm.action("resume", vm_id)
+    wait_state(vm_id, 3, 3)
+    one.vm.action("terminate", vm_id)
+    vm, _ = wait_state(vm_id, 6, 0)
+    if vm.ETIME <= 0:
+        raise AssertionError("DONE VM has no ETIME")
+    lan = one.vn.info(0)
+    leases = [l.IP for ar in lan.AR_POOL.AR for l in (ar.LEASES.LEASE if ar.LEASES else [])]
+    expect(state["ip"] in leases, False, "lease returned to the range after terminate")
+
+
+def wrong_state():
+    vm_id = one.vm.allocate('NAME="held"\nCPU="1"\nMEMORY="128"', True)
+    expect(one.vm.info(vm_id).STATE, 2, "allocate(hold=True) is HOLD")
+    try:
+        one.vm.action("poweroff", vm_id)
+        raise AssertionError("poweroff on HOLD accepted")
+    except pyone.OneActionException as e:
+        if "not available for state HOLD" not in str(e):
+            raise
+    one.vm.action("release", vm_id)
+    expect(one.vm.info(vm_id).STATE, 1, "released VM is PENDING")
+    one.vm.recover(vm_id, 3)
+    wait_state(vm_id, 6, 0)
+
+
+def pagination():
+    ids = [one.vm.allocate('NAME="page-%d"\nCPU="0.1"\nMEMORY="64"' % n, True) for n in range(7)]
+    pages, offset = [], 0
+    while True:
+        page = one.vmpool.info(-2, offset, -3, -1).VM
+        pages.append([v.ID for v in page])
+        if len(page) < 3:
+            break
+        offset += 3
+    flat = [i for p in pages for i in p]
+    expect(flat, sorted(flat, reverse=True), "pages come newest first (API_LIST_ORDER=DESC)")
+    expect(set(ids) <= set(flat), True, "every VM is on some page")
+    expect(len(flat), len(set(flat)), "no VM on two pages")
+    ranged = one.vmpool.info(-2, ids[1], ids[3], -1).VM
+    expect(sorted(v.ID for v in ranged), ids[1:4], "ID range")
+    ext = one.vmpool.infoextended(-2, -1, -1, -1).VM
+    expect(all(v.TEMPLATE.get("VMID") is not None for v in ext), True, "extended bodies carry TEMPLATE/VMID")
+
+
+def infos():
+    hosts = one.hostpool.info().HOST
+    expect([h.NAME for h in hosts], ["node01", "node02", "node03"], "host names")
+    host = one.host.info(0)
+    expect((host.STATE, host.HOST_SHARE.TOTAL_CPU, host.HOST_SHARE.TOTAL_MEM), (2, 1600, 36 * 1024 * 1024), "node01 capacity")
+    image = one.image.info(0)
+    expect((image.NAME, image.TYPE, image.DATASTORE_ID), ("ubuntu-24.04", 0, 1), "image 0")
+    ds = one.datastore.info(1)
+    expect((ds.NAME, ds.TYPE, ds.DS_MAD), ("ceph_images", 0, "ceph"), "datastore 1")
+    expect([d.NAME for d in one.datastorepool.info().DATASTORE], ["system", "ceph_images", "files"], "datastores")
+    vn = one.vn.info(0)
+    ar = vn.AR_POOL.AR[0]
+    expect((vn.NAME, ar.IP, ar.SIZE, ar.TYPE), ("lan", "192.168.10.100", 100, "IP4"), "vnet 0 AR")
+    expect([v.NAME for v in one.vnpool.info(-2, -1, -1).VNET], ["lan"], "vnet pool")
+    expect(one.template.info(0).NAME, "ubuntu-small", "template 0")
+    expect(one.cluster.info(0).HOSTS.ID, [0, 1, 2], "cluster hosts")
+    expect(one.user.info(0).NAME, "oneadmin", "user 0")
+    expect([g.NAME for g in one.grouppool.info().GROUP], ["oneadmin", "users"], "groups")
+
+
+def image_states():
+    img = one.image.allocate('NAME="pyone-data"\nTYPE="DATABLOCK"\nSIZE="512"', 1)
+    expect(one.image.info(img).STATE, 4, "new image is LOCKED")
+    deadline = time.monotonic() + 10
+    while one.image.info(img).STATE != 1:
+        if time.monotonic() > deadline:
+            raise AssertionError("image never READY")
+        time.sleep(0.05)
+    one.image.delete(img)
+    try:
+        one.image.info(img)
+        raise AssertionError("deleted image still there")
+    except pyone.OneNoExistsException:
+        pass
+
+
+def authentication():
+    bad = pyone.OneServer(URL, session="oneadmin:wrong-password")
+    try:
+        bad.vm.info(0)
+        raise AssertionError("wrong password accepted")
+    except pyone.OneAuthenticationException as e:
+        expect(str(e), "[one.vm.info] User couldn't be authenticated, aborting call.", "message")
+
+
+def authorization():
+    uid = one.user.allocate("pyone-user", "pyone-pass", "core", [])
+    user = pyone.OneServer(URL, session="pyone-user:pyone-pass")
+    try:
+        user.host.delete(0)
+        raise AssertionError("regular user deleted a host")
+    except pyone.OneAuthorizationException:
+        pass
+    mine = user.vm.allocate('NAME="mine"\nCPU="0.1"\nMEMORY="64"', True)
+    expect([v.ID for v in user.vmpool.info(-3, -1, -1, -1).VM], [mine], "own VMs only")
+    expect(user.vm.info(mine).UID, uid, "owner")
+    token = one.user.login("pyone-user", "", 60, -1)
+    expect(pyone.OneServer(URL, session="pyone-user:" + token).vm.info(mine).ID, mine, "login token works")
+
+
+def no_exists():
+    try:
+        one.vm.info(424242)
+        raise AssertionError("unknown VM found")
+    except pyone.OneNoExistsException as e:
+        expect(str(e), "[one.vm.info] Error getting virtual machine [424242].", "message")
+
+
+def faults():
+    try:
+        one.vm.savedisk(0)
+        raise AssertionError("undefined method answered")
+    except Exception as e:  # xmlrpc.client.Fault, maybe wrapped by pyone
+        if "-506" not in repr(e) and "not defined" not in str(e):
+            raise
+    body = b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;&a;'>]><methodCall><methodName>&b;</methodName></methodCall>"
+    req = urllib.request.Request(URL, data=body, headers={"Content-Type": "text/xml"})
+    text = urllib.request.urlopen(req, timeout=5).read().decode()
+    expect("<name>faultCode</name>" in text and "-503" in text, True, "entity bomb gets a -503 fault")
+    expect(one.system.version(), "7.4.0", "server still serving")
+
+
+for name, fn in [
+    ("system version/config", version),
+    ("VM lifecycle: instantiate, RUNNING, poweroff, resume, terminate", lifecycle),
+    ("wrong state → ACTION, hold/release, recover delete", wrong_state),
+    ("pool pagination and ID ranges", pagination),
+    ("host/image/datastore/vnet/template/cluster/user/group info", infos),
+    ("image LOCKED → READY, delete → NO_EXISTS", image_states),
+    ("wrong password → AUTHENTICATION", authentication),
+    ("regular user: AUTHORIZATION, own pool, login token", authorization),
+    ("unknown VM → NO_EXISTS", no_exists),
+    ("faults: undefined method, entity bomb", faults),
+]:
+    check(name, fn)
+
+failed = [n for n, ok in results if not ok]
+print("\n%d checks, %d passed, %d failed" % (len(results), len(results) - len(failed), len(failed)))
+sys.exit(1 if failed else 0)

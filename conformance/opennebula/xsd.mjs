@@ -1,0 +1,112 @@
+// Validates every XML document type the OpenNebula emulator returns against the official XSDs
+// (../shared/reference/opennebula/xsd) with xmllint. The documents come from a scenario that puts
+// VMs, images and hosts through their states, so each type is checked in several shapes.
+// Usage: node conformance/opennebula/xsd.mjs   (needs xmllint: Debian libxml2-utils, and a built dist)
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  answerXmlRpc,
+  createOpenNebulaState,
+  manualClock,
+  setHostReachable,
+} from "../../packages/emulator/dist/opennebula/index.js";
+
+const xsdDir = join(import.meta.dirname, "../../../shared/reference/opennebula/xsd");
+const clock = manualClock(1_753_862_400_000);
+const state = createOpenNebulaState({ clock });
+const encoder = new TextEncoder();
+
+function param(v) {
+  if (typeof v === "number") return `<value><int>${v}</int></value>`;
+  if (typeof v === "boolean") return `<value><boolean>${v ? 1 : 0}</boolean></value>`;
+  return `<value><string>${String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</string></value>`;
+}
+function call(method, params, session = "oneadmin:opennebula") {
+  const body = `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${[session, ...params].map((p) => `<param>${param(p)}</param>`).join("")}</params></methodCall>`;
+  const out = answerXmlRpc(state, encoder.encode(body));
+  if (!out.includes("<boolean>1</boolean>")) throw new Error(`${method} failed: ${out}`);
+  const m = /<value><(string|i4)>([\s\S]*?)<\/\1><\/value>/.exec(out.split("<boolean>1</boolean>")[1]);
+  const text = m[2].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#x0d;/g, "\r").replace(/&amp;/g, "&");
+  return m[1] === "i4" ? Number(text) : text;
+}
+
+const docs = [];
+const keep = (label, xsd, method, params, session) => docs.push({ label, xsd, xml: call(method, params, session) });
+
+// A scenario: VMs in PENDING, HOLD, PROLOG, RUNNING, POWEROFF, DONE; images LOCKED/READY/USED; a host in ERROR.
+const user = call("one.user.allocate", ["alice", "alice-pw", ""]);
+call("one.user.login", ["alice", "", 3600, -1]);
+const vmRunning = call("one.template.instantiate", [0, "web & <db>", false, 'DESCRIPTION="a ]]> b"\nLABELS="prod,web"', false]);
+const vmOff = call("one.template.instantiate", [0, "", false, "", false]);
+const vmDone = call("one.vm.allocate", ['NAME="raw"\nCPU="0.5"\nMEMORY="512"\nGRAPHICS=[TYPE="VNC"]\nCONTEXT=[X="1"]', false]);
+call("one.vm.allocate", ['NAME="held"\nCPU=1\nMEMORY=128\nVIDEO=[TYPE="virtio"]\nCPU_COST=[X=1]', true]);
+const img = call("one.image.allocate", ['NAME="data"\nTYPE="DATABLOCK"\nSIZE="1024"', 1, false]);
+keep("IMAGE locked", "image.xsd", "one.image.info", [img]);
+call("one.vn.allocate", ['NAME="dmz"\nVN_MAD="bridge"\nAR=[TYPE="IP4", IP="10.0.0.1", SIZE="5"]\nAR=[TYPE="ETHER", SIZE="3"]', -1]);
+call("one.vn.hold", [1, 'LEASES=[IP="10.0.0.3"]']);
+call("one.template.allocate", ['NAME="t2"\nCPU=1\nMEMORY=64\nDISK=[IMAGE_ID=0]\nNIC=[NETWORK="dmz"]']);
+call("one.cluster.allocate", ["edge"]);
+call("one.group.allocate", ["devs"]);
+keep("VM pending", "vm.xsd", "one.vm.info", [vmRunning]);
+clock.advance(5_500);
+keep("VM prolog", "vm.xsd", "one.vm.info", [vmRunning]);
+clock.advance(10_000);
+call("one.vm.action", ["poweroff", vmOff]);
+call("one.vm.action", ["terminate", vmDone]);
+clock.advance(10_000);
+keep("VM running", "vm.xsd", "one.vm.info", [vmRunning]);
+keep("VM poweroff", "vm.xsd", "one.vm.info", [vmOff]);
+keep("VM done", "vm.xsd", "one.vm.info", [vmDone]);
+keep("VM_POOL short", "vm_pool.xsd", "one.vmpool.info", [-2, -1, -1, -2]);
+keep("VM_POOL extended", "vm_pool_extended.xsd", "one.vmpool.infoextended", [-2, -1, -1, -2]);
+keep("VM_POOL infoset", "vm_pool.xsd", "one.vmpool.infoset", [`${vmRunning},${vmOff}`, false]);
+keep("VM_POOL empty page", "vm_pool.xsd", "one.vmpool.info", [-2, 100, -10, -1]);
+keep("VMTEMPLATE", "vmtemplate.xsd", "one.template.info", [0]);
+keep("VMTEMPLATE_POOL", "vmtemplate_pool.xsd", "one.templatepool.info", [-2, -1, -1]);
+keep("HOST monitored", "host.xsd", "one.host.info", [0]);
+setHostReachable(state, "node03", false);
+keep("HOST error", "host.xsd", "one.host.info", [2]);
+keep("HOST_POOL", "host_pool.xsd", "one.hostpool.info", []);
+keep("IMAGE used", "image.xsd", "one.image.info", [0]);
+keep("IMAGE ready", "image.xsd", "one.image.info", [img]);
+keep("IMAGE_POOL", "image_pool.xsd", "one.imagepool.info", [-2, -1, -1]);
+keep("DATASTORE", "datastore.xsd", "one.datastore.info", [1]);
+keep("DATASTORE_POOL", "datastore_pool.xsd", "one.datastorepool.info", []);
+keep("VNET leases", "vnet.xsd", "one.vn.info", [0]);
+keep("VNET two ranges", "vnet.xsd", "one.vn.info", [1]);
+keep("VNET_POOL", "vnet_pool.xsd", "one.vnpool.info", [-2, -1, -1]);
+keep("USER", "user.xsd", "one.user.info", [user]);
+keep("USER self", "user.xsd", "one.user.info", [-1], "alice:alice-pw");
+keep("USER_POOL", "user_pool.xsd", "one.userpool.info", []);
+keep("GROUP", "group.xsd", "one.group.info", [0]);
+keep("GROUP_POOL", "group_pool.xsd", "one.grouppool.info", []);
+keep("CLUSTER", "cluster.xsd", "one.cluster.info", [0]);
+keep("CLUSTER_POOL", "cluster_pool.xsd", "one.clusterpool.info", []);
+keep("OPENNEBULA_CONFIGURATION", "opennebula_configuration.xsd", "one.system.config", []);
+
+const work = mkdtempSync(join(tmpdir(), "one-xsd-"));
+let failed = 0;
+try {
+  for (const [n, doc] of docs.entries()) {
+    if (doc.xml.startsWith("<?xml") || doc.xml.includes("\n")) {
+      console.log(`FAIL ${doc.label}: oned sends one line with no XML declaration`);
+      failed++;
+    }
+    const file = join(work, `${n}.xml`);
+    // oned's documents carry no namespace; the XSDs target http://opennebula.org/XMLSchema.
+    writeFileSync(file, doc.xml.replace(/^<([A-Z_]+)/, '<$1 xmlns="http://opennebula.org/XMLSchema"'));
+    try {
+      execFileSync("xmllint", ["--noout", "--schema", join(xsdDir, doc.xsd), file], { stdio: "pipe" });
+      console.log(`ok   ${doc.label} (${doc.xsd}, ${doc.xml.length} bytes)`);
+    } catch (e) {
+      failed++;
+      console.log(`FAIL ${doc.label} (${doc.xsd})\n${String(e.stderr).slice(0, 2000)}`);
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`${docs.length - failed}/${docs.length} documents valid`);
+process.exit(failed === 0 && docs.length > 0 ? 0 : 1);
