@@ -1,6 +1,6 @@
 /**
  * Replays the 129 calls recorded on a real Ceph 16.2.15 (../shared/reference/ceph/samples) against
- * the emulator, in order, in-process: the same status code, the same Content-Type, and for every
+ * the emulator, in order, in-process: the same status code, the same header names and Content-Type, and for every
  * error the same body (`detail`, `code`, `component`, `task`; CherryPy's `request_id` aside).
  * The real-vs-emulator parity suite (conformance/ceph) does the same against a live cluster.
  */
@@ -80,6 +80,16 @@ describe("ceph emulator replays the recorded real-Ceph calls", () => {
       const type = response.headers["content-type"];
       const recordedType = recorded.status === 202 ? type : recorded.headers["Content-Type"];
       if (type !== recordedType) mismatches.push(`${where}: content-type ${type}, recorded ${recordedType}`);
+      const framing = new Set(["date", "content-length", "transfer-encoding", "connection", "keep-alive"]);
+      const names = (h: Record<string, string>) =>
+        Object.keys(h)
+          .map((k) => k.toLowerCase())
+          .filter((k) => !framing.has(k))
+          .sort()
+          .join(",");
+      if (names(response.headers) !== names(recorded.headers)) {
+        mismatches.push(`${where}: headers ${names(response.headers)}, recorded ${names(recorded.headers)}`);
+      }
       if (recorded.status >= 400) {
         const { request_id: _a, ...mine } = json as Record<string, unknown>;
         const { request_id: _b, ...theirs } = recorded.body as Record<string, unknown>;

@@ -37,11 +37,23 @@ export function reply(
   };
 }
 
-/** CherryPy's own errors: `{status: "404 Not Found", detail, request_id}`. */
-export function frameworkError(status: number, detail: string): RouteResponse {
+/**
+ * CherryPy's own errors: `{status: "404 Not Found", detail, request_id}`. An unhandled exception
+ * (500) skips the tool that adds `Vary`.
+ */
+export function frameworkError(
+  status: number,
+  detail: string,
+  headers: Record<string, string> = {},
+): RouteResponse {
+  const { Vary: _vary, ...withoutVary } = COMMON_HEADERS;
   return {
     status,
-    headers: { "Content-Type": "application/json", ...COMMON_HEADERS },
+    headers: {
+      "Content-Type": "application/json",
+      ...(status === 500 ? withoutVary : COMMON_HEADERS),
+      ...headers,
+    },
     body: { status: `${status} ${STATUS_CODES[status] ?? ""}`.trim(), detail, request_id: randomUUID() },
   };
 }

@@ -22,7 +22,12 @@ export function createCephRoutes(state: CephState): RouteTable {
   const notFound: Route = {
     method: "ALL",
     path: "/api/*",
-    handler: (request) => frameworkError(404, `The path '${request.path}' was not found.`),
+    // No controller matched: CherryPy's default handler, which also sets these two headers.
+    handler: (request) =>
+      frameworkError(404, `The path '${request.path}' was not found.`, {
+        "Content-Language": "en-US",
+        "Cache-Control": "no-cache",
+      }),
   };
   return [
     ...authRoutes(state),
