@@ -171,6 +171,17 @@ export interface RequestContextOptions extends ApiErrorOptions {
   url?: string | undefined;
 }
 
+/** The method (upper case) and URL (redacted) an error keeps about its request. */
+function requestContext(options: RequestContextOptions): {
+  method: string | undefined;
+  url: string | undefined;
+} {
+  return {
+    method: options.method?.toUpperCase(),
+    url: options.url === undefined ? undefined : redactUrl(options.url),
+  };
+}
+
 function describe(method: string | undefined, url: string | undefined): string {
   return method !== undefined || url !== undefined ? ` (${[method, url].filter(Boolean).join(" ")})` : "";
 }
@@ -203,8 +214,7 @@ export class NetworkError extends ApiError {
   readonly url: string | undefined;
 
   constructor(message: string, options: RequestContextOptions = {}) {
-    const method = options.method?.toUpperCase();
-    const url = options.url === undefined ? undefined : redactUrl(options.url);
+    const { method, url } = requestContext(options);
     super(`${message}${describe(method, url)}`, {
       code: options.code ?? codeOf(options.cause) ?? "NETWORK_ERROR",
       cause: options.cause,
@@ -233,8 +243,7 @@ export class TimeoutError extends ApiError {
   readonly url: string | undefined;
 
   constructor(init: TimeoutErrorInit) {
-    const method = init.method?.toUpperCase();
-    const url = init.url === undefined ? undefined : redactUrl(init.url);
+    const { method, url } = requestContext(init);
     super(init.message ?? `Timed out after ${init.timeout} ms (${init.phase})${describe(method, url)}`, {
       code: init.code ?? "TIMEOUT",
       cause: init.cause,
@@ -280,8 +289,7 @@ export class ResponseValidationError extends ApiError {
       message: redactText(String(issue.message)),
       code: issue.code,
     }));
-    const method = init.method?.toUpperCase();
-    const url = init.url === undefined ? undefined : redactUrl(init.url);
+    const { method, url } = requestContext(init);
     const shown = issues
       .slice(0, 3)
       .map((i) => `${formatPath(i.path)}: ${i.message}`)
@@ -314,8 +322,7 @@ export class ResponseTooLargeError extends ApiError {
   readonly url: string | undefined;
 
   constructor(init: ResponseTooLargeErrorInit) {
-    const method = init.method?.toUpperCase();
-    const url = init.url === undefined ? undefined : redactUrl(init.url);
+    const { method, url } = requestContext(init);
     super(`Response body larger than ${init.limit} bytes${describe(method, url)}`, {
       code: init.code ?? "RESPONSE_TOO_LARGE",
       cause: init.cause,

@@ -108,7 +108,8 @@ export function collection(id: string, type: string, name: string, members: stri
   };
 }
 
-function health(values: string[]): "OK" | "Warning" | "Critical" {
+/** The worst of some Redfish health values (an empty list is OK). */
+export function health(values: string[]): "OK" | "Warning" | "Critical" {
   return values.includes("Critical") ? "Critical" : values.includes("Warning") ? "Warning" : "OK";
 }
 

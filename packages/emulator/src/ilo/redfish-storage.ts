@@ -1,4 +1,4 @@
-import { collection, link, oemOf, SMART_STORAGE, STORAGE } from "./redfish-resources.js";
+import { collection, health, link, oemOf, SMART_STORAGE, STORAGE } from "./redfish-resources.js";
 import type { Drive, IloState } from "./state.js";
 
 /**
@@ -23,10 +23,7 @@ const CONTROLLER_MODEL = {
   ilo5: "HPE Smart Array P408i-a SR Gen10",
 };
 
-function rollup(drives: Drive[]): "OK" | "Warning" | "Critical" {
-  const hs = drives.map((d) => d.health);
-  return hs.includes("Critical") ? "Critical" : hs.includes("Warning") ? "Warning" : "OK";
-}
+const rollup = (drives: Drive[]) => health(drives.map((d) => d.health));
 
 function type(state: IloState, name: string, version: string): string {
   const { prefix } = oemOf(state);

@@ -105,6 +105,10 @@ function dmtfDriveName(d: Drive): string {
   return d.Name ?? "";
 }
 
+function driveStatus(name: string, d: SmartStorageDiskDrive | Drive): DriveStatus {
+  return { name, model: d.Model?.trim() || undefined, status: redfishHealth(d.Status) };
+}
+
 const MEDIA_TYPES: Record<VirtualMediaDevice, string[]> = {
   cd: ["CD", "DVD"],
   floppy: ["Floppy", "USBStick"],
@@ -204,11 +208,7 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
         return drives ? readAll(drives, SmartStorageDiskDrive, call) : [];
       }),
     );
-    return perController.flat().map((d) => ({
-      name: smartDriveName(d),
-      model: d.Model?.trim() || undefined,
-      status: redfishHealth(d.Status),
-    }));
+    return perController.flat().map((d) => driveStatus(smartDriveName(d), d));
   }
 
   /** DMTF Storage (iLO 5+, the only one on iLO 6): each Storage's `Drives`. */
@@ -217,11 +217,7 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
     const drives = await Promise.all(
       storages.flatMap((s) => s.Drives.map(async (l) => (await http.get(l["@odata.id"], Drive, call)).body)),
     );
-    return drives.map((d) => ({
-      name: dmtfDriveName(d),
-      model: d.Model?.trim() || undefined,
-      status: redfishHealth(d.Status),
-    }));
+    return drives.map((d) => driveStatus(dmtfDriveName(d), d));
   }
 
   /** SmartStorage when the system links it and it lists drives, else DMTF Storage, else none. */
