@@ -2,10 +2,15 @@ import {
   type CallOptions,
   InvalidRequestError,
   ResponseValidationError,
+  registerSecret,
   request,
   type Transport,
   undiciTransport,
 } from "@homelab-kit/core";
+import { isOpenNebulaError } from "./errors.js";
+import { aclMethods } from "./methods/acl.js";
+import { clusterMethods, clusterPoolMethods } from "./methods/cluster.js";
+import { datastoreMethods, datastorePoolMethods } from "./methods/datastore.js";
 import {
   asString,
   type DecodeContext,
@@ -14,16 +19,32 @@ import {
   type ParamsOf,
   type ResultOf,
 } from "./methods/define.js";
+import { groupMethods, groupPoolMethods } from "./methods/group.js";
+import { hostMethods, hostPoolMethods } from "./methods/host.js";
+import { imageMethods, imagePoolMethods } from "./methods/image.js";
+import type { PoolFilterFlag } from "./methods/params.js";
+import { secgroupMethods, secgroupPoolMethods } from "./methods/secgroup.js";
+import { systemMethods } from "./methods/system.js";
+import { templateMethods, templatePoolMethods } from "./methods/template.js";
+import { userMethods, userPoolMethods } from "./methods/user.js";
 import { vmMethods } from "./methods/vm.js";
+import { vmgroupMethods, vmgroupPoolMethods } from "./methods/vmgroup.js";
 import { vmPoolMethods } from "./methods/vmpool.js";
+import { vnMethods, vnPoolMethods } from "./methods/vn.js";
+import type { Image } from "./models/image.js";
+import type { SecurityGroup } from "./models/security-group.js";
 import type { Vm, VmSummary } from "./models/vm.js";
+import type { VmGroup } from "./models/vm-group.js";
+import type { VmTemplate } from "./models/vm-template.js";
+import type { Vnet } from "./models/vnet.js";
 import {
   compareVersions,
   type OpenNebulaCallOptions,
   type OpenNebulaClientOptions,
   resolveOptions,
 } from "./options.js";
-import { createSession } from "./session.js";
+import { createSession, createTokenSession, type TokenSession } from "./session.js";
+import { type VmStatus, type VmWaitOptions, waitForVm } from "./wait.js";
 import { encodeMethodCall } from "./xmlrpc/encode.js";
 import { decodeOpenNebulaResponse, type EnvelopeValue } from "./xmlrpc/envelope.js";
 import { EscapedXmlText } from "./xmlrpc/escaped-text.js";
@@ -35,7 +56,7 @@ type AnySpec = MethodSpec<unknown[], unknown>;
 export type BoundMethod<M> = (...args: [...ParamsOf<M>, OpenNebulaCallOptions?]) => Promise<ResultOf<M>>;
 export type BoundMethods<T> = { [K in keyof T]: BoundMethod<T[K]> };
 
-export interface VmPoolIterateOptions {
+export interface VmPoolIterateOptions extends PoolIterateOptions {
   /** Whose VMs (a {@link PoolFilter} value or a UID); required, there is no hidden default. */
   filter: number;
   /** A {@link VmStateFilter} value (default `NOT_DONE`, -1). */
@@ -57,11 +78,62 @@ export interface VmPoolIterators {
   iterateExtended(options: VmPoolIterateOptions, callOptions?: OpenNebulaCallOptions): AsyncGenerator<Vm>;
 }
 
+export interface PoolIterateOptions {
+  /** Whose objects (a {@link PoolFilter} value or a UID); required, there is no hidden default. */
+  filter: PoolFilterFlag;
+  /** Objects per call (default 200, as the OCAs' `ONE_POOL_PAGE_SIZE`). */
+  pageSize?: number | undefined;
+}
+
+export interface PoolIterator<T> {
+  /**
+   * Every object of the filter, page by page (`info(filter, offset, -pageSize)`), until a page
+   * comes back short. Pages follow oned's order (newest first by default).
+   */
+  iterate(options: PoolIterateOptions, callOptions?: OpenNebulaCallOptions): AsyncGenerator<T>;
+}
+
+export interface VmHelpers {
+  /**
+   * Polls `one.vm.info(id)` (backoff 0.5 s ×1.5 up to 5 s, default timeout 300 s) until
+   * `predicate` accepts the VM's {@link VmStatus}, and returns that status:
+   * `await one.vm.waitFor(42, (s) => s.lcmState === "RUNNING", { timeout: 600_000 })`.
+   * Fails fast with a `VmWaitError` when the VM reaches a failure LCM state, CLONING_FAILURE or
+   * DONE that the predicate does not accept; with `TimeoutError` at the deadline.
+   */
+  waitFor(id: number, predicate: (status: VmStatus) => boolean, options?: VmWaitOptions): Promise<VmStatus>;
+}
+
 export interface OpenNebulaClient {
-  /** `one.vm.*`: `one.vm.info(42)`, `one.vm.action("poweroff", 42)`, … */
-  readonly vm: BoundMethods<typeof vmMethods>;
+  /** `one.vm.*`: `one.vm.info(42)`, `one.vm.action("poweroff", 42)`, `one.vm.waitFor(42, …)`. */
+  readonly vm: BoundMethods<typeof vmMethods> & VmHelpers;
   /** `one.vmpool.*`, and pagination as async iterators. */
   readonly vmpool: BoundMethods<typeof vmPoolMethods> & VmPoolIterators;
+  /** `one.template.*` (VM templates): `one.template.instantiate(5, "web-1")`. */
+  readonly template: BoundMethods<typeof templateMethods>;
+  readonly templatepool: BoundMethods<typeof templatePoolMethods> & PoolIterator<VmTemplate>;
+  readonly host: BoundMethods<typeof hostMethods>;
+  readonly hostpool: BoundMethods<typeof hostPoolMethods>;
+  readonly image: BoundMethods<typeof imageMethods>;
+  readonly imagepool: BoundMethods<typeof imagePoolMethods> & PoolIterator<Image>;
+  readonly datastore: BoundMethods<typeof datastoreMethods>;
+  readonly datastorepool: BoundMethods<typeof datastorePoolMethods>;
+  /** `one.vn.*` (virtual networks, address ranges, leases). */
+  readonly vn: BoundMethods<typeof vnMethods>;
+  readonly vnpool: BoundMethods<typeof vnPoolMethods> & PoolIterator<Vnet>;
+  readonly secgroup: BoundMethods<typeof secgroupMethods>;
+  readonly secgrouppool: BoundMethods<typeof secgroupPoolMethods> & PoolIterator<SecurityGroup>;
+  /** `one.user.*`, among them `login` (tokens; see the client's `login` option). */
+  readonly user: BoundMethods<typeof userMethods>;
+  readonly userpool: BoundMethods<typeof userPoolMethods>;
+  readonly group: BoundMethods<typeof groupMethods>;
+  readonly grouppool: BoundMethods<typeof groupPoolMethods>;
+  readonly cluster: BoundMethods<typeof clusterMethods>;
+  readonly clusterpool: BoundMethods<typeof clusterPoolMethods>;
+  readonly vmgroup: BoundMethods<typeof vmgroupMethods>;
+  readonly vmgrouppool: BoundMethods<typeof vmgroupPoolMethods> & PoolIterator<VmGroup>;
+  readonly acl: BoundMethods<typeof aclMethods>;
+  readonly system: BoundMethods<typeof systemMethods>;
   /**
    * Calls any method by its raw name with the given params (after the session). Returns the
    * value of `[true, value, 0]`; errors as the typed methods. Not retried unless `idempotent`.
@@ -100,7 +172,50 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
     resolved.version === undefined ? undefined : Promise.resolve(resolved.version);
   let closed = false;
 
+  const tokens: TokenSession | undefined =
+    resolved.login === undefined
+      ? undefined
+      : createTokenSession({
+          username: resolved.username,
+          ttl: resolved.login.ttl,
+          renewBefore: resolved.login.renewBefore,
+          login: () => {
+            const { ttl, egid } = resolved.login!;
+            const context: DecodeContext = { method: "one.user.login", args: [] };
+            return sendAs(
+              session.value,
+              context.method,
+              [resolved.username, "", ttl, egid],
+              false,
+              false,
+              undefined,
+            ).then((value) => asString(value, context));
+          },
+        });
+
   async function send(
+    name: string,
+    params: readonly XmlRpcValue[],
+    idempotent: boolean,
+    long: boolean,
+    callOptions: CallOptions | undefined,
+  ): Promise<EnvelopeValue> {
+    if (tokens === undefined) return sendAs(session.value, name, params, idempotent, long, callOptions);
+    if (closed) throw new InvalidRequestError(`${name}: the client is closed`, { code: "CLIENT_CLOSED" });
+    const current = await tokens.current();
+    try {
+      return await sendAs(current, name, params, idempotent, long, callOptions);
+    } catch (error) {
+      // oned refused the token (revoked, or expired early): log in again and send once more. The
+      // call was not run, so even a mutation is safe to resend.
+      if (!isOpenNebulaError(error) || error.code !== "AUTHENTICATION") throw error;
+      tokens.invalidate(current);
+      return sendAs(await tokens.current(), name, params, idempotent, long, callOptions);
+    }
+  }
+
+  async function sendAs(
+    sessionValue: string,
     name: string,
     params: readonly XmlRpcValue[],
     idempotent: boolean,
@@ -110,7 +225,7 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
     if (closed) throw new InvalidRequestError(`${name}: the client is closed`, { code: "CLIENT_CLOSED" });
     let body: string;
     try {
-      body = encodeMethodCall(name, [session.value, ...params]);
+      body = encodeMethodCall(name, [sessionValue, ...params]);
     } catch (error) {
       // e.g. a control character in a template: XML cannot carry it
       throw new InvalidRequestError(`${name}: ${(error as Error).message}`, {
@@ -181,8 +296,16 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
     const callOptions = allArgs[spec.params.length] as CallOptions | undefined;
     const params = encodeParams(spec, args);
     await checkVersion(spec, args, callOptions);
-    const value = await send(spec.name, params, spec.idempotent, spec.long === true, callOptions);
-    return spec.decode(value, { method: spec.name, args });
+    // Passwords and tokens given as parameters are redacted from any error of this call.
+    const unregister = spec.params.flatMap((param, i) =>
+      param.secret === true && typeof args[i] === "string" ? [registerSecret(args[i] as string)] : [],
+    );
+    try {
+      const value = await send(spec.name, params, spec.idempotent, spec.long === true, callOptions);
+      return spec.decode(value, { method: spec.name, args, validate: resolved.validate });
+    } finally {
+      for (const remove of unregister) remove();
+    }
   }
 
   function bind<T extends Record<string, AnySpec>>(table: T): BoundMethods<T> {
@@ -195,9 +318,15 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
 
   async function* pages<T>(
     spec: AnySpec,
-    iterate: VmPoolIterateOptions,
+    iterate: PoolIterateOptions,
     callOptions: CallOptions | undefined,
+    extra: readonly unknown[] = [],
   ): AsyncGenerator<T> {
+    if (iterate === null || typeof iterate !== "object") {
+      throw new InvalidRequestError(`${spec.name}: iterate needs {filter, pageSize?}`, {
+        code: "INVALID_PARAM",
+      });
+    }
     const pageSize = iterate.pageSize ?? 200;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 2 ** 30) {
       throw new InvalidRequestError(`${spec.name}: pageSize must be an integer >= 1`, {
@@ -205,29 +334,67 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
       });
     }
     for (let offset = 0; ; offset += pageSize) {
-      const page = (await invoke(spec, [
-        iterate.filter,
-        offset,
-        -pageSize,
-        iterate.state ?? -1,
-        iterate.query,
-        callOptions,
-      ])) as T[];
+      const args = [iterate.filter, offset, -pageSize, ...extra];
+      while (args.length < spec.params.length) args.push(undefined);
+      const page = (await invoke(spec, [...args, callOptions])) as T[];
       yield* page;
       if (page.length < pageSize) return;
     }
   }
 
+  const vmExtras = (o: VmPoolIterateOptions) => [o?.state ?? -1, o?.query];
   const vmpool = Object.assign(bind(vmPoolMethods as unknown as Record<string, AnySpec>), {
     iterate: (o: VmPoolIterateOptions, c?: CallOptions) =>
-      pages<VmSummary>(vmPoolMethods.info as AnySpec, o, c),
+      pages<VmSummary>(vmPoolMethods.info as AnySpec, o, c, vmExtras(o)),
     iterateExtended: (o: VmPoolIterateOptions, c?: CallOptions) =>
-      pages<Vm>(vmPoolMethods.infoextended as AnySpec, o, c),
+      pages<Vm>(vmPoolMethods.infoextended as AnySpec, o, c, vmExtras(o)),
+  });
+
+  /** A filtered pool's methods plus `iterate` over its `info`. */
+  function paged<T extends { info: unknown }, Item>(table: T): BoundMethods<T> & PoolIterator<Item> {
+    return Object.assign(bind(table as unknown as Record<string, AnySpec>), {
+      iterate: (o: PoolIterateOptions, c?: CallOptions) => pages<Item>(table.info as AnySpec, o, c),
+    }) as unknown as BoundMethods<T> & PoolIterator<Item>;
+  }
+  const plain = <T>(table: T) =>
+    bind(table as unknown as Record<string, AnySpec>) as unknown as BoundMethods<T>;
+
+  const vm = Object.assign(plain(vmMethods), {
+    waitFor: (id: number, predicate: (status: VmStatus) => boolean, options?: VmWaitOptions) =>
+      waitForVm(
+        (vmId, callOptions) =>
+          invoke(vmMethods.info as AnySpec, [vmId, undefined, callOptions]) as Promise<Vm>,
+        id,
+        predicate,
+        options,
+      ),
   });
 
   return {
-    vm: bind(vmMethods as unknown as Record<string, AnySpec>) as unknown as BoundMethods<typeof vmMethods>,
+    vm,
     vmpool: vmpool as unknown as OpenNebulaClient["vmpool"],
+    template: plain(templateMethods),
+    templatepool: paged<typeof templatePoolMethods, VmTemplate>(templatePoolMethods),
+    host: plain(hostMethods),
+    hostpool: plain(hostPoolMethods),
+    image: plain(imageMethods),
+    imagepool: paged<typeof imagePoolMethods, Image>(imagePoolMethods),
+    datastore: plain(datastoreMethods),
+    datastorepool: plain(datastorePoolMethods),
+    vn: plain(vnMethods),
+    vnpool: paged<typeof vnPoolMethods, Vnet>(vnPoolMethods),
+    secgroup: plain(secgroupMethods),
+    secgrouppool: paged<typeof secgroupPoolMethods, SecurityGroup>(secgroupPoolMethods),
+    user: plain(userMethods),
+    userpool: plain(userPoolMethods),
+    group: plain(groupMethods),
+    grouppool: plain(groupPoolMethods),
+    cluster: plain(clusterMethods),
+    clusterpool: plain(clusterPoolMethods),
+    vmgroup: plain(vmgroupMethods),
+    vmgrouppool: paged<typeof vmgroupPoolMethods, VmGroup>(vmgroupPoolMethods),
+    acl: plain(aclMethods),
+    system: plain(systemMethods),
     async call(name, params = [], callOptions) {
       if (typeof name !== "string" || !/^one\.[a-z_]+\.[a-z_]+$/.test(name)) {
         throw new InvalidRequestError(`call: invalid method name ${JSON.stringify(String(name))}`, {
@@ -242,6 +409,7 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
       if (closed) return;
       closed = true;
       session.dispose();
+      tokens?.dispose();
       await owned?.close();
     },
   };

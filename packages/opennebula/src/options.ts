@@ -25,6 +25,25 @@ export interface OpenNebulaClientOptions {
   maxResponseBytes?: number | undefined;
   /** Extra HTTP headers (a reverse proxy's own authentication, say). */
   headers?: Record<string, string> | undefined;
+  /**
+   * `false` skips zod: documents come back as the raw XML object typed as the model but not
+   * checked (numbers stay strings; only a pool's item list is made an array). Default `true`.
+   */
+  validate?: boolean | undefined;
+  /**
+   * Log in with the password once (`one.user.login`) and use the token for every call, renewed
+   * ahead of its expiry and once more on AUTHENTICATION (ISSUES.md #10). Needs `password`.
+   */
+  login?: LoginOptions | undefined;
+}
+
+export interface LoginOptions {
+  /** Token lifetime in seconds (oned's `valid`); -1 for a token that never expires. */
+  ttl: number;
+  /** Effective group of the token (default -1: the primary group and every group). */
+  egid?: number | undefined;
+  /** Renew this many ms before the expiry (default: a quarter of the ttl, at most 5 minutes). */
+  renewBefore?: number | undefined;
 }
 
 export interface ResolvedOptions {
@@ -37,6 +56,8 @@ export interface ResolvedOptions {
   poolTimeout: number;
   maxResponseBytes: number;
   headers: Record<string, string>;
+  validate: boolean;
+  login: { ttl: number; egid: number; renewBefore: number } | undefined;
 }
 
 /** Every per-call option: `{signal, timeout, retry}`. */
@@ -89,7 +110,33 @@ export function resolveOptions(options: OpenNebulaClientOptions): ResolvedOption
     poolTimeout: positive("poolTimeout", options.poolTimeout, 300_000),
     maxResponseBytes: positive("maxResponseBytes", options.maxResponseBytes, 2 ** 30),
     headers: { ...(options.headers ?? {}) },
+    validate: resolveValidate(options.validate),
+    login: resolveLogin(options.login, hasPassword),
   };
+}
+
+function resolveValidate(value: boolean | undefined): boolean {
+  if (value !== undefined && typeof value !== "boolean") throw option("validate must be a boolean");
+  return value ?? true;
+}
+
+function resolveLogin(login: LoginOptions | undefined, hasPassword: boolean): ResolvedOptions["login"] {
+  if (login === undefined) return undefined;
+  if (login === null || typeof login !== "object")
+    throw option("login must be an object {ttl, egid?, renewBefore?}");
+  if (!hasPassword) throw option("login needs the password (a token cannot make another)");
+  const { ttl, egid = -1 } = login;
+  if (typeof ttl !== "number" || !Number.isInteger(ttl) || !(ttl === -1 || ttl > 0) || ttl >= 2 ** 31) {
+    throw option("login.ttl must be a number of seconds > 0, or -1 (never expires)");
+  }
+  if (typeof egid !== "number" || !Number.isInteger(egid) || egid < -1) {
+    throw option("login.egid must be a group ID or -1");
+  }
+  const renewBefore = login.renewBefore ?? Math.min(300_000, (ttl * 1000) / 4);
+  if (typeof renewBefore !== "number" || !(renewBefore >= 0) || !Number.isFinite(renewBefore)) {
+    throw option("login.renewBefore must be a number of milliseconds >= 0");
+  }
+  return { ttl, egid, renewBefore };
 }
 
 /** `"7.4.0"` → `[7, 4, 0]`; also takes `"6.10"` and suffixes such as `"6.10.0.1"` or `"7.0.0-rc1"`. */

@@ -28,3 +28,85 @@ export function createSession(username: string, secret: string): Session {
     },
   };
 }
+
+/**
+ * A login-token session (ISSUES.md #10): logs in once with the password (`one.user.login(user,
+ * "", ttl, egid)`), sends `user:token` afterwards, renews the token `renewBefore` ms ahead of its
+ * expiry (counted from the moment the login was sent, so the client's clock errs early), and
+ * forgets a token oned refused so that the next call logs in again.
+ */
+export interface TokenSession {
+  /** The session string to send; logs in first when there is no fresh token. */
+  current(): Promise<string>;
+  /** oned answered AUTHENTICATION to this session string: drop the token if it is the current one. */
+  invalidate(value: string): void;
+  dispose(): void;
+}
+
+export interface TokenSessionOptions {
+  username: string;
+  ttl: number;
+  renewBefore: number;
+  /** Calls `one.user.login` with the password session and returns the token. */
+  login(): Promise<string>;
+  /** The clock (ms); `Date.now` by default. */
+  now?: () => number;
+}
+
+export function createTokenSession(options: TokenSessionOptions): TokenSession {
+  const now = options.now ?? Date.now;
+  let token: { value: string; renewAt: number; expiresAt: number; unregister: () => void } | undefined;
+  let pending: Promise<string> | undefined;
+  let disposed = false;
+
+  function fresh(): boolean {
+    return token !== undefined && (options.ttl === -1 || now() < token.renewAt);
+  }
+
+  function renew(): Promise<string> {
+    pending ??= (async () => {
+      const sent = now();
+      try {
+        const secret = await options.login();
+        const value = `${options.username}:${secret}`;
+        const unregisters = [registerSecret(value)];
+        if (secret.length >= MIN_STANDALONE_SECRET) unregisters.push(registerSecret(secret));
+        token?.unregister();
+        const expiresAt = options.ttl === -1 ? Number.POSITIVE_INFINITY : sent + options.ttl * 1000;
+        token = {
+          value,
+          expiresAt,
+          renewAt: expiresAt - options.renewBefore,
+          unregister: () => {
+            for (const remove of unregisters) remove();
+          },
+        };
+        if (disposed) token.unregister();
+        return value;
+      } catch (error) {
+        // A failed renewal is harmless while the old token is still valid.
+        if (token === undefined || now() >= token.expiresAt) throw error;
+        return token.value;
+      }
+    })().finally(() => {
+      pending = undefined;
+    });
+    return pending;
+  }
+
+  return {
+    async current() {
+      return token !== undefined && fresh() ? token.value : renew();
+    },
+    invalidate(value) {
+      if (token?.value === value) {
+        token.unregister();
+        token = undefined;
+      }
+    },
+    dispose() {
+      disposed = true;
+      token?.unregister();
+    },
+  };
+}

@@ -11,7 +11,7 @@ import { EscapedXmlText } from "../xmlrpc/escaped-text.js";
 import type { XmlRpcValue } from "../xmlrpc/types.js";
 
 /** XML-RPC types of OpenNebula parameters (API.md §7). */
-export type ParamType = "int" | "i8" | "bool" | "string";
+export type ParamType = "int" | "i8" | "bool" | "string" | "int[]";
 
 export interface ParamSpec {
   readonly name: string;
@@ -26,6 +26,8 @@ export interface ParamSpec {
   readonly max?: number;
   /** First release that reads this parameter; older ones would silently ignore it. */
   readonly since?: string;
+  /** A password or token: registered with core's redaction while the call runs. */
+  readonly secret?: boolean;
 }
 
 export interface DecodeContext {
@@ -33,6 +35,12 @@ export interface DecodeContext {
   readonly method: string;
   /** The arguments after the session, as the caller passed them. */
   readonly args: readonly unknown[];
+  /**
+   * `false` (the client's `validate: false`): documents skip zod and come back as the raw XML
+   * object, typed as the model but not checked (numbers stay strings, single items are not
+   * wrapped in arrays except a pool's top-level list).
+   */
+  readonly validate?: boolean;
 }
 
 export interface MethodSpec<P extends unknown[], R> {
@@ -73,6 +81,13 @@ export const bool = (name: string, extra: Omit<ParamSpec, "name" | "type"> = {})
 export const str = (name: string, extra: Omit<ParamSpec, "name" | "type"> = {}): ParamSpec => ({
   name,
   type: "string",
+  ...extra,
+});
+
+/** An `<array>` of `<int>` (`one.user.allocate`'s group IDs). */
+export const intList = (name: string, extra: Omit<ParamSpec, "name" | "type"> = {}): ParamSpec => ({
+  name,
+  type: "int[]",
   ...extra,
 });
 
@@ -126,6 +141,16 @@ function checkParam(method: string, param: ParamSpec, value: unknown): XmlRpcVal
     case "string":
       if (typeof value !== "string") throw invalid(method, param, value, "must be a string");
       break;
+    case "int[]":
+      if (
+        !Array.isArray(value) ||
+        !value.every((v) => typeof v === "number" && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31)
+      ) {
+        throw invalid(method, param, value, "must be an array of 32-bit integers");
+      }
+      if (param.min !== undefined && value.some((v: number) => v < param.min!))
+        throw invalid(method, param, value, `items must be >= ${param.min}`);
+      return [...value] as XmlRpcValue;
   }
   if (param.oneOf !== undefined && !param.oneOf.includes(value as string | number)) {
     throw invalid(
@@ -195,17 +220,40 @@ export function asDocument(value: EnvelopeValue, context: DecodeContext): RawXml
 
 /** The element `root` of the document, validated by `schema` (zod; unknown fields kept). */
 export function asModel<S extends z.ZodType>(root: string, schema: S) {
-  return (value: EnvelopeValue, context: DecodeContext): z.infer<S> =>
-    validate(schema, element(asDocument(value, context), root, context), context, [root]);
+  return (value: EnvelopeValue, context: DecodeContext): z.infer<S> => {
+    const body = element(asDocument(value, context), root, context);
+    if (context.validate === false) return body as z.infer<S>;
+    return validate(schema, body, context, [root]);
+  };
 }
 
 /** The items of a pool document (`<VM_POOL><VM/>…`), validated by `pool` (whose `item` key is a list). */
 export function asPool<S extends z.ZodType, const K extends string>(root: string, item: K, pool: S) {
   return (value: EnvelopeValue, context: DecodeContext): z.infer<S>[K & keyof z.infer<S>] => {
     const body = element(asDocument(value, context), root, context);
+    if (context.validate === false) return rawList(body, item) as z.infer<S>[K & keyof z.infer<S>];
     // An empty pool is `<VM_POOL/>`: the raw value "" means no items.
     const validated = validate(pool, body === "" ? {} : body, context, [root]) as z.infer<S>;
     return validated[item as K & keyof z.infer<S>];
+  };
+}
+
+/** The items of a raw pool body as an array (none, one or many), unvalidated. */
+function rawList(body: RawXmlValue, item: string): RawXmlValue[] {
+  if (body === "" || typeof body !== "object" || Array.isArray(body)) return [];
+  const items = body[item];
+  return items === undefined ? [] : Array.isArray(items) ? items : [items];
+}
+
+/**
+ * A whole pool body validated by `pool` (for pools that carry more than their items, such as
+ * USER_POOL with its QUOTAS); raw when the context says `validate: false`.
+ */
+export function asPoolDocument<S extends z.ZodType>(root: string, pool: S) {
+  return (value: EnvelopeValue, context: DecodeContext): z.infer<S> => {
+    const body = element(asDocument(value, context), root, context);
+    if (context.validate === false) return (body === "" ? {} : body) as z.infer<S>;
+    return validate(pool, body === "" ? {} : body, context, [root]);
   };
 }
 

@@ -67,3 +67,24 @@ export type MigrationTypeValue = (typeof MigrationType)[keyof typeof MigrationTy
 
 /** A permission bit of `chmod`: set, clear, or leave unchanged (-1). */
 export type PermissionBit = 1 | 0 | -1;
+
+/** `one.host.status` values. */
+export const HostStatus = { ENABLED: 0, DISABLED: 1, OFFLINE: 2 } as const;
+export type HostStatusValue = (typeof HostStatus)[keyof typeof HostStatus];
+
+/** `one.vn.recover` operations (6.4+): leave ERROR/LOCKED states. */
+export const VnRecoverOperation = { FAILURE: 0, SUCCESS: 1, DELETE: 2, RETRY: 3 } as const;
+export type VnRecoverOperationValue = (typeof VnRecoverOperation)[keyof typeof VnRecoverOperation];
+
+/** Image type names `one.image.chtype` takes (Image::ImageType, 7.4). */
+export const IMAGE_TYPE_NAMES = [
+  "OS",
+  "CDROM",
+  "DATABLOCK",
+  "KERNEL",
+  "RAMDISK",
+  "CONTEXT",
+  "BACKUP",
+  "FILESYSTEM",
+] as const;
+export type ImageTypeNameParam = (typeof IMAGE_TYPE_NAMES)[number];

@@ -1,21 +1,25 @@
 /** `one.vm.*` of release-7.4.0 (API.md §7), in the order of oned's registry. */
 import { Vm } from "../models/vm.js";
-import type { RawXmlObject } from "../xml/parse.js";
-import { asDocument, asId, asModel, bool, int, method, str } from "./define.js";
 import {
-  type LockLevelValue,
+  append,
+  chmodMethod,
+  chownMethod,
+  id,
+  infoMethod,
+  lockMethod,
+  rawDocument,
+  renameMethod,
+  unlockMethod,
+  updateMethod,
+} from "./common.js";
+import { asId, bool, int, method, str } from "./define.js";
+import {
   type MigrationTypeValue,
-  type PermissionBit,
   type UpdateModeValue,
   VM_ACTIONS,
   type VmAction,
   type VmRecoverOperationValue,
 } from "./params.js";
-
-const id = int("id", { min: 0 });
-const append = int("append", { optional: true, oneOf: [0, 1] });
-const bit = (name: string) => int(name, { oneOf: [-1, 0, 1] });
-type Bits = [PermissionBit, PermissionBit, PermissionBit];
 
 export const vmMethods = {
   allocate: method<[template: string, hold?: boolean]>()({
@@ -24,47 +28,13 @@ export const vmMethods = {
     idempotent: false,
     decode: asId,
   }),
-  info: method<[id: number, decrypt?: boolean]>()({
-    name: "one.vm.info",
-    params: [id, bool("decrypt", { optional: true })],
-    idempotent: true,
-    decode: asModel("VM", Vm),
-  }),
-  update: method<[id: number, template: string, append?: UpdateModeValue]>()({
-    name: "one.vm.update",
-    params: [id, str("template"), append],
-    idempotent: false,
-    decode: asId,
-  }),
-  rename: method<[id: number, name: string]>()({
-    name: "one.vm.rename",
-    params: [id, str("name")],
-    idempotent: false,
-    decode: asId,
-  }),
-  chmod: method<[id: number, ...owner: Bits, ...group: Bits, ...other: Bits]>()({
-    name: "one.vm.chmod",
-    params: [
-      id,
-      ...["user_use", "user_manage", "user_admin", "group_use", "group_manage", "group_admin"].map(bit),
-      ...["other_use", "other_manage", "other_admin"].map(bit),
-    ],
-    idempotent: false,
-    decode: asId,
-  }),
-  chown: method<[id: number, userId: number, groupId: number]>()({
-    name: "one.vm.chown",
-    params: [id, int("user_id", { min: -1 }), int("group_id", { min: -1 })],
-    idempotent: false,
-    decode: asId,
-  }),
-  lock: method<[id: number, level: LockLevelValue, test?: boolean]>()({
-    name: "one.vm.lock",
-    params: [id, int("lock_level", { oneOf: [1, 2, 3] }), bool("test", { optional: true })],
-    idempotent: false,
-    decode: asId,
-  }),
-  unlock: method<[id: number]>()({ name: "one.vm.unlock", params: [id], idempotent: false, decode: asId }),
+  info: infoMethod("vm", "VM", Vm),
+  update: updateMethod("vm"),
+  rename: renameMethod("vm"),
+  chmod: chmodMethod("vm"),
+  chown: chownMethod("vm"),
+  lock: lockMethod("vm"),
+  unlock: unlockMethod("vm"),
   deploy: method<
     [id: number, hostId: number, enforce?: boolean, datastoreId?: number, nicTemplate?: string]
   >()({
@@ -230,12 +200,7 @@ export const vmMethods = {
     decode: asId,
   }),
   /** The VM's monitoring records (`<MONITORING_DATA>`), as a raw XML object. */
-  monitoring: method<[id: number]>()({
-    name: "one.vm.monitoring",
-    params: [id],
-    idempotent: true,
-    decode: (value, context): RawXmlObject => asDocument(value, context),
-  }),
+  monitoring: rawDocument<[id: number]>("one.vm.monitoring", [id]),
   schedadd: method<[id: number, template: string]>()({
     name: "one.vm.schedadd",
     params: [id, str("template")],

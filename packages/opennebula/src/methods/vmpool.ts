@@ -1,16 +1,12 @@
 /** `one.vmpool.*` of release-7.4.0 (API.md §7). */
 import { type Vm, VmPool, VmPoolExtended, type VmSummary } from "../models/vm.js";
 import type { RawXmlObject } from "../xml/parse.js";
+import { filterFlag, range } from "./common.js";
 import { asDocument, asPool, asString, bool, int, method, str } from "./define.js";
 import type { PoolFilterFlag, VmStateFilterValue } from "./params.js";
 
-const filter = int("filter_flag", { min: -4 });
+const filter = filterFlag;
 const state = int("state", { min: -2, max: 11 });
-/**
- * `end_id >= -1`: the ID range `[start_id, end_id]` (`-1, -1` is everything); `end_id < -1`:
- * a page, `start_id` the offset and `-end_id` the page size.
- */
-const range = [int("start_id", { min: -1 }), int("end_id")];
 
 type PoolArgs = [
   filter: PoolFilterFlag,
