@@ -3,7 +3,7 @@
 // Build first: pnpm --filter @homelab-kit/kubespray-inventory build
 // Usage: node bench/kubespray/bench.mjs [HOSTS=5000] [RUNS=7] [ANSIBLE_RUNS=3]
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -119,3 +119,4 @@ for (const r of rows)
   console.log(
     `| ${r.format} | ${(r.size / 1024).toFixed(0)} kB | ${ms(r.parse)} | ${ms(r.validate)} | ${ms(r.list)} | ${ms(r.total)} | ${ms(r.cpu)} | ${s(r.ansible)} | ${s(r.ansibleCpu)} | ${(r.ansible / r.total).toFixed(0)}× | ${(r.ansibleCpu / r.cpu).toFixed(0)}× | ${r.same ? "yes" : "NO"} |`,
   );
+rmSync(dir, { recursive: true, force: true });

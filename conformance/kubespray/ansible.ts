@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -11,6 +11,11 @@ export interface AnsibleResult {
 
 /** An empty working directory, so no playbook-adjacent group_vars/ leak into the results. */
 const cwd = mkdtempSync(join(tmpdir(), "ks-ansible-cwd-"));
+
+/** Removes the working directory (call once, after the last ansible-inventory run). */
+export function cleanupAnsible(): void {
+  rmSync(cwd, { recursive: true, force: true });
+}
 
 /**
  * Runs the real `ansible-inventory -i FILE --list`. Unparsable sources fail the command

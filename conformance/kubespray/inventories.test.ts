@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -13,8 +13,8 @@ import {
   writeIni,
   writeYaml,
 } from "@homelab-kit/kubespray-inventory";
-import { beforeAll, describe, expect, test } from "vitest";
-import { type AnsibleResult, ansibleListAll } from "./ansible.js";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { type AnsibleResult, ansibleListAll, cleanupAnsible } from "./ansible.js";
 
 const DIR = join(import.meta.dirname, "../../../shared/reference/kubespray/inventories");
 const OUT = mkdtempSync(join(tmpdir(), "ks-conformance-"));
@@ -71,6 +71,11 @@ beforeAll(async () => {
     written.set(name, entry);
   }
   results = await ansibleListAll(files);
+});
+
+afterAll(() => {
+  rmSync(OUT, { recursive: true, force: true });
+  cleanupAnsible();
 });
 
 describe("ansible-inventory --list vs toAnsibleList() on every reference inventory", () => {

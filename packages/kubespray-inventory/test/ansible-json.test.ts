@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { InventoryParseError, readInventory, toAnsibleJson } from "../src/index.js";
 
 describe("toAnsibleJson prints like Python's json.dumps(sort_keys=True, indent=4, ensure_ascii=False)", () => {
@@ -29,6 +29,7 @@ describe("toAnsibleJson prints like Python's json.dumps(sort_keys=True, indent=4
 
 describe("file encoding, as Ansible reads it", () => {
   const dir = mkdtempSync(join(tmpdir(), "ks-enc-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   test("non-UTF-8 bytes are tolerated in INI comment lines only", () => {
     const ok = join(dir, "ok.ini");
     writeFileSync(ok, Buffer.concat([Buffer.from("# caf"), Buffer.from([0xe9]), Buffer.from("\n[g]\nh1\n")]));

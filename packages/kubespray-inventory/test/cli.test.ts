@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { EXIT, main } from "../src/cli.js";
 import { parseInventory } from "../src/index.js";
 
 const DIR = join(import.meta.dirname, "../../../../shared/reference/kubespray/inventories");
 const tmp = mkdtempSync(join(tmpdir(), "ks-cli-"));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function run(...argv: string[]) {
   let stdout = "";
