@@ -1,3 +1,4 @@
+import { isNetworkError } from "@homelab-kit/core";
 import { createCephEmulator } from "@homelab-kit/emulator/ceph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CephApiError, createCephClient } from "../src/index.js";
@@ -35,6 +36,21 @@ describe("ceph client over loopback HTTP (undiciTransport → serve)", () => {
       await ceph.auth.logout();
     } finally {
       await ceph.close();
+    }
+  });
+
+  it("speaks HTTPS to a dashboard with a self-signed certificate when given its CA (verification on)", async () => {
+    const tls = await emulator.listen({ tls: "self-signed" });
+    try {
+      const trusted = createCephClient({ baseUrl: tls.url, ...ADMIN, tls: { ca: tls.ca } });
+      expect((await trusted.health.minimal()).health.status).toBe("HEALTH_OK");
+      await trusted.close();
+      const untrusted = createCephClient({ baseUrl: tls.url, ...ADMIN });
+      const error = await untrusted.health.minimal().catch((e: unknown) => e);
+      expect(isNetworkError(error)).toBe(true);
+      await untrusted.close();
+    } finally {
+      await tls.close();
     }
   });
 });

@@ -26,7 +26,7 @@ const TASK_TIMING: Record<string, number> = {
 };
 
 describe("ceph emulator replays the recorded real-Ceph calls", () => {
-  it("answers each with the recorded status, content-type and error body", async () => {
+  it("answers each with the recorded status, header names, content-type and error body", async () => {
     const emulator = createCephEmulator({
       hosts: [{ name: "vm", osds: 1 }],
       users: [{ username: "admin", password: "Peer-Test-Passw0rd", roles: ["administrator"] }],
