@@ -24,6 +24,13 @@ describe("ceph session", () => {
     ]);
   });
 
+  it("shares one login between concurrent first calls", async () => {
+    const { ceph, calls } = harness();
+    await Promise.all([ceph.health.minimal(), ceph.pools.list(), ceph.osds.list(), ceph.hosts.list()]);
+    expect(calls.filter((c) => c === "POST /api/auth")).toHaveLength(1);
+    expect(calls).toHaveLength(5);
+  });
+
   it("does not loop when the fresh token is refused too", async () => {
     const { ceph, emulator, calls } = harness();
     await ceph.health.minimal();
