@@ -227,6 +227,15 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
           "name the file .yml/.yaml so it is read as a YAML inventory",
         );
     }
+    if (tokens.length === 1) {
+      for (const h of expanded.hosts) {
+        const known = inv.hosts.has(h);
+        wrap(lineno, col + first.offset, () =>
+          inv.addHost(h, group, expanded.port, known ? undefined : at(lineno, col + first.offset)),
+        );
+      }
+      return;
+    }
     const vars: Vars = {};
     const locs = new Map<string, SourceLocation>();
     for (let ti = 1; ti < tokens.length; ti++) {

@@ -282,16 +282,17 @@ export class Inventory {
     }
     const ungrouped = this.groups.get(UNGROUPED)!;
     const leaving = new Set<string>();
+    // Decided on direct groups alone: ancestors only ever add `all` or groups above a real group.
     for (const h of this.hosts.keys()) {
-      const groups = this.hostGroups(h);
-      if (groups.has(UNGROUPED)) {
-        for (const g of groups) {
+      const direct = this.memberOf.get(h);
+      if (direct?.has(UNGROUPED)) {
+        for (const g of direct) {
           if (g !== ALL && g !== UNGROUPED) {
             leaving.add(h);
             break;
           }
         }
-      } else if (groups.size === 0 || (groups.size === 1 && groups.has(ALL))) {
+      } else if (!direct || direct.size === 0 || (direct.size === 1 && direct.has(ALL))) {
         this.link(ungrouped, h);
       }
     }
