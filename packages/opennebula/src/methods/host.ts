@@ -19,7 +19,7 @@ export const hostMethods = {
    * (`"kvm"`, `"kvm"`); `clusterId` -1 puts it in the default cluster.
    */
   allocate: idCall<[hostname: string, imMad: string, vmMad: string, clusterId: number]>("one.host.allocate", [
-    str("hostname"),
+    str("name"),
     str("im_mad"),
     str("vm_mad"),
     int("cluster_id", { min: -1 }),
