@@ -1,6 +1,6 @@
 /**
  * One server per process, chosen by argv[2]; prints its URL on stdout. Imports the BUILT emulator
- * (run `pnpm --filter @homelab-kit/emulator build` first).
+ * (run `pnpm --filter @homelab-kit/emulator build` first), or the snapshot in EMULATOR_ENTRY.
  *   bare          node:http returning pre-encoded bytes
  *   bare-object   node:http running JSON.stringify(object) per request (the cost serve-object also pays)
  *   serve-bytes   emulator serve(), the route returns the same pre-encoded bytes
@@ -42,7 +42,10 @@ if (variant === "bare") {
     }),
   );
 } else if (variant === "serve-bytes" || variant === "serve-object") {
-  const { serve, route } = await import("../../packages/emulator/dist/index.js");
+  // EMULATOR_ENTRY: a snapshot made by `run.mjs --snapshot` (immune to concurrent rebuilds of dist/).
+  const entry =
+    process.env.EMULATOR_ENTRY ?? new URL("../../packages/emulator/dist/index.js", import.meta.url).href;
+  const { serve, route } = await import(entry);
   const body = variant === "serve-bytes" ? bytes : doc;
   const served = await serve([
     route("GET", PATH, () => ({ headers: { "content-type": "application/json" }, body })),
