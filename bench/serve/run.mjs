@@ -12,6 +12,11 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { once } from "node:events";
+import { mkdtemp } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -22,16 +27,23 @@ if (process.argv.includes("--snapshot")) serverEnv.EMULATOR_ENTRY = await snapsh
 
 /** Bundles the built emulator (with core and its dependencies) into one file under the OS temp dir. */
 async function snapshotEmulator() {
-  const { createRequire } = await import("node:module");
-  const { mkdtemp } = await import("node:fs/promises");
-  const { tmpdir } = await import("node:os");
-  const { join } = await import("node:path");
-  const { pathToFileURL, fileURLToPath } = await import("node:url");
   const root = fileURLToPath(new URL("../../", import.meta.url));
   const tsup = createRequire(join(root, "package.json")).resolve("tsup/package.json");
   const esbuild = createRequire(tsup)("esbuild");
   const outfile = join(await mkdtemp(join(tmpdir(), "bench-serve-")), "emulator.mjs");
-  await esbuild.build({
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await bundle(esbuild, root, outfile);
+      return pathToFileURL(outfile).href;
+    } catch (error) {
+      if (attempt >= 30) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 2000)); // dist/ is being rebuilt: try again
+    }
+  }
+}
+
+function bundle(esbuild, root, outfile) {
+  return esbuild.build({
     entryPoints: [join(root, "packages/emulator/dist/index.js")],
     bundle: true,
     platform: "node",
@@ -41,9 +53,8 @@ async function snapshotEmulator() {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
-    logLevel: "error",
+    logLevel: "silent",
   });
-  return pathToFileURL(outfile).href;
 }
 const [secondsArg, roundsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
 const seconds = Number(secondsArg ?? 10);
