@@ -17,7 +17,8 @@ Options (up):
   --topology FILE   topology YAML (default: the reference stack)
   --host ADDR       loopback address to bind (default 127.0.0.1)
   --allow-remote    allow a non-loopback --host (the control API is then reachable from the network)
-  --port N          first port: control N, Ceph N+1, iLO of host k N+2+k (default: free ports)
+  --port N          first port: control N, Ceph N+1, OpenNebula N+2, iLO of host k N+3+k
+                    (default: free ports)
   --speed X         emulated seconds per real second (default 1; 60 makes a 30 s POST last 0.5 s)
   --state FILE      restore the world from FILE at start, save it there at shutdown
   --env-file FILE   where to write the endpoints as KEY=value (default <run-dir>/env)

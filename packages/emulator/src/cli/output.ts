@@ -43,7 +43,7 @@ export function endpointsTable(endpoints: EmulatorEndpoints, envFile: string): s
     rows.push(["Ceph dashboard", endpoints.ceph.url, endpoints.ceph.username, endpoints.ceph.password]);
   rows.push([
     "OpenNebula",
-    endpoints.opennebula?.url ?? "(not emulated yet)",
+    endpoints.opennebula?.url ?? "(not in this topology)",
     endpoints.opennebula?.username ?? "",
     endpoints.opennebula?.password ?? "",
   ]);

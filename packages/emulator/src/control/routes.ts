@@ -53,7 +53,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
           services: {
             ceph: world.ceph === undefined ? "absent" : "running",
             ilo: world.hosts.size,
-            opennebula: "not yet emulated",
+            opennebula: world.opennebula === undefined ? "absent" : "running",
           },
           hosts: [...world.hosts.values()].map((h) => ({
             name: h.name,

@@ -9,6 +9,7 @@ import { createFaultInjector, type FaultInjector } from "../control/faults.js";
 import { createControlRoutes } from "../control/routes.js";
 import { wrapRoutes } from "../control/wrap-routes.js";
 import { createIloRoutes } from "../ilo/routes.js";
+import { createOpenNebulaRoutes } from "../opennebula/routes.js";
 import { type ControllableClock, manualClock } from "../shared/clock.js";
 import type { Route } from "../shared/routes.js";
 import { type ServedRoutes, serve } from "../shared/serve.js";
@@ -43,7 +44,8 @@ export interface ListenOptions {
   /** Loopback by default. */
   host?: string;
   /**
-   * First port: control API on `port`, Ceph on `port + 1`, iLO of host k on `port + 2 + k`.
+   * First port: control API on `port`, Ceph on `port + 1`, OpenNebula on `port + 2`, iLO of host
+   * k on `port + 3 + k`.
    * Default 0: every server on a free port.
    */
   port?: number;
@@ -64,6 +66,8 @@ export interface Emulator {
   clock: ControllableClock;
   faults: FaultInjector;
   ceph: ApiEndpoint | undefined;
+  /** OpenNebula's XML-RPC (`POST /RPC2`). */
+  opennebula: ApiEndpoint | undefined;
   /** One iLO per physical host, by host name. */
   ilo: Map<string, ApiEndpoint>;
   control: ApiEndpoint;
@@ -114,6 +118,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       : endpoint(
           wrapRoutes(createCephRoutes(world.ceph), { world, api: "ceph", faults, checkInvariants: check }),
         );
+  const opennebula =
+    world.opennebula === undefined
+      ? undefined
+      : endpoint(
+          wrapRoutes(createOpenNebulaRoutes(world.opennebula), {
+            world,
+            api: "opennebula",
+            faults,
+            checkInvariants: check,
+          }),
+        );
   const ilo = new Map<string, ApiEndpoint>();
   for (const host of world.hosts.values()) {
     ilo.set(
@@ -136,6 +151,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     clock,
     faults,
     ceph,
+    opennebula,
     ilo,
     control: endpoint([]),
     controlToken,
@@ -153,9 +169,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         const cephServed =
           ceph === undefined ? undefined : await serve(ceph.routes, { ...common, port: portAt(1) });
         if (cephServed !== undefined) servers.push(cephServed);
+        const oneServed =
+          opennebula === undefined
+            ? undefined
+            : await serve(opennebula.routes, { ...common, port: portAt(2) });
+        if (oneServed !== undefined) servers.push(oneServed);
         const hosts = [...world.hosts.values()];
         const iloServed = await Promise.all(
-          hosts.map((h, k) => serve(ilo.get(h.name)?.routes ?? [], { ...common, port: portAt(2 + k), tls })),
+          hosts.map((h, k) => serve(ilo.get(h.name)?.routes ?? [], { ...common, port: portAt(3 + k), tls })),
         );
         servers.push(...iloServed);
         const cephUser = topology.ceph?.users[0] ?? { username: "admin", password: "Adm1n-Passw0rd!" };
@@ -173,7 +194,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
             };
           }),
           iloCa: tls.ca,
-          opennebula: undefined,
+          opennebula:
+            oneServed === undefined
+              ? undefined
+              : {
+                  url: `${oneServed.url}/RPC2`,
+                  username: "oneadmin",
+                  password: topology.opennebula?.users[0]?.password ?? "opennebula",
+                },
         };
         return emulator.endpoints;
       } catch (error) {

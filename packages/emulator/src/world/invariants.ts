@@ -2,7 +2,10 @@
  * What must hold in a World after every mutation, whatever API made it. Tests run these after each
  * request (`createEmulator({checkInvariants: true})`, on in `useEmulator`).
  */
+
+import { imageKey } from "../ceph/state.js";
 import { isOn, postState } from "../ilo/power.js";
+import { cephPoolOf } from "./opennebula.js";
 import type { World } from "./world.js";
 
 export class WorldInvariantError extends Error {
@@ -68,6 +71,53 @@ export function checkInvariants(world: World): string[] {
     for (const pool of ceph.pools.values()) {
       if (poolIds.has(pool.id)) out.push(`pool id ${pool.id} used twice`);
       poolIds.add(pool.id);
+    }
+  }
+  const one = world.opennebula;
+  if (one !== undefined) {
+    const byName = new Map([...one.hosts.values()].map((h) => [h.name, h]));
+    for (const host of world.hosts.values()) {
+      const oneHost = byName.get(host.name);
+      if (oneHost === undefined) out.push(`host ${host.name} is not an OpenNebula host`);
+      else if (oneHost.reachable !== host.up)
+        out.push(`OpenNebula host ${host.name}: reachable=${oneHost.reachable}, physical up=${host.up}`);
+    }
+    const usage = new Map<number, { cpu: number; memKb: number }>();
+    for (const vm of one.vms.values()) {
+      if (vm.hostId === null) continue;
+      const host = [...one.hosts.values()].find((h) => h.id === vm.hostId);
+      if (vm.state === 3 && vm.lcm === 3 && host !== undefined && !host.reachable)
+        out.push(`VM ${vm.id} RUNNING on unreachable host ${host.name}`);
+      if (!vm.holdsCapacity) continue;
+      const u = usage.get(vm.hostId) ?? { cpu: 0, memKb: 0 };
+      u.cpu += Math.round(vm.cpu * 100);
+      u.memKb += vm.memoryMb * 1024;
+      usage.set(vm.hostId, u);
+    }
+    for (const [hostId, u] of usage) {
+      const host = one.hosts.get(hostId);
+      if (host !== undefined && u.memKb > host.totalMemKb)
+        out.push(`OpenNebula host ${host.name}: VMs hold ${u.memKb} KiB of ${host.totalMemKb}`);
+    }
+    const leases = new Set<string>();
+    for (const vm of one.vms.values()) {
+      if (vm.state === 6) continue;
+      for (const nic of vm.nics) {
+        const key = `${nic.networkId}/${nic.ip ?? nic.mac}`;
+        if (leases.has(key)) out.push(`lease ${key} held twice (VM ${vm.id})`);
+        leases.add(key);
+      }
+    }
+    if (ceph !== undefined) {
+      for (const image of one.images.values()) {
+        const pool = cephPoolOf(one, image.datastoreId);
+        if (
+          pool !== undefined &&
+          ceph.pools.has(pool) &&
+          !ceph.images.has(imageKey(pool, null, `one-${image.id}`))
+        )
+          out.push(`OpenNebula image ${image.id} has no RBD image ${pool}/one-${image.id}`);
+      }
     }
   }
   for (const node of world.kubernetes.nodes.values()) {

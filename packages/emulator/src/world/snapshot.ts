@@ -2,11 +2,13 @@
  * Snapshot and restore of a World as JSON (`GET`/`PUT /_emulator/state`, `--state FILE`). The
  * snapshot holds the topology, the clock and the mutable state of every API (iLO power, boot,
  * media, users, sensors; Ceph OSDs, pools, images, snapshots, trash, users, flags, config,
- * finished tasks). Not kept: sessions and tokens (clients log in again) and Ceph tasks still
- * running (they are dropped).
+ * finished tasks; OpenNebula users, hosts, datastores, images, networks with leases, templates,
+ * VMs with their pending transitions). Not kept: sessions and tokens (clients log in again), Ceph
+ * tasks still running (dropped).
  */
 import type { CephState } from "../ceph/state.js";
 import type { IloState } from "../ilo/state.js";
+import type { OpenNebulaState } from "../opennebula/state.js";
 import { parseTopology } from "../topology/load.js";
 import type { Topology } from "../topology/schema.js";
 import type { World } from "./world.js";
@@ -19,6 +21,7 @@ export interface WorldSnapshot {
   now: number;
   hosts: Record<string, unknown>;
   ceph: unknown;
+  opennebula: unknown;
   kubernetes: unknown;
 }
 
@@ -83,6 +86,19 @@ const CEPH_FIELDS = [
   "fullRatio",
 ] as const;
 
+const ONE_FIELDS = [
+  "users",
+  "groups",
+  "clusters",
+  "hosts",
+  "datastores",
+  "images",
+  "vnets",
+  "templates",
+  "vms",
+  "nextId",
+] as const;
+
 function pick(source: object, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of fields) out[f] = encode((source as Record<string, unknown>)[f]);
@@ -117,6 +133,7 @@ export function snapshotWorld(world: World): WorldSnapshot {
     now: world.clock.now(),
     hosts,
     ceph: world.ceph === undefined ? null : pick(world.ceph, CEPH_FIELDS),
+    opennebula: world.opennebula === undefined ? null : pick(world.opennebula, ONE_FIELDS),
     kubernetes: encode(world.kubernetes.nodes),
   };
 }
@@ -148,6 +165,12 @@ export function restoreWorld(world: World, input: unknown): void {
   }
   if (world.ceph !== undefined && snapshot.ceph !== null && typeof snapshot.ceph === "object")
     restoreCeph(world.ceph, snapshot.ceph as Record<string, unknown>);
+  if (
+    world.opennebula !== undefined &&
+    snapshot.opennebula !== null &&
+    typeof snapshot.opennebula === "object"
+  )
+    restoreOpenNebula(world.opennebula, snapshot.opennebula as Record<string, unknown>);
   assign(world.kubernetes, { nodes: snapshot.kubernetes ?? { $map: [] } });
   if (typeof snapshot.now === "number" && snapshot.now > world.clock.now())
     world.clock.advance(snapshot.now - world.clock.now());
@@ -158,6 +181,15 @@ export function restoreWorld(world: World, input: unknown): void {
 function restoreIlo(ilo: IloState, saved: Record<string, unknown>): void {
   assign(ilo, saved);
   ilo.sessions.clear();
+}
+
+/** Timed work is found again from the restored objects (VM steps lose their `onReach` hooks). */
+function restoreOpenNebula(one: OpenNebulaState, saved: Record<string, unknown>): void {
+  assign(one, saved);
+  one.active.clear();
+  for (const vm of one.vms.values()) if (vm.steps.length > 0 || vm.schedAt !== null) one.active.add(vm);
+  one.lockedImages.clear();
+  for (const image of one.images.values()) if (image.readyAt !== null) one.lockedImages.add(image);
 }
 
 function restoreCeph(ceph: CephState, saved: Record<string, unknown>): void {

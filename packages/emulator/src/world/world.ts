@@ -12,8 +12,10 @@
 import { type CephState, createCephState } from "../ceph/state.js";
 import { isOn, postState } from "../ilo/power.js";
 import { createIloState, type IloState } from "../ilo/state.js";
+import type { OpenNebulaState } from "../opennebula/state.js";
 import { type ControllableClock, manualClock } from "../shared/clock.js";
 import type { HostSpec, Topology } from "../topology/schema.js";
+import { buildOpenNebula, linkOpenNebula, setHostReachable, syncOpenNebula } from "./opennebula.js";
 
 const GiB = 1024 ** 3;
 
@@ -56,6 +58,8 @@ export class World {
   readonly hosts = new Map<string, PhysicalHost>();
   /** Undefined when no host carries OSDs. */
   readonly ceph: CephState | undefined;
+  /** Undefined when the topology has no `opennebula` section. */
+  readonly opennebula: OpenNebulaState | undefined;
   readonly kubernetes = { nodes: new Map<string, KubernetesNodeRecord>() };
   /** Violations found by `checkInvariants()` while `recordViolations` is on (tests). */
   readonly violations: string[] = [];
@@ -129,9 +133,14 @@ export class World {
               }),
             ),
           });
+    this.opennebula =
+      topology.opennebula === undefined ? undefined : buildOpenNebula(topology, this.clock, this.ceph);
     for (const host of this.hosts.values()) {
-      if (!host.up && this.ceph?.hosts.has(host.name)) this.ceph.setHostUp(host.name, false);
+      if (host.up) continue;
+      if (this.ceph?.hosts.has(host.name)) this.ceph.setHostUp(host.name, false);
+      if (this.opennebula !== undefined) setHostReachable(this.opennebula, host.name, false);
     }
+    if (this.opennebula !== undefined) linkOpenNebula(this.opennebula, this.ceph);
     const vms = new Map((topology.opennebula?.vms ?? []).map((vm) => [vm.name, vm]));
     for (const node of topology.kubernetes?.nodes ?? []) {
       const host = vms.get(node.vm)?.host;
@@ -173,6 +182,7 @@ export class World {
    * when nothing is in flight (it only looks at watched hosts).
    */
   sync(): void {
+    if (this.opennebula !== undefined) syncOpenNebula(this.opennebula);
     if (this.#watch.size === 0) return;
     const now = this.clock.now();
     for (const host of this.#watch) {
@@ -188,6 +198,7 @@ export class World {
     host.up = up;
     host.since = at;
     if (this.ceph?.hosts.has(host.name)) this.ceph.setHostUp(host.name, up);
+    if (this.opennebula !== undefined) setHostReachable(this.opennebula, host.name, up);
     for (const node of this.kubernetes.nodes.values()) if (node.host === host.name) node.ready = up;
     const event = { host: host.name, up, at };
     for (const listener of this.#listeners) listener(event);

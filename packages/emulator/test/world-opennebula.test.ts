@@ -1,0 +1,123 @@
+/**
+ * The OpenNebula part of the World, through the public OpenNebula and Ceph clients: host states
+ * follow iLO power, VMs go UNKNOWN and back, images are RBD images, VM disks are clones.
+ */
+import { createEmulator, type Emulator, useEmulator } from "@homelab-kit/emulator/world";
+import { createOpenNebulaClient } from "@homelab-kit/opennebula";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clientsFor } from "./world-helpers.js";
+
+const emu = useEmulator({ beforeEach, afterEach });
+const BOOT_MS = 2_000 + 30_000;
+
+function oneClient(emulator: Emulator = emu()) {
+  const endpoint = emulator.opennebula;
+  if (endpoint === undefined) throw new Error("no OpenNebula");
+  return createOpenNebulaClient({
+    url: "http://one.test:2633/RPC2",
+    username: "oneadmin",
+    password: "opennebula",
+    transport: endpoint.transport(),
+  });
+}
+
+async function hostStates(one: ReturnType<typeof oneClient>) {
+  const pool = await one.hostpool.info();
+  return Object.fromEntries(pool.map((h) => [h.NAME, h.STATE.name]));
+}
+
+async function vmStates(one: ReturnType<typeof oneClient>) {
+  const vms: Record<string, string> = {};
+  for await (const vm of one.vmpool.iterate({ filter: -2 }))
+    vms[vm.NAME] = `${vm.STATE.name}/${vm.LCM_STATE.name}`;
+  return vms;
+}
+
+async function powerOnAll() {
+  const { ilo } = clientsFor(emu());
+  for (const host of ["node1", "node2", "node3"]) await ilo(host).power.on();
+  emu().clock.advance(BOOT_MS);
+}
+
+describe("World: OpenNebula", () => {
+  it("hosts carry the physical figures; switched-off hosts are ERROR and their VMs UNKNOWN", async () => {
+    const one = oneClient();
+    const pool = await one.hostpool.info();
+    expect(pool.map((h) => [h.NAME, h.HOST_SHARE.TOTAL_CPU, h.HOST_SHARE.TOTAL_MEM])).toEqual([
+      ["node1", 1600, 36 * 1024 * 1024],
+      ["node2", 1600, 47 * 1024 * 1024],
+      ["node3", 1600, 49 * 1024 * 1024],
+    ]);
+    expect(await hostStates(one)).toEqual({ node1: "ERROR", node2: "ERROR", node3: "ERROR" });
+    expect(await vmStates(one)).toEqual({ mysql: "ACTIVE/UNKNOWN", prometheus: "ACTIVE/UNKNOWN" });
+  });
+
+  it("power on through iLO: hosts MONITORED after POST, VMs RUNNING; power one off: ERROR and UNKNOWN", async () => {
+    const one = oneClient();
+    await powerOnAll();
+    expect(await hostStates(one)).toEqual({ node1: "MONITORED", node2: "MONITORED", node3: "MONITORED" });
+    expect(await vmStates(one)).toEqual({ mysql: "ACTIVE/RUNNING", prometheus: "ACTIVE/RUNNING" });
+    await clientsFor(emu()).ilo("node1").power.off();
+    expect(await hostStates(one)).toMatchObject({ node1: "ERROR", node2: "MONITORED" });
+    expect(await vmStates(one)).toEqual({ mysql: "ACTIVE/UNKNOWN", prometheus: "ACTIVE/RUNNING" });
+  });
+
+  it("an image in the Ceph datastore is the RBD image one-<id>; VM disks are its clones; deleting the image removes it", async () => {
+    const one = oneClient();
+    const { ceph } = clientsFor(emu());
+    await powerOnAll();
+    const names = async () => (await ceph.rbd.images.list({ pool: "rbd" })).images.map((i) => i.name).sort();
+    expect(await names()).toEqual(["one-0", "one-0-0-0", "one-0-1-0"]);
+    const clone = await ceph.rbd.images.get({ pool: "rbd", image: "one-0-0-0" });
+    expect(clone.parent).toMatchObject({ pool_name: "rbd", image_name: "one-0", snap_name: "snap" });
+
+    const datastores = await one.datastorepool.info();
+    const ds = datastores.find((d) => d.NAME === "ceph-images");
+    if (ds === undefined) throw new Error("no ceph-images datastore");
+    const id = await one.image.allocate('NAME="data"\nTYPE="DATABLOCK"\nSIZE="1024"', ds.ID);
+    expect(await names()).toContain(`one-${id}`);
+    expect((await ceph.rbd.images.get({ pool: "rbd", image: `one-${id}` })).size).toBe(1024 * 1024 * 1024);
+    emu().clock.advance(5_000); // the image leaves LOCKED
+    await one.image.delete(id);
+    expect(await names()).not.toContain(`one-${id}`);
+  });
+
+  it("a VM from the k8s-node template gets a clone disk and an address from the range, and counts against the host", async () => {
+    const one = oneClient();
+    const { ceph } = clientsFor(emu());
+    await powerOnAll();
+    const templates = await one.templatepool.info(-2, -1, -1);
+    const k8s = templates.find((t) => t.NAME === "k8s-node");
+    if (k8s === undefined) throw new Error("no k8s-node template");
+    const id = await one.template.instantiate(k8s.ID, "k8s-1");
+    expect((await one.vm.info(id)).STATE.name).toBe("PENDING");
+    emu().clock.advance(5_000 + 3_000 + 2_000); // scheduler, PROLOG, BOOT
+    const vm = await one.vm.waitFor(id, (s) => s.lcmState === "RUNNING", { interval: 0, timeout: 1_000 });
+    expect(vm.state).toBe("ACTIVE");
+    const info = await one.vm.info(id);
+    const nic = info.TEMPLATE.NIC?.[0];
+    expect(nic?.IP).toMatch(/^192\.168\.1\.(1[0-4]\d|149)$/);
+    const images = (await ceph.rbd.images.list({ pool: "rbd" })).images.map((i) => i.name);
+    expect(images).toContain(`one-0-${id}-0`);
+    const used = (await one.hostpool.info()).reduce((sum, h) => sum + h.HOST_SHARE.MEM_USAGE, 0);
+    expect(used).toBe((4096 + 4096 + 8192) * 1024);
+  });
+
+  it("a snapshot keeps the OpenNebula state: VMs and their states survive a restore", async () => {
+    const first = emu();
+    await powerOnAll();
+    const { snapshotWorld, restoreWorld } = await import("@homelab-kit/emulator/world");
+    const snapshot = JSON.parse(JSON.stringify(snapshotWorld(first.world)));
+    const second = createEmulator({ checkInvariants: true });
+    restoreWorld(second.world, snapshot);
+    expect(await vmStates(oneClient(second))).toEqual({
+      mysql: "ACTIVE/RUNNING",
+      prometheus: "ACTIVE/RUNNING",
+    });
+    expect(await hostStates(oneClient(second))).toEqual({
+      node1: "MONITORED",
+      node2: "MONITORED",
+      node3: "MONITORED",
+    });
+  });
+});
