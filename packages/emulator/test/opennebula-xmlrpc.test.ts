@@ -169,4 +169,16 @@ describe("OpenNebula emulator: XML-RPC envelope", () => {
     expect(xml).toContain("<NAME>a &amp; b &lt;c&gt;</NAME>");
     expect(xml).toContain("<DESCRIPTION><![CDATA[x ]]]]><![CDATA[> y]]></DESCRIPTION>");
   });
+
+  it("injected invalid UTF-8 in a VM breaks every response carrying it with a fault, as xmlrpc-c does", async () => {
+    const { ok, call, emulator } = setup();
+    const bad = Number(await ok("one.vm.allocate", 'NAME="bad"\nCPU=1\nMEMORY=64', true));
+    const good = Number(await ok("one.vm.allocate", 'NAME="good"\nCPU=1\nMEMORY=64', true));
+    emulator.state.faults.invalidUtf8Vms.add(bad);
+    expect(await call("one.vm.info", bad)).toMatchObject({ kind: "fault", faultCode: -510 });
+    expect(await call("one.vmpool.info", -2, -1, -1, -1)).toMatchObject({ kind: "fault", faultCode: -510 });
+    expect(await call("one.vm.info", good)).toMatchObject({ kind: "ok" });
+    emulator.state.faults.invalidUtf8Vms.clear();
+    expect(await call("one.vmpool.info", -2, -1, -1, -1)).toMatchObject({ kind: "ok" });
+  });
 });

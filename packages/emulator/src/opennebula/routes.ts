@@ -38,6 +38,8 @@ export const openNebulaMethods: Readonly<Record<string, MethodDef>> = {
 /** Largest request body accepted (larger → HTTP 413); oned's own limit is MESSAGE_SIZE (1 GiB). */
 export const RPC_BODY_LIMIT = 32 * 1024 * 1024;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function xml(body: string): RouteResponse {
   return { status: 200, headers: { "content-type": "text/xml", server: "Xmlrpc-c_Abyss/1.59.03" }, body };
 }
@@ -62,6 +64,14 @@ export function answerXmlRpc(state: OpenNebulaState, body: Uint8Array): string {
     const user = authenticate(state, session);
     sync(state);
     const value = def.run({ state, method, user, admin: user.groups.includes(0) }, args);
+    if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+      // xmlrpc-c validates UTF-8 while serializing and sends a fault instead (OpenNebula/one#2355).
+      const at = value.search(LONE_SURROGATE);
+      throw new XmlRpcFault(
+        FaultCode.INVALID_UTF8,
+        `UTF-8 validation failed.  String is not valid UTF-8 at character ${at}`,
+      );
+    }
     return encodeSuccess(value);
   } catch (e) {
     if (e instanceof XmlRpcFault) return encodeFault(e.code, e.message);

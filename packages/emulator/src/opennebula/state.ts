@@ -271,6 +271,11 @@ export interface OpenNebulaState {
   /** VMs (and images) with pending timed transitions. */
   active: Set<OneVm>;
   lockedImages: Set<OneImage>;
+  /**
+   * Injected faults. `invalidUtf8Vms`: VMs whose body holds bytes that are not UTF-8 (ISSUES.md #5):
+   * any response that would carry them fails at the XML-RPC layer, as xmlrpc-c refuses to send it.
+   */
+  faults: { invalidUtf8Vms: Set<number> };
   /** Subscribes to state changes (for the World); returns the unsubscribe function. */
   subscribe(listener: (event: OpenNebulaEvent) => void): () => void;
   emit(event: OpenNebulaEvent): void;
@@ -303,6 +308,7 @@ export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): Ope
     nextId: { user: 2, group: 2, cluster: 1, host: 0, datastore: 0, image: 0, vnet: 0, template: 0, vm: 0 },
     active: new Set(),
     lockedImages: new Set(),
+    faults: { invalidUtf8Vms: new Set() },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

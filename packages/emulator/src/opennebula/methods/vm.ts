@@ -116,8 +116,14 @@ function lastPoll(state: OpenNebulaState, vm: OneVm): number {
 }
 
 /** The full VM document (vm.xsd). */
+/** A VM's NAME as stored; an injected invalid-UTF-8 fault leaves a lone surrogate (no UTF-8 form). */
+function storedName(state: OpenNebulaState, vm: OneVm): OneVm {
+  return state.faults.invalidUtf8Vms.has(vm.id) ? { ...vm, name: `${vm.name}\udc80` } : vm;
+}
+
 export function vmXml(state: OpenNebulaState, vm: OneVm): string {
   const { template, user } = splitTemplate(state, vm);
+  vm = storedName(state, vm);
   const history = vm.history
     .map(
       (h) =>
@@ -146,6 +152,7 @@ const SHORT_USER_KEYS = new Set([
 
 /** The short pool body (vm_pool.xsd) `one.vmpool.info` returns since 5.8. */
 export function vmShortXml(state: OpenNebulaState, vm: OneVm): string {
+  vm = storedName(state, vm);
   const graphics = vm.template.find(([k, v]) => k === "GRAPHICS" && typeof v !== "string");
   const template = renderEntries([
     ["CPU", String(vm.cpu)],
