@@ -25,7 +25,7 @@ describe("one.vn.*", () => {
     expect(vnet.NAME).toBe("lan");
     const ar = vnet.AR_POOL.AR[0];
     expect(ar?.TYPE).toBe("IP4");
-    expect(ar?.LEASES.LEASE.map((lease) => lease.IP)).toEqual([
+    expect(ar?.LEASES?.LEASE.map((lease) => lease.IP)).toEqual([
       "192.168.10.100",
       "192.168.10.101",
       "192.168.10.102",
