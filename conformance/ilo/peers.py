@@ -223,9 +223,22 @@ def proliantutils_suite(gen):
     def wrong_password():
         expect_raises(pu_exception.IloError, lambda: client("wrong-password").get_host_power_status(), "login")
 
-    for name, fn in [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
-                     ("health", health), ("firmware", firmware), ("product name", product),
-                     ("wrong password", wrong_password)]:
+    def smart_storage():
+        # proliantutils' Redfish system object walks Oem.Hpe.Links.SmartStorage (what ironic reads
+        # for RAID and disk capabilities): array controllers, then their physical drives.
+        controllers = client().redfish._get_sushy_system("1").smart_storage.array_controllers
+        expect(len(controllers.members_identities), 1, "array controllers")
+        drives = controllers.get_members()[0].physical_drives
+        expect([d.location for d in drives.get_members()], ["1I:1:1", "1I:1:2"], "drive locations")
+        expect((drives.has_rotational, drives.has_ssd), (True, False), "rotational drives")
+        expect(drives.maximum_size_mib, 286102, "largest drive in MiB")
+
+    checks = [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
+              ("health", health), ("firmware", firmware), ("product name", product),
+              ("wrong password", wrong_password)]
+    if gen == "ilo5":
+        checks.append(("SmartStorage drives", smart_storage))
+    for name, fn in checks:
         check("proliantutils %s %s: %s" % (gen, via, name), fn)
 
 
@@ -321,10 +334,20 @@ def sushy_suite(gen):
         basic = requests.get(base + "/SessionService/Sessions/", auth=(USER, PASSWORD), verify=ca).json()
         expect(basic["Members"], [], "open sessions after sushy logged out")
 
-    for name, fn in [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
-                     ("health", health), ("firmware", firmware), ("product name", product),
-                     ("wrong password", wrong_password), ("power button and reset while off", button_and_reset_while_off),
-                     ("indicator LED", indicator_led), ("session logged out", sessions_released)]:
+    def storage_drives():
+        # The DMTF Storage tree (iLO 5): one Smart Array, its drives with model and health.
+        storages = connect().get_system("/redfish/v1/Systems/1").storage.get_members()
+        expect(len(storages), 1, "storage controllers")
+        drives = storages[0].drives
+        expect([(d.model, d.status.health) for d in drives], [("EG0300FBVFL", sushy.Health.OK)] * 2, "drives")
+
+    checks = [("power off/on", power), ("one-time boot", boot), ("virtual media", media),
+              ("health", health), ("firmware", firmware), ("product name", product),
+              ("wrong password", wrong_password), ("power button and reset while off", button_and_reset_while_off),
+              ("indicator LED", indicator_led), ("session logged out", sessions_released)]
+    if gen == "ilo5":
+        checks.append(("storage drives", storage_drives))
+    for name, fn in checks:
         check("sushy %s Redfish: %s" % (gen, name), fn)
 
 

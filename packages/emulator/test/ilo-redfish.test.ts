@@ -255,6 +255,9 @@ describe("iLO Redfish emulator", () => {
         Location: "1I:1:2",
         LocationFormat: "ControllerPort:Box:Bay",
         Model: "EG0300FBVFL",
+        CapacityGB: 300,
+        CapacityMiB: 286102,
+        RotationalSpeedRpm: 10_000,
         Status: { Health: "Critical", State: "Enabled" },
       });
       expect((await get(`${smart}ArrayControllers/0/DiskDrives/9/`)).status).toBe(404);

@@ -88,11 +88,15 @@ export function diskDrive(state: IloState, id: string, d: Drive): object {
     "@odata.type": type(state, "SmartStorageDiskDrive", "v2_0_0"),
     Id: id,
     Name: `${oemOf(state).prefix}SmartStorageDiskDrive`,
+    ...(d.capacityGB !== undefined
+      ? { CapacityGB: d.capacityGB, CapacityMiB: Math.floor((d.capacityGB * 1e9) / 2 ** 20) }
+      : {}),
     InterfaceType: "SAS",
     Location: `1I:1:${d.bay}`,
     LocationFormat: "ControllerPort:Box:Bay",
     MediaType: "HDD",
     Model: d.model,
+    ...(d.rpm !== undefined ? { RotationalSpeedRpm: d.rpm } : {}),
     Status: { Health: d.health, State: "Enabled" },
   };
 }
@@ -123,6 +127,7 @@ export function drive(id: string, d: Drive): object {
     "@odata.type": "#Drive.v1_7_0.Drive",
     Id: id,
     Name: `Drive ${Number(id) + 1}`,
+    ...(d.capacityGB !== undefined ? { CapacityBytes: d.capacityGB * 1e9 } : {}),
     MediaType: "HDD",
     Model: d.model,
     PhysicalLocation: {
@@ -133,6 +138,7 @@ export function drive(id: string, d: Drive): object {
       },
     },
     Protocol: "SAS",
+    ...(d.rpm !== undefined ? { RotationSpeedRPM: d.rpm } : {}),
     Status: { Health: d.health, State: "Enabled" },
   };
 }

@@ -77,6 +77,10 @@ export interface Drive {
   bay: string;
   model: string;
   health: Health;
+  /** Marketed capacity (decimal GB); Redfish shows it when known. */
+  capacityGB?: number | undefined;
+  /** Spindle speed of a hard disk; Redfish shows it when known. */
+  rpm?: number | undefined;
 }
 
 export interface Sensors {
@@ -216,8 +220,8 @@ export function defaultSensors(): Sensors {
       { name: "Power Supply 2", capacityWatts: 460, health: "OK", present: true },
     ],
     drives: [
-      { bay: "1", model: "EG0300FBVFL", health: "OK" },
-      { bay: "2", model: "EG0300FBVFL", health: "OK" },
+      { bay: "1", model: "EG0300FBVFL", health: "OK", capacityGB: 300, rpm: 10_000 },
+      { bay: "2", model: "EG0300FBVFL", health: "OK", capacityGB: 300, rpm: 10_000 },
     ],
     watts: { present: 108, average: 106, maximum: 157, minimum: 98 },
   };
