@@ -20,6 +20,8 @@ export interface IloClientOptions {
   /**
    * TLS for the default undici transport. Verification is ON by default: pass the iLO's CA (`ca`),
    * pin its certificate (`fingerprint`, SHA-256), or opt out explicitly with `insecure: true`.
+   * Old iLO 3 firmware may need `minVersion: "TLSv1"` and `ciphers: "DEFAULT:@SECLEVEL=0"`
+   * (README: "Talking to an old iLO 3").
    */
   tls?: TlsOptions | undefined;
   /** Explicit opt-out of certificate verification (self-signed iLO certificates you cannot pin). */

@@ -100,6 +100,25 @@ describe("drive health without SmartStorage", () => {
     expect(health.overall).toBe("ok");
   });
 
+  it("a linked SmartStorage that answers 404 falls through to DMTF Storage; other errors are thrown", async () => {
+    let status = 404;
+    const failing =
+      (transport: Transport): Transport =>
+      async (req) =>
+        /SmartStorage/i.test(req.url)
+          ? { status, headers: { "content-type": "application/json" }, body: new TextEncoder().encode("{}") }
+          : transport(req);
+    const { redfish, ribcl } = host("ilo5", failing);
+    const health = await redfish.health();
+    expect(health.drives).toEqual((await ribcl.health()).drives);
+    expect(health.drives).toHaveLength(2);
+    status = 500;
+    expect(await redfish.health().catch((e: unknown) => e)).toMatchObject({
+      name: "RedfishError",
+      status: 500,
+    });
+  });
+
   it("an empty SmartStorage on iLO 5 falls through to DMTF Storage", async () => {
     const paths: string[] = [];
     const { redfish, state } = host("ilo5", logged(paths));

@@ -105,6 +105,15 @@ function dmtfDriveName(d: Drive): string {
   return d.Name ?? "";
 }
 
+async function notFoundAsEmpty<T>(read: Promise<T[]>): Promise<T[]> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof RedfishError && error.status === 404) return [];
+    throw error;
+  }
+}
+
 function driveStatus(name: string, d: SmartStorageDiskDrive | Drive): DriveStatus {
   return { name, model: d.Model?.trim() || undefined, status: redfishHealth(d.Status) };
 }
@@ -220,15 +229,19 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
     return drives.map((d) => driveStatus(dmtfDriveName(d), d));
   }
 
-  /** SmartStorage when the system links it and it lists drives, else DMTF Storage, else none. */
+  /**
+   * SmartStorage when the system links it and it lists drives, else DMTF Storage, else none. A
+   * linked tree that answers 404 (storage not discovered yet, or not there on this firmware) counts
+   * as empty, so that the sensors of `health()` are still reported; other errors are thrown.
+   */
   async function drives(body: ComputerSystem, call?: CallOptions): Promise<DriveStatus[]> {
     const smart = oemLink(body, "SmartStorage");
     if (smart) {
-      const found = await smartStorageDrives(smart, call);
+      const found = await notFoundAsEmpty(smartStorageDrives(smart, call));
       if (found.length > 0) return found;
     }
     const storage = body.Storage?.["@odata.id"];
-    return storage ? dmtfDrives(storage, call) : [];
+    return storage ? notFoundAsEmpty(dmtfDrives(storage, call)) : [];
   }
 
   async function virtualMediaPath(device: VirtualMediaDevice, call?: CallOptions): Promise<string> {
