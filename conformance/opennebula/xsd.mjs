@@ -28,23 +28,40 @@ function call(method, params, session = "oneadmin:opennebula") {
   const out = answerXmlRpc(state, encoder.encode(body));
   if (!out.includes("<boolean>1</boolean>")) throw new Error(`${method} failed: ${out}`);
   const m = /<value><(string|i4)>([\s\S]*?)<\/\1><\/value>/.exec(out.split("<boolean>1</boolean>")[1]);
-  const text = m[2].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&#x0d;/g, "\r").replace(/&amp;/g, "&");
+  const text = m[2]
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&#x0d;/g, "\r")
+    .replace(/&amp;/g, "&");
   return m[1] === "i4" ? Number(text) : text;
 }
 
 const docs = [];
-const keep = (label, xsd, method, params, session) => docs.push({ label, xsd, xml: call(method, params, session) });
+const keep = (label, xsd, method, params, session) =>
+  docs.push({ label, xsd, xml: call(method, params, session) });
 
 // A scenario: VMs in PENDING, HOLD, PROLOG, RUNNING, POWEROFF, DONE; images LOCKED/READY/USED; a host in ERROR.
 const user = call("one.user.allocate", ["alice", "alice-pw", ""]);
 call("one.user.login", ["alice", "", 3600, -1]);
-const vmRunning = call("one.template.instantiate", [0, "web & <db>", false, 'DESCRIPTION="a ]]> b"\nLABELS="prod,web"', false]);
+const vmRunning = call("one.template.instantiate", [
+  0,
+  "web & <db>",
+  false,
+  'DESCRIPTION="a ]]> b"\nLABELS="prod,web"',
+  false,
+]);
 const vmOff = call("one.template.instantiate", [0, "", false, "", false]);
-const vmDone = call("one.vm.allocate", ['NAME="raw"\nCPU="0.5"\nMEMORY="512"\nGRAPHICS=[TYPE="VNC"]\nCONTEXT=[X="1"]', false]);
+const vmDone = call("one.vm.allocate", [
+  'NAME="raw"\nCPU="0.5"\nMEMORY="512"\nGRAPHICS=[TYPE="VNC"]\nCONTEXT=[X="1"]',
+  false,
+]);
 call("one.vm.allocate", ['NAME="held"\nCPU=1\nMEMORY=128\nVIDEO=[TYPE="virtio"]\nCPU_COST=[X=1]', true]);
 const img = call("one.image.allocate", ['NAME="data"\nTYPE="DATABLOCK"\nSIZE="1024"', 1, false]);
 keep("IMAGE locked", "image.xsd", "one.image.info", [img]);
-call("one.vn.allocate", ['NAME="dmz"\nVN_MAD="bridge"\nAR=[TYPE="IP4", IP="10.0.0.1", SIZE="5"]\nAR=[TYPE="ETHER", SIZE="3"]', -1]);
+call("one.vn.allocate", [
+  'NAME="dmz"\nVN_MAD="bridge"\nAR=[TYPE="IP4", IP="10.0.0.1", SIZE="5"]\nAR=[TYPE="ETHER", SIZE="3"]',
+  -1,
+]);
 call("one.vn.hold", [1, 'LEASES=[IP="10.0.0.3"]']);
 call("one.template.allocate", ['NAME="t2"\nCPU=1\nMEMORY=64\nDISK=[IMAGE_ID=0]\nNIC=[NETWORK="dmz"]']);
 call("one.cluster.allocate", ["edge"]);
@@ -89,6 +106,21 @@ keep("OPENNEBULA_CONFIGURATION", "opennebula_configuration.xsd", "one.system.con
 const work = mkdtempSync(join(tmpdir(), "one-xsd-"));
 let failed = 0;
 try {
+  // Negative control: a document that breaks host.xsd must be refused, or the check proves nothing.
+  const broken = join(work, "broken.xml");
+  writeFileSync(
+    broken,
+    docs
+      .find((d) => d.xsd === "host.xsd")
+      .xml.replace("<HOST>", '<HOST xmlns="http://opennebula.org/XMLSchema"><BOGUS/>'),
+  );
+  try {
+    execFileSync("xmllint", ["--noout", "--schema", join(xsdDir, "host.xsd"), broken], { stdio: "pipe" });
+    console.log("FAIL negative control: xmllint accepted an invalid HOST document");
+    failed++;
+  } catch {
+    console.log("ok   negative control: an invalid HOST document is refused");
+  }
   for (const [n, doc] of docs.entries()) {
     if (doc.xml.startsWith("<?xml") || doc.xml.includes("\n")) {
       console.log(`FAIL ${doc.label}: oned sends one line with no XML declaration`);
