@@ -36,7 +36,7 @@ import type { SecurityGroup } from "./models/security-group.js";
 import type { Vm, VmSummary } from "./models/vm.js";
 import type { VmGroup } from "./models/vm-group.js";
 import type { VmTemplate } from "./models/vm-template.js";
-import type { Vnet } from "./models/vnet.js";
+import type { VnetSummary } from "./models/vnet.js";
 import {
   compareVersions,
   type OpenNebulaCallOptions,
@@ -120,7 +120,7 @@ export interface OpenNebulaClient {
   readonly datastorepool: BoundMethods<typeof datastorePoolMethods>;
   /** `one.vn.*` (virtual networks, address ranges, leases). */
   readonly vn: BoundMethods<typeof vnMethods>;
-  readonly vnpool: BoundMethods<typeof vnPoolMethods> & PoolIterator<Vnet>;
+  readonly vnpool: BoundMethods<typeof vnPoolMethods> & PoolIterator<VnetSummary>;
   readonly secgroup: BoundMethods<typeof secgroupMethods>;
   readonly secgrouppool: BoundMethods<typeof secgroupPoolMethods> & PoolIterator<SecurityGroup>;
   /** `one.user.*`, among them `login` (tokens; see the client's `login` option). */
@@ -382,7 +382,7 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
     datastore: plain(datastoreMethods),
     datastorepool: plain(datastorePoolMethods),
     vn: plain(vnMethods),
-    vnpool: paged<typeof vnPoolMethods, Vnet>(vnPoolMethods),
+    vnpool: paged<typeof vnPoolMethods, VnetSummary>(vnPoolMethods),
     secgroup: plain(secgroupMethods),
     secgrouppool: paged<typeof secgroupPoolMethods, SecurityGroup>(secgroupPoolMethods),
     user: plain(userMethods),

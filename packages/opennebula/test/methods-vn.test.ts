@@ -59,6 +59,27 @@ describe("one.vn.*", () => {
 });
 
 describe("one.vnpool.*", () => {
+  it("pool bodies as vnet_pool.xsd has them: address ranges without USED_LEASES or LEASES", async () => {
+    const short = vnetXml
+      .replace(/<LEASES>[\s\S]*?<\/LEASES>/, "")
+      .replace(/(<AR>[\s\S]*?)<USED_LEASES>\d+<\/USED_LEASES>/, "$1");
+    expect(short).not.toMatch(/<AR>[\s\S]*USED_LEASES[\s\S]*<\/AR>/);
+    one.handle("one.vnpool.info", () => okText(`<VNET_POOL>${short}</VNET_POOL>`));
+    try {
+      const [vnet] = await one.client().vnpool.info(PoolFilter.ALL, -1, -1);
+      expect(vnet?.AR_POOL.AR[0]?.USED_LEASES).toBeUndefined();
+      expect(vnet?.AR_POOL.AR[0]?.IP).toBe("192.168.10.100");
+      // the full body (one.vn.info) still requires it
+      one.handle("one.vn.info", () => okText(short));
+      await expect(one.client().vn.info(0)).rejects.toMatchObject({ name: "ResponseValidationError" });
+    } finally {
+      one.handle("one.vnpool.info", () =>
+        okText(`<VNET_POOL>${vnetXml}${vnetXml.replace("<ID>0</ID>", "<ID>1</ID>")}</VNET_POOL>`),
+      );
+      one.handle("one.vn.info", () => okText(vnetXml));
+    }
+  });
+
   it("info and iterate", async () => {
     const client = one.client();
     expect((await client.vnpool.info(PoolFilter.ALL, -1, -1)).map((v) => v.ID)).toEqual([0, 1]);

@@ -28,7 +28,7 @@ export type AddressRangeType = (typeof AddressRangeTypes)[number];
  * An address range (AR). The VNET AR fields were missing from the XSDs for years (ISSUES.md #9):
  * every attribute not typed here is kept as it came.
  */
-export const AddressRange = xmlObject({
+const addressRangeShape = {
   AR_ID: xmlInt,
   TYPE: xmlString,
   SIZE: xmlInt,
@@ -51,10 +51,11 @@ export const AddressRange = xmlObject({
   VN_MAD: xmlString.optional(),
   USED_LEASES: xmlInt,
   LEASES: xmlObject({ LEASE: xmlList(VnetLease) }).optional(),
-});
+};
+export const AddressRange = xmlObject(addressRangeShape);
 export type AddressRange = z.infer<typeof AddressRange>;
 
-export const Vnet = xmlObject({
+const vnetShape = {
   ...ownedObjectFields,
   CLUSTERS: Ids,
   BRIDGE: xmlString,
@@ -77,9 +78,24 @@ export const Vnet = xmlObject({
   ERROR_VMS: Ids,
   TEMPLATE: TemplateRecord,
   AR_POOL: xmlObject({ AR: xmlList(AddressRange) }),
-});
+};
+export const Vnet = xmlObject(vnetShape);
 export type Vnet = z.infer<typeof Vnet>;
 
+/**
+ * An address range as pool bodies list it (vnet_pool.xsd): without LEASES, and USED_LEASES is
+ * not in the schema either (the emulator, written after the XSD, leaves it out).
+ */
+export const AddressRangeSummary = xmlObject({ ...addressRangeShape, USED_LEASES: xmlInt.optional() });
+export type AddressRangeSummary = z.infer<typeof AddressRangeSummary>;
+
+/** A virtual network as `one.vnpool.info` lists it: its address ranges are {@link AddressRangeSummary}. */
+export const VnetSummary = xmlObject({
+  ...vnetShape,
+  AR_POOL: xmlObject({ AR: xmlList(AddressRangeSummary) }),
+});
+export type VnetSummary = z.infer<typeof VnetSummary>;
+
 /** `<VNET_POOL>` of `one.vnpool.info` (leases are left out of pool bodies by oned). */
-export const VnetPool = pool("VNET", Vnet);
+export const VnetPool = pool("VNET", VnetSummary);
 export type VnetPool = z.infer<typeof VnetPool>;
