@@ -23,6 +23,7 @@ export {
   kindDeleteArgs,
   kindUnavailableReason,
 } from "./providers/kind.js";
+export * from "./standins/index.js";
 export { startCluster } from "./start-cluster.js";
 export type {
   BinariesClusterOptions,

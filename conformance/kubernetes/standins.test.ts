@@ -1,0 +1,410 @@
+/**
+ * The stand-ins against a real control plane (binaries provider): MetalLB addresses, the nginx
+ * Ingress status, cert-manager issuers and certificates, Ceph CSI volumes whose RBD images are seen
+ * through the Ceph API (the emulator's routes, called by the real Ceph client), and node health.
+ */
+import { X509Certificate } from "node:crypto";
+import { createCephClient } from "@homelab-kit/ceph";
+import { type CephEmulator, createCephEmulator } from "@homelab-kit/emulator/ceph";
+import {
+  type Cluster,
+  ipToNumber,
+  k8s,
+  parseAddressRange,
+  type StandIns,
+  startCluster,
+  startStandIns,
+} from "@homelab-kit/emulator/kubernetes";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `${what}: not reached in ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ""}`,
+      );
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const POOL = ["192.168.10.240/30", "192.168.10.250-192.168.10.251"];
+const inPool = (ip: string) =>
+  POOL.map(parseAddressRange).some((r) => ipToNumber(ip) >= r.first && ipToNumber(ip) <= r.last);
+const GiB = 1024 ** 3;
+
+describe("stand-ins on the binaries provider", () => {
+  let cluster: Cluster;
+  let standIns: StandIns;
+  let ceph: CephEmulator;
+  let kc: k8s.KubeConfig;
+  let core: k8s.CoreV1Api;
+  let custom: k8s.CustomObjectsApi;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    cluster = await startCluster({
+      provider: "binaries",
+      nodeLeaseDurationSeconds: 8,
+      nodeMonitorGracePeriodSeconds: 10,
+      log: (line) => console.log(`[cluster] ${line}`),
+    });
+    ceph = createCephEmulator();
+    const t0 = Date.now();
+    standIns = await startStandIns({
+      kubeconfig: cluster.kubeconfig,
+      ceph: { state: ceph.state },
+      metallb: { pools: [{ name: "lan", addresses: POOL }] },
+      nodes: ["k8s-worker-0", "k8s-worker-1"],
+      log: (line) => lines.push(line),
+    });
+    console.log(`[standins] started in ${Date.now() - t0} ms`);
+    kc = standIns.kubeConfig;
+    core = kc.makeApiClient(k8s.CoreV1Api);
+    custom = kc.makeApiClient(k8s.CustomObjectsApi);
+  });
+  afterAll(async () => {
+    console.log(lines.map((l) => `[standins] ${l}`).join("\n"));
+    await standIns?.stop();
+    await cluster?.stop();
+  });
+
+  const serviceIps = async (namespace: string, name: string) =>
+    (await core.readNamespacedService({ namespace, name })).status?.loadBalancer?.ingress?.map((i) => i.ip) ??
+    [];
+
+  const lbService = (name: string, annotations?: Record<string, string>): k8s.V1Service => ({
+    metadata: { name, ...(annotations ? { annotations } : {}) },
+    spec: { type: "LoadBalancer", selector: { app: "web" }, ports: [{ port: 80, targetPort: 80 }] },
+  });
+
+  it("installs valid CRDs with the real groups", async () => {
+    const api = kc.makeApiClient(k8s.ApiextensionsV1Api);
+    const names = (await api.listCustomResourceDefinition()).items.map((c) => c.metadata?.name).sort();
+    expect(names).toEqual([
+      "certificates.cert-manager.io",
+      "clusterissuers.cert-manager.io",
+      "ipaddresspools.metallb.io",
+      "issuers.cert-manager.io",
+      "l2advertisements.metallb.io",
+    ]);
+    // The schema is enforced: a pool without addresses is refused by the API server.
+    const error = await custom
+      .createNamespacedCustomObject({
+        group: "metallb.io",
+        version: "v1beta1",
+        namespace: "metallb-system",
+        plural: "ipaddresspools",
+        body: {
+          apiVersion: "metallb.io/v1beta1",
+          kind: "IPAddressPool",
+          metadata: { name: "bad" },
+          spec: {},
+        },
+      })
+      .catch((e: unknown) => e);
+    expect((error as { code?: number }).code).toBe(422);
+  });
+
+  it("runs a Deployment's pods on the world's nodes", async () => {
+    const apps = kc.makeApiClient(k8s.AppsV1Api);
+    await until("default ServiceAccount", () =>
+      core.readNamespacedServiceAccount({ namespace: "default", name: "default" }),
+    );
+    const labels = { app: "web" };
+    await apps.createNamespacedDeployment({
+      namespace: "default",
+      body: {
+        metadata: { name: "web" },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }] },
+          },
+        },
+      },
+    });
+    const pods = await until("2 pods Running", async () => {
+      const list = await core.listNamespacedPod({ namespace: "default", labelSelector: "app=web" });
+      const running = list.items.filter((p) => p.status?.phase === "Running");
+      return running.length === 2 ? running : undefined;
+    });
+    for (const pod of pods) expect(pod.spec?.nodeName).toMatch(/^k8s-worker-[01]$/);
+  });
+
+  it("gives LoadBalancer Services addresses from the MetalLB pool, once each, and reuses released ones", async () => {
+    await core.createNamespacedService({
+      namespace: "default",
+      body: lbService("asks", { "metallb.universe.tf/loadBalancerIPs": "192.168.10.250" }),
+    });
+    expect(await until("requested IP", async () => (await serviceIps("default", "asks"))[0])).toBe(
+      "192.168.10.250",
+    );
+    // Five at once: the pool has five addresses left.
+    const names = ["lb-0", "lb-1", "lb-2", "lb-3", "lb-4"];
+    await Promise.all(
+      names.map((name) => core.createNamespacedService({ namespace: "default", body: lbService(name) })),
+    );
+    const ips = await Promise.all(
+      names.map((name) => until(`${name} IP`, async () => (await serviceIps("default", name))[0])),
+    );
+    const all = ["192.168.10.250", ...ips];
+    expect(new Set(all).size).toBe(6);
+    for (const ip of all) expect(inPool(ip!)).toBe(true);
+    // The pool is full: the next one waits, with MetalLB's event.
+    await core.createNamespacedService({ namespace: "default", body: lbService("waits") });
+    const failed = await until("AllocationFailed event", async () => {
+      const events = await core.listNamespacedEvent({
+        namespace: "default",
+        fieldSelector: "involvedObject.name=waits,reason=AllocationFailed",
+      });
+      return events.items[0];
+    });
+    expect(failed.message).toContain("no available IPs");
+    expect(await serviceIps("default", "waits")).toEqual([]);
+    // A taken address is refused.
+    await core.createNamespacedService({
+      namespace: "default",
+      body: lbService("steals", { "metallb.universe.tf/loadBalancerIPs": "192.168.10.250" }),
+    });
+    await until("steal refused", async () => {
+      const events = await core.listNamespacedEvent({
+        namespace: "default",
+        fieldSelector: "involvedObject.name=steals,reason=AllocationFailed",
+      });
+      return events.items[0];
+    });
+    await core.deleteNamespacedService({ namespace: "default", name: "steals" });
+    // Deleting a Service releases its address; the waiting Service gets it.
+    await core.deleteNamespacedService({ namespace: "default", name: "lb-2" });
+    expect(await until("released IP reused", async () => (await serviceIps("default", "waits"))[0])).toBe(
+      ips[2],
+    );
+    // The layer-2 speaker announces from a Ready node selected by the L2Advertisement.
+    expect(standIns.metallb?.announcingNode("default", "asks")).toMatch(/^k8s-worker-[01]$/);
+  });
+
+  it("publishes the ingress controller's address on Ingresses of the nginx class", async () => {
+    const networking = kc.makeApiClient(k8s.NetworkingV1Api);
+    const ingressClass = await networking.readIngressClass({ name: "nginx" });
+    expect(ingressClass.spec?.controller).toBe("k8s.io/ingress-nginx");
+    await core.deleteNamespacedService({ namespace: "default", name: "lb-3" }); // room in the pool
+    await core.createNamespace({ body: { metadata: { name: "ingress-nginx" } } });
+    await core.createNamespacedService({
+      namespace: "ingress-nginx",
+      body: { ...lbService("ingress-nginx-controller"), metadata: { name: "ingress-nginx-controller" } },
+    });
+    const lbIp = await until(
+      "controller IP",
+      async () => (await serviceIps("ingress-nginx", "ingress-nginx-controller"))[0],
+    );
+    await networking.createNamespacedIngress({
+      namespace: "default",
+      body: {
+        metadata: { name: "blog" },
+        spec: {
+          ingressClassName: "nginx",
+          tls: [{ hosts: ["blog.example.org"], secretName: "blog-tls" }],
+          rules: [
+            {
+              host: "blog.example.org",
+              http: {
+                paths: [
+                  {
+                    path: "/",
+                    pathType: "Prefix",
+                    backend: { service: { name: "asks", port: { number: 80 } } },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      },
+    });
+    const status = await until("Ingress status", async () => {
+      const ingress = await networking.readNamespacedIngress({ namespace: "default", name: "blog" });
+      return ingress.status?.loadBalancer?.ingress?.[0]?.ip;
+    });
+    expect(status).toBe(lbIp);
+    expect(inPool(status)).toBe(true);
+  });
+
+  it("validates the Cloudflare DNS01 ClusterIssuer and issues a Certificate for the requested names", async () => {
+    const issuer = {
+      apiVersion: "cert-manager.io/v1",
+      kind: "ClusterIssuer",
+      metadata: { name: "letsencrypt" },
+      spec: {
+        acme: {
+          server: "https://acme-v02.api.letsencrypt.org/directory",
+          email: "admin@example.org",
+          privateKeySecretRef: { name: "letsencrypt-account" },
+          solvers: [
+            { dns01: { cloudflare: { apiTokenSecretRef: { name: "cloudflare-token", key: "api-token" } } } },
+          ],
+        },
+      },
+    };
+    await custom.createClusterCustomObject({
+      group: "cert-manager.io",
+      version: "v1",
+      plural: "clusterissuers",
+      body: issuer,
+    });
+    type Issuer = {
+      status?: { conditions?: { type: string; status: string; reason: string; message: string }[] };
+    };
+    const readyOf = async () =>
+      (
+        (await custom.getClusterCustomObject({
+          group: "cert-manager.io",
+          version: "v1",
+          plural: "clusterissuers",
+          name: "letsencrypt",
+        })) as Issuer
+      ).status?.conditions?.find((c) => c.type === "Ready");
+    const notReady = await until("issuer Ready=False", async () => {
+      const c = await readyOf();
+      return c?.status === "False" ? c : undefined;
+    });
+    expect(notReady.reason).toBe("ErrGetCloudflareSecret");
+    expect(notReady.message).toContain('secrets "cloudflare-token" not found');
+    await core.createNamespacedSecret({
+      namespace: "cert-manager",
+      body: { metadata: { name: "cloudflare-token" }, stringData: { "api-token": "not-a-real-token" } },
+    });
+    const ready = await until("issuer Ready=True", async () => {
+      const c = await readyOf();
+      return c?.status === "True" ? c : undefined;
+    });
+    expect(ready.reason).toBe("ACMEAccountRegistered");
+
+    const dnsNames = ["blog.example.org", "www.blog.example.org"];
+    await custom.createNamespacedCustomObject({
+      group: "cert-manager.io",
+      version: "v1",
+      namespace: "default",
+      plural: "certificates",
+      body: {
+        apiVersion: "cert-manager.io/v1",
+        kind: "Certificate",
+        metadata: { name: "blog" },
+        spec: { secretName: "blog-tls", dnsNames, issuerRef: { name: "letsencrypt", kind: "ClusterIssuer" } },
+      },
+    });
+    type Cert = { status?: { conditions?: { type: string; status: string }[]; notAfter?: string } };
+    const cert = await until("Certificate Ready", async () => {
+      const c = (await custom.getNamespacedCustomObject({
+        group: "cert-manager.io",
+        version: "v1",
+        namespace: "default",
+        plural: "certificates",
+        name: "blog",
+      })) as Cert;
+      return c.status?.conditions?.some((x) => x.type === "Ready" && x.status === "True") ? c : undefined;
+    });
+    const secret = await core.readNamespacedSecret({ namespace: "default", name: "blog-tls" });
+    expect(secret.type).toBe("kubernetes.io/tls");
+    const pem = Buffer.from(secret.data?.["tls.crt"] ?? "", "base64").toString();
+    const leaf = new X509Certificate(pem);
+    const ca = new X509Certificate(Buffer.from(secret.data?.["ca.crt"] ?? "", "base64"));
+    expect(leaf.subjectAltName?.split(", ").sort()).toEqual(dnsNames.map((n) => `DNS:${n}`).sort());
+    expect(leaf.checkIssued(ca)).toBe(true);
+    expect(leaf.verify(ca.publicKey)).toBe(true);
+    expect(new Date(leaf.validTo).toISOString().replace(/\.\d{3}Z$/, "Z")).toBe(cert.status?.notAfter);
+    // The key in the Secret is the certificate's.
+    expect(
+      leaf.checkPrivateKey(
+        (await import("node:crypto")).createPrivateKey(Buffer.from(secret.data?.["tls.key"] ?? "", "base64")),
+      ),
+    ).toBe(true);
+  });
+
+  it("provisions PVCs as RBD images in the emulated Ceph and deletes them with the PV", async () => {
+    await core.createNamespacedPersistentVolumeClaim({
+      namespace: "default",
+      body: {
+        metadata: { name: "blog-data" },
+        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1500Mi" } } },
+      },
+    });
+    const pvc = await until("PVC Bound", async () => {
+      const c = await core.readNamespacedPersistentVolumeClaim({ namespace: "default", name: "blog-data" });
+      return c.status?.phase === "Bound" ? c : undefined;
+    });
+    expect(pvc.spec?.storageClassName).toBe("ceph-rbd"); // the default class
+    expect(pvc.status?.capacity?.storage).toBe("2Gi"); // ceph-csi rounds up to whole GiB
+    const pv = await core.readPersistentVolume({ name: pvc.spec?.volumeName ?? "" });
+    const attributes = pv.spec?.csi?.volumeAttributes ?? {};
+    expect(pv.spec?.csi?.driver).toBe("rbd.csi.ceph.com");
+    expect(attributes.imageName).toMatch(/^csi-vol-[0-9a-f-]{36}$/);
+    const client = createCephClient({
+      baseUrl: "https://ceph.test",
+      username: "admin",
+      password: "Adm1n-Passw0rd!",
+      transport: ceph.transport(),
+    });
+    const image = await client.rbd.images.get({ pool: "rbd", image: attributes.imageName ?? "" });
+    expect(image.size).toBe(2 * GiB);
+    expect(pv.spec?.csi?.volumeHandle).toContain(standIns.cephCsi?.clusterId ?? "?");
+
+    await core.deleteNamespacedPersistentVolumeClaim({ namespace: "default", name: "blog-data" });
+    await until("PV deleted", async () =>
+      core.readPersistentVolume({ name: pv.metadata?.name ?? "" }).then(
+        () => undefined,
+        (e: { code?: number }) => (e.code === 404 ? true : undefined),
+      ),
+    );
+    const gone = await client.rbd.images
+      .get({ pool: "rbd", image: attributes.imageName ?? "" })
+      .catch((e: unknown) => e);
+    expect((gone as { status?: number }).status).toBe(404);
+  });
+
+  it("marks a node NotReady when the World says its machine is down, and Ready when it is back", async () => {
+    const ready = async (name: string) =>
+      (await core.readNode({ name })).status?.conditions?.find((c) => c.type === "Ready");
+    await until("node Ready", async () =>
+      (await ready("k8s-worker-1"))?.status === "True" ? true : undefined,
+    );
+    const t0 = Date.now();
+    await standIns.setNodeReady("k8s-worker-1", false);
+    const down = await until("node NotReady", async () => {
+      const c = await ready("k8s-worker-1");
+      return c?.status === "Unknown" ? c : undefined;
+    });
+    console.log(`[standins] node NotReady ${Date.now() - t0} ms after setNodeReady(false)`);
+    expect(down.reason).toBe("NodeStatusUnknown");
+    await until("unreachable taint", async () => {
+      const n = await core.readNode({ name: "k8s-worker-1" });
+      return n.spec?.taints?.some((t) => t.key === "node.kubernetes.io/unreachable") ? true : undefined;
+    });
+    // Still down a lease period later: kwok no longer plays its kubelet.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await ready("k8s-worker-1"))?.status).toBe("Unknown");
+    expect((await ready("k8s-worker-0"))?.status).toBe("True");
+    await standIns.setNodeReady("k8s-worker-1", true);
+    await until("node Ready again", async () =>
+      (await ready("k8s-worker-1"))?.status === "True" ? true : undefined,
+    );
+  });
+
+  it("stops every watch", async () => {
+    await standIns.stop();
+    await standIns.stop(); // idempotent
+    // Nothing reacts any more: a new LoadBalancer Service keeps an empty status.
+    await core.createNamespacedService({ namespace: "default", body: lbService("after-stop") });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await serviceIps("default", "after-stop")).toEqual([]);
+  });
+});

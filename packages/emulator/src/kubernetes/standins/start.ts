@@ -1,0 +1,112 @@
+/**
+ * `startStandIns`: the controllers that stand in for what needs hardware (DESIGN.md §6), each on
+ * client-node informers against a running cluster (any provider): MetalLB, cert-manager, Ceph CSI
+ * (RBD), ingress-nginx's class and status, and node health.
+ */
+import { KubeConfig } from "@kubernetes/client-node";
+import { type CephCsiOptions, type CephCsiStandIn, startCephCsi } from "./ceph-csi.js";
+import { type CertManagerOptions, type CertManagerStandIn, startCertManager } from "./cert-manager.js";
+import { StandInError } from "./errors.js";
+import { type IngressNginxOptions, type IngressNginxStandIn, startIngressNginx } from "./ingress-nginx.js";
+import { type MetallbOptions, type MetallbStandIn, startMetallb } from "./metallb.js";
+import { type NodeHealthStandIn, type StandInNode, startNodeHealth } from "./nodes.js";
+
+export interface StandInsOptions {
+  /** The cluster: a kubeconfig (YAML, as `Cluster.kubeconfig`) or a loaded `KubeConfig`. */
+  kubeconfig: string | KubeConfig;
+  /** MetalLB (default on; pools to create with `{pools}`), or `false`. */
+  metallb?: MetallbOptions | false;
+  /** cert-manager (default on), or `false`. */
+  certManager?: CertManagerOptions | false;
+  /** Ceph CSI over this emulated Ceph state; without it no RBD provisioner runs. */
+  ceph?: CephCsiOptions;
+  /** The `nginx` IngressClass and Ingress status (default on), or `false`. */
+  ingressNginx?: IngressNginxOptions | false;
+  /** kwok Nodes to create (the world's Kubernetes VMs), by name or with labels and capacity. */
+  nodes?: (string | StandInNode)[];
+  /**
+   * How long each watch's first list may keep failing (API server still starting, CRD just
+   * Established) before `startStandIns` gives up with `WATCH_FAILED` (default 30 000 ms).
+   */
+  startTimeout?: number;
+  /** Lines of progress (`metallb: default/web → 10.0.0.1`); default silent. */
+  log?: (line: string) => void;
+}
+
+export interface StandIns {
+  readonly kubeConfig: KubeConfig;
+  /** The World's hook for a Kubernetes VM (or its host) going down or coming back. */
+  setNodeReady(name: string, ready: boolean): Promise<void>;
+  readonly metallb: Pick<MetallbStandIn, "announcingNode"> | undefined;
+  readonly cephCsi: Pick<CephCsiStandIn, "clusterId"> | undefined;
+  /** Resolves when every change seen so far has been handled by every stand-in. */
+  idle(): Promise<void>;
+  /** Stops every watch and timer. Idempotent. */
+  stop(): Promise<void>;
+}
+
+interface Stoppable {
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startStandIns(options: StandInsOptions): Promise<StandIns> {
+  if (!options.kubeconfig)
+    throw new StandInError("startStandIns needs a kubeconfig", { code: "INVALID_OPTIONS" });
+  let kubeConfig: KubeConfig;
+  if (typeof options.kubeconfig === "string") {
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromString(options.kubeconfig);
+  } else {
+    kubeConfig = options.kubeconfig;
+  }
+  const log = options.log ?? (() => {});
+  const running: Stoppable[] = [];
+  const stopAll = async () => {
+    const all = running.splice(0).reverse();
+    for (const part of all) await part.stop();
+  };
+  try {
+    let metallb: (MetallbStandIn & { onNodeChange(): void }) | undefined;
+    const nodes: NodeHealthStandIn = await startNodeHealth(
+      kubeConfig,
+      (options.nodes ?? []).map((n) => (typeof n === "string" ? { name: n } : n)),
+      () => metallb?.onNodeChange(),
+      log,
+      options.startTimeout,
+    );
+    running.push(nodes);
+    if (options.metallb !== false) {
+      metallb = await startMetallb(kubeConfig, nodes.nodes, options.metallb ?? {}, log, options.startTimeout);
+      running.push(metallb);
+    }
+    let certManager: CertManagerStandIn | undefined;
+    if (options.certManager !== false) {
+      certManager = await startCertManager(kubeConfig, options.certManager ?? {}, log, options.startTimeout);
+      running.push(certManager);
+    }
+    let cephCsi: CephCsiStandIn | undefined;
+    if (options.ceph) {
+      cephCsi = await startCephCsi(kubeConfig, options.ceph, log, options.startTimeout);
+      running.push(cephCsi);
+    }
+    let ingress: IngressNginxStandIn | undefined;
+    if (options.ingressNginx !== false) {
+      ingress = await startIngressNginx(kubeConfig, options.ingressNginx ?? {}, log, options.startTimeout);
+      running.push(ingress);
+    }
+    return {
+      kubeConfig,
+      setNodeReady: (name, ready) => nodes.setNodeReady(name, ready),
+      metallb,
+      cephCsi,
+      idle: async () => {
+        for (const part of [...running]) await part.idle();
+      },
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
