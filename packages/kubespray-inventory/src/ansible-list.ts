@@ -1,5 +1,5 @@
 import { ALL, type Inventory } from "./model.js";
-import type { Vars } from "./values.js";
+import { type AnsibleValue, combineVars, sortedKeys, type Vars } from "./values.js";
 
 /** The JSON document `ansible-inventory -i FILE --list` prints. */
 export interface AnsibleList {
@@ -34,9 +34,42 @@ export function toAnsibleList(inv: Inventory): AnsibleList {
   };
   format(ALL);
   const hostvars: Record<string, Vars> = {};
-  for (const h of inv.hosts.keys()) {
-    const vars = inv.hostVars(h);
-    if (Object.keys(vars).length) hostvars[h] = vars;
+  // Hosts with the same direct groups share every layer below their own variables: those are merged
+  // once per group signature, and each host's object is built with its keys already in the order
+  // `toAnsibleJson` prints them (one key order per signature and own-key list), so printing copies nothing.
+  const shared = new Map<string, Vars>();
+  const orders = new Map<string, { keys: string[]; own: boolean[] }>();
+  for (const [name, host] of inv.hosts) {
+    const sig = inv.groupSignature(name);
+    let below = shared.get(sig);
+    if (below === undefined) {
+      below = {};
+      for (const layer of inv.hostLayers(name)) {
+        if (layer === host) break;
+        combineVars(below, layer.vars);
+      }
+      shared.set(sig, below);
+    }
+    const file = inv.hostVarsFiles.get(name);
+    const top = file ? combineVars({ ...host.vars }, file.vars) : host.vars;
+    const ownKeys = Object.keys(top);
+    const orderKey = ownKeys.length ? `${sig}\u0001${ownKeys.join("\u0000")}` : sig;
+    let order = orders.get(orderKey);
+    if (order === undefined) {
+      const keys = sortedKeys([...new Set([...Object.keys(below), ...ownKeys])]);
+      order = { keys, own: keys.map((k) => k in top) };
+      orders.set(orderKey, order);
+    }
+    if (order.keys.length === 0) continue;
+    const vars: Vars = {};
+    for (let i = 0; i < order.keys.length; i++) {
+      const k = order.keys[i]!;
+      const v = order.own[i] ? top[k] : below[k];
+      if (k === "__proto__")
+        Object.defineProperty(vars, k, { value: v, enumerable: true, writable: true, configurable: true });
+      else vars[k] = v as AnsibleValue;
+    }
+    hostvars[name] = vars;
   }
   out._meta = { hostvars };
   return out as AnsibleList;

@@ -39,6 +39,14 @@ export interface InventoryWarning {
   location?: SourceLocation | undefined;
 }
 
+/** A set of direct groups shared by every host that has exactly these groups (in this order). */
+interface Membership {
+  readonly groups: readonly string[];
+  /** `groups` joined with NUL: equal for hosts that share every group variable layer. */
+  readonly signature: string;
+  readonly next: Map<string, Membership>;
+}
+
 export const ALL = "all";
 export const UNGROUPED = "ungrouped";
 
@@ -57,8 +65,13 @@ export class Inventory {
   readonly hostVarsFiles = new Map<string, VarsLayer>();
   /** File the inventory was read from, if any. */
   file: string | undefined;
-  /** host → groups it is a direct member of (index kept in step with `Group.hosts`). */
-  private readonly memberOf = new Map<string, Set<string>>();
+  /**
+   * host → the groups it is a direct member of (kept in step with `Group.hosts`). Hosts with the same
+   * groups share one `Membership` (found through a transition tree, like hidden classes), so a host
+   * costs no allocation of its own and its group signature is ready-made.
+   */
+  private readonly memberOf = new Map<string, Membership>();
+  private readonly noGroups: Membership = { groups: [], signature: "", next: new Map() };
   private ancestorCache = new Map<string, Set<string>>();
   private depthMemo: Map<string, number> | undefined;
   /** direct-group signature → the host's groups in variable precedence order (cleared when the tree changes). */
@@ -174,42 +187,55 @@ export class Inventory {
   }
 
   private link(g: Group, host: string): void {
-    let set = this.memberOf.get(host);
-    if (!set) {
-      set = new Set();
-      this.memberOf.set(host, set);
+    const m = this.memberOf.get(host) ?? this.noGroups;
+    if (m.groups.includes(g.name)) return;
+    this.memberOf.set(host, this.extend(m, g.name));
+    g.hosts.push(host);
+  }
+
+  private extend(m: Membership, group: string): Membership {
+    let n = m.next.get(group);
+    if (!n) {
+      n = {
+        groups: [...m.groups, group],
+        signature: m.groups.length ? `${m.signature}\u0000${group}` : group,
+        next: new Map(),
+      };
+      m.next.set(group, n);
     }
-    if (!set.has(g.name)) {
-      set.add(g.name);
-      g.hosts.push(host);
-    }
+    return n;
+  }
+
+  private membership(groups: readonly string[]): Membership {
+    let m = this.noGroups;
+    for (const g of groups) m = this.extend(m, g);
+    return m;
   }
 
   /** Takes a host out of one group (it stays in the inventory and its other groups). */
   removeFromGroup(group: string, host: string): void {
     const g = this.groups.get(group);
-    const set = this.memberOf.get(host);
-    if (!g || !set?.has(group)) return;
-    set.delete(group);
+    const m = this.memberOf.get(host);
+    if (!g || !m?.groups.includes(group)) return;
+    this.memberOf.set(host, this.membership(m.groups.filter((x) => x !== group)));
     g.hosts.splice(g.hosts.indexOf(host), 1);
   }
 
   /** Removes a host from the inventory and every group; other hosts and groups keep their order. */
   removeHost(host: string): void {
-    for (const g of [...(this.memberOf.get(host) ?? [])]) this.removeFromGroup(g, host);
+    for (const g of this.memberOf.get(host)?.groups ?? []) this.removeFromGroup(g, host);
     this.memberOf.delete(host);
     this.hosts.delete(host);
   }
 
   /** A key equal for hosts with the same direct groups (they share every group variable layer). */
   groupSignature(host: string): string {
-    const direct = this.memberOf.get(host);
-    return direct ? [...direct].join("\u0000") : "";
+    return this.memberOf.get(host)?.signature ?? "";
   }
 
   /** Groups the host is a direct member of. */
   directGroups(host: string): string[] {
-    return [...(this.memberOf.get(host) ?? [])];
+    return [...(this.memberOf.get(host)?.groups ?? [])];
   }
 
   /** Every group above `name` (not including it). */
@@ -231,7 +257,7 @@ export class Inventory {
   /** Groups the host is in, directly or through a child group (including `all`). */
   hostGroups(host: string): Set<string> {
     const out = new Set<string>();
-    for (const g of this.memberOf.get(host) ?? []) {
+    for (const g of this.memberOf.get(host)?.groups ?? []) {
       out.add(g);
       for (const a of this.ancestors(g)) out.add(a);
     }
@@ -284,21 +310,24 @@ export class Inventory {
     const leaving = new Set<string>();
     // Decided on direct groups alone: ancestors only ever add `all` or groups above a real group.
     for (const h of this.hosts.keys()) {
-      const direct = this.memberOf.get(h);
-      if (direct?.has(UNGROUPED)) {
+      const direct = this.memberOf.get(h)?.groups;
+      if (direct?.includes(UNGROUPED)) {
         for (const g of direct) {
           if (g !== ALL && g !== UNGROUPED) {
             leaving.add(h);
             break;
           }
         }
-      } else if (!direct || direct.size === 0 || (direct.size === 1 && direct.has(ALL))) {
+      } else if (!direct || direct.length === 0 || (direct.length === 1 && direct[0] === ALL)) {
         this.link(ungrouped, h);
       }
     }
     if (leaving.size) {
       ungrouped.hosts = ungrouped.hosts.filter((h) => !leaving.has(h));
-      for (const h of leaving) this.memberOf.get(h)?.delete(UNGROUPED);
+      for (const h of leaving) {
+        const m = this.memberOf.get(h);
+        if (m) this.memberOf.set(h, this.membership(m.groups.filter((x) => x !== UNGROUPED)));
+      }
     }
   }
 

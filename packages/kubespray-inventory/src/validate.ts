@@ -149,15 +149,28 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
   }
 
   // per-host variables, resolved as Ansible does, over Kubespray's defaults
-  const layersCache = new Map<string, { vars: Vars }[]>();
-  const layersOf = (h: string) => {
-    let layers = layersCache.get(h);
+  // Layers below a host's own variables are the same for every host with the same direct groups:
+  // kept once per group signature; the host's own layers (inventory vars, host_vars/, -e) are read directly.
+  const extra = options.extraVars;
+  const extraLayer = extra ? { vars: extra } : undefined;
+  const groupLayersCache = new Map<string, { vars: Vars }[]>();
+  const groupLayersOf = (h: string) => {
+    const sig = inv.groupSignature(h);
+    let layers = groupLayersCache.get(sig);
     if (!layers) {
-      layers = inv.hostLayers(h);
-      if (options.extraVars) layers.push({ vars: options.extraVars });
-      layersCache.set(h, layers);
+      const host = inv.hosts.get(h);
+      const all = inv.hostLayers(h);
+      layers = all.slice(0, all.indexOf(host as (typeof all)[number]));
+      groupLayersCache.set(sig, layers);
     }
     return layers;
+  };
+  const ownLayers = (h: string): { vars: Vars }[] => {
+    const own: { vars: Vars }[] = [inv.hosts.get(h)!];
+    const file = inv.hostVarsFiles.get(h);
+    if (file) own.push(file);
+    if (extraLayer) own.push(extraLayer);
+    return own;
   };
   const defaults = KUBESPRAY_DEFAULTS as unknown as Vars;
   /** Keys read while checking the current host (see the signature shortcut below). */
@@ -165,7 +178,12 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
   /** The value a host sees: the highest layer that sets it, else Kubespray's default. */
   const val = (h: string, k: string): AnsibleValue | undefined => {
     reads?.add(k);
-    const layers = layersOf(h);
+    if (extra && k in extra) return extra[k];
+    const file = inv.hostVarsFiles.get(h);
+    if (file && k in file.vars) return file.vars[k];
+    const own = inv.hosts.get(h)!.vars;
+    if (k in own) return own[k];
+    const layers = groupLayersOf(h);
     for (let i = layers.length - 1; i >= 0; i--) {
       const v = layers[i]!.vars[k];
       if (v !== undefined || k in layers[i]!.vars) return v;
@@ -176,7 +194,7 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
   const scannedLayers = new Set<object>();
   const newKeys = (h: string): string[] => {
     const keys: string[] = [];
-    for (const layer of layersOf(h)) {
+    for (const layer of [...groupLayersOf(h), ...ownLayers(h)]) {
       if (scannedLayers.has(layer)) continue;
       scannedLayers.add(layer);
       keys.push(...Object.keys(layer.vars));
@@ -369,10 +387,11 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
   // gives the same variable findings unless its own variables set a key the first check read.
   const checkedBySignature = new Map<string, Set<string>>();
   const ignBySignature = new Map<string, boolean>();
-  const ownKeys = (h: string) => [
-    ...Object.keys(inv.hosts.get(h)!.vars),
-    ...Object.keys(inv.hostVarsFiles.get(h)?.vars ?? {}),
-  ];
+  const ownKeys = (h: string): string[] => {
+    const keys = Object.keys(inv.hosts.get(h)!.vars);
+    const file = inv.hostVarsFiles.get(h);
+    return file ? [...keys, ...Object.keys(file.vars)] : keys;
+  };
   for (const h of relevant) {
     const sig = inv.groupSignature(h);
     const prior = checkedBySignature.get(sig);

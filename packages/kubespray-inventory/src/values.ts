@@ -34,7 +34,7 @@ export function pythonTypeName(v: AnsibleValue): string {
  * (Python `json.dumps(sort_keys=True, indent=4, ensure_ascii=False)`); big integers stay exact.
  */
 export function toAnsibleJson(value: unknown, indent = 4): string {
-  const copy = sortedCopy(value);
+  const copy = sortedCopy(value, new Map());
   if (copy !== SLOW) return JSON.stringify(copy, null, indent);
   return slowJson(value, indent);
 }
@@ -43,36 +43,81 @@ const SLOW = Symbol("slow path");
 const INDEX_LIKE = /^(?:0|[1-9][0-9]{0,9})$/;
 const SURROGATE = /[\uD800-\uDFFF]/;
 
-/** A copy with keys inserted in Python's sort order, or SLOW when JSON.stringify would not print it as Python does. */
-function sortedCopy(v: unknown): unknown {
+/**
+ * `v` with keys in Python's sort order — `v` itself when it already is (copy on write: the `--list`
+ * document from `toAnsibleList()` is built sorted, so nothing is copied) — or SLOW when
+ * JSON.stringify would not print it as Python does. `done` memoizes containers met before (a group
+ * variable shared by every host's hostvars is checked once).
+ */
+function sortedCopy(v: unknown, done: Map<object, unknown>): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) ? v : SLOW;
-  if (typeof v === "bigint" || v === undefined) return SLOW;
+  if (typeof v === "bigint" || typeof v !== "object") return SLOW;
+  const known = done.get(v);
+  if (known !== undefined) return known;
+  let result: unknown;
   if (Array.isArray(v)) {
-    const out = new Array(v.length);
+    let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
-      const c = sortedCopy(v[i]);
+      const c = sortedCopy(v[i], done);
       if (c === SLOW) return SLOW;
-      out[i] = c;
+      if (c !== v[i]) {
+        out ??= v.slice();
+        out[i] = c;
+      }
     }
-    return out;
+    result = out ?? v;
+  } else {
+    const keys = Object.keys(v);
+    let surrogate = false;
+    let ordered = true;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (INDEX_LIKE.test(k)) return SLOW; // JS would order it first, Python sorts it as text
+      if (!surrogate && SURROGATE.test(k)) surrogate = true;
+      if (i > 0 && ordered && !(keys[i - 1]! < k)) ordered = false;
+    }
+    if (surrogate) ordered = false;
+    if (!ordered) keys.sort(surrogate ? comparePython : undefined);
+    const rec = v as Record<string, unknown>;
+    // values are collected only once something differs from `v` (order or a child's copy)
+    let values: unknown[] | undefined = ordered ? undefined : [];
+    for (let i = 0; i < keys.length; i++) {
+      const x = rec[keys[i]!];
+      const c = sortedCopy(x, done);
+      if (c === SLOW) return SLOW;
+      if (values) values.push(c);
+      else if (c !== x) {
+        values = [];
+        for (let j = 0; j < i; j++) values.push(rec[keys[j]!]);
+        values.push(c);
+      }
+    }
+    if (values) {
+      const out: Record<string, unknown> = {};
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (k === "__proto__")
+          Object.defineProperty(out, k, {
+            value: values[i],
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        else out[k] = values[i];
+      }
+      result = out;
+    } else result = v;
   }
-  const keys = Object.keys(v as object);
+  done.set(v, result);
+  return result;
+}
+
+/** Keys of `v` in Python's sort order (code points, not UTF-16 units). */
+export function sortedKeys(keys: string[]): string[] {
   let surrogate = false;
-  for (const k of keys) {
-    if (INDEX_LIKE.test(k)) return SLOW; // JS would order it first, Python sorts it as text
-    if (!surrogate && SURROGATE.test(k)) surrogate = true;
-  }
-  keys.sort(surrogate ? comparePython : undefined);
-  const out: Record<string, unknown> = {};
-  for (const k of keys) {
-    const c = sortedCopy((v as Record<string, unknown>)[k]);
-    if (c === SLOW) return SLOW;
-    if (k === "__proto__")
-      Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
-    else out[k] = c;
-  }
-  return out;
+  for (const k of keys) if (SURROGATE.test(k)) surrogate = true;
+  return keys.sort(surrogate ? comparePython : undefined);
 }
 
 function slowJson(value: unknown, indent: number): string {

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { InventoryParseError, readInventory, toAnsibleJson } from "../src/index.js";
+import {
+  InventoryParseError,
+  parseIniInventory,
+  readInventory,
+  toAnsibleJson,
+  toAnsibleList,
+} from "../src/index.js";
 
 describe("toAnsibleJson prints like Python's json.dumps(sort_keys=True, indent=4, ensure_ascii=False)", () => {
   test("sorted keys, nested, empty containers, unicode kept", () => {
@@ -17,6 +23,36 @@ describe("toAnsibleJson prints like Python's json.dumps(sort_keys=True, indent=4
       '{\n    "n": 123456789012345678901234567890\n}',
     );
     expect(toAnsibleJson({ x: [Number.NaN] })).toBe('{\n    "x": [\n        NaN\n    ]\n}');
+  });
+
+  test("a container shared at several places and depths prints sorted everywhere; the input is not modified", () => {
+    const shared = { z: 1, a: [{ y: 2, b: 3 }] };
+    const doc = { h2: { v: shared }, h1: { v: shared, w: { deeper: shared } } };
+    const text = toAnsibleJson(doc);
+    const plain = (v: unknown): string =>
+      JSON.stringify(
+        v,
+        (_k, x) =>
+          x && typeof x === "object" && !Array.isArray(x)
+            ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
+            : x,
+        4,
+      );
+    expect(text).toBe(plain(doc));
+    expect(Object.keys(shared)).toEqual(["z", "a"]);
+    expect(text.match(/"b": 3/g)).toHaveLength(3);
+  });
+
+  test("toAnsibleList builds hostvars already in print order, sharing group values by reference", () => {
+    const inv = parseIniInventory("[g]\nh2 zeta=1 alpha=2\nh1\n[g:vars]\nm={'b': 1, 'a': 2}\nk=3\n");
+    const list = toAnsibleList(inv);
+    const hv = list._meta.hostvars;
+    expect(Object.keys(hv.h2!)).toEqual(["alpha", "k", "m", "zeta"]);
+    expect(Object.keys(hv.h1!)).toEqual(["k", "m"]);
+    expect(hv.h1!.m).toBe(hv.h2!.m);
+    expect(toAnsibleJson(list)).toContain(
+      '"m": {\n                    "a": 2,\n                    "b": 1\n                }',
+    );
   });
 
   test("keys with characters outside the BMP sort by code point as Python does", () => {
