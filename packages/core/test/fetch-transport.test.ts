@@ -119,17 +119,28 @@ describe("fetchTransport", () => {
   });
 
   test("headersTimeout stops once the headers are in: a slow body is not cut by it", async () => {
-    server = await startServer((_req, res) => {
-      res.writeHead(200);
-      res.write("a");
-      setTimeout(() => res.end("b"), 120);
-    });
-    const response = await fetchTransport(undefined, { headersTimeout: 50 })({
+    // An injected fetch makes the order certain: headers at once, the body well after the deadline;
+    // a timer left running would have aborted the signal the body read checks.
+    let signal: AbortSignal | undefined;
+    const slowBody: FetchLike = async (_input, init) => {
+      signal = init.signal;
+      return {
+        status: 200,
+        headers: new Headers(),
+        arrayBuffer: async () => {
+          await new Promise((r) => setTimeout(r, 120));
+          signal?.throwIfAborted();
+          return new TextEncoder().encode("ab").buffer as ArrayBuffer;
+        },
+      };
+    };
+    const response = await fetchTransport(slowBody, { headersTimeout: 30 })({
       method: "GET",
-      url: server.url,
+      url: "http://emulator.invalid/",
       headers: {},
     });
     expect(text(response.body)).toBe("ab");
+    expect(signal?.aborted).toBe(false);
   });
 
   test("headersTimeout: the caller's abort still wins with its own reason", async () => {
