@@ -1,8 +1,9 @@
-export { sleep } from "./deadline.js";
+export { raceAbort, sleep } from "./deadline.js";
 export * from "./errors.js";
 export * from "./fetch-transport.js";
 export * from "./redact.js";
 export * from "./request.js";
+export { hasHeader, type ParsedRequestUrl, parseRequestUrl } from "./request-url.js";
 export * from "./retry.js";
 export * from "./transport.js";
 export * from "./undici-transport.js";

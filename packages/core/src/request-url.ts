@@ -1,5 +1,6 @@
 /**
- * Checks a request URL before any socket is opened, for both transports.
+ * Checks a request URL before any socket is opened, for every transport (core's two and the
+ * emulator's in-process one, hence exported).
  *
  * User-info in the URL (`https://user:password@host/`) is turned into a Basic `authorization`
  * header (unless one is given) and removed from the URL, as browsers do; undici would silently
@@ -11,6 +12,8 @@ import type { Headers } from "./transport.js";
 export interface ParsedRequestUrl {
   /** `scheme://host:port` */
   origin: string;
+  /** `host:port` (the port only when it is not the scheme's default), for a `Host` header. */
+  host: string;
   /** Path and query, without the fragment. */
   path: string;
   /** The URL without user-info. */
@@ -63,7 +66,13 @@ function parseUncached(raw: string): ParsedRequestUrl {
     url.username = "";
     url.password = "";
   }
-  return { origin: url.origin, path: `${url.pathname}${url.search}`, href: url.href, authorization };
+  return {
+    origin: url.origin,
+    host: url.host,
+    path: `${url.pathname}${url.search}`,
+    href: url.href,
+    authorization,
+  };
 }
 
 /** Whether a header is present, whatever the case of its name. */

@@ -1,4 +1,10 @@
-import { InvalidRequestError, NetworkError, type Transport, type TransportRequest } from "@homelab-kit/core";
+import {
+  NetworkError,
+  parseRequestUrl,
+  raceAbort,
+  type Transport,
+  type TransportRequest,
+} from "@homelab-kit/core";
 import { dispatchInProcess } from "./in-process.js";
 import { compileRoutes } from "./router.js";
 import type { Fault, RouteTable } from "./routes.js";
@@ -33,7 +39,8 @@ export function routesTransport(routes: RouteTable, options: RoutesTransportOpti
   return async (request: TransportRequest) => {
     const { signal } = request;
     signal?.throwIfAborted();
-    const url = parseUrl(request.url);
+    // Checked as core's transports check it (InvalidRequestError without echoing the URL).
+    const url = parseRequestUrl(request.url);
     const headers: Record<string, string> = {};
     for (const name of Object.keys(request.headers)) {
       const value = request.headers[name] as string;
@@ -41,9 +48,8 @@ export function routesTransport(routes: RouteTable, options: RoutesTransportOpti
       headers[lower] = headers[lower] === undefined ? value : `${headers[lower]}, ${value}`;
     }
     // As core's transports do: URL user-info becomes Basic authorization (unless one is given).
-    if ((url.username !== "" || url.password !== "") && headers.authorization === undefined) {
-      const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      headers.authorization = `Basic ${Buffer.from(credentials).toString("base64")}`;
+    if (url.authorization !== undefined && headers.authorization === undefined) {
+      headers.authorization = url.authorization;
     }
     const body =
       request.body === undefined
@@ -57,7 +63,7 @@ export function routesTransport(routes: RouteTable, options: RoutesTransportOpti
     const method = request.method.toUpperCase();
     const call = dispatchInProcess(
       compiled,
-      { method, target: `${url.pathname}${url.search}`, headers },
+      { method, target: url.path, headers },
       body,
       signal,
       options.bodyLimit,
@@ -75,37 +81,4 @@ export function routesTransport(routes: RouteTable, options: RoutesTransportOpti
     }
     return { status: result.status, headers: result.headers, body: result.body };
   };
-}
-
-/** An absolute http(s) URL, or core's InvalidRequestError (the text is not echoed: it may hold credentials). */
-function parseUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new InvalidRequestError("request.url is not a valid absolute URL", { code: "ERR_INVALID_URL" });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidRequestError(`request.url must use http: or https:, not ${url.protocol}`, {
-      code: "ERR_INVALID_URL_SCHEME",
-    });
-  }
-  return url;
-}
-
-function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolvePromise, rejectPromise) => {
-    const onAbort = (): void => rejectPromise(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolvePromise(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        rejectPromise(error);
-      },
-    );
-  });
 }
