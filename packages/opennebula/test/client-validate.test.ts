@@ -10,9 +10,30 @@ beforeAll(async () => {
     "one.host.info": () => okText(hostXml.replace("<STATE>2</STATE>", "<STATE>two</STATE>")),
     "one.imagepool.info": () => okText(`<IMAGE_POOL>${sample("image.xml")}</IMAGE_POOL>`),
     "one.datastorepool.info": () => okText("<DATASTORE_POOL/>"),
+    "one.hostpool.info": () => {
+      // three hosts, the first and the last with a bad STATE
+      const bad = hostXml.replace("<STATE>2</STATE>", "<STATE>x</STATE>");
+      return okText(`<HOST_POOL>${bad}${hostXml}${bad}</HOST_POOL>`);
+    },
   });
 });
 afterAll(() => one.close());
+
+describe("pool validation (item by item)", () => {
+  it("reports the issues of every bad item, each with its pool path", async () => {
+    const error = await one
+      .client()
+      .hostpool.info()
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "ResponseValidationError" });
+    const paths = (error as { issues: { path: PropertyKey[] }[] }).issues.map((issue) => issue.path);
+    expect(paths).toEqual([
+      ["HOST_POOL", "HOST", 0, "STATE"],
+      ["HOST_POOL", "HOST", 2, "STATE"],
+    ]);
+    expect((error as Error).message).toContain("HOST_POOL.HOST.0.STATE");
+  });
+});
 
 describe("validate: false", () => {
   it("skips zod: a value the model refuses comes back raw instead of failing", async () => {

@@ -1,5 +1,5 @@
 /** `one.acl.*` of release-7.4.0 (API.md §7): ACL rules. */
-import { AclPool } from "../models/acl.js";
+import { Acl } from "../models/acl.js";
 import { idCall } from "./common.js";
 import { asPool, int, method, str } from "./define.js";
 
@@ -20,6 +20,6 @@ export const aclMethods = {
     name: "one.acl.info",
     params: [],
     idempotent: true,
-    decode: asPool("ACL_POOL", "ACL", AclPool),
+    decode: asPool("ACL_POOL", "ACL", Acl),
   }),
 };

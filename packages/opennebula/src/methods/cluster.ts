@@ -1,5 +1,5 @@
 /** `one.cluster.*` and `one.clusterpool.*` of release-7.4.0 (API.md §7). */
-import { Cluster, ClusterPool } from "../models/cluster.js";
+import { Cluster } from "../models/cluster.js";
 import {
   deleteMethod,
   id,
@@ -34,5 +34,5 @@ export const clusterMethods = {
 
 export const clusterPoolMethods = {
   /** Every cluster (no filter). */
-  info: wholePoolMethod("cluster", "CLUSTER_POOL", "CLUSTER", ClusterPool),
+  info: wholePoolMethod("cluster", "CLUSTER_POOL", "CLUSTER", Cluster),
 };

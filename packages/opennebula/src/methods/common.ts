@@ -132,33 +132,33 @@ export type PoolRangeArgs = [filter: PoolFilterFlag, startId: number, endId: num
  * `one.<object>pool.info(filter_flag, start_id, end_id)` → the validated items of `<ROOT><ITEM/>…`
  * (pagination: `(filter, offset, -pageSize)`).
  */
-export function filteredPoolMethod<S extends z.ZodType, const K extends string>(
+export function filteredPoolMethod<S extends z.ZodType>(
   object: string,
   root: string,
-  item: K,
-  pool: S,
+  item: string,
+  itemSchema: S,
 ) {
   return method<PoolRangeArgs>()({
     name: `one.${object}pool.info`,
     params: [filterFlag, ...range],
     idempotent: true,
     long: true,
-    decode: asPool(root, item, pool),
+    decode: asPool(root, item, itemSchema),
   });
 }
 
 /** `one.<object>pool.info()` of the pools without a filter (hosts, clusters, datastores…). */
-export function wholePoolMethod<S extends z.ZodType, const K extends string>(
+export function wholePoolMethod<S extends z.ZodType>(
   object: string,
   root: string,
-  item: K,
-  pool: S,
+  item: string,
+  itemSchema: S,
 ) {
   return method<[]>()({
     name: `one.${object}pool.info`,
     params: [],
     idempotent: true,
     long: true,
-    decode: asPool(root, item, pool),
+    decode: asPool(root, item, itemSchema),
   });
 }

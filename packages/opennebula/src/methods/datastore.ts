@@ -1,5 +1,5 @@
 /** `one.datastore.*` and `one.datastorepool.*` of release-7.4.0 (API.md §7). */
-import { Datastore, DatastorePool } from "../models/datastore.js";
+import { Datastore } from "../models/datastore.js";
 import {
   chmodMethod,
   chownMethod,
@@ -30,5 +30,5 @@ export const datastoreMethods = {
 
 export const datastorePoolMethods = {
   /** Every datastore (no filter). */
-  info: wholePoolMethod("datastore", "DATASTORE_POOL", "DATASTORE", DatastorePool),
+  info: wholePoolMethod("datastore", "DATASTORE_POOL", "DATASTORE", Datastore),
 };

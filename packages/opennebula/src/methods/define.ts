@@ -227,14 +227,29 @@ export function asModel<S extends z.ZodType>(root: string, schema: S) {
   };
 }
 
-/** The items of a pool document (`<VM_POOL><VM/>…`), validated by `pool` (whose `item` key is a list). */
-export function asPool<S extends z.ZodType, const K extends string>(root: string, item: K, pool: S) {
-  return (value: EnvelopeValue, context: DecodeContext): z.infer<S>[K & keyof z.infer<S>] => {
-    const body = element(asDocument(value, context), root, context);
-    if (context.validate === false) return rawList(body, item) as z.infer<S>[K & keyof z.infer<S>];
-    // An empty pool is `<VM_POOL/>`: the raw value "" means no items.
-    const validated = validate(pool, body === "" ? {} : body, context, [root]) as z.infer<S>;
-    return validated[item as K & keyof z.infer<S>];
+/**
+ * The items of a pool document (`<VM_POOL><VM/>…`), each validated by `itemSchema` (zod; unknown
+ * fields kept), always an array. Items are validated one by one and each raw item is dropped as
+ * soon as its typed copy exists, so the raw tree and the typed one are not both whole in memory
+ * (a 10,000-VM pool). Every item's issues are reported, with paths such as `VM_POOL.VM.3.STATE`.
+ */
+export function asPool<S extends z.ZodType>(root: string, item: string, itemSchema: S) {
+  return (value: EnvelopeValue, context: DecodeContext): z.infer<S>[] => {
+    const items = rawList(element(asDocument(value, context), root, context), item);
+    if (context.validate === false) return items as z.infer<S>[];
+    const out: z.infer<S>[] = new Array(items.length);
+    let issues: z.core.$ZodIssue[] | undefined;
+    for (let i = 0; i < items.length; i++) {
+      const result = itemSchema.safeParse(items[i]);
+      (items as unknown[])[i] = undefined;
+      if (result.success) out[i] = result.data;
+      else {
+        issues ??= [];
+        for (const issue of result.error.issues) issues.push({ ...issue, path: [item, i, ...issue.path] });
+      }
+    }
+    if (issues !== undefined) throw schemaError(issues, context, [root]);
+    return out;
   };
 }
 
@@ -273,12 +288,20 @@ function validate<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  throw new ResponseValidationError({
-    message: `${context.method}: the document does not match the schema: ${result.error.issues
+  throw schemaError(result.error.issues, context, prefix);
+}
+
+function schemaError(
+  issues: readonly z.core.$ZodIssue[],
+  context: DecodeContext,
+  prefix: PropertyKey[],
+): ResponseValidationError {
+  return new ResponseValidationError({
+    message: `${context.method}: the document does not match the schema: ${issues
       .slice(0, 3)
       .map((i) => `${[...prefix, ...i.path].join(".")}: ${i.message}`)
       .join("; ")}`,
-    issues: result.error.issues.map((i) => ({
+    issues: issues.map((i) => ({
       path: [...prefix, ...i.path],
       message: i.message,
       code: i.code,

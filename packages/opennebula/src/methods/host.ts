@@ -1,5 +1,5 @@
 /** `one.host.*` and `one.hostpool.*` of release-7.4.0 (API.md §7). */
-import { Host, HostPool } from "../models/host.js";
+import { Host } from "../models/host.js";
 import {
   deleteMethod,
   id,
@@ -39,7 +39,7 @@ export const hostMethods = {
 
 export const hostPoolMethods = {
   /** Every host (no filter: hosts belong to oneadmin). */
-  info: wholePoolMethod("host", "HOST_POOL", "HOST", HostPool),
+  info: wholePoolMethod("host", "HOST_POOL", "HOST", Host),
   /** Monitoring records of the last `seconds` (-1, the default: the last record of each host), raw. */
   monitoring: rawDocument<[seconds?: number]>(
     "one.hostpool.monitoring",

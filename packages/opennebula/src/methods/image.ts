@@ -1,5 +1,5 @@
 /** `one.image.*` and `one.imagepool.*` of release-7.4.0 (API.md §7). */
-import { Image, ImagePool } from "../models/image.js";
+import { Image } from "../models/image.js";
 import {
   chmodMethod,
   chownMethod,
@@ -60,5 +60,5 @@ export const imageMethods = {
 
 export const imagePoolMethods = {
   /** The images of the filter and ID range (or page: `(filter, offset, -pageSize)`). */
-  info: filteredPoolMethod("image", "IMAGE_POOL", "IMAGE", ImagePool),
+  info: filteredPoolMethod("image", "IMAGE_POOL", "IMAGE", Image),
 };

@@ -1,5 +1,5 @@
 /** `one.secgroup.*` and `one.secgrouppool.*` of release-7.4.0 (API.md §7): security groups. */
-import { SecurityGroup, SecurityGroupPool } from "../models/security-group.js";
+import { SecurityGroup } from "../models/security-group.js";
 import {
   chmodMethod,
   chownMethod,
@@ -29,5 +29,5 @@ export const secgroupMethods = {
 
 export const secgroupPoolMethods = {
   /** The security groups of the filter and ID range (or page: `(filter, offset, -pageSize)`). */
-  info: filteredPoolMethod("secgroup", "SECURITY_GROUP_POOL", "SECURITY_GROUP", SecurityGroupPool),
+  info: filteredPoolMethod("secgroup", "SECURITY_GROUP_POOL", "SECURITY_GROUP", SecurityGroup),
 };

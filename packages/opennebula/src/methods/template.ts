@@ -1,5 +1,5 @@
 /** `one.template.*` and `one.templatepool.*` of release-7.4.0 (API.md §7): VM templates. */
-import { VmTemplate, VmTemplatePool } from "../models/vm-template.js";
+import { VmTemplate } from "../models/vm-template.js";
 import {
   chownMethod,
   filteredPoolMethod,
@@ -69,5 +69,5 @@ export const templateMethods = {
 
 export const templatePoolMethods = {
   /** The templates of the filter and ID range (or page: `(filter, offset, -pageSize)`). */
-  info: filteredPoolMethod("template", "VMTEMPLATE_POOL", "VMTEMPLATE", VmTemplatePool),
+  info: filteredPoolMethod("template", "VMTEMPLATE_POOL", "VMTEMPLATE", VmTemplate),
 };

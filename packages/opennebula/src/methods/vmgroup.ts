@@ -1,5 +1,5 @@
 /** `one.vmgroup.*` and `one.vmgrouppool.*` of release-7.4.0 (API.md §7): VM groups (affinity). */
-import { VmGroup, VmGroupPool } from "../models/vm-group.js";
+import { VmGroup } from "../models/vm-group.js";
 import {
   chmodMethod,
   chownMethod,
@@ -40,5 +40,5 @@ export const vmgroupMethods = {
 
 export const vmgroupPoolMethods = {
   /** The VM groups of the filter and ID range (or page: `(filter, offset, -pageSize)`). */
-  info: filteredPoolMethod("vmgroup", "VM_GROUP_POOL", "VM_GROUP", VmGroupPool),
+  info: filteredPoolMethod("vmgroup", "VM_GROUP_POOL", "VM_GROUP", VmGroup),
 };

@@ -1,5 +1,5 @@
 /** `one.vmpool.*` of release-7.4.0 (API.md §7). */
-import { type Vm, VmPool, VmPoolExtended, type VmSummary } from "../models/vm.js";
+import { Vm, VmSummary } from "../models/vm.js";
 import type { RawXmlObject } from "../xml/parse.js";
 import { filterFlag, range } from "./common.js";
 import { asDocument, asPool, asString, bool, int, method, str } from "./define.js";
@@ -16,7 +16,8 @@ type PoolArgs = [
   query?: string,
 ];
 
-const fullPool = asPool("VM_POOL", "VM", VmPoolExtended);
+const fullPool = asPool("VM_POOL", "VM", Vm);
+const shortPool = asPool("VM_POOL", "VM", VmSummary);
 
 export const vmPoolMethods = {
   /**
@@ -28,7 +29,7 @@ export const vmPoolMethods = {
     params: [filter, ...range, state, str("json_query", { optional: true })],
     idempotent: true,
     long: true,
-    decode: asPool("VM_POOL", "VM", VmPool),
+    decode: shortPool,
   }),
   /** Like `info`, with full VM bodies (vm.xsd; 5.8.1+). */
   infoextended: method<PoolArgs>()({
@@ -46,7 +47,7 @@ export const vmPoolMethods = {
     long: true,
     since: "6.0",
     decode: (value, context): Vm[] | VmSummary[] =>
-      context.args[1] === true ? fullPool(value, context) : asPool("VM_POOL", "VM", VmPool)(value, context),
+      context.args[1] === true ? fullPool(value, context) : shortPool(value, context),
   }),
   /** History records between two UNIX times (`-1` for no bound), as a raw XML object. */
   accounting: method<[filter: PoolFilterFlag, start: number, end: number]>()({

@@ -1,5 +1,5 @@
 /** `one.vn.*` and `one.vnpool.*` of release-7.4.0 (API.md §7): virtual networks. */
-import { Vnet, VnetPool } from "../models/vnet.js";
+import { Vnet, VnetSummary } from "../models/vnet.js";
 import {
   chmodMethod,
   chownMethod,
@@ -61,5 +61,5 @@ export const vnMethods = {
 
 export const vnPoolMethods = {
   /** The networks of the filter and ID range (or page: `(filter, offset, -pageSize)`). */
-  info: filteredPoolMethod("vn", "VNET_POOL", "VNET", VnetPool),
+  info: filteredPoolMethod("vn", "VNET_POOL", "VNET", VnetSummary),
 };
