@@ -106,6 +106,9 @@ if [ "${FRESH:-0}" = 1 ]; then
     # shellcheck disable=SC2086
     ceph_ config set global $kv
   done
+  # pg_num/pgp_num changes (PUT /api/pool pg_num) step in at most 5 % misplaced objects by default,
+  # which takes a minute on a fresh toy cluster; with one OSD nothing moves anyway: one step.
+  ceph_ config set mgr target_max_misplaced_ratio 1
   ceph_ config set mgr mgr/dashboard/ssl false --force
   ceph_ config set mgr mgr/dashboard/server_addr 127.0.0.1 --force
   ceph_ config set mgr mgr/dashboard/server_port "$PORT" --force
