@@ -1,5 +1,5 @@
 import { ALL, type Inventory } from "./model.js";
-import { type AnsibleValue, combineVars, sortedKeys, type Vars } from "./values.js";
+import { type AnsibleValue, combineVars, sameStrings, sortedKeys, type Vars } from "./values.js";
 
 /** The JSON document `ansible-inventory -i FILE --list` prints. */
 export interface AnsibleList {
@@ -38,7 +38,7 @@ export function toAnsibleList(inv: Inventory): AnsibleList {
   // once per group signature, and each host's object is built with its keys already in the order
   // `toAnsibleJson` prints them (one key order per signature and own-key list), so printing copies nothing.
   const shared = new Map<string, Vars>();
-  const orders = new Map<string, { keys: string[]; own: boolean[] }>();
+  const orders = new Map<string, { ownKeys: string[]; keys: string[]; own: boolean[] }[]>();
   for (const [name, host] of inv.hosts) {
     const sig = inv.groupSignature(name);
     let below = shared.get(sig);
@@ -53,12 +53,16 @@ export function toAnsibleList(inv: Inventory): AnsibleList {
     const file = inv.hostVarsFiles.get(name);
     const top = file ? combineVars({ ...host.vars }, file.vars) : host.vars;
     const ownKeys = Object.keys(top);
-    const orderKey = ownKeys.length ? `${sig}\u0001${ownKeys.join("\u0000")}` : sig;
-    let order = orders.get(orderKey);
+    let known = orders.get(sig);
+    if (known === undefined) {
+      known = [];
+      orders.set(sig, known);
+    }
+    let order = known.find((o) => sameStrings(o.ownKeys, ownKeys));
     if (order === undefined) {
       const keys = sortedKeys([...new Set([...Object.keys(below), ...ownKeys])]);
-      order = { keys, own: keys.map((k) => k in top) };
-      orders.set(orderKey, order);
+      order = { ownKeys, keys, own: keys.map((k) => k in top) };
+      known.push(order);
     }
     if (order.keys.length === 0) continue;
     const vars: Vars = {};

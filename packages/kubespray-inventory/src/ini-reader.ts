@@ -4,7 +4,7 @@ import { Inventory, UNGROUPED } from "./model.js";
 import { literalEval } from "./python-literal.js";
 import { ShlexError, shlexSplit } from "./shlex.js";
 import { pySplitLines, pyStrip } from "./text.js";
-import type { AnsibleValue, Vars } from "./values.js";
+import type { AnsibleValue } from "./values.js";
 
 export interface ReadOptions {
   /** File name used in error messages and locations. */
@@ -127,7 +127,13 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
         const p = pending.get(child);
         if (!p) pending.set(child, { line: lineno, state: "children", name: child, parents: [groupname] });
         else p.parents.push(groupname);
-      } else wrap(lineno, col, () => inv.addChild(groupname, child));
+      } else {
+        try {
+          inv.addChild(groupname, child);
+        } catch (e) {
+          rethrowAt(e, lineno, col);
+        }
+      }
     }
   }
 
@@ -147,18 +153,6 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
       `Section [${decl.parents[decl.parents.length - 1]}:children] includes undefined group: ${decl.name}`,
       `declare [${decl.name}] somewhere in the file, or fix the name (legacy names such as kube-master must be declared too)`,
     );
-  }
-
-  function wrap(line: number, column: number, f: () => void): void {
-    try {
-      f();
-    } catch (e) {
-      if (e instanceof InventoryError && !(e instanceof InventoryParseError))
-        throw new InventoryParseError(e.code, e.message, at(line, column), "fix the group structure", {
-          cause: e,
-        });
-      throw e;
-    }
   }
 
   function readHostLine(
@@ -227,17 +221,10 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
           "name the file .yml/.yaml so it is read as a YAML inventory",
         );
     }
-    if (tokens.length === 1) {
-      for (const h of expanded.hosts) {
-        const known = inv.hosts.has(h);
-        wrap(lineno, col + first.offset, () =>
-          inv.addHost(h, group, expanded.port, known ? undefined : at(lineno, col + first.offset)),
-        );
-      }
-      return;
-    }
-    const vars: Vars = {};
-    const locs = new Map<string, SourceLocation>();
+    const hostCol = col + first.offset;
+    const keys: string[] = [];
+    const values: AnsibleValue[] = [];
+    const locs: SourceLocation[] = [];
     for (let ti = 1; ti < tokens.length; ti++) {
       const t = tokens[ti]!;
       const eq = t.value.indexOf("=");
@@ -252,18 +239,34 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
             : "after the host name only key=value pairs may follow; quote values that contain spaces",
         );
       const key = t.value.slice(0, eq);
-      vars[key] = typeIniValue(t.value.slice(eq + 1));
-      locs.set(key, at(lineno, col + t.offset));
+      const value = typeIniValue(t.value.slice(eq + 1));
+      const seen = keys.indexOf(key); // a repeated key keeps its first place and its last value, as a dict does
+      if (seen >= 0) {
+        values[seen] = value;
+        locs[seen] = at(lineno, col + t.offset);
+      } else {
+        keys.push(key);
+        values.push(value);
+        locs.push(at(lineno, col + t.offset));
+      }
     }
-    const hostCol = col + first.offset;
-    const entries = tokens.length > 1 ? Object.entries(vars) : [];
+    // the location objects are shared by every host of a range: they describe the same line
     for (const h of expanded.hosts) {
-      const known = inv.hosts.has(h);
-      wrap(lineno, hostCol, () =>
-        inv.addHost(h, group, expanded.port, known ? undefined : at(lineno, hostCol)),
-      );
-      for (const [k, v] of entries) inv.setVariable(h, k, v, locs.get(k));
+      try {
+        inv.addHost(h, group, expanded.port, inv.hosts.has(h) ? undefined : at(lineno, hostCol));
+      } catch (e) {
+        rethrowAt(e, lineno, hostCol);
+      }
+      for (let i = 0; i < keys.length; i++) inv.setVariable(h, keys[i]!, values[i]!, locs[i]);
     }
+  }
+
+  function rethrowAt(e: unknown, line: number, column: number): never {
+    if (e instanceof InventoryError && !(e instanceof InventoryParseError))
+      throw new InventoryParseError(e.code, e.message, at(line, column), "fix the group structure", {
+        cause: e,
+      });
+    throw e;
   }
 }
 

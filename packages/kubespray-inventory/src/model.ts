@@ -71,6 +71,9 @@ export class Inventory {
    * costs no allocation of its own and its group signature is ready-made.
    */
   private readonly memberOf = new Map<string, Membership>();
+  /** Bumped by every change to hosts, groups or membership; `reconcile()` is skipped when nothing changed since the last one. */
+  private treeVersion = 0;
+  private reconciledAt = -1;
   private readonly noGroups: Membership = { groups: [], signature: "", next: new Map() };
   private ancestorCache = new Map<string, Set<string>>();
   private depthMemo: Map<string, number> | undefined;
@@ -98,6 +101,7 @@ export class Inventory {
         location,
       };
       this.groups.set(name, g);
+      this.treeVersion++;
     }
     return g;
   }
@@ -109,6 +113,7 @@ export class Inventory {
     if (!h) {
       h = { name, vars: {}, varLocations: new Map(), location };
       this.hosts.set(name, h);
+      this.treeVersion++;
       if (port) this.setHostVariable(h, "ansible_port", port, location);
     }
     if (group !== undefined) {
@@ -139,6 +144,7 @@ export class Inventory {
       this.ancestorCache.clear();
       this.depthMemo = undefined;
       this.orderCache = undefined;
+      this.treeVersion++;
     } else if (this.hosts.has(child)) {
       this.link(g, child);
     } else throw new InventoryError("INVENTORY_UNKNOWN_CHILD", `${child} is not a known host nor group`);
@@ -184,6 +190,7 @@ export class Inventory {
     this.ancestorCache.clear();
     this.depthMemo = undefined;
     this.orderCache = undefined;
+    this.treeVersion++;
   }
 
   private link(g: Group, host: string): void {
@@ -191,6 +198,7 @@ export class Inventory {
     if (m.groups.includes(g.name)) return;
     this.memberOf.set(host, this.extend(m, g.name));
     g.hosts.push(host);
+    this.treeVersion++;
   }
 
   private extend(m: Membership, group: string): Membership {
@@ -219,6 +227,7 @@ export class Inventory {
     if (!g || !m?.groups.includes(group)) return;
     this.memberOf.set(host, this.membership(m.groups.filter((x) => x !== group)));
     g.hosts.splice(g.hosts.indexOf(host), 1);
+    this.treeVersion++;
   }
 
   /** Removes a host from the inventory and every group; other hosts and groups keep their order. */
@@ -226,6 +235,7 @@ export class Inventory {
     for (const g of this.memberOf.get(host)?.groups ?? []) this.removeFromGroup(g, host);
     this.memberOf.delete(host);
     this.hosts.delete(host);
+    this.treeVersion++;
   }
 
   /** A key equal for hosts with the same direct groups (they share every group variable layer). */
@@ -303,6 +313,7 @@ export class Inventory {
    * goes to `ungrouped`, and a host in `ungrouped` that has another group leaves it.
    */
   reconcile(): void {
+    if (this.reconciledAt === this.treeVersion) return;
     for (const g of this.groups.values()) {
       if (g.name !== ALL && g.parents.length === 0) this.addChild(ALL, g.name);
     }
@@ -329,6 +340,7 @@ export class Inventory {
         if (m) this.memberOf.set(h, this.membership(m.groups.filter((x) => x !== UNGROUPED)));
       }
     }
+    this.reconciledAt = this.treeVersion;
   }
 
   /**

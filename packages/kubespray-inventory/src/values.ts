@@ -34,7 +34,7 @@ export function pythonTypeName(v: AnsibleValue): string {
  * (Python `json.dumps(sort_keys=True, indent=4, ensure_ascii=False)`); big integers stay exact.
  */
 export function toAnsibleJson(value: unknown, indent = 4): string {
-  const copy = sortedCopy(value, new Map());
+  const copy = sortedCopy(value, new Map(), []);
   if (copy !== SLOW) return JSON.stringify(copy, null, indent);
   return slowJson(value, indent);
 }
@@ -49,7 +49,7 @@ const SURROGATE = /[\uD800-\uDFFF]/;
  * JSON.stringify would not print it as Python does. `done` memoizes containers met before (a group
  * variable shared by every host's hostvars is checked once).
  */
-function sortedCopy(v: unknown, done: Map<object, unknown>): unknown {
+function sortedCopy(v: unknown, done: Map<object, unknown>, printable: string[][]): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) ? v : SLOW;
   if (typeof v === "bigint" || typeof v !== "object") return SLOW;
@@ -59,7 +59,7 @@ function sortedCopy(v: unknown, done: Map<object, unknown>): unknown {
   if (Array.isArray(v)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < v.length; i++) {
-      const c = sortedCopy(v[i], done);
+      const c = sortedCopy(v[i], done, printable);
       if (c === SLOW) return SLOW;
       if (c !== v[i]) {
         out ??= v.slice();
@@ -69,22 +69,29 @@ function sortedCopy(v: unknown, done: Map<object, unknown>): unknown {
     result = out ?? v;
   } else {
     const keys = Object.keys(v);
-    let surrogate = false;
-    let ordered = true;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i]!;
-      if (INDEX_LIKE.test(k)) return SLOW; // JS would order it first, Python sorts it as text
-      if (!surrogate && SURROGATE.test(k)) surrogate = true;
-      if (i > 0 && ordered && !(keys[i - 1]! < k)) ordered = false;
+    // hostvars objects mostly repeat a few key lists: one already checked needs no second look
+    let ordered = printable.some((p) => sameStrings(p, keys));
+    if (!ordered) {
+      let surrogate = false;
+      ordered = true;
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        if (INDEX_LIKE.test(k)) return SLOW; // JS would order it first, Python sorts it as text
+        if (!surrogate && SURROGATE.test(k)) surrogate = true;
+        if (i > 0 && ordered && !(keys[i - 1]! < k)) ordered = false;
+      }
+      if (surrogate) ordered = false;
+      if (ordered) {
+        if (printable.length >= 16) printable.shift();
+        printable.push(keys);
+      } else keys.sort(surrogate ? comparePython : undefined);
     }
-    if (surrogate) ordered = false;
-    if (!ordered) keys.sort(surrogate ? comparePython : undefined);
     const rec = v as Record<string, unknown>;
     // values are collected only once something differs from `v` (order or a child's copy)
     let values: unknown[] | undefined = ordered ? undefined : [];
     for (let i = 0; i < keys.length; i++) {
       const x = rec[keys[i]!];
-      const c = sortedCopy(x, done);
+      const c = sortedCopy(x, done, printable);
       if (c === SLOW) return SLOW;
       if (values) values.push(c);
       else if (c !== x) {
@@ -157,4 +164,11 @@ export function comparePython(a: string, b: string): number {
     const cy = y.value.codePointAt(0)!;
     if (cx !== cy) return cx - cy;
   }
+}
+
+/** Element-wise equality of two string lists. */
+export function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
