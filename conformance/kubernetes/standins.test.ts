@@ -1,7 +1,8 @@
 /**
  * The stand-ins against a real control plane (binaries provider): MetalLB addresses, the nginx
  * Ingress status, cert-manager issuers and certificates, Ceph CSI volumes whose RBD images are seen
- * through the Ceph API (the emulator's routes, called by the real Ceph client), and node health.
+ * through the Ceph API (the emulator's routes, called by the real Ceph client), and node health
+ * (also driven by a World whose host is powered off through the iLO API).
  */
 import { X509Certificate } from "node:crypto";
 import { createCephClient } from "@homelab-kit/ceph";
@@ -10,11 +11,13 @@ import {
   type Cluster,
   ipToNumber,
   k8s,
+  kwokNode,
   parseAddressRange,
   type StandIns,
   startCluster,
-  startStandIns,
 } from "@homelab-kit/emulator/kubernetes";
+import { createEmulator } from "@homelab-kit/emulator/world";
+import { createIloClient } from "@homelab-kit/ilo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -50,22 +53,25 @@ describe("stand-ins on the binaries provider", () => {
   const lines: string[] = [];
 
   beforeAll(async () => {
+    ceph = createCephEmulator();
+    const started = Date.now();
     cluster = await startCluster({
       provider: "binaries",
       nodeLeaseDurationSeconds: 8,
       nodeMonitorGracePeriodSeconds: 10,
       log: (line) => console.log(`[cluster] ${line}`),
+      standIns: {
+        ceph: { state: ceph.state },
+        metallb: { pools: [{ name: "lan", addresses: POOL }] },
+        nodes: ["k8s-worker-0", "k8s-worker-1"],
+        log: (line) => lines.push(line),
+      },
     });
-    ceph = createCephEmulator();
-    const t0 = Date.now();
-    standIns = await startStandIns({
-      kubeconfig: cluster.kubeconfig,
-      ceph: { state: ceph.state },
-      metallb: { pools: [{ name: "lan", addresses: POOL }] },
-      nodes: ["k8s-worker-0", "k8s-worker-1"],
-      log: (line) => lines.push(line),
-    });
-    console.log(`[standins] started in ${Date.now() - t0} ms`);
+    console.log(
+      `[cluster] timings ${JSON.stringify(cluster.timings)}; stand-ins ready ${Date.now() - started - cluster.timings.readyMs} ms later`,
+    );
+    if (!cluster.standIns) throw new Error("startCluster did not start the stand-ins");
+    standIns = cluster.standIns;
     kc = standIns.kubeConfig;
     core = kc.makeApiClient(k8s.CoreV1Api);
     custom = kc.makeApiClient(k8s.CustomObjectsApi);
@@ -399,8 +405,49 @@ describe("stand-ins on the binaries provider", () => {
     );
   });
 
+  it("turns the node of a host powered off through iLO NotReady (World → setNodeReady)", async () => {
+    const emulator = createEmulator(); // the reference topology, on a manual clock
+    const world = emulator.world;
+    world.addKubernetesNode({ name: "k8s-on-node2", vm: "k8s-on-node2", host: "node2", roles: ["worker"] });
+    await core.createNode({ body: kwokNode("k8s-on-node2") });
+    // What the World's owner wires: host changes → the stand-ins' node hook.
+    const calls: Promise<void>[] = [];
+    const unsubscribe = world.onHostChange((event) => {
+      for (const node of world.kubernetes.nodes.values()) {
+        if (node.host === event.host) calls.push(standIns.setNodeReady(node.name, event.up));
+      }
+    });
+    const endpoint = emulator.ilo.get("node2");
+    if (!endpoint) throw new Error("no iLO for node2");
+    const ilo = createIloClient({
+      baseUrl: "https://ilo-node2.test",
+      username: "Administrator",
+      password: "emulator-ilo",
+      transport: endpoint.transport(),
+    });
+    const ready = async () =>
+      (await core.readNode({ name: "k8s-on-node2" })).status?.conditions?.find((c) => c.type === "Ready")
+        ?.status;
+    try {
+      await ilo.power.on();
+      emulator.clock.advance(60_000); // power-on and POST
+      expect(await ilo.power.get()).toBe("On");
+      await Promise.all(calls);
+      await until("node Ready", async () => ((await ready()) === "True" ? true : undefined));
+      await ilo.power.off();
+      emulator.clock.advance(1_000);
+      expect(await ilo.power.get()).toBe("Off"); // the world applies changes on its next request
+      await Promise.all(calls);
+      expect(world.kubernetes.nodes.get("k8s-on-node2")?.ready).toBe(false);
+      await until("node NotReady", async () => ((await ready()) === "Unknown" ? true : undefined));
+    } finally {
+      unsubscribe();
+      await emulator.close();
+    }
+  });
+
   it("stops every watch", async () => {
-    await standIns.stop();
+    await standIns.stop(); // cluster.stop() stops them too; stopping twice is fine
     await standIns.stop(); // idempotent
     // Nothing reacts any more: a new LoadBalancer Service keeps an empty status.
     await core.createNamespacedService({ namespace: "default", body: lbService("after-stop") });

@@ -1,3 +1,5 @@
+import type { StandIns, StandInsOptions } from "./standins/start.js";
+
 /** A running cluster, whatever the provider. */
 export interface Cluster {
   readonly provider: ClusterProvider;
@@ -9,6 +11,8 @@ export interface Cluster {
   readonly server: string;
   /** Milliseconds from `startCluster()` to a ready API (`/readyz`) and to every component ready. */
   readonly timings: { readonly apiReadyMs: number; readonly readyMs: number };
+  /** The stand-ins started with the cluster (`standIns` option), stopped by `stop()` first. */
+  readonly standIns?: StandIns;
   /** Stops every process and removes every temp dir. Idempotent; safe to call after a crash. */
   stop(): Promise<void>;
 }
@@ -22,6 +26,11 @@ export interface CommonClusterOptions {
   signal?: AbortSignal;
   /** Lines of progress (`component: message`) for humans; default: silent. */
   log?: (line: string) => void;
+  /**
+   * Start the stand-ins (MetalLB, cert-manager, Ceph CSI, ingress-nginx, node health) once the
+   * cluster is ready; they log through `log` unless given their own.
+   */
+  standIns?: Omit<StandInsOptions, "kubeconfig">;
 }
 
 /** Real control-plane binaries on loopback ports (DESIGN.md §6): Docker-less, the CI default. */
