@@ -175,6 +175,15 @@ describe("IpAllocator", () => {
     expect(a.assign("web/z", { namespace: "web" })).toEqual({ error: "no available IPs" });
   });
 
+  it("moves a Service whose address left its pool when the pool changed", () => {
+    const a = allocator([{ name: "lan", addresses: ["10.0.0.0/30"] }]);
+    a.assign("default/a", { namespace: "default" });
+    a.assign("default/b", { namespace: "default" });
+    a.setPools([{ name: "lan", addresses: ["10.0.0.1-10.0.0.2"] }]);
+    expect(a.assign("default/b", { namespace: "default" })).toEqual({ ips: ["10.0.0.1"], pool: "lan" });
+    expect(a.assign("default/a", { namespace: "default" })).toEqual({ ips: ["10.0.0.2"], pool: "lan" });
+  });
+
   it("refuses overlapping pools and keeps the previous configuration", () => {
     const a = allocator();
     expect(() =>

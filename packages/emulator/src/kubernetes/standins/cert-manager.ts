@@ -23,7 +23,7 @@ import {
   leafKeyType,
   parseGoDuration,
 } from "./cert-pki.js";
-import { CERT_MANAGER_CRDS, CERT_MANAGER_GROUP, CERT_MANAGER_VERSION, installCrds } from "./crds.js";
+import { CERT_MANAGER_GROUP, CERT_MANAGER_VERSION } from "./crds.js";
 import { apiStatus } from "./errors.js";
 import { recordEvent } from "./events.js";
 import { keyOf, splitKey, type Watched, WorkQueue, watch } from "./informer.js";
@@ -78,7 +78,6 @@ export async function startCertManager(
   const resourceNs = options.clusterResourceNamespace ?? "cert-manager";
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  await installCrds(kubeConfig, CERT_MANAGER_CRDS);
   await core.createNamespace({ body: { metadata: { name: resourceNs } } }).catch((e: unknown) => {
     if (apiStatus(e) !== 409) throw e;
   });

@@ -178,7 +178,7 @@ export class IpAllocator {
     if (
       current &&
       (request.pool === undefined || current.pool === request.pool) &&
-      this.#pools.some((p) => p.name === current.pool)
+      current.ips.every((n) => this.poolOf(numberToIp(n)) === current.pool)
     ) {
       return { ips: current.ips.map(numberToIp), pool: current.pool };
     }

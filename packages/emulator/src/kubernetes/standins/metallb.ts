@@ -14,7 +14,7 @@ import {
   type V1Node,
   type V1Service,
 } from "@kubernetes/client-node";
-import { installCrds, METALLB_CRDS, METALLB_GROUP, METALLB_VERSION } from "./crds.js";
+import { METALLB_GROUP, METALLB_VERSION } from "./crds.js";
 import { apiStatus } from "./errors.js";
 import { recordEvent } from "./events.js";
 import { keyOf, splitKey, type Watched, WorkQueue, watch } from "./informer.js";
@@ -98,7 +98,6 @@ export async function startMetallb(
   const namespace = options.namespace ?? "metallb-system";
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  await installCrds(kubeConfig, METALLB_CRDS);
   await core.createNamespace({ body: { metadata: { name: namespace } } }).catch((e: unknown) => {
     if (apiStatus(e) !== 409) throw e;
   });

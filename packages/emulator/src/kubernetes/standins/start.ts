@@ -5,9 +5,10 @@
  */
 import { KubeConfig } from "@kubernetes/client-node";
 import { type CephCsiOptions, type CephCsiStandIn, startCephCsi } from "./ceph-csi.js";
-import { type CertManagerOptions, type CertManagerStandIn, startCertManager } from "./cert-manager.js";
+import { type CertManagerOptions, startCertManager } from "./cert-manager.js";
+import { CERT_MANAGER_CRDS, installCrds, METALLB_CRDS } from "./crds.js";
 import { StandInError } from "./errors.js";
-import { type IngressNginxOptions, type IngressNginxStandIn, startIngressNginx } from "./ingress-nginx.js";
+import { type IngressNginxOptions, startIngressNginx } from "./ingress-nginx.js";
 import { type MetallbOptions, type MetallbStandIn, startMetallb } from "./metallb.js";
 import { type NodeHealthStandIn, type StandInNode, startNodeHealth } from "./nodes.js";
 
@@ -67,6 +68,12 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
     for (const part of all) await part.stop();
   };
   try {
+    const crds = [
+      ...(options.metallb !== false ? METALLB_CRDS : []),
+      ...(options.certManager !== false ? CERT_MANAGER_CRDS : []),
+    ];
+    const installing = installCrds(kubeConfig, crds);
+    installing.catch(() => {}); // awaited below; a failing node watch must not leave it unhandled
     let metallb: (MetallbStandIn & { onNodeChange(): void }) | undefined;
     const nodes: NodeHealthStandIn = await startNodeHealth(
       kubeConfig,
@@ -76,25 +83,33 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
       options.startTimeout,
     );
     running.push(nodes);
-    if (options.metallb !== false) {
-      metallb = await startMetallb(kubeConfig, nodes.nodes, options.metallb ?? {}, log, options.startTimeout);
-      running.push(metallb);
-    }
-    let certManager: CertManagerStandIn | undefined;
-    if (options.certManager !== false) {
-      certManager = await startCertManager(kubeConfig, options.certManager ?? {}, log, options.startTimeout);
-      running.push(certManager);
-    }
-    let cephCsi: CephCsiStandIn | undefined;
-    if (options.ceph) {
-      cephCsi = await startCephCsi(kubeConfig, options.ceph, log, options.startTimeout);
-      running.push(cephCsi);
-    }
-    let ingress: IngressNginxStandIn | undefined;
-    if (options.ingressNginx !== false) {
-      ingress = await startIngressNginx(kubeConfig, options.ingressNginx ?? {}, log, options.startTimeout);
-      running.push(ingress);
-    }
+    await installing;
+    const timeout = options.startTimeout;
+    const starting = {
+      metallb:
+        options.metallb === false
+          ? undefined
+          : startMetallb(kubeConfig, nodes.nodes, options.metallb ?? {}, log, timeout),
+      certManager:
+        options.certManager === false
+          ? undefined
+          : startCertManager(kubeConfig, options.certManager ?? {}, log, timeout),
+      cephCsi: options.ceph ? startCephCsi(kubeConfig, options.ceph, log, timeout) : undefined,
+      ingress:
+        options.ingressNginx === false
+          ? undefined
+          : startIngressNginx(kubeConfig, options.ingressNginx ?? {}, log, timeout),
+    };
+    // Started side by side; if one fails, the others are stopped with the rest.
+    const settled = await Promise.allSettled(
+      Object.values(starting).map((p) => p ?? Promise.resolve(undefined)),
+    );
+    for (const result of settled)
+      if (result.status === "fulfilled" && result.value) running.push(result.value);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
+    metallb = await starting.metallb;
+    const cephCsi: CephCsiStandIn | undefined = await starting.cephCsi;
     return {
       kubeConfig,
       setNodeReady: (name, ready) => nodes.setNodeReady(name, ready),
