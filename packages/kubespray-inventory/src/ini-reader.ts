@@ -3,7 +3,7 @@ import { expandHostPattern, HostPatternError } from "./host-pattern.js";
 import { Inventory, UNGROUPED } from "./model.js";
 import { literalEval } from "./python-literal.js";
 import { ShlexError, shlexSplit } from "./shlex.js";
-import { pySplitLines, pyStrip } from "./text.js";
+import { isPyWhitespace, pySplitLines, pyStrip } from "./text.js";
 import type { AnsibleValue } from "./values.js";
 
 export interface ReadOptions {
@@ -15,6 +15,8 @@ export interface ReadOptions {
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:#.*)?$/u;
 const GROUP_NAME = /^([^:\]\s]+)\s*(?:#.*)?$/u;
+/** A host line that is one plain name: none of shlex's whitespace, quotes, escapes or comments, no range or port. */
+const PLAIN_HOST = /^[^\s'"\\#[:]+$/;
 const KEY_VALUE_IN_COMMENT = /(?:^|\s)[A-Za-z_][A-Za-z0-9_]*=\S/;
 
 /** Ansible's INI typing: `ast.literal_eval`, else the text itself. */
@@ -57,11 +59,14 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
 
   for (let index = 0; index < lines.length; index++) {
     const lineno = index + 1;
-    const { text: line, offset } = pyStrip(lines[index]!);
+    const raw = lines[index]!;
+    // most lines have nothing to strip: no {text, offset} object for them
+    const { text: line, offset } =
+      isPyWhitespace(raw[0]) || isPyWhitespace(raw[raw.length - 1]) ? pyStrip(raw) : { text: raw, offset: 0 };
     const col = offset + 1;
     if (!line || line[0] === "#" || line[0] === ";") continue;
 
-    const m = SECTION.exec(line);
+    const m = line[0] === "[" ? SECTION.exec(line) : null;
     if (m) {
       groupname = m[1]!;
       const suffix = m[2] ?? "hosts";
@@ -98,7 +103,14 @@ export function readIniInto(inv: Inventory, text: string, options: ReadOptions =
     }
 
     if (state === "hosts") {
-      readHostLine(inv, line, lineno, col, groupname, options);
+      if (PLAIN_HOST.test(line) && line !== "---") {
+        // a bare host name (no variables, range, port, quote or comment): what readHostLine would do, without its parsing
+        try {
+          inv.addHost(line, groupname, undefined, inv.hosts.has(line) ? undefined : at(lineno, col));
+        } catch (e) {
+          rethrowAt(e, lineno, col);
+        }
+      } else readHostLine(inv, line, lineno, col, groupname, options);
     } else if (state === "vars") {
       const eq = line.indexOf("=");
       if (eq < 0)

@@ -8,6 +8,11 @@ export function pySplitLines(text: string): string[] {
 const PY_WS =
   "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000";
 
+/** Whether `c` (one UTF-16 unit) is whitespace to Python's `str.strip()`. */
+export function isPyWhitespace(c: string | undefined): boolean {
+  return c !== undefined && PY_WS.includes(c);
+}
+
 /** Python `str.strip()` (unlike `String.prototype.trim` it keeps a BOM), with the offset of what is kept. */
 export function pyStrip(line: string): { text: string; offset: number } {
   let a = 0;

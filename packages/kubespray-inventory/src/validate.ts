@@ -53,6 +53,8 @@ const PRE = "roles/kubernetes/preinstall/tasks/0040-verify-settings.yml";
 const HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** kube_version_min_required per Kubespray release (only releases we have verified). */
 const MIN_KUBE_VERSION: Record<string, string> = { "2.31": "1.33.0" };
+/** Newest kube_version with kubeadm/kubelet/kubectl checksums in roles/kubespray_defaults/vars/main/checksums.yml (FORMAT.md §8). */
+const MAX_KUBE_VERSION: Record<string, string> = { "2.31": "1.35.4" };
 
 const isJinja = (v: AnsibleValue | undefined) => typeof v === "string" && v.includes("{{");
 
@@ -86,9 +88,35 @@ function parseCidrUncached(text: string): { base: bigint; prefix: number; bits: 
   return { base: addr, prefix, bits: 32 };
 }
 
-function overlaps(a: { base: bigint; prefix: number }, b: { base: bigint; prefix: number }): boolean {
+/** An IPv6 network (`ipaddr('net')` in Kubespray's asserts): `::` compression, no host bits set. */
+function parseCidr6(text: string): { base: bigint; prefix: number; bits: number } | undefined {
+  const m = /^([0-9A-Fa-f:]+)\/(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const prefix = Number(m[2]);
+  if (prefix > 128) return undefined;
+  const halves = m[1]!.split("::");
+  if (halves.length > 2) return undefined;
+  const words = (part: string) => (part === "" ? [] : part.split(":"));
+  const head = words(halves[0]!);
+  const tail = halves.length === 2 ? words(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  let addr = 0n;
+  for (const w of [...head, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...tail]) {
+    if (!/^[0-9A-Fa-f]{1,4}$/.test(w)) return undefined;
+    addr = (addr << 16n) | BigInt(Number.parseInt(w, 16));
+  }
+  const hostBits = (1n << BigInt(128 - prefix)) - 1n;
+  if ((addr & hostBits) !== 0n) return undefined;
+  return { base: addr, prefix, bits: 128 };
+}
+
+function overlaps(
+  a: { base: bigint; prefix: number; bits: number },
+  b: { base: bigint; prefix: number; bits: number },
+): boolean {
   const p = Math.min(a.prefix, b.prefix);
-  const mask = p === 0 ? 0n : ((1n << BigInt(p)) - 1n) << BigInt(32 - p);
+  const mask = p === 0 ? 0n : ((1n << BigInt(p)) - 1n) << BigInt(a.bits - p);
   return (a.base & mask) === (b.base & mask);
 }
 
@@ -311,6 +339,19 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
 
   /** Variables Kubespray removed, misspelt or computes itself (rule 1, release notes, ISSUES.md #7). */
   const checkVarName = (h: string, k: string): void => {
+    // v2.28.x only: no version variable may start with 'v' (kube_version is checked with its format)
+    if (major === 2 && minor === 28 && k.endsWith("_version") && k !== "kube_version") {
+      const v = val(h, k);
+      if (typeof v === "string" && /^v\d/.test(v) && !ignoreAsserts(h))
+        add({
+          code: "KS_VERSION_PREFIX",
+          severity: "error",
+          message: `${k} ${v}: Kubespray 2.28 refuses version variables with a leading 'v' (write ${v.slice(1)})`,
+          location: loc(h, k),
+          host: h,
+          rule: "roles/kubespray_defaults (v2.28.x, #12164): all version variables must not start with 'v'",
+        });
+    }
     const c = k.charCodeAt(0);
     // only names starting k, i, r, c, m or e can match a rule below
     if (c !== 107 && c !== 105 && c !== 114 && c !== 99 && c !== 109 && c !== 101) return;
@@ -502,6 +543,16 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
           host: h,
           rule: `${V}: Stop if kube_version is too low`,
         });
+      const max = MAX_KUBE_VERSION[`${major}.${minor}`];
+      if (max && /^\d+\.\d+\.\d+$/.test(plain) && cmpVersion(plain, max) > 0)
+        add({
+          code: "KS_KUBE_VERSION_NO_CHECKSUMS",
+          severity: "error",
+          message: `kube_version ${kv} is newer than the newest version Kubespray ${version} has kubeadm/kubelet/kubectl checksums for (${max})`,
+          location: loc(h, "kube_version"),
+          host: h,
+          rule: `${V}: Stop if kube_version has no checksums for image_arch (roles/kubespray_defaults/vars/main/checksums.yml)`,
+        });
     }
     // 9. cloud provider
     const cloud = val(h, "cloud_provider");
@@ -564,8 +615,6 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
     // 8 and 10: networks
     const plugin = val(h, "kube_network_plugin");
     const prefix = val(h, "kube_network_node_prefix");
-    const svc = val(h, "kube_service_addresses");
-    const pods = val(h, "kube_pods_subnet");
     if (!ign && typeof prefix === "number" && plugin !== "calico" && plugin !== "none") {
       const maxPods = val(h, "kubelet_max_pods");
       if (typeof maxPods === "number" && maxPods > 2 ** (32 - prefix) - 2)
@@ -578,44 +627,129 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
           rule: `${V}: Guarantee that enough network address space is available for all pods`,
         });
     }
-    if (typeof svc === "string" && typeof pods === "string" && !isJinja(svc) && !isJinja(pods)) {
-      const s = parseCidr(svc);
-      const p = parseCidr(pods);
+    // 10. networks, for each enabled stack (IPv4 unless ipv4_stack: false; IPv6 with ipv6_stack: true)
+    const stacks = [
+      { on: val(h, "ipv4_stack") !== false, family: "IPv4", sfx: "", parse: parseCidr, prefix },
+      {
+        on: val(h, "ipv6_stack") === true,
+        family: "IPv6",
+        sfx: "_ipv6",
+        parse: parseCidr6,
+        prefix: val(h, "kube_network_node_prefix_ipv6"),
+      },
+    ];
+    for (const st of stacks) {
+      if (!st.on) continue;
+      const svcKey = `kube_service_addresses${st.sfx}`;
+      const podsKey = `kube_pods_subnet${st.sfx}`;
+      const prefixKey = `kube_network_node_prefix${st.sfx}`;
+      const sv = val(h, svcKey);
+      const pv = val(h, podsKey);
+      if (typeof sv !== "string" || typeof pv !== "string" || isJinja(sv) || isJinja(pv)) continue;
+      const s = st.parse(sv);
+      const p = st.parse(pv);
       if (!s)
         add({
           code: "KS_NETWORK",
           severity: "error",
-          message: `kube_service_addresses ${svc} is not an IPv4 network`,
-          location: loc(h, "kube_service_addresses"),
+          message: `${svcKey} ${sv} is not an ${st.family} network`,
+          location: loc(h, svcKey),
           host: h,
-          rule: `${V}: Ensure kube_service_addresses is a network`,
+          rule: `${V}: Ensure ${svcKey} is a network`,
         });
       if (!p)
         add({
           code: "KS_NETWORK",
           severity: "error",
-          message: `kube_pods_subnet ${pods} is not an IPv4 network`,
-          location: loc(h, "kube_pods_subnet"),
+          message: `${podsKey} ${pv} is not an ${st.family} network`,
+          location: loc(h, podsKey),
           host: h,
-          rule: `${V}: Ensure kube_pods_subnet is a network`,
+          rule: `${V}: Ensure ${podsKey} is a network`,
         });
       if (s && p && overlaps(s, p))
         add({
           code: "KS_NETWORK_OVERLAP",
           severity: "error",
-          message: `kube_service_addresses ${svc} and kube_pods_subnet ${pods} overlap`,
-          location: loc(h, "kube_pods_subnet") ?? loc(h, "kube_service_addresses"),
+          message: `${svcKey} ${sv} and ${podsKey} ${pv} overlap`,
+          location: loc(h, podsKey) ?? loc(h, svcKey),
           host: h,
-          rule: `${V}: Ensure kube_service_addresses and kube_pods_subnet do not overlap`,
+          rule: `${V}: Ensure ${svcKey} and ${podsKey} do not overlap`,
         });
-      if (p && typeof prefix === "number" && plugin !== "calico" && 2 ** (prefix - p.prefix) < k8s.length)
+      const np = st.prefix;
+      if (p && typeof np === "number" && plugin !== "calico" && 2 ** (np - p.prefix) < k8s.length)
         add({
           code: "KS_NODE_SUBNETS",
           severity: "error",
-          message: `kube_pods_subnet ${pods} split in /${prefix} gives ${2 ** Math.max(0, prefix - p.prefix)} node subnets for ${k8s.length} nodes`,
-          location: loc(h, "kube_pods_subnet") ?? loc(h, "kube_network_node_prefix"),
+          message: `${podsKey} ${pv} split in /${np} gives ${2 ** Math.max(0, np - p.prefix)} node subnets for ${k8s.length} nodes`,
+          location: loc(h, podsKey) ?? loc(h, prefixKey),
           host: h,
-          rule: `${V}: Ensure enough node subnets`,
+          rule: `${V}: Ensure enough node subnets${st.sfx ? " (IPv6)" : ""}`,
+        });
+    }
+    // 13. download, runtimes, certificates
+    if (val(h, "download_localhost") === true && val(h, "download_run_once") !== true)
+      add({
+        code: "KS_DOWNLOAD_LOCALHOST",
+        severity: "error",
+        message: "download_localhost: true requires download_run_once: true",
+        location: loc(h, "download_localhost"),
+        host: h,
+        rule: `${V}: Stop if download_localhost is enabled but download_run_once is not`,
+      });
+    const runtime = val(h, "container_manager");
+    if (val(h, "kata_containers_enabled") === true && runtime === "docker")
+      add({
+        code: "KS_KATA_DOCKER",
+        severity: "error",
+        message: "kata_containers_enabled cannot be used with container_manager: docker",
+        location: loc(h, "kata_containers_enabled"),
+        host: h,
+        rule: `${V}: Stop if kata_containers_enabled is enabled when container_manager is docker`,
+      });
+    if (val(h, "gvisor_enabled") === true && runtime !== "containerd" && !isJinja(runtime))
+      add({
+        code: "KS_GVISOR_RUNTIME",
+        severity: "error",
+        message: `gvisor_enabled requires container_manager: containerd (got ${JSON.stringify(runtime)})`,
+        location: loc(h, "gvisor_enabled"),
+        host: h,
+        rule: `${V}: Stop if gvisor_enabled is enabled when container_manager is not containerd`,
+      });
+    const containerd = val(h, "containerd_version");
+    if (runtime === "containerd" && typeof containerd === "string" && !isJinja(containerd)) {
+      const cv = containerd.replace(/^v/, "");
+      if (/^\d+\.\d+\.\d+/.test(cv) && cmpVersion(cv.replace(/[-+].*$/, ""), "1.3.7") < 0)
+        add({
+          code: "KS_CONTAINERD_VERSION",
+          severity: "error",
+          message: `containerd_version ${containerd} is below the minimum 1.3.7`,
+          location: loc(h, "containerd_version"),
+          host: h,
+          rule: `${V}: Stop if containerd version is too low`,
+        });
+    }
+    if (!ign && val(h, "auto_renew_certificates") === true && val(h, "kube_external_ca_mode") === true)
+      add({
+        code: "KS_AUTO_RENEW_EXTERNAL_CA",
+        severity: "error",
+        message:
+          "auto_renew_certificates must be false when kube_external_ca_mode is true (kubeadm cannot renew certificates it did not sign)",
+        location: loc(h, "auto_renew_certificates"),
+        host: h,
+        rule: `${V}: Stop if auto_renew_certificates is enabled when certificates are managed externally (kube_external_ca_mode=true)`,
+      });
+    // kube-vip in BGP mode: a source address or a source interface, not both
+    if (val(h, "kube_vip_enabled") === true) {
+      const sip = val(h, "kube_vip_bgp_sourceip");
+      const sif = val(h, "kube_vip_bgp_sourceif");
+      if (sip !== undefined && sip !== null && sip !== "" && sif !== undefined && sif !== null && sif !== "")
+        add({
+          code: "KS_KUBE_VIP_BGP_SOURCE",
+          severity: "error",
+          message: "kube_vip_bgp_sourceip and kube_vip_bgp_sourceif are mutually exclusive: set only one",
+          location: loc(h, "kube_vip_bgp_sourceif") ?? loc(h, "kube_vip_bgp_sourceip"),
+          host: h,
+          rule: "roles/kubernetes/node/tasks/loadbalancer/kube-vip.yml: kube-vip | Check for bgp sourceip and sourceif",
         });
     }
   }

@@ -90,6 +90,78 @@ describe("validateInventory mirrors Kubespray's asserts", () => {
     expect(codes(`${base}[all:vars]\nkube_pods_subnet=10.233.64.1/18\n`)).toContain("error:KS_NETWORK");
   });
 
+  test("IPv6 networks with ipv6_stack: networks, overlap, node subnets; IPv4 checks off with ipv4_stack: false", () => {
+    const v6 = (svc: string, pods: string, extra = "") =>
+      codes(
+        `${base}[all:vars]\nipv6_stack=True\nkube_service_addresses_ipv6=${svc}\nkube_pods_subnet_ipv6=${pods}\n${extra}`,
+      );
+    expect(v6("fd85:ee78:d8a6:8607::1000/116", "fd85:ee78:d8a6:8607::1:0000/112")).toEqual([]);
+    expect(v6("fd85::/64", "fd85::1:0/112")).toEqual(["error:KS_NETWORK_OVERLAP"]);
+    expect(v6("fd85::1/64", "fd86::/64")).toEqual(["error:KS_NETWORK"]);
+    expect(v6("10.0.0.0/16", "fd86::/64")).toEqual(["error:KS_NETWORK"]);
+    expect(
+      v6("fd85::/112", "fd86::/120", "kube_network_node_prefix_ipv6=120\nkube_network_plugin=flannel\n"),
+    ).toEqual(["error:KS_NODE_SUBNETS"]);
+    // without ipv6_stack the IPv6 variables are not read
+    expect(
+      codes(`${base}[all:vars]\nkube_service_addresses_ipv6=nonsense\nkube_pods_subnet_ipv6=x\n`),
+    ).toEqual([]);
+    const bad4 = `${base}[all:vars]\nkube_service_addresses=10.0.0.0/16\nkube_pods_subnet=10.0.128.0/17\n`;
+    expect(codes(`${bad4}ipv4_stack=False\n`)).toEqual([]);
+    const [f] = validateInventory(
+      parseIniInventory(
+        `${base}[all:vars]\nipv6_stack=True\nkube_service_addresses_ipv6=fd85::/64\nkube_pods_subnet_ipv6=fd85::1:0/112\n`,
+        { file: "inv.ini" },
+      ),
+    );
+    expect(f).toMatchObject({
+      location: { file: "inv.ini", line: 10 },
+      rule: expect.stringMatching(/validate_inventory.*kube_pods_subnet_ipv6 do not overlap/),
+    });
+  });
+
+  test("assert 13: download_localhost, kata, gvisor, containerd_version, auto-renew with an external CA, checksums", () => {
+    const vars = (text: string, opts?: ValidateOptions) => codes(`${base}[all:vars]\n${text}\n`, opts);
+    expect(vars("download_localhost=True")).toEqual(["error:KS_DOWNLOAD_LOCALHOST"]);
+    expect(vars("download_localhost=True\ndownload_run_once=True")).toEqual([]);
+    expect(vars("kata_containers_enabled=True\ncontainer_manager=docker")).toEqual(["error:KS_KATA_DOCKER"]);
+    expect(vars("kata_containers_enabled=True")).toEqual([]);
+    expect(vars("gvisor_enabled=True\ncontainer_manager=crio")).toEqual(["error:KS_GVISOR_RUNTIME"]);
+    expect(vars("gvisor_enabled=True")).toEqual([]);
+    expect(vars("containerd_version=1.3.6")).toEqual(["error:KS_CONTAINERD_VERSION"]);
+    expect(vars("containerd_version=2.1.4")).toEqual([]);
+    expect(vars("containerd_version=1.3.6\ncontainer_manager=crio")).toEqual([]);
+    expect(vars("auto_renew_certificates=True\nkube_external_ca_mode=True")).toEqual([
+      "error:KS_AUTO_RENEW_EXTERNAL_CA",
+    ]);
+    expect(
+      vars("auto_renew_certificates=True\nkube_external_ca_mode=True\nignore_assert_errors=True"),
+    ).toEqual([]);
+    expect(vars("kube_version=1.35.5")).toEqual(["error:KS_KUBE_VERSION_NO_CHECKSUMS"]);
+    expect(vars("kube_version=1.35.4")).toEqual([]);
+    expect(vars("kube_version=1.32.9")).toEqual(["error:KS_KUBE_VERSION_TOO_LOW"]);
+  });
+
+  test("kube-vip BGP: a source IP or a source interface, not both", () => {
+    const vip = "kube_vip_enabled=True\nkube_vip_bgp_sourceip=10.0.0.5\n";
+    expect(codes(`${base}[all:vars]\n${vip}kube_vip_bgp_sourceif=eth0\n`)).toEqual([
+      "error:KS_KUBE_VIP_BGP_SOURCE",
+    ]);
+    expect(codes(`${base}[all:vars]\n${vip}`)).toEqual([]);
+    expect(codes(`${base}[all:vars]\nkube_vip_bgp_sourceip=10.0.0.5\nkube_vip_bgp_sourceif=eth0\n`)).toEqual(
+      [],
+    );
+  });
+
+  test("Kubespray 2.28 refuses every version variable with a leading 'v', later releases do not check them", () => {
+    const text = `${base}cp1 etcd_version=v3.5.16\n[all:vars]\nkube_version=1.31.4\ncontainerd_version=v1.7.24\n`;
+    expect(codes(text, { kubesprayVersion: "2.28" })).toEqual([
+      "error:KS_VERSION_PREFIX",
+      "error:KS_VERSION_PREFIX",
+    ]);
+    expect(codes(text, { kubesprayVersion: "2.29" })).toEqual([]);
+  });
+
   test("removed variables are warnings from the release that removed them", () => {
     const text = `${base}[all:vars]\ningress_nginx_enabled=True\nrbd_provisioner_enabled=True\nmetallb_ip_range=['10.0.0.1-10.0.0.9']\n`;
     expect(codes(text).filter((c) => c === "warning:KS_IGNORED_VAR").length).toBe(3);
