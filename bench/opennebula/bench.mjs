@@ -34,6 +34,18 @@ const cases = [
     node: true,
   },
   {
+    name: "client-raw",
+    what: "client, validate: false: vmpool.infoextended → walked raw VMs",
+    input: envelopePath,
+    node: true,
+  },
+  {
+    name: "client-zod",
+    what: "client (zod, item by item): vmpool.infoextended → typed VMs",
+    input: envelopePath,
+    node: true,
+  },
+  {
     name: "pyone-envelope",
     what: "envelope → VMs, pyone's path (xmlrpc.client + lxml + xmltodict)",
     input: envelopePath,
