@@ -334,6 +334,26 @@ describe("stand-ins on the binaries provider", () => {
         (await import("node:crypto")).createPrivateKey(Buffer.from(secret.data?.["tls.key"] ?? "", "base64")),
       ),
     ).toBe(true);
+
+    // A deleted Secret is issued again (revision 2, a new certificate).
+    await core.deleteNamespacedSecret({ namespace: "default", name: "blog-tls" });
+    const again = await until("Secret issued again", async () => {
+      const s2 = await core.readNamespacedSecret({ namespace: "default", name: "blog-tls" });
+      return s2.metadata?.uid !== secret.metadata?.uid ? s2 : undefined;
+    });
+    const reissued = new X509Certificate(Buffer.from(again.data?.["tls.crt"] ?? "", "base64").toString());
+    expect(reissued.serialNumber).not.toBe(leaf.serialNumber);
+    expect(reissued.subjectAltName).toBe(leaf.subjectAltName);
+    await until("revision 2", async () => {
+      const c = (await custom.getNamespacedCustomObject({
+        group: "cert-manager.io",
+        version: "v1",
+        namespace: "default",
+        plural: "certificates",
+        name: "blog",
+      })) as { status?: { revision?: number } };
+      return c.status?.revision === 2 ? true : undefined;
+    });
   });
 
   it("provisions PVCs as RBD images in the emulated Ceph and deletes them with the PV", async () => {
@@ -363,6 +383,26 @@ describe("stand-ins on the binaries provider", () => {
     const image = await client.rbd.images.get({ pool: "rbd", image: attributes.imageName ?? "" });
     expect(image.size).toBe(2 * GiB);
     expect(pv.spec?.csi?.volumeHandle).toContain(standIns.cephCsi?.clusterId ?? "?");
+
+    // Expansion (the class allows it): image, PV and PVC grow.
+    await core.patchNamespacedPersistentVolumeClaim(
+      {
+        namespace: "default",
+        name: "blog-data",
+        body: { spec: { resources: { requests: { storage: "2500Mi" } } } },
+      },
+      k8s.setHeaderOptions("Content-Type", k8s.PatchStrategy.MergePatch),
+    );
+    await until("PVC expanded", async () => {
+      const c = await core.readNamespacedPersistentVolumeClaim({ namespace: "default", name: "blog-data" });
+      return c.status?.capacity?.storage === "3Gi" ? c : undefined;
+    });
+    expect((await core.readPersistentVolume({ name: pv.metadata?.name ?? "" })).spec?.capacity?.storage).toBe(
+      "3Gi",
+    );
+    expect((await client.rbd.images.get({ pool: "rbd", image: attributes.imageName ?? "" })).size).toBe(
+      3 * GiB,
+    );
 
     await core.deleteNamespacedPersistentVolumeClaim({ namespace: "default", name: "blog-data" });
     await until("PV deleted", async () =>

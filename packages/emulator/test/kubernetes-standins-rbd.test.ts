@@ -2,6 +2,7 @@ import { createCephClient } from "@homelab-kit/ceph";
 import { createCephEmulator } from "@homelab-kit/emulator/ceph";
 import {
   deleteRbdVolume,
+  expandRbdVolume,
   formatQuantity,
   ProvisionError,
   parseQuantity,
@@ -78,7 +79,12 @@ describe("RBD volumes in the emulated Ceph", () => {
     const image = await client.rbd.images.get({ pool: "rbd", image: volume.image.name });
     expect(image.size).toBe(2 * GiB);
     expect(image.features_name).toEqual(["exclusive-lock", "layering"]);
+    // Expansion rounds as creation does and never shrinks.
+    expect(expandRbdVolume(ceph.state, volume.attributes, 2.5 * GiB)).toBe(3 * GiB);
+    expect(expandRbdVolume(ceph.state, volume.attributes, GiB)).toBe(3 * GiB);
+    expect((await client.rbd.images.get({ pool: "rbd", image: volume.image.name })).size).toBe(3 * GiB);
     expect(deleteRbdVolume(ceph.state, volume.attributes)).toBe(true);
+    expect(() => expandRbdVolume(ceph.state, volume.attributes, 4 * GiB)).toThrow(ProvisionError);
     expect(deleteRbdVolume(ceph.state, volume.attributes)).toBe(false); // idempotent
     const gone = await client.rbd.images
       .get({ pool: "rbd", image: volume.image.name })

@@ -21,6 +21,7 @@ import { recordEvent } from "./events.js";
 import { keyOf, splitKey, type Watched, WorkQueue, watch } from "./informer.js";
 import {
   deleteRbdVolume,
+  expandRbdVolume,
   formatQuantity,
   ProvisionError,
   parseQuantity,
@@ -100,9 +101,13 @@ export async function startCephCsi(
   const provision = async (key: string) => {
     const { namespace = "default", name } = splitKey(key);
     const pvc = claims?.get(name, namespace);
-    if (!pvc || pvc.spec?.volumeName || pvc.metadata?.deletionTimestamp) return;
+    if (!pvc || pvc.metadata?.deletionTimestamp) return;
     const sc = ourClass(pvc.spec?.storageClassName);
     if (!sc) return;
+    if (pvc.spec?.volumeName) {
+      await expand(pvc, sc);
+      return;
+    }
     if (sc.volumeBindingMode === "WaitForFirstConsumer" && !pvc.metadata?.annotations?.[SELECTED_NODE])
       return;
     const pvName = `pvc-${pvc.metadata?.uid}`;
@@ -203,6 +208,62 @@ export async function startCephCsi(
         component: `${RBD_PROVISIONER}_csi-rbdplugin-provisioner`,
       },
     );
+  };
+
+  /**
+   * external-resizer + ceph-csi ControllerExpandVolume, and the kubelet's part (filesystem grown,
+   * PVC status capacity), which kwok does not play: a bound PVC asking for more than its PV holds
+   * gets a bigger image, PV and PVC capacity.
+   */
+  const expand = async (pvc: V1PersistentVolumeClaim, sc: V1StorageClass) => {
+    const pv = volumes?.get(pvc.spec?.volumeName ?? "");
+    if (
+      !pv ||
+      pv.metadata?.annotations?.[PROVISIONED_BY] !== RBD_PROVISIONER ||
+      pvc.status?.phase !== "Bound"
+    )
+      return;
+    const requested = parseQuantity(String(pvc.spec?.resources?.requests?.storage ?? "0"));
+    const capacity = parseQuantity(String(pv.spec?.capacity?.storage ?? "0"));
+    const claimed = parseQuantity(String(pvc.status?.capacity?.storage ?? "0"));
+    if (requested <= capacity && claimed >= capacity) return;
+    const component = `${RBD_PROVISIONER}_csi-rbdplugin-provisioner`;
+    const object = { ...pvc, apiVersion: "v1", kind: "PersistentVolumeClaim" };
+    if (requested > capacity && !sc.allowVolumeExpansion) return; // the API server refuses it anyway
+    let size = capacity;
+    if (requested > capacity) {
+      try {
+        size = expandRbdVolume(state, pv.spec?.csi?.volumeAttributes ?? {}, requested);
+      } catch (error) {
+        if (!(error instanceof ProvisionError)) throw error;
+        await recordEvent(kubeConfig, object, {
+          type: "Warning",
+          reason: "VolumeResizeFailed",
+          message: error.message,
+          component,
+        });
+        queue.later(`pvc:${keyOf(pvc)}`, 5000);
+        return;
+      }
+      await core.patchPersistentVolume(
+        { name: pv.metadata?.name ?? "", body: { spec: { capacity: { storage: formatQuantity(size) } } } },
+        mergePatch,
+      );
+      log(`ceph-csi: ${keyOf(pvc)}: expanded ${pv.spec?.csi?.volumeAttributes?.imageName} to ${size} bytes`);
+    }
+    await core.patchNamespacedPersistentVolumeClaimStatus(
+      {
+        name: pvc.metadata?.name ?? "",
+        namespace: pvc.metadata?.namespace ?? "default",
+        body: { status: { capacity: { storage: formatQuantity(size) }, conditions: [] } },
+      },
+      mergePatch,
+    );
+    await recordEvent(kubeConfig, object, {
+      reason: "VolumeResizeSuccessful",
+      message: `resize volume "${pv.metadata?.name}" by resizer "${RBD_PROVISIONER}" finished successfully`,
+      component,
+    });
   };
 
   const reclaim = async (name: string) => {

@@ -40,6 +40,7 @@ export {
 export type { StandInNode } from "./nodes.js";
 export {
   deleteRbdVolume,
+  expandRbdVolume,
   formatQuantity,
   ProvisionError,
   parseQuantity,

@@ -142,6 +142,23 @@ export function provisionRbdVolume(state: CephState, request: ProvisionRequest):
   };
 }
 
+/**
+ * ControllerExpandVolume: grows a volume's image to the requested size (rounded as at creation)
+ * and returns the new capacity; never shrinks.
+ */
+export function expandRbdVolume(state: CephState, attributes: Record<string, string>, bytes: number): number {
+  const image = findImage(state, {
+    pool: attributes.pool ?? "",
+    namespace: attributes.radosNamespace || null,
+    name: attributes.imageName ?? "",
+  });
+  if (!image) {
+    throw new ProvisionError("NotFound", `rbd image ${attributes.pool}/${attributes.imageName} not found`);
+  }
+  image.size = Math.max(image.size, roundOffBytes(bytes));
+  return image.size;
+}
+
 /** Removes a volume's image (absent images are fine: DeleteVolume is idempotent). */
 export function deleteRbdVolume(state: CephState, attributes: Record<string, string>): boolean {
   const image = findImage(state, {
