@@ -43,7 +43,7 @@ import {
   type OpenNebulaClientOptions,
   resolveOptions,
 } from "./options.js";
-import { createSession, createTokenSession, type TokenSession } from "./session.js";
+import { createSession, createTokenSession, MIN_STANDALONE_SECRET, type TokenSession } from "./session.js";
 import { type VmStatus, type VmWaitOptions, waitForVm } from "./wait.js";
 import { encodeMethodCall } from "./xmlrpc/encode.js";
 import { decodeOpenNebulaResponse, type EnvelopeValue } from "./xmlrpc/envelope.js";
@@ -298,7 +298,11 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
     await checkVersion(spec, args, callOptions);
     // Passwords and tokens given as parameters are redacted from any error of this call.
     const unregister = spec.params.flatMap((param, i) =>
-      param.secret === true && typeof args[i] === "string" ? [registerSecret(args[i] as string)] : [],
+      param.secret === true &&
+      typeof args[i] === "string" &&
+      (args[i] as string).length >= MIN_STANDALONE_SECRET
+        ? [registerSecret(args[i] as string)]
+        : [],
     );
     try {
       const value = await send(spec.name, params, spec.idempotent, spec.long === true, callOptions);

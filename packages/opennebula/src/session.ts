@@ -1,7 +1,10 @@
 import { registerSecret } from "@homelab-kit/core";
 
-/** Secrets shorter than this are only redacted as part of the session string, not alone. */
-const MIN_STANDALONE_SECRET = 4;
+/**
+ * Secrets shorter than this are only redacted as part of the session string, not alone (a
+ * two-letter password registered alone would blank every "ab" of every error message).
+ */
+export const MIN_STANDALONE_SECRET = 4;
 
 /**
  * The session string oned takes as parameter 0 of every call (`user:password` or

@@ -102,3 +102,17 @@ describe("client ↔ emulator", () => {
     expect(admin.LOGIN_TOKEN.length).toBeGreaterThan(0);
   });
 });
+
+describe("client ↔ emulator: pagination", () => {
+  it("vmpool.iterate pages through every VM the emulator holds, newest first", async () => {
+    const { one } = setup();
+    const [template] = await one.templatepool.info(PoolFilter.ALL, -1, -1);
+    const ids: number[] = [];
+    for (let i = 0; i < 7; i++) ids.push(await one.template.instantiate(template!.ID, `vm-${i}`, true));
+    const seen: number[] = [];
+    for await (const vm of one.vmpool.iterate({ filter: PoolFilter.ALL, pageSize: 3 })) seen.push(vm.ID);
+    expect(seen).toEqual([...ids].sort((a, b) => b - a));
+    const held = await one.vm.waitFor(ids[0]!, (s) => s.state === "HOLD", { interval: 1 });
+    expect(held.lcmState).toBe("LCM_INIT");
+  });
+});

@@ -60,6 +60,19 @@ describe("one.user.*", () => {
     }
   });
 
+  it("a password shorter than 4 characters is not redacted alone (it would blank every match)", async () => {
+    one.handle("one.user.allocate", () => failure("[one.user.allocate] abc: user already exists", 16384));
+    try {
+      const error = await one
+        .client()
+        .user.allocate("abc", "ab", "core")
+        .catch((e: unknown) => e);
+      expect((error as Error).message).toContain("abc: user already exists");
+    } finally {
+      one.handle("one.user.allocate", () => okId(5));
+    }
+  });
+
   it("login (uname, token, valid, egid?) returns the token", async () => {
     expect(await one.client().user.login("alice", "", 3600)).toBe("8b1d7f2e0c");
     expect(one.calls().at(-1)).toEqual(["one.user.login", "alice", "", 3600]);
