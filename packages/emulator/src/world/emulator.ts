@@ -17,6 +17,7 @@ import { generateSelfSignedCertificate } from "../shared/tls.js";
 import { routesTransport } from "../shared/transport.js";
 import { defaultTopology, loadTopologyFile, parseTopology } from "../topology/load.js";
 import type { Topology } from "../topology/schema.js";
+import { serveFleet } from "./ilo-fleet.js";
 import { createWorld, type World } from "./world.js";
 
 export interface EmulatorOptions {
@@ -145,6 +146,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     );
   }
   let servers: ServedRoutes[] = [];
+  let closers: Array<() => Promise<void>> = [];
   const shutdownHandlers = new Set<() => void>();
   const emulator: Emulator = {
     world,
@@ -175,19 +177,24 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
             : await serve(opennebula.routes, { ...common, port: portAt(2) });
         if (oneServed !== undefined) servers.push(oneServed);
         const hosts = [...world.hosts.values()];
-        const iloServed = await Promise.all(
-          hosts.map((h, k) => serve(ilo.get(h.name)?.routes ?? [], { ...common, port: portAt(3 + k), tls })),
+        const fleet = await serveFleet(
+          hosts.map((h) => ({
+            host: h.name,
+            group: h.spec.ilo.generation,
+            routes: ilo.get(h.name)?.routes ?? [],
+          })),
+          { ...common, tls, portFor: (k) => portAt(3 + k) },
         );
-        servers.push(...iloServed);
+        closers.push(fleet.close);
         const cephUser = topology.ceph?.users[0] ?? { username: "admin", password: "Adm1n-Passw0rd!" };
         emulator.endpoints = {
           control: { url: control.url, token: controlToken },
           ceph: cephServed === undefined ? undefined : { url: cephServed.url, ...cephUser },
-          ilo: hosts.map((h, k) => {
+          ilo: hosts.map((h) => {
             const user = h.spec.ilo.users[0];
             return {
               host: h.name,
-              url: iloServed[k]?.url ?? "",
+              url: fleet.urls.get(h.name) ?? "",
               generation: h.spec.ilo.generation,
               username: user?.login ?? "",
               password: user?.password ?? "",
@@ -210,9 +217,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       }
     },
     async close() {
-      const closing = servers;
+      const closing = [...servers.map((s) => () => s.close()), ...closers];
       servers = [];
-      await Promise.all(closing.map((s) => s.close()));
+      closers = [];
+      await Promise.all(closing.map((close) => close()));
       emulator.endpoints = undefined;
     },
     onShutdownRequest(handler) {

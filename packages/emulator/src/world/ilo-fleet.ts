@@ -1,0 +1,90 @@
+/**
+ * Every BMC on its own port, without one HTTPS server per BMC: a large topology (1,000 hosts)
+ * would otherwise compile 1,000 routers and parse 1,000 TLS contexts. One `serve()` per iLO
+ * generation holds a table whose handlers pick the BMC by the port the client connected to (the
+ * `Host` header, which every HTTP/1.1 client sends); each BMC port is a plain TCP listener that
+ * hands its connections to that server.
+ */
+import { createServer, type Server } from "node:net";
+import { type Route, RouteError, type RouteRequest } from "../shared/routes.js";
+import { type ServedRoutes, type ServeOptions, serve } from "../shared/serve.js";
+
+export interface FleetMember {
+  host: string;
+  /** Grouping key: members of a group must have route tables of the same shape (same generation). */
+  group: string;
+  routes: Route[];
+}
+
+export interface ServedFleet {
+  urls: Map<string, string>;
+  close(): Promise<void>;
+}
+
+function portOf(request: RouteRequest): number {
+  const host = request.headers.host ?? "";
+  const match = /:(\d+)$/.exec(host);
+  return match === null ? Number.NaN : Number(match[1]);
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address !== null ? address.port : port);
+    });
+  });
+}
+
+/** Serves each member on its own port (`portFor(index)`, 0 for a free one) behind one server per group. */
+export async function serveFleet(
+  members: FleetMember[],
+  options: ServeOptions & { host: string; portFor: (index: number) => number },
+): Promise<ServedFleet> {
+  const served: ServedRoutes[] = [];
+  const listeners: Server[] = [];
+  const urls = new Map<string, string>();
+  const close = async () => {
+    await Promise.all(listeners.map((l) => new Promise<void>((r) => l.close(() => r()))));
+    await Promise.all(served.map((s) => s.close()));
+  };
+  try {
+    const groups = new Map<string, Array<{ member: FleetMember; index: number }>>();
+    members.forEach((member, index) => {
+      const list = groups.get(member.group) ?? [];
+      list.push({ member, index });
+      groups.set(member.group, list);
+    });
+    for (const list of groups.values()) {
+      const byPort = new Map<number, Route[]>();
+      const shape = list[0]?.member.routes ?? [];
+      const table: Route[] = shape.map((r, i) => ({
+        ...r,
+        handler: (request) => {
+          const routes = byPort.get(portOf(request));
+          const handler = routes?.[i]?.handler;
+          if (handler === undefined)
+            throw new RouteError(421, `no BMC behind ${request.headers.host ?? "(no Host header)"}`);
+          return handler(request);
+        },
+      }));
+      const server = await serve(table, options);
+      served.push(server);
+      const scheme = server.url.slice(0, server.url.indexOf("://"));
+      for (const { member, index } of list) {
+        const listener = createServer((socket) => server.server.emit("connection", socket));
+        listeners.push(listener);
+        const port = await listen(listener, options.host, options.portFor(index));
+        byPort.set(port, member.routes);
+        const hostForUrl = options.host.includes(":") ? `[${options.host}]` : options.host;
+        urls.set(member.host, `${scheme}://${hostForUrl}:${port}`);
+      }
+    }
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { urls, close };
+}
