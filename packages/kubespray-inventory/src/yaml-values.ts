@@ -105,6 +105,8 @@ export interface ConvertContext {
   /** Remaining node budget for alias expansion. */
   aliasBudget: number;
   warn(code: string, message: string, loc: SourceLocation): void;
+  /** Mapping nodes already warned about (a node reached twice, through an alias, warns once). */
+  warned?: WeakSet<object>;
 }
 
 export function locate(
@@ -215,11 +217,45 @@ export function keyText(key: AnsibleValue): string {
   return JSON.stringify(key);
 }
 
-/** A mapping's entries after merge keys (`<<: *x`) are applied, in PyYAML's order. */
-export function mappingEntries(
-  node: unknown,
-  ctx: ConvertContext,
-): { key: AnsibleValue; keyNode: unknown; value: unknown }[] {
+type Entry = { key: AnsibleValue; keyNode: unknown; value: unknown };
+
+/**
+ * A mapping's entries after merge keys (`<<: *x`) are applied, as Ansible's constructor builds the
+ * dict: a repeated key (also one that overrides a merged key) keeps its first place and takes the last
+ * value, with Ansible's warning "While constructing a mapping from FILE, line L, column C, found a
+ * duplicate dict key (K). Using last defined value only." (once per mapping node).
+ */
+export function mappingEntries(node: unknown, ctx: ConvertContext): Entry[] {
+  const entries = flattenMapping(node, ctx);
+  let index: Map<string, number> | undefined;
+  let out: Entry[] | undefined;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    const id = typeof e.key === "string" ? e.key : `\u0000${typeof e.key}:${keyText(e.key)}`;
+    if (!index) index = new Map();
+    const at = index.get(id);
+    if (at === undefined) {
+      index.set(id, out ? out.length : i);
+      out?.push(e);
+      continue;
+    }
+    out ??= entries.slice(0, i);
+    out[at] = e;
+    ctx.warned ??= new WeakSet();
+    if (!ctx.warned.has(node as object)) {
+      ctx.warned.add(node as object);
+      const where = locate(ctx, node as Node);
+      ctx.warn(
+        "YAML_DUPLICATE_KEY",
+        `While constructing a mapping from ${where.file ?? "<string>"}, line ${where.line}, column ${where.column}, found a duplicate dict key (${keyText(e.key)}). Using last defined value only.`,
+        locate(ctx, e.keyNode as Node),
+      );
+    }
+  }
+  return out ?? entries;
+}
+
+function flattenMapping(node: unknown, ctx: ConvertContext): Entry[] {
   if (!isMap(node)) return [];
   const merged: { key: AnsibleValue; keyNode: unknown; value: unknown }[] = [];
   const own: { key: AnsibleValue; keyNode: unknown; value: unknown }[] = [];
@@ -237,7 +273,7 @@ export function mappingEntries(
             locate(ctx, pair.value as Node),
             "a merge key '<<' takes an alias of a mapping (<<: *anchor) or a list of them",
           );
-        chunk.push(...mappingEntries(src, ctx));
+        chunk.push(...flattenMapping(src, ctx));
       }
       merged.push(...chunk);
       continue;

@@ -139,3 +139,28 @@ describe("YAML reader (Ansible yaml plugin + PyYAML typing)", () => {
     expect(() => parseYamlInventory(bomb, { maxAliasNodes: 10 })).toThrow(InventoryParseError);
   });
 });
+
+describe("duplicate keys, as Ansible's YAML constructor treats them", () => {
+  test("last value wins at the first key's place, with Ansible's warning (merged keys too)", () => {
+    const text =
+      "all:\n  vars:\n    base: &b\n      p: 1\n      q: 2\n    m:\n      <<: *b\n      p: 3\n  hosts:\n    h1:\n      a: 1\n      b: 2\n    h2:\n    h1:\n      z: 1\n";
+    const inv = parseYamlInventory(text, { file: "m.yaml" });
+    expect([...inv.hosts.keys()]).toEqual(["h1", "h2"]);
+    expect(inv.hostVars("h1")).toMatchObject({ z: 1, m: { p: 3, q: 2 } });
+    expect(inv.hostVars("h1")).not.toHaveProperty("a");
+    expect(Object.keys(inv.hostVars("h1").m as object)).toEqual(["p", "q"]);
+    const messages = inv.warnings
+      .filter((w) => w.code === "YAML_DUPLICATE_KEY")
+      .map((w) => w.message)
+      .sort();
+    // Ansible prints the same two warnings (its order follows PyYAML's construction order)
+    expect(messages).toEqual([
+      "While constructing a mapping from m.yaml, line 10, column 5, found a duplicate dict key (h1). Using last defined value only.",
+      "While constructing a mapping from m.yaml, line 7, column 7, found a duplicate dict key (p). Using last defined value only.",
+    ]);
+    // the full yaml package path gives the same
+    const slow = parseYamlInventory(text, { file: "m.yaml", fast: false });
+    expect(slow.warnings.map((w) => w.message).sort()).toEqual(messages);
+    expect(slow.hostVars("h1")).toEqual(inv.hostVars("h1"));
+  });
+});
