@@ -2,6 +2,7 @@ import {
   createOpenNebulaEmulator,
   manualClock,
   type OpenNebulaEvent,
+  reindex,
   setHostReachable,
 } from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
@@ -300,5 +301,31 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
       "<TEMPLATE><NAME>x</NAME><CPU>1</CPU><MEMORY>64</MEMORY><NIC><NETWORK_ID>0</NETWORK_ID></NIC></TEMPLATE>";
     const id = Number(await s.ok("one.vm.allocate", xml));
     expect(field(String(await s.ok("one.vm.info", id)), "IP")).toBe("192.168.10.100");
+  });
+
+  it("reindex rebuilds the agenda and host capacity from the objects (for a World snapshot restore)", async () => {
+    const s = setup();
+    const a = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+    s.clock.advance(5_000);
+    expect(await s.vmState(a)).toEqual([3, 1]);
+    const state = s.emulator.state;
+    state.agenda.heap = [];
+    for (const h of state.hosts.values()) h.usedCpu = 0;
+    reindex(state);
+    expect(state.hosts.get(0)!.usedCpu).toBe(100);
+    s.clock.advance(5_000);
+    expect(await s.vmState(a)).toEqual([3, 3]);
+  });
+
+  it("keeps up with 2,000 VMs: instantiate, schedule and page them", async () => {
+    const s = setup({ hosts: [{ name: "big", threads: 4000, memoryGb: 4096 }] });
+    s.emulator.state.vnets.get(0)!.ars[0]!.size = 5000;
+    const started = performance.now();
+    for (let i = 0; i < 2000; i++) await s.ok("one.template.instantiate", 0, "", false, "", false);
+    s.clock.advance(10_000);
+    const page = String(await s.ok("one.vmpool.info", -2, 0, -100, -1));
+    expect(page.match(/<VM><ID>/g)?.length).toBe(100);
+    expect(field(String(await s.ok("one.host.info", 0)), "RUNNING_VMS")).toBe("2000");
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });

@@ -11,7 +11,7 @@ import { createOpenNebulaState, type OpenNebulaState, type OpenNebulaStateOption
 
 export { type EmulatorClock, type ManualClock, manualClock, systemClock } from "../ilo/clock.js";
 export { ErrorCode, OneFailure } from "./errors.js";
-export { setHostReachable, stateName, sync, VM_ACTIONS } from "./lifecycle.js";
+export { reindex, setHostReachable, stateName, sync, VM_ACTIONS } from "./lifecycle.js";
 export { answerXmlRpc, createOpenNebulaRoutes, openNebulaMethods, RPC_BODY_LIMIT } from "./routes.js";
 export {
   type AddressRange,

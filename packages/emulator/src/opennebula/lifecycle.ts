@@ -4,8 +4,10 @@
  * A PENDING VM is placed by the scheduler on the host with free CPU and memory that runs the fewest
  * VMs; stop/undeploy/terminate free the capacity, terminate frees leases and images too.
  */
+import { agendaPeek, agendaPop, agendaPush } from "./agenda.js";
 import { failures } from "./errors.js";
 import {
+  type AddressRange,
   DEFAULT_PERMISSIONS,
   nowSeconds,
   numberToIp,
@@ -88,21 +90,37 @@ export function setVmState(state: OpenNebulaState, vm: OneVm, s: number, lcm: nu
   state.emit({ type: "vm-state", vm, state: s, lcm });
 }
 
-function hostUsage(state: OpenNebulaState, host: OneHost): { cpu: number; memKb: number; vms: number } {
-  let cpu = 0;
-  let memKb = 0;
-  let vms = 0;
-  for (const vm of state.vms.values()) {
-    if (vm.hostId !== host.id || !vm.holdsCapacity) continue;
-    cpu += Math.round(vm.cpu * 100);
-    memKb += vm.memoryMb * 1024;
-    vms++;
-  }
-  return { cpu, memKb, vms };
+function hostUsage(_state: OpenNebulaState, host: OneHost): { cpu: number; memKb: number; vms: number } {
+  return { cpu: host.usedCpu, memKb: host.usedMemKb, vms: host.vmIds.size };
 }
 
 export function hostShare(state: OpenNebulaState, host: OneHost) {
   return hostUsage(state, host);
+}
+
+function takeCapacity(state: OpenNebulaState, vm: OneVm, host: OneHost): void {
+  if (vm.holdsCapacity) releaseCapacityOf(state, vm);
+  vm.hostId = host.id;
+  vm.holdsCapacity = true;
+  host.usedCpu += Math.round(vm.cpu * 100);
+  host.usedMemKb += vm.memoryMb * 1024;
+  host.vmIds.add(vm.id);
+}
+
+function releaseCapacityOf(state: OpenNebulaState, vm: OneVm): void {
+  if (!vm.holdsCapacity) return;
+  vm.holdsCapacity = false;
+  const host = vm.hostId === null ? undefined : state.hosts.get(vm.hostId);
+  if (!host) return;
+  host.usedCpu -= Math.round(vm.cpu * 100);
+  host.usedMemKb -= vm.memoryMb * 1024;
+  host.vmIds.delete(vm.id);
+}
+
+/** Puts the VM's next due transition (a step, or the scheduler's look at a PENDING VM) on the agenda. */
+export function scheduleVm(state: OpenNebulaState, vm: OneVm): void {
+  const at = nextAt(vm);
+  if (at !== Number.POSITIVE_INFINITY) agendaPush(state.agenda, at, vm);
 }
 
 /** Hosts the scheduler may use: monitored, enabled, reachable. */
@@ -119,8 +137,7 @@ function fits(state: OpenNebulaState, host: OneHost, vm: OneVm): boolean {
 export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: number, action = 0): void {
   const t = state.timings;
   const sec = Math.floor(at / 1000);
-  vm.hostId = host.id;
-  vm.holdsCapacity = true;
+  takeCapacity(state, vm, host);
   vm.schedAt = null;
   vm.userTemplate = vm.userTemplate.filter(([k]) => k !== "SCHED_MESSAGE");
   const prev = vm.history.at(-1);
@@ -157,7 +174,7 @@ export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: n
       },
     },
   ];
-  state.active.add(vm);
+  scheduleVm(state, vm);
 }
 
 function place(state: OpenNebulaState, vm: OneVm, at: number): void {
@@ -174,6 +191,7 @@ function place(state: OpenNebulaState, vm: OneVm, at: number): void {
     `${new Date(at).toUTCString()} : Cannot dispatch VM: No host with enough capacity to deploy the VM`,
   );
   vm.schedAt = at + state.timings.schedule;
+  scheduleVm(state, vm);
 }
 
 function nextAt(vm: OneVm): number {
@@ -194,32 +212,24 @@ export function sync(state: OpenNebulaState): void {
     }
   }
   for (;;) {
-    let due: OneVm | null = null;
-    let dueAt = Number.POSITIVE_INFINITY;
-    for (const vm of state.active) {
-      const at = nextAt(vm);
-      if (at === Number.POSITIVE_INFINITY) {
-        state.active.delete(vm);
-        continue;
-      }
-      if (at <= now && at < dueAt) {
-        due = vm;
-        dueAt = at;
-      }
-    }
-    if (!due) return;
+    const top = agendaPeek(state.agenda);
+    if (top === undefined || top.at > now) return;
+    agendaPop(state.agenda);
+    const due = top.vm;
+    if (nextAt(due) !== top.at || state.vms.get(due.id) !== due) continue; // stale entry
     if (due.steps.length > 0) {
       const step = due.steps.shift()!;
       setVmState(state, due, step.state, step.lcm);
       step.onReach?.();
+      scheduleVm(state, due);
     } else {
-      place(state, due, dueAt);
+      place(state, due, top.at);
     }
   }
 }
 
-function releaseCapacity(vm: OneVm, at: number): void {
-  vm.holdsCapacity = false;
+function releaseCapacity(state: OpenNebulaState, vm: OneVm, at: number): void {
+  releaseCapacityOf(state, vm);
   const h = vm.history.at(-1);
   if (h && h.etime === 0) {
     h.etime = Math.floor(at / 1000);
@@ -229,7 +239,7 @@ function releaseCapacity(vm: OneVm, at: number): void {
 
 /** DONE: leases back to their ranges, images released, capacity freed. */
 function finish(state: OpenNebulaState, vm: OneVm, at: number): void {
-  releaseCapacity(vm, at);
+  releaseCapacity(state, vm, at);
   vm.etime = Math.floor(at / 1000);
   for (const nic of vm.nics)
     state.vnets
@@ -258,7 +268,7 @@ function run(state: OpenNebulaState, vm: OneVm, first: { state: number; lcm: num
     const when = at;
     return { at: when, state: p.state, lcm: p.lcm, onReach: p.onReach ? () => p.onReach!(when) : undefined };
   });
-  state.active.add(vm);
+  scheduleVm(state, vm);
 }
 
 export const VM_ACTIONS = [
@@ -336,7 +346,7 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
             after: t.epilog,
             state: S.UNDEPLOYED,
             lcm: L.NONE,
-            onReach: (at: number) => releaseCapacity(vm, at),
+            onReach: (at: number) => releaseCapacity(state, vm, at),
           },
         ],
       );
@@ -345,7 +355,12 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
       if (!running) wrong();
       run(state, vm, { state: S.ACTIVE, lcm: L.SAVE_STOP }, [
         { after: t.save, state: S.ACTIVE, lcm: L.EPILOG_STOP },
-        { after: t.epilog, state: S.STOPPED, lcm: L.NONE, onReach: (at: number) => releaseCapacity(vm, at) },
+        {
+          after: t.epilog,
+          state: S.STOPPED,
+          lcm: L.NONE,
+          onReach: (at: number) => releaseCapacity(state, vm, at),
+        },
       ]);
       return;
     case "suspend":
@@ -393,7 +408,7 @@ export function submit(state: OpenNebulaState, vm: OneVm): void {
   setVmState(state, vm, S.PENDING, L.NONE);
   vm.steps = [];
   vm.schedAt = state.clock.now() + state.timings.schedule;
-  state.active.add(vm);
+  scheduleVm(state, vm);
 }
 
 /** `one.vm.deploy`: only from PENDING, HOLD, STOPPED or UNDEPLOYED; capacity checked with `enforce`. */
@@ -498,7 +513,7 @@ export function createVm(
     };
   });
   // Leases are taken only once every NIC has found one, so a failure leaves the ranges untouched.
-  const taken: Array<{ ar: { leases: Map<number, { vm: number }> }; index: number }> = [];
+  const taken: Array<{ ar: AddressRange; index: number; prevNext: number }> = [];
   try {
     const nics = getVectors(tmpl, "NIC").map((n, nicId) => {
       const net =
@@ -507,10 +522,12 @@ export function createVm(
           : [...state.vnets.values()].find((v) => v.name === n.NETWORK);
       if (!net) throw fail(`Error getting virtual network [${n.NETWORK_ID ?? n.NETWORK}].`);
       for (const ar of net.ars) {
-        for (let index = 0; index < ar.size; index++) {
+        for (let k = 0; k < ar.size; k++) {
+          const index = (ar.next + k) % ar.size;
           if (ar.leases.has(index)) continue;
           ar.leases.set(index, { vm: id });
-          taken.push({ ar, index });
+          taken.push({ ar, index, prevNext: ar.next });
+          ar.next = (index + 1) % ar.size;
           const ip = ar.ip === null ? null : numberToIp(ar.ip + index);
           const mac = numberToMac(ar.mac + index);
           return {
@@ -575,12 +592,41 @@ export function createVm(
       }
     }
     state.vms.set(id, vm);
-    if (!options.hold) state.active.add(vm);
+    scheduleVm(state, vm);
     return vm;
   } catch (e) {
-    for (const { ar, index } of taken) ar.leases.delete(index);
+    for (const { ar, index, prevNext } of taken.reverse()) {
+      ar.leases.delete(index);
+      ar.next = prevNext;
+    }
     throw e;
   }
 }
 
 export { nowSeconds };
+
+/**
+ * Rebuilds the derived indexes from the objects themselves — the agenda of pending transitions,
+ * the images being copied, each host's held capacity — after the World restores a snapshot into
+ * the state (VM steps restored from data lose their `onReach` hooks; their states still apply).
+ */
+export function reindex(state: OpenNebulaState): void {
+  state.agenda.heap = [];
+  state.agenda.seq = 0;
+  for (const host of state.hosts.values()) {
+    host.usedCpu = 0;
+    host.usedMemKb = 0;
+    host.vmIds = new Set();
+  }
+  for (const vm of state.vms.values()) {
+    const host = vm.hostId === null ? undefined : state.hosts.get(vm.hostId);
+    if (vm.holdsCapacity && host) {
+      host.usedCpu += Math.round(vm.cpu * 100);
+      host.usedMemKb += vm.memoryMb * 1024;
+      host.vmIds.add(vm.id);
+    }
+    scheduleVm(state, vm);
+  }
+  state.lockedImages.clear();
+  for (const image of state.images.values()) if (image.readyAt !== null) state.lockedImages.add(image);
+}

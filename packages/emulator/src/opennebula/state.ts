@@ -7,6 +7,7 @@
  * `setHostReachable`, `subscribe` (image created/deleted, VM and host state changes) and `sync`.
  */
 import { type EmulatorClock, systemClock } from "../ilo/clock.js";
+import { type Agenda, createAgenda } from "./agenda.js";
 import type { Template } from "./template.js";
 
 /** Owner/group/other × use/manage/admin, as 0/1 in XML order (OWNER_U … OTHER_A). */
@@ -62,6 +63,10 @@ export interface OneHost {
   adminStatus: 0 | 1 | 2;
   reachable: boolean;
   template: Template;
+  /** Capacity held by VMs placed here (kept by the life cycle, read by HOST_SHARE and the scheduler). */
+  usedCpu: number;
+  usedMemKb: number;
+  vmIds: Set<number>;
 }
 
 export interface OneDatastore extends Owned {
@@ -105,6 +110,8 @@ export interface AddressRange {
   size: number;
   /** index in the range → lease holder (`vm` id, or -1 for a lease put on hold). */
   leases: Map<number, { vm: number }>;
+  /** oned's NEXT_INDEX: where the search for a free lease starts (wrapping around). */
+  next: number;
   extra: Record<string, string>;
 }
 
@@ -268,8 +275,8 @@ export interface OpenNebulaState {
     "user" | "group" | "cluster" | "host" | "datastore" | "image" | "vnet" | "template" | "vm",
     number
   >;
-  /** VMs (and images) with pending timed transitions. */
-  active: Set<OneVm>;
+  /** Pending VM transitions in time order. */
+  agenda: Agenda;
   lockedImages: Set<OneImage>;
   /**
    * Injected faults. `invalidUtf8Vms`: VMs whose body holds bytes that are not UTF-8 (ISSUES.md #5):
@@ -306,7 +313,7 @@ export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): Ope
     templates: new Map(),
     vms: new Map(),
     nextId: { user: 2, group: 2, cluster: 1, host: 0, datastore: 0, image: 0, vnet: 0, template: 0, vm: 0 },
-    active: new Set(),
+    agenda: createAgenda(),
     lockedImages: new Set(),
     faults: { invalidUtf8Vms: new Set() },
     subscribe(listener) {
@@ -432,6 +439,9 @@ export function addHost(state: OpenNebulaState, spec: HostSpec): OneHost {
     totalMemKb: (spec.memoryGb ?? 32) * 1024 * 1024,
     adminStatus: 0,
     reachable: true,
+    usedCpu: 0,
+    usedMemKb: 0,
+    vmIds: new Set(),
     template: [
       ["ARCH", "x86_64"],
       ["CPUSPEED", "2400"],
@@ -506,5 +516,5 @@ export function makeAddressRange(id: number, ar: Record<string, string>): Addres
   const extra: Record<string, string> = {};
   for (const [k, v] of Object.entries(ar))
     if (!["TYPE", "SIZE", "IP", "MAC", "AR_ID"].includes(k)) extra[k] = v;
-  return { id, type, ip, mac, size, leases: new Map(), extra };
+  return { id, type, ip, mac, size, leases: new Map(), next: 0, extra };
 }

@@ -57,7 +57,7 @@ export const hostMethods: Record<string, MethodDef> = {
     run(ctx, [id]) {
       const host = lookup(ctx.state.hosts, id as number, "host");
       requireAdmin(ctx, "ADMIN", "HOST", host.id);
-      if ([...ctx.state.vms.values()].some((vm) => vm.hostId === host.id && vm.holdsCapacity)) {
+      if (host.vmIds.size > 0) {
         throw failures.action("Can not remove a host with running VMs", host.id);
       }
       ctx.state.hosts.delete(host.id);

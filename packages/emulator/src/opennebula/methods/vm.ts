@@ -3,7 +3,7 @@
  * the life-cycle calls over lifecycle.ts.
  */
 import { failures } from "../errors.js";
-import { createVm, manualDeploy, VM_STATES, vmAction } from "../lifecycle.js";
+import { createVm, manualDeploy, scheduleVm, VM_STATES, vmAction } from "../lifecycle.js";
 import type { OneVm, OpenNebulaState } from "../state.js";
 import {
   mergeTemplate,
@@ -289,10 +289,12 @@ export const vmMethods: Record<string, MethodDef> = {
         if (vm.state !== 6)
           vmAction(ctx.state, vm, vm.state === 1 || vm.state === 2 ? "terminate" : "terminate-hard");
         vm.steps = vm.steps.map((s) => ({ ...s, at: ctx.state.clock.now() }));
+        scheduleVm(ctx.state, vm);
         return vm.id;
       }
       if (op === 1 && vm.steps.length > 0) {
         vm.steps = vm.steps.map((s) => ({ ...s, at: ctx.state.clock.now() }));
+        scheduleVm(ctx.state, vm);
         return vm.id;
       }
       throw failures.action(

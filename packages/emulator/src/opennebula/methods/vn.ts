@@ -53,8 +53,7 @@ function arXml(ar: AddressRange, full: boolean): string {
 }
 
 function nextIndex(ar: AddressRange): number {
-  for (let i = 0; i < ar.size; i++) if (!ar.leases.has(i)) return i;
-  return ar.size;
+  return ar.next;
 }
 
 export function vnetXml(state: OpenNebulaState, vnet: OneVnet, full = true): string {
