@@ -112,6 +112,23 @@ describe("WorkQueue", () => {
   });
 });
 
+describe("WorkQueue.later", () => {
+  it("keeps one timer per key, the earliest", async () => {
+    const runs: string[] = [];
+    const queue = new WorkQueue(async (key) => {
+      runs.push(key);
+    });
+    queue.later("renew", 60_000);
+    queue.later("renew", 20); // earlier: replaces the pending timer
+    queue.later("renew", 30_000); // later: ignored
+    queue.later("retry", 10);
+    await new Promise((r) => setTimeout(r, 80));
+    await queue.idle();
+    expect(runs.sort()).toEqual(["renew", "retry"]);
+    await queue.stop();
+  });
+});
+
 describe("startStandIns", () => {
   it("fails with typed errors: no kubeconfig, or an API that never answers", async () => {
     await expect(startStandIns({ kubeconfig: "" })).rejects.toMatchObject({ code: "INVALID_OPTIONS" });

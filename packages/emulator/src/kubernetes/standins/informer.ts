@@ -96,7 +96,7 @@ const MAX_RETRY_MS = 30_000;
 
 export class WorkQueue {
   readonly #pending = new Set<string>();
-  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #timers = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   readonly #failures = new Map<string, number>();
   #running: Promise<void> = Promise.resolve();
   #stopped = false;
@@ -125,15 +125,22 @@ export class WorkQueue {
     });
   }
 
-  /** Queues `key` again after `ms` (e.g. to wait for something the controller does not watch). */
+  /**
+   * Queues `key` again after `ms` (a retry, a renewal, something the controller does not watch).
+   * One timer per key: the earlier of the pending and the new deadline wins.
+   */
   later(key: string, ms: number): void {
     if (this.#stopped) return;
+    const at = Date.now() + ms;
+    const pending = this.#timers.get(key);
+    if (pending && pending.at <= at) return;
+    if (pending) clearTimeout(pending.timer);
     const timer = setTimeout(() => {
-      this.#timers.delete(timer);
+      this.#timers.delete(key);
       this.add(key);
     }, ms);
     timer.unref?.();
-    this.#timers.add(timer);
+    this.#timers.set(key, { timer, at });
   }
 
   /** Resolves when every job queued so far has run. */
@@ -144,7 +151,7 @@ export class WorkQueue {
   /** Drops waiting jobs and timers, and waits for the running one. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const timer of this.#timers) clearTimeout(timer);
+    for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     await this.#running;
   }

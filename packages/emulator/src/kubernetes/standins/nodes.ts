@@ -10,6 +10,7 @@ import {
   type V1Node,
 } from "@kubernetes/client-node";
 import { type KwokNodeOptions, kwokNode, setKwokNodeRunning } from "../kwok-node.js";
+import { KWOK_NODE_LABEL } from "../providers/binaries.js";
 import { apiStatus } from "./errors.js";
 import { type Watched, WorkQueue, watch } from "./informer.js";
 
@@ -43,7 +44,10 @@ export async function startNodeHealth(
   startTimeoutMs?: number,
 ): Promise<NodeHealthStandIn> {
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const down = new Set<string>();
+  /** What the World last said per node: false = its machine is down. */
+  const desired = new Map<string, boolean>();
+  /** Nodes whose kwok label this stand-in removed (and gives back when they are up again). */
+  const released = new Set<string>();
   for (const node of create) {
     const { name, ...options } = node;
     await core.createNode({ body: kwokNode(name, options) }).catch((e: unknown) => {
@@ -52,11 +56,11 @@ export async function startNodeHealth(
   }
   let nodes: Watched<V1Node> | undefined;
 
-  const markDown = async (name: string) => {
-    const node = nodes?.get(name);
-    if (!node || !down.has(name)) return;
-    if (node.metadata?.labels?.["kwok.x-k8s.io/node"] !== undefined)
+  const markDown = async (node: V1Node, name: string) => {
+    if (node.metadata?.labels?.[KWOK_NODE_LABEL] !== undefined) {
       await setKwokNodeRunning(kubeConfig, name, false);
+      released.add(name);
+    }
     if (readyOf(node) === "Unknown") return;
     const now = new Date();
     const unknown = {
@@ -65,9 +69,8 @@ export async function startNodeHealth(
       reason: "NodeStatusUnknown",
       message: "Kubelet stopped posting node status.",
     };
-    const existing = node.status?.conditions ?? [];
-    if (!existing.some((c) => c.type === "Ready"))
-      existing.push({ ...unknown, lastTransitionTime: new Date() });
+    const existing = [...(node.status?.conditions ?? [])];
+    if (!existing.some((c) => c.type === "Ready")) existing.push({ ...unknown, lastTransitionTime: now });
     const conditions = existing.map((c) =>
       c.type === "Ready"
         ? { ...c, ...unknown, lastTransitionTime: c.status === "Unknown" ? c.lastTransitionTime : now }
@@ -79,7 +82,18 @@ export async function startNodeHealth(
     );
     log(`nodes: ${name} Ready=Unknown (its machine is down)`);
   };
-  const queue = new WorkQueue(markDown, (key, error) => log(`nodes: ${key}: ${String(error)}`));
+  // One serial job per node applies the last state asked for, so down/up calls never interleave.
+  const sync = async (name: string) => {
+    const node = nodes?.get(name);
+    const ready = desired.get(name);
+    if (!node || ready === undefined) return;
+    if (!ready) return markDown(node, name);
+    if (released.has(name)) {
+      await setKwokNodeRunning(kubeConfig, name, true);
+      released.delete(name);
+    }
+  };
+  const queue = new WorkQueue(sync, (key, error) => log(`nodes: ${key}: ${String(error)}`));
   nodes = await watch<V1Node>({
     kubeConfig,
     ...(startTimeoutMs !== undefined ? { startTimeoutMs } : {}),
@@ -87,8 +101,8 @@ export async function startNodeHealth(
     list: () => core.listNode(),
     onChange: (node) => {
       const name = node.metadata?.name ?? "";
-      // kwok may post one last heartbeat after letting a node go: mark it down again.
-      if (down.has(name) && readyOf(node) !== "Unknown") queue.add(name);
+      // A node created after the call, or one kwok posted a last heartbeat for: apply it again.
+      if (desired.get(name) === false && readyOf(node) !== "Unknown") queue.add(name);
       onChange();
     },
   });
@@ -96,12 +110,7 @@ export async function startNodeHealth(
   return {
     nodes: watched,
     setNodeReady: async (name, ready) => {
-      if (ready) {
-        down.delete(name);
-        if (watched.get(name)) await setKwokNodeRunning(kubeConfig, name, true);
-        return;
-      }
-      down.add(name);
+      desired.set(name, ready);
       queue.add(name);
       await queue.idle();
     },
