@@ -100,3 +100,13 @@ opennebula:
     );
   });
 });
+
+describe("JSON topologies", () => {
+  it("are read as YAML's JSON subset, errors still with lines", () => {
+    const json = JSON.stringify({ name: "j", hosts: [{ name: "a", memoryGiB: 4 }] });
+    expect(parseTopologyYaml(json).hosts[0]?.cpu.threads).toBe(16);
+    expect(problems('{\n"hosts": [\n{"name": "a", "memoryGiB": "x"}\n]\n}\n')).toEqual([
+      "3 hosts[0].memoryGiB: Invalid input: expected number, received string",
+    ]);
+  });
+});

@@ -64,6 +64,16 @@ export function parseTopology(input: unknown, source = "<topology>"): Topology {
 
 /** Parses YAML text into a validated topology; errors carry line numbers. */
 export function parseTopologyYaml(text: string, file = "<topology>"): Topology {
+  // JSON is YAML too, and generated topologies are usually JSON: parse it fast, and only go
+  // through the YAML document (for line numbers) when it is not valid.
+  if (text.trimStart().startsWith("{")) {
+    try {
+      const fast = TopologySchema.safeParse(JSON.parse(text));
+      if (fast.success) return fast.data;
+    } catch {
+      // not JSON after all: the YAML parser reports it
+    }
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
