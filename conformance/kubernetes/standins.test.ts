@@ -15,6 +15,7 @@ import {
   parseAddressRange,
   type StandIns,
   startCluster,
+  startStandIns,
 } from "@homelab-kit/emulator/kubernetes";
 import { createEmulator } from "@homelab-kit/emulator/world";
 import { createIloClient } from "@homelab-kit/ilo";
@@ -493,5 +494,40 @@ describe("stand-ins on the binaries provider", () => {
     await core.createNamespacedService({ namespace: "default", body: lbService("after-stop") });
     await new Promise((r) => setTimeout(r, 1500));
     expect(await serviceIps("default", "after-stop")).toEqual([]);
+  });
+
+  it("restarted, keeps every address in use and hands out only freed ones", async () => {
+    const taken = new Map<string, string>();
+    for (const service of (await core.listServiceForAllNamespaces()).items) {
+      const ip = service.status?.loadBalancer?.ingress?.[0]?.ip;
+      if (ip) taken.set(`${service.metadata?.namespace}/${service.metadata?.name}`, ip);
+    }
+    expect(taken.size).toBe(6); // the pool is full
+    const again = await startStandIns({
+      kubeconfig: cluster.kubeconfig,
+      metallb: { pools: [{ name: "lan", addresses: POOL }] },
+      certManager: false,
+      ingressNginx: false,
+      log: (line) => lines.push(`(restarted) ${line}`),
+    });
+    try {
+      await until("after-stop refused", async () => {
+        const events = await core.listNamespacedEvent({
+          namespace: "default",
+          fieldSelector: "involvedObject.name=after-stop,reason=AllocationFailed",
+        });
+        return events.items[0];
+      });
+      for (const [key, ip] of taken) {
+        const [namespace = "", name = ""] = key.split("/");
+        expect(await serviceIps(namespace, name)).toEqual([ip]);
+      }
+      await core.deleteNamespacedService({ namespace: "default", name: "lb-0" });
+      expect(await until("freed IP", async () => (await serviceIps("default", "after-stop"))[0])).toBe(
+        taken.get("default/lb-0"),
+      );
+    } finally {
+      await again.stop();
+    }
   });
 });
