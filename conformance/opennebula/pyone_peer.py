@@ -195,6 +195,18 @@ def faults():
     except Exception as e:  # xmlrpc.client.Fault, maybe wrapped by pyone
         if "-506" not in repr(e) and "not defined" not in str(e):
             raise
+    try:
+        one.vm.info("not-an-id")
+        raise AssertionError("a string VM id was accepted")
+    except Exception as e:  # xmlrpc.client.Fault -501, maybe wrapped by pyone
+        if "-501" not in repr(e) and "supposed to be integer" not in str(e):
+            raise
+    try:
+        one.vm.action("poweroff")
+        raise AssertionError("a missing parameter was accepted")
+    except Exception as e:
+        if "-501" not in repr(e) and "Not enough parameters" not in str(e):
+            raise
     body = b"<?xml version='1.0'?><!DOCTYPE x [<!ENTITY a 'aaaa'><!ENTITY b '&a;&a;&a;'>]><methodCall><methodName>&b;</methodName></methodCall>"
     req = urllib.request.Request(URL, data=body, headers={"Content-Type": "text/xml"})
     text = urllib.request.urlopen(req, timeout=5).read().decode()
@@ -212,7 +224,7 @@ for name, fn in [
     ("wrong password → AUTHENTICATION", authentication),
     ("regular user: AUTHORIZATION, own pool, login token", authorization),
     ("unknown VM → NO_EXISTS", no_exists),
-    ("faults: undefined method, entity bomb", faults),
+    ("faults: undefined method, wrong type, missing parameter, entity bomb", faults),
 ]:
     check(name, fn)
 
