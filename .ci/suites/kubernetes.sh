@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Kubernetes peer suite: builds (or reuses, from "$HOMELAB_KIT_CACHE/k8s/") kube-apiserver,
 # kube-controller-manager, kube-scheduler, etcd and kwok from the Go module proxy, then runs
-# conformance/kubernetes against a real control plane started by the `binaries` provider.
+# conformance/kubernetes against a real control plane started by the `binaries` provider (the
+# cluster itself, and the stand-ins: MetalLB, cert-manager, Ceph CSI, ingress-nginx, node health).
 # Works on a fresh machine as root with CI=true and no stdin; exits non-zero on failure.
 #   HOMELAB_KIT_K8S_ASSETS=/path  use an existing KUBEBUILDER_ASSETS-style folder (with kwok) instead
 set -euo pipefail

@@ -9,6 +9,7 @@ import { createCephClient } from "@homelab-kit/ceph";
 import { type CephEmulator, createCephEmulator } from "@homelab-kit/emulator/ceph";
 import {
   type Cluster,
+  createIssuerCa,
   ipToNumber,
   k8s,
   kwokNode,
@@ -355,6 +356,65 @@ describe("stand-ins on the binaries provider", () => {
       })) as { status?: { revision?: number } };
       return c.status?.revision === 2 ? true : undefined;
     });
+  });
+
+  it("signs with a namespaced CA Issuer's key pair, and says why when the key types differ", async () => {
+    const ca = await createIssuerCa("homelab CA", "ec");
+    await core.createNamespacedSecret({
+      namespace: "default",
+      body: {
+        metadata: { name: "homelab-ca" },
+        type: "kubernetes.io/tls",
+        stringData: { "tls.crt": ca.cert, "tls.key": ca.key },
+      },
+    });
+    const create = (plural: string, kind: string, name: string, spec: Record<string, unknown>) =>
+      custom.createNamespacedCustomObject({
+        group: "cert-manager.io",
+        version: "v1",
+        namespace: "default",
+        plural,
+        body: { apiVersion: "cert-manager.io/v1", kind, metadata: { name }, spec },
+      });
+    await create("issuers", "Issuer", "homelab", { ca: { secretName: "homelab-ca" } });
+    const issuerRef = { name: "homelab" }; // kind defaults to Issuer
+    await create("certificates", "Certificate", "grafana", {
+      secretName: "grafana-tls",
+      dnsNames: ["grafana.home.arpa"],
+      privateKey: { algorithm: "ECDSA" },
+      issuerRef,
+    });
+    await create("certificates", "Certificate", "rsa-on-ec", {
+      secretName: "rsa-tls",
+      dnsNames: ["x.home.arpa"],
+      issuerRef,
+    });
+    type Cert = {
+      status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] };
+    };
+    const readyOf = async (name: string) =>
+      (
+        (await custom.getNamespacedCustomObject({
+          group: "cert-manager.io",
+          version: "v1",
+          namespace: "default",
+          plural: "certificates",
+          name,
+        })) as Cert
+      ).status?.conditions?.find((c) => c.type === "Ready");
+    await until("grafana Ready", async () =>
+      (await readyOf("grafana"))?.status === "True" ? true : undefined,
+    );
+    const secret = await core.readNamespacedSecret({ namespace: "default", name: "grafana-tls" });
+    const leaf = new X509Certificate(Buffer.from(secret.data?.["tls.crt"] ?? "", "base64").toString());
+    expect(leaf.checkIssued(new X509Certificate(ca.cert))).toBe(true);
+    expect(leaf.subjectAltName).toBe("DNS:grafana.home.arpa");
+    const refused = await until("rsa-on-ec refused", async () => {
+      const c = await readyOf("rsa-on-ec");
+      return c?.status === "False" ? c : undefined;
+    });
+    expect(refused.reason).toBe("Failed");
+    expect(refused.message).toContain("the CA key is ec, the certificate asks for rsa");
   });
 
   it("provisions PVCs as RBD images in the emulated Ceph and deletes them with the PV", async () => {
