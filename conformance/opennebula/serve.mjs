@@ -7,7 +7,9 @@ const emulator = createOpenNebulaEmulator({
   timings: { schedule: 300, prolog: 300, boot: 200, shutdown: 200, epilog: 100, save: 200, imageCopy: 200 },
 });
 const server = await emulator.listen({ onError: (e) => console.error("emulator error:", e) });
-process.stdout.write(`${JSON.stringify({ endpoint: `${server.url}/RPC2`, user: "oneadmin", password: "opennebula" })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ endpoint: `${server.url}/RPC2`, user: "oneadmin", password: "opennebula" })}\n`,
+);
 const stop = async () => {
   await server.close();
   process.exit(0);
