@@ -14,7 +14,7 @@ import {
   writeYaml,
 } from "@homelab-kit/kubespray-inventory";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { type AnsibleResult, ansibleListAll, cleanupAnsible } from "./ansible.js";
+import { type AnsibleResult, ansibleList, ansibleListAll, cleanupAnsible } from "./ansible.js";
 
 const DIR = join(import.meta.dirname, "../../../shared/reference/kubespray/inventories");
 const OUT = mkdtempSync(join(tmpdir(), "ks-conformance-"));
@@ -129,4 +129,38 @@ describe("written INI and YAML read back by ansible-inventory to the same result
       }
     });
   }
+});
+
+describe("a directory as ansible-inventory -i DIR reads it", () => {
+  test("every file not ignored, sorted, sub-directories included, merged into one inventory; *.ini skipped", async () => {
+    const dir = join(OUT, "dir-source");
+    const files: Record<string, string> = {
+      "01-hosts.yaml":
+        "all:\n  children:\n    kube_control_plane:\n      hosts:\n        cp1: {ip: 10.0.0.1}\n      vars: {x: 1}\n",
+      "inventory.ini": "[kube_node]\nh9\n",
+      "README.md": "[g]\nh7\n",
+      ".hidden": "[g]\nh8\n",
+      zz: "[kube_node]\nw1 ip=10.0.0.2\ncp1 ip=10.0.0.9 extra=True\n[kube_control_plane:vars]\nx=2\n",
+      "sub/more.yml": "all:\n  hosts:\n    w2:\n  children:\n    kube_node:\n      hosts:\n        w0:\n",
+      "broken.yaml": "all: [unclosed\n",
+      "group_vars/all.yml": "v: 1\n",
+      "group_vars/kube_node.yml": "role: worker\n",
+    };
+    for (const [f, text] of Object.entries(files)) {
+      mkdirSync(join(dir, f, ".."), { recursive: true });
+      writeFileSync(join(dir, f), text);
+    }
+    const r = await ansibleList(dir);
+    expect(r.code, r.stderr).toBe(0);
+    const inv = readInventory(dir);
+    expect(ours(inv)).toEqual(theirs(r));
+    expect(toAnsibleJson(toAnsibleList(inv))).toBe(r.stdout.trimEnd());
+    expect(inv.hosts.has("h9")).toBe(false);
+    // Ansible warns about the file it could not parse; so do we, and about the skipped inventory.ini
+    expect(r.stderr).toMatch(/broken\.yaml/);
+    expect(inv.warnings.map((w) => w.code).sort()).toEqual([
+      "INVENTORY_INI_SKIPPED",
+      "INVENTORY_SOURCE_UNPARSED",
+    ]);
+  });
 });

@@ -41,6 +41,7 @@ export {
   INVENTORY_FILE_NAMES,
   type InventoryFormat,
   parseInventory,
+  type ReadInventoryOptions,
   readInventory,
 } from "./read-inventory.js";
 export { type Finding, type Severity, type ValidateOptions, validateInventory } from "./validate.js";

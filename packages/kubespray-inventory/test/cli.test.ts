@@ -25,8 +25,14 @@ describe("kubespray-inventory CLI", () => {
   });
 
   test("validate: exit 1 with findings, file:line and rule; --json", async () => {
-    const r = await run("validate", join(DIR, "ks-v2.31.0-sample"));
+    const r = await run("validate", join(DIR, "ks-v2.31.0-sample", "inventory.ini"));
     expect(r.code).toBe(EXIT.FINDINGS);
+    // the directory, read as ansible-inventory -i DIR reads it, has no inventory: *.ini is ignored there
+    const dir = await run("validate", join(DIR, "ks-v2.31.0-sample"));
+    expect(dir.code).toBe(EXIT.INPUT);
+    expect(dir.stderr + dir.stdout).toMatch(
+      /inventory\.ini is skipped: ansible-inventory -i DIR ignores \*\.ini/,
+    );
     expect(r.stdout).toMatch(/inventory\.ini:9:1: error KS_CONTROL_PLANE_EMPTY/);
     expect(r.stdout).toMatch(/rule: roles\/validate_inventory/);
     const j = await run("validate", "--json", join(DIR, "ks-pr10362-builder-output.yaml"));

@@ -28,10 +28,10 @@ describe("reference inventories", () => {
       const row = table.get(name);
       expect(row).toBeDefined();
       if (!row!.ok) {
-        expect(() => readInventory(join(DIR, name))).toThrow(InventoryParseError);
+        expect(() => readInventory(join(DIR, name), { directory: "kubespray" })).toThrow(InventoryParseError);
         return;
       }
-      const inv = readInventory(join(DIR, name));
+      const inv = readInventory(join(DIR, name), { directory: "kubespray" });
       expect(inv.hosts.size).toBe(row!.hosts);
       const out = toAnsibleList(inv);
       // every host appears in at least one group of the printed list: nothing is dropped
@@ -45,7 +45,9 @@ describe("reference inventories", () => {
   }
 
   test("group_vars/all is applied, group_vars/k8s_cluster is not when k8s_cluster is not declared", () => {
-    const out = toAnsibleList(readInventory(join(DIR, "ks-v2.31.0-docs-with-sample-groupvars")));
+    const out = toAnsibleList(
+      readInventory(join(DIR, "ks-v2.31.0-docs-with-sample-groupvars"), { directory: "kubespray" }),
+    );
     const node1 = out._meta.hostvars.node1!;
     expect(node1.bin_dir).toBe("/usr/local/bin");
     expect(node1.etcd_deployment_type).toBe("host");
