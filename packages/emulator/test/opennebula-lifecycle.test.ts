@@ -328,4 +328,20 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     expect(field(String(await s.ok("one.host.info", 0)), "RUNNING_VMS")).toBe("2000");
     expect(performance.now() - started).toBeLessThan(15_000);
   });
+
+  it("a locked VM refuses operations at or above the lock level with LOCKED; info still works", async () => {
+    const s = setup();
+    const id = await running(s);
+    await s.ok("one.vm.lock", id, 2);
+    expect(await s.call("one.vm.action", "poweroff", id)).toMatchObject({
+      kind: "error",
+      code: 0x8000,
+      respId: id,
+      message: `[one.vm.action] The resource virtual machine is locked. [${id}].`,
+    });
+    expect(await s.call("one.vm.lock", id, 1)).toMatchObject({ code: 0x8000 });
+    expect(String(await s.ok("one.vm.info", id))).toContain("<LOCK><LOCKED>2</LOCKED>");
+    await s.ok("one.vm.unlock", id);
+    await s.ok("one.vm.action", "poweroff", id);
+  });
 });

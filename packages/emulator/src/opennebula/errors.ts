@@ -57,6 +57,8 @@ export const failures = {
   action: (message: string, id = -1) => new OneFailure(ErrorCode.ACTION, message, id),
   rpcApi: (message: string) => new OneFailure(ErrorCode.RPC_API, message),
   internal: (message: string) => new OneFailure(ErrorCode.INTERNAL, message),
+  locked: (obj: ObjectName, id: number) =>
+    new OneFailure(ErrorCode.LOCKED, `The resource ${obj} is locked. [${id}].`, id),
   allocate: (obj: ObjectName, message: string) =>
     new OneFailure(ErrorCode.ALLOCATE, `Error allocating a new ${obj}. ${message}`),
 };

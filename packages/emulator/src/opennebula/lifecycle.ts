@@ -582,6 +582,7 @@ export function createVm(
       steps: [],
       schedAt: options.hold ? null : now + state.timings.schedule,
       holdsCapacity: false,
+      lock: null,
     };
     state.nextId.vm++;
     for (const image of images) {

@@ -199,6 +199,8 @@ export interface OneVm extends Owned {
   schedAt: number | null;
   /** Capacity currently held on `hostId` (freed on stop/undeploy/terminate). */
   holdsCapacity: boolean;
+  /** `one.vm.lock`: level 1 USE, 2 MANAGE, 3 ADMIN blocks operations at or above it. */
+  lock: { level: number; owner: number; time: number } | null;
 }
 
 /** Delays (ms on the emulator clock) of the lifecycle, roughly what a small KVM cloud shows. */

@@ -130,7 +130,7 @@ export function vmXml(state: OpenNebulaState, vm: OneVm): string {
         `<HISTORY><OID>${vm.id}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><STIME>${h.stime}</STIME><ETIME>${h.etime}</ETIME>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<DS_ID>${h.dsId}</DS_ID><PLAN_ID>-1</PLAN_ID><ACTION_ID>-1</ACTION_ID><PSTIME>${h.pstime}</PSTIME><PETIME>${h.petime}</PETIME><RSTIME>${h.rstime}</RSTIME><RETIME>${h.retime}</RETIME><ESTIME>${h.estime}</ESTIME><EETIME>${h.eetime}</EETIME><ACTION>${h.action}</ACTION><UID>${h.uid}</UID><GID>${h.gid}</GID><REQUEST_ID>-1</REQUEST_ID></HISTORY>`,
     )
     .join("");
-  return `<VM>${ownerXml(state, vm)}${permissionsXml(vm.permissions)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><PREV_STATE>${vm.prevState}</PREV_STATE><PREV_LCM_STATE>${vm.prevLcm}</PREV_LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${monitoring(state, vm)}<SCHED_ACTIONS/>${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}<BACKUPS><BACKUP_CONFIG/><BACKUP_IDS/></BACKUPS></VM>`;
+  return `<VM>${ownerXml(state, vm)}${permissionsXml(vm.permissions)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><PREV_STATE>${vm.prevState}</PREV_STATE><PREV_LCM_STATE>${vm.prevLcm}</PREV_LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm)}${monitoring(state, vm)}<SCHED_ACTIONS/>${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}<BACKUPS><BACKUP_CONFIG/><BACKUP_IDS/></BACKUPS></VM>`;
 }
 
 const SHORT_USER_KEYS = new Set([
@@ -166,7 +166,7 @@ export function vmShortXml(state: OpenNebulaState, vm: OneVm): string {
     ? `<HISTORY_RECORDS><HISTORY><OID>${vm.id}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><DS_ID>${h.dsId}</DS_ID>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<ACTION>${h.action}</ACTION></HISTORY></HISTORY_RECORDS>`
     : "<HISTORY_RECORDS/>";
   const user = vm.userTemplate.filter(([k]) => SHORT_USER_KEYS.has(k));
-  return `<VM>${ownerXml(state, vm)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}<TEMPLATE>${template}${disks}${nics}${graphics ? renderEntries([graphics]) : ""}</TEMPLATE>${monitoring(state, vm)}${renderTemplate("USER_TEMPLATE", user)}${history}</VM>`;
+  return `<VM>${ownerXml(state, vm)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm)}<TEMPLATE>${template}${disks}${nics}${graphics ? renderEntries([graphics]) : ""}</TEMPLATE>${monitoring(state, vm)}${renderTemplate("USER_TEMPLATE", user)}${history}</VM>`;
 }
 
 function parse(text: string, onError: (msg: string) => Error): Template {
@@ -186,10 +186,21 @@ export function parseOrActionError(text: string): Template {
   return parse(text, (msg) => failures.action(msg));
 }
 
-function getVm(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN"): OneVm {
+const OP_LEVEL = { USE: 1, MANAGE: 2, ADMIN: 3 } as const;
+
+/** Looks the VM up, authorizes `op`, and refuses a locked VM (reads are never blocked). */
+function getVm(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN", read = false): OneVm {
   const vm = lookup(ctx.state.vms, id, "virtual machine");
   authorize(ctx, vm, op, "VM");
+  if (!read && vm.lock !== null && OP_LEVEL[op] >= vm.lock.level)
+    throw failures.locked("virtual machine", vm.id);
   return vm;
+}
+
+function lockXml(vm: OneVm): string {
+  return vm.lock === null
+    ? ""
+    : `<LOCK><LOCKED>${vm.lock.level}</LOCKED><OWNER>${vm.lock.owner}</OWNER><TIME>${vm.lock.time}</TIME><REQ_ID>-1</REQ_ID></LOCK>`;
 }
 
 /** `KEY=VALUE&…` (6.10+ JSON query) on MySQL: each pair is a LIKE '%VALUE%' on that element's text. */
@@ -242,7 +253,7 @@ export const vmMethods: Record<string, MethodDef> = {
   },
   "one.vm.info": {
     params: [int(), bool(false)],
-    run: (ctx, [id]) => vmXml(ctx.state, getVm(ctx, id as number, "USE")),
+    run: (ctx, [id]) => vmXml(ctx.state, getVm(ctx, id as number, "USE", true)),
   },
   "one.vm.action": {
     params: [str(), int()],
@@ -301,6 +312,30 @@ export const vmMethods: Record<string, MethodDef> = {
         `Recover operation ${op} is not available for state ${VM_STATES[vm.state]}`,
         vm.id,
       );
+    },
+  },
+  "one.vm.lock": {
+    params: [int(), int(), bool(false)],
+    run(ctx, [id, level, test]) {
+      const vm = getVm(ctx, id as number, "MANAGE", true);
+      const l = level as number;
+      if (l < 1 || l > 4) throw failures.rpcApi("Wrong lock level.");
+      if (vm.lock !== null) throw failures.locked("virtual machine", vm.id);
+      if (!test)
+        vm.lock = {
+          level: l === 4 ? 3 : l,
+          owner: ctx.user.id,
+          time: Math.floor(ctx.state.clock.now() / 1000),
+        };
+      return vm.id;
+    },
+  },
+  "one.vm.unlock": {
+    params: [int()],
+    run(ctx, [id]) {
+      const vm = getVm(ctx, id as number, "MANAGE", true);
+      vm.lock = null;
+      return vm.id;
     },
   },
   "one.vmpool.info": vmPool(false),
