@@ -27,6 +27,7 @@ export interface NodeHealthStandIn {
    * controller-manager would after its grace period, so the world and Kubernetes agree without
    * waiting; the node lifecycle controller then taints it `node.kubernetes.io/unreachable`. Up: kwok
    * takes the node back and makes it Ready. A node created later starts in the state last set.
+   * Only kwok's nodes (`kwok.x-k8s.io/node` label) are affected: a real kubelet reports for itself.
    */
   setNodeReady(name: string, ready: boolean): Promise<void>;
   idle(): Promise<void>;
@@ -60,6 +61,11 @@ export async function startNodeHealth(
     if (node.metadata?.labels?.[KWOK_NODE_LABEL] !== undefined) {
       await setKwokNodeRunning(kubeConfig, name, false);
       released.add(name);
+    }
+    if (!released.has(name)) {
+      // A real kubelet (kind, k3s) would post Ready again within seconds: do not fight it.
+      log(`nodes: ${name} is not played by kwok; its kubelet keeps reporting its own state`);
+      return;
     }
     if (readyOf(node) === "Unknown") return;
     const now = new Date();
