@@ -1,7 +1,7 @@
 // Benchmark: parse + validate + `--list` result for a generated 5,000-host Kubespray inventory (INI and
 // YAML), against `ansible-inventory -i FILE --list` on the same files in the same run.
 // Build first: pnpm --filter @homelab-kit/kubespray-inventory build
-// Usage: node bench/kubespray/bench.mjs [HOSTS=5000] [RUNS=7] [ANSIBLE_RUNS=3]
+// Usage: node bench/kubespray/bench.mjs [HOSTS=5000] [RUNS=7] [ANSIBLE_RUNS=3] [WARMUPS=3]
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,6 +19,8 @@ import { generate } from "./generate.mjs";
 const hosts = Number(process.argv[2] ?? 5000);
 const runs = Number(process.argv[3] ?? 7);
 const ansibleRuns = Number(process.argv[4] ?? 3);
+/** Un-measured runs first, so the median is of JIT-compiled code (a long-lived process), not of start-up. */
+const warmups = Number(process.argv[5] ?? 3);
 const dir = mkdtempSync(join(tmpdir(), "ks-bench-"));
 const { ini, yaml } = generate(hosts);
 const files = { ini: join(dir, "inv.ini"), yaml: join(dir, "inv.yaml") };
@@ -40,7 +42,7 @@ function measure(f) {
 function ours(format) {
   const times = { parse: [], validate: [], list: [], total: [], cpu: [] };
   let out;
-  for (let i = 0; i < runs + 1; i++) {
+  for (let i = 0; i < runs + warmups; i++) {
     const p = measure(() => {
       const text = readFileSync(files[format], "utf8");
       return format === "ini"
@@ -50,18 +52,20 @@ function ours(format) {
     const v = measure(() => validateInventory(p.value));
     const l = measure(() => toAnsibleJson(toAnsibleList(p.value)));
     out = l.value;
-    if (i === 0) {
-      if (v.value.some((f) => f.severity === "error"))
-        throw new Error(`unexpected findings: ${JSON.stringify(v.value[0])}`);
-      continue; // warm-up
-    }
+    if (i === 0 && v.value.some((f) => f.severity === "error"))
+      throw new Error(`unexpected findings: ${JSON.stringify(v.value[0])}`);
+    if (i < warmups) continue;
     times.parse.push(p.wall);
     times.validate.push(v.wall);
     times.list.push(l.wall);
     times.total.push(p.wall + v.wall + l.wall);
     times.cpu.push(p.cpu + v.cpu + l.cpu);
   }
-  return { times: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])), out };
+  return {
+    times: Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])),
+    cpuRange: [Math.min(...times.cpu), Math.max(...times.cpu)],
+    out,
+  };
 }
 
 /** ansible-inventory through a tiny Python wrapper that reports the child's CPU time (RUSAGE_CHILDREN). */
@@ -101,6 +105,7 @@ for (const format of ["ini", "yaml"]) {
     format,
     size: (format === "ini" ? ini : yaml).length,
     ...o.times,
+    cpuRange: o.cpuRange,
     ansible: a.time,
     ansibleCpu: a.cpu,
     same,
@@ -109,14 +114,20 @@ for (const format of ["ini", "yaml"]) {
 const ms = (x) => `${x.toFixed(1)} ms`;
 const s = (x) => `${(x / 1000).toFixed(2)} s`;
 console.log(
-  `${hosts} hosts; ours: median of ${runs} in-process runs after 1 warm-up; ${version}: median of ${ansibleRuns} runs; node ${process.version}; load average ${(await import("node:os")).loadavg()[0].toFixed(1)}`,
+  `${hosts} hosts; ours: median of ${runs} in-process runs after ${warmups} warm-ups; ${version}: median of ${ansibleRuns} runs; node ${process.version}; load average ${(await import("node:os")).loadavg()[0].toFixed(1)}`,
 );
 console.log(
   "| file | size | parse | validate | --list JSON | ours wall | ours CPU | ansible wall | ansible CPU | ratio wall | ratio CPU | same output |",
 );
 console.log("|---|---|---|---|---|---|---|---|---|---|---|---|");
+const worst = [];
 for (const r of rows)
   console.log(
     `| ${r.format} | ${(r.size / 1024).toFixed(0)} kB | ${ms(r.parse)} | ${ms(r.validate)} | ${ms(r.list)} | ${ms(r.total)} | ${ms(r.cpu)} | ${s(r.ansible)} | ${s(r.ansibleCpu)} | ${(r.ansible / r.total).toFixed(0)}× | ${(r.ansibleCpu / r.cpu).toFixed(0)}× | ${r.same ? "yes" : "NO"} |`,
   );
+for (const r of rows)
+  worst.push(
+    `${r.format}: our CPU per run ${ms(r.cpuRange[0])}–${ms(r.cpuRange[1])} → CPU ratio ${(r.ansibleCpu / r.cpuRange[1]).toFixed(0)}×–${(r.ansibleCpu / r.cpuRange[0]).toFixed(0)}× (slowest–fastest run)`,
+  );
+console.log(worst.join("\n"));
 rmSync(dir, { recursive: true, force: true });

@@ -260,5 +260,43 @@ function editYaml(text: string, edits: readonly InventoryEdit[]): string {
       (vars as YAMLMap).set(e.key, create(e.value));
     }
   }
-  return doc.toString({ indent: detectIndent(text), lineWidth: 0, nullStr: "" });
+  return restoreCommentLayout(text, doc.toString({ indent: detectIndent(text), lineWidth: 0, nullStr: "" }));
+}
+
+/** A line with the blanks before an inline ` #` comment collapsed to one (how the `yaml` package prints it). */
+const commentKey = (line: string) => line.replace(/(\S)[ ]+#/, "$1 #");
+
+/**
+ * The `yaml` package re-spaces comments it keeps: `a: 1  # c` comes out as `a: 1 # c`, and a
+ * comment after a `key:` that opens a nested block moves to its own line under the key. Every output
+ * line that differs from an original line only in that way is given back as it was written, so an
+ * edit changes only the lines it has to.
+ */
+function restoreCommentLayout(original: string, printed: string): string {
+  const unused = new Map<string, string[]>();
+  for (const line of original.split("\n")) {
+    const key = commentKey(line);
+    if (key === line && !/^\s*\S.*:\s+#/.test(line)) continue;
+    const list = unused.get(key);
+    if (list) list.push(line);
+    else unused.set(key, [line]);
+  }
+  if (unused.size === 0) return printed;
+  const take = (key: string) => unused.get(key)?.shift();
+  const lines = printed.split("\n");
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const moved = /^\s*(#.*)$/.exec(lines[i + 1] ?? "");
+    if (moved && /^\s*\S.*:$/.test(line)) {
+      const joined = take(`${line} ${moved[1]}`);
+      if (joined !== undefined) {
+        out.push(joined);
+        i++;
+        continue;
+      }
+    }
+    out.push(take(commentKey(line)) ?? line);
+  }
+  return out.join("\n");
 }

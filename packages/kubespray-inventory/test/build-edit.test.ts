@@ -167,6 +167,23 @@ describe("scale-up and remove-node edits keep everything else untouched", () => 
     expect(removed).toBe(text);
   });
 
+  test("YAML edits keep inline comment spacing and comments after a key that opens a block", () => {
+    const text =
+      "all:\n  hosts:\n    n1:  # first node\n      ansible_host: 10.0.0.1  # mgmt\n    n2:\n      ansible_host: 10.0.0.2    # two\n  children:   # groups\n    kube_node:  #  workers\n      hosts:\n        n1:\n        n2:\n";
+    const added = editInventoryText(text, "yaml", [
+      { op: "add-host", host: "n3", vars: { ansible_host: "10.0.0.3" }, groups: ["kube_node"] },
+    ]);
+    const before = text.split("\n");
+    const after = added.split("\n");
+    expect(after.filter((l) => !before.includes(l))).toEqual([
+      "    n3:",
+      "      ansible_host: 10.0.0.3",
+      "        n3:",
+    ]);
+    expect(before.filter((l) => !after.includes(l))).toEqual([]);
+    expect(editInventoryText(added, "yaml", [{ op: "remove-host", host: "n3" }])).toBe(text);
+  });
+
   test("a host inside a range cannot be removed alone; the first control plane is protected", () => {
     expect(() =>
       editInventoryText("[kube_node]\nn[1:3]\n", "ini", [{ op: "remove-host", host: "n2" }]),
