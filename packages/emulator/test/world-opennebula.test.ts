@@ -99,6 +99,18 @@ describe("World: OpenNebula", () => {
     expect(nic?.IP).toMatch(/^192\.168\.1\.(1[0-4]\d|149)$/);
     const images = (await ceph.rbd.images.list({ pool: "rbd" })).images.map((i) => i.name);
     expect(images).toContain(`one-0-${id}-0`);
+    // a VM of a template with a Kubespray role is a Kubernetes node record on its host
+    const node = emu().world.kubernetes.nodes.get("k8s-1");
+    expect(node).toMatchObject({ vm: "k8s-1", roles: ["worker"], ready: true });
+    await clientsFor(emu())
+      .ilo(node?.host ?? "")
+      .power.off();
+    emu().world.sync();
+    expect(emu().world.kubernetes.nodes.get("k8s-1")?.ready).toBe(false);
+    await clientsFor(emu())
+      .ilo(node?.host ?? "")
+      .power.on();
+    emu().clock.advance(BOOT_MS);
     const used = (await one.hostpool.info()).reduce((sum, h) => sum + h.HOST_SHARE.MEM_USAGE, 0);
     expect(used).toBe((4096 + 4096 + 8192) * 1024);
   });

@@ -12,7 +12,7 @@
 import { type CephState, createCephState } from "../ceph/state.js";
 import { isOn, postState } from "../ilo/power.js";
 import { createIloState, type IloState } from "../ilo/state.js";
-import type { OpenNebulaState } from "../opennebula/state.js";
+import type { OneVm, OpenNebulaState } from "../opennebula/state.js";
 import { type ControllableClock, manualClock } from "../shared/clock.js";
 import type { HostSpec, Topology } from "../topology/schema.js";
 import { buildOpenNebula, linkOpenNebula, setHostReachable, syncOpenNebula } from "./opennebula.js";
@@ -140,7 +140,13 @@ export class World {
       if (this.ceph?.hosts.has(host.name)) this.ceph.setHostUp(host.name, false);
       if (this.opennebula !== undefined) setHostReachable(this.opennebula, host.name, false);
     }
-    if (this.opennebula !== undefined) linkOpenNebula(this.opennebula, this.ceph);
+    if (this.opennebula !== undefined) {
+      linkOpenNebula(this.opennebula, this.ceph);
+      const one = this.opennebula;
+      one.subscribe((event) => {
+        if (event.type === "vm-state") this.#followKubernetesVm(one, event.vm, event.state);
+      });
+    }
     const vms = new Map((topology.opennebula?.vms ?? []).map((vm) => [vm.name, vm]));
     for (const node of topology.kubernetes?.nodes ?? []) {
       const host = vms.get(node.vm)?.host;
@@ -202,6 +208,29 @@ export class World {
     for (const node of this.kubernetes.nodes.values()) if (node.host === host.name) node.ready = up;
     const event = { host: host.name, up, at };
     for (const listener of this.#listeners) listener(event);
+  }
+
+  /**
+   * A VM from a template with `KUBESPRAY_ROLE` becomes a Kubernetes node record (named after the
+   * VM) once it is placed and ACTIVE, and is dropped when it is DONE.
+   */
+  #followKubernetesVm(one: OpenNebulaState, vm: OneVm, state: number): void {
+    if (state === 6) {
+      const node = this.kubernetes.nodes.get(vm.name);
+      if (node?.vm === vm.name) this.kubernetes.nodes.delete(vm.name);
+      return;
+    }
+    if (state !== 3 || vm.hostId === null || this.kubernetes.nodes.has(vm.name)) return;
+    const template = vm.templateId === null ? undefined : one.templates.get(vm.templateId);
+    const role = template?.template.find(([k]) => k === "KUBESPRAY_ROLE")?.[1];
+    const host = one.hosts.get(vm.hostId)?.name;
+    if (typeof role !== "string" || host === undefined || !this.hosts.has(host)) return;
+    const roles = role
+      .split(",")
+      .filter((r): r is KubernetesNodeRecord["roles"][number] =>
+        ["control-plane", "worker", "etcd"].includes(r),
+      );
+    this.addKubernetesNode({ name: vm.name, vm: vm.name, host, roles });
   }
 
   /** Watches every host again (after a restore or a direct edit of iLO states). */
