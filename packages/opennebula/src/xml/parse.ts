@@ -41,23 +41,31 @@ export function parseXmlDocument(xml: string | Uint8Array): RawXmlObject {
 export function parseXmlRange(src: string, start: number, end: number, escaped = false): RawXmlObject {
   const LT = escaped ? "&lt;" : "<";
   const ltLen = LT.length;
-  const root: RawXmlObject = {};
   let pos = skipMisc(src, start, end, true);
   if (pos >= end) throw syntaxError(src, pos, "no root element");
   if (!src.startsWith(LT, pos)) throw syntaxError(src, pos, "text outside the root element");
 
   // Frames of the open elements; the innermost one lives in the locals below.
+  // Once an element has a child, its text is dropped: a parent frame never holds text.
+  // The children of the open elements, in document order, on one stack (`kidKeys`/`kidValues`
+  // up to `kidTop`); an element's object is built from its children at its end tag.
   const nameStack: string[] = [];
-  const objStack: Array<RawXmlObject | null> = [];
-  const textStack: string[] = [];
+  const baseStack: number[] = [];
+  const kidKeys: string[] = [];
+  const kidValues: RawXmlValue[] = [];
+  let kidTop = 0;
   const names = new StringCache(64);
   const values = new StringCache(12);
   let name = "";
-  let obj: RawXmlObject | null = root; // the pseudo-element around the root
+  let base = 0; // where the innermost element's children start on the stack
+  let hasKids = true; // (the pseudo-element around the root)
+  // The innermost element's text: its first piece as a range of `src` (sliced only if it is
+  // kept, at the end tag: whitespace before a first child is never sliced), the rest in `text`.
   let text = "";
+  let textFrom = -1;
+  let textTo = -1;
   let depth = 0;
   let nextAmp = indexOrEnd(src, "&", pos, end);
-  let nextRawCdataEnd = escaped ? -2 : end; // escaped mode only: lazily found raw "]]>"
 
   for (;;) {
     let lt: number;
@@ -87,7 +95,18 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
       } else {
         if (nextAmp < pos) nextAmp = indexOrEnd(src, "&", pos, end);
         if (nextAmp >= lt) {
-          if (obj === null) text = text === "" ? values.get(src, pos, lt) : text + src.slice(pos, lt);
+          if (!hasKids) {
+            if (textFrom === -1 && text === "") {
+              textFrom = pos;
+              textTo = lt;
+            } else {
+              if (textFrom !== -1) {
+                text = src.slice(textFrom, textTo);
+                textFrom = -1;
+              }
+              text += src.slice(pos, lt);
+            }
+          }
         } else {
           let value = decodeEntities(src, pos, lt);
           if (escaped) {
@@ -95,7 +114,14 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
             if (value.includes("<")) throw syntaxError(src, pos, "markup behind a character reference");
             if (value.includes("&")) value = decodeEntities(value, 0, value.length);
           }
-          if (obj === null) text += value; // text beside child elements is dropped (validated above)
+          if (!hasKids) {
+            // text beside child elements is dropped (validated above)
+            if (textFrom !== -1) {
+              text = src.slice(textFrom, textTo);
+              textFrom = -1;
+            }
+            text += value;
+          }
         }
       }
     }
@@ -110,37 +136,71 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
       while (p < end && isSpace(src.charCodeAt(p))) p++;
       const g = p < end ? gtLength(src, p, escaped) : 0;
       if (g === 0) throw syntaxError(src, lt, `mismatched end tag: expected </${name}>`);
-      const value: string | RawXmlObject = obj ?? text;
+      const value: string | RawXmlObject = hasKids
+        ? build(name, kidKeys, kidValues, base, kidTop)
+        : textFrom === -1
+          ? text
+          : values.get(src, textFrom, textTo);
       const closed = name;
+      kidTop = base;
       depth--;
       name = nameStack[depth]!;
-      obj = objStack[depth]!;
-      text = textStack[depth]!;
-      assign(obj as RawXmlObject, closed, value);
+      base = baseStack[depth]!;
+      hasKids = true;
+      text = "";
+      textFrom = -1;
       pos = p + g;
-      if (depth === 0) return finish(src, pos, end, root);
+      if (depth === 0) return finish(src, pos, end, closed, value);
+      kidKeys[kidTop] = closed;
+      kidValues[kidTop] = value;
+      kidTop++;
     } else if (c === 0x21 /* ! */) {
       if (matchAt(src, m, "![CDATA[")) {
         if (depth === 0) throw syntaxError(src, lt, "CDATA outside the root element");
         const from = m + 8;
-        let close: number;
+        let close = end;
         let closeLen = 3;
+        let entity = false;
         if (escaped) {
-          if (nextRawCdataEnd !== end && nextRawCdataEnd < from)
-            nextRawCdataEnd = indexOrEnd(src, "]]>", from, end);
-          close = indexOrEnd(src, "]]&gt;", from, end);
-          if (nextRawCdataEnd < close) close = nextRawCdataEnd;
-          else closeLen = 6;
+          // The first "]]>" or "]]&gt;"; CDATA runs are short here: a loop beats builtin calls.
+          for (let q = from; q < end; q++) {
+            const ch = src.charCodeAt(q);
+            if (ch === 0x5d) {
+              if (src.charCodeAt(q + 1) === 0x5d) {
+                const g = gtLength(src, q + 2, true);
+                if (g !== 0) {
+                  close = q;
+                  closeLen = 2 + g;
+                  break;
+                }
+              }
+            } else if (ch === 0x26) {
+              entity = true;
+            }
+          }
         } else {
           close = indexOrEnd(src, "]]>", from, end);
         }
         if (close + closeLen > end) throw syntaxError(src, lt, "unterminated CDATA section");
-        if (obj === null) {
-          if (!escaped || src.indexOf("&", from) >= close) {
-            text = text === "" ? values.get(src, from, close) : text + src.slice(from, close);
+        if (!hasKids) {
+          if (!entity) {
+            if (textFrom === -1 && text === "") {
+              textFrom = from;
+              textTo = close;
+            } else {
+              if (textFrom !== -1) {
+                text = src.slice(textFrom, textTo);
+                textFrom = -1;
+              }
+              text += src.slice(from, close);
+            }
           } else {
             const value = decodeEntities(src, from, close);
             if (value.includes("]]>")) throw syntaxError(src, lt, "CDATA end behind a character reference");
+            if (textFrom !== -1) {
+              text = src.slice(textFrom, textTo);
+              textFrom = -1;
+            }
             text += value;
           }
         }
@@ -179,31 +239,144 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
         selfClosing = src.charCodeAt(gt - 1) === 0x2f;
         tagEnd = gt + 1;
       }
-      if (obj === null) {
-        obj = {};
+      if (!hasKids) {
+        hasKids = true;
         text = "";
+        textFrom = -1;
       }
       if (selfClosing) {
-        assign(obj, child, "");
-        if (depth === 0) return finish(src, tagEnd, end, root);
+        if (depth === 0) return finish(src, tagEnd, end, child, "");
+        kidKeys[kidTop] = child;
+        kidValues[kidTop] = "";
+        kidTop++;
       } else {
         nameStack[depth] = name;
-        objStack[depth] = obj;
-        textStack[depth] = text;
+        baseStack[depth] = base;
         depth++;
         name = child;
-        obj = null;
-        text = "";
+        base = kidTop;
+        hasKids = false;
       }
       pos = tagEnd;
     }
   }
 }
 
-function finish(src: string, pos: number, end: number, root: RawXmlObject): RawXmlObject {
+function finish(
+  src: string,
+  pos: number,
+  end: number,
+  name: string,
+  value: string | RawXmlObject,
+): RawXmlObject {
   const after = skipMisc(src, pos, end, false);
   if (after < end) throw syntaxError(src, after, "content after the root element");
+  const root: RawXmlObject = {};
+  assign(root, name, value);
   return root;
+}
+
+/**
+ * Builds an element's object from its children `keys[from, to)` / `values[from, to)`.
+ *
+ * OpenNebula's elements come back with the same children again and again (every VM of a pool).
+ * Once a parent element name has been seen with a sequence of children twice, that sequence gets
+ * a factory: one object literal with every key, so the object is created at its final size and
+ * shape (in-object properties, no growing backing store, no dictionary mode for the VM's 20+
+ * keys) instead of by one keyed store (and lookup) per child. Other sequences take the generic
+ * path. The result is the same either way: keys in first-occurrence order, repeats as arrays.
+ */
+function build(
+  name: string,
+  keys: string[],
+  values: Array<RawXmlValue>,
+  from: number,
+  to: number,
+): RawXmlObject {
+  const n = to - from;
+  const known = shapes.get(name);
+  if (known !== undefined) {
+    for (let s = 0; s < known.length; s++) {
+      const shape = known[s]!;
+      const shapeKeys = shape.keys;
+      if (shapeKeys.length !== n) continue;
+      let i = 0;
+      while (i < n && shapeKeys[i] === keys[from + i]) i++;
+      if (i === n) {
+        if (shape.make === undefined && codegen) shape.make = compileShape(shapeKeys);
+        if (shape.make !== undefined) return shape.make(values, from);
+        return buildGeneric(keys, values, from, to);
+      }
+    }
+  }
+  const obj = buildGeneric(keys, values, from, to);
+  if (
+    codegen &&
+    n <= MAX_SHAPE_KEYS &&
+    shapeCount < MAX_SHAPES &&
+    (known === undefined || known.length < 4)
+  ) {
+    const shapeKeys = keys.slice(from, to);
+    if (!shapeKeys.includes("__proto__")) {
+      // Registered now, compiled when seen again: a one-off document compiles nothing.
+      const shape: Shape = { keys: shapeKeys, make: undefined };
+      if (known === undefined) shapes.set(name, [shape]);
+      else known.push(shape);
+      shapeCount++;
+    }
+  }
+  return obj;
+}
+
+function buildGeneric(keys: string[], values: Array<RawXmlValue>, from: number, to: number): RawXmlObject {
+  const obj: RawXmlObject = {};
+  for (let i = from; i < to; i++) assign(obj, keys[i]!, values[i] as string | RawXmlObject);
+  return obj;
+}
+
+interface Shape {
+  readonly keys: string[];
+  make: ((values: Array<RawXmlValue>, from: number) => RawXmlObject) | undefined;
+}
+
+/** Factories by parent element name (process-wide: pools of the same kind come back often). */
+const shapes = new Map<string, Shape[]>();
+let shapeCount = 0;
+/** Off once code generation from strings is refused (`--disallow-code-generation-from-strings`). */
+let codegen = true;
+const MAX_SHAPES = 2048;
+const MAX_SHAPE_KEYS = 64;
+
+/** `(v, b) => ({ "ID": v[b], "NIC": [v[b + 1], v[b + 2]], … })` for a sequence of children. */
+function compileShape(
+  keys: string[],
+): ((values: Array<RawXmlValue>, from: number) => RawXmlObject) | undefined {
+  const order: string[] = [];
+  const at = new Map<string, number[]>();
+  keys.forEach((key, i) => {
+    const list = at.get(key);
+    if (list === undefined) {
+      order.push(key);
+      at.set(key, [i]);
+    } else {
+      list.push(i);
+    }
+  });
+  const fields = order.map((key) => {
+    const list = at.get(key)!;
+    const items = list.map((i) => `v[b + ${i}]`);
+    // Keys are element names: JSON.stringify makes each a plain string literal ("__proto__" excluded).
+    return `${JSON.stringify(key)}: ${list.length === 1 ? items[0] : `[${items.join(", ")}]`}`;
+  });
+  try {
+    return new Function("v", "b", `"use strict"; return { ${fields.join(", ")} };`) as (
+      values: Array<RawXmlValue>,
+      from: number,
+    ) => RawXmlObject;
+  } catch {
+    codegen = false;
+    return undefined;
+  }
 }
 
 /** Length of the ">" token at `p`: 1 for ">", 4 for "&gt;" in escaped mode, else 0. */
@@ -236,7 +409,15 @@ class StringCache {
   /** Open-addressed by a hash of length and first/last characters; one candidate per slot. */
   private readonly slots: Array<string | undefined> = new Array(4096).fill(undefined);
 
-  constructor(private readonly maxLength: number) {}
+  /**
+   * With `intern`, cached strings are the engine's internalized copies: flat (a slice of 13+
+   * characters would be a view into the whole document, slower to compare) and ready as
+   * property keys (a keyed store with a non-internalized key looks it up in the string table).
+   */
+  constructor(
+    private readonly maxLength: number,
+    private readonly intern = false,
+  ) {}
 
   get(src: string, from: number, to: number): string {
     const length = to - from;
@@ -244,10 +425,18 @@ class StringCache {
     const slot = (length * 977 + src.charCodeAt(from) * 31 + src.charCodeAt(to - 1)) & 4095;
     const cached = this.slots[slot];
     if (cached !== undefined && cached.length === length && matchAt(src, from, cached)) return cached;
-    const value = src.slice(from, to);
+    const value = this.intern ? internalized(src.slice(from, to)) : src.slice(from, to);
     this.slots[slot] = value;
     return value;
   }
+}
+
+/** The internalized (flat, unique) copy of `s`: the key a property named `s` is stored under. */
+function internalized(s: string): string {
+  const holder: Record<string, number> = Object.create(null);
+  holder[s] = 0;
+  for (const key in holder) return key;
+  return s;
 }
 
 function assign(target: RawXmlObject, key: string, value: string | RawXmlObject): void {
