@@ -8,7 +8,8 @@
  */
 import type { CephState } from "../ceph/state.js";
 import type { IloState } from "../ilo/state.js";
-import type { OneVm, OpenNebulaState } from "../opennebula/state.js";
+import { reindex } from "../opennebula/lifecycle.js";
+import type { OpenNebulaState } from "../opennebula/state.js";
 import { parseTopology } from "../topology/load.js";
 import type { Topology } from "../topology/schema.js";
 import type { World } from "./world.js";
@@ -183,32 +184,10 @@ function restoreIlo(ilo: IloState, saved: Record<string, unknown>): void {
   ilo.sessions.clear();
 }
 
-/**
- * Timed work is found again from the restored objects (VM steps lose their `onReach` hooks). The
- * OpenNebula state keeps its pending VMs in an index whose shape its module owns (a set, then a
- * time-ordered agenda); both are rebuilt here until that module offers its own restore.
- */
+/** The OpenNebula module rebuilds its own indexes (pending-VM agenda, host capacity, locked images). */
 function restoreOpenNebula(one: OpenNebulaState, saved: Record<string, unknown>): void {
   assign(one, saved);
-  const index = one as unknown as {
-    active?: Set<OneVm>;
-    agenda?: { heap: Array<{ at: number; seq: number; vm: OneVm }>; seq: number };
-  };
-  const pending = [...one.vms.values()].filter((vm) => vm.steps.length > 0 || vm.schedAt !== null);
-  if (index.active instanceof Set) {
-    index.active.clear();
-    for (const vm of pending) index.active.add(vm);
-  }
-  if (index.agenda !== undefined) {
-    const entries = pending
-      .map((vm) => ({ at: vm.steps[0]?.at ?? vm.schedAt ?? 0, vm }))
-      .sort((a, b) => a.at - b.at)
-      .map((e, seq) => ({ ...e, seq }));
-    index.agenda.heap = entries; // sorted by (at, seq): a valid min-heap
-    index.agenda.seq = entries.length;
-  }
-  one.lockedImages.clear();
-  for (const image of one.images.values()) if (image.readyAt !== null) one.lockedImages.add(image);
+  reindex(one);
 }
 
 function restoreCeph(ceph: CephState, saved: Record<string, unknown>): void {
