@@ -2,7 +2,7 @@
  * The OpenNebula part of the World, through the public OpenNebula and Ceph clients: host states
  * follow iLO power, VMs go UNKNOWN and back, images are RBD images, VM disks are clones.
  */
-import { createEmulator, type Emulator, useEmulator } from "@homelab-kit/emulator/world";
+import { createEmulator, defaultTopology, type Emulator, useEmulator } from "@homelab-kit/emulator/world";
 import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clientsFor } from "./world-helpers.js";
@@ -80,6 +80,53 @@ describe("World: OpenNebula", () => {
     emu().clock.advance(5_000); // the image leaves LOCKED
     await one.image.delete(id);
     expect(await names()).not.toContain(`one-${id}`);
+  });
+
+  it("an image lives in its datastore's POOL_NAME pool: SOURCE <pool>/one-<id>, the RBD image there and only there", async () => {
+    const topology = defaultTopology();
+    const emulator = createEmulator({
+      checkInvariants: true,
+      topology: {
+        ...topology,
+        ceph: {
+          ...topology.ceph,
+          pools: [...(topology.ceph?.pools ?? []), { name: "vmimages", pgNum: 8, applications: ["rbd"] }],
+        },
+        opennebula: {
+          ...topology.opennebula,
+          datastores: [
+            ...(topology.opennebula?.datastores ?? []),
+            { name: "fast-images", type: "image", driver: "ceph", pool: "vmimages" },
+          ],
+        },
+      },
+    });
+    try {
+      const one = oneClient(emulator);
+      const { ceph } = clientsFor(emulator);
+      const names = async (pool: string) =>
+        (await ceph.rbd.images.list({ pool })).images.map((i) => i.name).sort();
+      const byName = Object.fromEntries((await one.datastorepool.info()).map((d) => [d.NAME, d.ID]));
+      const inRbd = await one.image.allocate(
+        'NAME="a"\nTYPE="DATABLOCK"\nSIZE="64"',
+        byName["ceph-images"] ?? -1,
+      );
+      const inFast = await one.image.allocate(
+        'NAME="b"\nTYPE="DATABLOCK"\nSIZE="64"',
+        byName["fast-images"] ?? -1,
+      );
+      expect((await one.image.info(inRbd)).SOURCE).toBe(`rbd/one-${inRbd}`);
+      expect((await one.image.info(inFast)).SOURCE).toBe(`vmimages/one-${inFast}`);
+      expect(await names("vmimages")).toEqual([`one-${inFast}`]);
+      expect(await names("rbd")).toContain(`one-${inRbd}`);
+      expect(await names("rbd")).not.toContain(`one-${inFast}`);
+      emulator.clock.advance(5_000);
+      await one.image.delete(inFast);
+      expect(await names("vmimages")).toEqual([]);
+      expect(emulator.world.violations).toEqual([]);
+    } finally {
+      await emulator.close();
+    }
   });
 
   it("a VM from the k8s-node template gets a clone disk and an address from the range, and counts against the host", async () => {

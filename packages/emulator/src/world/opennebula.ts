@@ -155,11 +155,16 @@ function setPool(template: Template, pool: string): void {
   else entry[1] = pool;
 }
 
-/** `one-<id>` in the pool, with the `snap` snapshot its clones come from. */
+/**
+ * `one-<id>` in the datastore's pool (`POOL_NAME`), with the `snap` snapshot its clones come from;
+ * the image's SOURCE names that pool, as OpenNebula's Ceph datastore driver writes it.
+ */
 function mirrorImage(one: OpenNebulaState, ceph: CephState, image: OneImage): void {
   const pool = cephPoolOf(one, image.datastoreId);
-  if (pool === undefined || !ceph.pools.has(pool)) return;
+  if (pool === undefined) return;
   const name = `one-${image.id}`;
+  image.source = `${pool}/${name}`;
+  if (!ceph.pools.has(pool)) return;
   if (ceph.images.has(imageKey(pool, null, name))) return;
   const rbd = newImage(ceph, { pool, namespace: null, name, size: image.sizeMb * MiB });
   rbd.snapshots.push({
