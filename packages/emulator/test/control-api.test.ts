@@ -159,6 +159,78 @@ describe("control API", () => {
     expect(empty.body.issues[0].message).toBe("a fault needs latencyMs, status or drop");
   });
 
+  it("world faults: a host that never powers on, listed and cleared with the HTTP rules", async () => {
+    const http = await control("POST", "/_emulator/faults", {
+      api: "ceph",
+      operation: "GET /api/nothing",
+      status: 500,
+    });
+    const added = await control("POST", "/_emulator/faults", { kind: "power-on-fails", host: "node2" });
+    expect(added).toMatchObject({ status: 201, body: { kind: "power-on-fails", host: "node2" } });
+    const listed = await control("GET", "/_emulator/faults");
+    expect(listed.body.map((f: { id: number }) => f.id)).toEqual([http.body.id, added.body.id]);
+    const node2 = ilo(1);
+    expect(await node2.power.on()).toMatchObject({ changed: true }); // accepted …
+    await control("POST", "/_emulator/clock", { advanceMs: 40_000 });
+    expect(await node2.power.get()).toBe("Off"); // … but the host never came on
+    const osds = await ceph().osds.list();
+    expect(osds.filter((o) => o.host.name === "node2").map((o) => o.up)).toEqual([0, 0]);
+
+    expect((await control("DELETE", `/_emulator/faults/${added.body.id}`)).status).toBe(204);
+    expect((await control("GET", "/_emulator/faults")).body).toHaveLength(1);
+    await node2.power.on();
+    await control("POST", "/_emulator/clock", { advanceMs: 40_000 });
+    expect(await node2.power.get()).toBe("On");
+    const health = await request(`${endpoints.control.url}/_emulator/health`);
+    const body = (await health.body.json()) as {
+      hosts: Array<{ name: string; up: boolean }>;
+      faults: number;
+    };
+    expect(body.hosts.find((h) => h.name === "node2")?.up).toBe(true);
+    expect(body.faults).toBe(1);
+  });
+
+  it("world faults: an OSD that won't start stays down across power cycles; unreachable virtual media", async () => {
+    for (const i of [0, 1, 2]) await ilo(i).power.on();
+    await control("POST", "/_emulator/clock", { advanceMs: 40_000 });
+    const client = ceph();
+    expect((await client.health.minimal()).health.status).toBe("HEALTH_OK");
+    const stuck = await control("POST", "/_emulator/faults", { kind: "osd-wont-start", osd: 1 });
+    expect(stuck.status).toBe(201);
+    const down = await client.health.full();
+    expect(down.health.status).toBe("HEALTH_WARN");
+    expect(down.health.checks.map((c) => c.type)).toContain("OSD_DOWN");
+    await ilo(0).power.off();
+    await control("POST", "/_emulator/clock", { advanceMs: 10_000 });
+    await ilo(0).power.on();
+    await control("POST", "/_emulator/clock", { advanceMs: 40_000 });
+    const upById = async () => Object.fromEntries((await client.osds.list()).map((o) => [o.osd, o.up]));
+    expect(await upById()).toMatchObject({ 0: 1, 1: 0 });
+
+    await control("POST", "/_emulator/faults", { kind: "unreachable-media", host: "node3" });
+    await ilo(2).virtualMedia.insert("cd", "http://images.test/ubuntu.iso");
+    expect(await ilo(2).virtualMedia.status("cd")).toMatchObject({ inserted: false, image: null });
+
+    expect((await control("DELETE", "/_emulator/faults")).status).toBe(204);
+    expect(await upById()).toMatchObject({ 0: 1, 1: 1 });
+    expect((await client.health.minimal()).health.status).toBe("HEALTH_OK");
+    await ilo(2).virtualMedia.insert("cd", "http://images.test/ubuntu.iso");
+    expect(await ilo(2).virtualMedia.status("cd")).toMatchObject({ image: "http://images.test/ubuntu.iso" });
+  });
+
+  it("refuses world faults for hosts or OSDs the world does not have", async () => {
+    const host = await control("POST", "/_emulator/faults", { kind: "power-on-fails", host: "node9" });
+    expect(host.status).toBe(400);
+    expect(host.body.message).toContain('no host "node9"');
+    expect((await control("POST", "/_emulator/faults", { kind: "osd-wont-start", osd: 99 })).status).toBe(
+      400,
+    );
+    const kind = await control("POST", "/_emulator/faults", { kind: "meteor", host: "node1" });
+    expect(kind.status).toBe(400);
+    expect(kind.body.issues[0].path).toBe("kind");
+    expect((await control("GET", "/_emulator/faults")).body).toEqual([]);
+  });
+
   it("snapshots and restores the world: another emulator takes over the state", async () => {
     const client = ceph();
     await ilo(0).power.on();

@@ -3,9 +3,17 @@
  * body, or a dropped connection (the shared route `fault`s: reset, close, truncate), with a
  * probability and/or a count. Rules are data, set through `POST /_emulator/faults` or
  * `emulator.faults.add()`, and applied by the route wrapper in `wrap-routes.ts`.
+ *
+ * World faults (`{kind: …}`) break the emulated hardware rather than an HTTP exchange, through
+ * the per-adapter switches: `power-on-fails` (the iLO accepts power-on, the host never comes on:
+ * `world.host(x).ilo.faults.powerOnFails`), `unreachable-media` (virtual-media inserts are
+ * accepted, nothing gets attached: `…ilo.faults.unreachableImages`) and `osd-wont-start` (the OSD
+ * goes down and stays down across power cycles: `world.setOsdStuck`). They share ids with the
+ * HTTP rules, are listed with them and cleared the same way (which switches the fault off).
  */
 import { z } from "zod";
 import type { RouteRequest, RouteResponse } from "../shared/routes.js";
+import type { World } from "../world/world.js";
 
 export const API_NAMES = ["ceph", "ilo", "opennebula"] as const;
 export type ApiName = (typeof API_NAMES)[number];
@@ -38,12 +46,34 @@ export const FaultRuleSchema = z
 export type FaultRuleInit = z.input<typeof FaultRuleSchema>;
 export type FaultRule = z.infer<typeof FaultRuleSchema> & { id: number; hits: number };
 
+const hostName = z.string().min(1);
+export const WorldFaultSchema = z.discriminatedUnion("kind", [
+  z.strictObject({ kind: z.literal("power-on-fails"), host: hostName }),
+  z.strictObject({ kind: z.literal("unreachable-media"), host: hostName }),
+  z.strictObject({ kind: z.literal("osd-wont-start"), osd: z.int().min(0) }),
+]);
+export type WorldFaultInit = z.input<typeof WorldFaultSchema>;
+export type WorldFault = z.infer<typeof WorldFaultSchema> & { id: number };
+
+/** A world fault naming a host or OSD the world does not have. */
+export class WorldFaultError extends Error {
+  override readonly name = "WorldFaultError";
+  readonly code = "WORLD_FAULT_INVALID";
+}
+
 export interface FaultInjector {
   /** Validates and adds a rule (throws a ZodError on bad input); returns it with its id. */
   add(rule: FaultRuleInit): FaultRule;
+  /**
+   * Validates and switches on a world fault (ZodError on bad input, WorldFaultError for an
+   * unknown host or OSD, or when the injector has no world).
+   */
+  addWorld(fault: WorldFaultInit): WorldFault;
+  /** Removes an HTTP rule or a world fault (switching it off). */
   remove(id: number): boolean;
   clear(): void;
   list(): FaultRule[];
+  listWorld(): WorldFault[];
   /** The rule that applies to this request now (consuming one of its `count`), if any. */
   match(api: ApiName, host: string | undefined, request: RouteRequest): FaultRule | undefined;
 }
@@ -65,24 +95,75 @@ export function operationNames(request: RouteRequest): string[] {
   return names;
 }
 
-export function createFaultInjector(random: () => number = Math.random): FaultInjector {
+/**
+ * Sets every switch the world faults govern from the active list: a host's iLO switches are on
+ * while a fault asks for them; a released OSD starts again (if its host is up). Switches on hosts
+ * no fault ever touched are left as they are.
+ */
+function applyWorldFaults(
+  world: World,
+  active: WorldFault[],
+  touched: Set<string>,
+  released: number[],
+): void {
+  for (const name of touched) {
+    const ilo = world.host(name).ilo;
+    ilo.faults.powerOnFails = active.some((f) => f.kind === "power-on-fails" && f.host === name);
+    ilo.faults.unreachableImages = active.some((f) => f.kind === "unreachable-media" && f.host === name);
+    world.touch(name);
+  }
+  for (const id of released)
+    if (!active.some((f) => f.kind === "osd-wont-start" && f.osd === id)) world.setOsdStuck(id, false);
+  for (const f of active) if (f.kind === "osd-wont-start") world.setOsdStuck(f.osd, true);
+}
+
+export function createFaultInjector(random: () => number = Math.random, world?: World): FaultInjector {
   const rules: Array<FaultRule & { pattern: RegExp }> = [];
+  const worldFaults: WorldFault[] = [];
+  const touchedHosts = new Set<string>();
   let nextId = 1;
+  const removeWorld = (drop: WorldFault[]) => {
+    if (world === undefined || drop.length === 0) return;
+    for (const f of drop) worldFaults.splice(worldFaults.indexOf(f), 1);
+    const released = drop.flatMap((f) => (f.kind === "osd-wont-start" ? [f.osd] : []));
+    applyWorldFaults(world, worldFaults, touchedHosts, released);
+  };
   return {
     add(init) {
       const rule = { ...FaultRuleSchema.parse(init), id: nextId++, hits: 0 };
       rules.push({ ...rule, pattern: globToRegExp(rule.operation) });
       return rule;
     },
+    addWorld(init) {
+      const parsed = WorldFaultSchema.parse(init);
+      if (world === undefined) throw new WorldFaultError("this fault injector has no world");
+      if (parsed.kind === "osd-wont-start") {
+        if (!world.ceph?.osds.has(parsed.osd)) throw new WorldFaultError(`no OSD ${parsed.osd} in the world`);
+      } else if (!world.hosts.has(parsed.host)) {
+        throw new WorldFaultError(
+          `no host "${parsed.host}" in the world (${[...world.hosts.keys()].join(", ")})`,
+        );
+      } else {
+        touchedHosts.add(parsed.host);
+      }
+      const fault = { ...parsed, id: nextId++ };
+      worldFaults.push(fault);
+      applyWorldFaults(world, worldFaults, touchedHosts, []);
+      return fault;
+    },
     remove(id) {
       const index = rules.findIndex((r) => r.id === id);
       if (index >= 0) rules.splice(index, 1);
-      return index >= 0;
+      const fault = worldFaults.find((f) => f.id === id);
+      if (fault !== undefined) removeWorld([fault]);
+      return index >= 0 || fault !== undefined;
     },
     clear() {
       rules.length = 0;
+      removeWorld([...worldFaults]);
     },
     list: () => rules.map(({ pattern: _pattern, ...rule }) => rule),
+    listWorld: () => worldFaults.map((f) => ({ ...f })),
     match(api, host, request) {
       if (rules.length === 0) return undefined;
       let names: string[] | undefined;

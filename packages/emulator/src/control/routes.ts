@@ -1,6 +1,7 @@
 /**
  * The control API, as LocalStack has for AWS: `GET /_emulator/health` (open: no secrets in it),
- * and behind `Authorization: Bearer <token>`: fault rules, the clock, snapshot/restore.
+ * and behind `Authorization: Bearer <token>`: fault rules (HTTP rules, and world faults: a body
+ * with `kind`, see `faults.ts`), the clock, snapshot/restore.
  */
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
@@ -9,6 +10,7 @@ import { type Route, RouteError, type RouteRequest, route } from "../shared/rout
 import { TopologyError } from "../topology/load.js";
 import type { Emulator } from "../world/emulator.js";
 import { restoreWorld, SnapshotError, snapshotWorld } from "../world/snapshot.js";
+import { WorldFaultError } from "./faults.js";
 
 const ClockBody = z.strictObject({
   advanceMs: z
@@ -61,14 +63,14 @@ export function createControlRoutes(emulator: Emulator): Route[] {
             post: postState(h.ilo),
             up: h.up,
           })),
-          faults: faults.list().length,
+          faults: faults.list().length + faults.listWorld().length,
         },
       };
     }),
     route(
       "GET",
       "/_emulator/faults",
-      guarded(() => ({ body: faults.list() })),
+      guarded(() => ({ body: [...faults.list(), ...faults.listWorld()].sort((a, b) => a.id - b.id) })),
     ),
     route(
       "POST",
@@ -76,8 +78,16 @@ export function createControlRoutes(emulator: Emulator): Route[] {
       guarded((request) => {
         const input = request.json();
         try {
-          return { status: 201, body: faults.add(input as Parameters<typeof faults.add>[0]) };
+          const isWorld = input !== null && typeof input === "object" && "kind" in input;
+          return {
+            status: 201,
+            body: isWorld
+              ? faults.addWorld(input as Parameters<typeof faults.addWorld>[0])
+              : faults.add(input as Parameters<typeof faults.add>[0]),
+          };
         } catch (error) {
+          if (error instanceof WorldFaultError)
+            throw new RouteError(400, error.message, { error: "invalid fault", message: error.message });
           if (error instanceof z.ZodError)
             throw new RouteError(400, "invalid fault rule", {
               error: "invalid fault rule",

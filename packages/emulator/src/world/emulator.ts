@@ -110,7 +110,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const topology = resolveTopology(options.topology);
   const clock = options.clock ?? manualClock(Date.UTC(2026, 0, 1));
   const world = createWorld(topology, { clock });
-  const faults = createFaultInjector(options.random);
+  const faults = createFaultInjector(options.random, world);
   const check = options.checkInvariants === true;
   const controlToken = options.controlToken ?? crypto.randomUUID();
   const ceph =

@@ -1,5 +1,13 @@
 /** `@homelab-kit/emulator/world`: the World model, topologies, `createEmulator()` and the test helper. */
-export type { ApiName, FaultInjector, FaultRule, FaultRuleInit } from "../control/faults.js";
+export {
+  type ApiName,
+  type FaultInjector,
+  type FaultRule,
+  type FaultRuleInit,
+  type WorldFault,
+  WorldFaultError,
+  type WorldFaultInit,
+} from "../control/faults.js";
 export {
   type ControllableClock,
   type EmulatorClock,

@@ -66,6 +66,8 @@ export class World {
   readonly #listeners = new Set<(event: HostChangeEvent) => void>();
   /** Hosts whose power or POST may still change on their own (or that were just touched). */
   readonly #watch = new Set<PhysicalHost>();
+  /** OSDs that will not start (a world fault): they stay down when their host comes up. */
+  readonly #stuckOsds = new Set<number>();
 
   constructor(topology: Topology, options: WorldOptions = {}) {
     this.topology = topology;
@@ -200,10 +202,28 @@ export class World {
     }
   }
 
+  /**
+   * An OSD that will not start (failed disk, crashing daemon): it goes down now and stays down
+   * across power cycles of its host until released (`stuck = false`), when it starts if its host
+   * is up.
+   */
+  setOsdStuck(id: number, stuck: boolean): void {
+    const ceph = this.ceph;
+    if (ceph === undefined || !ceph.osds.has(id))
+      throw new RangeError(`no OSD ${id} in the world (${[...(ceph?.osds.keys() ?? [])].join(", ")})`);
+    if (stuck) this.#stuckOsds.add(id);
+    else this.#stuckOsds.delete(id);
+    ceph.setOsdRunning(id, !stuck);
+  }
+
   #setUp(host: PhysicalHost, up: boolean, at: number): void {
     host.up = up;
     host.since = at;
-    if (this.ceph?.hosts.has(host.name)) this.ceph.setHostUp(host.name, up);
+    if (this.ceph?.hosts.has(host.name)) {
+      this.ceph.setHostUp(host.name, up);
+      for (const id of this.#stuckOsds)
+        if (this.ceph.osds.get(id)?.host === host.name) this.ceph.setOsdRunning(id, false);
+    }
     if (this.opennebula !== undefined) setHostReachable(this.opennebula, host.name, up);
     for (const node of this.kubernetes.nodes.values()) if (node.host === host.name) node.ready = up;
     const event = { host: host.name, up, at };
