@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { isMap } from "yaml";
 import { InventoryParseError, type SourceLocation } from "./errors.js";
-import type { Inventory, VarsLayer } from "./model.js";
+import type { Inventory, InventoryWarning, VarsLayer } from "./model.js";
 import { decodeUtf8 } from "./text.js";
 import type { AnsibleValue, Vars } from "./values.js";
 import { parseYamlDocument } from "./yaml-reader.js";
@@ -50,7 +50,7 @@ function dirVarsFiles(dir: string): string[] {
 export function readVarsFile(
   file: string,
   text?: string,
-): { vars: Vars; locations: Map<string, SourceLocation> } {
+): { vars: Vars; locations: Map<string, SourceLocation>; warnings: InventoryWarning[] } {
   let source = text;
   if (source === undefined) {
     const decoded = decodeUtf8(readFileSync(file), false);
@@ -64,14 +64,21 @@ export function readVarsFile(
     source = decoded.text;
   }
   const { doc, lines } = parseYamlDocument(source, file);
-  const ctx: ConvertContext = { doc, lines, file, aliasBudget: DEFAULT_MAX_ALIAS_NODES, warn: () => {} };
+  const warnings: InventoryWarning[] = [];
+  const ctx: ConvertContext = {
+    doc,
+    lines,
+    file,
+    aliasBudget: DEFAULT_MAX_ALIAS_NODES,
+    warn: (code, message, location) => warnings.push({ code, message, location }),
+  };
   const root = deref(doc.contents, ctx);
   const vars: Vars = {};
   const locations = new Map<string, SourceLocation>();
-  if (root === null || root === undefined) return { vars, locations };
+  if (root === null || root === undefined) return { vars, locations, warnings };
   if (!isMap(root)) {
     const v = nodeValue(root, ctx);
-    if (v === null) return { vars, locations };
+    if (v === null) return { vars, locations, warnings };
     throw new InventoryParseError(
       "VARS_NOT_MAPPING",
       `vars file must hold a mapping, got ${Array.isArray(v) ? "a list" : typeof v}`,
@@ -84,14 +91,16 @@ export function readVarsFile(
     vars[k] = nodeValue(e.value, ctx) as AnsibleValue;
     locations.set(k, locate(ctx, e.keyNode as never));
   }
-  return { vars, locations };
+  return { vars, locations, warnings };
 }
 
-function layerFrom(files: string[]): VarsLayer | undefined {
+/** One `group_vars/<name>` or `host_vars/<name>` layer; the files' warnings (duplicate keys) go to `warnings`. */
+function layerFrom(files: string[], warnings: InventoryWarning[]): VarsLayer | undefined {
   if (files.length === 0) return undefined;
   const layer: VarsLayer = { vars: {}, varLocations: new Map(), files };
   for (const f of files) {
-    const { vars, locations } = readVarsFile(f);
+    const { vars, locations, warnings: fileWarnings } = readVarsFile(f);
+    warnings.push(...fileWarnings);
     for (const [k, v] of Object.entries(vars)) {
       layer.vars[k] = v;
       const l = locations.get(k);
@@ -110,14 +119,14 @@ export function loadAdjacentVars(inv: Inventory, dir: string): void {
   const gdir = join(dir, "group_vars");
   if (existsSync(gdir) && statSync(gdir).isDirectory()) {
     for (const g of inv.groups.keys()) {
-      const layer = layerFrom(findVarsFiles(gdir, g));
+      const layer = layerFrom(findVarsFiles(gdir, g), inv.warnings);
       if (layer) inv.groupVarsFiles.set(g, layer);
     }
   }
   const hdir = join(dir, "host_vars");
   if (existsSync(hdir) && statSync(hdir).isDirectory()) {
     for (const h of inv.hosts.keys()) {
-      const layer = layerFrom(findVarsFiles(hdir, h));
+      const layer = layerFrom(findVarsFiles(hdir, h), inv.warnings);
       if (layer) inv.hostVarsFiles.set(h, layer);
     }
   }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { InventoryParseError, parseYamlInventory, toAnsibleList } from "../src/index.js";
+import { InventoryParseError, parseYamlInventory, readVarsFile, toAnsibleList } from "../src/index.js";
 
 const list = (text: string) => toAnsibleList(parseYamlInventory(text, { file: "t.yaml" }));
 
@@ -162,5 +162,14 @@ describe("duplicate keys, as Ansible's YAML constructor treats them", () => {
     const slow = parseYamlInventory(text, { file: "m.yaml", fast: false });
     expect(slow.warnings.map((w) => w.message).sort()).toEqual(messages);
     expect(slow.hostVars("h1")).toEqual(inv.hostVars("h1"));
+  });
+
+  test("group_vars/host_vars files warn about duplicate keys too", () => {
+    const r = readVarsFile("group_vars/all.yml", "a: 1\nb: 2\na: 3\n");
+    expect(r.vars).toEqual({ a: 3, b: 2 });
+    expect(Object.keys(r.vars)).toEqual(["a", "b"]);
+    expect(r.warnings).toMatchObject([
+      { code: "YAML_DUPLICATE_KEY", location: { file: "group_vars/all.yml", line: 3, column: 1 } },
+    ]);
   });
 });
