@@ -36,3 +36,14 @@ export type {
   KindNode,
   StartClusterOptions,
 } from "./types.js";
+export {
+  kubernetesNodeSink,
+  type LinkWorldOptions,
+  linkWorld,
+  WORLD_HOST_LABEL,
+  WORLD_VM_LABEL,
+  type WorldLink,
+  type WorldNode,
+  type WorldNodeSink,
+  worldNode,
+} from "./world-link.js";

@@ -4,6 +4,8 @@
  * (RBD), ingress-nginx's class and status, and node health.
  */
 import { KubeConfig } from "@kubernetes/client-node";
+import type { World } from "../../world/world.js";
+import { linkWorld, type WorldLink } from "../world-link.js";
 import { type CephCsiOptions, type CephCsiStandIn, startCephCsi } from "./ceph-csi.js";
 import { type CertManagerOptions, startCertManager } from "./cert-manager.js";
 import { CERT_MANAGER_CRDS, installCrds, METALLB_CRDS } from "./crds.js";
@@ -26,6 +28,12 @@ export interface StandInsOptions {
   /** kwok Nodes to create (the world's Kubernetes VMs), by name or with labels and capacity. */
   nodes?: (string | StandInNode)[];
   /**
+   * An emulated World to link (`emulator.world`): its Kubernetes node records become kwok Nodes,
+   * Ready or not as their VMs and hosts are (see `linkWorld`), and, unless `ceph` is given, Ceph
+   * CSI provisions into the World's Ceph on the topology's `kubernetes.rbdPool`.
+   */
+  world?: World;
+  /**
    * How long each watch's first list may keep failing (API server still starting, CRD just
    * Established) before `startStandIns` gives up with `WATCH_FAILED` (default 30 000 ms).
    */
@@ -40,6 +48,8 @@ export interface StandIns {
   setNodeReady(name: string, ready: boolean): Promise<void>;
   readonly metallb: Pick<MetallbStandIn, "announcingNode"> | undefined;
   readonly cephCsi: Pick<CephCsiStandIn, "clusterId"> | undefined;
+  /** The link to the `world` option's World (its Nodes), when one was given. */
+  readonly world: Pick<WorldLink, "nodes"> | undefined;
   /** Resolves when every change seen so far has been handled by every stand-in. */
   idle(): Promise<void>;
   /** Stops every watch and timer. Idempotent. */
@@ -85,6 +95,12 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
     running.push(nodes);
     await installing;
     const timeout = options.startTimeout;
+    const world = options.world;
+    const cephOptions: CephCsiOptions | undefined =
+      options.ceph ??
+      (world?.ceph === undefined
+        ? undefined
+        : { state: world.ceph, storageClass: { pool: world.topology.kubernetes?.rbdPool ?? "rbd" } });
     const starting = {
       metallb:
         options.metallb === false
@@ -94,7 +110,7 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
         options.certManager === false
           ? undefined
           : startCertManager(kubeConfig, options.certManager ?? {}, log, timeout),
-      cephCsi: options.ceph ? startCephCsi(kubeConfig, options.ceph, log, timeout) : undefined,
+      cephCsi: cephOptions ? startCephCsi(kubeConfig, cephOptions, log, timeout) : undefined,
       ingress:
         options.ingressNginx === false
           ? undefined
@@ -110,11 +126,21 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
     if (failed) throw failed.reason;
     metallb = await starting.metallb;
     const cephCsi: CephCsiStandIn | undefined = await starting.cephCsi;
+    const link =
+      world === undefined
+        ? undefined
+        : linkWorld(
+            world,
+            { kubeConfig, setNodeReady: (name, ready) => nodes.setNodeReady(name, ready) },
+            { log },
+          );
+    if (link !== undefined) running.push(link);
     return {
       kubeConfig,
       setNodeReady: (name, ready) => nodes.setNodeReady(name, ready),
       metallb,
       cephCsi,
+      world: link,
       idle: async () => {
         for (const part of [...running]) await part.idle();
       },
