@@ -77,6 +77,31 @@ call("one.vm.lock", [vmOff, 1, false]);
 keep("VM running", "vm.xsd", "one.vm.info", [vmRunning]);
 keep("VM poweroff, locked", "vm.xsd", "one.vm.info", [vmOff]);
 keep("VM done", "vm.xsd", "one.vm.info", [vmDone]);
+keep("MONITORING_DATA vm running", "monitoring_data.xsd", "one.vm.monitoring", [vmRunning]);
+keep("MONITORING_DATA vm pending", "monitoring_data.xsd", "one.vm.monitoring", [vmDone]);
+// Owner, group, bits and capacity changed; then a live migration (second history record).
+call("one.vm.unlock", [vmOff]);
+call("one.vm.chown", [vmOff, user, 1]);
+call("one.vm.chmod", [vmOff, -1, -1, -1, 1, 1, 0, 1, 0, 0]);
+call("one.vm.resize", [vmOff, 'CPU="2"\nVCPU="2"\nMEMORY="1024"', true]);
+keep("VM chown/chmod/resize", "vm.xsd", "one.vm.info", [vmOff]);
+const from = Number(/<HID>(\d+)<\/HID>(?![\s\S]*<HID>)/.exec(call("one.vm.info", [vmRunning]))[1]);
+call("one.vm.migrate", [vmRunning, from === 0 ? 1 : 0, true, true, -1, 0]);
+keep("VM migrating", "vm.xsd", "one.vm.info", [vmRunning]);
+clock.advance(120_000);
+keep("VM migrated", "vm.xsd", "one.vm.info", [vmRunning]);
+keep("MONITORING_DATA vm after migration", "monitoring_data.xsd", "one.vm.monitoring", [vmRunning]);
+// one.host.monitoring records are host.xsd MONITORING elements: each is checked in a HOST document.
+const hostDoc = call("one.host.info", [0]);
+const hostRecords = call("one.host.monitoring", [0]).match(/<MONITORING>[\s\S]*?<\/MONITORING>/g) ?? [];
+if (hostRecords.length === 0) throw new Error("one.host.monitoring returned no records");
+for (const [n, record] of hostRecords.slice(0, 2).entries()) {
+  docs.push({
+    label: `HOST with one.host.monitoring record ${n}`,
+    xsd: "host.xsd",
+    xml: hostDoc.replace(/<MONITORING>[\s\S]*?<\/MONITORING>/, record),
+  });
+}
 keep("VM_POOL short", "vm_pool.xsd", "one.vmpool.info", [-2, -1, -1, -2]);
 keep("VM_POOL extended", "vm_pool_extended.xsd", "one.vmpool.infoextended", [-2, -1, -1, -2]);
 keep("VM_POOL infoset", "vm_pool.xsd", "one.vmpool.infoset", [`${vmRunning},${vmOff}`, false]);

@@ -40,8 +40,11 @@ const LCM_NAMES: Record<number, string> = {
   1: "PROLOG",
   2: "BOOT",
   3: "RUNNING",
+  4: "MIGRATE",
   5: "SAVE_STOP",
   6: "SAVE_SUSPEND",
+  7: "SAVE_MIGRATE",
+  8: "PROLOG_MIGRATE",
   10: "EPILOG_STOP",
   11: "EPILOG",
   12: "SHUTDOWN",
@@ -55,6 +58,10 @@ const LCM_NAMES: Record<number, string> = {
   30: "EPILOG_UNDEPLOY",
   31: "PROLOG_UNDEPLOY",
   32: "BOOT_UNDEPLOY",
+  35: "BOOT_MIGRATE",
+  43: "PROLOG_MIGRATE_POWEROFF",
+  45: "PROLOG_MIGRATE_SUSPEND",
+  60: "PROLOG_MIGRATE_UNKNOWN",
 };
 
 /** `VirtualMachine::state_str`: the LCM state's name while ACTIVE, else the VM state's. */
@@ -79,6 +86,13 @@ const L = {
   BOOT_SUSPENDED: 21,
   SHUTDOWN_UNDEPLOY: 29,
   EPILOG_UNDEPLOY: 30,
+  MIGRATE: 4,
+  SAVE_MIGRATE: 7,
+  PROLOG_MIGRATE: 8,
+  BOOT_MIGRATE: 35,
+  PROLOG_MIGRATE_POWEROFF: 43,
+  PROLOG_MIGRATE_SUSPEND: 45,
+  PROLOG_MIGRATE_UNKNOWN: 60,
 };
 
 export function setVmState(state: OpenNebulaState, vm: OneVm, s: number, lcm: number): void {
@@ -416,14 +430,128 @@ export function manualDeploy(state: OpenNebulaState, vm: OneVm, host: OneHost, e
   if (![S.PENDING, S.HOLD, S.STOPPED, S.UNDEPLOYED].includes(vm.state)) {
     throw failures.action(`Deploy action is not available for state ${stateName(vm)}`, vm.id);
   }
-  if (enforce && !fits(state, host, vm)) {
-    const u = hostUsage(state, host);
-    throw failures.action(
-      `Host [${host.id}] does not have enough capacity. CPU: ${host.totalCpu - u.cpu}/${Math.round(vm.cpu * 100)} MEMORY: ${host.totalMemKb - u.memKb}/${vm.memoryMb * 1024}`,
-      vm.id,
-    );
-  }
+  if (enforce && !fits(state, host, vm))
+    throw capacityFailure(host, vm, Math.round(vm.cpu * 100), vm.memoryMb * 1024);
   deployVm(state, vm, host, state.clock.now(), 30);
+}
+
+/** The ACTION message of a capacity check (`one.vm.deploy`/`migrate`/`resize` with enforce). */
+function capacityFailure(host: OneHost, vm: OneVm, cpu: number, memKb: number) {
+  return failures.action(
+    `Host [${host.id}] does not have enough capacity. CPU: ${host.totalCpu - host.usedCpu}/${cpu} MEMORY: ${host.totalMemKb - host.usedMemKb}/${memKb}`,
+    vm.id,
+  );
+}
+
+/**
+ * `one.vm.migrate`: RUNNING (live: MIGRATE → RUNNING; cold: SAVE_MIGRATE, or a shutdown for
+ * migration_type 1/2, → PROLOG_MIGRATE → BOOT_MIGRATE → RUNNING), POWEROFF / SUSPENDED
+ * (PROLOG_MIGRATE_POWEROFF / _SUSPEND, back to the same state) and UNKNOWN (PROLOG_MIGRATE_UNKNOWN
+ * → BOOT → RUNNING). The capacity moves to the target at once; a new history record is opened.
+ */
+export function migrateVm(
+  state: OpenNebulaState,
+  vm: OneVm,
+  host: OneHost,
+  opts: { live: boolean; enforce: boolean; type: number },
+): void {
+  const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING;
+  const unknown = vm.state === S.ACTIVE && vm.lcm === L.UNKNOWN;
+  const ok = opts.live ? running : running || unknown || vm.state === S.POWEROFF || vm.state === S.SUSPENDED;
+  if (!ok || vm.hostId === null)
+    throw failures.action(`Migrate action is not available for state ${stateName(vm)}`, vm.id);
+  if (vm.hostId === host.id)
+    throw failures.action(`VM is already running on host [${host.id}] and datastore [0]`, vm.id);
+  if (opts.enforce && !fits(state, host, vm))
+    throw capacityFailure(host, vm, Math.round(vm.cpu * 100), vm.memoryMb * 1024);
+  const t = state.timings;
+  const now = state.clock.now();
+  const sec = Math.floor(now / 1000);
+  const prev = vm.history.at(-1);
+  if (prev && prev.etime === 0) {
+    prev.etime = sec;
+    prev.eetime = sec;
+  }
+  takeCapacity(state, vm, host);
+  const action = opts.live ? 2 : running && opts.type === 1 ? 48 : running && opts.type === 2 ? 49 : 1;
+  vm.history.push({
+    seq: vm.history.length,
+    hostId: host.id,
+    hostname: host.name,
+    clusterId: host.clusterId,
+    dsId: 0,
+    vmMad: host.vmMad,
+    tmMad: "ceph",
+    stime: sec,
+    etime: 0,
+    pstime: opts.live ? 0 : sec,
+    petime: opts.live ? 0 : Math.floor((now + t.prolog) / 1000),
+    rstime: sec,
+    retime: 0,
+    estime: 0,
+    eetime: 0,
+    action,
+    uid: vm.uid,
+    gid: vm.gid,
+  });
+  if (opts.live) {
+    run(state, vm, { state: S.ACTIVE, lcm: L.MIGRATE }, [{ after: t.save, state: S.ACTIVE, lcm: L.RUNNING }]);
+  } else if (running) {
+    const first = opts.type === 0 ? L.SAVE_MIGRATE : L.SHUTDOWN_POWEROFF;
+    const firstDelay = opts.type === 0 ? t.save : opts.type === 1 ? t.shutdown : 0;
+    run(state, vm, { state: S.ACTIVE, lcm: first }, [
+      { after: firstDelay, state: S.ACTIVE, lcm: L.PROLOG_MIGRATE },
+      { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT_MIGRATE },
+      { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
+    ]);
+  } else if (unknown) {
+    run(state, vm, { state: S.ACTIVE, lcm: L.PROLOG_MIGRATE_UNKNOWN }, [
+      { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT },
+      { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
+    ]);
+  } else {
+    const back = vm.state;
+    const lcm = back === S.POWEROFF ? L.PROLOG_MIGRATE_POWEROFF : L.PROLOG_MIGRATE_SUSPEND;
+    run(state, vm, { state: S.ACTIVE, lcm }, [{ after: t.prolog, state: back, lcm: L.NONE }]);
+  }
+}
+
+/** VM states `one.vm.resize` accepts: PENDING, HOLD, POWEROFF, UNDEPLOYED, CLONING, CLONING_FAILURE. */
+const RESIZABLE = [S.PENDING, S.HOLD, S.POWEROFF, S.UNDEPLOYED, 10, 11];
+
+/**
+ * `one.vm.resize`: new CPU / VCPU / MEMORY (each optional) from a template. In POWEROFF the VM
+ * still holds its host's capacity, so with `enforce` the host must fit the difference.
+ */
+export function resizeVm(state: OpenNebulaState, vm: OneVm, tmpl: Template, enforce: boolean): void {
+  if (!RESIZABLE.includes(vm.state))
+    throw failures.action(`Cannot resize a VM in state ${stateName(vm)}`, vm.id);
+  const fail = (msg: string) => failures.action(msg, vm.id);
+  const cpuText = getAttr(tmpl, "CPU");
+  const memText = getAttr(tmpl, "MEMORY");
+  const vcpuText = getAttr(tmpl, "VCPU");
+  const cpu = cpuText === undefined ? vm.cpu : positiveNumber(cpuText);
+  if (cpu === null) throw fail("CPU attribute must be a positive float or integer value.");
+  const memory = memText === undefined ? vm.memoryMb : positiveNumber(memText);
+  if (memory === null || !Number.isInteger(memory))
+    throw fail("MEMORY attribute must be a positive integer value.");
+  const vcpu = vcpuText === undefined ? vm.vcpu : positiveNumber(vcpuText);
+  if (vcpu === null || !Number.isInteger(vcpu))
+    throw fail("VCPU attribute must be a positive integer value.");
+  const host = vm.holdsCapacity && vm.hostId !== null ? state.hosts.get(vm.hostId) : undefined;
+  const dCpu = Math.round(cpu * 100) - Math.round(vm.cpu * 100);
+  const dMem = (memory - vm.memoryMb) * 1024;
+  if (host && enforce && vm.state === S.POWEROFF) {
+    if (host.usedCpu + dCpu > host.totalCpu || host.usedMemKb + dMem > host.totalMemKb)
+      throw capacityFailure(host, vm, dCpu, dMem);
+  }
+  if (host) {
+    host.usedCpu += dCpu;
+    host.usedMemKb += dMem;
+  }
+  vm.cpu = cpu;
+  vm.memoryMb = memory;
+  vm.vcpu = vcpu;
 }
 
 /** Host unreachable: ERROR, and its active VMs to UNKNOWN; back: MONITORED and UNKNOWN VMs RUNNING. */

@@ -5,7 +5,7 @@ import { addHost, type OneHost, type OpenNebulaState } from "../state.js";
 import { mergeTemplate, renderTemplate } from "../template.js";
 import { el, ids } from "../xml.js";
 import { bool, type Ctx, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
-import { parseOrActionError } from "./vm.js";
+import { monitorTimes, parseOrActionError } from "./vm.js";
 
 export function hostXml(state: OpenNebulaState, host: OneHost): string {
   const share = hostShare(state, host);
@@ -15,11 +15,26 @@ export function hostXml(state: OpenNebulaState, host: OneHost): string {
     .map((vm) => vm.id);
   const diskMb = 500_000;
   const ts = Math.floor(state.clock.now() / 1000);
-  const monitoring =
-    host.state === 2
-      ? `<MONITORING><TIMESTAMP>${ts}</TIMESTAMP><ID>${host.id}</ID><CAPACITY><FREE_CPU>${host.totalCpu - share.cpu}</FREE_CPU><FREE_MEMORY>${host.totalMemKb - share.memKb}</FREE_MEMORY><USED_CPU>${share.cpu}</USED_CPU><USED_MEMORY>${share.memKb}</USED_MEMORY></CAPACITY><SYSTEM><NETRX>0</NETRX><NETTX>0</NETTX></SYSTEM></MONITORING>`
-      : "<MONITORING/>";
+  const monitoring = host.state === 2 ? hostMonitoringRecord(state, host, ts) : "<MONITORING/>";
   return `<HOST><ID>${host.id}</ID>${el("NAME", host.name)}<STATE>${host.state}</STATE><PREV_STATE>${host.prevState}</PREV_STATE>${el("IM_MAD", host.imMad)}${el("VM_MAD", host.vmMad)}<CLUSTER_ID>${host.clusterId}</CLUSTER_ID>${el("CLUSTER", cluster)}<HOST_SHARE><MEM_USAGE>${share.memKb}</MEM_USAGE><CPU_USAGE>${share.cpu}</CPU_USAGE><TOTAL_MEM>${host.totalMemKb}</TOTAL_MEM><TOTAL_CPU>${host.totalCpu}</TOTAL_CPU><MAX_MEM>${host.totalMemKb}</MAX_MEM><MAX_CPU>${host.totalCpu}</MAX_CPU><RUNNING_VMS>${share.vms}</RUNNING_VMS><VMS_THREAD>1</VMS_THREAD><DATASTORES><DISK_USAGE>0</DISK_USAGE><FREE_DISK>${diskMb}</FREE_DISK><MAX_DISK>${diskMb}</MAX_DISK><USED_DISK>0</USED_DISK></DATASTORES><PCI_DEVICES/><NUMA_NODES/></HOST_SHARE>${ids("VMS", vms)}${renderTemplate("TEMPLATE", host.template)}${monitoring}</HOST>`;
+}
+
+/** One host MONITORING record (host.xsd): capacity as the host's share stands, at `ts` (seconds). */
+function hostMonitoringRecord(state: OpenNebulaState, host: OneHost, ts: number): string {
+  const share = hostShare(state, host);
+  return `<MONITORING><TIMESTAMP>${ts}</TIMESTAMP><ID>${host.id}</ID><CAPACITY><FREE_CPU>${host.totalCpu - share.cpu}</FREE_CPU><FREE_MEMORY>${host.totalMemKb - share.memKb}</FREE_MEMORY><USED_CPU>${share.cpu}</USED_CPU><USED_MEMORY>${share.memKb}</USED_MEMORY></CAPACITY><SYSTEM><NETRX>0</NETRX><NETTX>0</NETTX></SYSTEM></MONITORING>`;
+}
+
+/**
+ * `one.host.monitoring`: MONITORING_DATA with the host's records (host.xsd MONITORING) of the
+ * last intervals while MONITORED; the emulator keeps no past capacity, so each record carries
+ * the current share. Empty for a host in INIT, ERROR, DISABLED or OFFLINE.
+ */
+export function hostMonitoringXml(state: OpenNebulaState, host: OneHost): string {
+  if (host.state !== 2) return "<MONITORING_DATA></MONITORING_DATA>";
+  const now = Math.floor(state.clock.now() / 1000);
+  const records = monitorTimes([[0, now]]).map((ts) => hostMonitoringRecord(state, host, ts));
+  return `<MONITORING_DATA>${records.join("")}</MONITORING_DATA>`;
 }
 
 const STATUS_STATE = [2, 4, 8] as const;
@@ -95,6 +110,10 @@ export const hostMethods: Record<string, MethodDef> = {
       host.name = name as string;
       return host.id;
     },
+  },
+  "one.host.monitoring": {
+    params: [int()],
+    run: (ctx, [id]) => hostMonitoringXml(ctx.state, lookup(ctx.state.hosts, id as number, "host")),
   },
   "one.hostpool.info": {
     params: [],

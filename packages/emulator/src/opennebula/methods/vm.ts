@@ -3,8 +3,16 @@
  * the life-cycle calls over lifecycle.ts.
  */
 import { failures } from "../errors.js";
-import { createVm, manualDeploy, scheduleVm, VM_STATES, vmAction } from "../lifecycle.js";
-import type { OneVm, OpenNebulaState } from "../state.js";
+import {
+  createVm,
+  manualDeploy,
+  migrateVm,
+  resizeVm,
+  scheduleVm,
+  VM_STATES,
+  vmAction,
+} from "../lifecycle.js";
+import type { OneVm, OpenNebulaState, Owned } from "../state.js";
 import {
   mergeTemplate,
   parseTemplate,
@@ -15,6 +23,7 @@ import {
 } from "../template.js";
 import { cel, el } from "../xml.js";
 import {
+  applyChmod,
   authorize,
   bool,
   type Ctx,
@@ -28,6 +37,49 @@ import {
   requireAdmin,
   str,
 } from "./context.js";
+
+/** Seconds between two monitoring records (oned's MONITORING_INTERVAL_VM default is 30 s; the emulator samples each minute). */
+export const MONITOR_INTERVAL_S = 60;
+/** Records kept per object (oned expires them after MONITORING_EXPIRATION_TIME). */
+export const MONITOR_KEEP = 10;
+
+/**
+ * Sample times of the last {@link MONITOR_KEEP} intervals inside `[from, to]` (seconds), aligned
+ * to {@link MONITOR_INTERVAL_S}; each span is an interval in which the object was monitored.
+ */
+export function monitorTimes(spans: Array<[number, number]>): number[] {
+  const times: number[] = [];
+  for (const [from, to] of spans) {
+    const first = Math.ceil(from / MONITOR_INTERVAL_S) * MONITOR_INTERVAL_S;
+    const last = Math.floor(to / MONITOR_INTERVAL_S) * MONITOR_INTERVAL_S;
+    const aligned = Math.max(first, last - (MONITOR_KEEP - 1) * MONITOR_INTERVAL_S);
+    for (let t = aligned; t <= to; t += MONITOR_INTERVAL_S) times.push(t);
+  }
+  return times.slice(-MONITOR_KEEP);
+}
+
+/**
+ * `one.vm.monitoring`: MONITORING_DATA (monitoring_data.xsd) with a record per interval the VM
+ * ran on a host (from each history record's RSTIME to its end, or now while ACTIVE). Counters
+ * grow with the running time so consecutive records differ as real ones do.
+ */
+export function vmMonitoringXml(state: OpenNebulaState, vm: OneVm): string {
+  const now = Math.floor(state.clock.now() / 1000);
+  const spans: Array<[number, number]> = [];
+  for (const h of vm.history) {
+    if (h.rstime === 0) continue;
+    const end = h.etime !== 0 ? h.etime : vm.state === 3 ? now : 0;
+    if (end >= h.rstime && end !== 0) spans.push([h.rstime, end]);
+  }
+  const records = monitorTimes(spans).map((ts) => {
+    const up = ts - (vm.history[0]?.rstime ?? ts);
+    const disks = vm.disks
+      .map((d) => `<DISK_SIZE><ID>${d.diskId}</ID><SIZE>${Number(d.attrs.SIZE ?? 0) || 0}</SIZE></DISK_SIZE>`)
+      .join("");
+    return `<MONITORING><CPU>1.5</CPU><DISKRDBYTES>${up * 40960}</DISKRDBYTES><DISKRDIOPS>${up * 10}</DISKRDIOPS><DISKWRBYTES>${up * 20480}</DISKWRBYTES><DISKWRIOPS>${up * 5}</DISKWRIOPS>${disks}<ID>${vm.id}</ID><MEMORY>${vm.memoryMb * 1024}</MEMORY><NETRX>${up * 1500}</NETRX><NETTX>${up * 900}</NETTX><TIMESTAMP>${ts}</TIMESTAMP></MONITORING>`;
+  });
+  return `<MONITORING_DATA>${records.join("")}</MONITORING_DATA>`;
+}
 
 /** VM TEMPLATE children in vm.xsd's sequence order; `any` = element of any content, `string` = text only. */
 const TEMPLATE_ORDER: Array<[string, "any" | "string" | "vector", boolean]> = [
@@ -188,6 +240,24 @@ export function parseOrActionError(text: string): Template {
 
 const OP_LEVEL = { USE: 1, MANAGE: 2, ADMIN: 3 } as const;
 
+/**
+ * `chown(id, uid, gid)` of an owned object, -1 keeping that part: a new owner takes oneadmin's
+ * group (MANAGE USER), a new group oneadmin's group or membership of it (USE GROUP).
+ */
+export function chown(ctx: Ctx, obj: Owned, uid: number, gid: number): void {
+  if (uid >= 0) {
+    lookup(ctx.state.users, uid, "user");
+    requireAdmin(ctx, "MANAGE", "USER", uid);
+  }
+  if (gid >= 0) {
+    lookup(ctx.state.groups, gid, "group");
+    if (!ctx.admin && !ctx.user.groups.includes(gid))
+      throw failures.authorization(ctx.user.id, "USE", "GROUP", gid);
+  }
+  if (uid >= 0) obj.uid = uid;
+  if (gid >= 0) obj.gid = gid;
+}
+
 /** Looks the VM up, authorizes `op`, and refuses a locked VM (reads are never blocked). */
 function getVm(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN", read = false): OneVm {
   const vm = lookup(ctx.state.vms, id, "virtual machine");
@@ -335,6 +405,51 @@ export const vmMethods: Record<string, MethodDef> = {
     run(ctx, [id]) {
       const vm = getVm(ctx, id as number, "MANAGE", true);
       vm.lock = null;
+      return vm.id;
+    },
+  },
+  "one.vm.chown": {
+    params: [int(), int(), int()],
+    run(ctx, [id, uid, gid]) {
+      const vm = getVm(ctx, id as number, "MANAGE");
+      chown(ctx, vm, uid as number, gid as number);
+      return vm.id;
+    },
+  },
+  "one.vm.chmod": {
+    params: [int(), int(), int(), int(), int(), int(), int(), int(), int(), int()],
+    run(ctx, [id, ...bits]) {
+      const values = bits as number[];
+      // Changing an ADMIN bit takes ADMIN on the object (oned's chmod rule).
+      const adminBits = [2, 5, 8].some((i) => values[i] !== -1);
+      const vm = getVm(ctx, id as number, adminBits ? "ADMIN" : "MANAGE");
+      applyChmod(vm, values);
+      return vm.id;
+    },
+  },
+  "one.vm.resize": {
+    params: [int(), str(), bool(true)],
+    run(ctx, [id, text, enforce]) {
+      const vm = getVm(ctx, id as number, "MANAGE");
+      resizeVm(ctx.state, vm, parseOrActionError(text as string), enforce as boolean);
+      return vm.id;
+    },
+  },
+  "one.vm.monitoring": {
+    params: [int()],
+    run: (ctx, [id]) => vmMonitoringXml(ctx.state, getVm(ctx, id as number, "USE", true)),
+  },
+  "one.vm.migrate": {
+    params: [int(), int(), bool(), bool(false), int(-1), int(0)],
+    run(ctx, [id, hid, live, enforce, dsId, type]) {
+      const vm = getVm(ctx, id as number, "ADMIN");
+      const host = lookup(ctx.state.hosts, hid as number, "host");
+      requireAdmin(ctx, "MANAGE", "HOST", host.id);
+      if ((dsId as number) > 0)
+        throw failures.action("Migration to a different system datastore is not supported", vm.id);
+      const t = type as number;
+      if (t < 0 || t > 2) throw failures.rpcApi("Wrong migration type");
+      migrateVm(ctx.state, vm, host, { live: live as boolean, enforce: enforce as boolean, type: t });
       return vm.id;
     },
   },
