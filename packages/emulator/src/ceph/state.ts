@@ -7,7 +7,7 @@
  *
  * Time comes from `now()` (ms), so tests can use a manual clock; nothing here sleeps.
  */
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomFillSync, randomUUID } from "node:crypto";
 
 export interface CephHostInit {
   name: string;
@@ -363,6 +363,23 @@ export class CephState {
     this.pools.delete(name);
     for (const [key, image] of this.images) if (image.pool === name) this.images.delete(key);
     for (const [key, entry] of this.trash) if (entry.image.pool === name) this.trash.delete(key);
+  }
+
+  /**
+   * After the state's maps were refilled from a snapshot (the World's restore): pool and snapshot
+   * ids continue after the restored ones, and sessions are gone as after a restart (the JWT
+   * secret changes, so every token issued before is refused; the revocation list empties).
+   */
+  afterRestore(): void {
+    let maxPool = 0;
+    for (const pool of this.pools.values()) maxPool = Math.max(maxPool, pool.id);
+    this.#nextPoolId = Math.max(this.#nextPoolId, maxPool + 1);
+    let maxSnap = 0;
+    for (const image of this.images.values())
+      for (const snap of image.snapshots) maxSnap = Math.max(maxSnap, snap.id);
+    this.#nextSnapId = Math.max(this.#nextSnapId, maxSnap + 1);
+    randomFillSync(this.jwtSecret);
+    this.revoked.clear();
   }
 
   nextSnapId(): number {

@@ -3,8 +3,11 @@
  * snapshot holds the topology, the clock and the mutable state of every API (iLO power, boot,
  * media, users, sensors; Ceph OSDs, pools, images, snapshots, trash, users, flags, config,
  * finished tasks; OpenNebula users, hosts, datastores, images, networks with leases, templates,
- * VMs with their pending transitions). Not kept: sessions and tokens (clients log in again), Ceph
- * tasks still running (dropped).
+ * VMs with their pending transitions; Ceph tasks still running, which end failed at their time).
+ * Pending iLO power changes, POST, and VM transitions are times on the clock, so they complete
+ * after a restore as they would have. Not kept: sessions and tokens — a restore is a restart:
+ * iLO sessions are closed and every Ceph token is refused (clients log in again; OpenNebula has no
+ * sessions).
  */
 import type { CephState } from "../ceph/state.js";
 import type { IloState } from "../ilo/state.js";
@@ -81,6 +84,7 @@ const CEPH_FIELDS = [
   "enabledModules",
   "ecProfiles",
   "finishedTasks",
+  "executingTasks",
   "defaultPoolSize",
   "warnOnNoRedundancy",
   "nearfullRatio",
@@ -190,17 +194,18 @@ function restoreOpenNebula(one: OpenNebulaState, saved: Record<string, unknown>)
   reindex(one);
 }
 
+/**
+ * Ceph tasks still running come back with their begin and end times, so they finish on the clock
+ * as before; their operation (a closure) cannot be saved, so they finish failed, with nothing
+ * applied (an async task applies its operation only when it ends).
+ */
 function restoreCeph(ceph: CephState, saved: Record<string, unknown>): void {
   assign(ceph, saved);
-  ceph.executingTasks = [];
-  ceph.revoked.clear();
-  // The pool and snapshot id counters are private to CephState: draw ids until they pass the
-  // restored ones, so new pools and snapshots never reuse an id.
-  const maxPool = Math.max(0, ...[...ceph.pools.values()].map((p) => p.id));
-  const probe = "\u0000restore-probe";
-  for (let id = ceph.createPool({ name: probe }).id; id <= maxPool; id = ceph.createPool({ name: probe }).id);
-  ceph.pools.delete(probe);
-  const snapIds = [...ceph.images.values()].flatMap((i) => i.snapshots.map((s) => s.id));
-  const maxSnap = Math.max(0, ...snapIds);
-  while (ceph.nextSnapId() <= maxSnap);
+  for (const task of ceph.executingTasks) {
+    task.success = undefined;
+    task.run = () => {
+      throw new Error("the emulator was restored from a snapshot while this task ran; nothing was applied");
+    };
+  }
+  ceph.afterRestore();
 }
