@@ -119,4 +119,35 @@ describe("@homelab-kit/opennebula against the emulator", () => {
     const { one: bad } = setup("wrong-password");
     expect(await bad.vm.info(0).catch((e: unknown) => e)).toMatchObject({ code: "AUTHENTICATION" });
   });
+
+  it("changes ownership, permissions and capacity, migrates, and reads monitoring records", async () => {
+    const { one, clock } = setup();
+    const uid = await one.user.allocate("carol", "pw", "");
+    const id = await one.template.instantiate(0, "mover");
+    expect(await one.vm.resize(id, 'CPU="2"\nMEMORY="4096"')).toBe(id);
+    clock.advance(10_000);
+    const vm = await one.vm.info(id);
+    expect(vm.LCM_STATE.name).toBe("RUNNING");
+    expect(JSON.stringify(vm.TEMPLATE)).toContain("4096");
+    expect(await one.vm.chown(id, uid, 1)).toBe(id);
+    expect(await one.vm.chmod(id, -1, -1, -1, 1, -1, -1, -1, -1, -1)).toBe(id);
+    const owned = await one.vm.info(id);
+    expect([owned.UNAME, owned.GNAME]).toEqual(["carol", "users"]);
+    const hid = Number(JSON.stringify(owned.HISTORY_RECORDS).match(/"HID":"?(\d+)/)?.[1]);
+    const target = hid === 0 ? 1 : 0;
+    expect(await one.vm.migrate(id, target, true, true)).toBe(id);
+    expect((await one.vm.info(id)).LCM_STATE.name).toBe("MIGRATE");
+    clock.advance(2_000);
+    expect((await one.vm.info(id)).LCM_STATE.name).toBe("RUNNING");
+    expect(await one.vm.migrate(id, target, true).catch((e: unknown) => e)).toMatchObject({
+      code: "ACTION",
+      method: "one.vm.migrate",
+    });
+    expect(await one.vm.resize(id, "CPU=1").catch((e: unknown) => e)).toMatchObject({ code: "ACTION" });
+    clock.advance(300_000);
+    expect(JSON.stringify(await one.vm.monitoring(id))).toMatch(/TIMESTAMP/);
+    const hostRecords = JSON.stringify(await one.host.monitoring(target));
+    expect(hostRecords).toContain("USED_CPU");
+    expect(hostRecords).toContain("200");
+  });
 });
