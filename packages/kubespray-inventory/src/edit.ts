@@ -7,7 +7,7 @@ import { shlexSplit } from "./shlex.js";
 import { pyStrip } from "./text.js";
 import type { AnsibleValue, Vars } from "./values.js";
 import { parseYamlDocument } from "./yaml-reader.js";
-import { quoteForPyYaml } from "./yaml-writer.js";
+import { forYaml, quoteForPyYaml } from "./yaml-writer.js";
 
 /** One change to an inventory file. */
 export type InventoryEdit =
@@ -186,7 +186,7 @@ const getNode = (map: YAMLMap, key: unknown): unknown => map.get(key, true) as u
 function editYaml(text: string, edits: readonly InventoryEdit[]): string {
   const { doc } = parseYamlDocument(text, undefined) as { doc: Document };
   const create = (v: unknown) => {
-    const n = doc.createNode(v) as Node;
+    const n = doc.createNode(forYaml(v)) as Node;
     quoteForPyYaml(n);
     return n;
   };

@@ -45,7 +45,15 @@ export {
   readInventory,
 } from "./read-inventory.js";
 export { type Finding, type Severity, type ValidateOptions, validateInventory } from "./validate.js";
-export { type AnsibleMapping, type AnsibleValue, combineVars, toAnsibleJson, type Vars } from "./values.js";
+export {
+  type AnsibleMapping,
+  type AnsibleValue,
+  combineVars,
+  PyFloat,
+  pyFloatRepr,
+  toAnsibleJson,
+  type Vars,
+} from "./values.js";
 export { findVarsFiles, loadAdjacentVars, readVarsFile } from "./vars-files.js";
 export { parseYamlInventory, type YamlReadOptions } from "./yaml-reader.js";
 export { quoteForPyYaml, writeYaml } from "./yaml-writer.js";

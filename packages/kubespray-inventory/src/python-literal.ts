@@ -1,4 +1,4 @@
-import type { AnsibleValue } from "./values.js";
+import { type AnsibleValue, PyFloat, pyFloat, pyFloatRepr } from "./values.js";
 
 /**
  * Python's `ast.literal_eval` as Ansible's INI plugin uses it to type values: `True` → true,
@@ -31,7 +31,7 @@ const fail = (): never => {
 };
 
 type Tok =
-  | { t: "num"; v: number | bigint; signable: true }
+  | { t: "num"; v: number | bigint | PyFloat; signable: true }
   | { t: "str"; v: string; bytes: boolean }
   | { t: "name"; v: string }
   | { t: "op"; v: string }
@@ -246,7 +246,7 @@ class LiteralParser {
     let len: number;
     if (f && (!i || f[0].length > i[0].length)) {
       len = f[0].length;
-      tok = { t: "num", v: Number.parseFloat(f[0].replaceAll("_", "")), signable: true };
+      tok = { t: "num", v: pyFloat(Number.parseFloat(f[0].replaceAll("_", ""))), signable: true };
     } else if (i) {
       len = i[0].length;
       tok = { t: "num", v: toInt(i[0].replaceAll("_", "")), signable: true };
@@ -364,7 +364,8 @@ function toInt(text: string): number | bigint {
   return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
 }
 
-function negate(v: number | bigint): number | bigint {
+function negate(v: number | bigint | PyFloat): number | bigint | PyFloat {
+  if (v instanceof PyFloat) return new PyFloat(-v.value);
   if (typeof v === "bigint") {
     const n = -v;
     return n >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(n) : n;
@@ -379,6 +380,7 @@ function jsonKey(key: AnsibleValue): string {
   if (key === false) return "false";
   if (key === null) return "null";
   if (typeof key === "number" || typeof key === "bigint") return String(key);
+  if (key instanceof PyFloat) return pyFloatRepr(key.value);
   return fail();
 }
 
@@ -391,6 +393,7 @@ export function pythonRepr(value: AnsibleValue): string | undefined {
   if (value === true) return "True";
   if (value === false) return "False";
   if (typeof value === "bigint") return value.toString();
+  if (value instanceof PyFloat) return pyFloatRepr(value.value);
   if (typeof value === "number") {
     if (!Number.isFinite(value)) return undefined;
     if (Object.is(value, -0)) return "-0.0";

@@ -2,14 +2,58 @@
  * A variable value as Ansible holds it after reading an inventory: the JSON data model plus
  * big integers (Python ints have no size limit). `true`, `1` and `"1"` are three different values.
  */
-export type AnsibleValue = null | boolean | number | bigint | string | AnsibleValue[] | AnsibleMapping;
+export type AnsibleValue =
+  | null
+  | boolean
+  | number
+  | bigint
+  | PyFloat
+  | string
+  | AnsibleValue[]
+  | AnsibleMapping;
 export interface AnsibleMapping {
   [key: string]: AnsibleValue;
 }
 export type Vars = Record<string, AnsibleValue>;
 
 export function isMapping(v: unknown): v is AnsibleMapping {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof PyFloat);
+}
+
+/**
+ * A Python float with an integral value (`1.0`, `1e16`, `-0.0`), kept apart from the int of the same
+ * value so it prints as Python prints it (`1.0`, `1e+16`); other floats are plain numbers.
+ * `valueOf()` and `toJSON()` give the number.
+ */
+export class PyFloat {
+  constructor(readonly value: number) {}
+  valueOf(): number {
+    return this.value;
+  }
+  toJSON(): number {
+    return this.value;
+  }
+  toString(): string {
+    return pyFloatRepr(this.value);
+  }
+}
+
+/** A Python float value: `PyFloat` when integral (so `1.0` stays a float), else the number. */
+export function pyFloat(x: number): number | PyFloat {
+  return Number.isInteger(x) ? new PyFloat(x) : x;
+}
+
+/** Python's `repr()` of a float: fixed notation with at least `.0` for 1e-4 ≤ |x| < 1e16, else `d.ddde±XX`. */
+export function pyFloatRepr(x: number): string {
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
+  const [mantissa, e] = x.toExponential().split("e") as [string, string];
+  const exp = Number(e);
+  if (exp < -4 || exp >= 16)
+    return `${mantissa}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+  const fixed = x.toFixed(Math.max(0, (mantissa.split(".")[1]?.length ?? 0) - exp));
+  return fixed.includes(".") ? fixed : `${fixed}.0`;
 }
 
 /** Ansible's `combine_vars` with the default `hash_behaviour = replace`: later keys win, shallow. */
@@ -24,6 +68,7 @@ export function pythonTypeName(v: AnsibleValue): string {
   if (typeof v === "boolean") return "bool";
   if (typeof v === "bigint") return "int";
   if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (v instanceof PyFloat) return "float";
   if (typeof v === "string") return "str";
   if (Array.isArray(v)) return "list";
   return "dict";
@@ -52,7 +97,7 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 function sortedCopy(v: unknown, done: Map<object, unknown>, printable: string[][]): unknown {
   if (v === null || typeof v === "string" || typeof v === "boolean") return v;
   if (typeof v === "number") return Number.isFinite(v) ? v : SLOW;
-  if (typeof v === "bigint" || typeof v !== "object") return SLOW;
+  if (typeof v === "bigint" || typeof v !== "object" || v instanceof PyFloat) return SLOW;
   const known = done.get(v);
   if (known !== undefined) return known;
   let result: unknown;
@@ -132,6 +177,7 @@ function slowJson(value: unknown, indent: number): string {
   const walk = (v: unknown, depth: number): string => {
     if (v === null || v === undefined) return "null";
     if (typeof v === "bigint") return v.toString();
+    if (v instanceof PyFloat) return pyFloatRepr(v.value);
     if (typeof v === "number")
       return Number.isFinite(v) ? JSON.stringify(v) : v > 0 ? "Infinity" : v < 0 ? "-Infinity" : "NaN";
     if (typeof v === "string" || typeof v === "boolean") return JSON.stringify(v);

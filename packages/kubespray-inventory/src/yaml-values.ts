@@ -10,7 +10,7 @@ import {
   Scalar,
 } from "yaml";
 import { InventoryParseError, type SourceLocation } from "./errors.js";
-import type { AnsibleValue } from "./values.js";
+import { type AnsibleValue, PyFloat, pyFloat, pyFloatRepr } from "./values.js";
 
 /**
  * YAML scalars typed the way Ansible's loader (PyYAML, YAML 1.1) types them, not the way YAML 1.2 or
@@ -64,7 +64,7 @@ export function constructInt(text: string): number | bigint {
   return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big;
 }
 
-export function constructFloat(text: string): number {
+export function constructFloat(text: string): number | PyFloat {
   let v = text.replaceAll("_", "").toLowerCase();
   let sign = 1;
   if (v[0] === "-") sign = -1;
@@ -74,9 +74,9 @@ export function constructFloat(text: string): number {
   if (v.includes(":")) {
     let n = 0;
     for (const part of v.split(":")) n = n * 60 + Number.parseFloat(part);
-    return sign * n;
+    return pyFloat(sign * n);
   }
-  return sign * Number.parseFloat(v);
+  return pyFloat(sign * Number.parseFloat(v));
 }
 
 /** A timestamp becomes the text Python's `datetime.isoformat()` prints (Ansible's JSON encoder). */
@@ -214,6 +214,7 @@ export function keyText(key: AnsibleValue): string {
   if (key === false) return "false";
   if (key === null) return "null";
   if (typeof key === "number" || typeof key === "bigint") return String(key);
+  if (key instanceof PyFloat) return pyFloatRepr(key.value);
   return JSON.stringify(key);
 }
 

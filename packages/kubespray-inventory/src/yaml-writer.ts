@@ -2,7 +2,7 @@ import { Document, type Node, Scalar, visit } from "yaml";
 import { canonicalGroupOrder, type WriteOptions } from "./ini-writer.js";
 import { migrateInventory } from "./migrate.js";
 import { ALL, type Inventory } from "./model.js";
-import type { AnsibleValue, Vars } from "./values.js";
+import { type AnsibleValue, PyFloat, type Vars } from "./values.js";
 import { resolvePlainScalar } from "./yaml-values.js";
 
 type Plain = null | AnsibleValue | { [k: string]: Plain };
@@ -60,9 +60,45 @@ export function writeYaml(source: Inventory, options: WriteOptions = {}): string
   return doc.toString(YAML_TO_STRING);
 }
 
+/**
+ * A value ready for the `yaml` package: a `PyFloat` becomes a number scalar printed with a fraction
+ * (`1.0`), so PyYAML reads a float back; everything else is kept as it is.
+ */
+export function forYaml(v: unknown): unknown {
+  if (v instanceof PyFloat) {
+    const s = new Scalar(v.value);
+    s.minFractionDigits = 1;
+    return s;
+  }
+  if (Array.isArray(v)) return v.some(hasFloat) ? v.map(forYaml) : v;
+  if (v && typeof v === "object" && hasFloat(v)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "__proto__")
+        Object.defineProperty(out, k, {
+          value: forYaml(x),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      else out[k] = forYaml(x);
+    }
+    return out;
+  }
+  return v;
+}
+
+function hasFloat(v: unknown): boolean {
+  if (v instanceof PyFloat) return true;
+  if (Array.isArray(v)) return v.some(hasFloat);
+  if (v && typeof v === "object") return Object.values(v).some(hasFloat);
+  return false;
+}
+
 function copyVars(vars: Vars): Record<string, Plain> {
   const out: Record<string, Plain> = {};
-  for (const [k, v] of Object.entries(vars)) {
+  for (const [k, raw] of Object.entries(vars)) {
+    const v = forYaml(raw) as Plain;
     if (k === "__proto__")
       Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
     else out[k] = v;

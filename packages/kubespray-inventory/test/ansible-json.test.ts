@@ -5,9 +5,13 @@ import { afterAll, describe, expect, test } from "vitest";
 import {
   InventoryParseError,
   parseIniInventory,
+  parseInventory,
+  parseYamlInventory,
   readInventory,
   toAnsibleJson,
   toAnsibleList,
+  writeIni,
+  writeYaml,
 } from "../src/index.js";
 
 describe("toAnsibleJson prints like Python's json.dumps(sort_keys=True, indent=4, ensure_ascii=False)", () => {
@@ -53,6 +57,24 @@ describe("toAnsibleJson prints like Python's json.dumps(sort_keys=True, indent=4
     expect(toAnsibleJson(list)).toContain(
       '"m": {\n                    "a": 2,\n                    "b": 1\n                }',
     );
+  });
+
+  test("floats print as Python prints them (the texts ansible-inventory 2.14 printed for these files)", () => {
+    const yaml = parseYamlInventory(
+      "all:\n  hosts:\n    h1:\n      b: 2.50\n      c: 1e3\n      d: 1.0e+3\n      e: .5\n      f: -0.0\n      g: 1_000.0\n  vars:\n    x: 1.0\n",
+    );
+    const hv = (inv: ReturnType<typeof parseYamlInventory>) =>
+      toAnsibleJson(toAnsibleList(inv)._meta.hostvars.h1, 4).replace(/\s+/g, " ");
+    expect(hv(yaml)).toBe(
+      '{ "b": 2.5, "c": "1e3", "d": 1000.0, "e": 0.5, "f": -0.0, "g": 1000.0, "x": 1.0 }',
+    );
+    const ini = parseIniInventory("[g]\nh1 a=1.0 b=2.50 c=1e3 d=1.5e20 e=-0.0 f=1e16\n");
+    expect(hv(ini)).toBe('{ "a": 1.0, "b": 2.5, "c": 1000.0, "d": 1.5e+20, "e": -0.0, "f": 1e+16 }');
+    // and the writers write them back as floats
+    for (const text of [writeIni(ini, { canonical: false }), writeYaml(ini, { canonical: false })]) {
+      const back = parseInventory(text, { format: text.startsWith("all:") ? "yaml" : "ini" });
+      expect(hv(back)).toBe(hv(ini));
+    }
   });
 
   test("keys with characters outside the BMP sort by code point as Python does", () => {

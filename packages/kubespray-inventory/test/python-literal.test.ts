@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { typeIniValue } from "../src/ini-reader.js";
 import { literalEval } from "../src/python-literal.js";
+import { PyFloat } from "../src/values.js";
 
 describe("literalEval (Python ast.literal_eval)", () => {
   test.each([
@@ -16,9 +17,11 @@ describe("literalEval (Python ast.literal_eval)", () => {
     ["0b101", 5],
     ["00", 0],
     ["1.5", 1.5],
-    ["1e3", 1000],
+    ["1e3", new PyFloat(1000)],
     [".5", 0.5],
-    ["1.", 1],
+    ["1.", new PyFloat(1)],
+    ["-1.0", new PyFloat(-1)],
+    ["{1.0: 2}", { "1.0": 2 }],
     ["-(1)", -1],
     ["'a b'", "a b"],
     ['"x"', "x"],

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { InventoryParseError, parseYamlInventory, readVarsFile, toAnsibleList } from "../src/index.js";
+import {
+  InventoryParseError,
+  PyFloat,
+  parseYamlInventory,
+  readVarsFile,
+  toAnsibleList,
+} from "../src/index.js";
 
 const list = (text: string) => toAnsibleList(parseYamlInventory(text, { file: "t.yaml" }));
 
@@ -69,7 +75,7 @@ describe("YAML reader (Ansible yaml plugin + PyYAML typing)", () => {
       d: 8,
       e: 80,
       f: "1e3",
-      g: 1000,
+      g: new PyFloat(1000),
       h: null,
       i: "yes",
       j: "10.74.8.090",
