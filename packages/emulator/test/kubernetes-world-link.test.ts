@@ -193,6 +193,17 @@ describe("linkWorld", () => {
     await powerOnAll();
     await link.idle();
     expect(ready()).toEqual({ db: true });
+    // A record with no OpenNebula VM behind it follows its host alone.
+    emu().world.addKubernetesNode({ name: "bare", vm: "bare-metal", host: "node2", roles: ["worker"] });
+    await clientsFor(emu()).ilo("node2").power.off();
+    emu().world.sync();
+    await link.idle();
+    expect(ready()).toEqual({ db: true, bare: false });
+    await clientsFor(emu()).ilo("node2").power.on();
+    emu().clock.advance(POWER_ON_AND_POST_MS);
+    emu().world.sync();
+    await link.idle();
+    expect(ready()).toEqual({ db: true, bare: true });
     await link.stop();
     await link.stop(); // idempotent
     const before = calls.length;
@@ -200,6 +211,6 @@ describe("linkWorld", () => {
     emu().world.sync();
     await new Promise((r) => setTimeout(r, 10));
     expect(calls.length).toBe(before);
-    expect(ready()).toEqual({ db: true });
+    expect(ready()).toEqual({ db: true, bare: true });
   });
 });

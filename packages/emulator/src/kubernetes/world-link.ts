@@ -29,7 +29,7 @@ export interface WorldNode {
   labels: Record<string, string>;
   /** From the VM: VCPU (else CPU), MEMORY, and the kubelet's 110 pods. */
   capacity: Record<string, string>;
-  /** Its VM is ACTIVE/RUNNING and its host is up. */
+  /** Its host is up and its VM (if OpenNebula knows it) is ACTIVE/RUNNING. */
   ready: boolean;
 }
 
@@ -100,7 +100,8 @@ export function worldNode(world: World, name: string, registered = false): World
       vm === undefined
         ? { cpu: "32", memory: "256Gi", pods: "110" }
         : { cpu: String(cpu), memory: `${vm.memoryMb}Mi`, pods: "110" },
-    ready: record.ready && vm?.state === VM_ACTIVE && vm.lcm === LCM_RUNNING,
+    // A record with no OpenNebula VM (added by hand, a world without OpenNebula) follows its host.
+    ready: record.ready && (vm === undefined || (vm.state === VM_ACTIVE && vm.lcm === LCM_RUNNING)),
   };
 }
 
