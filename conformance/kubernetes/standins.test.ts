@@ -2,7 +2,7 @@
  * The stand-ins against a real control plane (binaries provider): MetalLB addresses, the nginx
  * Ingress status, cert-manager issuers and certificates, Ceph CSI volumes whose RBD images are seen
  * through the Ceph API (the emulator's routes, called by the real Ceph client), and node health
- * (also driven by a World whose host is powered off through the iLO API).
+ * (also driven, through linkWorld, by a World whose host is powered off through the iLO API).
  */
 import { X509Certificate } from "node:crypto";
 import { createCephClient } from "@homelab-kit/ceph";
@@ -12,7 +12,7 @@ import {
   createIssuerCa,
   ipToNumber,
   k8s,
-  kwokNode,
+  linkWorld,
   parseAddressRange,
   type StandIns,
   startCluster,
@@ -506,18 +506,12 @@ describe("stand-ins on the binaries provider", () => {
     );
   });
 
-  it("turns the node of a host powered off through iLO NotReady (World → setNodeReady)", async () => {
+  it("turns the node of a host powered off through iLO NotReady (linkWorld on running stand-ins)", async () => {
     const emulator = createEmulator(); // the reference topology, on a manual clock
     const world = emulator.world;
+    // A record with no OpenNebula VM behind it: its Node follows its host alone.
     world.addKubernetesNode({ name: "k8s-on-node2", vm: "k8s-on-node2", host: "node2", roles: ["worker"] });
-    await core.createNode({ body: kwokNode("k8s-on-node2") });
-    // What the World's owner wires: host changes → the stand-ins' node hook.
-    const calls: Promise<void>[] = [];
-    const unsubscribe = world.onHostChange((event) => {
-      for (const node of world.kubernetes.nodes.values()) {
-        if (node.host === event.host) calls.push(standIns.setNodeReady(node.name, event.up));
-      }
-    });
+    const link = linkWorld(world, standIns);
     const endpoint = emulator.ilo.get("node2");
     if (!endpoint) throw new Error("no iLO for node2");
     const ilo = createIloClient({
@@ -530,19 +524,22 @@ describe("stand-ins on the binaries provider", () => {
       (await core.readNode({ name: "k8s-on-node2" })).status?.conditions?.find((c) => c.type === "Ready")
         ?.status;
     try {
+      await link.idle();
+      expect(link.nodes.get("k8s-on-node2")?.ready).toBe(false); // node2 is off: created NotReady
+      await until("node NotReady at creation", async () =>
+        (await ready()) === "Unknown" ? true : undefined,
+      );
       await ilo.power.on();
       emulator.clock.advance(60_000); // power-on and POST
       expect(await ilo.power.get()).toBe("On");
-      await Promise.all(calls);
       await until("node Ready", async () => ((await ready()) === "True" ? true : undefined));
       await ilo.power.off();
       emulator.clock.advance(1_000);
       expect(await ilo.power.get()).toBe("Off"); // the world applies changes on its next request
-      await Promise.all(calls);
       expect(world.kubernetes.nodes.get("k8s-on-node2")?.ready).toBe(false);
       await until("node NotReady", async () => ((await ready()) === "Unknown" ? true : undefined));
     } finally {
-      unsubscribe();
+      await link.stop();
       await emulator.close();
     }
   });
