@@ -218,6 +218,30 @@ describe("control API", () => {
     expect(await ilo(2).virtualMedia.status("cd")).toMatchObject({ image: "http://images.test/ubuntu.iso" });
   });
 
+  it("world faults: a host whose POST hangs stays InPost until reset after the fault is cleared", async () => {
+    const hang = await control("POST", "/_emulator/faults", { kind: "post-hangs", host: "node1" });
+    expect(hang.status).toBe(201);
+    const node1 = ilo(0);
+    await node1.power.on();
+    await control("POST", "/_emulator/clock", { advanceMs: 600_000 });
+    expect(await node1.power.get()).toBe("On");
+    const hosts = async () => {
+      const res = await request(`${endpoints.control.url}/_emulator/health`);
+      const body = (await res.body.json()) as { hosts: Array<{ name: string; post: string; up: boolean }> };
+      return body.hosts.find((h) => h.name === "node1");
+    };
+    expect(await hosts()).toMatchObject({ post: "InPost", up: false });
+    const osds = await ceph().osds.list();
+    expect(osds.filter((o) => o.host.name === "node1").map((o) => o.up)).toEqual([0, 0]);
+
+    await control("DELETE", `/_emulator/faults/${hang.body.id}`);
+    await control("POST", "/_emulator/clock", { advanceMs: 60_000 });
+    expect(await hosts()).toMatchObject({ post: "InPost", up: false }); // still hung: needs a reset
+    await node1.power.coldReset();
+    await control("POST", "/_emulator/clock", { advanceMs: 30_000 });
+    expect(await hosts()).toMatchObject({ post: "FinishedPost", up: true });
+  });
+
   it("refuses world faults for hosts or OSDs the world does not have", async () => {
     const host = await control("POST", "/_emulator/faults", { kind: "power-on-fails", host: "node9" });
     expect(host.status).toBe(400);

@@ -6,7 +6,8 @@
  *
  * World faults (`{kind: …}`) break the emulated hardware rather than an HTTP exchange, through
  * the per-adapter switches: `power-on-fails` (the iLO accepts power-on, the host never comes on:
- * `world.host(x).ilo.faults.powerOnFails`), `unreachable-media` (virtual-media inserts are
+ * `world.host(x).ilo.faults.powerOnFails`), `post-hangs` (the host comes on, POST never ends —
+ * until a reset or power cycle once the fault is gone: `…ilo.faults.postHangs`), `unreachable-media` (virtual-media inserts are
  * accepted, nothing gets attached: `…ilo.faults.unreachableImages`) and `osd-wont-start` (the OSD
  * goes down and stays down across power cycles: `world.setOsdStuck`). They share ids with the
  * HTTP rules, are listed with them and cleared the same way (which switches the fault off).
@@ -50,6 +51,7 @@ const hostName = z.string().min(1);
 export const WorldFaultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("power-on-fails"), host: hostName }),
   z.strictObject({ kind: z.literal("unreachable-media"), host: hostName }),
+  z.strictObject({ kind: z.literal("post-hangs"), host: hostName }),
   z.strictObject({ kind: z.literal("osd-wont-start"), osd: z.int().min(0) }),
 ]);
 export type WorldFaultInit = z.input<typeof WorldFaultSchema>;
@@ -110,6 +112,7 @@ function applyWorldFaults(
     const ilo = world.host(name).ilo;
     ilo.faults.powerOnFails = active.some((f) => f.kind === "power-on-fails" && f.host === name);
     ilo.faults.unreachableImages = active.some((f) => f.kind === "unreachable-media" && f.host === name);
+    ilo.faults.postHangs = active.some((f) => f.kind === "post-hangs" && f.host === name);
     world.touch(name);
   }
   for (const id of released)

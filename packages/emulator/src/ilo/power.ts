@@ -20,7 +20,7 @@ export function settle(state: IloState): void {
   }
   state.power.on = pending.to === "On";
   if (state.power.on) {
-    state.power.postCompleteAt = pending.at + state.timings.postMs;
+    state.power.postCompleteAt = postEnd(state, pending.at);
     consumeOneTimeBoot(state);
   }
   touch(state);
@@ -91,10 +91,15 @@ export function reset(state: IloState, kind: "warm" | "cold"): PowerOutcome {
     return "refused-while-off";
   }
   state.power.pending = null;
-  state.power.postCompleteAt = state.clock.now() + state.timings.postMs;
+  state.power.postCompleteAt = postEnd(state, state.clock.now());
   consumeOneTimeBoot(state);
   touch(state);
   return "ok";
+}
+
+/** When a POST that starts at `from` finishes: never while the `postHangs` fault is on. */
+function postEnd(state: IloState, from: number): number {
+  return state.faults.postHangs ? Number.MAX_SAFE_INTEGER : from + state.timings.postMs;
 }
 
 /** A boot happened: one-time overrides and BOOT_ONCE virtual media are used up. */

@@ -130,6 +130,11 @@ export interface IloFaults {
   powerOnFails: boolean;
   /** Virtual media inserts are accepted but nothing gets attached (unreachable image URL). */
   unreachableImages: boolean;
+  /**
+   * The host comes on but POST never finishes (stuck at memory initialisation or an option ROM):
+   * `InPost` until a reset or power cycle made while the fault is gone.
+   */
+  postHangs: boolean;
 }
 
 export interface IloStateOptions {
@@ -285,7 +290,7 @@ export function createIloState(options: IloStateOptions = {}): IloState {
     sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? 30 * 60_000,
     sensors: { ...defaultSensors(), ...options.sensors },
     memoryGiB: options.memoryGiB ?? 36,
-    faults: { powerOnFails: false, unreachableImages: false, ...options.faults },
+    faults: { powerOnFails: false, unreachableImages: false, postHangs: false, ...options.faults },
     revision: 0,
     listeners: new Set(),
   };
