@@ -2,7 +2,7 @@
  * A real control plane (binaries provider) linked to an emulated World (`standIns: {world}`): the
  * reference topology's hosts powered on through the iLO client, Kubernetes node VMs instantiated
  * through the OpenNebula client, their Nodes Ready in the API server with the VMs' addresses and
- * roles; a host powered off through iLO turns its VMs' Nodes NotReady (and back after POST); PVCs
+ * roles, running a Deployment's pods; a host powered off through iLO turns its VMs' Nodes NotReady (and back after POST); PVCs
  * become RBD images in the World's Ceph, seen through the Ceph client; a terminated VM's Node goes.
  */
 import { createCephClient } from "@homelab-kit/ceph";
@@ -124,6 +124,35 @@ describe("binaries cluster linked to the emulator's World", () => {
       expect(node.status?.capacity).toMatchObject({ cpu: "4", memory: "8Gi" });
     }
     expect([...(cluster.standIns?.world?.nodes.keys() ?? [])].sort()).toEqual(NODES);
+  });
+
+  it("runs a Deployment's pods on the World's Nodes", async () => {
+    const apps = cluster.standIns?.kubeConfig.makeApiClient(k8s.AppsV1Api);
+    if (!apps) throw new Error("no stand-ins");
+    await until("default ServiceAccount", () =>
+      core.readNamespacedServiceAccount({ namespace: "default", name: "default" }),
+    );
+    const labels = { app: "web" };
+    await apps.createNamespacedDeployment({
+      namespace: "default",
+      body: {
+        metadata: { name: "web" },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: { containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }] },
+          },
+        },
+      },
+    });
+    const pods = await until("3 pods Running", async () => {
+      const list = await core.listNamespacedPod({ namespace: "default", labelSelector: "app=web" });
+      const running = list.items.filter((p) => p.status?.phase === "Running");
+      return running.length === 3 ? running : undefined;
+    });
+    for (const pod of pods) expect(NODES).toContain(pod.spec?.nodeName);
   });
 
   it("provisions a PVC as an RBD image in the World's Ceph, seen through the Ceph client", async () => {
