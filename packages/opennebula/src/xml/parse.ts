@@ -409,15 +409,7 @@ class StringCache {
   /** Open-addressed by a hash of length and first/last characters; one candidate per slot. */
   private readonly slots: Array<string | undefined> = new Array(4096).fill(undefined);
 
-  /**
-   * With `intern`, cached strings are the engine's internalized copies: flat (a slice of 13+
-   * characters would be a view into the whole document, slower to compare) and ready as
-   * property keys (a keyed store with a non-internalized key looks it up in the string table).
-   */
-  constructor(
-    private readonly maxLength: number,
-    private readonly intern = false,
-  ) {}
+  constructor(private readonly maxLength: number) {}
 
   get(src: string, from: number, to: number): string {
     const length = to - from;
@@ -425,18 +417,10 @@ class StringCache {
     const slot = (length * 977 + src.charCodeAt(from) * 31 + src.charCodeAt(to - 1)) & 4095;
     const cached = this.slots[slot];
     if (cached !== undefined && cached.length === length && matchAt(src, from, cached)) return cached;
-    const value = this.intern ? internalized(src.slice(from, to)) : src.slice(from, to);
+    const value = src.slice(from, to);
     this.slots[slot] = value;
     return value;
   }
-}
-
-/** The internalized (flat, unique) copy of `s`: the key a property named `s` is stored under. */
-function internalized(s: string): string {
-  const holder: Record<string, number> = Object.create(null);
-  holder[s] = 0;
-  for (const key in holder) return key;
-  return s;
 }
 
 function assign(target: RawXmlObject, key: string, value: string | RawXmlObject): void {
