@@ -91,6 +91,20 @@ keep("VM migrating", "vm.xsd", "one.vm.info", [vmRunning]);
 clock.advance(120_000);
 keep("VM migrated", "vm.xsd", "one.vm.info", [vmRunning]);
 keep("MONITORING_DATA vm after migration", "monitoring_data.xsd", "one.vm.monitoring", [vmRunning]);
+// Hot-plug: a volatile disk, a second NIC, a system snapshot and two disk snapshots (a tree).
+call("one.vm.attach", [vmRunning, 'DISK=[TYPE="fs", SIZE="256"]']);
+keep("VM in HOTPLUG", "vm.xsd", "one.vm.info", [vmRunning]);
+clock.advance(1_000);
+call("one.vm.attachnic", [vmRunning, "NIC=[NETWORK_ID=0]"]);
+clock.advance(1_000);
+call("one.vm.snapshotcreate", [vmRunning, "before <upgrade>"]);
+clock.advance(1_000);
+call("one.vm.disksnapshotcreate", [vmRunning, 0, "s0"]);
+clock.advance(1_000);
+call("one.vm.disksnapshotcreate", [vmRunning, 0, "s1"]);
+clock.advance(1_000);
+keep("VM with hot-plugged disk/NIC and snapshots", "vm.xsd", "one.vm.info", [vmRunning]);
+keep("VM_POOL extended with snapshots", "vm_pool_extended.xsd", "one.vmpool.infoextended", [-2, -1, -1, -1]);
 // one.host.monitoring records are host.xsd MONITORING elements: each is checked in a HOST document.
 const hostDoc = call("one.host.info", [0]);
 const hostRecords = call("one.host.monitoring", [0]).match(/<MONITORING>[\s\S]*?<\/MONITORING>/g) ?? [];

@@ -17,6 +17,8 @@ import {
   type OneUser,
   type OneVm,
   type OpenNebulaState,
+  type VmDisk,
+  type VmNic,
 } from "./state.js";
 import { getAttr, getVectors, setAttr, type Template } from "./template.js";
 
@@ -58,6 +60,17 @@ const LCM_NAMES: Record<number, string> = {
   30: "EPILOG_UNDEPLOY",
   31: "PROLOG_UNDEPLOY",
   32: "BOOT_UNDEPLOY",
+  17: "HOTPLUG",
+  24: "HOTPLUG_SNAPSHOT",
+  25: "HOTPLUG_NIC",
+  33: "HOTPLUG_PROLOG_POWEROFF",
+  34: "HOTPLUG_EPILOG_POWEROFF",
+  51: "DISK_SNAPSHOT_POWEROFF",
+  52: "DISK_SNAPSHOT_REVERT_POWEROFF",
+  53: "DISK_SNAPSHOT_DELETE_POWEROFF",
+  57: "DISK_SNAPSHOT",
+  59: "DISK_SNAPSHOT_DELETE",
+  65: "HOTPLUG_NIC_POWEROFF",
   35: "BOOT_MIGRATE",
   43: "PROLOG_MIGRATE_POWEROFF",
   45: "PROLOG_MIGRATE_SUSPEND",
@@ -255,19 +268,10 @@ function releaseCapacity(state: OpenNebulaState, vm: OneVm, at: number): void {
 function finish(state: OpenNebulaState, vm: OneVm, at: number): void {
   releaseCapacity(state, vm, at);
   vm.etime = Math.floor(at / 1000);
-  for (const nic of vm.nics)
-    state.vnets
-      .get(nic.networkId)
-      ?.ars.find((a) => a.id === nic.arId)
-      ?.leases.delete(nic.index);
+  for (const nic of vm.nics) releaseLease(state, nic);
   for (const disk of vm.disks) {
     const image = disk.imageId === null ? undefined : state.images.get(disk.imageId);
-    if (!image) continue;
-    image.vms.delete(vm.id);
-    if (image.vms.size === 0 && (image.state === 2 || image.state === 8)) {
-      image.prevState = image.state;
-      image.state = 1;
-    }
+    if (image) releaseImage(image, vm.id);
   }
 }
 
@@ -607,81 +611,14 @@ export function createVm(
   const id = state.nextId.vm;
   const images: OneImage[] = [];
   const disks = getVectors(tmpl, "DISK").map((d, diskId) => {
-    let image: OneImage | undefined;
-    if (d.IMAGE_ID !== undefined) image = state.images.get(Number(d.IMAGE_ID));
-    else if (d.IMAGE !== undefined) image = [...state.images.values()].find((i) => i.name === d.IMAGE);
-    else return { diskId, imageId: null, attrs: { ...d, TYPE: d.TYPE ?? "fs", SIZE: d.SIZE ?? "1024" } };
-    if (!image) throw fail(`Error getting image [${d.IMAGE_ID ?? d.IMAGE}].`);
-    if (![1, 2].includes(image.state) || (image.persistent && image.vms.size > 0)) {
-      throw fail(
-        `Cannot use image [${image.id}] in state ${["INIT", "READY", "USED", "DISABLED", "LOCKED", "ERROR"][image.state] ?? image.state}.`,
-      );
-    }
-    images.push(image);
-    const ds = state.datastores.get(image.datastoreId);
-    return {
-      diskId,
-      imageId: image.id,
-      attrs: {
-        ...d,
-        CLONE: image.persistent ? "NO" : "YES",
-        DATASTORE: ds?.name ?? "",
-        DATASTORE_ID: String(image.datastoreId),
-        DEV_PREFIX: getAttr(image.template, "DEV_PREFIX") ?? "vd",
-        DISK_ID: String(diskId),
-        IMAGE: image.name,
-        IMAGE_ID: String(image.id),
-        IMAGE_STATE: String(image.persistent ? 8 : 2),
-        SIZE: String(image.sizeMb),
-        SOURCE: image.source,
-        TARGET: `vd${String.fromCharCode(97 + diskId)}`,
-        TM_MAD: ds?.tmMad ?? "ceph",
-        TYPE: ds?.diskType === 3 ? "RBD" : "FILE",
-      },
-    };
+    const built = buildDisk(state, d, diskId, fail);
+    if (built.image) images.push(built.image);
+    return built.disk;
   });
   // Leases are taken only once every NIC has found one, so a failure leaves the ranges untouched.
   const taken: Array<{ ar: AddressRange; index: number; prevNext: number }> = [];
   try {
-    const nics = getVectors(tmpl, "NIC").map((n, nicId) => {
-      const net =
-        n.NETWORK_ID !== undefined
-          ? state.vnets.get(Number(n.NETWORK_ID))
-          : [...state.vnets.values()].find((v) => v.name === n.NETWORK);
-      if (!net) throw fail(`Error getting virtual network [${n.NETWORK_ID ?? n.NETWORK}].`);
-      for (const ar of net.ars) {
-        for (let k = 0; k < ar.size; k++) {
-          const index = (ar.next + k) % ar.size;
-          if (ar.leases.has(index)) continue;
-          ar.leases.set(index, { vm: id });
-          taken.push({ ar, index, prevNext: ar.next });
-          ar.next = (index + 1) % ar.size;
-          const ip = ar.ip === null ? null : numberToIp(ar.ip + index);
-          const mac = numberToMac(ar.mac + index);
-          return {
-            nicId,
-            networkId: net.id,
-            arId: ar.id,
-            index,
-            ip,
-            mac,
-            attrs: {
-              ...n,
-              AR_ID: String(ar.id),
-              BRIDGE: net.bridge,
-              ...(ip === null ? {} : { IP: ip }),
-              MAC: mac,
-              NETWORK: net.name,
-              NETWORK_ID: String(net.id),
-              NIC_ID: String(nicId),
-              TARGET: `one-${id}-${nicId}`,
-              VN_MAD: net.vnMad,
-            },
-          };
-        }
-      }
-      throw fail(`Cannot get IP/MAC lease from virtual network ${net.id}.`);
-    });
+    const nics = getVectors(tmpl, "NIC").map((n, nicId) => leaseNic(state, id, n, nicId, taken, fail));
     const now = state.clock.now();
     const vm: OneVm = {
       id,
@@ -713,13 +650,7 @@ export function createVm(
       lock: null,
     };
     state.nextId.vm++;
-    for (const image of images) {
-      image.vms.add(id);
-      if (image.state === 1) {
-        image.prevState = 1;
-        image.state = image.persistent ? 8 : 2;
-      }
-    }
+    for (const image of images) useImage(image, id);
     state.vms.set(id, vm);
     scheduleVm(state, vm);
     return vm;
@@ -730,6 +661,153 @@ export function createVm(
     }
     throw e;
   }
+}
+
+/** A DISK vector bound to its image (or a volatile disk); throws `fail(msg)` for a missing or busy image. */
+export function buildDisk(
+  state: OpenNebulaState,
+  d: Record<string, string>,
+  diskId: number,
+  fail: (msg: string) => Error,
+): { disk: VmDisk; image: OneImage | undefined } {
+  let image: OneImage | undefined;
+  if (d.IMAGE_ID !== undefined) image = state.images.get(Number(d.IMAGE_ID));
+  else if (d.IMAGE !== undefined) image = [...state.images.values()].find((i) => i.name === d.IMAGE);
+  else
+    return {
+      disk: {
+        diskId,
+        imageId: null,
+        attrs: { ...d, TYPE: d.TYPE ?? "fs", SIZE: d.SIZE ?? "1024", DISK_ID: String(diskId) },
+      },
+      image: undefined,
+    };
+  if (!image) throw fail(`Error getting image [${d.IMAGE_ID ?? d.IMAGE}].`);
+  if (![1, 2].includes(image.state) || (image.persistent && image.vms.size > 0)) {
+    throw fail(
+      `Cannot use image [${image.id}] in state ${["INIT", "READY", "USED", "DISABLED", "LOCKED", "ERROR"][image.state] ?? image.state}.`,
+    );
+  }
+  const ds = state.datastores.get(image.datastoreId);
+  return {
+    image,
+    disk: {
+      diskId,
+      imageId: image.id,
+      attrs: {
+        ...d,
+        CLONE: image.persistent ? "NO" : "YES",
+        DATASTORE: ds?.name ?? "",
+        DATASTORE_ID: String(image.datastoreId),
+        DEV_PREFIX: getAttr(image.template, "DEV_PREFIX") ?? "vd",
+        DISK_ID: String(diskId),
+        IMAGE: image.name,
+        IMAGE_ID: String(image.id),
+        IMAGE_STATE: String(image.persistent ? 8 : 2),
+        SIZE: String(image.sizeMb),
+        SOURCE: image.source,
+        TARGET: `vd${String.fromCharCode(97 + diskId)}`,
+        TM_MAD: ds?.tmMad ?? "ceph",
+        TYPE: ds?.diskType === 3 ? "RBD" : "FILE",
+      },
+    },
+  };
+}
+
+/** Marks an image as used by a VM (READY → USED / USED_PERS). */
+export function useImage(image: OneImage, vmId: number): void {
+  image.vms.add(vmId);
+  if (image.state === 1) {
+    image.prevState = 1;
+    image.state = image.persistent ? 8 : 2;
+  }
+}
+
+/** Gives an image back (USED → READY once no VM holds it). */
+export function releaseImage(image: OneImage, vmId: number): void {
+  image.vms.delete(vmId);
+  if (image.vms.size === 0 && (image.state === 2 || image.state === 8)) {
+    image.prevState = image.state;
+    image.state = 1;
+  }
+}
+
+/** A NIC vector with a lease from its network (oned's NEXT_INDEX search); recorded in `taken` for rollback. */
+export function leaseNic(
+  state: OpenNebulaState,
+  vmId: number,
+  n: Record<string, string>,
+  nicId: number,
+  taken: Array<{ ar: AddressRange; index: number; prevNext: number }>,
+  fail: (msg: string) => Error,
+): VmNic {
+  const net =
+    n.NETWORK_ID !== undefined
+      ? state.vnets.get(Number(n.NETWORK_ID))
+      : [...state.vnets.values()].find((v) => v.name === n.NETWORK);
+  if (!net) throw fail(`Error getting virtual network [${n.NETWORK_ID ?? n.NETWORK}].`);
+  for (const ar of net.ars) {
+    for (let k = 0; k < ar.size; k++) {
+      const index = (ar.next + k) % ar.size;
+      if (ar.leases.has(index)) continue;
+      ar.leases.set(index, { vm: vmId });
+      taken.push({ ar, index, prevNext: ar.next });
+      ar.next = (index + 1) % ar.size;
+      const ip = ar.ip === null ? null : numberToIp(ar.ip + index);
+      const mac = numberToMac(ar.mac + index);
+      return {
+        nicId,
+        networkId: net.id,
+        arId: ar.id,
+        index,
+        ip,
+        mac,
+        attrs: {
+          ...n,
+          AR_ID: String(ar.id),
+          BRIDGE: net.bridge,
+          ...(ip === null ? {} : { IP: ip }),
+          MAC: mac,
+          NETWORK: net.name,
+          NETWORK_ID: String(net.id),
+          NIC_ID: String(nicId),
+          TARGET: `one-${vmId}-${nicId}`,
+          VN_MAD: net.vnMad,
+        },
+      };
+    }
+  }
+  throw fail(`Cannot get IP/MAC lease from virtual network ${net.id}.`);
+}
+
+/** Gives a NIC's lease back to its address range. */
+export function releaseLease(state: OpenNebulaState, nic: VmNic): void {
+  state.vnets
+    .get(nic.networkId)
+    ?.ars.find((a) => a.id === nic.arId)
+    ?.leases.delete(nic.index);
+}
+
+/**
+ * A hot-plug operation on a RUNNING (`lcm` while it lasts; -1: not while running) or POWEROFF
+ * (`poweroffLcm`; null: not while powered off) VM: the
+ * VM is in that LCM state for `timings.hotplug`, then back where it was. Throws ACTION `message`
+ * otherwise.
+ */
+export function hotplug(
+  state: OpenNebulaState,
+  vm: OneVm,
+  lcm: number,
+  poweroffLcm: number | null,
+  message: string,
+): void {
+  const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING && lcm >= 0;
+  if (!running && !(poweroffLcm !== null && vm.state === S.POWEROFF))
+    throw failures.action(`${message}, wrong state ${stateName(vm)}.`, vm.id);
+  const back = running ? { state: S.ACTIVE, lcm: L.RUNNING } : { state: S.POWEROFF, lcm: L.NONE };
+  run(state, vm, { state: S.ACTIVE, lcm: running ? lcm : poweroffLcm! }, [
+    { after: state.timings.hotplug, ...back },
+  ]);
 }
 
 export { nowSeconds };

@@ -17,6 +17,7 @@ import { systemMethods } from "./methods/system.js";
 import { templateMethods } from "./methods/template.js";
 import { userMethods } from "./methods/user.js";
 import { vmMethods } from "./methods/vm.js";
+import { vmHotplugMethods } from "./methods/vm-hotplug.js";
 import { vnMethods } from "./methods/vn.js";
 import type { OpenNebulaState } from "./state.js";
 import { decodeCall, encodeFailure, encodeFault, encodeSuccess, FaultCode, XmlRpcFault } from "./xmlrpc.js";
@@ -24,6 +25,7 @@ import { decodeCall, encodeFailure, encodeFault, encodeSuccess, FaultCode, XmlRp
 /** Every method the emulator implements, by its `one.*` name. */
 export const openNebulaMethods: Readonly<Record<string, MethodDef>> = {
   ...vmMethods,
+  ...vmHotplugMethods,
   ...templateMethods,
   ...hostMethods,
   ...imageMethods,

@@ -139,10 +139,34 @@ export interface VmNic {
   attrs: Record<string, string>;
 }
 
+export interface VmDiskSnapshot {
+  id: number;
+  name: string;
+  /** Seconds. */
+  date: number;
+  parent: number;
+  sizeMb: number;
+}
+
 export interface VmDisk {
   diskId: number;
   imageId: number | null;
   attrs: Record<string, string>;
+  /** `one.vm.disksnapshot*` (absent until the first one). */
+  snapshots?: VmDiskSnapshot[];
+  nextSnapshot?: number;
+  /** The snapshot the disk was last reverted to or created from (-1: none). */
+  active?: number;
+}
+
+/** `one.vm.snapshotcreate`: a system snapshot (TEMPLATE/SNAPSHOT). */
+export interface VmSnapshot {
+  id: number;
+  name: string;
+  /** Seconds. */
+  time: number;
+  hypervisorId: string;
+  active: boolean;
 }
 
 export interface VmHistory {
@@ -201,6 +225,9 @@ export interface OneVm extends Owned {
   holdsCapacity: boolean;
   /** `one.vm.lock`: level 1 USE, 2 MANAGE, 3 ADMIN blocks operations at or above it. */
   lock: { level: number; owner: number; time: number } | null;
+  /** System snapshots (absent until the first `one.vm.snapshotcreate`). */
+  snapshots?: VmSnapshot[];
+  nextSnapshot?: number;
 }
 
 /** Delays (ms on the emulator clock) of the lifecycle, roughly what a small KVM cloud shows. */
@@ -214,6 +241,8 @@ export interface OneTimings {
   save: number;
   /** LOCKED → READY after `one.image.allocate`. */
   imageCopy: number;
+  /** HOTPLUG states: disk/NIC attach and detach, snapshots. */
+  hotplug: number;
 }
 
 export const defaultTimings: OneTimings = {
@@ -224,13 +253,22 @@ export const defaultTimings: OneTimings = {
   epilog: 1000,
   save: 2000,
   imageCopy: 2000,
+  hotplug: 1000,
 };
 
 export type OpenNebulaEvent =
   | { type: "image-created"; image: OneImage }
   | { type: "image-deleted"; image: OneImage }
   | { type: "vm-state"; vm: OneVm; state: number; lcm: number }
-  | { type: "host-state"; host: OneHost; state: number };
+  | { type: "host-state"; host: OneHost; state: number }
+  /** A disk snapshot taken, deleted or reverted to (Ceph: `one-<image>-<vm>-<disk>@<snapshot id>`). */
+  | {
+      type: "disk-snapshot";
+      action: "create" | "delete" | "revert";
+      vm: OneVm;
+      disk: VmDisk;
+      snapshot: VmDiskSnapshot;
+    };
 
 export interface HostSpec {
   name: string;

@@ -111,6 +111,7 @@ const TEMPLATE_ORDER: Array<[string, "any" | "string" | "vector", boolean]> = [
   ["PCI", "any", true],
   ["RAW", "any", false],
   ["SECURITY_GROUP_RULE", "any", true],
+  ["SNAPSHOT", "vector", true],
   ["SPICE_OPTIONS", "any", false],
   ["SUBMIT_ON_HOLD", "string", false],
   ["TEMPLATE_ID", "string", false],
@@ -139,6 +140,17 @@ function splitTemplate(state: OpenNebulaState, vm: OneVm): { template: string; u
     ["TM_MAD_SYSTEM", state.datastores.get(0)?.tmMad ?? "ceph"],
     ["VCPU", String(vm.vcpu)],
     ["VMID", String(vm.id)],
+    ...(vm.snapshots ?? []).map((sn): [string, Record<string, string>] => [
+      "SNAPSHOT",
+      {
+        ...(sn.active ? { ACTIVE: "YES" } : {}),
+        HYPERVISOR_ID: sn.hypervisorId,
+        NAME: sn.name,
+        SNAPSHOT_ID: String(sn.id),
+        SYSTEM_DISK_SIZE: "0",
+        TIME: String(sn.time),
+      },
+    ]),
   ];
   const seen = new Set<string>();
   const inTemplate: Array<[number, number, string]> = [];
@@ -182,7 +194,24 @@ export function vmXml(state: OpenNebulaState, vm: OneVm): string {
         `<HISTORY><OID>${vm.id}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><STIME>${h.stime}</STIME><ETIME>${h.etime}</ETIME>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<DS_ID>${h.dsId}</DS_ID><PLAN_ID>-1</PLAN_ID><ACTION_ID>-1</ACTION_ID><PSTIME>${h.pstime}</PSTIME><PETIME>${h.petime}</PETIME><RSTIME>${h.rstime}</RSTIME><RETIME>${h.retime}</RETIME><ESTIME>${h.estime}</ESTIME><EETIME>${h.eetime}</EETIME><ACTION>${h.action}</ACTION><UID>${h.uid}</UID><GID>${h.gid}</GID><REQUEST_ID>-1</REQUEST_ID></HISTORY>`,
     )
     .join("");
-  return `<VM>${ownerXml(state, vm)}${permissionsXml(vm.permissions)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><PREV_STATE>${vm.prevState}</PREV_STATE><PREV_LCM_STATE>${vm.prevLcm}</PREV_LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm)}${monitoring(state, vm)}<SCHED_ACTIONS/>${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}<BACKUPS><BACKUP_CONFIG/><BACKUP_IDS/></BACKUPS></VM>`;
+  return `<VM>${ownerXml(state, vm)}${permissionsXml(vm.permissions)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><PREV_STATE>${vm.prevState}</PREV_STATE><PREV_LCM_STATE>${vm.prevLcm}</PREV_LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm)}${monitoring(state, vm)}<SCHED_ACTIONS/>${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}${diskSnapshotsXml(vm)}<BACKUPS><BACKUP_CONFIG/><BACKUP_IDS/></BACKUPS></VM>`;
+}
+
+/** `<SNAPSHOTS>` per disk with snapshots (vm.xsd): the snapshot tree, the active one marked. */
+function diskSnapshotsXml(vm: OneVm): string {
+  return vm.disks
+    .filter((d) => (d.snapshots?.length ?? 0) > 0)
+    .map((d) => {
+      const snaps = d.snapshots ?? [];
+      const body = snaps
+        .map((sn) => {
+          const children = snaps.filter((c) => c.parent === sn.id).map((c) => c.id);
+          return `<SNAPSHOT>${d.active === sn.id ? "<ACTIVE>YES</ACTIVE>" : ""}${children.length > 0 ? `<CHILDREN>${children.join(",")}</CHILDREN>` : ""}<DATE>${sn.date}</DATE><ID>${sn.id}</ID>${el("NAME", sn.name)}<PARENT>${sn.parent}</PARENT><SIZE>${sn.sizeMb}</SIZE></SNAPSHOT>`;
+        })
+        .join("");
+      return `<SNAPSHOTS><ALLOW_ORPHANS>NO</ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><DISK_ID>${d.diskId}</DISK_ID><NEXT_SNAPSHOT>${d.nextSnapshot ?? 0}</NEXT_SNAPSHOT>${body}</SNAPSHOTS>`;
+    })
+    .join("");
 }
 
 const SHORT_USER_KEYS = new Set([
@@ -259,7 +288,7 @@ export function chown(ctx: Ctx, obj: Owned, uid: number, gid: number): void {
 }
 
 /** Looks the VM up, authorizes `op`, and refuses a locked VM (reads are never blocked). */
-function getVm(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN", read = false): OneVm {
+export function getVm(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN", read = false): OneVm {
   const vm = lookup(ctx.state.vms, id, "virtual machine");
   authorize(ctx, vm, op, "VM");
   if (!read && vm.lock !== null && OP_LEVEL[op] >= vm.lock.level)

@@ -1,0 +1,213 @@
+import {
+  createOpenNebulaEmulator,
+  manualClock,
+  type OpenNebulaEvent,
+} from "@homelab-kit/emulator/opennebula";
+import { describe, expect, it } from "vitest";
+import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
+
+function setup() {
+  const clock = manualClock(1_700_000_000_000);
+  const emulator = createOpenNebulaEmulator({ clock });
+  const events: OpenNebulaEvent[] = [];
+  emulator.state.subscribe((e) => events.push(e));
+  const rpc = rpcClient(emulator.transport());
+  const info = async (id: number) => String(await rpc.ok("one.vm.info", id));
+  const vmState = async (id: number) => stateOf(await info(id));
+  return { clock, emulator, events, info, vmState, ...rpc };
+}
+
+/** Default timings: schedule 5 s, prolog 3 s, boot 2 s, hotplug 1 s. */
+async function running(s: ReturnType<typeof setup>) {
+  const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+  s.clock.advance(10_000);
+  expect(await s.vmState(id)).toEqual([3, 3]);
+  return id;
+}
+
+const disks = (xml: string) => [...xml.matchAll(/<DISK>.*?<\/DISK>/g)].map((m) => m[0]);
+const nics = (xml: string) => [...xml.matchAll(/<NIC>.*?<\/NIC>/g)].map((m) => m[0]);
+
+describe("OpenNebula emulator: disk hot-plug", () => {
+  it("attaches an image to a RUNNING VM through HOTPLUG, marks the image USED, and detaches it", async () => {
+    const s = setup();
+    const img = Number(
+      await s.ok("one.image.allocate", 'NAME="data"\nTYPE="DATABLOCK"\nSIZE="1024"', 1, false),
+    );
+    s.clock.advance(2_000);
+    const id = await running(s);
+    expect(await s.ok("one.vm.attach", id, `DISK=[IMAGE_ID="${img}"]`)).toBe(id);
+    expect(await s.vmState(id)).toEqual([3, 17]);
+    s.clock.advance(1_000);
+    const xml = await s.info(id);
+    expect(stateOf(xml)).toEqual([3, 3]);
+    const attached = disks(xml)[1]!;
+    expect(field(attached, "DISK_ID")).toBe("1");
+    expect(field(attached, "IMAGE_ID")).toBe(String(img));
+    expect(field(attached, "TARGET")).toBe("vdb");
+    expect(field(String(await s.ok("one.image.info", img)), "STATE")).toBe("2");
+    expect(await s.call("one.vm.detach", id, 7)).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.detach] VM disk with DISK_ID 7 does not exist`,
+    });
+    await s.ok("one.vm.detach", id, 1);
+    s.clock.advance(1_000);
+    expect(disks(await s.info(id))).toHaveLength(1);
+    expect(field(String(await s.ok("one.image.info", img)), "STATE")).toBe("1");
+  });
+
+  it("refuses PENDING VMs, unknown images and templates without one DISK", async () => {
+    const s = setup();
+    const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+    expect(await s.call("one.vm.attach", id, "DISK=[IMAGE_ID=0]")).toMatchObject({
+      code: 0x800,
+      respId: id,
+      message: `[one.vm.attach] Could not attach a new disk to VM ${id}, wrong state PENDING.`,
+    });
+    s.clock.advance(10_000);
+    expect(await s.call("one.vm.attach", id, "DISK=[IMAGE_ID=42]")).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.attach] Error getting image [42].",
+    });
+    expect(await s.call("one.vm.attach", id, 'NAME="x"')).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.attach] VM template must contain exactly one DISK attribute",
+    });
+    // A volatile disk in POWEROFF goes through HOTPLUG_PROLOG_POWEROFF and stays POWEROFF.
+    await s.ok("one.vm.action", "poweroff", id);
+    s.clock.advance(2_000);
+    await s.ok("one.vm.attach", id, 'DISK=[TYPE="fs", SIZE="512"]');
+    expect(await s.vmState(id)).toEqual([3, 33]);
+    s.clock.advance(1_000);
+    expect(await s.vmState(id)).toEqual([8, 0]);
+  });
+});
+
+describe("OpenNebula emulator: NIC hot-plug", () => {
+  it("takes the network's next lease, and gives it back on detach", async () => {
+    const s = setup();
+    const id = await running(s);
+    expect(field(nics(await s.info(id))[0]!, "IP")).toBe("192.168.10.100");
+    await s.ok("one.vm.attachnic", id, "NIC=[NETWORK_ID=0]");
+    expect(await s.vmState(id)).toEqual([3, 25]);
+    s.clock.advance(1_000);
+    const added = nics(await s.info(id))[1]!;
+    expect(field(added, "NIC_ID")).toBe("1");
+    expect(field(added, "IP")).toBe("192.168.10.101");
+    expect(String(await s.ok("one.vn.info", 0))).toContain("192.168.10.101");
+    await s.ok("one.vm.detachnic", id, 1);
+    s.clock.advance(1_000);
+    expect(nics(await s.info(id))).toHaveLength(1);
+    expect(String(await s.ok("one.vn.info", 0))).not.toContain("192.168.10.101");
+    expect(await s.call("one.vm.detachnic", id, 1)).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.detachnic] VM NIC with NIC_ID 1 does not exist",
+    });
+    expect(await s.call("one.vm.attachnic", id, "NIC=[NETWORK_ID=9]")).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.attachnic] Error getting virtual network [9].",
+    });
+  });
+
+  it("fails with the lease error when the range is full, taking nothing", async () => {
+    const s = setup();
+    const net = Number(
+      await s.ok(
+        "one.vn.allocate",
+        'NAME="tiny"\nVN_MAD="bridge"\nAR=[TYPE="IP4", IP="10.1.0.1", SIZE="1"]',
+        -1,
+      ),
+    );
+    const id = await running(s);
+    await s.ok("one.vm.attachnic", id, `NIC=[NETWORK_ID=${net}]`);
+    s.clock.advance(1_000);
+    expect(await s.call("one.vm.attachnic", id, `NIC=[NETWORK_ID=${net}]`)).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.attachnic] Cannot get IP/MAC lease from virtual network ${net}.`,
+    });
+    expect(await s.vmState(id)).toEqual([3, 3]);
+    expect(nics(await s.info(id))).toHaveLength(2);
+  });
+});
+
+describe("OpenNebula emulator: snapshots", () => {
+  it("system snapshots: create (HOTPLUG_SNAPSHOT), revert, delete; only while RUNNING", async () => {
+    const s = setup();
+    const id = await running(s);
+    expect(await s.ok("one.vm.snapshotcreate", id, "before-upgrade")).toBe(0);
+    expect(await s.vmState(id)).toEqual([3, 24]);
+    expect(await s.call("one.vm.snapshotcreate", id, "again")).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.snapshotcreate] Could not create a new snapshot for VM ${id}, wrong state HOTPLUG_SNAPSHOT.`,
+    });
+    s.clock.advance(1_000);
+    expect(await s.ok("one.vm.snapshotcreate", id, "")).toBe(1);
+    s.clock.advance(1_000);
+    let xml = await s.info(id);
+    expect(xml).toContain("<NAME><![CDATA[before-upgrade]]></NAME><SNAPSHOT_ID><![CDATA[0]]>");
+    expect(xml).toContain("snapshot-1");
+    await s.ok("one.vm.snapshotrevert", id, 0);
+    s.clock.advance(1_000);
+    await s.ok("one.vm.snapshotdelete", id, 1);
+    s.clock.advance(1_000);
+    xml = await s.info(id);
+    expect(xml).not.toContain("snapshot-1");
+    expect(xml).toContain("<ACTIVE><![CDATA[YES]]></ACTIVE>");
+    expect(await s.call("one.vm.snapshotrevert", id, 5)).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.snapshotrevert] Could not revert to snapshot 5, it does not exist",
+    });
+  });
+
+  it("disk snapshots: a tree with the active one, revert only in POWEROFF, events for the World", async () => {
+    const s = setup();
+    const id = await running(s);
+    expect(await s.ok("one.vm.disksnapshotcreate", id, 0, "s0")).toBe(0);
+    expect(await s.vmState(id)).toEqual([3, 57]);
+    s.clock.advance(1_000);
+    expect(await s.ok("one.vm.disksnapshotcreate", id, 0, "s1")).toBe(1);
+    s.clock.advance(1_000);
+    let xml = await s.info(id);
+    expect(xml).toContain(
+      "<SNAPSHOTS><ALLOW_ORPHANS>NO</ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><DISK_ID>0</DISK_ID><NEXT_SNAPSHOT>2</NEXT_SNAPSHOT>",
+    );
+    expect(xml).toMatch(
+      /<SNAPSHOT><CHILDREN>1<\/CHILDREN><DATE>\d+<\/DATE><ID>0<\/ID><NAME>s0<\/NAME><PARENT>-1<\/PARENT>/,
+    );
+    expect(xml).toMatch(
+      /<SNAPSHOT><ACTIVE>YES<\/ACTIVE><DATE>\d+<\/DATE><ID>1<\/ID><NAME>s1<\/NAME><PARENT>0<\/PARENT>/,
+    );
+    expect(await s.call("one.vm.disksnapshotrevert", id, 0, 0)).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.disksnapshotrevert] Could not revert disk 0 of VM ${id} to a snapshot, wrong state RUNNING.`,
+    });
+    expect(await s.call("one.vm.disksnapshotdelete", id, 0, 0)).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.disksnapshotdelete] Cannot delete snapshot 0: it has children",
+    });
+    expect(await s.call("one.vm.disksnapshotdelete", id, 0, 1)).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.disksnapshotdelete] Cannot delete snapshot 1: it is the active snapshot",
+    });
+    await s.ok("one.vm.action", "poweroff", id);
+    s.clock.advance(2_000);
+    await s.ok("one.vm.disksnapshotrevert", id, 0, 0);
+    expect(await s.vmState(id)).toEqual([3, 52]);
+    s.clock.advance(1_000);
+    await s.ok("one.vm.disksnapshotdelete", id, 0, 1);
+    expect(await s.vmState(id)).toEqual([3, 53]);
+    s.clock.advance(1_000);
+    xml = await s.info(id);
+    expect(stateOf(xml)).toEqual([8, 0]);
+    expect(xml).toMatch(/<SNAPSHOT><ACTIVE>YES<\/ACTIVE><DATE>\d+<\/DATE><ID>0<\/ID>/);
+    expect(xml).not.toContain("<ID>1</ID><NAME>s1</NAME>");
+    const snaps = s.events.filter((e) => e.type === "disk-snapshot");
+    expect(snaps.map((e) => e.type === "disk-snapshot" && [e.action, e.snapshot.id, e.disk.diskId])).toEqual([
+      ["create", 0, 0],
+      ["create", 1, 0],
+      ["revert", 0, 0],
+      ["delete", 1, 0],
+    ]);
+    expect(await s.call("one.vm.disksnapshotcreate", id, 3, "x")).toMatchObject({ code: 0x800 });
+  });
+});
