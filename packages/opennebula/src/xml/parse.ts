@@ -314,7 +314,7 @@ function build(
     codegen &&
     n <= MAX_SHAPE_KEYS &&
     shapeCount < MAX_SHAPES &&
-    (known === undefined || known.length < 4)
+    (known === undefined || known.length < MAX_SHAPES_PER_NAME)
   ) {
     const shapeKeys = keys.slice(from, to);
     if (!shapeKeys.includes("__proto__")) {
@@ -346,6 +346,8 @@ let shapeCount = 0;
 let codegen = true;
 const MAX_SHAPES = 2048;
 const MAX_SHAPE_KEYS = 64;
+/** Pools of real VMs vary (one NIC or two, other disks, their own USER_TEMPLATE): a few per name. */
+const MAX_SHAPES_PER_NAME = 8;
 
 /** `(v, b) => ({ "ID": v[b], "NIC": [v[b + 1], v[b + 2]], … })` for a sequence of children. */
 function compileShape(
