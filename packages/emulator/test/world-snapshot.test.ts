@@ -132,4 +132,40 @@ describe("World snapshot/restore", () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(Math.max(...ids)).toBeGreaterThan(Math.max(...before.map((p) => p.pool ?? -1)));
   });
+
+  it("faults stay with the emulator that injected them: a restored world neither carries nor loses its own", async () => {
+    const first = fresh();
+    const { ilo } = clientsFor(first);
+    for (const host of ["node1", "node2", "node3"]) await ilo(host).power.on();
+    first.clock.advance(32_000);
+    first.faults.addWorld({ kind: "osd-wont-start", osd: 0 });
+    first.faults.addWorld({ kind: "power-on-fails", host: "node2" });
+    expect((await clientsFor(first).ceph.health.minimal()).health.status).toBe("HEALTH_WARN");
+    // a fault applies from when it is set: the power-on that came due before it still happened
+    expect(await ilo("node2").power.get()).toBe("On");
+
+    const second = restart(first);
+    expect(second.faults.listWorld()).toEqual([]);
+    const { ceph } = clientsFor(second);
+    expect((await ceph.osds.list()).map((o) => `${o.osd}:${o.up}`)).toEqual([
+      "0:1",
+      "1:1",
+      "2:1",
+      "3:1",
+      "4:1",
+      "5:1",
+    ]);
+    expect((await ceph.health.minimal()).health.status).toBe("HEALTH_OK");
+    await clientsFor(second).ilo("node2").power.off();
+    second.clock.advance(10_000);
+    await clientsFor(second).ilo("node2").power.on();
+    second.clock.advance(32_000);
+    expect(await clientsFor(second).ilo("node2").power.get()).toBe("On");
+
+    const held = fresh();
+    held.faults.addWorld({ kind: "osd-wont-start", osd: 5 });
+    restoreWorld(held.world, JSON.parse(JSON.stringify(snapshotWorld(second.world))));
+    const osds = await clientsFor(held).ceph.osds.list();
+    expect(osds.filter((o) => o.up === 0).map((o) => o.osd)).toEqual([5]);
+  });
 });

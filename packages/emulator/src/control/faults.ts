@@ -108,6 +108,7 @@ function applyWorldFaults(
   touched: Set<string>,
   released: number[],
 ): void {
+  world.sync(); // what came due before the change happens without it (transitions are applied lazily)
   for (const name of touched) {
     const ilo = world.host(name).ilo;
     ilo.faults.powerOnFails = active.some((f) => f.kind === "power-on-fails" && f.host === name);

@@ -7,7 +7,8 @@
  * Pending iLO power changes, POST, and VM transitions are times on the clock, so they complete
  * after a restore as they would have. Not kept: sessions and tokens — a restore is a restart:
  * iLO sessions are closed and every Ceph token is refused (clients log in again; OpenNebula has no
- * sessions).
+ * sessions). Nor faults (HTTP rules, world faults, iLO fault switches): they belong to the
+ * emulator that injected them, and the restored world keeps its own.
  */
 import type { CephState } from "../ceph/state.js";
 import type { IloState } from "../ilo/state.js";
@@ -62,16 +63,7 @@ function decode(value: unknown): unknown {
   return value;
 }
 
-const ILO_FIELDS = [
-  "power",
-  "boot",
-  "virtualMedia",
-  "uid",
-  "users",
-  "sensors",
-  "faults",
-  "revision",
-] as const;
+const ILO_FIELDS = ["power", "boot", "virtualMedia", "uid", "users", "sensors", "revision"] as const;
 const CEPH_FIELDS = [
   "hosts",
   "osds",
@@ -181,6 +173,7 @@ export function restoreWorld(world: World, input: unknown): void {
     world.clock.advance(snapshot.now - world.clock.now());
   world.watchAll();
   world.sync();
+  world.reconcileOsds();
 }
 
 function restoreIlo(ilo: IloState, saved: Record<string, unknown>): void {

@@ -216,6 +216,19 @@ export class World {
     ceph.setOsdRunning(id, !stuck);
   }
 
+  /**
+   * After a restore: every OSD runs exactly when its host is up and no fault of this world holds
+   * it down (a snapshot carries no faults; they belong to the emulator that injected them).
+   */
+  reconcileOsds(): void {
+    const ceph = this.ceph;
+    if (ceph === undefined) return;
+    for (const osd of ceph.osds.values()) {
+      const run = this.hosts.get(osd.host)?.up === true && !this.#stuckOsds.has(osd.id);
+      if (osd.running !== run) ceph.setOsdRunning(osd.id, run);
+    }
+  }
+
   #setUp(host: PhysicalHost, up: boolean, at: number): void {
     host.up = up;
     host.since = at;
