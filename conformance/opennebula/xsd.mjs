@@ -141,6 +141,24 @@ keep("GROUP", "group.xsd", "one.group.info", [0]);
 keep("GROUP_POOL", "group_pool.xsd", "one.grouppool.info", []);
 keep("CLUSTER", "cluster.xsd", "one.cluster.info", [0]);
 keep("CLUSTER_POOL", "cluster_pool.xsd", "one.clusterpool.info", []);
+const sg = call("one.secgroup.allocate", [
+  'NAME="web"\nDESCRIPTION="http & <https>"\nRULE=[PROTOCOL="TCP", RULE_TYPE="INBOUND"]\nRULE=[PROTOCOL="ALL", RULE_TYPE="OUTBOUND"]',
+]);
+keep("SECURITY_GROUP default", "security_group.xsd", "one.secgroup.info", [0]);
+keep("SECURITY_GROUP", "security_group.xsd", "one.secgroup.info", [sg]);
+keep("SECURITY_GROUP_POOL", "security_group_pool.xsd", "one.secgrouppool.info", [-2, -1, -1]);
+const vg = call("one.vmgroup.allocate", [
+  'NAME="db"\nROLE=[NAME="primary", POLICY="ANTI_AFFINED", HOST_AFFINED="0,1"]\nROLE=[NAME="replica"]\nLABEL="x"',
+]);
+call("one.vmgroup.lock", [vg, 2, false]);
+call("one.vm.allocate", [
+  `NAME="member"\nCPU=1\nMEMORY=64\nVMGROUP=[VMGROUP_ID="${vg}", ROLE="primary"]`,
+  true,
+]);
+keep("VM_GROUP with a VM, locked", "vm_group.xsd", "one.vmgroup.info", [vg]);
+keep("VM_GROUP_POOL", "vm_group_pool.xsd", "one.vmgrouppool.info", [-2, -1, -1]);
+call("one.acl.addrule", ["100000002", "1000400000000", "3", ""]);
+keep("ACL_POOL", "acl_pool.xsd", "one.acl.info", []);
 keep("OPENNEBULA_CONFIGURATION", "opennebula_configuration.xsd", "one.system.config", []);
 
 const work = mkdtempSync(join(tmpdir(), "one-xsd-"));

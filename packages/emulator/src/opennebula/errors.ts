@@ -26,7 +26,10 @@ export type ObjectName =
   | "virtual machine template"
   | "group"
   | "datastore"
-  | "cluster";
+  | "cluster"
+  | "security group"
+  | "vm group"
+  | "ACL";
 
 /**
  * Thrown by method handlers; the router turns it into `[false, "[method] message", code, respId, 0]`.

@@ -7,17 +7,20 @@
 import { type Route, type RouteResponse, route } from "../shared/routes.js";
 import { OneFailure } from "./errors.js";
 import { sync } from "./lifecycle.js";
+import { aclMethods } from "./methods/acl.js";
 import { clusterMethods } from "./methods/cluster.js";
 import { authenticate, type MethodDef, readArgs } from "./methods/context.js";
 import { datastoreMethods } from "./methods/datastore.js";
 import { groupMethods } from "./methods/group.js";
 import { hostMethods } from "./methods/host.js";
 import { imageMethods } from "./methods/image.js";
+import { secgroupMethods } from "./methods/secgroup.js";
 import { systemMethods } from "./methods/system.js";
 import { templateMethods } from "./methods/template.js";
 import { userMethods } from "./methods/user.js";
 import { vmMethods } from "./methods/vm.js";
 import { vmHotplugMethods } from "./methods/vm-hotplug.js";
+import { vmgroupMethods } from "./methods/vmgroup.js";
 import { vnMethods } from "./methods/vn.js";
 import type { OpenNebulaState } from "./state.js";
 import { decodeCall, encodeFailure, encodeFault, encodeSuccess, FaultCode, XmlRpcFault } from "./xmlrpc.js";
@@ -35,6 +38,9 @@ export const openNebulaMethods: Readonly<Record<string, MethodDef>> = {
   ...groupMethods,
   ...clusterMethods,
   ...systemMethods,
+  ...secgroupMethods,
+  ...vmgroupMethods,
+  ...aclMethods,
 };
 
 /** Largest request body accepted (larger → HTTP 413); oned's own limit is MESSAGE_SIZE (1 GiB). */

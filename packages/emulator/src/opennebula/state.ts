@@ -7,6 +7,7 @@
  * `setHostReachable`, `subscribe` (image created/deleted, VM and host state changes) and `sync`.
  */
 import { type EmulatorClock, systemClock } from "../ilo/clock.js";
+import { parseAcl } from "./acl.js";
 import { type Agenda, createAgenda } from "./agenda.js";
 import type { Template } from "./template.js";
 
@@ -230,6 +231,34 @@ export interface OneVm extends Owned {
   nextSnapshot?: number;
 }
 
+export interface OneSecGroup extends Owned {
+  /** DESCRIPTION, RULE=[PROTOCOL, RULE_TYPE, RANGE, IP, SIZE, NETWORK_ID, …]. */
+  template: Template;
+}
+
+export interface OneVmGroupRole {
+  id: number;
+  name: string;
+  policy: string;
+  hostAffined: string;
+  hostAntiAffined: string;
+}
+
+export interface OneVmGroup extends Owned {
+  roles: OneVmGroupRole[];
+  template: Template;
+  lock: { level: number; owner: number; time: number } | null;
+}
+
+/** An ACL rule as oned stores it: four 64-bit masks (AclRule.h). */
+export interface OneAcl {
+  id: number;
+  user: bigint;
+  resource: bigint;
+  rights: bigint;
+  zone: bigint;
+}
+
 /** Delays (ms on the emulator clock) of the lifecycle, roughly what a small KVM cloud shows. */
 export interface OneTimings {
   /** Scheduler interval: a PENDING VM is placed this long after it was submitted (and retried as often). */
@@ -310,11 +339,15 @@ export interface OpenNebulaState {
   vnets: Map<number, OneVnet>;
   templates: Map<number, OneTemplate>;
   vms: Map<number, OneVm>;
-  /** Next object id per pool. */
+  secgroups: Map<number, OneSecGroup>;
+  vmgroups: Map<number, OneVmGroup>;
+  acls: Map<number, OneAcl>;
+  /** Next object id per pool (secgroup/vmgroup/acl may be missing in a state restored from an older snapshot). */
   nextId: Record<
     "user" | "group" | "cluster" | "host" | "datastore" | "image" | "vnet" | "template" | "vm",
     number
-  >;
+  > &
+    Partial<Record<"secgroup" | "vmgroup" | "acl", number>>;
   /** Pending VM transitions in time order. */
   agenda: Agenda;
   lockedImages: Set<OneImage>;
@@ -327,6 +360,13 @@ export interface OpenNebulaState {
   subscribe(listener: (event: OpenNebulaEvent) => void): () => void;
   emit(event: OpenNebulaEvent): void;
 }
+
+/** oned's bootstrap ACL rules (AclManager): what every user may create and use. */
+const DEFAULT_ACLS = [
+  "@1 VM+NET+IMAGE+TEMPLATE+DOCUMENT+SECGROUP+VMGROUP+BACKUPJOB/* CREATE *",
+  "* ZONE/* USE *",
+  "* MARKETPLACE+MARKETPLACEAPP/* USE *",
+].map(parseAcl);
 
 export const DEFAULT_PERMISSIONS: Permissions = [1, 1, 0, 0, 0, 0, 0, 0, 0];
 
@@ -352,7 +392,23 @@ export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): Ope
     vnets: new Map(),
     templates: new Map(),
     vms: new Map(),
-    nextId: { user: 2, group: 2, cluster: 1, host: 0, datastore: 0, image: 0, vnet: 0, template: 0, vm: 0 },
+    secgroups: new Map(),
+    vmgroups: new Map(),
+    acls: new Map(),
+    nextId: {
+      user: 2,
+      group: 2,
+      cluster: 1,
+      host: 0,
+      datastore: 0,
+      image: 0,
+      vnet: 0,
+      template: 0,
+      vm: 0,
+      secgroup: 1,
+      vmgroup: 0,
+      acl: 0,
+    },
     agenda: createAgenda(),
     lockedImages: new Set(),
     faults: { invalidUtf8Vms: new Set() },
@@ -377,6 +433,27 @@ export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): Ope
     template: [["TOKEN_PASSWORD", "0123456789abcdef0123456789abcdef01234567"]],
     tokens: [],
   });
+  // oned's bootstrap: security group 0 "default" (all traffic) and the default ACL rules.
+  state.secgroups.set(0, {
+    id: 0,
+    name: "default",
+    uid: 0,
+    gid: 0,
+    permissions: [1, 1, 0, 1, 0, 0, 0, 0, 0],
+    template: [
+      [
+        "DESCRIPTION",
+        "The default security group is added to every network. Use it to add default filter rules for your networks. You may remove this security group from any network by updating its properties.",
+      ],
+      ["RULE", { PROTOCOL: "ALL", RULE_TYPE: "OUTBOUND" }],
+      ["RULE", { PROTOCOL: "ALL", RULE_TYPE: "INBOUND" }],
+    ],
+  });
+  for (const rule of DEFAULT_ACLS) {
+    const id = state.nextId.acl!;
+    state.nextId.acl = id + 1;
+    state.acls.set(id, { id, ...rule });
+  }
   state.users.set(0, user(0, "oneadmin", options.adminPassword ?? "opennebula", "core"));
   state.users.set(1, user(1, "serveradmin", "serveradmin-secret", "server_cipher"));
   state.clusters.set(0, {

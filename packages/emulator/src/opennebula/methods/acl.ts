@@ -1,0 +1,67 @@
+/**
+ * `one.acl.addrule/delrule/info`: the ACL rule set (acl_pool.xsd). `addrule` takes the hex masks
+ * the OCAs send (`"200000001"` for `@1`), checked as AclRule::malformed does; oneadmin's group
+ * only. The rules are stored and listed, not consulted by the emulator's authorization.
+ */
+import { aclMalformed, aclString } from "../acl.js";
+import { failures } from "../errors.js";
+import type { OneAcl } from "../state.js";
+import { el } from "../xml.js";
+import { int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
+
+function hex(text: string, part: string): bigint {
+  const t = text.trim().replace(/^0x/i, "");
+  if (!/^[0-9a-fA-F]{1,16}$/.test(t))
+    throw failures.internal(`Error parsing [${part}]: not a hexadecimal number`);
+  return BigInt(`0x${t}`);
+}
+
+const aclXml = (a: OneAcl) =>
+  `<ACL><ID>${a.id}</ID><USER>${a.user.toString(16)}</USER><RESOURCE>${a.resource.toString(16)}</RESOURCE><RIGHTS>${a.rights.toString(16)}</RIGHTS><ZONE>${a.zone.toString(16)}</ZONE>${el("STRING", aclString(a))}</ACL>`;
+
+export const aclMethods: Record<string, MethodDef> = {
+  "one.acl.addrule": {
+    params: [str(), str(), str(), str("")],
+    run(ctx, [user, resource, rights, zone]) {
+      requireAdmin(ctx, "MANAGE", "ACL");
+      const rule = {
+        user: hex(user as string, "user"),
+        resource: hex(resource as string, "resource"),
+        rights: hex(rights as string, "rights"),
+        // No zone: this zone (#0), as oned fills in its own zone id.
+        zone: (zone as string) === "" ? 0x100000000n : hex(zone as string, "zone"),
+      };
+      const bad = aclMalformed(rule);
+      if (bad !== null) throw failures.internal(`Rule ${aclString(rule)} is malformed: ${bad}`);
+      for (const a of ctx.state.acls.values())
+        if (
+          a.user === rule.user &&
+          a.resource === rule.resource &&
+          a.rights === rule.rights &&
+          a.zone === rule.zone
+        )
+          throw failures.internal("Rule already exists");
+      const id = ctx.state.nextId.acl ?? Math.max(-1, ...ctx.state.acls.keys()) + 1;
+      ctx.state.nextId.acl = id + 1;
+      ctx.state.acls.set(id, { id, ...rule });
+      return id;
+    },
+  },
+  "one.acl.delrule": {
+    params: [int()],
+    run(ctx, [id]) {
+      requireAdmin(ctx, "MANAGE", "ACL");
+      const a = lookup(ctx.state.acls, id as number, "ACL");
+      ctx.state.acls.delete(a.id);
+      return a.id;
+    },
+  },
+  "one.acl.info": {
+    params: [],
+    run(ctx) {
+      requireAdmin(ctx, "MANAGE", "ACL");
+      const list = [...ctx.state.acls.values()].sort((a, b) => a.id - b.id);
+      return `<ACL_POOL>${list.map(aclXml).join("")}</ACL_POOL>`;
+    },
+  },
+};
