@@ -154,8 +154,13 @@ describe("OpenNebula emulator: ACL rules", () => {
     });
     expect(await s.call("one.acl.addrule", "zz", "200000001", "1")).toMatchObject({
       code: 0x2000,
-      message: "[one.acl.addrule] Error parsing [user]: not a hexadecimal number",
+      message: "[one.acl.addrule] Error parsing [user]: zz",
     });
+    // The CLI's text form, part by part, gives the same masks.
+    const text = Number(await s.ok("one.acl.addrule", "#2", "VM+NET/@1", "USE", "#0"));
+    expect(String(await s.ok("one.acl.info"))).toContain(
+      `<ID>${text}</ID><USER>100000002</USER><RESOURCE>5200000001</RESOURCE><RIGHTS>1</RIGHTS>`,
+    );
     await s.ok("one.user.allocate", "eve", "pw", "");
     expect(await s.as("eve:pw").call("one.acl.info")).toMatchObject({ code: 0x200 });
     await s.ok("one.acl.delrule", id);

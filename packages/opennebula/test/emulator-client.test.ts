@@ -150,4 +150,43 @@ describe("@homelab-kit/opennebula against the emulator", () => {
     expect(hostRecords).toContain("USED_CPU");
     expect(hostRecords).toContain("200");
   });
+
+  it("hot-plugs a NIC and a disk, snapshots a disk, and manages security groups, VM groups and ACLs", async () => {
+    const { one, clock } = setup();
+    const id = await one.template.instantiate(0, "plugged");
+    clock.advance(10_000);
+    expect(await one.vm.attachnic(id, "NIC=[NETWORK_ID=0]")).toBe(id);
+    expect((await one.vm.info(id)).LCM_STATE.name).toBe("HOTPLUG_NIC");
+    clock.advance(1_000);
+    expect(await one.vm.attach(id, 'DISK=[TYPE="fs", SIZE="512"]')).toBe(id);
+    clock.advance(1_000);
+    expect(await one.vm.disksnapshotcreate(id, 0, "base")).toBe(0);
+    clock.advance(1_000);
+    const vm = await one.vm.info(id);
+    expect(vm.LCM_STATE.name).toBe("RUNNING");
+    expect(JSON.stringify(vm.TEMPLATE)).toContain("192.168.10.101");
+    expect(JSON.stringify(vm.SNAPSHOTS)).toContain("base");
+    expect(await one.vm.detach(id, 9).catch((e: unknown) => e)).toMatchObject({
+      code: "ACTION",
+      objectId: id,
+    });
+
+    const sg = await one.secgroup.allocate(
+      'NAME="ssh"\nRULE=[PROTOCOL="TCP", RULE_TYPE="INBOUND", RANGE="22"]',
+    );
+    expect((await one.secgroup.info(sg)).NAME).toBe("ssh");
+    expect(JSON.stringify(await one.secgrouppool.info(-2, -1, -1))).toContain("default");
+    expect(await one.secgroup.delete(0).catch((e: unknown) => e)).toMatchObject({ code: "ACTION" });
+
+    const vg = await one.vmgroup.allocate('NAME="db"\nROLE=[NAME="primary", POLICY="ANTI_AFFINED"]');
+    const group = await one.vmgroup.info(vg);
+    expect(group.NAME).toBe("db");
+    expect(JSON.stringify(group.ROLES)).toContain("ANTI_AFFINED");
+
+    const rule = await one.acl.addrule("@1", "VM+NET/*", "USE+MANAGE");
+    const rules = await one.acl.info();
+    expect(JSON.stringify(rules)).toContain("@1 VM+NET/* USE+MANAGE #0");
+    await one.acl.delrule(rule);
+    expect(await one.acl.delrule(rule).catch((e: unknown) => e)).toMatchObject({ code: "NO_EXISTS" });
+  });
 });

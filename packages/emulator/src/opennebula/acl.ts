@@ -93,16 +93,48 @@ export function aclMalformed(rule: {
   return null;
 }
 
-/** Parses the readable form (`@1 VM+NET/* CREATE *`) — used for oned's bootstrap rules. */
+/** `#5`, `@104`, `%1`, `*` → its mask; null when it is not that form. */
+function idMask(s: string): bigint | null {
+  if (s === "*") return ACL_ID.ALL;
+  const m = /^([#@%])(\d+)$/.exec(s);
+  if (!m) return null;
+  const kind = m[1] === "#" ? ACL_ID.INDIVIDUAL : m[1] === "@" ? ACL_ID.GROUP : ACL_ID.CLUSTER;
+  return kind | BigInt(m[2]!);
+}
+
+function names(text: string, table: Array<[string, bigint]>): bigint | null {
+  let mask = 0n;
+  for (const t of text.split("+")) {
+    const bit = table.find(([n]) => n === t.toUpperCase())?.[1];
+    if (bit === undefined) return null;
+    mask |= bit;
+  }
+  return mask;
+}
+
+/** One part of a rule in the CLI's text form (`@1`, `VM+NET/*`, `USE+MANAGE`, `#0`); null if not. */
+export function parseAclPart(part: "user" | "resource" | "rights" | "zone", text: string): bigint | null {
+  if (part === "rights") return names(text, ACL_RIGHTS);
+  if (part !== "resource") return idMask(text);
+  const slash = text.indexOf("/");
+  if (slash < 0) return null;
+  const objects = names(text.slice(0, slash), ACL_OBJECTS);
+  const target = idMask(text.slice(slash + 1));
+  return objects === null || target === null ? null : objects | target;
+}
+
+/** Parses a whole rule in the readable form (`@1 VM+NET/* CREATE *`) — oned's bootstrap rules. */
 export function parseAcl(text: string): { user: bigint; resource: bigint; rights: bigint; zone: bigint } {
-  const [user = "", res = "", rights = "", zone = "*"] = text.trim().split(/\s+/);
-  const id = (s: string): bigint => {
-    if (s === "*") return ACL_ID.ALL;
-    const kind = s[0] === "#" ? ACL_ID.INDIVIDUAL : s[0] === "@" ? ACL_ID.GROUP : ACL_ID.CLUSTER;
-    return kind | BigInt(s.slice(1));
+  const [user = "", resource = "", rights = "", zone = "*"] = text.trim().split(/\s+/);
+  const get = (part: "user" | "resource" | "rights" | "zone", t: string): bigint => {
+    const v = parseAclPart(part, t);
+    if (v === null) throw new Error(`bad ACL ${part}: ${t}`);
+    return v;
   };
-  const [types = "", target = "*"] = res.split("/");
-  const objects = types.split("+").reduce((a, t) => a | (ACL_OBJECTS.find(([n]) => n === t)?.[1] ?? 0n), 0n);
-  const r = rights.split("+").reduce((a, t) => a | (ACL_RIGHTS.find(([n]) => n === t)?.[1] ?? 0n), 0n);
-  return { user: id(user), resource: objects | id(target), rights: r, zone: id(zone) };
+  return {
+    user: get("user", user),
+    resource: get("resource", resource),
+    rights: get("rights", rights),
+    zone: get("zone", zone),
+  };
 }

@@ -1,19 +1,21 @@
 /**
  * `one.acl.addrule/delrule/info`: the ACL rule set (acl_pool.xsd). `addrule` takes the hex masks
- * the OCAs send (`"200000001"` for `@1`), checked as AclRule::malformed does; oneadmin's group
+ * the OCAs send (`"200000001"` for `@1`) or each part in the CLI's text form, checked as AclRule::malformed does; oneadmin's group
  * only. The rules are stored and listed, not consulted by the emulator's authorization.
  */
-import { aclMalformed, aclString } from "../acl.js";
+import { aclMalformed, aclString, parseAclPart } from "../acl.js";
 import { failures } from "../errors.js";
 import type { OneAcl } from "../state.js";
 import { el } from "../xml.js";
 import { int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
 
-function hex(text: string, part: string): bigint {
-  const t = text.trim().replace(/^0x/i, "");
-  if (!/^[0-9a-fA-F]{1,16}$/.test(t))
-    throw failures.internal(`Error parsing [${part}]: not a hexadecimal number`);
-  return BigInt(`0x${t}`);
+/** A rule part as the OCAs send it (hex mask) or in the CLI's text form (`@1`, `VM/*`, `USE`). */
+function rulePart(text: string, part: "user" | "resource" | "rights" | "zone"): bigint {
+  const t = text.trim();
+  if (/^(0x)?[0-9a-fA-F]{1,16}$/.test(t)) return BigInt(t.startsWith("0x") ? t : `0x${t}`);
+  const parsed = parseAclPart(part, t);
+  if (parsed === null) throw failures.internal(`Error parsing [${part}]: ${t}`);
+  return parsed;
 }
 
 const aclXml = (a: OneAcl) =>
@@ -25,11 +27,11 @@ export const aclMethods: Record<string, MethodDef> = {
     run(ctx, [user, resource, rights, zone]) {
       requireAdmin(ctx, "MANAGE", "ACL");
       const rule = {
-        user: hex(user as string, "user"),
-        resource: hex(resource as string, "resource"),
-        rights: hex(rights as string, "rights"),
+        user: rulePart(user as string, "user"),
+        resource: rulePart(resource as string, "resource"),
+        rights: rulePart(rights as string, "rights"),
         // No zone: this zone (#0), as oned fills in its own zone id.
-        zone: (zone as string) === "" ? 0x100000000n : hex(zone as string, "zone"),
+        zone: (zone as string) === "" ? 0x100000000n : rulePart(zone as string, "zone"),
       };
       const bad = aclMalformed(rule);
       if (bad !== null) throw failures.internal(`Rule ${aclString(rule)} is malformed: ${bad}`);
