@@ -14,24 +14,7 @@ import {
   startCluster,
 } from "@homelab-kit/emulator/kubernetes";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `${what}: not reached in ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ""}`,
-      );
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { runWebDeployment, until } from "./helpers.js";
 
 async function processesMentioning(needle: string): Promise<string[]> {
   const found: string[] = [];
@@ -112,30 +95,7 @@ describe("binaries provider (real control plane)", () => {
       const node = await core.readNode({ name: "kwok-node-0" });
       return node.status?.conditions?.find((c) => c.type === "Ready" && c.status === "True");
     });
-    // Pods are admitted once the controller-manager has created the namespace's default ServiceAccount.
-    await until("default ServiceAccount", () =>
-      core.readNamespacedServiceAccount({ namespace: "default", name: "default" }),
-    );
-    const labels = { app: "web" };
-    await apps.createNamespacedDeployment({
-      namespace: "default",
-      body: {
-        metadata: { name: "web" },
-        spec: {
-          replicas: 3,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: { containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }] },
-          },
-        },
-      },
-    });
-    const pods = await until("3 pods Running", async () => {
-      const list = await core.listNamespacedPod({ namespace: "default", labelSelector: "app=web" });
-      const running = list.items.filter((p) => p.status?.phase === "Running");
-      return running.length === 3 ? running : undefined;
-    });
+    const pods = await runWebDeployment(core, apps, 3);
     for (const pod of pods) {
       expect(pod.spec?.nodeName).toBe("kwok-node-0");
       expect(pod.status?.podIP).toMatch(/^10\.244\.\d+\.\d+$/);

@@ -21,24 +21,7 @@ import {
 import { createEmulator } from "@homelab-kit/emulator/world";
 import { createIloClient } from "@homelab-kit/ilo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `${what}: not reached in ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ""}`,
-      );
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { runWebDeployment, until } from "./helpers.js";
 
 const POOL = ["192.168.10.240/30", "192.168.10.250-192.168.10.251"];
 const inPool = (ip: string) =>
@@ -123,29 +106,7 @@ describe("stand-ins on the binaries provider", () => {
 
   it("runs a Deployment's pods on the world's nodes", async () => {
     const apps = kc.makeApiClient(k8s.AppsV1Api);
-    await until("default ServiceAccount", () =>
-      core.readNamespacedServiceAccount({ namespace: "default", name: "default" }),
-    );
-    const labels = { app: "web" };
-    await apps.createNamespacedDeployment({
-      namespace: "default",
-      body: {
-        metadata: { name: "web" },
-        spec: {
-          replicas: 2,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: { containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }] },
-          },
-        },
-      },
-    });
-    const pods = await until("2 pods Running", async () => {
-      const list = await core.listNamespacedPod({ namespace: "default", labelSelector: "app=web" });
-      const running = list.items.filter((p) => p.status?.phase === "Running");
-      return running.length === 2 ? running : undefined;
-    });
+    const pods = await runWebDeployment(core, apps, 2);
     for (const pod of pods) expect(pod.spec?.nodeName).toMatch(/^k8s-worker-[01]$/);
   });
 

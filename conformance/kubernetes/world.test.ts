@@ -17,24 +17,7 @@ import { createEmulator, type Emulator } from "@homelab-kit/emulator/world";
 import { createIloClient } from "@homelab-kit/ilo";
 import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `${what}: not reached in ${timeoutMs} ms${last ? ` (last error: ${String(last)})` : ""}`,
-      );
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { runWebDeployment, until } from "./helpers.js";
 
 const NODES = ["k8s-1", "k8s-2", "k8s-3"];
 const POWER_ON_AND_POST_MS = 2_000 + 30_000;
@@ -129,29 +112,7 @@ describe("binaries cluster linked to the emulator's World", () => {
   it("runs a Deployment's pods on the World's Nodes", async () => {
     const apps = cluster.standIns?.kubeConfig.makeApiClient(k8s.AppsV1Api);
     if (!apps) throw new Error("no stand-ins");
-    await until("default ServiceAccount", () =>
-      core.readNamespacedServiceAccount({ namespace: "default", name: "default" }),
-    );
-    const labels = { app: "web" };
-    await apps.createNamespacedDeployment({
-      namespace: "default",
-      body: {
-        metadata: { name: "web" },
-        spec: {
-          replicas: 3,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: { containers: [{ name: "web", image: "registry.k8s.io/pause:3.10" }] },
-          },
-        },
-      },
-    });
-    const pods = await until("3 pods Running", async () => {
-      const list = await core.listNamespacedPod({ namespace: "default", labelSelector: "app=web" });
-      const running = list.items.filter((p) => p.status?.phase === "Running");
-      return running.length === 3 ? running : undefined;
-    });
+    const pods = await runWebDeployment(core, apps, 3);
     for (const pod of pods) expect(NODES).toContain(pod.spec?.nodeName);
   });
 
