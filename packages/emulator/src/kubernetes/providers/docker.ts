@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import type { Cluster } from "../types.js";
 
 /** Runs a command; resolves with stdout, or with the reason it could not run (never rejects). */
 export function run(
@@ -38,4 +39,27 @@ export async function dockerUnavailableReason(): Promise<string | undefined> {
   if (!info.ok)
     return `no usable Docker engine: ${info.reason}${info.stderr ? ` (${info.stderr.trim()})` : ""}`;
   return undefined;
+}
+
+/**
+ * The `Cluster` a Docker-based provider (kind, k3s) returns once its kubeconfig is written: the
+ * server from the kubeconfig, both timings the milliseconds since `t0` (they are ready at once).
+ */
+export function dockerCluster(
+  provider: "kind" | "k3s",
+  kubeconfig: string,
+  kubeconfigPath: string,
+  t0: number,
+  stop: () => Promise<void>,
+): Cluster {
+  const server = /server:\s*(\S+)/.exec(kubeconfig)?.[1] ?? "";
+  const ms = Math.round(performance.now() - t0);
+  return {
+    provider,
+    kubeconfig,
+    kubeconfigPath,
+    server,
+    timings: { apiReadyMs: ms, readyMs: ms },
+    stop,
+  };
 }

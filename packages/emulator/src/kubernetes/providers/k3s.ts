@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ClusterError } from "../errors.js";
 import { registerEmergencyCleanup } from "../processes.js";
 import type { Cluster, K3sClusterOptions } from "../types.js";
-import { dockerUnavailableReason } from "./docker.js";
+import { dockerCluster, dockerUnavailableReason } from "./docker.js";
 
 /** The k3s image used when none is given (Kubernetes 1.34, DESIGN.md §8). */
 export const DEFAULT_K3S_IMAGE = "rancher/k3s:v1.34.1-k3s1";
@@ -89,16 +89,7 @@ export async function startK3sCluster(options: K3sClusterOptions): Promise<Clust
     const kubeconfig = container.getKubeConfig();
     const kubeconfigPath = join(dir, "kubeconfig");
     await writeFile(kubeconfigPath, kubeconfig, { mode: 0o600 });
-    const server = /server:\s*(\S+)/.exec(kubeconfig)?.[1] ?? "";
-    const ms = Math.round(performance.now() - t0);
-    return {
-      provider: "k3s",
-      kubeconfig,
-      kubeconfigPath,
-      server,
-      timings: { apiReadyMs: ms, readyMs: ms },
-      stop,
-    };
+    return dockerCluster("k3s", kubeconfig, kubeconfigPath, t0, stop);
   } catch (error) {
     await stop().catch(() => {});
     throw error;

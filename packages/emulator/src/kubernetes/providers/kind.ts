@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { ClusterError } from "../errors.js";
 import { registerEmergencyCleanup } from "../processes.js";
 import type { Cluster, KindClusterOptions, KindNode } from "../types.js";
-import { dockerUnavailableReason, run } from "./docker.js";
+import { dockerCluster, dockerUnavailableReason, run } from "./docker.js";
 
 /** One control-plane and two workers: the reference topology's three Kubernetes VMs. */
 export const DEFAULT_KIND_NODES: readonly KindNode[] = [
@@ -137,16 +137,7 @@ export async function startKindCluster(options: KindClusterOptions): Promise<Clu
       });
     }
     const kubeconfig = await readFile(kubeconfigPath, "utf8");
-    const server = /server:\s*(\S+)/.exec(kubeconfig)?.[1] ?? "";
-    const ms = Math.round(performance.now() - t0);
-    return {
-      provider: "kind",
-      kubeconfig,
-      kubeconfigPath,
-      server,
-      timings: { apiReadyMs: ms, readyMs: ms },
-      stop,
-    };
+    return dockerCluster("kind", kubeconfig, kubeconfigPath, t0, stop);
   } catch (error) {
     await stop().catch(() => {});
     throw error;
