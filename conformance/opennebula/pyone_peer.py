@@ -214,6 +214,54 @@ def faults():
     expect(one.system.version(), "7.4.0", "server still serving")
 
 
+def vm_operations():
+    vm_id = one.template.instantiate(0, "pyone-ops", False, "", False)
+    vm, _ = wait_state(vm_id, 3, 3)
+    hid = vm.HISTORY_RECORDS.HISTORY[-1].HID
+    target = 1 if hid == 0 else 0
+    one.vm.migrate(vm_id, target, True, True, -1, 0)
+    vm, _ = wait_state(vm_id, 3, 3)
+    expect(vm.HISTORY_RECORDS.HISTORY[-1].HID, target, "live-migrated to the target host")
+    expect(len(vm.HISTORY_RECORDS.HISTORY), 2, "a history record per host")
+    one.vm.attachnic(vm_id, "NIC=[NETWORK_ID=0]")
+    vm, _ = wait_state(vm_id, 3, 3)
+    expect(len(vm.TEMPLATE["NIC"]), 2, "two NICs after attachnic")
+    expect(one.vm.disksnapshotcreate(vm_id, 0, "base"), 0, "first disk snapshot id")
+    vm, _ = wait_state(vm_id, 3, 3)
+    expect(vm.SNAPSHOTS[0].SNAPSHOT[0].NAME, "base", "disk snapshot in SNAPSHOTS")
+    try:
+        one.vm.resize(vm_id, 'CPU="2"', True)
+        raise AssertionError("resize of a RUNNING VM accepted")
+    except pyone.OneActionException as e:
+        if "Cannot resize a VM in state RUNNING" not in str(e):
+            raise
+    one.vm.chmod(vm_id, -1, -1, -1, 1, -1, -1, -1, -1, -1)
+    expect(one.vm.info(vm_id).PERMISSIONS.GROUP_U, 1, "chmod GROUP_U")
+    one.vm.monitoring(vm_id)  # MONITORING_DATA through pyone's bindings
+    one.host.monitoring(target)
+    one.vm.action("terminate-hard", vm_id)
+    wait_state(vm_id, 6, 0)
+
+
+def groups_and_acls():
+    sg = one.secgroup.allocate('NAME="pyone-sg"\nRULE=[PROTOCOL="TCP", RULE_TYPE="INBOUND"]')
+    expect(one.secgroup.info(sg).NAME, "pyone-sg", "SECURITY_GROUP/NAME")
+    names = [g.NAME for g in one.secgrouppool.info(-2, -1, -1).SECURITY_GROUP]
+    expect("default" in names and "pyone-sg" in names, True, "secgroup pool has default and the new group")
+    vg = one.vmgroup.allocate('NAME="pyone-vg"\nROLE=[NAME="web", POLICY="AFFINED"]')
+    expect(one.vmgroup.info(vg).ROLES.ROLE[0].POLICY, "AFFINED", "VM_GROUP role policy")
+    expect(len(one.vmgrouppool.info(-2, -1, -1).VM_GROUP), 1, "vmgroup pool")
+    rule = one.acl.addrule("100000002", "5200000001", "3", "")
+    strings = [a.STRING for a in one.acl.info().ACL]
+    expect("#2 VM+NET/@1 USE+MANAGE #0" in strings, True, "ACL rule listed")
+    one.acl.delrule(rule)
+    try:
+        one.acl.delrule(rule)
+        raise AssertionError("deleting a deleted rule accepted")
+    except pyone.OneNoExistsException:
+        pass
+
+
 for name, fn in [
     ("system version/config", version),
     ("VM lifecycle: instantiate, RUNNING, poweroff, resume, terminate", lifecycle),
@@ -225,6 +273,8 @@ for name, fn in [
     ("regular user: AUTHORIZATION, own pool, login token", authorization),
     ("unknown VM → NO_EXISTS", no_exists),
     ("faults: undefined method, wrong type, missing parameter, entity bomb", faults),
+    ("migrate, attachnic, disk snapshot, resize refused, chmod, monitoring", vm_operations),
+    ("security groups, VM groups, ACL rules", groups_and_acls),
 ]:
     check(name, fn)
 

@@ -4,7 +4,16 @@ import { createOpenNebulaEmulator } from "../../packages/emulator/dist/opennebul
 
 const emulator = createOpenNebulaEmulator({
   adminPassword: "opennebula",
-  timings: { schedule: 300, prolog: 300, boot: 200, shutdown: 200, epilog: 100, save: 200, imageCopy: 200 },
+  timings: {
+    schedule: 300,
+    prolog: 300,
+    boot: 200,
+    shutdown: 200,
+    epilog: 100,
+    save: 200,
+    imageCopy: 200,
+    hotplug: 100,
+  },
 });
 const server = await emulator.listen({ onError: (e) => console.error("emulator error:", e) });
 process.stdout.write(
