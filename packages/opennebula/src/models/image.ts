@@ -2,24 +2,14 @@
 import type { z } from "zod";
 import { Ids, xmlEnum, xmlInt, xmlList, xmlObject, xmlString } from "./coerce.js";
 import { DiskType, ImageState, ImageType } from "./enums.js";
-import { ownedObjectFields, pool } from "./shared.js";
+import { DiskSnapshot, ownedObjectFields, pool } from "./shared.js";
 import { TemplateRecord } from "./template-record.js";
 
 export const ImageSnapshots = xmlObject({
   ALLOW_ORPHANS: xmlString.optional(),
   CURRENT_BASE: xmlInt.optional(),
   NEXT_SNAPSHOT: xmlInt.optional(),
-  SNAPSHOT: xmlList(
-    xmlObject({
-      ACTIVE: xmlString.optional(),
-      CHILDREN: xmlString.optional(),
-      DATE: xmlInt,
-      ID: xmlInt,
-      NAME: xmlString.optional(),
-      PARENT: xmlInt,
-      SIZE: xmlInt,
-    }),
-  ),
+  SNAPSHOT: xmlList(DiskSnapshot),
 });
 export type ImageSnapshots = z.infer<typeof ImageSnapshots>;
 

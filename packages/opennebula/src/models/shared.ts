@@ -25,6 +25,18 @@ export const Lock = xmlObject({
 });
 export type Lock = z.infer<typeof Lock>;
 
+/** One `SNAPSHOT` of a disk's `SNAPSHOTS` (the same in image.xsd and vm.xsd). */
+export const DiskSnapshot = xmlObject({
+  ACTIVE: xmlString.optional(),
+  CHILDREN: xmlString.optional(),
+  DATE: xmlInt,
+  ID: xmlInt,
+  NAME: xmlString.optional(),
+  PARENT: xmlInt,
+  SIZE: xmlInt,
+});
+export type DiskSnapshot = z.infer<typeof DiskSnapshot>;
+
 /**
  * Quota entries. oned writes limits as strings that may be "-1" (default) or "-2" (unlimited)
  * and, for CPU, decimals; they stay strings as in the XSD.

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { Ids, xmlDecimal, xmlEnum, xmlInt, xmlList, xmlObject, xmlString } from "./coerce.js";
 import { HistoryAction, VmLcmState, VmState } from "./enums.js";
-import { Lock, ownedObjectFields, pool } from "./shared.js";
+import { DiskSnapshot, Lock, ownedObjectFields, pool } from "./shared.js";
 import { TemplateRecord, templateWith } from "./template-record.js";
 
 /** Attributes of a VM TEMPLATE that repeat, so they are always arrays. */
@@ -88,17 +88,7 @@ export const VmDiskSnapshots = xmlObject({
   CURRENT_BASE: xmlInt,
   DISK_ID: xmlInt,
   NEXT_SNAPSHOT: xmlInt,
-  SNAPSHOT: xmlList(
-    xmlObject({
-      ACTIVE: xmlString.optional(),
-      CHILDREN: xmlString.optional(),
-      DATE: xmlInt,
-      ID: xmlInt,
-      NAME: xmlString.optional(),
-      PARENT: xmlInt,
-      SIZE: xmlInt,
-    }),
-  ),
+  SNAPSHOT: xmlList(DiskSnapshot),
 });
 export type VmDiskSnapshots = z.infer<typeof VmDiskSnapshots>;
 
