@@ -5,7 +5,18 @@
  */
 import type { z } from "zod";
 import type { RawXmlObject } from "../xml/parse.js";
-import { asDocument, asId, asModel, asPool, bool, int, method, type ParamSpec, str } from "./define.js";
+import {
+  asDocument,
+  asId,
+  asModel,
+  asPool,
+  asPoolDocument,
+  bool,
+  int,
+  method,
+  type ParamSpec,
+  str,
+} from "./define.js";
 import type { LockLevelValue, PermissionBit, PoolFilterFlag, UpdateModeValue } from "./params.js";
 
 /** The object ID, first parameter of most methods. */
@@ -160,5 +171,19 @@ export function wholePoolMethod<S extends z.ZodType>(
     idempotent: true,
     long: true,
     decode: asPool(root, item, itemSchema),
+  });
+}
+
+/**
+ * `one.<object>pool.info()` that answers the whole pool document (items and their siblings, e.g. the
+ * user and group pools' `QUOTAS` and default quotas) → the validated `<ROOT>`.
+ */
+export function poolDocumentMethod<S extends z.ZodType>(object: string, root: string, schema: S) {
+  return method<[]>()({
+    name: `one.${object}pool.info`,
+    params: [],
+    idempotent: true,
+    long: true,
+    decode: asPoolDocument(root, schema),
   });
 }

@@ -6,10 +6,11 @@ import {
   idCall,
   idPairMethod,
   infoMethod,
+  poolDocumentMethod,
   templateMethod,
   updateMethod,
 } from "./common.js";
-import { asPoolDocument, method, str } from "./define.js";
+import { str } from "./define.js";
 
 export const groupMethods = {
   allocate: idCall<[name: string]>("one.group.allocate", [str("gname")]),
@@ -26,11 +27,5 @@ export const groupMethods = {
 
 export const groupPoolMethods = {
   /** Every group with its quotas: the whole `GroupPool` (`GROUP[]`, `QUOTAS[]`, `DEFAULT_GROUP_QUOTAS`). */
-  info: method<[]>()({
-    name: "one.grouppool.info",
-    params: [],
-    idempotent: true,
-    long: true,
-    decode: asPoolDocument("GROUP_POOL", GroupPool),
-  }),
+  info: poolDocumentMethod("group", "GROUP_POOL", GroupPool),
 };

@@ -7,10 +7,11 @@ import {
   idCall,
   idPairMethod,
   infoMethod,
+  poolDocumentMethod,
   templateMethod,
   updateMethod,
 } from "./common.js";
-import { asPoolDocument, asString, int, intList, method, str } from "./define.js";
+import { asString, int, intList, method, str } from "./define.js";
 
 /** A password or token: never echoed, and redacted from errors while the call runs. */
 const secret = (name: string) => str(name, { secret: true });
@@ -65,11 +66,5 @@ export const userPoolMethods = {
    * Every user, with their quotas: the whole `UserPool` (`USER[]`, `QUOTAS[]` listed apart by
    * user ID, `DEFAULT_USER_QUOTAS`), not only the users.
    */
-  info: method<[]>()({
-    name: "one.userpool.info",
-    params: [],
-    idempotent: true,
-    long: true,
-    decode: asPoolDocument("USER_POOL", UserPool),
-  }),
+  info: poolDocumentMethod("user", "USER_POOL", UserPool),
 };
