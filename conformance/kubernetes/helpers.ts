@@ -58,3 +58,22 @@ export async function runWebDeployment(
     return running.length === replicas ? running : undefined;
   });
 }
+
+/** Creates the PersistentVolumeClaim `name` (ReadWriteOnce, `storage`) in "default" and waits until it is Bound. */
+export async function boundPvc(
+  core: k8s.CoreV1Api,
+  name: string,
+  storage: string,
+): Promise<k8s.V1PersistentVolumeClaim> {
+  await core.createNamespacedPersistentVolumeClaim({
+    namespace: "default",
+    body: {
+      metadata: { name },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } },
+    },
+  });
+  return until("PVC Bound", async () => {
+    const c = await core.readNamespacedPersistentVolumeClaim({ namespace: "default", name });
+    return c.status?.phase === "Bound" ? c : undefined;
+  });
+}

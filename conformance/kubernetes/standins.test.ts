@@ -21,7 +21,7 @@ import {
 import { createEmulator } from "@homelab-kit/emulator/world";
 import { createIloClient } from "@homelab-kit/ilo";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runWebDeployment, until } from "./helpers.js";
+import { boundPvc, runWebDeployment, until } from "./helpers.js";
 
 const POOL = ["192.168.10.240/30", "192.168.10.250-192.168.10.251"];
 const inPool = (ip: string) =>
@@ -379,17 +379,7 @@ describe("stand-ins on the binaries provider", () => {
   });
 
   it("provisions PVCs as RBD images in the emulated Ceph and deletes them with the PV", async () => {
-    await core.createNamespacedPersistentVolumeClaim({
-      namespace: "default",
-      body: {
-        metadata: { name: "blog-data" },
-        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1500Mi" } } },
-      },
-    });
-    const pvc = await until("PVC Bound", async () => {
-      const c = await core.readNamespacedPersistentVolumeClaim({ namespace: "default", name: "blog-data" });
-      return c.status?.phase === "Bound" ? c : undefined;
-    });
+    const pvc = await boundPvc(core, "blog-data", "1500Mi");
     expect(pvc.spec?.storageClassName).toBe("ceph-rbd"); // the default class
     expect(pvc.status?.capacity?.storage).toBe("2Gi"); // ceph-csi rounds up to whole GiB
     const pv = await core.readPersistentVolume({ name: pvc.spec?.volumeName ?? "" });

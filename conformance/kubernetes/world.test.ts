@@ -17,7 +17,7 @@ import { createEmulator, type Emulator } from "@homelab-kit/emulator/world";
 import { createIloClient } from "@homelab-kit/ilo";
 import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runWebDeployment, until } from "./helpers.js";
+import { boundPvc, runWebDeployment, until } from "./helpers.js";
 
 const NODES = ["k8s-1", "k8s-2", "k8s-3"];
 const POWER_ON_AND_POST_MS = 2_000 + 30_000;
@@ -117,17 +117,7 @@ describe("binaries cluster linked to the emulator's World", () => {
   });
 
   it("provisions a PVC as an RBD image in the World's Ceph, seen through the Ceph client", async () => {
-    await core.createNamespacedPersistentVolumeClaim({
-      namespace: "default",
-      body: {
-        metadata: { name: "data" },
-        spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
-      },
-    });
-    const pvc = await until("PVC Bound", async () => {
-      const c = await core.readNamespacedPersistentVolumeClaim({ namespace: "default", name: "data" });
-      return c.status?.phase === "Bound" ? c : undefined;
-    });
+    const pvc = await boundPvc(core, "data", "1Gi");
     const pv = await core.readPersistentVolume({ name: pvc.spec?.volumeName ?? "" });
     const image = pv.spec?.csi?.volumeAttributes?.imageName ?? "";
     const ceph = createCephClient({
