@@ -252,6 +252,21 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     expect(await s.call("one.vn.hold", 1, 'LEASES=[IP="10.9.9.9"]')).toMatchObject({ code: 0x800 });
   });
 
+  it("images: a Ceph datastore's POOL_NAME decides where the RBD image lives (SOURCE)", async () => {
+    const s = setup();
+    const rbdDs = Number(
+      await s.ok(
+        "one.datastore.allocate",
+        'NAME="rbd-images"\nTYPE="IMAGE_DS"\nDS_MAD="ceph"\nTM_MAD="ceph"\nPOOL_NAME="rbd"',
+        -1,
+      ),
+    );
+    const inRbd = Number(
+      await s.ok("one.image.allocate", 'NAME="data2"\nTYPE="DATABLOCK"\nSIZE="100"', rbdDs, false),
+    );
+    expect(field(String(await s.ok("one.image.info", inRbd)), "SOURCE")).toBe(`rbd/one-${inRbd}`);
+  });
+
   it("images: LOCKED until copied, READY, USED while a VM has them; events for the World", async () => {
     const s = setup();
     const img = Number(

@@ -42,7 +42,7 @@ export const datastoreMethods: Record<string, MethodDef> = {
       if (dsMad === "") throw failures.allocate("datastore", "No DS_MAD in template.");
       const tmMad = getAttr(tmpl, "TM_MAD");
       if (!tmMad) throw failures.allocate("datastore", "No TM_MAD in template.");
-      return addDatastore(ctx.state, {
+      const ds = addDatastore(ctx.state, {
         name,
         type,
         dsMad,
@@ -51,7 +51,15 @@ export const datastoreMethods: Record<string, MethodDef> = {
         uid: ctx.user.id,
         gid: ctx.user.gid,
         permissions: [1, 1, 0, 1, 0, 0, 0, 0, 0],
-      }).id;
+      });
+      // a Ceph datastore keeps the pool it was given (its images live there)
+      const poolName = getAttr(tmpl, "POOL_NAME");
+      if (poolName !== undefined) {
+        const entry = ds.template.find(([k]) => k === "POOL_NAME");
+        if (entry) entry[1] = poolName;
+        else ds.template.push(["POOL_NAME", poolName]);
+      }
+      return ds.id;
     },
   },
   "one.datastore.info": {

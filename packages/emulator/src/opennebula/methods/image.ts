@@ -91,7 +91,10 @@ export const imageMethods: Record<string, MethodDef> = {
         datastoreId: ds.id,
         regtime: nowSeconds(ctx.state),
         path,
-        source: ds.dsMad === "ceph" ? `one/one-${id}` : `/var/lib/one/datastores/${ds.id}/${id}`,
+        source:
+          ds.dsMad === "ceph"
+            ? `${getAttr(ds.template, "POOL_NAME") ?? "one"}/one-${id}`
+            : `/var/lib/one/datastores/${ds.id}/${id}`,
         format: getAttr(tmpl, "FORMAT") ?? "raw",
         vms: new Set(),
         readyAt: ctx.state.clock.now() + ctx.state.timings.imageCopy,
