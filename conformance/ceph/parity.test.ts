@@ -44,7 +44,7 @@ const ALLOWED: Allowed[] = [
   },
   {
     sample: /.*/,
-    path: /(^|\.)pg_info\.statuses\./,
+    path: /(^|\.)(pg_info\.statuses|pg_status)\./,
     reason: "PG state names are data (keys like 'active+clean', 'creating+peering' depend on timing)",
   },
   {
