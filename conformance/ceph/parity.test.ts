@@ -43,6 +43,12 @@ const ALLOWED: Allowed[] = [
       "the emulator serves 15 of Pacific's ~2000 options: the union of value types over its list is narrower",
   },
   {
+    sample: /^osd_safe_to_destroy$/,
+    path: /^(message|safe_to_destroy|active|missing_stats|stored_pgs)$/,
+    reason:
+      "osd safe-to-destroy: while the mon lacks PG stats for a fresh OSD, real Ceph answers {message, is_safe_to_destroy: false} instead of the lists (timing)",
+  },
+  {
     sample: /.*/,
     path: /(^|\.)(pg_info\.statuses|pg_status)\./,
     reason: "PG state names are data (keys like 'active+clean', 'creating+peering' depend on timing)",
