@@ -2,10 +2,11 @@
 import { failures } from "../errors.js";
 import { hostShare } from "../lifecycle.js";
 import { addHost, type OneHost, type OpenNebulaState } from "../state.js";
-import { mergeTemplate, renderTemplate } from "../template.js";
+import { renderTemplate } from "../template.js";
 import { el, ids } from "../xml.js";
 import { bool, type Ctx, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
-import { monitorTimes, parseOrActionError } from "./vm.js";
+import { renameMethod, updateMethod } from "./edit.js";
+import { monitorTimes } from "./vm.js";
 
 export function hostXml(state: OpenNebulaState, host: OneHost): string {
   const share = hostShare(state, host);
@@ -38,6 +39,13 @@ export function hostMonitoringXml(state: OpenNebulaState, host: OneHost): string
 }
 
 const STATUS_STATE = [2, 4, 8] as const;
+
+/** Host edits need ADMIN on HOST (oned's default ACLs). */
+function adminHost(ctx: Ctx, id: number): OneHost {
+  const host = lookup(ctx.state.hosts, id, "host");
+  requireAdmin(ctx, "ADMIN", "HOST", host.id);
+  return host;
+}
 
 export const hostMethods: Record<string, MethodDef> = {
   "one.host.allocate": {
@@ -93,24 +101,8 @@ export const hostMethods: Record<string, MethodDef> = {
       return host.id;
     },
   },
-  "one.host.update": {
-    params: [int(), str(), int(0)],
-    run(ctx, [id, text, append]) {
-      const host = lookup(ctx.state.hosts, id as number, "host");
-      requireAdmin(ctx, "ADMIN", "HOST", host.id);
-      host.template = mergeTemplate(host.template, parseOrActionError(text as string), append === 1);
-      return host.id;
-    },
-  },
-  "one.host.rename": {
-    params: [int(), str()],
-    run(ctx, [id, name]) {
-      const host = lookup(ctx.state.hosts, id as number, "host");
-      requireAdmin(ctx, "ADMIN", "HOST", host.id);
-      host.name = name as string;
-      return host.id;
-    },
-  },
+  "one.host.update": updateMethod(adminHost, "template"),
+  "one.host.rename": renameMethod(adminHost),
   "one.host.monitoring": {
     params: [int()],
     run: (ctx, [id]) => hostMonitoringXml(ctx.state, lookup(ctx.state.hosts, id as number, "host")),

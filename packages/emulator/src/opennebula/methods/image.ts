@@ -1,7 +1,7 @@
 /** `one.image.*` and `one.imagepool.info`: images and their states (LOCKED while copied, READY, USED). */
 import { failures } from "../errors.js";
 import { DEFAULT_PERMISSIONS, nowSeconds, type OneImage, type OpenNebulaState } from "../state.js";
-import { getAttr, mergeTemplate, renderTemplate } from "../template.js";
+import { getAttr, renderTemplate } from "../template.js";
 import { cel, el, ids } from "../xml.js";
 import {
   applyChmod,
@@ -17,7 +17,8 @@ import {
   range,
   str,
 } from "./context.js";
-import { parseOrActionError, parseOrAllocateError } from "./vm.js";
+import { renameMethod, updateMethod } from "./edit.js";
+import { parseOrAllocateError } from "./vm.js";
 
 const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT", "BACKUP", "FILESYSTEM"];
 const IMAGE_STATES = [
@@ -126,22 +127,8 @@ export const imageMethods: Record<string, MethodDef> = {
       return image.id;
     },
   },
-  "one.image.update": {
-    params: [int(), str(), int(0)],
-    run(ctx, [id, text, append]) {
-      const image = getImage(ctx, id as number, "MANAGE");
-      image.template = mergeTemplate(image.template, parseOrActionError(text as string), append === 1);
-      return image.id;
-    },
-  },
-  "one.image.rename": {
-    params: [int(), str()],
-    run(ctx, [id, name]) {
-      const image = getImage(ctx, id as number, "MANAGE");
-      image.name = name as string;
-      return image.id;
-    },
-  },
+  "one.image.update": updateMethod((ctx, id) => getImage(ctx, id, "MANAGE"), "template"),
+  "one.image.rename": renameMethod((ctx, id) => getImage(ctx, id, "MANAGE")),
   "one.image.chmod": {
     params: [int(), int(), int(), int(), int(), int(), int(), int(), int(), int()],
     run(ctx, [id, ...rest]) {

@@ -4,7 +4,7 @@
  */
 import { failures, type ObjectName } from "../errors.js";
 import type { OpenNebulaState, Owned } from "../state.js";
-import { mergeTemplate, type Template } from "../template.js";
+import type { Template } from "../template.js";
 import {
   applyChmod,
   authorize,
@@ -18,7 +18,8 @@ import {
   range,
   str,
 } from "./context.js";
-import { chown, parseOrActionError } from "./vm.js";
+import { updateMethod } from "./edit.js";
+import { chown } from "./vm.js";
 
 export interface OwnedKind<T extends Owned & { template: Template }> {
   /** `one.secgroup`, `one.vmgroup`. */
@@ -69,16 +70,11 @@ export function ownedMethods<T extends Owned & { template: Template }>(
         return o.id;
       },
     },
-    [`${k.prefix}.update`]: {
-      params: [int(), str(), int(0)],
-      run(ctx, [id, text, append]) {
-        const o = get(ctx, id as number, "MANAGE");
-        const next = mergeTemplate(o.template, parseOrActionError(text as string), append === 1);
-        k.check?.(ctx.state, o, next);
-        o.template = next;
-        return o.id;
-      },
-    },
+    [`${k.prefix}.update`]: updateMethod(
+      (ctx, id) => get(ctx, id, "MANAGE"),
+      "template",
+      k.check && ((ctx, o, next) => k.check?.(ctx.state, o, next)),
+    ),
     [`${k.prefix}.rename`]: {
       params: [int(), str()],
       run(ctx, [id, name]) {

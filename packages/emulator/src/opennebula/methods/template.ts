@@ -17,7 +17,8 @@ import {
   range,
   str,
 } from "./context.js";
-import { parseOrActionError, parseOrAllocateError } from "./vm.js";
+import { renameMethod, updateMethod } from "./edit.js";
+import { parseOrAllocateError } from "./vm.js";
 
 export function templateXml(state: OpenNebulaState, t: OneTemplate): string {
   return `<VMTEMPLATE>${ownerXml(state, t)}${permissionsXml(t.permissions)}<REGTIME>${t.regtime}</REGTIME>${renderTemplate("TEMPLATE", t.template)}</VMTEMPLATE>`;
@@ -53,22 +54,8 @@ export const templateMethods: Record<string, MethodDef> = {
     params: [int(), bool(false), bool(false)],
     run: (ctx, [id]) => templateXml(ctx.state, getTemplate(ctx, id as number, "USE")),
   },
-  "one.template.update": {
-    params: [int(), str(), int(0)],
-    run(ctx, [id, text, append]) {
-      const t = getTemplate(ctx, id as number, "MANAGE");
-      t.template = mergeTemplate(t.template, parseOrActionError(text as string), append === 1);
-      return t.id;
-    },
-  },
-  "one.template.rename": {
-    params: [int(), str()],
-    run(ctx, [id, name]) {
-      const t = getTemplate(ctx, id as number, "MANAGE");
-      t.name = name as string;
-      return t.id;
-    },
-  },
+  "one.template.update": updateMethod((ctx, id) => getTemplate(ctx, id, "MANAGE"), "template"),
+  "one.template.rename": renameMethod((ctx, id) => getTemplate(ctx, id, "MANAGE")),
   "one.template.chmod": {
     params: [int(), int(), int(), int(), int(), int(), int(), int(), int(), int(), bool(false)],
     run(ctx, [id, ...rest]) {

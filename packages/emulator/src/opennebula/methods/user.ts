@@ -2,10 +2,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { failures } from "../errors.js";
 import type { OneUser, OpenNebulaState } from "../state.js";
-import { mergeTemplate, renderTemplate } from "../template.js";
+import { renderTemplate } from "../template.js";
 import { el } from "../xml.js";
 import { bool, type Ctx, groupName, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
-import { parseOrActionError } from "./vm.js";
+import { updateMethod } from "./edit.js";
 
 /** oned shows the SHA-256 of a core password, never the password. */
 function passwordHash(user: OneUser): string {
@@ -89,14 +89,7 @@ export const userMethods: Record<string, MethodDef> = {
       return user.id;
     },
   },
-  "one.user.update": {
-    params: [int(), str(), int(0)],
-    run(ctx, [id, text, append]) {
-      const user = getUser(ctx, id as number, "MANAGE");
-      user.template = mergeTemplate(user.template, parseOrActionError(text as string), append === 1);
-      return user.id;
-    },
-  },
+  "one.user.update": updateMethod((ctx, id) => getUser(ctx, id, "MANAGE"), "template"),
   "one.user.chgrp": {
     params: [int(), int()],
     run(ctx, [id, gid]) {

@@ -13,14 +13,7 @@ import {
   vmAction,
 } from "../lifecycle.js";
 import type { OneVm, OpenNebulaState, Owned } from "../state.js";
-import {
-  mergeTemplate,
-  parseTemplate,
-  renderEntries,
-  renderTemplate,
-  type Template,
-  TemplateSyntaxError,
-} from "../template.js";
+import { renderEntries, renderTemplate, type Template } from "../template.js";
 import { cel, el } from "../xml.js";
 import {
   applyChmod,
@@ -37,6 +30,7 @@ import {
   requireAdmin,
   str,
 } from "./context.js";
+import { parseOrActionError, parseOrAllocateError, updateMethod } from "./edit.js";
 
 /** Seconds between two monitoring records (oned's MONITORING_INTERVAL_VM default is 30 s; the emulator samples each minute). */
 export const MONITOR_INTERVAL_S = 60;
@@ -250,22 +244,7 @@ export function vmShortXml(state: OpenNebulaState, vm: OneVm): string {
   return `<VM>${ownerXml(state, vm)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm)}<TEMPLATE>${template}${disks}${nics}${graphics ? renderEntries([graphics]) : ""}</TEMPLATE>${monitoring(state, vm)}${renderTemplate("USER_TEMPLATE", user)}${history}</VM>`;
 }
 
-function parse(text: string, onError: (msg: string) => Error): Template {
-  try {
-    return parseTemplate(text);
-  } catch (e) {
-    if (e instanceof TemplateSyntaxError) throw onError(e.message);
-    throw e;
-  }
-}
-
-export function parseOrAllocateError(text: string, obj: Parameters<typeof failures.allocate>[0]): Template {
-  return parse(text, (msg) => failures.allocate(obj, msg));
-}
-
-export function parseOrActionError(text: string): Template {
-  return parse(text, (msg) => failures.action(msg));
-}
+export { parseOrActionError, parseOrAllocateError };
 
 const OP_LEVEL = { USE: 1, MANAGE: 2, ADMIN: 3 } as const;
 
@@ -381,14 +360,7 @@ export const vmMethods: Record<string, MethodDef> = {
       return vm.id;
     },
   },
-  "one.vm.update": {
-    params: [int(), str(), int(0)],
-    run(ctx, [id, text, append]) {
-      const vm = getVm(ctx, id as number, "MANAGE");
-      vm.userTemplate = mergeTemplate(vm.userTemplate, parseOrActionError(text as string), append === 1);
-      return vm.id;
-    },
-  },
+  "one.vm.update": updateMethod((ctx, id) => getVm(ctx, id, "MANAGE"), "userTemplate"),
   "one.vm.recover": {
     params: [int(), int()],
     run(ctx, [id, op]) {

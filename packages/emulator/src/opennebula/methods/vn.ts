@@ -10,7 +10,7 @@ import {
   type OneVnet,
   type OpenNebulaState,
 } from "../state.js";
-import { getAttr, getVectors, mergeTemplate, renderTemplate } from "../template.js";
+import { getAttr, getVectors, renderTemplate } from "../template.js";
 import { cel, el, ids } from "../xml.js";
 import {
   authorize,
@@ -25,6 +25,7 @@ import {
   range,
   str,
 } from "./context.js";
+import { updateMethod } from "./edit.js";
 import { parseOrActionError, parseOrAllocateError } from "./vm.js";
 
 function usedLeases(vnet: OneVnet): number {
@@ -136,14 +137,7 @@ export const vnMethods: Record<string, MethodDef> = {
       return vnet.id;
     },
   },
-  "one.vn.update": {
-    params: [int(), str(), int(0)],
-    run(ctx, [id, text, append]) {
-      const vnet = getVnet(ctx, id as number, "MANAGE");
-      vnet.template = mergeTemplate(vnet.template, parseOrActionError(text as string), append === 1);
-      return vnet.id;
-    },
-  },
+  "one.vn.update": updateMethod((ctx, id) => getVnet(ctx, id, "MANAGE"), "template"),
   "one.vn.add_ar": {
     params: [int(), str()],
     run(ctx, [id, text]) {

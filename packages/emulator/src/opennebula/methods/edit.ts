@@ -1,0 +1,61 @@
+/**
+ * The edits many OpenNebula objects share: `update(id, text, append)` merging or replacing a
+ * template, and a plain `rename(id, name)`.
+ */
+import { failures } from "../errors.js";
+import { mergeTemplate, parseTemplate, type Template, TemplateSyntaxError } from "../template.js";
+import { type Ctx, int, type MethodDef, str } from "./context.js";
+
+function parse(text: string, onError: (msg: string) => Error): Template {
+  try {
+    return parseTemplate(text);
+  } catch (e) {
+    if (e instanceof TemplateSyntaxError) throw onError(e.message);
+    throw e;
+  }
+}
+
+/** Parses a template from an allocate call, failing with ALLOCATE for `obj`. */
+export function parseOrAllocateError(text: string, obj: Parameters<typeof failures.allocate>[0]): Template {
+  return parse(text, (msg) => failures.allocate(obj, msg));
+}
+
+/** Parses a template from any other call, failing with ACTION (as oned does on update). */
+export function parseOrActionError(text: string): Template {
+  return parse(text, (msg) => failures.action(msg));
+}
+
+/**
+ * `update(id, text, append)`: `get` looks the object up and authorizes the call; `check` may
+ * refuse the new template before it replaces the old one.
+ */
+export function updateMethod<K extends string, T extends { id: number } & Record<K, Template>>(
+  get: (ctx: Ctx, id: number) => T,
+  key: K,
+  check?: (ctx: Ctx, o: T, next: Template) => void,
+): MethodDef {
+  return {
+    params: [int(), str(), int(0)],
+    run(ctx, [id, text, append]) {
+      const o = get(ctx, id as number);
+      const next = mergeTemplate(o[key], parseOrActionError(text as string), append === 1);
+      check?.(ctx, o, next);
+      (o as Record<K, Template>)[key] = next;
+      return o.id;
+    },
+  };
+}
+
+/** `rename(id, name)` with no further rule than what `get` authorizes. */
+export function renameMethod<T extends { id: number; name: string }>(
+  get: (ctx: Ctx, id: number) => T,
+): MethodDef {
+  return {
+    params: [int(), str()],
+    run(ctx, [id, name]) {
+      const o = get(ctx, id as number);
+      o.name = name as string;
+      return o.id;
+    },
+  };
+}
