@@ -278,6 +278,19 @@ for name, fn in [
 ]:
     check(name, fn)
 
+# More checks, one file per area: conformance/opennebula/pyone_checks_<area>.py, each defining
+# CHECKS = [(name, fn(one, expect, wait_state)), ...]. Loaded in name order.
+import glob  # noqa: E402
+import importlib.util  # noqa: E402
+import os  # noqa: E402
+
+for path in sorted(glob.glob(os.path.join(os.path.dirname(os.path.abspath(__file__)), "pyone_checks_*.py"))):
+    spec = importlib.util.spec_from_file_location(os.path.basename(path)[:-3], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, fn in module.CHECKS:
+        check(name, lambda fn=fn: fn(one, expect, wait_state))
+
 failed = [n for n, ok in results if not ok]
 print("\n%d checks, %d passed, %d failed" % (len(results), len(results) - len(failed), len(failed)))
 sys.exit(1 if failed else 0)

@@ -3,7 +3,7 @@
 // VMs, images and hosts through their states, so each type is checked in several shapes.
 // Usage: node conformance/opennebula/xsd.mjs   (needs xmllint: Debian libxml2-utils, and a built dist)
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -23,22 +23,27 @@ function param(v) {
   if (typeof v === "boolean") return `<value><boolean>${v ? 1 : 0}</boolean></value>`;
   return `<value><string>${String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</string></value>`;
 }
-function call(method, params, session = "oneadmin:opennebula") {
-  const body = `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${[session, ...params].map((p) => `<param>${param(p)}</param>`).join("")}</params></methodCall>`;
-  const out = answerXmlRpc(state, encoder.encode(body));
-  if (!out.includes("<boolean>1</boolean>")) throw new Error(`${method} failed: ${out}`);
-  const m = /<value><(string|i4)>([\s\S]*?)<\/\1><\/value>/.exec(out.split("<boolean>1</boolean>")[1]);
-  const text = m[2]
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&#x0d;/g, "\r")
-    .replace(/&amp;/g, "&");
-  return m[1] === "i4" ? Number(text) : text;
+/** `call` answers one method on `on` (throws unless it succeeded); `keep` also records the document. */
+function client(on) {
+  const call = (method, params, session = "oneadmin:opennebula") => {
+    const body = `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${[session, ...params].map((p) => `<param>${param(p)}</param>`).join("")}</params></methodCall>`;
+    const out = answerXmlRpc(on, encoder.encode(body));
+    if (!out.includes("<boolean>1</boolean>")) throw new Error(`${method} failed: ${out}`);
+    const m = /<value><(string|i4)>([\s\S]*?)<\/\1><\/value>/.exec(out.split("<boolean>1</boolean>")[1]);
+    const text = m[2]
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&#x0d;/g, "\r")
+      .replace(/&amp;/g, "&");
+    return m[1] === "i4" ? Number(text) : text;
+  };
+  const keep = (label, xsd, method, params, session) =>
+    docs.push({ label, xsd, xml: call(method, params, session) });
+  return { call, keep };
 }
 
 const docs = [];
-const keep = (label, xsd, method, params, session) =>
-  docs.push({ label, xsd, xml: call(method, params, session) });
+const { call, keep } = client(state);
 
 // A scenario: VMs in PENDING, HOLD, PROLOG, RUNNING, POWEROFF, DONE; images LOCKED/READY/USED; a host in ERROR.
 const user = call("one.user.allocate", ["alice", "alice-pw", ""]);
@@ -160,6 +165,17 @@ keep("VM_GROUP_POOL", "vm_group_pool.xsd", "one.vmgrouppool.info", [-2, -1, -1])
 call("one.acl.addrule", ["100000002", "1000400000000", "3", ""]);
 keep("ACL_POOL", "acl_pool.xsd", "one.acl.info", []);
 keep("OPENNEBULA_CONFIGURATION", "opennebula_configuration.xsd", "one.system.config", []);
+
+// More scenarios, one file per area: conformance/opennebula/xsd_<area>.mjs, each exporting
+// `default ({ state, clock, call, keep, setHostReachable })`, run on a fresh state in name order.
+for (const file of readdirSync(import.meta.dirname)
+  .filter((f) => /^xsd_[\w-]+\.mjs$/.test(f))
+  .sort()) {
+  const own = manualClock(1_753_862_400_000);
+  const fresh = createOpenNebulaState({ clock: own });
+  const scenario = (await import(join(import.meta.dirname, file))).default;
+  await scenario({ state: fresh, clock: own, ...client(fresh), setHostReachable });
+}
 
 const work = mkdtempSync(join(tmpdir(), "one-xsd-"));
 let failed = 0;

@@ -14,12 +14,16 @@ import { datastoreMethods } from "./methods/datastore.js";
 import { groupMethods } from "./methods/group.js";
 import { hostMethods } from "./methods/host.js";
 import { imageMethods } from "./methods/image.js";
+import { poolReportMethods } from "./methods/pool-reports.js";
 import { secgroupMethods } from "./methods/secgroup.js";
 import { systemMethods } from "./methods/system.js";
 import { templateMethods } from "./methods/template.js";
 import { userMethods } from "./methods/user.js";
 import { vmMethods } from "./methods/vm.js";
+import { vmBackupMethods } from "./methods/vm-backup.js";
+import { vmDeviceMethods } from "./methods/vm-devices.js";
 import { vmHotplugMethods } from "./methods/vm-hotplug.js";
+import { vmScheduleMethods } from "./methods/vm-schedule.js";
 import { vmgroupMethods } from "./methods/vmgroup.js";
 import { vnMethods } from "./methods/vn.js";
 import type { OpenNebulaState } from "./state.js";
@@ -29,6 +33,10 @@ import { decodeCall, encodeFailure, encodeFault, encodeSuccess, FaultCode, XmlRp
 export const openNebulaMethods: Readonly<Record<string, MethodDef>> = {
   ...vmMethods,
   ...vmHotplugMethods,
+  ...vmDeviceMethods,
+  ...vmScheduleMethods,
+  ...vmBackupMethods,
+  ...poolReportMethods,
   ...templateMethods,
   ...hostMethods,
   ...imageMethods,
