@@ -312,6 +312,14 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
       await s.call("one.template.instantiate", 0, "", false, 'NIC=[NETWORK_ID="7"]', false),
     ).toMatchObject({ code: 0x4000 });
     expect(s.emulator.state.vms.size).toBe(0);
+    // Blanks separate attributes as newlines do; `NAME =` at the end of a line is an empty value.
+    const one = Number(await s.ok("one.vm.allocate", 'CPU=2 VCPU=4 MEMORY="128" LABELS=\nNAME="one-line"'));
+    const doc = String(await s.ok("one.vm.info", one));
+    expect([field(doc, "VCPU"), field(doc, "NAME"), field(doc, "LABELS")]).toEqual(["4", "one-line", ""]);
+    expect(await s.call("one.vm.allocate", "CPU=1 MEMORY=64 = 3")).toMatchObject({
+      code: 0x4000,
+      message: expect.stringContaining("Parse error"),
+    });
     const xml =
       "<TEMPLATE><NAME>x</NAME><CPU>1</CPU><MEMORY>64</MEMORY><NIC><NETWORK_ID>0</NETWORK_ID></NIC></TEMPLATE>";
     const id = Number(await s.ok("one.vm.allocate", xml));

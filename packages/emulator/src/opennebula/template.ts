@@ -58,7 +58,8 @@ function parseSyntax(text: string): Template {
     }
     const start = i;
     while (i < text.length && !/[\s,\]"[=]/.test(text[i]!)) i++;
-    if (i === start && !inVector) fail("value expected");
+    // oned's EQUAL_EMPTY: `NAME =` then the end of the line is an empty value (not at the end of the text).
+    if (i === start && !inVector && text[i] !== "\n") fail("value expected");
     return text.slice(start, i);
   };
   for (;;) {
@@ -92,8 +93,7 @@ function parseSyntax(text: string): Template {
     } else {
       out.push([key, value(false)]);
     }
-    skip(false);
-    if (i < text.length && text[i] !== "\n") fail("end of line expected");
+    // Attributes are separated by blanks or newlines alike (`CPU=2 VCPU=4` is one line of two).
   }
 }
 
