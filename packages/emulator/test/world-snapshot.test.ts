@@ -8,6 +8,7 @@ import { HttpError } from "@homelab-kit/core";
 import { createEmulator, type Emulator, restoreWorld, snapshotWorld } from "@homelab-kit/emulator/world";
 import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { afterEach, describe, expect, it } from "vitest";
+import { rpcClient } from "./opennebula-rpc.js";
 import { clientsFor } from "./world-helpers.js";
 
 const emulators: Emulator[] = [];
@@ -167,5 +168,45 @@ describe("World snapshot/restore", () => {
     restoreWorld(held.world, JSON.parse(JSON.stringify(snapshotWorld(second.world))));
     const osds = await clientsFor(held).ceph.osds.list();
     expect(osds.filter((o) => o.up === 0).map((o) => o.osd)).toEqual([5]);
+  });
+
+  it("every OpenNebula object comes back: each pool answers the same document, new ids continue", async () => {
+    const first = fresh();
+    const rpc = (e: Emulator) => {
+      if (e.opennebula === undefined) throw new Error("no OpenNebula");
+      return rpcClient(e.opennebula.transport());
+    };
+    const a = rpc(first);
+    await a.ok("one.user.allocate", "alice", "pw", "");
+    await a.ok(
+      "one.secgroup.allocate",
+      'NAME="web"\nRULE=[PROTOCOL="TCP", RULE_TYPE="INBOUND", RANGE="80:443"]',
+    );
+    await a.ok("one.vmgroup.allocate", 'NAME="db"\nROLE=[NAME="primary", POLICY="ANTI_AFFINED"]');
+    const rule = Number(await a.ok("one.acl.addrule", "100000002", "1000400000000", "3", ""));
+    await a.ok("one.vm.allocate", 'NAME="held"\nCPU=1\nMEMORY=64', true);
+    const pools: [string, ...(number | boolean | string)[]][] = [
+      ["one.userpool.info"],
+      ["one.grouppool.info"],
+      ["one.clusterpool.info"],
+      ["one.hostpool.info"],
+      ["one.datastorepool.info"],
+      ["one.imagepool.info", -2, -1, -1],
+      ["one.vnpool.info", -2, -1, -1],
+      ["one.templatepool.info", -2, -1, -1],
+      ["one.vmpool.infoextended", -2, -1, -1, -1],
+      ["one.secgrouppool.info", -2, -1, -1],
+      ["one.vmgrouppool.info", -2, -1, -1],
+      ["one.acl.info"],
+    ];
+    const documents = async (e: Emulator) =>
+      Promise.all(pools.map(([method, ...params]) => rpc(e).ok(method, ...params)));
+    const before = await documents(first);
+    const second = restart(first);
+    expect(await documents(second)).toEqual(before);
+    expect(String(before.at(-1))).toContain(`<ID>${rule}</ID>`);
+    const b = rpc(second);
+    expect(await b.ok("one.secgroup.allocate", 'NAME="db"')).toBe(2);
+    expect(await b.ok("one.acl.addrule", "@1", "1000400000000", "1", "")).toBe(rule + 1);
   });
 });

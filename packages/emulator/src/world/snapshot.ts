@@ -2,8 +2,9 @@
  * Snapshot and restore of a World as JSON (`GET`/`PUT /_emulator/state`, `--state FILE`). The
  * snapshot holds the topology, the clock and the mutable state of every API (iLO power, boot,
  * media, users, sensors; Ceph OSDs, pools, images, snapshots, trash, users, flags, config,
- * finished tasks; OpenNebula users, hosts, datastores, images, networks with leases, templates,
- * VMs with their pending transitions; Ceph tasks still running, which end failed at their time).
+ * finished tasks; every OpenNebula object — users, hosts, datastores, images, networks with leases,
+ * templates, VMs with their pending transitions, security groups, VM groups, ACL rules —; Ceph tasks
+ * still running, which end failed at their time).
  * Pending iLO power changes, POST, and VM transitions are times on the clock, so they complete
  * after a restore as they would have. Not kept: sessions and tokens — a restore is a restart:
  * iLO sessions are closed and every Ceph token is refused (clients log in again; OpenNebula has no
@@ -30,8 +31,9 @@ export interface WorldSnapshot {
   kubernetes: unknown;
 }
 
-/** JSON with Maps, Sets and bytes kept as `{$map}`, `{$set}`, `{$bytes}`; functions dropped. */
+/** JSON with Maps, Sets, bytes and bigints kept as `{$map}`, `{$set}`, `{$bytes}`, `{$bigint}`; functions dropped. */
 function encode(value: unknown): unknown {
+  if (typeof value === "bigint") return { $bigint: value.toString() };
   if (value instanceof Map) return { $map: [...value].map(([k, v]) => [encode(k), encode(v)]) };
   if (value instanceof Set) return { $set: [...value].map(encode) };
   if (value instanceof Uint8Array) return { $bytes: Buffer.from(value).toString("base64") };
@@ -56,6 +58,7 @@ function decode(value: unknown): unknown {
       return new Map((o.$map as [unknown, unknown][]).map(([k, v]) => [decode(k), decode(v)]));
     if (Array.isArray(o.$set)) return new Set(o.$set.map(decode));
     if (typeof o.$bytes === "string") return new Uint8Array(Buffer.from(o.$bytes, "base64"));
+    if (typeof o.$bigint === "string" && /^-?\d+$/.test(o.$bigint)) return BigInt(o.$bigint);
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(o)) out[k] = decode(v);
     return out;
@@ -83,18 +86,25 @@ const CEPH_FIELDS = [
   "fullRatio",
 ] as const;
 
-const ONE_FIELDS = [
-  "users",
-  "groups",
-  "clusters",
-  "hosts",
-  "datastores",
-  "images",
-  "vnets",
-  "templates",
-  "vms",
-  "nextId",
-] as const;
+/**
+ * OpenNebula: every data field of the state (users … VMs, security groups, VM groups, ACL rules,
+ * ids, and whatever a method module adds) except these, which belong to the running emulator
+ * (options, indexes rebuilt by `reindex`, injected faults, listeners).
+ */
+const ONE_RUNTIME_FIELDS = new Set([
+  "clock",
+  "version",
+  "timings",
+  "listOrder",
+  "sqlBackend",
+  "agenda",
+  "lockedImages",
+  "faults",
+  "subscribe",
+  "emit",
+]);
+const oneFields = (one: OpenNebulaState): string[] =>
+  Object.keys(one).filter((k) => !ONE_RUNTIME_FIELDS.has(k));
 
 function pick(source: object, fields: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -130,7 +140,7 @@ export function snapshotWorld(world: World): WorldSnapshot {
     now: world.clock.now(),
     hosts,
     ceph: world.ceph === undefined ? null : pick(world.ceph, CEPH_FIELDS),
-    opennebula: world.opennebula === undefined ? null : pick(world.opennebula, ONE_FIELDS),
+    opennebula: world.opennebula === undefined ? null : pick(world.opennebula, oneFields(world.opennebula)),
     kubernetes: encode(world.kubernetes.nodes),
   };
 }
@@ -183,7 +193,11 @@ function restoreIlo(ilo: IloState, saved: Record<string, unknown>): void {
 
 /** The OpenNebula module rebuilds its own indexes (pending-VM agenda, host capacity, locked images). */
 function restoreOpenNebula(one: OpenNebulaState, saved: Record<string, unknown>): void {
-  assign(one, saved);
+  const fields = new Set(oneFields(one));
+  assign(
+    one,
+    Object.fromEntries(Object.entries(saved).filter(([k]) => fields.has(k) && !ONE_RUNTIME_FIELDS.has(k))),
+  );
   reindex(one);
 }
 
