@@ -1,6 +1,12 @@
 /** `one.image.*` and `one.imagepool.info`: images and their states (LOCKED while copied, READY, USED). */
 import { failures } from "../errors.js";
-import { DEFAULT_PERMISSIONS, nowSeconds, type OneImage, type OpenNebulaState } from "../state.js";
+import {
+  DEFAULT_PERMISSIONS,
+  nowSeconds,
+  type OneDatastore,
+  type OneImage,
+  type OpenNebulaState,
+} from "../state.js";
 import { getAttr, renderTemplate } from "../template.js";
 import { cel, el, ids } from "../xml.js";
 import {
@@ -43,6 +49,41 @@ export function imageXml(state: OpenNebulaState, image: OneImage): string {
   )}<CLONES/><APP_CLONES/>${renderTemplate("TEMPLATE", image.template)}<SNAPSHOTS><ALLOW_ORPHANS><![CDATA[NO]]></ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><NEXT_SNAPSHOT>0</NEXT_SNAPSHOT></SNAPSHOTS><BACKUP_INCREMENTS/></IMAGE>`;
 }
 
+/**
+ * Registers a new image in `ds`, LOCKED while the datastore copies it (`timings.imageCopy`), then
+ * READY; its SOURCE is named as the datastore driver names it. Used by `one.image.allocate` and
+ * `one.vm.disksaveas`.
+ */
+export function addImage(
+  state: OpenNebulaState,
+  ds: OneDatastore,
+  spec: Pick<
+    OneImage,
+    "name" | "uid" | "gid" | "type" | "persistent" | "sizeMb" | "path" | "format" | "template"
+  >,
+): OneImage {
+  const id = state.nextId.image++;
+  const image: OneImage = {
+    ...spec,
+    id,
+    permissions: [...DEFAULT_PERMISSIONS],
+    state: 4,
+    prevState: 4,
+    datastoreId: ds.id,
+    regtime: nowSeconds(state),
+    source:
+      ds.dsMad === "ceph"
+        ? `${getAttr(ds.template, "POOL_NAME") ?? "one"}/one-${id}`
+        : `/var/lib/one/datastores/${ds.id}/${id}`,
+    vms: new Set(),
+    readyAt: state.clock.now() + state.timings.imageCopy,
+  };
+  state.images.set(id, image);
+  state.lockedImages.add(image);
+  state.emit({ type: "image-created", image });
+  return image;
+}
+
 function getImage(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN"): OneImage {
   const image = lookup(ctx.state.images, id, "image");
   authorize(ctx, image, op, "IMAGE");
@@ -77,34 +118,17 @@ export const imageMethods: Record<string, MethodDef> = {
       const size = sizeText === undefined ? 2048 : Number(sizeText);
       if (!Number.isInteger(size) || size <= 0)
         throw failures.allocate("image", "SIZE must be a positive integer (MB).");
-      const id = ctx.state.nextId.image++;
-      const image: OneImage = {
-        id,
+      return addImage(ctx.state, ds, {
         name,
         uid: ctx.user.id,
         gid: ctx.user.gid,
-        permissions: [...DEFAULT_PERMISSIONS],
         type,
         persistent: (getAttr(tmpl, "PERSISTENT") ?? "NO").toUpperCase() === "YES",
         sizeMb: size,
-        state: 4,
-        prevState: 4,
-        datastoreId: ds.id,
-        regtime: nowSeconds(ctx.state),
         path,
-        source:
-          ds.dsMad === "ceph"
-            ? `${getAttr(ds.template, "POOL_NAME") ?? "one"}/one-${id}`
-            : `/var/lib/one/datastores/${ds.id}/${id}`,
         format: getAttr(tmpl, "FORMAT") ?? "raw",
-        vms: new Set(),
-        readyAt: ctx.state.clock.now() + ctx.state.timings.imageCopy,
         template: tmpl.filter(([k]) => !["NAME", "TYPE", "PATH", "SIZE", "PERSISTENT", "FORMAT"].includes(k)),
-      };
-      ctx.state.images.set(id, image);
-      ctx.state.lockedImages.add(image);
-      ctx.state.emit({ type: "image-created", image });
-      return id;
+      }).id;
     },
   },
   "one.image.info": {
