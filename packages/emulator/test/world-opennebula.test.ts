@@ -129,6 +129,33 @@ describe("World: OpenNebula", () => {
     }
   });
 
+  it("a VM disk snapshot is the RBD snapshot @<id> of the VM's clone; deleting it removes that snapshot", async () => {
+    const one = oneClient();
+    const { ceph } = clientsFor(emu());
+    await powerOnAll();
+    const snaps = async () =>
+      (await ceph.rbd.images.get({ pool: "rbd", image: "one-0-0-0" })).snapshots.map((s) => s.name);
+    expect(await snaps()).toEqual([]);
+    const first = await one.vm.disksnapshotcreate(0, 0, "before-upgrade");
+    emu().clock.advance(2_000);
+    const second = await one.vm.disksnapshotcreate(0, 0, "after-upgrade");
+    emu().clock.advance(2_000);
+    expect(await snaps()).toEqual([String(first), String(second)]);
+    // the active snapshot cannot go: power off, revert to the first (a rollback keeps both), delete the second
+    await one.vm.action("poweroff", 0);
+    emu().clock.advance(5_000);
+    await one.vm.disksnapshotrevert(0, 0, first);
+    emu().clock.advance(2_000);
+    expect(await snaps()).toEqual([String(first), String(second)]);
+    await one.vm.disksnapshotdelete(0, 0, second);
+    emu().clock.advance(2_000);
+    expect(await snaps()).toEqual([String(first)]);
+    // the image the clone comes from keeps only its own `snap`
+    expect((await ceph.rbd.images.get({ pool: "rbd", image: "one-0" })).snapshots.map((s) => s.name)).toEqual(
+      ["snap"],
+    );
+  });
+
   it("a VM from the k8s-node template gets a clone disk and an address from the range, and counts against the host", async () => {
     const one = oneClient();
     const { ceph } = clientsFor(emu());

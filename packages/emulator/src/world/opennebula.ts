@@ -6,7 +6,8 @@
  *   MONITORED, VMs RUNNING (`setHostReachable`, the adapter's hook);
  * - an image in a Ceph datastore is the RBD image `one-<id>` in the datastore's pool (created and
  *   deleted with it); a VM's non-persistent disk is the clone `one-<img>-<vm>-<disk>` of its
- *   `@snap`, as OpenNebula's Ceph drivers do, removed when the VM is DONE.
+ *   `@snap`, as OpenNebula's Ceph drivers do, removed when the VM is DONE; a disk snapshot is the
+ *   RBD snapshot `@<id>` of that image.
  */
 import { addImage, childrenOf, newImage, removeImage } from "../ceph/rbd-model.js";
 import { type CephState, imageKey } from "../ceph/state.js";
@@ -19,6 +20,7 @@ import {
   makeAddressRange,
   type OneImage,
   type OneVm,
+  type OpenNebulaEvent,
   type OpenNebulaState,
   type Permissions,
 } from "../opennebula/state.js";
@@ -217,6 +219,41 @@ function followVm(one: OpenNebulaState, ceph: CephState, vm: OneVm, state: numbe
   }
 }
 
+/**
+ * A VM disk snapshot is an RBD snapshot named by its id on the disk's image, as OpenNebula's Ceph
+ * TM driver takes it: `one-<img>@<id>` for a persistent image, `one-<img>-<vm>-<disk>@<id>` for a
+ * VM's clone. Deleting it removes the RBD snapshot; a revert rolls the image back and keeps it.
+ */
+function followDiskSnapshot(
+  one: OpenNebulaState,
+  ceph: CephState,
+  event: Extract<OpenNebulaEvent, { type: "disk-snapshot" }>,
+): void {
+  const { vm, disk, snapshot, action } = event;
+  if (disk.imageId === null || action === "revert") return;
+  const image = one.images.get(disk.imageId);
+  if (image === undefined) return;
+  const pool = cephPoolOf(one, image.datastoreId);
+  if (pool === undefined) return;
+  const name = image.persistent ? `one-${image.id}` : `one-${image.id}-${vm.id}-${disk.diskId}`;
+  const rbd = ceph.images.get(imageKey(pool, null, name));
+  if (rbd === undefined) return;
+  const snapName = String(snapshot.id);
+  const at = rbd.snapshots.findIndex((s) => s.name === snapName);
+  if (action === "delete") {
+    if (at >= 0) rbd.snapshots.splice(at, 1);
+  } else if (at < 0) {
+    rbd.snapshots.push({
+      id: ceph.nextSnapId(),
+      name: snapName,
+      size: rbd.size,
+      protected: false,
+      createdAt: ceph.now(),
+      usedBytes: 0,
+    });
+  }
+}
+
 /** Wires the OpenNebula state to the others (Ceph images; host reachability is pushed by the World). */
 export function linkOpenNebula(one: OpenNebulaState, ceph: CephState | undefined): void {
   if (ceph !== undefined) {
@@ -227,6 +264,7 @@ export function linkOpenNebula(one: OpenNebulaState, ceph: CephState | undefined
     if (event.type === "image-created") mirrorImage(one, ceph, event.image);
     else if (event.type === "image-deleted") unmirrorImage(one, ceph, event.image);
     else if (event.type === "vm-state") followVm(one, ceph, event.vm, event.state);
+    else if (event.type === "disk-snapshot") followDiskSnapshot(one, ceph, event);
   });
 }
 
