@@ -2,14 +2,18 @@
 // envelope oned sends for one.vmpool.infoextended. Every decoder walks every VM (ID, NAME, STATE,
 // LCM_STATE, TEMPLATE.NIC.IP), each run in a fresh process (peak RSS per run), in the same session.
 //
-//   pnpm --filter @homelab-kit/core build && pnpm --filter @homelab-kit/opennebula build
+//   pnpm --filter @homelab-kit/core build && pnpm --filter @homelab-kit/opennebula build \
+//     && pnpm --filter @homelab-kit/emulator build
 //   python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install lxml xmltodict
-//   BENCH_PYTHON=/tmp/bench-venv/bin/python node bench/opennebula/bench.mjs [runs=5] [--slow]
+//   BENCH_PYTHON=/tmp/bench-venv/bin/python node bench/opennebula/bench.mjs [runs=5] [--slow] [--sample-input]
 //
+// The input is the OpenNebula emulator's answer to one.vmpool.infoextended (emulator-input.mjs);
+// --sample-input uses the older input built from the reference vm.xml instead (generate.mjs).
 // --slow adds the JavaScript peers that take tens of seconds (xmlrpc npm + fast-xml-parser,
 // fast-xml-parser on the pool), run once each.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { generate } from "./generate.mjs";
 
@@ -18,12 +22,16 @@ const runs = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5);
 const slow = process.argv.includes("--slow");
 const python = process.env.BENCH_PYTHON ?? "python3";
 
-if (!existsSync(join(here, "../../packages/opennebula/dist/index.js"))) {
-  throw new Error(
-    "build first: pnpm --filter @homelab-kit/core build && pnpm --filter @homelab-kit/opennebula build",
-  );
+const source = process.argv.includes("--sample-input") ? "sample" : "emulator";
+for (const pkg of ["opennebula", ...(source === "emulator" ? ["emulator"] : [])]) {
+  if (!existsSync(join(here, `../../packages/${pkg}/dist/index.js`))) {
+    throw new Error(
+      `build first: pnpm --filter @homelab-kit/core build && pnpm --filter @homelab-kit/${pkg} build`,
+    );
+  }
 }
-const { poolPath, envelopePath } = generate(10_000);
+const { poolPath, envelopePath } = generate(10_000, source);
+process.stderr.write(`input: ${source} (${envelopePath})\n`);
 
 const cases = [
   { name: "ours-envelope", what: "envelope → walked raw VMs (ours)", input: envelopePath, node: true },
@@ -107,7 +115,11 @@ const rows = [...cases, ...(slow ? slowCases : [])].map((c) => {
   const base = c.input === envelopePath ? pyone : lxml;
   return `| ${c.what} | ${s.wall.toFixed(2)} s | ${s.cpu.toFixed(2)} s | ${(s.cpu / base.cpu).toFixed(3)}× ${c.input === envelopePath ? "pyone" : "lxml"} | ${(s.wall / base.wall).toFixed(3)}× | ${s.rss.toFixed(0)} MiB | ${s.n} |`;
 });
-console.log(`Node ${process.version}, ${runs} runs (median), ${new Date().toISOString()}`);
+const mb = (path) => (statSync(path).size / 1e6).toFixed(1);
+console.log(
+  `Node ${process.version}, ${runs} runs (median), ${new Date().toISOString()}, load ${loadavg()[0].toFixed(1)}`,
+);
+console.log(`input: ${source}, envelope ${mb(envelopePath)} MB, pool ${mb(poolPath)} MB`);
 console.log("| case | wall (median) | CPU (median) | CPU ratio | wall ratio | peak RSS (max) | runs |");
 console.log("|---|---|---|---|---|---|---|");
 for (const row of rows) console.log(row);

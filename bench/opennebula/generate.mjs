@@ -1,14 +1,19 @@
-// Generates the benchmark inputs: a 10,000-VM pool document (the reference vm.xml with IDs, names,
-// states and IPs varied; every 3rd VM gets a second NIC) and the XML-RPC methodResponse around it,
-// escaped as xmlrpc-c escapes strings (& < > and CR).
+// Writes the benchmark inputs: the XML-RPC methodResponse of `one.vmpool.infoextended` with 10,000
+// full VMs and the pool document inside it. By default both are the OpenNebula emulator's own
+// answer (emulator-input.mjs, one line as oned writes it). `source = "sample"` builds them instead
+// from the reference vm.xml (IDs, names, states and IPs varied; every 3rd VM gets a second NIC;
+// the sample's indentation kept), escaped as xmlrpc-c escapes strings (& < > and CR): the input of
+// the runs before the emulator produced it.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { emulatorInput } from "./emulator-input.mjs";
 
 const here = import.meta.dirname;
-const sample = readFileSync(join(here, "../../../shared/reference/opennebula/samples/vm.xml"), "utf8").trim();
+let sample;
 
 export function vmXml(i) {
+  sample ??= readFileSync(join(here, "../../../shared/reference/opennebula/samples/vm.xml"), "utf8").trim();
   const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
   const state = [3, 3, 3, 8, 1][i % 5];
   const lcm = state === 3 ? 3 : 0;
@@ -49,18 +54,26 @@ export function envelope(xml) {
   );
 }
 
-export function generate(count = 10_000, dir = join(tmpdir(), "homelab-kit-bench")) {
+export function generate(count = 10_000, source = "emulator", dir = join(tmpdir(), "homelab-kit-bench")) {
   mkdirSync(dir, { recursive: true });
-  const pool = poolXml(count);
-  const poolPath = join(dir, `vm-pool-${count}.xml`);
-  const envelopePath = join(dir, `vm-pool-${count}.envelope.xml`);
-  writeFileSync(poolPath, pool);
-  writeFileSync(envelopePath, envelope(pool));
+  const poolPath = join(dir, `vm-pool-${source}-${count}.xml`);
+  const envelopePath = join(dir, `vm-pool-${source}-${count}.envelope.xml`);
+  if (source === "emulator") {
+    const input = emulatorInput(count);
+    writeFileSync(poolPath, input.pool);
+    writeFileSync(envelopePath, input.envelope);
+  } else if (source === "sample") {
+    const pool = poolXml(count);
+    writeFileSync(poolPath, pool);
+    writeFileSync(envelopePath, envelope(pool));
+  } else {
+    throw new Error(`unknown input source ${source} (emulator or sample)`);
+  }
   return { poolPath, envelopePath };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const count = Number(process.argv[2] ?? 10_000);
-  const { poolPath, envelopePath } = generate(count);
+  const { poolPath, envelopePath } = generate(count, process.argv[3] ?? "emulator");
   console.log(poolPath, readFileSync(poolPath).length, envelopePath, readFileSync(envelopePath).length);
 }
