@@ -4,28 +4,17 @@
 // has a second NIC), seven in ten RUNNING, two POWEROFF, one HOLD, and the bytes are the emulator's own answer to `one.vmpool.infoextended` (the HTTP
 // body it serves on POST /RPC2). The pool document is that answer's string, unescaped.
 // Needs a built emulator: pnpm --filter @homelab-kit/emulator build
+
+import { emulatorCaller } from "../../conformance/opennebula/call.mjs";
 import {
   answerXmlRpc,
   createOpenNebulaState,
   manualClock,
 } from "../../packages/emulator/dist/opennebula/index.js";
 
-const encoder = new TextEncoder();
-
-function param(v) {
-  if (typeof v === "number") return `<value><int>${v}</int></value>`;
-  if (typeof v === "boolean") return `<value><boolean>${v ? 1 : 0}</boolean></value>`;
-  return `<value><string>${String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</string></value>`;
-}
-
 function caller(state) {
-  return (method, ...params) => {
-    const body = `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${["oneadmin:opennebula", ...params].map((p) => `<param>${param(p)}</param>`).join("")}</params></methodCall>`;
-    const out = answerXmlRpc(state, encoder.encode(body));
-    const ok = /<value><boolean>1<\/boolean><\/value>\s*<value><(i4|string)>([\s\S]*?)<\/\1>/.exec(out);
-    if (!ok) throw new Error(`${method} failed: ${out.slice(0, 500)}`);
-    return { out, value: ok[1] === "i4" ? Number(ok[2]) : ok[2] };
-  };
+  const invoke = emulatorCaller(answerXmlRpc, state);
+  return (method, ...params) => invoke(method, params);
 }
 
 const SSH_KEYS = [
@@ -103,13 +92,6 @@ export function emulatorInput(count = 10_000) {
   clock.advance(60_000);
   for (let i = 0; i < count; i++) if (i % 10 === 6 || i % 10 === 7) call("one.vm.action", "poweroff", ids[i]);
   clock.advance(60_000);
-  const envelope = call("one.vmpool.infoextended", -2, -1, -1, -1).out;
-  const escaped = /<value><string>([\s\S]*)<\/string><\/value>/.exec(envelope)[1];
-  const pool = escaped
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&#x0d;/g, "\r")
-    .replace(/&#13;/g, "\r")
-    .replace(/&amp;/g, "&");
+  const { out: envelope, value: pool } = call("one.vmpool.infoextended", -2, -1, -1, -1);
   return { envelope, pool };
 }

@@ -12,31 +12,16 @@ import {
   manualClock,
   setHostReachable,
 } from "../../packages/emulator/dist/opennebula/index.js";
+import { emulatorCaller } from "./call.mjs";
 
 const xsdDir = join(import.meta.dirname, "../../../shared/reference/opennebula/xsd");
 const clock = manualClock(1_753_862_400_000);
 const state = createOpenNebulaState({ clock });
-const encoder = new TextEncoder();
 
-function param(v) {
-  if (typeof v === "number") return `<value><int>${v}</int></value>`;
-  if (typeof v === "boolean") return `<value><boolean>${v ? 1 : 0}</boolean></value>`;
-  return `<value><string>${String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")}</string></value>`;
-}
 /** `call` answers one method on `on` (throws unless it succeeded); `keep` also records the document. */
 function client(on) {
-  const call = (method, params, session = "oneadmin:opennebula") => {
-    const body = `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${[session, ...params].map((p) => `<param>${param(p)}</param>`).join("")}</params></methodCall>`;
-    const out = answerXmlRpc(on, encoder.encode(body));
-    if (!out.includes("<boolean>1</boolean>")) throw new Error(`${method} failed: ${out}`);
-    const m = /<value><(string|i4)>([\s\S]*?)<\/\1><\/value>/.exec(out.split("<boolean>1</boolean>")[1]);
-    const text = m[2]
-      .replace(/&lt;/g, "<")
-      .replace(/&gt;/g, ">")
-      .replace(/&#x0d;/g, "\r")
-      .replace(/&amp;/g, "&");
-    return m[1] === "i4" ? Number(text) : text;
-  };
+  const invoke = emulatorCaller(answerXmlRpc, on);
+  const call = (method, params, session) => invoke(method, params, session).value;
   const keep = (label, xsd, method, params, session) =>
     docs.push({ label, xsd, xml: call(method, params, session) });
   return { call, keep };
