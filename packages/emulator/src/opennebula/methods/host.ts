@@ -49,7 +49,7 @@ function adminHost(ctx: Ctx, id: number): OneHost {
 
 export const hostMethods: Record<string, MethodDef> = {
   "one.host.allocate": {
-    params: [str(), str(), str(), int(-1)],
+    params: [str(), str(), str(), int()],
     run(ctx: Ctx, [name, imMad, vmMad, clusterId]) {
       requireAdmin(ctx, "CREATE", "HOST");
       const n = (name as string).trim();

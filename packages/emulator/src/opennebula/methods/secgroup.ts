@@ -96,7 +96,7 @@ export const secgroupMethods: Record<string, MethodDef> = {
     },
   },
   "one.secgroup.commit": {
-    params: [int(), bool(false)],
+    params: [int(), bool()],
     run(ctx, [id]) {
       // Every VM is always up to date in the emulator: nothing to push.
       return getOwned(ctx, kind, id as number, "MANAGE").id;
