@@ -71,6 +71,14 @@ const LCM_NAMES: Record<number, string> = {
   57: "DISK_SNAPSHOT",
   59: "DISK_SNAPSHOT_DELETE",
   65: "HOTPLUG_NIC_POWEROFF",
+  26: "HOTPLUG_SAVEAS",
+  27: "HOTPLUG_SAVEAS_POWEROFF",
+  28: "HOTPLUG_SAVEAS_SUSPENDED",
+  62: "DISK_RESIZE",
+  63: "DISK_RESIZE_POWEROFF",
+  64: "DISK_RESIZE_UNDEPLOYED",
+  67: "HOTPLUG_SAVEAS_UNDEPLOYED",
+  68: "HOTPLUG_SAVEAS_STOPPED",
   35: "BOOT_MIGRATE",
   43: "PROLOG_MIGRATE_POWEROFF",
   45: "PROLOG_MIGRATE_SUSPEND",
@@ -808,6 +816,22 @@ export function hotplug(
   run(state, vm, { state: S.ACTIVE, lcm: running ? lcm : poweroffLcm! }, [
     { after: state.timings.hotplug, ...back },
   ]);
+}
+
+/**
+ * An operation that holds the VM in ACTIVE/`lcm` for `duration` ms and then puts it back where it
+ * was (RUNNING, or POWEROFF/UNDEPLOYED/SUSPENDED/STOPPED); `onBack` runs when it is back. The
+ * caller has checked the state.
+ */
+export function passThrough(
+  state: OpenNebulaState,
+  vm: OneVm,
+  lcm: number,
+  duration: number,
+  onBack?: () => void,
+): void {
+  const back = vm.state === S.ACTIVE ? { state: S.ACTIVE, lcm: vm.lcm } : { state: vm.state, lcm: L.NONE };
+  run(state, vm, { state: S.ACTIVE, lcm }, [{ after: duration, ...back, onReach: onBack }]);
 }
 
 export { nowSeconds };

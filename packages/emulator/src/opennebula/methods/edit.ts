@@ -26,6 +26,14 @@ export function parseOrActionError(text: string): Template {
 }
 
 /**
+ * Parses a template where oned answers INTERNAL for a syntax error (`parse_str_or_xml` failing in
+ * attachpci, updatenic, updateconf, …).
+ */
+export function parseOrInternalError(text: string): Template {
+  return parse(text, (msg) => failures.internal(msg));
+}
+
+/**
  * `update(id, text, append)`: `get` looks the object up and authorizes the call; `check` may
  * refuse the new template before it replaces the old one.
  */
