@@ -2,7 +2,8 @@
  * `one.vm.attach/detach` (disks), `one.vm.attachnic/detachnic` (leases from the network),
  * `one.vm.snapshot{create,revert,delete}` (system snapshots) and
  * `one.vm.disksnapshot{create,revert,delete}`: hot-plug operations that hold the VM in a HOTPLUG
- * LCM state for `timings.hotplug` and then put it back (RUNNING or POWEROFF).
+ * LCM state for `timings.hotplug` and then put it back (RUNNING or POWEROFF);
+ * `one.vm.disksnapshotrename` (NAME only, in any state).
  */
 import { failures } from "../errors.js";
 import {
@@ -242,6 +243,19 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       );
       disk.snapshots = (disk.snapshots ?? []).filter((x) => x !== snapshot);
       ctx.state.emit({ type: "disk-snapshot", action: "delete", vm, disk, snapshot });
+      return vm.id;
+    },
+  },
+  "one.vm.disksnapshotrename": {
+    params: [int(), int(), int(), str()],
+    run(ctx, [id, diskId, snapId, name]) {
+      const vm = getVm(ctx, id as number, "MANAGE");
+      // VirtualMachineAPI::disk_snapshot_rename: no state check, the messages of the API layer.
+      const disk = vm.disks.find((d) => d.diskId === diskId);
+      if (!disk) throw failures.action("VM disk does not exist", vm.id);
+      const snapshot = disk.snapshots?.find((x) => x.id === snapId);
+      if (!snapshot) throw failures.action("Snapshot does not exist", vm.id);
+      snapshot.name = name as string;
       return vm.id;
     },
   },
