@@ -54,6 +54,110 @@ const rules = (xml: string) =>
 /** The TEMPLATE element of a VM document (not USER_TEMPLATE). */
 const template = (xml: string) => /<TEMPLATE>.*?<\/TEMPLATE>/.exec(xml)![0];
 
+describe("OpenNebula emulator: one.vm.diskresize", () => {
+  it("grows a disk of a RUNNING VM through DISK_RESIZE, keeping SIZE_PREV while it lasts", async () => {
+    const s = setup();
+    const id = await running(s);
+    expect(await s.ok("one.vm.diskresize", id, 0, "10240")).toBe(id);
+    let xml = await s.info(id);
+    expect(stateOf(xml)).toEqual([3, 62]);
+    expect(field(disks(xml)[0]!, "SIZE")).toBe("10240");
+    expect(field(disks(xml)[0]!, "SIZE_PREV")).toBe("3584");
+    s.clock.advance(1_000);
+    xml = await s.info(id);
+    expect(stateOf(xml)).toEqual([3, 3]);
+    expect(field(disks(xml)[0]!, "SIZE")).toBe("10240");
+    expect(disks(xml)[0]).not.toContain("SIZE_PREV");
+    expect(disks(xml)[0]).not.toContain("RESIZE");
+  });
+
+  it("uses DISK_RESIZE_POWEROFF and DISK_RESIZE_UNDEPLOYED and goes back to the same state", async () => {
+    const s = setup();
+    const off = await poweredOff(s);
+    await s.ok("one.vm.diskresize", off, 0, "4096");
+    expect(await s.vmState(off)).toEqual([3, 63]);
+    s.clock.advance(1_000);
+    expect(await s.vmState(off)).toEqual([8, 0]);
+    await s.ok("one.vm.action", "undeploy", off);
+    s.clock.advance(5_000);
+    expect(await s.vmState(off)).toEqual([9, 0]);
+    await s.ok("one.vm.diskresize", off, 0, "8192");
+    expect(await s.vmState(off)).toEqual([3, 64]);
+    s.clock.advance(1_000);
+    expect(await s.vmState(off)).toEqual([9, 0]);
+    expect(field(disks(await s.info(off))[0]!, "SIZE")).toBe("8192");
+  });
+
+  it("grows the image of a persistent disk with it", async () => {
+    const s = setup();
+    const img = Number(
+      await s.ok("one.image.allocate", 'NAME="p"\nTYPE="DATABLOCK"\nSIZE="100"\nPERSISTENT="YES"', 1, false),
+    );
+    s.clock.advance(2_000);
+    const id = Number(
+      await s.ok("one.vm.allocate", `NAME="v"\nCPU=1\nMEMORY=64\nDISK=[IMAGE_ID="${img}"]`, false),
+    );
+    s.clock.advance(10_000);
+    await s.ok("one.vm.diskresize", id, 0, "300");
+    expect(field(String(await s.ok("one.image.info", img)), "SIZE")).toBe("100");
+    s.clock.advance(1_000);
+    expect(field(String(await s.ok("one.image.info", img)), "SIZE")).toBe("300");
+  });
+
+  it("refuses a bad size, a smaller size, an unknown disk and wrong states with oned's messages", async () => {
+    const s = setup();
+    const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+    expect(await s.call("one.vm.diskresize", id, 0, "10G")).toMatchObject({
+      kind: "error",
+      code: 0x800,
+      message: "[one.vm.diskresize] Disk SIZE is not a valid integer",
+    });
+    expect(await s.call("one.vm.diskresize", id, 7, "10240")).toMatchObject({
+      code: 0x800,
+      respId: id,
+      message: "[one.vm.diskresize] VM disk does not exist",
+    });
+    expect(await s.call("one.vm.diskresize", id, 0, "3584")).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.diskresize] New disk size has to be greater than current one",
+    });
+    expect(await s.call("one.vm.diskresize", id, 0, "5000")).toMatchObject({
+      code: 0x800,
+      respId: id,
+      message: `[one.vm.diskresize] Could not resize disk for VM ${id}, wrong state PENDING.`,
+    });
+    s.clock.advance(10_000);
+    await s.ok("one.vm.diskresize", id, 0, "5000");
+    // Busy in DISK_RESIZE: a second resize waits for RUNNING.
+    expect(await s.call("one.vm.diskresize", id, 0, "6000")).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.diskresize] Could not resize disk for VM ${id}, wrong state DISK_RESIZE.`,
+    });
+    expect(await s.call("one.vm.diskresize", 99, 0, "6000")).toMatchObject({
+      code: 0x400,
+      respId: 99,
+      message: "[one.vm.diskresize] Error getting virtual machine [99].",
+    });
+    // new_size is a string: an <int> is a type fault before anything else.
+    expect(await s.call("one.vm.diskresize", id, 0, 6000)).toMatchObject({ kind: "fault", faultCode: -501 });
+  });
+
+  it("needs MANAGE on the VM and honours locks", async () => {
+    const s = setup();
+    const id = await running(s);
+    const { uid, rpc } = await alice(s);
+    expect(await rpc.call("one.vm.diskresize", id, 0, "9000")).toMatchObject({
+      code: 0x200,
+      message: `[one.vm.diskresize] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
+    });
+    await s.ok("one.vm.lock", id, 2, false);
+    expect(await s.call("one.vm.diskresize", id, 0, "9000")).toMatchObject({
+      code: 0x8000,
+      message: `[one.vm.diskresize] The resource virtual machine is locked. [${id}].`,
+    });
+  });
+});
+
 describe("OpenNebula emulator: one.vm.disksnapshotrename", () => {
   it("renames a disk snapshot in any state; unknown disks and snapshots are ACTION", async () => {
     const s = setup();

@@ -1,4 +1,346 @@
-/** VM device and disk operations: one.vm.{diskresize,disksaveas,disksnapshotrename,attachpci,detachpci,attachsg,detachsg,updatenic,updateconf}. */
-import type { MethodDef } from "./context.js";
+/**
+ * VM device and disk operations: `one.vm.diskresize` (DISK_RESIZE*), `one.vm.disksaveas` (a new
+ * image, HOTPLUG_SAVEAS* while it is copied), `one.vm.attachpci/detachpci` (cold, POWEROFF or
+ * UNDEPLOYED), `one.vm.attachsg/detachsg` (NIC SECURITY_GROUPS and the VM's
+ * SECURITY_GROUP_RULEs), `one.vm.updatenic` (QoS attributes, HOTPLUG_NIC when live) and
+ * `one.vm.updateconf` (OS, FEATURES, INPUT, GRAPHICS, VIDEO, RAW, CPU_MODEL, CONTEXT; HOTPLUG when
+ * the context of a RUNNING VM changes). Checks and messages follow VirtualMachineAPI.cc and
+ * DispatchManagerActions.cc (7.x).
+ */
+import { ErrorCode, failures, OneFailure } from "../errors.js";
+import { passThrough, stateName } from "../lifecycle.js";
+import type { OneVm, VmNic } from "../state.js";
+import { getVectors, type Template, type TemplateValue } from "../template.js";
+import { authorize, int, lookup, type MethodDef, str } from "./context.js";
+import { parseOrInternalError } from "./edit.js";
+import { getVm } from "./vm.js";
 
-export const vmDeviceMethods: Record<string, MethodDef> = {};
+const S = { ACTIVE: 3, STOPPED: 4, SUSPENDED: 5, POWEROFF: 8, UNDEPLOYED: 9 } as const;
+const LCM = {
+  RUNNING: 3,
+  HOTPLUG: 17,
+  HOTPLUG_NIC: 25,
+  HOTPLUG_SAVEAS: 26,
+  HOTPLUG_SAVEAS_POWEROFF: 27,
+  HOTPLUG_SAVEAS_SUSPENDED: 28,
+  DISK_RESIZE: 62,
+  DISK_RESIZE_POWEROFF: 63,
+  DISK_RESIZE_UNDEPLOYED: 64,
+  HOTPLUG_SAVEAS_UNDEPLOYED: 67,
+  HOTPLUG_SAVEAS_STOPPED: 68,
+} as const;
+
+const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT", "BACKUP", "FILESYSTEM"];
+
+const running = (vm: OneVm) => vm.state === S.ACTIVE && vm.lcm === LCM.RUNNING;
+const internal = (message: string, id = -1) => new OneFailure(ErrorCode.INTERNAL, message, id);
+
+/**
+ * oned.conf's default VM_RESTRICTED_ATTR that these methods can meet: `name: [subs]` restricts
+ * those sub-attributes of a vector, `name: null` the whole attribute.
+ */
+const RESTRICTED: Record<string, string[] | null> = {
+  CONTEXT: ["FILES"],
+  NIC: [
+    "MAC",
+    "VLAN_ID",
+    "BRIDGE",
+    "FILTER",
+    "FILTER_IP_SPOOFING",
+    "FILTER_MAC_SPOOFING",
+    "INBOUND_AVG_BW",
+    "INBOUND_PEAK_BW",
+    "INBOUND_PEAK_KB",
+    "OUTBOUND_AVG_BW",
+    "OUTBOUND_PEAK_BW",
+    "OUTBOUND_PEAK_KB",
+  ],
+  PCI: null,
+  RAW: null,
+};
+
+/** The restricted values of `name` in `t`, sorted (`Template::check_restricted`'s comparison). */
+function restrictedValues(t: Template, name: string, subs: string[] | null): string[] {
+  const out: string[] = [];
+  for (const [k, v] of t) {
+    if (k !== name) continue;
+    if (subs === null) out.push(typeof v === "string" ? v : JSON.stringify(Object.entries(v).sort()));
+    else if (typeof v !== "string") for (const s of subs) if (v[s] !== undefined) out.push(s + v[s]);
+  }
+  return out.sort();
+}
+
+/**
+ * `Template::check_restricted`: the first restricted attribute `t` sets to a value other than
+ * `base`'s (oned names the top-level attribute), or null. Only oneadmin's group may set them.
+ */
+export function restrictedAttribute(t: Template, base: Template = []): string | null {
+  for (const name of Object.keys(RESTRICTED).sort()) {
+    const subs = RESTRICTED[name]!;
+    const mine = restrictedValues(t, name, subs);
+    if (mine.length > 0 && mine.join("\n") !== restrictedValues(base, name, subs).join("\n")) return name;
+  }
+  return null;
+}
+
+function refuseRestricted(admin: boolean, what: string, t: Template, base?: Template): void {
+  if (admin) return;
+  const name = restrictedAttribute(t, base);
+  if (name !== null)
+    throw new OneFailure(ErrorCode.AUTHORIZATION, `${what} includes a restricted attribute ${name}`);
+}
+
+// ------------------------------------------------------------------------------------------------
+// PCI devices
+
+/** `HostSharePCI::get_pci_value`: 0 absent, 1 a hex number, -1 not one. */
+function pciValue(pci: Record<string, string>, name: string): 0 | 1 | -1 {
+  const v = pci[name];
+  if (v === undefined || v === "") return 0;
+  return /^\s*(0[xX])?[0-9a-fA-F]+$/.test(v) ? 1 : -1;
+}
+
+/** `VirtualMachine::check_pci_attributes`: the first problem of a PCI vector, or null. */
+function pciError(pci: Record<string, string>): string | null {
+  let found = false;
+  for (const name of ["VENDOR", "DEVICE", "CLASS"]) {
+    const rc = pciValue(pci, name);
+    if (rc === -1) return `Wrong Hex value for PCI attribute ${name}`;
+    if (rc === 1) found = true;
+  }
+  const short = pci.SHORT_ADDRESS ?? "";
+  if (short === "" && !found) return "SHORT_ADDRESS, DEVICE, VENDOR or CLASS must be defined for PCI.";
+  if (short !== "" && found) return "SHORT_ADDRESS cannot be set with DEVICE, VENDOR or CLASS";
+  if (pciValue(pci, "VM_BUS") === -1) return "Wrong BUS in PCI attribute";
+  return null;
+}
+
+/** C++ `showbase << hex << setw(4) << setfill('0')` with `internal`: 0x01, 0x1f, 0x100 (0 → 0000). */
+const showbase = (n: number) => (n === 0 ? "0000" : `0x${n.toString(16).padStart(2, "0")}`);
+const hex2 = (n: number) => n.toString(16).padStart(2, "0");
+
+/** `HostSharePCI::set_pci_address(pci, PCI_PASSTHROUGH_BUS = "0x01", clean)`: the VM-side address. */
+function pciAddress(pci: Record<string, string>, pciId: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(pci))
+    if (!["DOMAIN", "BUS", "SLOT", "FUNCTION", "ADDRESS", "PREV_ADDRESS", "NUMA_NODE", "UUID"].includes(k))
+      out[k] = v;
+  const bus = Number.parseInt((pci.VM_BUS ?? "0x01").trim().replace(/^0[xX]/, ""), 16);
+  const slot = pciId + 1;
+  return {
+    ...out,
+    PCI_ID: String(pciId),
+    VM_ADDRESS: `${hex2(bus)}:${hex2(slot)}.0`,
+    VM_BUS: showbase(bus),
+    VM_DOMAIN: "0x0000",
+    VM_FUNCTION: "0",
+    VM_SLOT: showbase(slot),
+  };
+}
+
+const pciEntries = (vm: OneVm) =>
+  vm.template.filter(
+    (e): e is [string, Record<string, string>] => e[0] === "PCI" && typeof e[1] !== "string",
+  );
+
+/** PCI devices are attached cold: only in POWEROFF or UNDEPLOYED. */
+function pciState(vm: OneVm, what: string): void {
+  if (vm.state !== S.POWEROFF && vm.state !== S.UNDEPLOYED)
+    throw failures.action(`Could not ${what} VM ${vm.id}, wrong state ${stateName(vm)}.`, vm.id);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Security groups
+
+/** LCM states in which DispatchManager::attach_sg/detach_sg refuse (rules being set up). */
+const SG_BUSY = new Set([2, 35, 21, 22, 32, 20, 19, 36, 37, 47, 48, 4, 25, 65, 16]);
+
+function nicSgs(nic: VmNic): number[] {
+  return (nic.attrs.SECURITY_GROUPS ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => /^\d+$/.test(s))
+    .map(Number);
+}
+
+function setNicSgs(nic: VmNic, sgs: number[]): void {
+  const sorted = [...new Set(sgs)].sort((a, b) => a - b);
+  if (sorted.length === 0) {
+    const { SECURITY_GROUPS: _dropped, ...rest } = nic.attrs;
+    nic.attrs = rest;
+  } else nic.attrs = { ...nic.attrs, SECURITY_GROUPS: sorted.join(",") };
+}
+
+/** The VM's SECURITY_GROUP_RULEs of group `sgId` replaced by the group's current rules (or dropped). */
+function setSgRules(ctx: Parameters<MethodDef["run"]>[0], vm: OneVm, sgId: number, keep: boolean): void {
+  vm.template = vm.template.filter(
+    ([k, v]) =>
+      !(k === "SECURITY_GROUP_RULE" && typeof v !== "string" && v.SECURITY_GROUP_ID === String(sgId)),
+  );
+  const sg = ctx.state.secgroups.get(sgId);
+  if (!keep || !sg) return;
+  for (const rule of getVectors(sg.template, "RULE"))
+    vm.template.push([
+      "SECURITY_GROUP_RULE",
+      { ...rule, SECURITY_GROUP_ID: String(sg.id), SECURITY_GROUP_NAME: sg.name },
+    ]);
+}
+
+function sgState(vm: OneVm): void {
+  if (SG_BUSY.has(vm.lcm)) throw failures.action(`VM ${vm.id} is in wrong state ${stateName(vm)}`, vm.id);
+}
+
+// ------------------------------------------------------------------------------------------------
+// NIC update and updateconf
+
+/** The NIC attributes `one.vm.updatenic` changes (QoS); the others of the given NIC are ignored. */
+const NIC_UPDATABLE = [
+  "INBOUND_AVG_BW",
+  "INBOUND_PEAK_BW",
+  "INBOUND_PEAK_KB",
+  "OUTBOUND_AVG_BW",
+  "OUTBOUND_PEAK_BW",
+  "OUTBOUND_PEAK_KB",
+];
+
+/** `VirtualMachineTemplate::UPDATECONF_ATTRS` (7.x): what updateconf takes from each vector. */
+const UPDATECONF_ATTRS: Record<string, string[]> = {
+  OS: [
+    "ARCH",
+    "MACHINE",
+    "KERNEL",
+    "INITRD",
+    "BOOTLOADER",
+    "BOOT",
+    "KERNEL_CMD",
+    "ROOT",
+    "SD_DISK_BUS",
+    "UUID",
+    "FIRMWARE",
+  ],
+  FEATURES: [
+    "PAE",
+    "ACPI",
+    "APIC",
+    "LOCALTIME",
+    "HYPERV",
+    "GUEST_AGENT",
+    "VIRTIO_SCSI_QUEUES",
+    "VIRTIO_BLK_QUEUES",
+    "IOTHREADS",
+  ],
+  INPUT: ["TYPE", "BUS"],
+  GRAPHICS: ["TYPE", "LISTEN", "PASSWD", "KEYMAP", "COMMAND"],
+  VIDEO: ["IOMMU", "ATS", "TYPE", "VRAM", "RESOLUTION"],
+  RAW: ["TYPE", "DATA", "VALIDATE", "DATA_VMX"],
+  CPU_MODEL: ["MODEL"],
+};
+
+/** `get_updateconf_template`: the known sub-attributes (non-empty) of each vector, CONTEXT whole. */
+function updateconfTemplate(t: Template): Template {
+  const out: Template = [];
+  for (const [name, subs] of Object.entries(UPDATECONF_ATTRS)) {
+    const v = getVectors(t, name)[0];
+    if (!v) continue;
+    const kept: Record<string, string> = {};
+    for (const s of subs) if (v[s] !== undefined && v[s] !== "") kept[s] = v[s];
+    if (Object.keys(kept).length > 0) out.push([name, kept]);
+  }
+  const context = getVectors(t, "CONTEXT")[0];
+  if (context) out.push(["CONTEXT", { ...context }]);
+  return out;
+}
+
+/** States `VirtualMachine::updateconf` accepts: PENDING, HOLD, POWEROFF, UNDEPLOYED, CLONING(_FAILURE) … */
+const UPDATECONF_STATES = new Set([1, 2, 8, 9, 10, 11]);
+/** … and these LCM states while ACTIVE (RUNNING updates the running domain too). */
+const UPDATECONF_LCM = new Set([
+  0, 1, 3, 11, 12, 15, 18, 23, 27, 29, 30, 31, 33, 34, 36, 39, 40, 42, 43, 44, 47, 50, 51, 52, 53,
+]);
+
+/** States with a host, where GRAPHICS needs a port. */
+const DEPLOYED = new Set<number>([S.ACTIVE, S.POWEROFF, S.SUSPENDED]);
+
+function vectorAt(t: Template, name: string): number {
+  return t.findIndex(([k, v]) => k === name && typeof v !== "string");
+}
+
+/** `replace_vector_values`: the known sub-attributes of `name` set from `next` (dropped unless `append`). */
+function replaceVector(t: Template, next: Template, name: string, append: boolean): void {
+  const at = vectorAt(t, name);
+  const incoming = getVectors(next, name)[0];
+  if (!incoming) {
+    if (!append && at >= 0) t.splice(at, 1);
+    return;
+  }
+  if (at < 0) {
+    t.push([name, { ...incoming }]);
+    return;
+  }
+  const merged = { ...(t[at]![1] as Record<string, string>) };
+  for (const s of UPDATECONF_ATTRS[name]!) {
+    if (incoming[s] !== undefined) merged[s] = incoming[s];
+    else if (!append) delete merged[s];
+  }
+  t[at] = [name, merged];
+}
+
+const sameVector = (a: TemplateValue | undefined, b: TemplateValue | undefined) =>
+  JSON.stringify(a && typeof a !== "string" ? Object.entries(a).sort() : a) ===
+  JSON.stringify(b && typeof b !== "string" ? Object.entries(b).sort() : b);
+
+/** CONTEXT: needs one already; replaced (or merged with `append`), its TARGET and DISK_ID kept. Returns whether it changed. */
+function updateContext(vm: OneVm, t: Template, next: Template, append: boolean): boolean {
+  const incoming = getVectors(next, "CONTEXT")[0];
+  if (!incoming) return false;
+  const at = vectorAt(t, "CONTEXT");
+  if (at < 0) throw internal("Virtual machine does not have context, cannot add a new one.", vm.id);
+  const old = t[at]![1] as Record<string, string>;
+  const kept: Record<string, string> = {};
+  for (const k of ["TARGET", "DISK_ID"]) if (old[k] !== undefined) kept[k] = old[k];
+  const merged = append ? { ...old, ...incoming, ...kept } : { ...incoming, ...kept };
+  t[at] = ["CONTEXT", merged];
+  return !sameVector(old, merged);
+}
+
+// ------------------------------------------------------------------------------------------------
+
+/** `one_util::str_cast<long long>`: the whole string an integer, or null. */
+function longLong(text: string): number | null {
+  if (!/^\s*[+-]?\d+$/.test(text)) return null;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+export const vmDeviceMethods: Record<string, MethodDef> = {
+  "one.vm.diskresize": {
+    params: [int(), int(), str()],
+    run(ctx, [id, diskId, sizeText]) {
+      const size = longLong(sizeText as string);
+      if (size === null) throw failures.action("Disk SIZE is not a valid integer");
+      const vm = getVm(ctx, id as number, "MANAGE");
+      const disk = vm.disks.find((d) => d.diskId === diskId);
+      if (!disk) throw failures.action("VM disk does not exist", vm.id);
+      const current = Number(disk.attrs.SIZE ?? 0) || 0;
+      if (size <= current) throw failures.action("New disk size has to be greater than current one", vm.id);
+      const lcm = running(vm)
+        ? LCM.DISK_RESIZE
+        : vm.state === S.POWEROFF
+          ? LCM.DISK_RESIZE_POWEROFF
+          : vm.state === S.UNDEPLOYED
+            ? LCM.DISK_RESIZE_UNDEPLOYED
+            : null;
+      if (lcm === null)
+        throw failures.action(`Could not resize disk for VM ${vm.id}, wrong state ${stateName(vm)}.`, vm.id);
+      disk.attrs = { ...disk.attrs, RESIZE: "YES", SIZE: String(size), SIZE_PREV: String(current) };
+      passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug, () => {
+        const { RESIZE: _r, SIZE_PREV: _p, ...rest } = disk.attrs;
+        disk.attrs = rest;
+        // A persistent disk is the image itself: the image grows with it.
+        const image = disk.imageId === null ? undefined : ctx.state.images.get(disk.imageId);
+        if (image?.persistent) image.sizeMb = size;
+      });
+      return vm.id;
+    },
+  },
+};
