@@ -191,3 +191,99 @@ describe("OpenNebula emulator: one.vm.disksnapshotrename", () => {
     expect(vm.SNAPSHOTS[0]?.SNAPSHOT[0]?.NAME).toBe("after <upgrade>");
   });
 });
+
+describe("OpenNebula emulator: one.vm.attachpci / detachpci", () => {
+  it("attaches PCI devices to a POWEROFF VM with PCI_ID and the VM-side address, and detaches them", async () => {
+    const s = setup();
+    const id = await poweredOff(s);
+    expect(await s.ok("one.vm.attachpci", id, 'PCI=[VENDOR="10de", DEVICE="1eb8", CLASS="0302"]')).toBe(id);
+    await s.ok("one.vm.attachpci", id, 'PCI=[SHORT_ADDRESS="0000:41:00.0", ADDRESS="x", UUID="u"]');
+    expect(await s.vmState(id)).toEqual([8, 0]);
+    let list = pcis(template(await s.info(id)));
+    expect(list).toHaveLength(2);
+    expect(field(list[0]!, "PCI_ID")).toBe("0");
+    expect(field(list[0]!, "VENDOR")).toBe("10de");
+    expect(field(list[0]!, "VM_BUS")).toBe("0x01");
+    expect(field(list[0]!, "VM_SLOT")).toBe("0x01");
+    expect(field(list[0]!, "VM_ADDRESS")).toBe("01:01.0");
+    expect(field(list[0]!, "VM_DOMAIN")).toBe("0x0000");
+    expect(field(list[0]!, "VM_FUNCTION")).toBe("0");
+    expect(field(list[1]!, "PCI_ID")).toBe("1");
+    expect(field(list[1]!, "VM_SLOT")).toBe("0x02");
+    expect(list[1]).not.toContain("<UUID>");
+    expect(list[1]).not.toContain("<ADDRESS>");
+    await s.ok("one.vm.detachpci", id, 0);
+    list = pcis(template(await s.info(id)));
+    expect(list.map((p) => field(p, "PCI_ID"))).toEqual(["1"]);
+    // The next one takes the highest PCI_ID + 1.
+    await s.ok("one.vm.attachpci", id, 'PCI=[CLASS="0c03"]');
+    list = pcis(template(await s.info(id)));
+    expect(list.map((p) => field(p, "PCI_ID"))).toEqual(["1", "2"]);
+    const vm = await s.one.vm.info(id);
+    expect(vm.TEMPLATE.PCI.map((p) => p.PCI_ID)).toEqual(["1", "2"]);
+  });
+
+  it("works in UNDEPLOYED, refuses RUNNING, and checks the PCI vector as oned does", async () => {
+    const s = setup();
+    const id = await running(s);
+    expect(await s.call("one.vm.attachpci", id, 'PCI=[CLASS="0302"]')).toMatchObject({
+      code: 0x800,
+      respId: id,
+      message: `[one.vm.attachpci] Could not attach PCI device to VM ${id}, wrong state RUNNING.`,
+    });
+    expect(await s.call("one.vm.detachpci", id, 0)).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.detachpci] Could not detach PCI device from VM ${id}, wrong state RUNNING.`,
+    });
+    const cases: Array<[string, number, string]> = [
+      ['NAME="x"', 0x800, "PCI attribute not found"],
+      ['PCI=[TYPE="NIC", CLASS="0200"]', 0x800, "Use one.vm.attachnic to attach this PCI device"],
+      ['PCI=[VENDOR="zz"]', 0x800, "Wrong Hex value for PCI attribute VENDOR"],
+      ['PCI=[NAME="gpu"]', 0x800, "SHORT_ADDRESS, DEVICE, VENDOR or CLASS must be defined for PCI."],
+      [
+        'PCI=[SHORT_ADDRESS="41:00.0", CLASS="0302"]',
+        0x800,
+        "SHORT_ADDRESS cannot be set with DEVICE, VENDOR or CLASS",
+      ],
+      ['PCI=[CLASS="0302", VM_BUS="bus"]', 0x800, "Wrong BUS in PCI attribute"],
+      ["PCI=[CLASS=", 0x2000, "Parse error: syntax error"],
+    ];
+    for (const [text, code, message] of cases) {
+      const r = await s.call("one.vm.attachpci", id, text);
+      expect(r).toMatchObject({ kind: "error", code });
+      expect(r.kind === "error" && r.message.startsWith(`[one.vm.attachpci] ${message}`)).toBe(true);
+    }
+    await s.ok("one.vm.action", "undeploy-hard", id);
+    s.clock.advance(2_000);
+    expect(await s.vmState(id)).toEqual([9, 0]);
+    await s.ok("one.vm.attachpci", id, 'PCI=[CLASS="0302", VM_BUS="0x02"]');
+    const pci = pcis(template(await s.info(id)))[0]!;
+    expect(field(pci, "VM_BUS")).toBe("0x02");
+    expect(field(pci, "VM_ADDRESS")).toBe("02:01.0");
+    expect(await s.call("one.vm.detachpci", id, 5)).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.detachpci] Could not detach PCI with PCI_ID 5, it does not exist.",
+    });
+    expect(await s.call("one.vm.detachpci", id, "0")).toMatchObject({ kind: "fault", faultCode: -501 });
+  });
+
+  it("PCI is a restricted attribute: a regular user may not attach one even to her own VM", async () => {
+    const s = setup();
+    const id = await poweredOff(s);
+    const { uid, rpc } = await alice(s);
+    expect(await rpc.call("one.vm.attachpci", id, 'PCI=[CLASS="0302"]')).toMatchObject({
+      code: 0x200,
+      message: `[one.vm.attachpci] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
+    });
+    await s.ok("one.vm.chown", id, uid, 1);
+    expect(await rpc.call("one.vm.attachpci", id, 'PCI=[CLASS="0302"]')).toMatchObject({
+      code: 0x200,
+      message: "[one.vm.attachpci] PCI includes a restricted attribute PCI",
+    });
+    await s.ok("one.vm.attachpci", id, 'PCI=[CLASS="0302"]');
+    // Detaching is not restricted: she may take it away.
+    expect(await rpc.ok("one.vm.detachpci", id, 0)).toBe(id);
+    await s.ok("one.vm.lock", id, 1, false);
+    expect(await s.call("one.vm.attachpci", id, 'PCI=[CLASS="0302"]')).toMatchObject({ code: 0x8000 });
+  });
+});

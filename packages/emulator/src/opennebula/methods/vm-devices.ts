@@ -343,4 +343,35 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       return vm.id;
     },
   },
+  "one.vm.attachpci": {
+    params: [int(), str()],
+    run(ctx, [id, text]) {
+      const tmpl = parseOrInternalError(text as string);
+      const pci = getVectors(tmpl, "PCI")[0];
+      if (!pci) throw failures.action("PCI attribute not found");
+      if (pci.TYPE === "NIC") throw failures.action("Use one.vm.attachnic to attach this PCI device");
+      const problem = pciError(pci);
+      if (problem !== null) throw failures.action(problem);
+      const vm = getVm(ctx, id as number, "MANAGE");
+      refuseRestricted(ctx.admin, "PCI", tmpl);
+      pciState(vm, "attach PCI device to");
+      const pciId = Math.max(-1, ...pciEntries(vm).map(([, v]) => Number(v.PCI_ID ?? -1))) + 1;
+      vm.template.push(["PCI", pciAddress(pci, pciId)]);
+      return vm.id;
+    },
+  },
+  "one.vm.detachpci": {
+    params: [int(), int()],
+    run(ctx, [id, pciId]) {
+      const vm = getVm(ctx, id as number, "MANAGE");
+      pciState(vm, "detach PCI device from");
+      const at = vm.template.findIndex(
+        ([k, v]) => k === "PCI" && typeof v !== "string" && v.PCI_ID === String(pciId),
+      );
+      if (at < 0)
+        throw failures.action(`Could not detach PCI with PCI_ID ${pciId}, it does not exist.`, vm.id);
+      vm.template.splice(at, 1);
+      return vm.id;
+    },
+  },
 };
