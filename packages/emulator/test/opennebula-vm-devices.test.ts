@@ -287,3 +287,94 @@ describe("OpenNebula emulator: one.vm.attachpci / detachpci", () => {
     expect(await s.call("one.vm.attachpci", id, 'PCI=[CLASS="0302"]')).toMatchObject({ code: 0x8000 });
   });
 });
+
+describe("OpenNebula emulator: one.vm.attachsg / detachsg", () => {
+  it("adds a group to a NIC's SECURITY_GROUPS with its rules, lists the VM in the group, and removes it", async () => {
+    const s = setup();
+    const id = await running(s);
+    const sg = Number(
+      await s.ok(
+        "one.secgroup.allocate",
+        'NAME="web"\nRULE=[PROTOCOL="TCP", RULE_TYPE="INBOUND", RANGE="80,443"]\nRULE=[PROTOCOL="ALL", RULE_TYPE="OUTBOUND"]',
+      ),
+    );
+    await s.ok("one.vm.attachnic", id, "NIC=[NETWORK_ID=0]");
+    s.clock.advance(1_000);
+    expect(await s.ok("one.vm.attachsg", id, 0, sg)).toBe(id);
+    expect(await s.vmState(id)).toEqual([3, 3]);
+    await s.ok("one.vm.attachsg", id, 0, 0);
+    await s.ok("one.vm.attachsg", id, 1, sg);
+    let xml = await s.info(id);
+    expect(field(nics(xml)[0]!, "SECURITY_GROUPS")).toBe(`0,${sg}`);
+    expect(field(nics(xml)[1]!, "SECURITY_GROUPS")).toBe(String(sg));
+    let r = rules(template(xml));
+    expect(r.filter((x) => field(x, "SECURITY_GROUP_ID") === String(sg))).toHaveLength(2);
+    expect(r.filter((x) => field(x, "SECURITY_GROUP_ID") === "0")).toHaveLength(2);
+    expect(field(r.find((x) => x.includes("80,443"))!, "SECURITY_GROUP_NAME")).toBe("web");
+    expect(String(await s.ok("one.secgroup.info", sg))).toContain(
+      `<UPDATED_VMS><ID>${id}</ID></UPDATED_VMS>`,
+    );
+    // Detached from one NIC only: the other still holds the group, so its rules stay.
+    await s.ok("one.vm.detachsg", id, 0, sg);
+    xml = await s.info(id);
+    expect(field(nics(xml)[0]!, "SECURITY_GROUPS")).toBe("0");
+    expect(rules(template(xml)).filter((x) => field(x, "SECURITY_GROUP_ID") === String(sg))).toHaveLength(2);
+    await s.ok("one.vm.detachsg", id, 1, sg);
+    xml = await s.info(id);
+    expect(nics(xml)[1]).not.toContain("SECURITY_GROUPS");
+    r = rules(template(xml));
+    expect(r.map((x) => field(x, "SECURITY_GROUP_ID"))).toEqual(["0", "0"]);
+    expect(String(await s.ok("one.secgroup.info", sg))).toContain("<UPDATED_VMS/>");
+    const vm = await s.one.vm.info(id);
+    expect(vm.TEMPLATE.SECURITY_GROUP_RULE).toHaveLength(2);
+    expect(vm.TEMPLATE.NIC[0]?.SECURITY_GROUPS).toBe("0");
+  });
+
+  it("refuses unknown NICs and groups, duplicates, busy states, and other users' VMs and groups", async () => {
+    const s = setup();
+    const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+    // PENDING is fine for oned (nothing to update on a host).
+    await s.ok("one.vm.attachsg", id, 0, 0);
+    expect(await s.call("one.vm.attachsg", id, 0, 0)).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.attachsg] VM ${id} SG 0 already in NIC 0`,
+    });
+    expect(await s.call("one.vm.attachsg", id, 3, 0)).toMatchObject({
+      code: 0x2000,
+      message: `[one.vm.attachsg] VM ${id} doesn't have NIC id 3`,
+    });
+    expect(await s.call("one.vm.attachsg", id, 0, 42)).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.attachsg] Could not attach SG 42 to VM, SG does not exist",
+    });
+    expect(await s.call("one.vm.detachsg", id, 3, 0)).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.detachsg] VM ${id} doesn't have NIC id 3`,
+    });
+    expect(await s.call("one.vm.detachsg", id, 0, 42)).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.detachsg] VM ${id} NIC 0 doesn't contain SG 42`,
+    });
+    expect(await s.call("one.vm.attachsg", 77, 0, 0)).toMatchObject({ code: 0x400, respId: 77 });
+    s.clock.advance(8_000 + 1_000);
+    expect(await s.vmState(id)).toEqual([3, 2]);
+    expect(await s.call("one.vm.detachsg", id, 0, 0)).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.detachsg] VM ${id} is in wrong state BOOT`,
+    });
+    s.clock.advance(2_000);
+    const { uid, rpc } = await alice(s);
+    expect(await rpc.call("one.vm.attachsg", id, 0, 0)).toMatchObject({
+      code: 0x200,
+      message: `[one.vm.attachsg] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
+    });
+    await s.ok("one.vm.chown", id, uid, 1);
+    const sg = Number(await s.ok("one.secgroup.allocate", 'NAME="admins-only"'));
+    expect(await rpc.call("one.vm.attachsg", id, 0, sg)).toMatchObject({
+      code: 0x200,
+      message: `[one.vm.attachsg] User [${uid}] : Not authorized to perform USE SECGROUP [${sg}].`,
+    });
+    expect(await rpc.ok("one.vm.detachsg", id, 0, 0)).toBe(id);
+    expect(await s.call("one.vm.attachsg", id, 0, "0")).toMatchObject({ kind: "fault", faultCode: -501 });
+  });
+});

@@ -374,4 +374,46 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       return vm.id;
     },
   },
+  "one.vm.attachsg": {
+    params: [int(), int(), int()],
+    run(ctx, [id, nicId, sgId]) {
+      const found = lookup(ctx.state.vms, id as number, "virtual machine");
+      if (!found.nics.some((n) => n.nicId === nicId))
+        throw internal(`VM ${found.id} doesn't have NIC id ${nicId}`, found.id);
+      const vm = getVm(ctx, found.id, "MANAGE");
+      const sg = ctx.state.secgroups.get(sgId as number);
+      if (sg) authorize(ctx, sg, "USE", "SECGROUP");
+      else throw failures.action(`Could not attach SG ${sgId} to VM, SG does not exist`, vm.id);
+      sgState(vm);
+      const nic = vm.nics.find((n) => n.nicId === nicId)!;
+      if (nicSgs(nic).includes(sg.id))
+        throw failures.action(`VM ${vm.id} SG ${sg.id} already in NIC ${nicId}`, vm.id);
+      setNicSgs(nic, [...nicSgs(nic), sg.id]);
+      setSgRules(ctx, vm, sg.id, true);
+      return vm.id;
+    },
+  },
+  "one.vm.detachsg": {
+    params: [int(), int(), int()],
+    run(ctx, [id, nicId, sgId]) {
+      const vm = getVm(ctx, id as number, "MANAGE");
+      sgState(vm);
+      const nic = vm.nics.find((n) => n.nicId === nicId);
+      if (!nic) throw failures.action(`VM ${vm.id} doesn't have NIC id ${nicId}`, vm.id);
+      if (!nicSgs(nic).includes(sgId as number))
+        throw failures.action(`VM ${vm.id} NIC ${nicId} doesn't contain SG ${sgId}`, vm.id);
+      setNicSgs(
+        nic,
+        nicSgs(nic).filter((s) => s !== sgId),
+      );
+      // The rules stay while another NIC is still in the group.
+      setSgRules(
+        ctx,
+        vm,
+        sgId as number,
+        vm.nics.some((n) => nicSgs(n).includes(sgId as number)),
+      );
+      return vm.id;
+    },
+  },
 };
