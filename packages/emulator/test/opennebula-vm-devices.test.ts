@@ -378,3 +378,78 @@ describe("OpenNebula emulator: one.vm.attachsg / detachsg", () => {
     expect(await s.call("one.vm.attachsg", id, 0, "0")).toMatchObject({ kind: "fault", faultCode: -501 });
   });
 });
+
+describe("OpenNebula emulator: one.vm.updatenic", () => {
+  it("updates a RUNNING VM's NIC QoS through HOTPLUG_NIC; replace drops what is not given, append keeps it", async () => {
+    const s = setup();
+    const id = await running(s);
+    expect(
+      await s.ok(
+        "one.vm.updatenic",
+        id,
+        0,
+        'NIC=[INBOUND_AVG_BW="512", INBOUND_PEAK_BW="1024", MODEL="e1000"]',
+        1,
+      ),
+    ).toBe(id);
+    expect(await s.vmState(id)).toEqual([3, 25]);
+    s.clock.advance(1_000);
+    let nic = nics(await s.info(id))[0]!;
+    expect(field(nic, "INBOUND_AVG_BW")).toBe("512");
+    expect(field(nic, "INBOUND_PEAK_BW")).toBe("1024");
+    // Only QoS attributes change: MODEL is ignored, the lease is untouched.
+    expect(nic).not.toContain("MODEL");
+    expect(field(nic, "IP")).toBe("192.168.10.100");
+    await s.ok("one.vm.updatenic", id, 0, 'NIC=[OUTBOUND_AVG_BW="256"]', 1);
+    s.clock.advance(1_000);
+    nic = nics(await s.info(id))[0]!;
+    expect(field(nic, "INBOUND_AVG_BW")).toBe("512");
+    expect(field(nic, "OUTBOUND_AVG_BW")).toBe("256");
+    await s.ok("one.vm.updatenic", id, 0, 'NIC=[OUTBOUND_AVG_BW="128"]');
+    s.clock.advance(1_000);
+    nic = nics(await s.info(id))[0]!;
+    expect(nic).not.toContain("INBOUND_AVG_BW");
+    expect(field(nic, "OUTBOUND_AVG_BW")).toBe("128");
+    // No change: no trip through HOTPLUG_NIC.
+    await s.ok("one.vm.updatenic", id, 0, 'NIC=[OUTBOUND_AVG_BW="128"]');
+    expect(await s.vmState(id)).toEqual([3, 3]);
+    const vm = await s.one.vm.info(id);
+    expect(vm.TEMPLATE.NIC[0]?.OUTBOUND_AVG_BW).toBe("128");
+  });
+
+  it("updates a POWEROFF VM in place; refuses busy states, unknown NICs, bad templates and restricted attributes", async () => {
+    const s = setup();
+    const id = await poweredOff(s);
+    await s.ok("one.vm.updatenic", id, 0, 'NIC=[INBOUND_AVG_BW="100"]', 0);
+    expect(await s.vmState(id)).toEqual([8, 0]);
+    expect(field(nics(await s.info(id))[0]!, "INBOUND_AVG_BW")).toBe("100");
+    expect(await s.call("one.vm.updatenic", id, 4, 'NIC=[INBOUND_AVG_BW="1"]')).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.updatenic] VM ${id}: NIC 4 does not exists`,
+    });
+    expect(await s.call("one.vm.updatenic", id, 0, 'NIC=[INBOUND_AVG_BW="1"')).toMatchObject({
+      code: 0x2000,
+    });
+    expect(await s.call("one.vm.updatenic", id, 0, 'NAME="x"')).toMatchObject({
+      code: 0x800,
+      message: `[one.vm.updatenic] Error updating NIC (0) for VM ${id}: Wrong NIC definition, attribute is missing`,
+    });
+    await s.ok("one.vm.action", "resume", id);
+    expect(await s.call("one.vm.updatenic", id, 0, 'NIC=[INBOUND_AVG_BW="1"]')).toMatchObject({
+      code: 0x800,
+      respId: id,
+      message: `[one.vm.updatenic] Error updating NIC (0) for VM ${id}: Wrong state BOOT_POWEROFF`,
+    });
+    const { uid, rpc } = await alice(s);
+    await s.ok("one.vm.chown", id, uid, 1);
+    expect(await rpc.call("one.vm.updatenic", id, 0, 'NIC=[INBOUND_AVG_BW="1"]')).toMatchObject({
+      code: 0x200,
+      message: "[one.vm.updatenic] NIC includes a restricted attribute NIC",
+    });
+    expect(await s.call("one.vm.updatenic", 50, 0, "NIC=[X=1]")).toMatchObject({ code: 0x400 });
+    expect(await s.call("one.vm.updatenic", id, 0, "NIC=[X=1]", true)).toMatchObject({
+      kind: "fault",
+      faultCode: -501,
+    });
+  });
+});

@@ -416,4 +416,34 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       return vm.id;
     },
   },
+  "one.vm.updatenic": {
+    params: [int(), int(), str(), int(0)],
+    run(ctx, [id, nicId, text, append]) {
+      const found = lookup(ctx.state.vms, id as number, "virtual machine");
+      if (!found.nics.some((n) => n.nicId === nicId))
+        throw failures.action(`VM ${found.id}: NIC ${nicId} does not exists`, found.id);
+      const tmpl = parseOrInternalError(text as string);
+      const vm = getVm(ctx, found.id, "MANAGE");
+      refuseRestricted(ctx.admin, "NIC", tmpl);
+      const prefix = `Error updating NIC (${nicId}) for VM ${vm.id}: `;
+      if (vm.state === S.ACTIVE && vm.lcm !== LCM.RUNNING)
+        throw failures.action(`${prefix}Wrong state ${stateName(vm)}`, vm.id);
+      const incoming = getVectors(tmpl, "NIC")[0];
+      if (!incoming) throw failures.action(`${prefix}Wrong NIC definition, attribute is missing`, vm.id);
+      const nic = vm.nics.find((n) => n.nicId === nicId)!;
+      const next = append !== 0 ? { ...nic.attrs, ...incoming } : incoming;
+      const attrs = { ...nic.attrs };
+      let changed = 0;
+      for (const k of NIC_UPDATABLE) {
+        if (attrs[k] === next[k]) continue;
+        changed++;
+        if (next[k] === undefined) delete attrs[k];
+        else attrs[k] = next[k];
+      }
+      nic.attrs = attrs;
+      // A RUNNING VM gets the new QoS on the host (HOTPLUG_NIC while the driver runs).
+      if (running(vm) && changed > 0) passThrough(ctx.state, vm, LCM.HOTPLUG_NIC, ctx.state.timings.hotplug);
+      return vm.id;
+    },
+  },
 };
