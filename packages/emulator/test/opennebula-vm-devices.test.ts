@@ -453,3 +453,114 @@ describe("OpenNebula emulator: one.vm.updatenic", () => {
     });
   });
 });
+
+describe("OpenNebula emulator: one.vm.updateconf", () => {
+  it("replaces OS/FEATURES/GRAPHICS/… of a POWEROFF VM, keeping only the known sub-attributes", async () => {
+    const s = setup();
+    const id = await poweredOff(s);
+    expect(
+      await s.ok(
+        "one.vm.updateconf",
+        id,
+        'OS=[ARCH="aarch64", FIRMWARE="UEFI", BOGUS="1"]\nFEATURES=[ACPI="YES", GUEST_AGENT="YES"]\nINPUT=[TYPE="tablet", BUS="usb"]\nRAW=[TYPE="kvm", DATA="<devices/>"]\nNAME="ignored"\nMEMORY="9"',
+      ),
+    ).toBe(id);
+    expect(await s.vmState(id)).toEqual([8, 0]);
+    let t = template(await s.info(id));
+    expect(field(/<OS>.*?<\/OS>/.exec(t)![0], "ARCH")).toBe("aarch64");
+    expect(t).not.toContain("BOGUS");
+    expect(field(/<FEATURES>.*?<\/FEATURES>/.exec(t)![0], "GUEST_AGENT")).toBe("YES");
+    expect(field(/<INPUT>.*?<\/INPUT>/.exec(t)![0], "BUS")).toBe("usb");
+    expect(t).toContain("<RAW><DATA><![CDATA[<devices/>]]></DATA><TYPE><![CDATA[kvm]]></TYPE></RAW>");
+    expect(field(t, "MEMORY")).toBe("2048");
+    // GRAPHICS was not given: replace mode drops it; then a new one gets a VNC port.
+    expect(t).not.toContain("<GRAPHICS>");
+    await s.ok("one.vm.updateconf", id, 'GRAPHICS=[TYPE="VNC", LISTEN="0.0.0.0"]', 1);
+    t = template(await s.info(id));
+    expect(field(/<GRAPHICS>.*?<\/GRAPHICS>/.exec(t)![0], "PORT")).toBe(String(5900 + id));
+    expect(field(/<OS>.*?<\/OS>/.exec(t)![0], "ARCH")).toBe("aarch64");
+    // Append merges into the vector: FIRMWARE stays, ARCH changes.
+    await s.ok("one.vm.updateconf", id, 'OS=[ARCH="x86_64"]', 1);
+    const os = /<OS>.*?<\/OS>/.exec(template(await s.info(id)))![0];
+    expect(field(os, "ARCH")).toBe("x86_64");
+    expect(field(os, "FIRMWARE")).toBe("UEFI");
+    const vm = await s.one.vm.info(id);
+    expect(vm.TEMPLATE.OS?.FIRMWARE).toBe("UEFI");
+  });
+
+  it("updates the CONTEXT of a RUNNING VM live (HOTPLUG), but cannot add one", async () => {
+    const s = setup();
+    const id = await running(s);
+    await s.ok(
+      "one.vm.updateconf",
+      id,
+      'CONTEXT=[NETWORK="YES", SSH_PUBLIC_KEY="ssh-ed25519 AAA", START_SCRIPT="echo hi"]',
+      1,
+    );
+    expect(await s.vmState(id)).toEqual([3, 17]);
+    s.clock.advance(1_000);
+    const ctxXml = /<CONTEXT>.*?<\/CONTEXT>/.exec(template(await s.info(id)))![0];
+    expect(field(ctxXml, "START_SCRIPT")).toBe("echo hi");
+    expect(field(ctxXml, "SSH_PUBLIC_KEY")).toBe("ssh-ed25519 AAA");
+    // Nothing in the context changes: no HOTPLUG.
+    await s.ok("one.vm.updateconf", id, 'CONTEXT=[START_SCRIPT="echo hi"]', 1);
+    expect(await s.vmState(id)).toEqual([3, 3]);
+    const bare = Number(await s.ok("one.vm.allocate", 'NAME="bare"\nCPU=1\nMEMORY=64', true));
+    expect(await s.call("one.vm.updateconf", bare, 'CONTEXT=[X="1"]')).toMatchObject({
+      code: 0x2000,
+      message: "[one.vm.updateconf] Virtual machine does not have context, cannot add a new one.",
+    });
+    // HOLD accepts updateconf.
+    await s.ok("one.vm.updateconf", bare, 'OS=[ARCH="x86_64"]');
+  });
+
+  it("refuses wrong states, update types, bad templates, restricted attributes and other users", async () => {
+    const s = setup();
+    const id = await running(s);
+    await s.ok("one.vm.action", "suspend", id);
+    s.clock.advance(2_000);
+    expect(await s.call("one.vm.updateconf", id, 'OS=[ARCH="x86_64"]')).toMatchObject({
+      code: 0x2000,
+      respId: id,
+      message: "[one.vm.updateconf] configuration cannot be updated in state SUSPENDED",
+    });
+    expect(await s.call("one.vm.updateconf", id, 'OS=[ARCH="x86_64"]', 2)).toMatchObject({
+      code: 0x1000,
+      message: "[one.vm.updateconf] Wrong update type",
+    });
+    const bad = await s.call("one.vm.updateconf", id, 'OS=[ARCH="x86_64"');
+    expect(bad).toMatchObject({ code: 0x2000 });
+    expect(bad.kind === "error" && bad.message.startsWith("[one.vm.updateconf] Parse error")).toBe(true);
+    await s.ok("one.vm.action", "resume", id);
+    s.clock.advance(2_000);
+    await s.ok("one.vm.action", "poweroff", id);
+    s.clock.advance(2_000);
+    const { uid, rpc } = await alice(s);
+    expect(await rpc.call("one.vm.updateconf", id, 'OS=[ARCH="x86_64"]')).toMatchObject({
+      code: 0x200,
+      message: `[one.vm.updateconf] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
+    });
+    await s.ok("one.vm.chown", id, uid, 1);
+    expect(await rpc.call("one.vm.updateconf", id, 'RAW=[TYPE="kvm", DATA="x"]')).toMatchObject({
+      code: 0x200,
+      message: "[one.vm.updateconf] Template includes a restricted attribute RAW",
+    });
+    expect(await rpc.call("one.vm.updateconf", id, 'CONTEXT=[FILES="/etc/passwd"]', 1)).toMatchObject({
+      code: 0x200,
+      message: "[one.vm.updateconf] Template includes a restricted attribute CONTEXT",
+    });
+    expect(await rpc.ok("one.vm.updateconf", id, 'CONTEXT=[NETWORK="YES", HOSTNAME="web"]', 1)).toBe(id);
+    expect(await s.call("one.vm.updateconf", id, 0)).toMatchObject({ kind: "fault", faultCode: -501 });
+    await s.ok("one.vm.lock", id, 2, false);
+    expect(await rpc.call("one.vm.updateconf", id, 'OS=[ARCH="x86_64"]')).toMatchObject({ code: 0x8000 });
+  });
+
+  it("through the client, with its append mode", async () => {
+    const s = setup();
+    const id = await poweredOff(s);
+    await s.one.vm.updateconf(id, 'GRAPHICS=[TYPE="SPICE"]', 1);
+    const vm = await s.one.vm.info(id);
+    expect(vm.TEMPLATE.GRAPHICS?.TYPE).toBe("SPICE");
+    expect(vm.TEMPLATE.GRAPHICS?.LISTEN).toBe("0.0.0.0");
+  });
+});

@@ -446,4 +446,35 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       return vm.id;
     },
   },
+  "one.vm.updateconf": {
+    params: [int(), str(), int(0)],
+    run(ctx, [id, text, append]) {
+      if (append !== 0 && append !== 1) throw failures.rpcApi("Wrong update type");
+      const uc = updateconfTemplate(parseOrInternalError(text as string));
+      const vm = getVm(ctx, id as number, "MANAGE");
+      if (!ctx.admin) {
+        const name = restrictedAttribute(uc, vm.template);
+        if (name !== null)
+          throw new OneFailure(ErrorCode.AUTHORIZATION, `Template includes a restricted attribute ${name}`);
+      }
+      if (!(UPDATECONF_STATES.has(vm.state) || (vm.state === S.ACTIVE && UPDATECONF_LCM.has(vm.lcm))))
+        throw internal(`configuration cannot be updated in state ${stateName(vm)}`, vm.id);
+      const next = vm.template.map(([k, v]): [string, TemplateValue] => [
+        k,
+        typeof v === "string" ? v : { ...v },
+      ]);
+      for (const name of Object.keys(UPDATECONF_ATTRS)) replaceVector(next, uc, name, append === 1);
+      const contextChanged = updateContext(vm, next, uc, append === 1);
+      // A new GRAPHICS section of a deployed VM gets a VNC port (VNC_PORTS START 5900 + VM id).
+      const g = vectorAt(next, "GRAPHICS");
+      if (g >= 0 && DEPLOYED.has(vm.state)) {
+        const graphics = next[g]![1] as Record<string, string>;
+        if (graphics.PORT === undefined) next[g] = ["GRAPHICS", { ...graphics, PORT: String(5900 + vm.id) }];
+      }
+      vm.template = next;
+      // The context of a RUNNING VM is updated live: HOTPLUG while the driver runs.
+      if (running(vm) && contextChanged) passThrough(ctx.state, vm, LCM.HOTPLUG, ctx.state.timings.hotplug);
+      return vm.id;
+    },
+  },
 };
