@@ -101,6 +101,14 @@ export interface OneImage extends Owned {
   template: Template;
 }
 
+/** A `one.<object>.lock`: level 1 USE, 2 MANAGE, 3 ADMIN blocks operations at or above it. */
+export interface ObjectLock {
+  level: number;
+  owner: number;
+  /** Seconds. */
+  time: number;
+}
+
 export interface AddressRange {
   id: number;
   type: string;
@@ -128,6 +136,8 @@ export interface OneVnet extends Owned {
 export interface OneTemplate extends Owned {
   regtime: number;
   template: Template;
+  /** `one.template.lock` (absent: never locked). */
+  lock?: ObjectLock | null;
 }
 
 export interface VmNic {

@@ -134,3 +134,26 @@ export function allocName<T extends Owned>(
   if (taken) throw failures.allocate(k.obj, `NAME is already taken by ${k.authName} ${taken.id}.`);
   return n;
 }
+
+/**
+ * `chown` of an object whose NAME is unique per owner (templates, images): after the usual
+ * checks, the new owner must not already own one by that name (INTERNAL, oned's
+ * `check_name_unique`).
+ */
+export function chownNamed<T extends Owned>(
+  ctx: Ctx,
+  o: T,
+  map: Map<number, T>,
+  obj: ObjectName,
+  uid: number,
+  gid: number,
+): void {
+  const before = { uid: o.uid, gid: o.gid };
+  chown(ctx, o, uid, gid);
+  if (uid < 0 || uid === before.uid) return;
+  const taken = [...map.values()].find((x) => x.id !== o.id && x.uid === uid && x.name === o.name);
+  if (taken) {
+    Object.assign(o, before);
+    throw failures.internal(`user [${uid}] already owns ${obj} [${taken.id}] with NAME ${o.name}`);
+  }
+}

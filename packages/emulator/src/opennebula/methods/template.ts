@@ -11,6 +11,7 @@ import {
   int,
   lookup,
   type MethodDef,
+  type Operation,
   ownerXml,
   permissionsXml,
   poolFilter,
@@ -18,15 +19,19 @@ import {
   str,
 } from "./context.js";
 import { renameMethod, updateMethod } from "./edit.js";
+import { checkLock, lockMethods, lockXml } from "./lock.js";
+import { chownNamed } from "./owned.js";
 import { parseOrAllocateError } from "./vm.js";
 
 export function templateXml(state: OpenNebulaState, t: OneTemplate): string {
-  return `<VMTEMPLATE>${ownerXml(state, t)}${permissionsXml(t.permissions)}<REGTIME>${t.regtime}</REGTIME>${renderTemplate("TEMPLATE", t.template)}</VMTEMPLATE>`;
+  return `<VMTEMPLATE>${ownerXml(state, t)}${lockXml(t.lock)}${permissionsXml(t.permissions)}<REGTIME>${t.regtime}</REGTIME>${renderTemplate("TEMPLATE", t.template)}</VMTEMPLATE>`;
 }
 
-function getTemplate(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN"): OneTemplate {
+/** Looks the template up, authorizes `op` and checks its lock (`lock = false`: info, lock, unlock). */
+function getTemplate(ctx: Ctx, id: number, op: Operation, lock = true): OneTemplate {
   const t = lookup(ctx.state.templates, id, "virtual machine template");
   authorize(ctx, t, op, "TEMPLATE");
+  if (lock) checkLock(t, op, "virtual machine template");
   return t;
 }
 
@@ -52,7 +57,7 @@ export const templateMethods: Record<string, MethodDef> = {
   },
   "one.template.info": {
     params: [int(), bool(false), bool(false)],
-    run: (ctx, [id]) => templateXml(ctx.state, getTemplate(ctx, id as number, "USE")),
+    run: (ctx, [id]) => templateXml(ctx.state, getTemplate(ctx, id as number, "USE", false)),
   },
   "one.template.update": updateMethod((ctx, id) => getTemplate(ctx, id, "MANAGE"), "template"),
   "one.template.rename": renameMethod((ctx, id) => getTemplate(ctx, id, "MANAGE")),
@@ -64,6 +69,15 @@ export const templateMethods: Record<string, MethodDef> = {
       return t.id;
     },
   },
+  "one.template.chown": {
+    params: [int(), int(), int()],
+    run(ctx, [id, uid, gid]) {
+      const t = getTemplate(ctx, id as number, "MANAGE");
+      chownNamed(ctx, t, ctx.state.templates, "virtual machine template", uid as number, gid as number);
+      return t.id;
+    },
+  },
+  ...lockMethods("one.template", (ctx, id) => getTemplate(ctx, id, "MANAGE", false)),
   "one.template.delete": {
     params: [int(), bool(false)],
     run(ctx, [id]) {

@@ -8,12 +8,12 @@ import { failures } from "../errors.js";
 import { DEFAULT_PERMISSIONS, type OneVmGroup, type OneVmGroupRole, type OpenNebulaState } from "../state.js";
 import { getAttr, getVectors, renderTemplate, type Template } from "../template.js";
 import { el } from "../xml.js";
-import { bool, int, type MethodDef, ownerXml, permissionsXml, str } from "./context.js";
+import { int, type MethodDef, ownerXml, permissionsXml, str } from "./context.js";
+import { lockBlocks, lockMethods, lockXml } from "./lock.js";
 import { allocName, getOwned, type OwnedKind, ownedMethods } from "./owned.js";
 import { parseOrActionError, parseOrAllocateError } from "./vm.js";
 
 const POLICIES = ["NONE", "AFFINED", "ANTI_AFFINED"];
-const OP_LEVEL = { USE: 1, MANAGE: 2, ADMIN: 3 } as const;
 
 /** A ROLE vector as a role, or the problem with it. */
 function toRole(v: Record<string, string>, id: number, others: OneVmGroupRole[]): OneVmGroupRole | string {
@@ -37,17 +37,13 @@ function roleVms(state: OpenNebulaState, g: OneVmGroup, role: OneVmGroupRole): n
 }
 
 export function vmgroupXml(state: OpenNebulaState, g: OneVmGroup): string {
-  const lock =
-    g.lock === null
-      ? ""
-      : `<LOCK><LOCKED>${g.lock.level}</LOCKED><OWNER>${g.lock.owner}</OWNER><TIME>${g.lock.time}</TIME><REQ_ID>-1</REQ_ID></LOCK>`;
   const roles = g.roles
     .map((r) => {
       const vms = roleVms(state, g, r);
       return `<ROLE>${r.hostAffined ? el("HOST_AFFINED", r.hostAffined) : ""}${r.hostAntiAffined ? el("HOST_ANTI_AFFINED", r.hostAntiAffined) : ""}<ID>${r.id}</ID>${el("NAME", r.name)}${el("POLICY", r.policy)}${vms.length > 0 ? el("VMS", vms.join(",")) : ""}</ROLE>`;
     })
     .join("");
-  return `<VM_GROUP>${ownerXml(state, g)}${permissionsXml(g.permissions)}${lock}<ROLES>${roles}</ROLES>${renderTemplate("TEMPLATE", g.template)}</VM_GROUP>`;
+  return `<VM_GROUP>${ownerXml(state, g)}${permissionsXml(g.permissions)}${lockXml(g.lock)}<ROLES>${roles}</ROLES>${renderTemplate("TEMPLATE", g.template)}</VM_GROUP>`;
 }
 
 const kind: OwnedKind<OneVmGroup> = {
@@ -59,7 +55,7 @@ const kind: OwnedKind<OneVmGroup> = {
   poolRoot: "VM_GROUP_POOL",
   refuseDelete: (state, g) =>
     g.roles.some((r) => roleVms(state, g, r).length > 0) ? "VM group has VMs, it cannot be deleted" : null,
-  locked: (g, op) => g.lock !== null && OP_LEVEL[op] >= g.lock.level,
+  locked: lockBlocks,
 };
 
 /** The ROLE vectors of a template as roles; `fail` for the first bad one (vm_group.xsd needs one). */
@@ -97,30 +93,7 @@ export const vmgroupMethods: Record<string, MethodDef> = {
       return id;
     },
   },
-  "one.vmgroup.lock": {
-    params: [int(), int(), bool(false)],
-    run(ctx, [id, level, test]) {
-      const g = getOwned(ctx, { ...kind, locked: undefined }, id as number, "MANAGE");
-      const l = level as number;
-      if (l < 1 || l > 4) throw failures.rpcApi("Wrong lock level.");
-      if (g.lock !== null) throw failures.locked("vm group", g.id);
-      if (!test)
-        g.lock = {
-          level: l === 4 ? 3 : l,
-          owner: ctx.user.id,
-          time: Math.floor(ctx.state.clock.now() / 1000),
-        };
-      return g.id;
-    },
-  },
-  "one.vmgroup.unlock": {
-    params: [int()],
-    run(ctx, [id]) {
-      const g = getOwned(ctx, { ...kind, locked: undefined }, id as number, "MANAGE");
-      g.lock = null;
-      return g.id;
-    },
-  },
+  ...lockMethods("one.vmgroup", (ctx, id) => getOwned(ctx, { ...kind, locked: undefined }, id, "MANAGE")),
   "one.vmgroup.roleadd": {
     params: [int(), str()],
     run(ctx, [id, text]) {
