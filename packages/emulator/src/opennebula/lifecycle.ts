@@ -6,6 +6,7 @@
  */
 import { agendaPeek, agendaPop, agendaPush } from "./agenda.js";
 import { failures } from "./errors.js";
+import { checkVmQuota } from "./quotas.js";
 import {
   type AddressRange,
   DEFAULT_PERMISSIONS,
@@ -623,6 +624,7 @@ export function createVm(
     if (built.image) images.push(built.image);
     return built.disk;
   });
+  checkVmQuota(state, owner, { cpu, memoryMb: memory, disks });
   // Leases are taken only once every NIC has found one, so a failure leaves the ranges untouched.
   const taken: Array<{ ar: AddressRange; index: number; prevNext: number }> = [];
   try {

@@ -32,6 +32,8 @@ export interface OneUser {
   authDriver: string;
   template: Template;
   tokens: Array<{ token: string; expiresAt: number; egid: number }>;
+  /** `one.user.quota` limits: DATASTORE/NETWORK/VM/IMAGE vectors (absent: none set; usage is computed). */
+  quotas?: Template;
 }
 
 export interface OneGroup {
@@ -39,6 +41,10 @@ export interface OneGroup {
   name: string;
   template: Template;
   admins: number[];
+  /** `one.group.quota` limits, as for users. */
+  quotas?: Template;
+  /** `one.group.vlan` (7.4): the group's VLAN rules, RULE=[ID, SCOPE, VNTEMPLATE]. */
+  vlanRules?: Array<Record<string, string>>;
 }
 
 export interface OneCluster {

@@ -54,6 +54,12 @@ export function readArgs(params: XValue[], spec: ParamSpec[]): ArgValue[] {
   });
 }
 
+/**
+ * Auth drivers whose secret the emulator checks itself; a user moved to another driver
+ * (`one.user.chauth` to ldap, x509, ssh…) has no external authority here, so only tokens work.
+ */
+const PASSWORD_DRIVERS = new Set(["core", "server_cipher", "server_x509"]);
+
 /** `user:password` or `user:token` (a `one.user.login` token); AUTHENTICATION otherwise. */
 export function authenticate(state: OpenNebulaState, session: XValue | undefined): OneUser {
   if (session === undefined) throw new XmlRpcFault(FaultCode.TYPE, "Not enough parameters");
@@ -69,7 +75,7 @@ export function authenticate(state: OpenNebulaState, session: XValue | undefined
   const secret = session.v.slice(colon + 1);
   const user = [...state.users.values()].find((u) => u.name === name);
   if (!user?.enabled) throw failures.authentication();
-  if (secret === user.password && secret !== "") return user;
+  if (secret === user.password && secret !== "" && PASSWORD_DRIVERS.has(user.authDriver)) return user;
   const now = state.clock.now();
   if (user.tokens.some((t) => t.token === secret && (t.expiresAt < 0 || t.expiresAt > now))) return user;
   throw failures.authentication();

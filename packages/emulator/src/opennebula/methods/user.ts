@@ -1,15 +1,26 @@
 /** `one.user.*` and `one.userpool.info`: users, passwords, login tokens, groups. */
 import { createHash, randomBytes } from "node:crypto";
 import { failures } from "../errors.js";
+import { quotasXml, setQuotas } from "../quotas.js";
 import type { OneUser, OpenNebulaState } from "../state.js";
 import { renderTemplate } from "../template.js";
 import { el } from "../xml.js";
 import { bool, type Ctx, groupName, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
 import { updateMethod } from "./edit.js";
+import { dropGroupAdmin } from "./group.js";
 
-/** oned shows the SHA-256 of a core password, never the password. */
+/** oned keeps the SHA-256 of a core password; other drivers' secrets (an LDAP DN…) as given. */
 function passwordHash(user: OneUser): string {
-  return createHash("sha256").update(user.password).digest("hex");
+  return user.authDriver === "core"
+    ? createHash("sha256").update(user.password).digest("hex")
+    : user.password;
+}
+
+/** User::pass_is_valid: not empty, no whitespace. */
+function checkPassword(password: string, id: number): void {
+  if (password === "") throw failures.action("Invalid password, it cannot be empty", id);
+  const bad = /[ \t\n\v\f\r]/.exec(password);
+  if (bad) throw failures.action(`Invalid password, character '${bad[0]}' is not allowed`, id);
 }
 
 function userBody(state: OpenNebulaState, user: OneUser, withTokens: boolean): string {
@@ -27,13 +38,26 @@ function userBody(state: OpenNebulaState, user: OneUser, withTokens: boolean): s
 }
 
 export function userXml(state: OpenNebulaState, user: OneUser): string {
-  return `<USER>${userBody(state, user, true)}<DEFAULT_USER_QUOTAS/></USER>`;
+  return `<USER>${userBody(state, user, true)}${quotasXml(state, user, "user")}<DEFAULT_USER_QUOTAS/></USER>`;
 }
 
+/** A user may USE and MANAGE itself (never ADMIN: enable, chauth, quota, delete need oneadmin). */
 function getUser(ctx: Ctx, id: number, op: string): OneUser {
   const user = lookup(ctx.state.users, id, "user");
-  if (user.id !== ctx.user.id) requireAdmin(ctx, op, "USER", user.id);
+  if (user.id !== ctx.user.id || op === "ADMIN") requireAdmin(ctx, op, "USER", user.id);
   return user;
+}
+
+/**
+ * UserAPI::edit_group (addgroup/delgroup): the user (NO_EXISTS), the group (NO_EXISTS), then
+ * MANAGE on the user and MANAGE on the group (oneadmin's group in the emulator, no ACLs).
+ */
+function editGroup(ctx: Ctx, id: number, gid: number) {
+  const user = lookup(ctx.state.users, id, "user");
+  const group = lookup(ctx.state.groups, gid, "group");
+  if (user.id !== ctx.user.id) requireAdmin(ctx, "MANAGE", "USER", user.id);
+  requireAdmin(ctx, "MANAGE", "GROUP", group.id);
+  return { user, group };
 }
 
 export const userMethods: Record<string, MethodDef> = {
@@ -84,8 +108,9 @@ export const userMethods: Record<string, MethodDef> = {
     params: [int(), str()],
     run(ctx, [id, password]) {
       const user = getUser(ctx, id as number, "MANAGE");
-      if ((password as string) === "") throw failures.action("Invalid password, it cannot be empty", user.id);
+      checkPassword(password as string, user.id);
       user.password = password as string;
+      user.tokens = []; // User::set_password resets the login tokens
       return user.id;
     },
   },
@@ -124,13 +149,70 @@ export const userMethods: Record<string, MethodDef> = {
       return value;
     },
   },
+  "one.user.addgroup": {
+    params: [int(), int()],
+    run(ctx, [id, gid]) {
+      const { user, group } = editGroup(ctx, id as number, gid as number);
+      if (user.groups.includes(group.id)) throw failures.action("User is already in this group", user.id);
+      user.groups = [...user.groups, group.id].sort((a, b) => a - b);
+      return user.id;
+    },
+  },
+  "one.user.delgroup": {
+    params: [int(), int()],
+    run(ctx, [id, gid]) {
+      const { user, group } = editGroup(ctx, id as number, gid as number);
+      if (group.id === user.gid) throw failures.action("Cannot remove user from the primary group", user.id);
+      if (!user.groups.includes(group.id)) throw failures.action("User is not part of this group", user.id);
+      user.groups = user.groups.filter((g) => g !== group.id);
+      dropGroupAdmin(ctx.state, group, user.id);
+      return user.id;
+    },
+  },
+  "one.user.enable": {
+    params: [int(), bool()],
+    run(ctx, [id, enable]) {
+      const user = getUser(ctx, id as number, "ADMIN");
+      if (user.id === 0) throw failures.action("Cannot enable/disable oneadmin user", user.id);
+      user.enabled = enable as boolean;
+      return user.id;
+    },
+  },
+  "one.user.chauth": {
+    params: [int(), str(), str()],
+    run(ctx, [id, driver, password]) {
+      const user = getUser(ctx, id as number, "ADMIN");
+      const pw = password as string;
+      if (pw !== "") checkPassword(pw, user.id);
+      user.authDriver = driver as string;
+      if (pw !== "") {
+        user.password = pw;
+        user.tokens = [];
+      }
+      return user.id;
+    },
+  },
+  "one.user.quota": {
+    params: [int(), str()],
+    run(ctx, [id, quota]) {
+      const user = getUser(ctx, id as number, "ADMIN");
+      if (user.id === 0) throw failures.action("Cannot set quotas for oneadmin user", user.id);
+      setQuotas(user, quota as string, { name: "UID", id: user.id });
+      return user.id;
+    },
+  },
   "one.userpool.info": {
     params: [],
     run(ctx) {
       const list = [...ctx.state.users.values()]
         .filter((u) => ctx.admin || u.id === ctx.user.id)
         .sort((a, b) => a.id - b.id);
-      return `<USER_POOL>${list.map((u) => `<USER>${userBody(ctx.state, u, false)}</USER>`).join("")}<DEFAULT_USER_QUOTAS/></USER_POOL>`;
+      // oned joins user_pool with user_quotas: each USER is followed by its QUOTAS.
+      const rows = list.map(
+        (u) =>
+          `<USER>${userBody(ctx.state, u, false)}</USER><QUOTAS><ID>${u.id}</ID>${quotasXml(ctx.state, u, "user")}</QUOTAS>`,
+      );
+      return `<USER_POOL>${rows.join("")}<DEFAULT_USER_QUOTAS/></USER_POOL>`;
     },
   },
 };
