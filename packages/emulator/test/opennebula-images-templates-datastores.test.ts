@@ -1,4 +1,8 @@
-import { createOpenNebulaEmulator, manualClock, type OpenNebulaEvent } from "@homelab-kit/emulator/opennebula";
+import {
+  createOpenNebulaEmulator,
+  manualClock,
+  type OpenNebulaEvent,
+} from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
 import { field, rpcClient } from "./opennebula-rpc.js";
 
@@ -144,3 +148,94 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
   });
 });
 
+describe("OpenNebula emulator: datastore rename, chown, chmod, enable and update", () => {
+  it("renames (unique names; images show the new name), chowns and chmods", async () => {
+    const s = setup();
+    await s.ok("one.datastore.rename", 1, "rbd");
+    expect(field(await s.datastore(1), "NAME")).toBe("rbd");
+    expect(field(await s.image(0), "DATASTORE")).toBe("rbd");
+    expect(await s.call("one.datastore.rename", 1, "files")).toMatchObject({
+      code: 0x800,
+      message: "[one.datastore.rename] NAME is already taken by DATASTORE 2.",
+    });
+    expect(await s.call("one.datastore.rename", 1, " ")).toMatchObject({
+      message: "[one.datastore.rename] Invalid NAME, it cannot be empty",
+    });
+    const d = await dan(s);
+    await s.ok("one.datastore.chown", 1, d.uid, 1);
+    let xml = await s.datastore(1);
+    expect([field(xml, "UNAME"), field(xml, "GNAME")]).toEqual(["dan", "users"]);
+    await s.ok("one.datastore.chmod", 1, -1, -1, 1, -1, -1, -1, 1, -1, -1);
+    xml = await s.datastore(1);
+    expect(xml).toContain(
+      "<PERMISSIONS><OWNER_U>1</OWNER_U><OWNER_M>1</OWNER_M><OWNER_A>1</OWNER_A><GROUP_U>0</GROUP_U><GROUP_M>0</GROUP_M><GROUP_A>0</GROUP_A><OTHER_U>1</OTHER_U>",
+    );
+    expect(await d.rpc.call("one.datastore.chown", 2, d.uid, -1)).toMatchObject({
+      code: 0x200,
+      message: `[one.datastore.chown] User [${d.uid}] : Not authorized to perform MANAGE DATASTORE [2].`,
+    });
+    expect(await s.call("one.datastore.chmod", 1, 2, -1, -1, -1, -1, -1, -1, -1, -1)).toMatchObject({
+      code: 0x1000,
+      message: "[one.datastore.chmod] Wrong permissions value.",
+    });
+    expect(await s.call("one.datastore.rename", 9, "x")).toMatchObject({
+      code: 0x400,
+      message: "[one.datastore.rename] Error getting datastore [9].",
+    });
+  });
+
+  it("enables and disables system datastores only", async () => {
+    const s = setup();
+    expect(await s.ok("one.datastore.enable", 0, false)).toBe(0);
+    expect(num(await s.datastore(0), "STATE")).toBe(1);
+    await s.ok("one.datastore.enable", 0, true);
+    expect(num(await s.datastore(0), "STATE")).toBe(0);
+    expect(await s.call("one.datastore.enable", 1, false)).toMatchObject({
+      code: 0x2000,
+      message: "[one.datastore.enable] Only SYSTEM_DS can be disabled or enabled",
+    });
+    expect(await s.call("one.datastore.enable", 0, 1)).toMatchObject({
+      kind: "fault",
+      faultCode: -501,
+      faultString: "Parameter 2 that is supposed to be boolean is not (it is int)",
+    });
+    const d = await dan(s);
+    expect(await d.rpc.call("one.datastore.enable", 0, true)).toMatchObject({ code: 0x200 });
+  });
+
+  it("updates the template keeping TYPE, DS_MAD, TM_MAD and DISK_TYPE consistent; POOL_NAME moves new images", async () => {
+    const s = setup();
+    await s.ok("one.datastore.update", 1, 'POOL_NAME="rbd2"\nBRIDGE_LIST="node01"', 0);
+    let xml = await s.datastore(1);
+    for (const [k, v] of [
+      ["TYPE", "IMAGE_DS"],
+      ["DS_MAD", "ceph"],
+      ["TM_MAD", "ceph"],
+      ["DISK_TYPE", "RBD"],
+      ["POOL_NAME", "rbd2"],
+      ["BRIDGE_LIST", "node01"],
+    ])
+      expect(xml).toContain(`<${k}><![CDATA[${v}]]></${k}>`);
+    expect(xml).not.toContain("CEPH_USER");
+    const img = Number(await s.ok("one.image.allocate", 'NAME="n"\nSIZE="1"', 1));
+    expect(field(await s.image(img), "SOURCE")).toBe(`rbd2/one-${img}`);
+    await s.ok("one.datastore.update", 1, 'TM_MAD="ssh"\nDS_MAD="fs"\nDISK_TYPE="FILE"', 1);
+    xml = await s.datastore(1);
+    expect([field(xml, "DS_MAD"), field(xml, "TM_MAD"), num(xml, "DISK_TYPE")]).toEqual(["fs", "ssh", 0]);
+    // datastore 0 stays the system datastore and has no DS_MAD
+    await s.ok("one.datastore.update", 0, 'TYPE="IMAGE_DS"\nDS_MAD="fs"', 1);
+    xml = await s.datastore(0);
+    expect(num(xml, "TYPE")).toBe(1);
+    expect(xml).toContain("<TYPE><![CDATA[SYSTEM_DS]]></TYPE>");
+    expect(xml).not.toContain("<DS_MAD><![CDATA[");
+    await s.ok("one.datastore.update", 2, 'TYPE="image_ds"', 1);
+    expect(num(await s.datastore(2), "TYPE")).toBe(0);
+    expect(await s.call("one.datastore.update", 1, 'A="1', 0)).toMatchObject({ kind: "error", code: 0x800 });
+    const d = await dan(s);
+    expect(await d.rpc.call("one.datastore.update", 1, 'A="1"', 1)).toMatchObject({
+      code: 0x200,
+      message: `[one.datastore.update] User [${d.uid}] : Not authorized to perform MANAGE DATASTORE [1].`,
+    });
+    expect(await s.call("one.datastore.update", 1, 5, 0)).toMatchObject({ kind: "fault", faultCode: -501 });
+  });
+});

@@ -1,7 +1,11 @@
-/** `one.datastore.*` and `one.datastorepool.info`. */
+/**
+ * `one.datastore.*` and `one.datastorepool.info`: datastores, their owners and permissions,
+ * template updates kept consistent with TYPE / DS_MAD / TM_MAD / DISK_TYPE as oned's
+ * `Datastore::post_update_template` does, and enable/disable of system datastores.
+ */
 import { failures } from "../errors.js";
 import { addDatastore, type OneDatastore, type OpenNebulaState } from "../state.js";
-import { getAttr, renderTemplate } from "../template.js";
+import { getAttr, renderTemplate, setAttr, type Template } from "../template.js";
 import { el, ids } from "../xml.js";
 import {
   authorize,
@@ -15,6 +19,8 @@ import {
   requireAdmin,
   str,
 } from "./context.js";
+import { updateMethod } from "./edit.js";
+import { type OwnedKind, ownedMethods } from "./owned.js";
 import { parseOrAllocateError } from "./vm.js";
 
 export function datastoreXml(state: OpenNebulaState, ds: OneDatastore): string {
@@ -27,10 +33,49 @@ export function datastoreXml(state: OpenNebulaState, ds: OneDatastore): string {
 }
 
 const DS_TYPES = ["IMAGE_DS", "SYSTEM_DS", "FILE_DS", "BACKUP_DS"];
+const DISK_TYPES = ["FILE", "CD_ROM", "BLOCK", "RBD"];
+
+/**
+ * The new template of `one.datastore.update` made consistent with the datastore (oned's
+ * `post_update_template`): datastore 0 stays SYSTEM_DS and a BACKUP_DS keeps its type; TM_MAD,
+ * DS_MAD and DISK_TYPE take the new values or keep the old ones when the template drops them; a
+ * system datastore has no DS_MAD. A new POOL_NAME is where the next Ceph images go.
+ */
+function applyDatastoreTemplate(ds: OneDatastore, next: Template): void {
+  const typeText = getAttr(next, "TYPE");
+  const wanted = typeText === undefined ? ds.type : Math.max(0, DS_TYPES.indexOf(typeText.toUpperCase()));
+  if (ds.id === 0) ds.type = 1;
+  else if (ds.type !== 3) ds.type = wanted;
+  setAttr(next, "TYPE", DS_TYPES[ds.type]!);
+  const disk = DISK_TYPES.indexOf((getAttr(next, "DISK_TYPE") ?? "").toUpperCase());
+  if (disk >= 0) ds.diskType = disk;
+  setAttr(next, "DISK_TYPE", DISK_TYPES[ds.diskType] ?? "FILE");
+  const tm = getAttr(next, "TM_MAD");
+  if (tm && ds.type !== 3) ds.tmMad = tm;
+  else setAttr(next, "TM_MAD", ds.tmMad);
+  const dsMad = getAttr(next, "DS_MAD");
+  if (ds.type === 1) {
+    ds.dsMad = "-";
+    const at = next.findIndex(([k]) => k === "DS_MAD");
+    if (at >= 0) next.splice(at, 1);
+  } else if (dsMad) ds.dsMad = dsMad;
+  else setAttr(next, "DS_MAD", ds.dsMad);
+}
+
+const kind: OwnedKind<OneDatastore> = {
+  prefix: "one.datastore",
+  obj: "datastore",
+  authName: "DATASTORE",
+  map: (s) => s.datastores,
+  xml: datastoreXml,
+  poolRoot: "DATASTORE_POOL",
+};
+const owned = ownedMethods(kind);
+const shared = (name: string): MethodDef => owned[`one.datastore.${name}`]!;
 
 export const datastoreMethods: Record<string, MethodDef> = {
   "one.datastore.allocate": {
-    params: [str(), int(-1)],
+    params: [str(), int()],
     run(ctx, [text]) {
       requireAdmin(ctx, "CREATE", "DATASTORE");
       const tmpl = parseOrAllocateError(text as string, "datastore");
@@ -79,6 +124,28 @@ export const datastoreMethods: Record<string, MethodDef> = {
         throw failures.action("Datastore is not empty.", ds.id);
       }
       ctx.state.datastores.delete(ds.id);
+      return ds.id;
+    },
+  },
+  "one.datastore.rename": shared("rename"),
+  "one.datastore.chown": shared("chown"),
+  "one.datastore.chmod": shared("chmod"),
+  "one.datastore.update": updateMethod(
+    (ctx, id) => {
+      const ds = lookup(ctx.state.datastores, id, "datastore");
+      authorize(ctx, ds, "MANAGE", "DATASTORE");
+      return ds;
+    },
+    "template",
+    (_ctx, ds, next) => applyDatastoreTemplate(ds, next),
+  ),
+  "one.datastore.enable": {
+    params: [int(), bool()],
+    run(ctx, [id, enable]) {
+      const ds = lookup(ctx.state.datastores, id as number, "datastore");
+      authorize(ctx, ds, "MANAGE", "DATASTORE");
+      if (ds.type !== 1) throw failures.internal("Only SYSTEM_DS can be disabled or enabled");
+      ds.state = enable ? 0 : 1;
       return ds.id;
     },
   },
