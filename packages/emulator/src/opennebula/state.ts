@@ -47,6 +47,23 @@ export interface OneGroup {
   vlanRules?: Array<Record<string, string>>;
 }
 
+/** A `one.vmpool.calculateshowback` result: one VM's costs in one month (showback.xsd). */
+export interface OneShowback {
+  vmId: number;
+  vmName: string;
+  uid: number;
+  gid: number;
+  uname: string;
+  gname: string;
+  year: number;
+  month: number;
+  cpuCost: number;
+  memoryCost: number;
+  diskCost: number;
+  hours: number;
+  rhours: number;
+}
+
 export interface OneCluster {
   id: number;
   name: string;
@@ -358,6 +375,8 @@ export interface OpenNebulaState {
   secgroups: Map<number, OneSecGroup>;
   vmgroups: Map<number, OneVmGroup>;
   acls: Map<number, OneAcl>;
+  /** Records of `one.vmpool.calculateshowback` (absent until the first run). */
+  showback?: OneShowback[];
   /** Next object id per pool (secgroup/vmgroup/acl may be missing in a state restored from an older snapshot). */
   nextId: Record<
     "user" | "group" | "cluster" | "host" | "datastore" | "image" | "vnet" | "template" | "vm",
