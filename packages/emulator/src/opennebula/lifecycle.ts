@@ -84,6 +84,9 @@ const LCM_NAMES: Record<number, string> = {
   43: "PROLOG_MIGRATE_POWEROFF",
   45: "PROLOG_MIGRATE_SUSPEND",
   60: "PROLOG_MIGRATE_UNKNOWN",
+  69: "BACKUP",
+  70: "BACKUP_POWEROFF",
+  71: "RESTORE",
 };
 
 /** `VirtualMachine::state_str`: the LCM state's name while ACTIVE, else the VM state's. */
@@ -230,10 +233,29 @@ function place(state: OpenNebulaState, vm: OneVm, at: number): void {
   scheduleVm(state, vm);
 }
 
-function nextAt(vm: OneVm): number {
+/**
+ * Timed work on a VM besides its steps (scheduled actions): `next` is when it is due (clock ms,
+ * +∞ none), `fire` does it and must move `next` past `at`. Registered by the method modules.
+ */
+export interface VmTimer {
+  next(vm: OneVm): number;
+  fire(state: OpenNebulaState, vm: OneVm, at: number): void;
+}
+const vmTimers: VmTimer[] = [];
+export function registerVmTimer(timer: VmTimer): void {
+  vmTimers.push(timer);
+}
+
+function ownAt(vm: OneVm): number {
   if (vm.steps.length > 0) return vm.steps[0]!.at;
   if (vm.state === S.PENDING && vm.schedAt !== null && vm.resched === 0) return vm.schedAt;
   return Number.POSITIVE_INFINITY;
+}
+
+function nextAt(vm: OneVm): number {
+  let at = ownAt(vm);
+  for (const t of vmTimers) at = Math.min(at, t.next(vm));
+  return at;
 }
 
 /** Applies every transition due by the clock's `now()`, in time order. Call before observing. */
@@ -253,7 +275,11 @@ export function sync(state: OpenNebulaState): void {
     agendaPop(state.agenda);
     const due = top.vm;
     if (nextAt(due) !== top.at || state.vms.get(due.id) !== due) continue; // stale entry
-    if (due.steps.length > 0) {
+    const timer = ownAt(due) === top.at ? undefined : vmTimers.find((t) => t.next(due) === top.at);
+    if (timer) {
+      timer.fire(state, due, top.at);
+      scheduleVm(state, due);
+    } else if (due.steps.length > 0) {
       const step = due.steps.shift()!;
       setVmState(state, due, step.state, step.lcm);
       step.onReach?.();
@@ -810,13 +836,14 @@ export function hotplug(
   lcm: number,
   poweroffLcm: number | null,
   message: string,
+  opts: { after?: number; onReach?: (at: number) => void } = {},
 ): void {
   const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING && lcm >= 0;
   if (!running && !(poweroffLcm !== null && vm.state === S.POWEROFF))
     throw failures.action(`${message}, wrong state ${stateName(vm)}.`, vm.id);
   const back = running ? { state: S.ACTIVE, lcm: L.RUNNING } : { state: S.POWEROFF, lcm: L.NONE };
   run(state, vm, { state: S.ACTIVE, lcm: running ? lcm : poweroffLcm! }, [
-    { after: state.timings.hotplug, ...back },
+    { after: opts.after ?? state.timings.hotplug, ...back, onReach: opts.onReach },
   ]);
 }
 

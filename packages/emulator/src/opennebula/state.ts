@@ -108,6 +108,8 @@ export interface OneDatastore extends Owned {
 export interface OneImage extends Owned {
   /** Image::ImageType: 0 OS, 1 CDROM, 2 DATABLOCK, … */
   type: number;
+  /** A BACKUP image (type 6) made by `one.vm.backup` (methods/vm-backup.ts): its VM, disks and increments. */
+  backup?: ImageBackup;
   persistent: boolean;
   sizeMb: number;
   /** Image::ImageState: 1 READY, 2 USED, 4 LOCKED, 8 USED_PERS, … */
@@ -203,6 +205,61 @@ export interface VmSnapshot {
   active: boolean;
 }
 
+/**
+ * A scheduled action (6.8+: its own object, ScheduledAction.h): TIME in seconds (absolute), REPEAT
+ * -1 none / 0 weekly / 1 monthly / 2 yearly / 3 hourly over DAYS, END_TYPE -1 none / 0 never /
+ * 1 times / 2 date with END_VALUE, DONE the last run (seconds, -1 never), MESSAGE its error.
+ */
+export interface VmSchedAction {
+  id: number;
+  action: string;
+  args: string;
+  time: number;
+  repeat: number;
+  days: string;
+  endType: number;
+  endValue: number;
+  done: number;
+  message: string;
+  warning: number;
+}
+
+/** `one.vm.exec` (7.2+): the last guest-agent command (TEMPLATE/QEMU_GA_EXEC). */
+export interface VmExec {
+  command: string;
+  stdin: string;
+  pid: number;
+  /** Clock ms the command started; it ends `timings.exec` later unless cancelled. */
+  startedAt: number;
+  cancelled: boolean;
+}
+
+/** BACKUPS/BACKUP_CONFIG values `one.vm.backup` maintains (LAST_*, INCREMENTAL_BACKUP_ID) and BACKUP_IDS. */
+export interface VmBackups {
+  config: Record<string, string>;
+  ids: number[];
+}
+
+/** BACKUP_INCREMENTS/INCREMENT of a backup image. */
+export interface BackupIncrement {
+  id: number;
+  /** Seconds. */
+  date: number;
+  parentId: number;
+  sizeMb: number;
+  source: string;
+  /** FULL or INCREMENT. */
+  type: string;
+}
+
+export interface ImageBackup {
+  vmId: number;
+  /** BACKUP_DISK_IDS. */
+  diskIds: number[];
+  /** INCREMENT mode only (FULL backups keep none). */
+  increments: BackupIncrement[];
+}
+
 export interface VmHistory {
   seq: number;
   hostId: number;
@@ -262,6 +319,12 @@ export interface OneVm extends Owned {
   /** System snapshots (absent until the first `one.vm.snapshotcreate`). */
   snapshots?: VmSnapshot[];
   nextSnapshot?: number;
+  /** `one.vm.schedadd` (SCHED_ACTIONS; absent until the first). */
+  schedActions?: VmSchedAction[];
+  /** `one.vm.exec` (absent until the first). */
+  exec?: VmExec;
+  /** `one.vm.backup` (absent until the first). */
+  backups?: VmBackups;
 }
 
 export interface OneSecGroup extends Owned {
@@ -305,6 +368,10 @@ export interface OneTimings {
   imageCopy: number;
   /** HOTPLUG states: disk/NIC attach and detach, snapshots. */
   hotplug: number;
+  /** BACKUP / BACKUP_POWEROFF and RESTORE. */
+  backup: number;
+  /** A `one.vm.exec` command runs this long (QEMU_GA_EXEC STATUS EXECUTING → DONE). */
+  exec: number;
 }
 
 export const defaultTimings: OneTimings = {
@@ -316,6 +383,8 @@ export const defaultTimings: OneTimings = {
   save: 2000,
   imageCopy: 2000,
   hotplug: 1000,
+  backup: 3000,
+  exec: 1000,
 };
 
 export type OpenNebulaEvent =
@@ -382,7 +451,7 @@ export interface OpenNebulaState {
     "user" | "group" | "cluster" | "host" | "datastore" | "image" | "vnet" | "template" | "vm",
     number
   > &
-    Partial<Record<"secgroup" | "vmgroup" | "acl", number>>;
+    Partial<Record<"secgroup" | "vmgroup" | "acl" | "schedAction", number>>;
   /** Pending VM transitions in time order. */
   agenda: Agenda;
   lockedImages: Set<OneImage>;

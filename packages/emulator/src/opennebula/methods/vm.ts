@@ -12,9 +12,9 @@ import {
   VM_STATES,
   vmAction,
 } from "../lifecycle.js";
-import type { OneVm, OpenNebulaState, Owned } from "../state.js";
+import type { OneVm, OpenNebulaState, Owned, VmExec, VmSchedAction } from "../state.js";
 import { renderEntries, renderTemplate, type Template } from "../template.js";
-import { cel, el } from "../xml.js";
+import { cel, el, ids } from "../xml.js";
 import {
   applyChmod,
   authorize,
@@ -103,6 +103,7 @@ const TEMPLATE_ORDER: Array<[string, "any" | "string" | "vector", boolean]> = [
   ["NUMA_NODE", "any", false],
   ["OS", "any", false],
   ["PCI", "any", true],
+  ["QEMU_GA_EXEC", "any", false],
   ["RAW", "any", false],
   ["SECURITY_GROUP_RULE", "any", true],
   ["SNAPSHOT", "vector", true],
@@ -145,11 +146,13 @@ function splitTemplate(state: OpenNebulaState, vm: OneVm): { template: string; u
         TIME: String(sn.time),
       },
     ]),
+    ...(vm.exec ? [["QEMU_GA_EXEC", execAttrs(state, vm.exec)] as [string, Record<string, string>]] : []),
   ];
   const seen = new Set<string>();
   const inTemplate: Array<[number, number, string]> = [];
   const user: Template = [...vm.userTemplate];
   entries.forEach(([k, v], n) => {
+    if (k === "BACKUP_CONFIG") return; // shown in BACKUPS
     const spec = ORDER_INDEX.get(k);
     const fitsKind = spec && (spec.kind === "any" || (spec.kind === "string") === (typeof v === "string"));
     if (!spec || !fitsKind || (!spec.many && seen.has(k))) {
@@ -160,7 +163,66 @@ function splitTemplate(state: OpenNebulaState, vm: OneVm): { template: string; u
     inTemplate.push([spec.i, n, renderEntries([[k, v]])]);
   });
   inTemplate.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-  return { template: `<TEMPLATE>${inTemplate.map((x) => x[2]).join("")}</TEMPLATE>`, user };
+  const sched = (vm.schedActions ?? []).map((sa) => schedActionXml(vm, sa)).join("");
+  return { template: `<TEMPLATE>${inTemplate.map((x) => x[2]).join("")}${sched}</TEMPLATE>`, user };
+}
+
+/** `one.vm.exec`: EXECUTING for `timings.exec`, then DONE with RETURN_CODE 0 and no output (or CANCELLED). */
+export function execStatus(state: OpenNebulaState, exec: VmExec): "EXECUTING" | "DONE" | "CANCELLED" {
+  if (exec.cancelled) return "CANCELLED";
+  return state.clock.now() < exec.startedAt + state.timings.exec ? "EXECUTING" : "DONE";
+}
+
+function execAttrs(state: OpenNebulaState, exec: VmExec): Record<string, string> {
+  const status = execStatus(state, exec);
+  const done = status === "DONE";
+  return {
+    COMMAND: exec.command,
+    PID: String(exec.pid),
+    RETURN_CODE: done ? "0" : "",
+    STATUS: status,
+    STDERR: "",
+    STDIN: exec.stdin,
+    STDOUT: "",
+  };
+}
+
+/** TEMPLATE/SCHED_ACTION (shared.xsd SCHED_ACTION, fields in its order). */
+function schedActionXml(vm: OneVm, sa: VmSchedAction): string {
+  return `<SCHED_ACTION><ID>${sa.id}</ID><PARENT_ID>${vm.id}</PARENT_ID><TYPE>VM</TYPE>${el("ACTION", sa.action)}${el("ARGS", sa.args)}<TIME>${sa.time}</TIME><REPEAT>${sa.repeat}</REPEAT>${el("DAYS", sa.days)}<END_TYPE>${sa.endType}</END_TYPE><END_VALUE>${sa.endValue}</END_VALUE><DONE>${sa.done}</DONE>${el("MESSAGE", sa.message)}<WARNING>${sa.warning}</WARNING></SCHED_ACTION>`;
+}
+
+/** BACKUP_CONFIG children vm.xsd allows (in its order). */
+const BACKUP_CONFIG_KEYS = [
+  "BACKUP_JOB_ID",
+  "BACKUP_VOLATILE",
+  "DISK_IDS",
+  "FS_FREEZE",
+  "INCREMENTAL_BACKUP_ID",
+  "INCREMENT_MODE",
+  "INTERACTIVE",
+  "KEEP_LAST",
+  "LAST_BACKUP_ID",
+  "LAST_BACKUP_SIZE",
+  "LAST_BRIDGE",
+  "LAST_DATASTORE_ID",
+  "LAST_INCREMENT_ID",
+  "MODE",
+];
+
+/** The VM's BACKUP_CONFIG: what its template sets (MODE, KEEP_LAST, …) over what backups recorded. */
+export function backupConfig(vm: OneVm): Record<string, string> {
+  const fromTemplate = vm.template.find(([k, v]) => k === "BACKUP_CONFIG" && typeof v !== "string")?.[1];
+  return { ...vm.backups?.config, ...(typeof fromTemplate === "object" ? fromTemplate : {}) };
+}
+
+function backupsXml(state: OpenNebulaState, vm: OneVm): string {
+  const config = backupConfig(vm);
+  const body = BACKUP_CONFIG_KEYS.filter((k) => config[k] !== undefined)
+    .map((k) => cel(k, config[k]!))
+    .join("");
+  const backupIds = (vm.backups?.ids ?? []).filter((id) => state.images.has(id));
+  return `<BACKUPS>${body === "" ? "<BACKUP_CONFIG/>" : `<BACKUP_CONFIG>${body}</BACKUP_CONFIG>`}${ids("BACKUP_IDS", backupIds)}</BACKUPS>`;
 }
 
 function monitoring(state: OpenNebulaState, vm: OneVm): string {
@@ -188,7 +250,10 @@ export function vmXml(state: OpenNebulaState, vm: OneVm): string {
   const { template, user } = splitTemplate(state, vm);
   vm = storedName(state, vm);
   const history = vm.history.map((h) => historyXml(vm.id, h)).join("");
-  return `<VM>${ownerXml(state, vm)}${permissionsXml(vm.permissions)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><PREV_STATE>${vm.prevState}</PREV_STATE><PREV_LCM_STATE>${vm.prevLcm}</PREV_LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm)}${monitoring(state, vm)}<SCHED_ACTIONS/>${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}${diskSnapshotsXml(vm)}<BACKUPS><BACKUP_CONFIG/><BACKUP_IDS/></BACKUPS></VM>`;
+  return `<VM>${ownerXml(state, vm)}${permissionsXml(vm.permissions)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><PREV_STATE>${vm.prevState}</PREV_STATE><PREV_LCM_STATE>${vm.prevLcm}</PREV_LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm)}${monitoring(state, vm)}${ids(
+    "SCHED_ACTIONS",
+    (vm.schedActions ?? []).map((sa) => sa.id),
+  )}${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}${diskSnapshotsXml(vm)}${backupsXml(state, vm)}</VM>`;
 }
 
 /** `<SNAPSHOTS>` per disk with snapshots (vm.xsd): the snapshot tree, the active one marked. */
