@@ -12,6 +12,7 @@ import { createOpenNebulaState, type OpenNebulaState, type OpenNebulaStateOption
 export { type EmulatorClock, type ManualClock, manualClock, systemClock } from "../ilo/clock.js";
 export { ErrorCode, OneFailure } from "./errors.js";
 export { reindex, setHostReachable, stateName, sync, VM_ACTIONS } from "./lifecycle.js";
+export { backupImageXml } from "./methods/vm-backup.js";
 export { answerXmlRpc, createOpenNebulaRoutes, openNebulaMethods, RPC_BODY_LIMIT } from "./routes.js";
 export {
   type AddressRange,
