@@ -29,7 +29,8 @@ export type ObjectName =
   | "cluster"
   | "security group"
   | "vm group"
-  | "ACL";
+  | "ACL"
+  | "scheduled action";
 
 /**
  * Thrown by method handlers; the router turns it into `[false, "[method] message", code, respId, 0]`.
