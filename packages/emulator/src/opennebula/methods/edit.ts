@@ -2,7 +2,7 @@
  * The edits many OpenNebula objects share: `update(id, text, append)` merging or replacing a
  * template, and a plain `rename(id, name)`.
  */
-import { failures } from "../errors.js";
+import { failures, type ObjectName } from "../errors.js";
 import { mergeTemplate, parseTemplate, type Template, TemplateSyntaxError } from "../template.js";
 import { type Ctx, int, type MethodDef, str } from "./context.js";
 
@@ -54,15 +54,33 @@ export function updateMethod<K extends string, T extends { id: number } & Record
   };
 }
 
-/** `rename(id, name)` with no further rule than what `get` authorizes. */
+/**
+ * `rename(id, name)`. With `unique`, as oned's `SharedAPI::rename`: the same name succeeds at
+ * once, a name `unique.taken` finds on another object fails with ACTION `<obj> cannot be renamed
+ * to <name> because it collides with <obj> <id>`, and an empty or over-long name with
+ * `PoolObjectSQL::set_name`'s message; without it, no rule beyond what `get` authorizes.
+ */
 export function renameMethod<T extends { id: number; name: string }>(
   get: (ctx: Ctx, id: number) => T,
+  unique?: { obj: ObjectName; taken(ctx: Ctx, o: T, name: string): { id: number } | undefined },
 ): MethodDef {
   return {
     params: [int(), str()],
     run(ctx, [id, name]) {
       const o = get(ctx, id as number);
-      o.name = name as string;
+      const n = name as string;
+      if (unique && n !== o.name) {
+        const other = unique.taken(ctx, o, n);
+        if (other && other.id !== o.id) {
+          throw failures.action(
+            `${unique.obj} cannot be renamed to ${n} because it collides with ${unique.obj} ${other.id}`,
+            o.id,
+          );
+        }
+        if (n === "") throw failures.action("Invalid NAME, it cannot be empty", o.id);
+        if (n.length > 128) throw failures.action("Invalid NAME, max length is 128 chars", o.id);
+      }
+      o.name = n;
       return o.id;
     },
   };

@@ -99,7 +99,10 @@ export function ownedMethods<T extends Owned & { template: Template }>(
       params: [int(), int(), int(), int(), int(), int(), int(), int(), int(), int()],
       run(ctx, [id, ...bits]) {
         const values = bits as number[];
-        const o = get(ctx, id as number, [2, 5, 8].some((i) => values[i] !== -1) ? "ADMIN" : "MANAGE");
+        // oned's SharedAPI::chmod: ADMIN only when an *_A bit actually changes
+        const cur = lookup(k.map(ctx.state), id as number, k.obj).permissions;
+        const admin = [2, 5, 8].some((i) => values[i] !== -1 && values[i] !== cur[i]);
+        const o = get(ctx, id as number, admin ? "ADMIN" : "MANAGE");
         applyChmod(o, values);
         return o.id;
       },
