@@ -1,10 +1,11 @@
 import {
   createOpenNebulaEmulator,
   manualClock,
+  type OneImage,
   type OpenNebulaEvent,
 } from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient } from "./opennebula-rpc.js";
+import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
 
 function setup() {
   const clock = manualClock(1_700_000_000_000);
@@ -145,6 +146,444 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
       code: 0x200,
       message: `[one.template.lock] User [${d.uid}] : Not authorized to perform MANAGE TEMPLATE [${other}].`,
     });
+  });
+});
+
+describe("OpenNebula emulator: image chown, lock and chtype", () => {
+  it("chowns images (per-owner NAME), and locks them like templates", async () => {
+    const s = setup();
+    const d = await dan(s);
+    const a = Number(await s.ok("one.image.allocate", 'NAME="data"\nTYPE="DATABLOCK"\nSIZE="10"', 1, false));
+    await s.ok("one.image.chown", a, d.uid, 1);
+    expect(field(await s.image(a), "UNAME")).toBe("dan");
+    const b = Number(await s.ok("one.image.allocate", 'NAME="data"\nTYPE="DATABLOCK"\nSIZE="10"', 1, false));
+    expect(await s.call("one.image.chown", b, d.uid, 1)).toMatchObject({
+      code: 0x2000,
+      message: `[one.image.chown] user [${d.uid}] already owns image [${a}] with NAME data`,
+    });
+    expect(await d.rpc.call("one.image.chown", 0, d.uid, -1)).toMatchObject({
+      code: 0x200,
+      message: `[one.image.chown] User [${d.uid}] : Not authorized to perform MANAGE IMAGE [0].`,
+    });
+    expect(await s.call("one.image.chown", 77, 0, 0)).toMatchObject({
+      code: 0x400,
+      message: "[one.image.chown] Error getting image [77].",
+    });
+    s.clock.advance(3_000);
+    await s.ok("one.image.lock", 0, 2, false);
+    const xml = await s.image(0);
+    expect(xml).toContain(`<NAME>ubuntu-24.04</NAME><LOCK><LOCKED>2</LOCKED><OWNER>0</OWNER>`);
+    for (const [method, args] of [
+      ["one.image.rename", [0, "x"]],
+      ["one.image.chtype", [0, "DATABLOCK"]],
+      ["one.image.persistent", [0, true]],
+      ["one.image.snapshotflatten", [0, 0]],
+    ] as const)
+      expect(await s.call(method, ...args)).toMatchObject({
+        code: 0x8000,
+        message: `[${method}] The resource image is locked. [0].`,
+      });
+    // USE passes at level 2: the image can still be cloned
+    expect(typeof (await s.ok("one.image.clone", 0, "copy", -1))).toBe("number");
+    await s.ok("one.image.lock", 0, 1, false);
+    expect(await s.call("one.image.clone", 0, "copy2", -1)).toMatchObject({
+      code: 0x8000,
+      message: "[one.image.clone] The resource image is locked. [0].",
+    });
+    await s.ok("one.image.unlock", 0);
+    expect(await s.image(0)).not.toContain("<LOCK>");
+    expect(await d.rpc.call("one.image.unlock", 0)).toMatchObject({ code: 0x200 });
+  });
+
+  it("changes the type within OS/CDROM/DATABLOCK or KERNEL/RAMDISK/CONTEXT, with oned's messages otherwise", async () => {
+    const s = setup();
+    expect(await s.ok("one.image.chtype", 0, "datablock")).toBe(0);
+    expect(num(await s.image(0), "TYPE")).toBe(2);
+    await s.ok("one.image.chtype", 0, "CDROM");
+    expect(num(await s.image(0), "TYPE")).toBe(1);
+    expect(await s.call("one.image.chtype", 0, "KERNEL")).toMatchObject({
+      code: 0x800,
+      message:
+        "[one.image.chtype] Cannot change image type to an incompatible type for the current datastore.",
+      respId: 0,
+    });
+    // an unknown name reads as OS, passes the family check and fails in Image::set_type, whose
+    // message is built from a char pointer moved by the current type (CDROM = 1)
+    expect(await s.call("one.image.chtype", 0, "FLOPPY")).toMatchObject({
+      code: 0x2000,
+      message: "[one.image.chtype] nknown type ",
+    });
+    const k = Number(
+      await s.ok("one.image.allocate", 'NAME="vmlinuz"\nTYPE="KERNEL"\nPATH="/boot/vmlinuz"', 2),
+    );
+    await s.ok("one.image.chtype", k, "RAMDISK");
+    expect(num(await s.image(k), "TYPE")).toBe(4);
+    expect(await s.call("one.image.chtype", k, "OS")).toMatchObject({ code: 0x800 });
+    const backup = addBackupImage(s, 0);
+    expect(await s.call("one.image.chtype", backup.id, "OS")).toMatchObject({
+      code: 0x800,
+      message: "[one.image.chtype] Cannot change type forBACKUP images.",
+    });
+    expect(await s.call("one.image.chtype", 0, 3)).toMatchObject({
+      kind: "fault",
+      faultCode: -501,
+      faultString: "Parameter 2 that is supposed to be string is not (it is int)",
+    });
+    const d = await dan(s);
+    expect(await d.rpc.call("one.image.chtype", 0, "OS")).toMatchObject({
+      code: 0x200,
+      message: `[one.image.chtype] User [${d.uid}] : Not authorized to perform MANAGE IMAGE [0].`,
+    });
+  });
+});
+
+/** A BACKUP image (TYPE 6) of `vmId` in a new backup datastore, as `one.vm.backup` leaves one. */
+function addBackupImage(s: S, vmId: number, extra: Partial<OneImage> = {}): OneImage {
+  const st = s.emulator.state;
+  let ds = [...st.datastores.values()].find((d) => d.type === 3);
+  if (ds === undefined) {
+    const id = st.nextId.datastore++;
+    ds = {
+      id,
+      name: "backups",
+      uid: 0,
+      gid: 0,
+      permissions: [1, 1, 0, 1, 0, 0, 0, 0, 0],
+      type: 3,
+      dsMad: "restic",
+      tmMad: "-",
+      diskType: 0,
+      clusterIds: [0],
+      totalMb: 1_000_000,
+      state: 0,
+      template: [
+        ["DS_MAD", "restic"],
+        ["TM_MAD", "-"],
+        ["TYPE", "BACKUP_DS"],
+      ],
+    };
+    st.datastores.set(id, ds);
+  }
+  const id = st.nextId.image++;
+  const image: OneImage = {
+    id,
+    name: `${vmId} 27-11-2026 10:00:00`,
+    uid: 0,
+    gid: 0,
+    permissions: [1, 1, 0, 0, 0, 0, 0, 0, 0],
+    type: 6,
+    persistent: true,
+    sizeMb: 3584,
+    state: 1,
+    prevState: 1,
+    datastoreId: ds.id,
+    regtime: 1_700_000_000,
+    path: "",
+    source: "a1b2c3",
+    format: "raw",
+    vms: new Set([vmId]),
+    readyAt: null,
+    template: [],
+    ...extra,
+  };
+  st.images.set(id, image);
+  return image;
+}
+
+describe("OpenNebula emulator: image clone", () => {
+  it("clones into a new LOCKED image that becomes READY; the source is USED while it is copied", async () => {
+    const s = setup();
+    await s.ok("one.image.update", 0, 'DEV_PREFIX="sd"\nLABEL="base"', 0);
+    const id = Number(await s.ok("one.image.clone", 0, "ubuntu-copy", -1));
+    let xml = await s.image(id);
+    expect([num(xml, "STATE"), num(xml, "CLONING_ID"), num(xml, "DATASTORE_ID")]).toEqual([4, 0, 1]);
+    expect([field(xml, "PATH"), field(xml, "SOURCE")]).toEqual(["one/one-0", `one/one-${id}`]);
+    expect(xml).toContain("<LABEL><![CDATA[base]]></LABEL>");
+    let src = await s.image(0);
+    expect([num(src, "STATE"), num(src, "CLONING_OPS")]).toEqual([2, 1]);
+    expect(src).toContain(`<CLONES><ID>${id}</ID></CLONES>`);
+    expect(s.events.filter((e) => e.type === "image-created").map((e) => e.image.id)).toEqual([id]);
+    s.clock.advance(2_000);
+    xml = await s.image(id);
+    expect([num(xml, "STATE"), num(xml, "CLONING_ID")]).toEqual([1, -1]);
+    src = await s.image(0);
+    expect([num(src, "STATE"), num(src, "CLONING_OPS")]).toEqual([1, 0]);
+    expect(src).toContain("<CLONES/>");
+    expect(await s.call("one.image.clone", 0, "ubuntu-copy", -1)).toMatchObject({
+      code: 0x4000,
+      message: `[one.image.clone] Error allocating a new image. NAME is already taken by IMAGE ${id}.`,
+    });
+  });
+
+  it("a persistent source is in CLONE while copied; a LOCKED one cannot be cloned", async () => {
+    const s = setup();
+    const p = Number(
+      await s.ok("one.image.allocate", 'NAME="db"\nTYPE="DATABLOCK"\nSIZE="100"\nPERSISTENT="YES"', 1),
+    );
+    expect(await s.call("one.image.clone", p, "db-copy", -1)).toMatchObject({
+      code: 0x4000,
+      message: "[one.image.clone] Error allocating a new image. Cannot clone image in state: LOCKED",
+    });
+    s.clock.advance(2_000);
+    const c = Number(await s.ok("one.image.clone", p, "db-copy", 1));
+    expect(num(await s.image(p), "STATE")).toBe(6);
+    expect(num(await s.image(c), "PERSISTENT")).toBe(1);
+    s.clock.advance(2_000);
+    expect(num(await s.image(p), "STATE")).toBe(1);
+  });
+
+  it("refuses other datastores, types and missing objects with oned's messages", async () => {
+    const s = setup();
+    expect(await s.call("one.image.clone", 0, "x", 2)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.clone] Clone only supported for IMAGE_DS Datastores",
+    });
+    expect(await s.call("one.image.clone", 0, "x", 99)).toMatchObject({
+      code: 0x400,
+      message: "[one.image.clone] Error getting datastore [99].",
+      respId: 99,
+    });
+    expect(await s.call("one.image.clone", 99, "x", -1)).toMatchObject({
+      code: 0x400,
+      message: "[one.image.clone] Error getting image [99].",
+    });
+    const fsDs = Number(
+      await s.ok("one.datastore.allocate", 'NAME="local"\nDS_MAD="fs"\nTM_MAD="qcow2"', -1),
+    );
+    expect(await s.call("one.image.clone", 0, "x", fsDs)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.clone] Clone only supported to same DS_MAD Datastores",
+    });
+    const k = Number(await s.ok("one.image.allocate", 'NAME="ctx"\nTYPE="CONTEXT"\nPATH="/tmp/a"', 2));
+    expect(await s.call("one.image.clone", k, "x", -1)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.clone] CONTEXT images cannot be cloned.",
+    });
+    expect(await s.call("one.image.clone", 0, "", -1)).toMatchObject({
+      code: 0x4000,
+      message: "[one.image.clone] Error allocating a new image. Invalid NAME, it cannot be empty",
+    });
+    const d = await dan(s);
+    const own = Number(await s.ok("one.image.allocate", 'NAME="mine"\nSIZE="1"', 1));
+    s.clock.advance(2_000);
+    expect(await d.rpc.call("one.image.clone", own, "x", -1)).toMatchObject({
+      code: 0x200,
+      message: `[one.image.clone] User [${d.uid}] : Not authorized to perform USE IMAGE [${own}].`,
+    });
+    // image 0 is group-usable and datastore 1 too: dan clones it as his own
+    await s.ok("one.datastore.chmod", 1, -1, -1, -1, 1, -1, -1, -1, -1, -1);
+    await s.ok("one.image.chown", 0, -1, 1);
+    await s.ok("one.datastore.chown", 1, -1, 1);
+    const mine = Number(await d.rpc.ok("one.image.clone", 0, "ubuntu-dan", -1));
+    expect(field(await s.image(mine), "UNAME")).toBe("dan");
+  });
+});
+
+/** A VM on a persistent DATABLOCK with two disk snapshots (1 child of 0, 1 active), then DONE. */
+async function imageWithSnapshots(s: S): Promise<number> {
+  const img = Number(
+    await s.ok("one.image.allocate", 'NAME="pdata"\nTYPE="DATABLOCK"\nSIZE="512"\nPERSISTENT="YES"', 1),
+  );
+  s.clock.advance(2_000);
+  const vm = Number(
+    await s.ok("one.vm.allocate", `NAME="v"\nCPU="1"\nMEMORY="128"\nDISK=[IMAGE_ID="${img}"]`),
+  );
+  s.clock.advance(10_000);
+  expect(stateOf(String(await s.ok("one.vm.info", vm)))).toEqual([3, 3]);
+  expect(num(await s.image(img), "STATE")).toBe(8);
+  await s.ok("one.vm.disksnapshotcreate", vm, 0, "first");
+  s.clock.advance(1_000);
+  await s.ok("one.vm.disksnapshotcreate", vm, 0, "second");
+  s.clock.advance(1_000);
+  await s.ok("one.vm.action", "terminate", vm);
+  s.clock.advance(10_000);
+  expect(stateOf(String(await s.ok("one.vm.info", vm)))[0]).toBe(6);
+  return img;
+}
+
+describe("OpenNebula emulator: image snapshots", () => {
+  it("a persistent image keeps its disk's snapshots; delete, revert and flatten go through LOCKED", async () => {
+    const s = setup();
+    const img = await imageWithSnapshots(s);
+    let xml = await s.image(img);
+    expect(num(xml, "STATE")).toBe(1);
+    expect(xml).toContain(
+      "<SNAPSHOTS><ALLOW_ORPHANS><![CDATA[NO]]></ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><NEXT_SNAPSHOT>2</NEXT_SNAPSHOT>",
+    );
+    expect(xml).toMatch(
+      /<SNAPSHOT><CHILDREN>1<\/CHILDREN><DATE>\d+<\/DATE><ID>0<\/ID><NAME>first<\/NAME><PARENT>-1<\/PARENT><SIZE>512<\/SIZE><\/SNAPSHOT>/,
+    );
+    expect(xml).toMatch(
+      /<SNAPSHOT><ACTIVE>YES<\/ACTIVE><DATE>\d+<\/DATE><ID>1<\/ID><NAME>second<\/NAME><PARENT>0<\/PARENT>/,
+    );
+    expect(await s.call("one.image.snapshotdelete", img, 1)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.snapshotdelete] Cannot delete the active snapshot",
+    });
+    expect(await s.call("one.image.snapshotdelete", img, 0)).toMatchObject({
+      message: "[one.image.snapshotdelete] Cannot delete snapshot with children",
+    });
+    expect(await s.call("one.image.snapshotdelete", img, 7)).toMatchObject({
+      message: "[one.image.snapshotdelete] Snapshot does not exist",
+    });
+    expect(await s.call("one.image.clone", img, "x", -1)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.clone] Cannot clone images with snapshots",
+    });
+    expect(await s.call("one.image.chtype", img, "CDROM")).toMatchObject({
+      code: 0x2000,
+      message: "[one.image.chtype] Image with snapshots can be only of type OS or DATABLOCK",
+    });
+    // revert to 0: LOCKED with TARGET_SNAPSHOT, then 0 is the active one
+    expect(await s.ok("one.image.snapshotrevert", img, 0)).toBe(img);
+    xml = await s.image(img);
+    expect([num(xml, "STATE"), num(xml, "TARGET_SNAPSHOT")]).toEqual([4, 0]);
+    expect(await s.call("one.image.snapshotrevert", img, 0)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.snapshotrevert] Cannot revert to snapshot in state LOCKED",
+    });
+    s.clock.advance(2_000);
+    xml = await s.image(img);
+    expect([num(xml, "STATE"), num(xml, "TARGET_SNAPSHOT")]).toEqual([1, -1]);
+    expect(xml).toMatch(/<SNAPSHOT><CHILDREN>1<\/CHILDREN><ACTIVE>YES<\/ACTIVE><DATE>\d+<\/DATE><ID>0<\/ID>/);
+    // 1 is no longer active and has no children: it can go
+    await s.ok("one.image.snapshotdelete", img, 1);
+    expect(num(await s.image(img), "STATE")).toBe(4);
+    s.clock.advance(2_000);
+    xml = await s.image(img);
+    expect(xml).not.toContain("<ID>1</ID><NAME>second</NAME>");
+    expect(xml).toContain("<NAME>first</NAME>");
+    await s.ok("one.image.snapshotflatten", img, 0);
+    expect(await s.call("one.image.snapshotdelete", img, 0)).toMatchObject({
+      message: "[one.image.snapshotdelete] Cannot delete snapshot in state LOCKED",
+    });
+    s.clock.advance(2_000);
+    xml = await s.image(img);
+    expect(xml).not.toContain("<SNAPSHOT>");
+    expect(num(xml, "STATE")).toBe(1);
+    expect(await s.call("one.image.snapshotflatten", img, 0)).toMatchObject({
+      message: "[one.image.snapshotflatten] Snapshot does not exist",
+    });
+  });
+
+  it("refuses non-disk types, images in use, regular users and bad parameters", async () => {
+    const s = setup();
+    expect(await s.call("one.image.snapshotrevert", 0, 0)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.snapshotrevert] Snapshot does not exist",
+    });
+    await s.ok("one.template.instantiate", 0, "", false, "", false);
+    s.clock.advance(10_000);
+    expect(await s.call("one.image.snapshotflatten", 0, 0)).toMatchObject({
+      message: "[one.image.snapshotflatten] Cannot flatten snapshot in state USED",
+    });
+    const cd = Number(await s.ok("one.image.allocate", 'NAME="iso"\nTYPE="CDROM"\nPATH="/x.iso"', 1));
+    s.clock.advance(2_000);
+    expect(await s.call("one.image.snapshotdelete", cd, 0)).toMatchObject({
+      message:
+        "[one.image.snapshotdelete] IMAGES of type KERNEL, RAMDISK, BACKUP and CONTEXT does not have snapshots.",
+    });
+    const d = await dan(s);
+    expect(await d.rpc.call("one.image.snapshotdelete", 0, 0)).toMatchObject({ code: 0x200 });
+    expect(await s.call("one.image.snapshotdelete", 88, 0)).toMatchObject({
+      code: 0x400,
+      message: "[one.image.snapshotdelete] Error getting image [88].",
+    });
+    expect(await s.call("one.image.snapshotrevert", 0, true)).toMatchObject({
+      kind: "fault",
+      faultCode: -501,
+    });
+    expect(await s.call("one.image.snapshotflatten", 0)).toMatchObject({
+      kind: "fault",
+      faultString: "Not enough parameters",
+    });
+  });
+});
+
+describe("OpenNebula emulator: image restore", () => {
+  async function vmWithBackup(s: S) {
+    const vm = Number(await s.ok("one.template.instantiate", 0, "web", false, "", false));
+    s.clock.advance(10_000);
+    return { vm, backup: addBackupImage(s, vm) };
+  }
+
+  it("restores a backup into images and a VM template, answering their IDs", async () => {
+    const s = setup();
+    const { vm, backup } = await vmWithBackup(s);
+    const answer = String(await s.ok("one.image.restore", backup.id, 1, ""));
+    expect(answer).toMatch(/^\d+ \d+$/);
+    const [tid, iid] = answer.split(" ").map(Number) as [number, number];
+    let img = await s.image(iid);
+    expect([field(img, "NAME"), num(img, "TYPE"), num(img, "STATE")]).toEqual([`${vm}-a1b2c3-disk-0`, 0, 4]);
+    expect(field(img, "PATH")).toBe(`restic://${backup.datastoreId}/a1b2c3/disk.0`);
+    s.clock.advance(2_000);
+    img = await s.image(iid);
+    expect(num(img, "STATE")).toBe(1);
+    const t = await s.template(tid);
+    expect(field(t, "NAME")).toBe(`${vm}-a1b2c3`);
+    expect(t).toContain(`<DISK><IMAGE_ID><![CDATA[${iid}]]></IMAGE_ID></DISK>`);
+    expect(t).toContain(
+      "<NIC><IP><![CDATA[192.168.10.100]]></IP><NETWORK_ID><![CDATA[0]]></NETWORK_ID></NIC>",
+    );
+    expect(t).toContain("<MEMORY><![CDATA[2048]]></MEMORY>");
+    // the restored template runs
+    const again = Number(await s.ok("one.template.instantiate", tid, "restored", false, "", false));
+    s.clock.advance(10_000);
+    expect(stateOf(String(await s.ok("one.vm.info", again)))).toEqual([3, 3]);
+    // the same names again: the driver's allocate fails
+    expect(await s.call("one.image.restore", backup.id, 1, "")).toMatchObject({
+      code: 0x800,
+      message: `[one.image.restore] Error restoring disk image: [one.image.allocate] Error allocating a new image. NAME is already taken by IMAGE ${iid}.`,
+    });
+    const named = String(await s.ok("one.image.restore", backup.id, 1, 'NAME="copy"\nNO_NIC="YES"'));
+    const [t2] = named.split(" ").map(Number) as [number];
+    const copy = await s.template(t2);
+    expect(field(copy, "NAME")).toBe("copy");
+    expect(copy).not.toContain("<NIC>");
+    const one = String(await s.ok("one.image.restore", backup.id, 1, 'NAME="d0"\nDISK_ID="0"'));
+    expect(one).toMatch(/^-1 \d+$/);
+  });
+
+  it("refuses what oned refuses", async () => {
+    const s = setup();
+    const { backup } = await vmWithBackup(s);
+    expect(await s.call("one.image.restore", 0, 1, "")).toMatchObject({
+      code: 0x800,
+      message: "[one.image.restore] Can only restore images of type BACKUP",
+    });
+    expect(await s.call("one.image.restore", backup.id, 2, "")).toMatchObject({
+      message: "[one.image.restore] Destination can be only an image datastore",
+    });
+    expect(await s.call("one.image.restore", backup.id, -1, "")).toMatchObject({
+      message: "[one.image.restore] Destination datastore does not exist",
+    });
+    expect(await s.call("one.image.restore", backup.id, 99, "")).toMatchObject({
+      code: 0x400,
+      message: "[one.image.restore] Error getting datastore [99].",
+    });
+    expect(await s.call("one.image.restore", backup.id, 1, 'DISK_ID="5"')).toMatchObject({
+      code: 0x800,
+      message: "[one.image.restore] Cannot restore disk 5, it is not part of the backup",
+    });
+    const r = await s.call("one.image.restore", backup.id, 1, 'NAME="unterminated');
+    expect(r).toMatchObject({ kind: "error", code: 0x2000 });
+    const selected = addBackupImage(s, backup.vms.values().next().value as number, {
+      template: [["BACKUP_SELECTED_DISKS", "YES"]],
+    });
+    expect(await s.call("one.image.restore", selected.id, 1, "")).toMatchObject({
+      message: "[one.image.restore] Cannot restore a VM from a selected disk backup",
+    });
+    const orphan = addBackupImage(s, 999);
+    expect(await s.call("one.image.restore", orphan.id, 1, "")).toMatchObject({
+      code: 0x800,
+      message: "[one.image.restore] Backup does not contain any disks or missing vm.xml",
+    });
+    const d = await dan(s);
+    expect(await d.rpc.call("one.image.restore", backup.id, 1, "")).toMatchObject({
+      code: 0x200,
+      message: `[one.image.restore] User [${d.uid}] : Not authorized to perform USE IMAGE [${backup.id}].`,
+    });
+    expect(await s.call("one.image.restore", backup.id, 1)).toMatchObject({ kind: "fault", faultCode: -501 });
   });
 });
 

@@ -6,6 +6,7 @@
  */
 import { agendaPeek, agendaPop, agendaPush } from "./agenda.js";
 import { failures } from "./errors.js";
+import { completeImageOp, keepDiskSnapshots } from "./image-ops.js";
 import { checkVmQuota } from "./quotas.js";
 import {
   type AddressRange,
@@ -263,6 +264,7 @@ export function sync(state: OpenNebulaState): void {
   const now = state.clock.now();
   for (const image of state.lockedImages) {
     if (image.readyAt !== null && image.readyAt <= now) {
+      completeImageOp(state, image);
       image.prevState = image.state;
       image.state = image.vms.size > 0 ? (image.persistent ? 8 : 2) : 1;
       image.readyAt = null;
@@ -306,7 +308,10 @@ function finish(state: OpenNebulaState, vm: OneVm, at: number): void {
   for (const nic of vm.nics) releaseLease(state, nic);
   for (const disk of vm.disks) {
     const image = disk.imageId === null ? undefined : state.images.get(disk.imageId);
-    if (image) releaseImage(image, vm.id);
+    if (image) {
+      keepDiskSnapshots(image, disk);
+      releaseImage(image, vm.id);
+    }
   }
 }
 
@@ -762,7 +767,7 @@ export function useImage(image: OneImage, vmId: number): void {
 /** Gives an image back (USED → READY once no VM holds it). */
 export function releaseImage(image: OneImage, vmId: number): void {
   image.vms.delete(vmId);
-  if (image.vms.size === 0 && (image.state === 2 || image.state === 8)) {
+  if (image.vms.size === 0 && (image.clones?.length ?? 0) === 0 && (image.state === 2 || image.state === 8)) {
     image.prevState = image.state;
     image.state = 1;
   }

@@ -124,6 +124,17 @@ export interface OneImage extends Owned {
   /** While LOCKED after allocation: when the copy finishes (clock ms). */
   readyAt: number | null;
   template: Template;
+  /** `one.image.lock` (absent: never locked). */
+  lock?: ObjectLock | null;
+  /** IMAGE/SNAPSHOTS: a persistent image keeps its VM disk's snapshots (absent: none yet). */
+  snapshots?: VmDiskSnapshot[];
+  nextSnapshot?: number;
+  /** The snapshot the image was last reverted to (ACTIVE=YES; -1 or absent: none). */
+  activeSnapshot?: number;
+  /** The datastore-driver operation that ends when `readyAt` passes (LOCKED until then). */
+  pendingOp?: { kind: "clone" | "snapshot-delete" | "snapshot-revert" | "snapshot-flatten"; target: number };
+  /** Images being cloned from this one (CLONES, CLONING_OPS). */
+  clones?: number[];
 }
 
 /** A `one.<object>.lock`: level 1 USE, 2 MANAGE, 3 ADMIN blocks operations at or above it. */

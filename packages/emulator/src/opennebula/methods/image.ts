@@ -1,4 +1,7 @@
-/** `one.image.*` and `one.imagepool.info`: images and their states (LOCKED while copied, READY, USED). */
+/**
+ * `one.image.*` and `one.imagepool.info`: images and their states (LOCKED while copied, READY,
+ * USED), ownership and locks, type changes, clones, image snapshots and backup restores.
+ */
 import { failures } from "../errors.js";
 import {
   DEFAULT_PERMISSIONS,
@@ -6,8 +9,9 @@ import {
   type OneDatastore,
   type OneImage,
   type OpenNebulaState,
+  type Owned,
 } from "../state.js";
-import { getAttr, renderTemplate } from "../template.js";
+import { getAttr, renderTemplate, type Template } from "../template.js";
 import { cel, el, ids } from "../xml.js";
 import {
   applyChmod,
@@ -17,13 +21,16 @@ import {
   int,
   lookup,
   type MethodDef,
+  type Operation,
   ownerXml,
   permissionsXml,
   poolFilter,
   range,
   str,
 } from "./context.js";
-import { renameMethod, updateMethod } from "./edit.js";
+import { parseOrActionError, renameMethod, updateMethod } from "./edit.js";
+import { checkLock, lockMethods, lockXml } from "./lock.js";
+import { chownNamed } from "./owned.js";
 import { parseOrAllocateError } from "./vm.js";
 
 const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT", "BACKUP", "FILESYSTEM"];
@@ -41,42 +48,79 @@ const IMAGE_STATES = [
   "LOCKED_USED_PERS",
 ];
 
+/** IMAGE/SNAPSHOTS (image.xsd): the snapshot tree, the active one marked. */
+function snapshotsXml(image: OneImage): string {
+  const snaps = image.snapshots ?? [];
+  const body = snaps
+    .map((sn) => {
+      const children = snaps.filter((c) => c.parent === sn.id).map((c) => c.id);
+      return `<SNAPSHOT>${children.length > 0 ? `<CHILDREN>${children.join(",")}</CHILDREN>` : ""}${image.activeSnapshot === sn.id ? "<ACTIVE>YES</ACTIVE>" : ""}<DATE>${sn.date}</DATE><ID>${sn.id}</ID>${el("NAME", sn.name)}<PARENT>${sn.parent}</PARENT><SIZE>${sn.sizeMb}</SIZE></SNAPSHOT>`;
+    })
+    .join("");
+  return `<SNAPSHOTS><ALLOW_ORPHANS><![CDATA[NO]]></ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><NEXT_SNAPSHOT>${image.nextSnapshot ?? 0}</NEXT_SNAPSHOT>${body}</SNAPSHOTS>`;
+}
+
 export function imageXml(state: OpenNebulaState, image: OneImage): string {
   const ds = state.datastores.get(image.datastoreId);
-  return `<IMAGE>${ownerXml(state, image)}${permissionsXml(image.permissions)}<TYPE>${image.type}</TYPE><DISK_TYPE>${ds?.diskType ?? 0}</DISK_TYPE><PERSISTENT>${image.persistent ? 1 : 0}</PERSISTENT><REGTIME>${image.regtime}</REGTIME><MODTIME>${image.regtime}</MODTIME>${cel("SOURCE", image.source)}${cel("PATH", image.path)}${cel("FORMAT", image.format)}${cel("FS", "")}<SIZE>${image.sizeMb}</SIZE><STATE>${image.state}</STATE><PREV_STATE>${image.prevState}</PREV_STATE><RUNNING_VMS>${image.vms.size}</RUNNING_VMS><CLONING_OPS>0</CLONING_OPS><CLONING_ID>-1</CLONING_ID><TARGET_SNAPSHOT>-1</TARGET_SNAPSHOT><DATASTORE_ID>${image.datastoreId}</DATASTORE_ID>${el("DATASTORE", ds?.name ?? "")}${ids(
+  const op = image.pendingOp;
+  const clones = [...(image.clones ?? [])].sort((a, b) => a - b);
+  return `<IMAGE>${ownerXml(state, image)}${lockXml(image.lock)}${permissionsXml(image.permissions)}<TYPE>${image.type}</TYPE><DISK_TYPE>${ds?.diskType ?? 0}</DISK_TYPE><PERSISTENT>${image.persistent ? 1 : 0}</PERSISTENT><REGTIME>${image.regtime}</REGTIME><MODTIME>${image.regtime}</MODTIME>${cel("SOURCE", image.source)}${cel("PATH", image.path)}${cel("FORMAT", image.format)}${cel("FS", "")}<SIZE>${image.sizeMb}</SIZE><STATE>${image.state}</STATE><PREV_STATE>${image.prevState}</PREV_STATE><RUNNING_VMS>${image.vms.size}</RUNNING_VMS><CLONING_OPS>${clones.length}</CLONING_OPS><CLONING_ID>${op?.kind === "clone" ? op.target : -1}</CLONING_ID><TARGET_SNAPSHOT>${op !== undefined && op.kind !== "clone" ? op.target : -1}</TARGET_SNAPSHOT><DATASTORE_ID>${image.datastoreId}</DATASTORE_ID>${el("DATASTORE", ds?.name ?? "")}${ids(
     "VMS",
     [...image.vms].sort((a, b) => a - b),
-  )}<CLONES/><APP_CLONES/>${renderTemplate("TEMPLATE", image.template)}<SNAPSHOTS><ALLOW_ORPHANS><![CDATA[NO]]></ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><NEXT_SNAPSHOT>0</NEXT_SNAPSHOT></SNAPSHOTS><BACKUP_INCREMENTS/></IMAGE>`;
+  )}${ids("CLONES", clones)}<APP_CLONES/>${renderTemplate("TEMPLATE", image.template)}${snapshotsXml(image)}<BACKUP_INCREMENTS/></IMAGE>`;
+}
+
+/** Looks the image up, authorizes `op` and checks its lock (`lock = false`: info, lock, unlock). */
+function getImage(ctx: Ctx, id: number, op: Operation, lock = true): OneImage {
+  const image = lookup(ctx.state.images, id, "image");
+  authorize(ctx, image, op, "IMAGE");
+  if (lock) checkLock(image, op, "image");
+  return image;
+}
+
+/** oned's `ImagePool::allocate` name rule: unique among the owner's images. */
+export function checkImageName(state: OpenNebulaState, uid: number, name: string): void {
+  if (name.trim() === "") throw failures.allocate("image", "Invalid NAME, it cannot be empty");
+  const taken = [...state.images.values()].find((i) => i.name === name && i.uid === uid);
+  if (taken) throw failures.allocate("image", `NAME is already taken by IMAGE ${taken.id}.`);
 }
 
 /**
- * Registers a new image in `ds`, LOCKED while the datastore copies it (`timings.imageCopy`), then
- * READY; its SOURCE is named as the datastore driver names it. Used by `one.image.allocate` and
- * `one.vm.disksaveas`.
+ * A new image of `owner` in `ds`, LOCKED for `timings.imageCopy` while the driver copies it
+ * (`op`: what ends with the copy); announced to the World (`image-created`).
  */
 export function addImage(
   state: OpenNebulaState,
+  owner: Pick<Owned, "uid" | "gid">,
   ds: OneDatastore,
-  spec: Pick<
-    OneImage,
-    "name" | "uid" | "gid" | "type" | "persistent" | "sizeMb" | "path" | "format" | "template"
-  >,
+  spec: Pick<OneImage, "name" | "type" | "persistent" | "sizeMb" | "path" | "format" | "template"> & {
+    op?: OneImage["pendingOp"];
+  },
 ): OneImage {
   const id = state.nextId.image++;
   const image: OneImage = {
-    ...spec,
     id,
+    name: spec.name,
+    uid: owner.uid,
+    gid: owner.gid,
     permissions: [...DEFAULT_PERMISSIONS],
+    type: spec.type,
+    persistent: spec.persistent,
+    sizeMb: spec.sizeMb,
     state: 4,
     prevState: 4,
     datastoreId: ds.id,
     regtime: nowSeconds(state),
+    path: spec.path,
     source:
       ds.dsMad === "ceph"
         ? `${getAttr(ds.template, "POOL_NAME") ?? "one"}/one-${id}`
         : `/var/lib/one/datastores/${ds.id}/${id}`,
+    format: spec.format,
     vms: new Set(),
     readyAt: state.clock.now() + state.timings.imageCopy,
+    template: spec.template,
+    ...(spec.op === undefined ? {} : { pendingOp: spec.op }),
   };
   state.images.set(id, image);
   state.lockedImages.add(image);
@@ -84,10 +128,115 @@ export function addImage(
   return image;
 }
 
-function getImage(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN"): OneImage {
-  const image = lookup(ctx.state.images, id, "image");
-  authorize(ctx, image, op, "IMAGE");
-  return image;
+/** Puts a READY image in LOCKED while the driver works on snapshot `target`. */
+function startSnapshotOp(
+  state: OpenNebulaState,
+  image: OneImage,
+  kind: "delete" | "revert" | "flatten",
+  target: number,
+): void {
+  image.pendingOp = { kind: `snapshot-${kind}`, target };
+  image.prevState = image.state;
+  image.state = 4;
+  image.readyAt = state.clock.now() + state.timings.imageCopy;
+  state.lockedImages.add(image);
+}
+
+/** The checks every image snapshot call makes (ImageManager): OS/DATABLOCK, READY, snapshot exists. */
+function snapshotOf(image: OneImage, snapId: number, verb: string): void {
+  if (image.type !== 0 && image.type !== 2)
+    throw failures.action(
+      "IMAGES of type KERNEL, RAMDISK, BACKUP and CONTEXT does not have snapshots.",
+      image.id,
+    );
+  if (image.state !== 1)
+    throw failures.action(`Cannot ${verb} in state ${IMAGE_STATES[image.state]}`, image.id);
+  if (!(image.snapshots ?? []).some((s) => s.id === snapId))
+    throw failures.action("Snapshot does not exist", image.id);
+}
+
+/** What a restore builds from the VM a backup image belongs to: one image per disk, then a VM template. */
+function restoreBackup(ctx: Ctx, backup: OneImage, target: OneDatastore, opts: Template): string {
+  const state = ctx.state;
+  const vm = state.vms.get([...backup.vms][0] ?? -1);
+  if (vm === undefined || vm.disks.length === 0)
+    throw failures.action("Backup does not contain any disks or missing vm.xml", backup.id);
+  const backupId = backup.source.split("/").filter(Boolean).at(-1) ?? String(backup.id);
+  const base = getAttr(opts, "NAME") ?? `${vm.id}-${backupId}`;
+  const diskOpt = getAttr(opts, "DISK_ID");
+  const noIp = getAttr(opts, "NO_IP")?.toUpperCase() === "YES";
+  const noNic = getAttr(opts, "NO_NIC")?.toUpperCase() === "YES";
+  const source = state.datastores.get(backup.datastoreId);
+  const restored = new Map<number, number>();
+  for (const disk of vm.disks) {
+    if (diskOpt !== undefined && String(disk.diskId) !== diskOpt) continue;
+    const name = `${base}-disk-${disk.diskId}`;
+    const taken = [...state.images.values()].find((i) => i.name === name && i.uid === ctx.user.id);
+    if (taken) {
+      const done = [...restored.values()];
+      throw failures.action(
+        `Error restoring disk image: [one.image.allocate] Error allocating a new image. NAME is already taken by IMAGE ${taken.id}.${done.length > 0 ? ` The following images were restored: ${done.join(" ")}` : ""}`,
+        backup.id,
+      );
+    }
+    const image = addImage(state, { uid: ctx.user.id, gid: ctx.user.gid }, target, {
+      name,
+      type: disk.diskId === 0 ? 0 : 2,
+      persistent: false,
+      sizeMb: Number(disk.attrs.SIZE ?? backup.sizeMb) || backup.sizeMb,
+      path: `${source?.dsMad ?? "rsync"}://${backup.datastoreId}/${backupId}/disk.${disk.diskId}`,
+      format: "raw",
+      template: [["FROM_BACKUP_DS", String(backup.datastoreId)]],
+    });
+    restored.set(disk.diskId, image.id);
+  }
+  const imageIds = [...restored.values()];
+  if (diskOpt !== undefined) return `-1 ${imageIds.join(" ")}`;
+  const DROPPED = new Set([
+    "DISK",
+    "NIC",
+    "NIC_ALIAS",
+    "AUTOMATIC_REQUIREMENTS",
+    "AUTOMATIC_DS_REQUIREMENTS",
+    "AUTOMATIC_NIC_REQUIREMENTS",
+    "VMID",
+    "TEMPLATE_ID",
+    "TM_MAD_SYSTEM",
+    "SECURITY_GROUP_RULE",
+    "ERROR",
+    "CPU",
+    "VCPU",
+    "MEMORY",
+  ]);
+  const tmpl: Template = [
+    ["CPU", String(vm.cpu)],
+    ["MEMORY", String(vm.memoryMb)],
+    ["VCPU", String(vm.vcpu)],
+    ...vm.template
+      .filter(([k]) => !DROPPED.has(k))
+      .map(([k, v]): Template[number] => [k, typeof v === "string" ? v : { ...v }]),
+    ...vm.disks
+      .filter((d) => restored.has(d.diskId))
+      .map((d): Template[number] => ["DISK", { IMAGE_ID: String(restored.get(d.diskId)) }]),
+  ];
+  if (!noNic) {
+    for (const nic of vm.nics) {
+      const v: Record<string, string> = { NETWORK_ID: String(nic.networkId) };
+      if (!noIp && nic.ip !== null) v.IP = nic.ip;
+      tmpl.push(["NIC", v]);
+    }
+  }
+  const tid = state.nextId.template++;
+  state.templates.set(tid, {
+    id: tid,
+    name: base,
+    uid: ctx.user.id,
+    gid: ctx.user.gid,
+    permissions: [...DEFAULT_PERMISSIONS],
+    regtime: nowSeconds(state),
+    template: tmpl,
+  });
+  return `${tid} ${imageIds.join(" ")}`;
 }
 
 export const imageMethods: Record<string, MethodDef> = {
@@ -101,12 +250,7 @@ export const imageMethods: Record<string, MethodDef> = {
         throw failures.allocate("image", "New images cannot be allocated in a system datastore.");
       const name = getAttr(tmpl, "NAME");
       if (!name) throw failures.allocate("image", "No NAME in template.");
-      if ([...ctx.state.images.values()].some((i) => i.name === name && i.uid === ctx.user.id)) {
-        throw failures.allocate(
-          "image",
-          `NAME is already taken by IMAGE ${[...ctx.state.images.values()].find((i) => i.name === name)!.id}.`,
-        );
-      }
+      checkImageName(ctx.state, ctx.user.id, name);
       const typeName = (getAttr(tmpl, "TYPE") ?? "OS").toUpperCase();
       const type = IMAGE_TYPES.indexOf(typeName);
       if (type < 0) throw failures.allocate("image", `Unknown type ${typeName}`);
@@ -118,10 +262,8 @@ export const imageMethods: Record<string, MethodDef> = {
       const size = sizeText === undefined ? 2048 : Number(sizeText);
       if (!Number.isInteger(size) || size <= 0)
         throw failures.allocate("image", "SIZE must be a positive integer (MB).");
-      return addImage(ctx.state, ds, {
+      return addImage(ctx.state, { uid: ctx.user.id, gid: ctx.user.gid }, ds, {
         name,
-        uid: ctx.user.id,
-        gid: ctx.user.gid,
         type,
         persistent: (getAttr(tmpl, "PERSISTENT") ?? "NO").toUpperCase() === "YES",
         sizeMb: size,
@@ -133,7 +275,7 @@ export const imageMethods: Record<string, MethodDef> = {
   },
   "one.image.info": {
     params: [int(), bool(false)],
-    run: (ctx, [id]) => imageXml(ctx.state, getImage(ctx, id as number, "USE")),
+    run: (ctx, [id]) => imageXml(ctx.state, getImage(ctx, id as number, "USE", false)),
   },
   "one.image.delete": {
     params: [int(), bool(false)],
@@ -161,6 +303,15 @@ export const imageMethods: Record<string, MethodDef> = {
       return image.id;
     },
   },
+  "one.image.chown": {
+    params: [int(), int(), int()],
+    run(ctx, [id, uid, gid]) {
+      const image = getImage(ctx, id as number, "MANAGE");
+      chownNamed(ctx, image, ctx.state.images, "image", uid as number, gid as number);
+      return image.id;
+    },
+  },
+  ...lockMethods("one.image", (ctx, id) => getImage(ctx, id, "MANAGE", false)),
   "one.image.persistent": {
     params: [int(), bool()],
     run(ctx, [id, persistent]) {
@@ -186,6 +337,135 @@ export const imageMethods: Record<string, MethodDef> = {
       return image.id;
     },
   },
+  "one.image.chtype": {
+    params: [int(), str()],
+    run(ctx, [id, typeText]) {
+      const image = getImage(ctx, id as number, "MANAGE");
+      const wanted = (typeText as string).toUpperCase();
+      // Image::str_to_type: an unknown name reads as OS
+      const itype = Math.max(0, IMAGE_TYPES.indexOf(wanted));
+      const family = [0, 1, 2].includes(image.type)
+        ? [0, 1, 2]
+        : [3, 4, 5].includes(image.type)
+          ? [3, 4, 5]
+          : null;
+      if (family === null)
+        throw failures.action(`Cannot change type for${IMAGE_TYPES[image.type]} images.`, image.id);
+      if (!family.includes(itype))
+        throw failures.action(
+          "Cannot change image type to an incompatible type for the current datastore.",
+          image.id,
+        );
+      if (wanted !== "OS" && wanted !== "DATABLOCK" && (image.snapshots?.length ?? 0) > 0)
+        throw failures.internal("Image with snapshots can be only of type OS or DATABLOCK");
+      const next = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT"].indexOf(wanted);
+      // Image::set_type builds its message as `"Unknown type " + type` (a char pointer moved by the type number)
+      if (next < 0) throw failures.internal("Unknown type ".slice(image.type));
+      image.type = IMAGE_TYPES.indexOf(["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT"][next]!);
+      return image.id;
+    },
+  },
+  "one.image.clone": {
+    params: [int(), str(), int(-1)],
+    run(ctx, [id, name, dsArg]) {
+      const source = lookup(ctx.state.images, id as number, "image");
+      if (![0, 1, 2].includes(source.type))
+        throw failures.action(`${IMAGE_TYPES[source.type]} images cannot be cloned.`);
+      if ((source.snapshots?.length ?? 0) > 0) throw failures.action("Cannot clone images with snapshots");
+      const dsId = (dsArg as number) === -1 ? source.datastoreId : (dsArg as number);
+      const ds = lookup(ctx.state.datastores, dsId, "datastore");
+      if (ds.type !== 0) throw failures.action("Clone only supported for IMAGE_DS Datastores");
+      const origin = ctx.state.datastores.get(source.datastoreId);
+      if (dsId !== source.datastoreId) {
+        if (origin === undefined) throw failures.noExists("datastore", source.datastoreId);
+        if (origin.type !== 0) throw failures.action("Clone only supported for IMAGE_DS Datastores");
+        if (origin.dsMad !== ds.dsMad)
+          throw failures.action("Clone only supported to same DS_MAD Datastores");
+      }
+      authorize(ctx, source, "USE", "IMAGE");
+      checkLock(source, "USE", "image");
+      authorize(ctx, ds, "USE", "DATASTORE");
+      if (origin !== undefined && origin !== ds) authorize(ctx, origin, "USE", "DATASTORE");
+      checkImageName(ctx.state, ctx.user.id, name as string);
+      // ImageManager::can_clone_image
+      if (![1, 2, 6].includes(source.state))
+        throw failures.allocate("image", `Cannot clone image in state: ${IMAGE_STATES[source.state]}`);
+      const clone = addImage(ctx.state, { uid: ctx.user.id, gid: ctx.user.gid }, ds, {
+        name: name as string,
+        type: source.type,
+        persistent: source.persistent,
+        sizeMb: source.sizeMb,
+        path: source.source,
+        format: source.format,
+        template: source.template.map(([k, v]) => [k, typeof v === "string" ? v : { ...v }]),
+        op: { kind: "clone", target: source.id },
+      });
+      source.clones = [...(source.clones ?? []), clone.id];
+      if (source.state === 1) {
+        source.prevState = 1;
+        source.state = source.persistent ? 6 : 2;
+      }
+      return clone.id;
+    },
+  },
+  "one.image.snapshotdelete": {
+    params: [int(), int()],
+    run(ctx, [id, snapId]) {
+      const image = getImage(ctx, id as number, "MANAGE");
+      snapshotOf(image, snapId as number, "delete snapshot");
+      const snap = image.snapshots!.find((s) => s.id === snapId)!;
+      if (image.activeSnapshot === snap.id)
+        throw failures.action("Cannot delete the active snapshot", image.id);
+      if (image.snapshots!.some((s) => s.parent === snap.id))
+        throw failures.action("Cannot delete snapshot with children", image.id);
+      startSnapshotOp(ctx.state, image, "delete", snap.id);
+      return image.id;
+    },
+  },
+  "one.image.snapshotrevert": {
+    params: [int(), int()],
+    run(ctx, [id, snapId]) {
+      const image = getImage(ctx, id as number, "MANAGE");
+      snapshotOf(image, snapId as number, "revert to snapshot");
+      startSnapshotOp(ctx.state, image, "revert", snapId as number);
+      return image.id;
+    },
+  },
+  "one.image.snapshotflatten": {
+    params: [int(), int()],
+    run(ctx, [id, snapId]) {
+      const image = getImage(ctx, id as number, "MANAGE");
+      snapshotOf(image, snapId as number, "flatten snapshot");
+      startSnapshotOp(ctx.state, image, "flatten", snapId as number);
+      return image.id;
+    },
+  },
+  "one.image.restore": {
+    params: [int(), int(), str()],
+    run(ctx, [id, dsId, text]) {
+      const backup = getImage(ctx, id as number, "USE");
+      const target =
+        (dsId as number) >= 0 ? lookup(ctx.state.datastores, dsId as number, "datastore") : undefined;
+      if (target) authorize(ctx, target, "USE", "DATASTORE");
+      let opts: Template;
+      try {
+        opts = parseOrActionError(text as string);
+      } catch (e) {
+        throw failures.internal((e as Error).message);
+      }
+      const diskId = Number(getAttr(opts, "DISK_ID") ?? "-1");
+      const selected = getAttr(backup.template, "BACKUP_SELECTED_DISKS")?.toUpperCase() === "YES";
+      if (selected && !(diskId >= 0))
+        throw failures.action("Cannot restore a VM from a selected disk backup");
+      if (diskId >= 0 && !backupDiskIds(ctx.state, backup).includes(diskId))
+        throw failures.action(`Cannot restore disk ${diskId}, it is not part of the backup`);
+      if (backup.type !== 6) throw failures.action("Can only restore images of type BACKUP");
+      if (!ctx.state.datastores.has(backup.datastoreId)) throw failures.action("Datastore does not exist");
+      if (target === undefined) throw failures.action("Destination datastore does not exist");
+      if (target.type !== 0) throw failures.action("Destination can be only an image datastore");
+      return restoreBackup(ctx, backup, target, opts);
+    },
+  },
   "one.imagepool.info": {
     params: [int(), int(), int()],
     run(ctx, [flag, start, end]) {
@@ -200,3 +480,14 @@ export const imageMethods: Record<string, MethodDef> = {
     },
   },
 };
+
+/** BACKUP_DISK_IDS of a backup image: its TEMPLATE's list, or the disks of the VM it backs up. */
+function backupDiskIds(state: OpenNebulaState, backup: OneImage): number[] {
+  const listed = getAttr(backup.template, "BACKUP_DISK_IDS");
+  if (listed !== undefined)
+    return listed
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map(Number);
+  return state.vms.get([...backup.vms][0] ?? -1)?.disks.map((d) => d.diskId) ?? [];
+}
