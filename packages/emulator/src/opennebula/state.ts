@@ -68,6 +68,28 @@ export interface OneCluster {
   id: number;
   name: string;
   template: Template;
+  /** The OneDRS optimization plan (`one.cluster.optimize`); absent or state -1: none. */
+  plan?: OnePlan;
+}
+
+/** A plan or plan action state (include/Plan.h PlanState). */
+export const PlanState = { NONE: -1, READY: 0, APPLYING: 1, DONE: 2, ERROR: 3, TIMEOUT: 4 } as const;
+
+export interface OnePlanAction {
+  id: number;
+  vmId: number;
+  state: number;
+  /** A VMActions name: `migrate`. */
+  operation: string;
+  hostId: number;
+  dsId: number;
+  /** Seconds; when the action was started (0: not yet). */
+  timestamp: number;
+}
+
+export interface OnePlan {
+  state: number;
+  actions: OnePlanAction[];
 }
 
 export interface OneHost {
