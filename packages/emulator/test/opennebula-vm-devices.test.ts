@@ -158,6 +158,145 @@ describe("OpenNebula emulator: one.vm.diskresize", () => {
   });
 });
 
+describe("OpenNebula emulator: one.vm.disksaveas", () => {
+  it("saves a disk of a RUNNING VM as a new image: HOTPLUG_SAVEAS while the image is LOCKED", async () => {
+    const s = setup();
+    const id = await running(s);
+    const img = Number(await s.ok("one.vm.disksaveas", id, 0, "golden", "", -1));
+    let xml = await s.info(id);
+    expect(stateOf(xml)).toEqual([3, 26]);
+    const disk = disks(xml)[0]!;
+    expect(field(disk, "HOTPLUG_SAVE_AS")).toBe(String(img));
+    expect(field(disk, "HOTPLUG_SAVE_AS_ACTIVE")).toBe("YES");
+    expect(field(disk, "HOTPLUG_SAVE_AS_SNAPSHOT_ID")).toBe("-1");
+    let image = String(await s.ok("one.image.info", img));
+    expect(field(image, "STATE")).toBe("4");
+    expect(field(image, "NAME")).toBe("golden");
+    expect(field(image, "TYPE")).toBe("0");
+    expect(field(image, "SIZE")).toBe("3584");
+    expect(field(image, "DATASTORE_ID")).toBe("1");
+    expect(field(image, "SAVED_VM_ID")).toBe(String(id));
+    expect(field(image, "SAVED_IMAGE_ID")).toBe("0");
+    expect(field(image, "SAVED_DISK_ID")).toBe("0");
+    expect(field(image, "SOURCE")).toBe(`one/one-${img}`);
+    s.clock.advance(2_000);
+    xml = await s.info(id);
+    expect(stateOf(xml)).toEqual([3, 3]);
+    expect(disks(xml)[0]).not.toContain("HOTPLUG_SAVE_AS");
+    image = String(await s.ok("one.image.info", img));
+    expect(field(image, "STATE")).toBe("1");
+  });
+
+  it("works from POWEROFF, SUSPENDED, UNDEPLOYED and STOPPED, with a type and from a disk snapshot", async () => {
+    const s = setup();
+    const off = await poweredOff(s);
+    const snap = Number(await s.ok("one.vm.disksnapshotcreate", off, 0, "base"));
+    s.clock.advance(1_000);
+    const img = Number(await s.ok("one.vm.disksaveas", off, 0, "from-snap", "datablock", snap));
+    expect(await s.vmState(off)).toEqual([3, 27]);
+    expect(field(disks(await s.info(off))[0]!, "HOTPLUG_SAVE_AS_SNAPSHOT_ID")).toBe(String(snap));
+    expect(field(String(await s.ok("one.image.info", img)), "TYPE")).toBe("2");
+    s.clock.advance(2_000);
+    expect(await s.vmState(off)).toEqual([8, 0]);
+    await s.ok("one.vm.action", "undeploy", off);
+    s.clock.advance(5_000);
+    await s.ok("one.vm.disksaveas", off, 0, "undeployed", "", -1);
+    expect(await s.vmState(off)).toEqual([3, 67]);
+    s.clock.advance(2_000);
+    expect(await s.vmState(off)).toEqual([9, 0]);
+
+    const sus = await running(s);
+    await s.ok("one.vm.action", "suspend", sus);
+    s.clock.advance(2_000);
+    await s.ok("one.vm.disksaveas", sus, 0, "suspended", "", -1);
+    expect(await s.vmState(sus)).toEqual([3, 28]);
+    s.clock.advance(2_000);
+    expect(await s.vmState(sus)).toEqual([5, 0]);
+    await s.ok("one.vm.action", "resume", sus);
+    s.clock.advance(2_000);
+    await s.ok("one.vm.action", "stop", sus);
+    s.clock.advance(3_000);
+    expect(await s.vmState(sus)).toEqual([4, 0]);
+    await s.ok("one.vm.disksaveas", sus, 0, "stopped", "", -1);
+    expect(await s.vmState(sus)).toEqual([3, 68]);
+    s.clock.advance(2_000);
+    expect(await s.vmState(sus)).toEqual([4, 0]);
+  });
+
+  it("refuses wrong states, missing disks, volatile disks, unknown snapshots, bad types and taken names", async () => {
+    const s = setup();
+    const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+    expect(await s.call("one.vm.disksaveas", id, 0, "x", "", -1)).toMatchObject({
+      code: 0x2000,
+      respId: id,
+      message: "[one.vm.disksaveas] VM has to be RUNNING, POWEROFF or SUSPENDED to save disks.",
+    });
+    s.clock.advance(10_000);
+    expect(await s.call("one.vm.disksaveas", id, 4, "x", "", -1)).toMatchObject({
+      code: 0x2000,
+      message: "[one.vm.disksaveas] Cannot use DISK. DISK does not exist.",
+    });
+    await s.ok("one.vm.attach", id, 'DISK=[TYPE="fs", SIZE="64"]');
+    s.clock.advance(1_000);
+    expect(await s.call("one.vm.disksaveas", id, 1, "x", "", -1)).toMatchObject({
+      code: 0x2000,
+      message: "[one.vm.disksaveas] Cannot use DISK. DISK does not have a valid IMAGE_ID.",
+    });
+    expect(await s.call("one.vm.disksaveas", id, 0, "x", "", 3)).toMatchObject({
+      code: 0x2000,
+      message: "[one.vm.disksaveas] Cannot use DISK. Snapshot does not exist.",
+    });
+    expect(await s.call("one.vm.disksaveas", id, 0, "x", "KERNELX", -1)).toMatchObject({
+      code: 0x4000,
+      message: "[one.vm.disksaveas] Error allocating a new image. Unknown type KERNELX",
+    });
+    expect(await s.call("one.vm.disksaveas", id, 0, "ubuntu-24.04", "", -1)).toMatchObject({
+      code: 0x4000,
+      message: "[one.vm.disksaveas] Error allocating a new image. NAME is already taken by IMAGE 0.",
+    });
+    // Nothing changed by the refusals: the VM is still RUNNING, no image was made.
+    expect(await s.vmState(id)).toEqual([3, 3]);
+    expect(String(await s.ok("one.imagepool.info", -2, -1, -1)).match(/<IMAGE>/g)).toHaveLength(1);
+    expect(await s.call("one.vm.disksaveas", id, 0, "x", "")).toMatchObject({
+      kind: "fault",
+      faultCode: -501,
+    });
+  });
+
+  it("a regular user saves her own VM's disk as her image; others are refused", async () => {
+    const s = setup();
+    const id = await running(s);
+    const { uid, rpc } = await alice(s);
+    expect(await rpc.call("one.vm.disksaveas", id, 0, "mine", "", -1)).toMatchObject({
+      code: 0x200,
+      message: `[one.vm.disksaveas] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
+    });
+    expect(await s.vmState(id)).toEqual([3, 3]);
+    await s.ok("one.vm.chown", id, uid, 1);
+    // The image datastore is oneadmin's (USE for others unset): she needs USE on it too.
+    expect(await rpc.call("one.vm.disksaveas", id, 0, "mine", "", -1)).toMatchObject({
+      code: 0x200,
+      message: `[one.vm.disksaveas] User [${uid}] : Not authorized to perform USE DATASTORE [1].`,
+    });
+    await s.ok("one.datastore.chmod", 1, -1, -1, -1, -1, -1, -1, 1, -1, -1);
+    const img = Number(await rpc.ok("one.vm.disksaveas", id, 0, "mine", "", -1));
+    expect(field(String(await rpc.ok("one.image.info", img)), "UNAME")).toBe("alice");
+  });
+
+  it("through the client: the VM and image documents parse", async () => {
+    const s = setup();
+    const id = await running(s);
+    const img = await s.one.vm.disksaveas(id, 0, "via-client", "", -1);
+    const vm = await s.one.vm.info(id);
+    expect(vm.LCM_STATE.name).toBe("HOTPLUG_SAVEAS");
+    expect(vm.TEMPLATE.DISK[0]?.HOTPLUG_SAVE_AS).toBe(String(img));
+    const image = await s.one.image.info(img);
+    expect(image.NAME).toBe("via-client");
+    s.clock.advance(2_000);
+    expect((await s.one.vm.info(id)).LCM_STATE.name).toBe("RUNNING");
+  });
+});
+
 describe("OpenNebula emulator: one.vm.disksnapshotrename", () => {
   it("renames a disk snapshot in any state; unknown disks and snapshots are ACTION", async () => {
     const s = setup();

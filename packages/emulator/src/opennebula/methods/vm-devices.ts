@@ -13,6 +13,7 @@ import type { OneVm, VmNic } from "../state.js";
 import { getVectors, type Template, type TemplateValue } from "../template.js";
 import { authorize, int, lookup, type MethodDef, str } from "./context.js";
 import { parseOrInternalError } from "./edit.js";
+import { addImage, checkImageName } from "./image.js";
 import { getVm } from "./vm.js";
 
 const S = { ACTIVE: 3, STOPPED: 4, SUSPENDED: 5, POWEROFF: 8, UNDEPLOYED: 9 } as const;
@@ -341,6 +342,81 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
         if (image?.persistent) image.sizeMb = size;
       });
       return vm.id;
+    },
+  },
+  "one.vm.disksaveas": {
+    params: [int(), int(), str(), str(), int()],
+    run(ctx, [id, diskId, name, typeText, snapId]) {
+      // VirtualMachineAPI::disk_save_as checks the VM and disk before authorizing, with INTERNAL.
+      const found = lookup(ctx.state.vms, id as number, "virtual machine");
+      const lcm = running(found)
+        ? LCM.HOTPLUG_SAVEAS
+        : (
+            {
+              [S.POWEROFF]: LCM.HOTPLUG_SAVEAS_POWEROFF,
+              [S.SUSPENDED]: LCM.HOTPLUG_SAVEAS_SUSPENDED,
+              [S.UNDEPLOYED]: LCM.HOTPLUG_SAVEAS_UNDEPLOYED,
+              [S.STOPPED]: LCM.HOTPLUG_SAVEAS_STOPPED,
+            } as Record<number, number>
+          )[found.state];
+      if (lcm === undefined)
+        throw internal("VM has to be RUNNING, POWEROFF or SUSPENDED to save disks.", found.id);
+      const disk = found.disks.find((d) => d.diskId === diskId);
+      if (!disk) throw internal("Cannot use DISK. DISK does not exist.", found.id);
+      if (disk.imageId === null)
+        throw internal("Cannot use DISK. DISK does not have a valid IMAGE_ID.", found.id);
+      if (snapId !== -1 && !disk.snapshots?.some((s) => s.id === snapId))
+        throw internal("Cannot use DISK. Snapshot does not exist.", found.id);
+      const source = lookup(ctx.state.images, disk.imageId, "image");
+      const sourceType = IMAGE_TYPES[source.type] ?? String(source.type);
+      if (![0, 1, 2].includes(source.type))
+        throw internal(`Cannot save_as image of type ${sourceType}`, found.id);
+      const ds = lookup(ctx.state.datastores, source.datastoreId, "datastore");
+      const vm = getVm(ctx, found.id, "MANAGE");
+      authorize(ctx, ds, "USE", "DATASTORE");
+      const typeName = typeText === "" ? sourceType : (typeText as string).toUpperCase();
+      const type = IMAGE_TYPES.indexOf(typeName);
+      if (type < 0) throw failures.allocate("image", `Unknown type ${typeName}`);
+      checkImageName(ctx.state, ctx.user.id, name as string);
+      const sizeMb = Number(disk.attrs.SIZE ?? source.sizeMb) || source.sizeMb;
+      const inherited: Template = [];
+      for (const k of ["DEV_PREFIX", "TARGET"]) {
+        const v = source.template.find(([n, x]) => n === k && typeof x === "string");
+        if (v) inherited.push(v);
+      }
+      const image = addImage(ctx.state, { uid: ctx.user.id, gid: ctx.user.gid }, ds, {
+        name: name as string,
+        type,
+        persistent: false,
+        sizeMb,
+        path: "",
+        format: source.format,
+        template: [
+          ...inherited,
+          ["SAVED_DISK_ID", String(disk.diskId)],
+          ["SAVED_IMAGE_ID", String(source.id)],
+          ["SAVED_VM_ID", String(vm.id)],
+        ],
+      });
+      disk.attrs = {
+        ...disk.attrs,
+        HOTPLUG_SAVE_AS: String(image.id),
+        HOTPLUG_SAVE_AS_ACTIVE: "YES",
+        HOTPLUG_SAVE_AS_SNAPSHOT_ID: String(snapId),
+        HOTPLUG_SAVE_AS_SOURCE: image.source,
+      };
+      // The VM is back when the datastore has copied the disk (the image turns READY then).
+      passThrough(ctx.state, vm, lcm, ctx.state.timings.imageCopy, () => {
+        const {
+          HOTPLUG_SAVE_AS: _a,
+          HOTPLUG_SAVE_AS_ACTIVE: _b,
+          HOTPLUG_SAVE_AS_SNAPSHOT_ID: _c,
+          HOTPLUG_SAVE_AS_SOURCE: _d,
+          ...rest
+        } = disk.attrs;
+        disk.attrs = rest;
+      });
+      return image.id;
     },
   },
   "one.vm.attachpci": {
