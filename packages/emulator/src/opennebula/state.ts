@@ -175,20 +175,31 @@ export interface AddressRange {
   /** First MAC as a 48-bit number. */
   mac: number;
   size: number;
-  /** index in the range → lease holder (`vm` id, or -1 for a lease put on hold). */
-  leases: Map<number, { vm: number }>;
+  /**
+   * index in the range → lease holder (`vm` id, or -1 for a lease put on hold); `vnet`: the
+   * reservation (`one.vn.reserve`) holding the address (then `vm` is -1).
+   */
+  leases: Map<number, { vm: number; vnet?: number }>;
   /** oned's NEXT_INDEX: where the search for a free lease starts (wrapping around). */
   next: number;
   extra: Record<string, string>;
+  /** A reservation's range: PARENT_NETWORK_AR_ID, the parent network's range it was taken from. */
+  parentArId?: number;
 }
 
 export interface OneVnet extends Owned {
   clusterIds: number[];
   bridge: string;
   vnMad: string;
+  /** VirtualNetwork::VirtualNetworkState: 0 INIT, 1 READY, 2 LOCK_CREATE, 3 LOCK_DELETE, 4 DONE, 5 ERROR, 6 UPDATE_FAILURE. */
   state: number;
+  prevState?: number;
   ars: AddressRange[];
   template: Template;
+  /** PARENT_NETWORK_ID of a reservation made by `one.vn.reserve` (absent: not a reservation). */
+  parentId?: number;
+  /** `one.vn.lock` (absent: never locked). */
+  lock?: ObjectLock | null;
 }
 
 export interface OneTemplate extends Owned {
