@@ -13,6 +13,8 @@ const emulator = createOpenNebulaEmulator({
     save: 200,
     imageCopy: 200,
     hotplug: 100,
+    backup: 300,
+    exec: 100,
   },
 });
 const server = await emulator.listen({ onError: (e) => console.error("emulator error:", e) });
