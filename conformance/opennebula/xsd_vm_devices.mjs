@@ -2,7 +2,7 @@
 // SIZE_PREV/RESIZE, then grown), a disk saved as an image (HOTPLUG_SAVEAS* with the
 // HOTPLUG_SAVE_AS attributes; the new image LOCKED then READY, with SAVED_* attributes), renamed
 // disk snapshots, PCI devices, security groups on NICs (SECURITY_GROUP_RULE in TEMPLATE), NIC QoS,
-// and an updateconf of OS/FEATURES/INPUT/GRAPHICS/RAW/CPU_MODEL/VIDEO/CONTEXT.
+// and an updateconf of OS/FEATURES/INPUT/GRAPHICS/RAW/CPU_MODEL/VIDEO/BACKUP_CONFIG/CONTEXT.
 export default function vmDevicesScenario({ clock, call, keep }) {
   const vm = call("one.template.instantiate", [0, "devices", false, "", false]);
   const off = call("one.template.instantiate", [0, "devices-off", false, "", false]);
@@ -56,7 +56,7 @@ export default function vmDevicesScenario({ clock, call, keep }) {
   // updateconf: replace on the POWEROFF VM, a live context update on the RUNNING one.
   call("one.vm.updateconf", [
     off,
-    'OS=[ARCH="x86_64", FIRMWARE="UEFI", BOOT="disk0"]\nFEATURES=[ACPI="YES", GUEST_AGENT="YES"]\nINPUT=[TYPE="tablet", BUS="usb"]\nGRAPHICS=[TYPE="VNC", LISTEN="0.0.0.0", KEYMAP="es"]\nRAW=[TYPE="kvm", DATA="<devices><serial/></devices>"]\nCPU_MODEL=[MODEL="host-passthrough"]\nVIDEO=[TYPE="virtio", VRAM="16384"]\nCONTEXT=[NETWORK="YES", HOSTNAME="off & <on>"]',
+    'OS=[ARCH="x86_64", FIRMWARE="UEFI", BOOT="disk0"]\nFEATURES=[ACPI="YES", GUEST_AGENT="YES"]\nINPUT=[TYPE="tablet", BUS="usb"]\nGRAPHICS=[TYPE="VNC", LISTEN="0.0.0.0", KEYMAP="es"]\nRAW=[TYPE="kvm", DATA="<devices><serial/></devices>"]\nCPU_MODEL=[MODEL="host-passthrough"]\nVIDEO=[TYPE="virtio", VRAM="16384"]\nBACKUP_CONFIG=[MODE="INCREMENT", KEEP_LAST="2"]\nCONTEXT=[NETWORK="YES", HOSTNAME="off & <on>"]',
     0,
   ]);
   keep("VM POWEROFF with PCI devices, QoS and updateconf", "vm.xsd", "one.vm.info", [off]);

@@ -625,6 +625,17 @@ describe("OpenNebula emulator: one.vm.updateconf", () => {
     expect(field(os, "FIRMWARE")).toBe("UEFI");
     const vm = await s.one.vm.info(id);
     expect(vm.TEMPLATE.OS?.FIRMWARE).toBe("UEFI");
+    // BACKUP_CONFIG is shown in BACKUPS; unknown keys are dropped.
+    await s.ok(
+      "one.vm.updateconf",
+      id,
+      'BACKUP_CONFIG=[MODE="INCREMENT", KEEP_LAST="3", LAST_BACKUP_ID="9"]',
+      1,
+    );
+    const backups = /<BACKUPS>.*<\/BACKUPS>/.exec(await s.info(id))![0];
+    expect(field(backups, "MODE")).toBe("INCREMENT");
+    expect(field(backups, "KEEP_LAST")).toBe("3");
+    expect(backups).not.toContain("LAST_BACKUP_ID");
   });
 
   it("updates the CONTEXT of a RUNNING VM live (HOTPLUG), but cannot add one", async () => {

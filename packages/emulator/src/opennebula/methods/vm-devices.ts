@@ -3,7 +3,7 @@
  * image, HOTPLUG_SAVEAS* while it is copied), `one.vm.attachpci/detachpci` (cold, POWEROFF or
  * UNDEPLOYED), `one.vm.attachsg/detachsg` (NIC SECURITY_GROUPS and the VM's
  * SECURITY_GROUP_RULEs), `one.vm.updatenic` (QoS attributes, HOTPLUG_NIC when live) and
- * `one.vm.updateconf` (OS, FEATURES, INPUT, GRAPHICS, VIDEO, RAW, CPU_MODEL, CONTEXT; HOTPLUG when
+ * `one.vm.updateconf` (OS, FEATURES, INPUT, GRAPHICS, VIDEO, RAW, CPU_MODEL, BACKUP_CONFIG, CONTEXT; HOTPLUG when
  * the context of a RUNNING VM changes). Checks and messages follow VirtualMachineAPI.cc and
  * DispatchManagerActions.cc (7.x).
  */
@@ -235,6 +235,8 @@ const UPDATECONF_ATTRS: Record<string, string[]> = {
   VIDEO: ["IOMMU", "ATS", "TYPE", "VRAM", "RESOLUTION"],
   RAW: ["TYPE", "DATA", "VALIDATE", "DATA_VMX"],
   CPU_MODEL: ["MODEL"],
+  // Kept in the template; BACKUPS/BACKUP_CONFIG shows it (methods/vm.ts backupConfig).
+  BACKUP_CONFIG: ["FS_FREEZE", "KEEP_LAST", "BACKUP_VOLATILE", "INCREMENT_MODE", "MODE"],
 };
 
 /** `get_updateconf_template`: the known sub-attributes (non-empty) of each vector, CONTEXT whole. */
