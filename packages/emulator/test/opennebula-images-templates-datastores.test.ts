@@ -544,6 +544,31 @@ describe("OpenNebula emulator: image restore", () => {
     expect(one).toMatch(/^-1 \d+$/);
   });
 
+  it("restores a backup made by one.vm.backup, whose disks and BACKUP_DISK_IDS it follows", async () => {
+    const s = setup();
+    const vm = Number(await s.ok("one.template.instantiate", 0, "db", false, "", false));
+    const ds = Number(
+      await s.ok("one.datastore.allocate", 'NAME="bk"\nTYPE="BACKUP_DS"\nDS_MAD="rsync"\nTM_MAD="-"', -1),
+    );
+    s.clock.advance(10_000);
+    await s.ok("one.vm.backup", vm, ds, false);
+    s.clock.advance(10_000);
+    const bid = Number(/<BACKUP_IDS><ID>(\d+)<\/ID>/.exec(String(await s.ok("one.vm.info", vm)))?.[1]);
+    const backup = await s.image(bid);
+    expect(backup).toContain("<BACKUP_DISK_IDS><ID>0</ID></BACKUP_DISK_IDS>");
+    const [tid, iid, more] = String(await s.ok("one.image.restore", bid, 1, ""))
+      .split(" ")
+      .map(Number);
+    expect(more).toBeUndefined();
+    const img = await s.image(iid!);
+    expect(field(img, "NAME")).toMatch(new RegExp(`^${vm}-.+-disk-0$`));
+    expect(field(img, "PATH")).toMatch(new RegExp(`^rsync://${ds}/.+/disk\\.0$`));
+    expect(await s.template(tid!)).toContain(`<DISK><IMAGE_ID><![CDATA[${iid}]]></IMAGE_ID></DISK>`);
+    expect(await s.call("one.image.restore", bid, 1, 'NAME="x"\nDISK_ID="1"')).toMatchObject({
+      message: "[one.image.restore] Cannot restore disk 1, it is not part of the backup",
+    });
+  });
+
   it("refuses what oned refuses", async () => {
     const s = setup();
     const { backup } = await vmWithBackup(s);

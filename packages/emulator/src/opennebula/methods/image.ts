@@ -32,6 +32,7 @@ import { parseOrActionError, renameMethod, updateMethod } from "./edit.js";
 import { checkLock, lockMethods, lockXml } from "./lock.js";
 import { chownNamed } from "./owned.js";
 import { parseOrAllocateError } from "./vm.js";
+import { backupImageXml } from "./vm-backup.js";
 
 const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT", "BACKUP", "FILESYSTEM"];
 const IMAGE_STATES = [
@@ -67,7 +68,7 @@ export function imageXml(state: OpenNebulaState, image: OneImage): string {
   return `<IMAGE>${ownerXml(state, image)}${lockXml(image.lock)}${permissionsXml(image.permissions)}<TYPE>${image.type}</TYPE><DISK_TYPE>${ds?.diskType ?? 0}</DISK_TYPE><PERSISTENT>${image.persistent ? 1 : 0}</PERSISTENT><REGTIME>${image.regtime}</REGTIME><MODTIME>${image.regtime}</MODTIME>${cel("SOURCE", image.source)}${cel("PATH", image.path)}${cel("FORMAT", image.format)}${cel("FS", "")}<SIZE>${image.sizeMb}</SIZE><STATE>${image.state}</STATE><PREV_STATE>${image.prevState}</PREV_STATE><RUNNING_VMS>${image.vms.size}</RUNNING_VMS><CLONING_OPS>${clones.length}</CLONING_OPS><CLONING_ID>${op?.kind === "clone" ? op.target : -1}</CLONING_ID><TARGET_SNAPSHOT>${op !== undefined && op.kind !== "clone" ? op.target : -1}</TARGET_SNAPSHOT><DATASTORE_ID>${image.datastoreId}</DATASTORE_ID>${el("DATASTORE", ds?.name ?? "")}${ids(
     "VMS",
     [...image.vms].sort((a, b) => a - b),
-  )}${ids("CLONES", clones)}<APP_CLONES/>${renderTemplate("TEMPLATE", image.template)}${snapshotsXml(image)}<BACKUP_INCREMENTS/></IMAGE>`;
+  )}${ids("CLONES", clones)}<APP_CLONES/>${renderTemplate("TEMPLATE", image.template)}${snapshotsXml(image)}${backupImageXml(image)}</IMAGE>`;
 }
 
 /** Looks the image up, authorizes `op` and checks its lock (`lock = false`: info, lock, unlock). */
@@ -158,7 +159,7 @@ function snapshotOf(image: OneImage, snapId: number, verb: string): void {
 /** What a restore builds from the VM a backup image belongs to: one image per disk, then a VM template. */
 function restoreBackup(ctx: Ctx, backup: OneImage, target: OneDatastore, opts: Template): string {
   const state = ctx.state;
-  const vm = state.vms.get([...backup.vms][0] ?? -1);
+  const vm = state.vms.get(backupVmId(backup));
   if (vm === undefined || vm.disks.length === 0)
     throw failures.action("Backup does not contain any disks or missing vm.xml", backup.id);
   const backupId = backup.source.split("/").filter(Boolean).at(-1) ?? String(backup.id);
@@ -168,7 +169,9 @@ function restoreBackup(ctx: Ctx, backup: OneImage, target: OneDatastore, opts: T
   const noNic = getAttr(opts, "NO_NIC")?.toUpperCase() === "YES";
   const source = state.datastores.get(backup.datastoreId);
   const restored = new Map<number, number>();
+  const inBackup = backupDiskIds(state, backup);
   for (const disk of vm.disks) {
+    if (!inBackup.includes(disk.diskId)) continue;
     if (diskOpt !== undefined && String(disk.diskId) !== diskOpt) continue;
     const name = `${base}-disk-${disk.diskId}`;
     const taken = [...state.images.values()].find((i) => i.name === name && i.uid === ctx.user.id);
@@ -481,13 +484,12 @@ export const imageMethods: Record<string, MethodDef> = {
   },
 };
 
-/** BACKUP_DISK_IDS of a backup image: its TEMPLATE's list, or the disks of the VM it backs up. */
+/** The VM a backup image belongs to (`one.vm.backup`'s record, else its VMS). */
+function backupVmId(backup: OneImage): number {
+  return backup.backup?.vmId ?? [...backup.vms][0] ?? -1;
+}
+
+/** BACKUP_DISK_IDS of a backup image: `one.vm.backup`'s record, else every disk of its VM. */
 function backupDiskIds(state: OpenNebulaState, backup: OneImage): number[] {
-  const listed = getAttr(backup.template, "BACKUP_DISK_IDS");
-  if (listed !== undefined)
-    return listed
-      .split(/[\s,]+/)
-      .filter(Boolean)
-      .map(Number);
-  return state.vms.get([...backup.vms][0] ?? -1)?.disks.map((d) => d.diskId) ?? [];
+  return backup.backup?.diskIds ?? state.vms.get(backupVmId(backup))?.disks.map((d) => d.diskId) ?? [];
 }
