@@ -133,7 +133,7 @@ describe("OpenNebula emulator: showback", () => {
       ),
     );
     s.clock.advance(3 * 24 * 3600_000);
-    expect(await s.ok("one.vmpool.calculateshowback", -1, -1, -1, -1)).toBe("");
+    expect(await s.ok("one.vmpool.calculateshowback", -1, -1, -1, -1)).toBe(" ");
     const xml = String(await s.ok("one.vmpool.showback", -2, -1, -1, -1, -1));
     expect(all(xml, "MONTH")).toEqual(["7", "8"]);
     expect(all(xml, "YEAR")).toEqual(["2025", "2025"]);
@@ -201,7 +201,7 @@ describe("OpenNebula emulator: reports through the client", () => {
     const mon = await one.vmpool.monitoring(-2, 0);
     expect(JSON.stringify(mon)).toContain(`"ID":"${id}"`);
     expect(JSON.stringify(await one.hostpool.monitoring(0))).toContain("FREE_CPU");
-    expect(await one.vmpool.calculateshowback(-1, -1, -1, -1)).toBe("");
+    expect(await one.vmpool.calculateshowback(-1, -1, -1, -1)).toBe(" ");
     const sb = JSON.stringify(await one.vmpool.showback(-2, -1, -1, -1, -1));
     expect(sb).toContain('"VMNAME":"c"');
     const sql = JSON.stringify(await one.system.sqlquery("SELECT oid FROM vm_pool"));

@@ -177,7 +177,7 @@ export const poolReportMethods: Record<string, MethodDef> = {
           `User [${ctx.user.id}] : Action reserved for group 0 only.`,
         );
       calculateShowback(ctx.state, sm as number, sy as number, em as number, ey as number);
-      return "";
+      return " "; // oned answers a single space (an empty string breaks pyone's response parser)
     },
   },
   "one.vmpool.showback": {
