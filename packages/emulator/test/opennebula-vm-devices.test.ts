@@ -329,6 +329,17 @@ describe("OpenNebula emulator: one.vm.disksnapshotrename", () => {
     const vm = await s.one.vm.info(id);
     expect(vm.SNAPSHOTS[0]?.SNAPSHOT[0]?.NAME).toBe("after <upgrade>");
   });
+
+  it("snapshot names are required parameters of snapshotcreate and disksnapshotcreate, as oned reads them", async () => {
+    const s = setup();
+    const id = await running(s);
+    expect(await s.call("one.vm.disksnapshotcreate", id, 0)).toMatchObject({
+      kind: "fault",
+      faultCode: -501,
+    });
+    expect(await s.call("one.vm.snapshotcreate", id)).toMatchObject({ kind: "fault", faultCode: -501 });
+    expect(await s.vmState(id)).toEqual([3, 3]);
+  });
 });
 
 describe("OpenNebula emulator: one.vm.attachpci / detachpci", () => {

@@ -133,7 +133,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     },
   },
   "one.vm.snapshotcreate": {
-    params: [int(), str("")],
+    params: [int(), str()],
     run(ctx, [id, name]) {
       const vm = getVm(ctx, id as number, "MANAGE");
       hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, `Could not create a new snapshot for VM ${vm.id}`);
@@ -174,7 +174,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     },
   },
   "one.vm.disksnapshotcreate": {
-    params: [int(), int(), str("")],
+    params: [int(), int(), str()],
     run(ctx, [id, diskId, name]) {
       const vm = getVm(ctx, id as number, "MANAGE");
       const disk = diskOf(vm, diskId as number);
