@@ -159,6 +159,36 @@ describe("OpenNebula emulator: scheduled actions", () => {
     expect(await s.info(id)).toContain("<BACKUP_IDS><ID>1</ID></BACKUP_IDS>");
   });
 
+  it("turns an allocate/instantiate template's SCHED_ACTIONs into scheduled actions", async () => {
+    const s = setup();
+    const id = Number(
+      await s.ok(
+        "one.template.instantiate",
+        0,
+        "",
+        false,
+        'SCHED_ACTION=[ACTION="poweroff", TIME="+30"]\nSCHED_ACTION=[ACTION="terminate", TIME="+3600"]',
+        false,
+      ),
+    );
+    const xml = await s.info(id);
+    expect(xml).toContain("<SCHED_ACTIONS><ID>0</ID><ID>1</ID></SCHED_ACTIONS>");
+    expect(xml).not.toContain("<USER_TEMPLATE><SCHED_ACTION>");
+    expect(field(scheds(xml)[1]!, "TIME")).toBe(String(stime(xml) + 3600));
+    s.clock.advance(32_000);
+    expect(await s.vmState(id)).toEqual([8, 0]);
+    const before = s.emulator.state.vms.size;
+    expect(
+      await s.call(
+        "one.vm.allocate",
+        'NAME="x"\nCPU=1\nMEMORY=64\nSCHED_ACTION=[ACTION="fly", TIME="+1"]',
+        true,
+      ),
+    ).toMatchObject({ code: 0x2000, message: "[one.vm.allocate] fly is not supported." });
+    expect(s.emulator.state.vms.size).toBe(before);
+    expect(await s.ok("one.vm.schedadd", id, 'SCHED_ACTION=[ACTION="resume", TIME="+1"]')).toBe(2);
+  });
+
   it("refuses malformed scheduled actions with oned's messages", async () => {
     const s = setup();
     const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));

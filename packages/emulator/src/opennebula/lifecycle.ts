@@ -241,6 +241,8 @@ function place(state: OpenNebulaState, vm: OneVm, at: number): void {
 export interface VmTimer {
   next(vm: OneVm): number;
   fire(state: OpenNebulaState, vm: OneVm, at: number): void;
+  /** Takes what a new VM's template asks for (createVm, before the VM is stored; may throw a failure). */
+  onCreate?(state: OpenNebulaState, vm: OneVm): void;
 }
 const vmTimers: VmTimer[] = [];
 export function registerVmTimer(timer: VmTimer): void {
@@ -690,6 +692,7 @@ export function createVm(
       holdsCapacity: false,
       lock: null,
     };
+    for (const t of vmTimers) t.onCreate?.(state, vm);
     state.nextId.vm++;
     for (const image of images) useImage(image, id);
     state.vms.set(id, vm);

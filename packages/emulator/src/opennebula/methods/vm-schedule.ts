@@ -264,7 +264,40 @@ registerVmTimer({
       nextAction(sa, Math.max(now, sa.time));
     }
   },
+  // allocate/instantiate: the template's SCHED_ACTIONs become objects (TemplateAPI::instantiate).
+  onCreate(state, vm) {
+    const vectors = getVectors(vm.template, "SCHED_ACTION");
+    if (vectors.length === 0) return;
+    const created = vectors.map((v) => {
+      const sa = newSchedAction();
+      const error = parseSchedAction(sa, v, vm.stime);
+      if (error) throw failures.internal(error);
+      return sa;
+    });
+    for (const sa of created) {
+      sa.id = state.nextId.schedAction ?? 0;
+      state.nextId.schedAction = sa.id + 1;
+    }
+    vm.schedActions = created;
+    vm.template = vm.template.filter(([k]) => k !== "SCHED_ACTION");
+  },
 });
+
+function newSchedAction(): VmSchedAction {
+  return {
+    id: -1,
+    action: "",
+    args: "",
+    time: -1,
+    repeat: REPEAT.NONE,
+    days: "",
+    endType: END.NONE,
+    endValue: -1,
+    done: -1,
+    message: "",
+    warning: 0,
+  };
+}
 
 function schedOf(vm: OneVm, schedId: number): VmSchedAction | undefined {
   return vm.schedActions?.find((sa) => sa.id === schedId);
@@ -305,19 +338,7 @@ export const vmScheduleMethods: Record<string, MethodDef> = {
           vm.id,
         );
       const v = schedVector(text as string, "action");
-      const sa: VmSchedAction = {
-        id: -1,
-        action: "",
-        args: "",
-        time: -1,
-        repeat: REPEAT.NONE,
-        days: "",
-        endType: END.NONE,
-        endValue: -1,
-        done: -1,
-        message: "",
-        warning: 0,
-      };
+      const sa = newSchedAction();
       const error = parseSchedAction(sa, v, vm.stime);
       if (error) throw failures.action(error);
       sa.id = ctx.state.nextId.schedAction ?? 0;
