@@ -40,7 +40,7 @@ export const hostMethods = {
 export const hostPoolMethods = {
   /** Every host (no filter: hosts belong to oneadmin). */
   info: wholePoolMethod("host", "HOST_POOL", "HOST", Host),
-  /** Monitoring records of the last `seconds` (-1, the default: the last record of each host), raw. */
+  /** Monitoring records of every host, raw: `seconds` 0 the last of each, -1 (default) all, n the last n s. */
   monitoring: rawDocument<[seconds?: number]>(
     "one.hostpool.monitoring",
     [int("seconds", { optional: true, min: -1 })],

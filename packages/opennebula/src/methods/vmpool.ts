@@ -57,7 +57,10 @@ export const vmPoolMethods = {
     long: true,
     decode: (value, context): RawXmlObject => asDocument(value, context),
   }),
-  /** Monitoring records of the last `seconds` (`-1`: the last record of each VM), raw. */
+  /**
+   * Monitoring records of the VMs the filter shows, raw: `seconds` 0 the last record of each VM,
+   * -1 (oned's default) every record kept, n those of the last n seconds.
+   */
   monitoring: method<[filter: PoolFilterFlag, seconds?: number]>()({
     name: "one.vmpool.monitoring",
     params: [filter, int("seconds", { optional: true, min: -1 })],
@@ -75,7 +78,7 @@ export const vmPoolMethods = {
     long: true,
     decode: (value, context): RawXmlObject => asDocument(value, context),
   }),
-  /** Computes the monthly cost of each VM (oneadmin only); returns oned's text. */
+  /** Computes the monthly cost of each VM (primary group oneadmin only); oned answers `" "`. */
   calculateshowback: method<[startMonth: number, startYear: number, endMonth: number, endYear: number]>()({
     name: "one.vmpool.calculateshowback",
     params: [int("start_month"), int("start_year"), int("end_month"), int("end_year")],
