@@ -179,7 +179,8 @@ describe("OpenNebula emulator: one.vn.reserve and one.vn.free_ar", () => {
     await s.ok("one.vn.reserve", 0, `SIZE=2\nNETWORK_ID=${rid}`);
     expect(await s.call("one.vn.delete", 0)).toMatchObject({
       code: 0x800,
-      message: "[one.vn.delete] Can not remove a virtual network with leases in use",
+      message:
+        "[one.vn.delete] Cannot delete virtual network. Can not remove a virtual network with leases in use",
     });
     const vm = Number(
       await s.ok("one.vm.allocate", `NAME="r"\nCPU=1\nMEMORY=64\nNIC=[NETWORK_ID=${rid}]`, true),
@@ -451,6 +452,33 @@ describe("OpenNebula emulator: clusters", () => {
     });
     expect(await s.call("one.cluster.update", 9, "A=1")).toMatchObject({ code: 0x400 });
     expect(await s.call("one.cluster.update", 0)).toMatchObject({ kind: "fault", faultCode: -501 });
+  });
+
+  it("numbers new clusters from 100 and deletes only empty, non-system ones (with the plan)", async () => {
+    const s = setup();
+    const edge = Number(await s.ok("one.cluster.allocate", "edge"));
+    expect(edge).toBe(100);
+    expect(await s.call("one.cluster.delete", 0)).toMatchObject({
+      code: 0x800,
+      message: "[one.cluster.delete] Cannot delete cluster. System Clusters (ID < 100) cannot be deleted.",
+    });
+    const host = Number(await s.ok("one.host.allocate", "edge01", "kvm", "kvm", edge));
+    expect(await s.call("one.cluster.delete", edge)).toMatchObject({
+      message: `[one.cluster.delete] Cannot delete cluster. Cluster ${edge} is not empty, it contains 1 hosts.`,
+    });
+    await s.ok("one.host.delete", host);
+    await s.ok("one.cluster.adddatastore", edge, 1);
+    await s.ok("one.cluster.addvnet", edge, 0);
+    expect(await s.call("one.cluster.delete", edge)).toMatchObject({
+      message: `[one.cluster.delete] Cannot delete cluster. Cluster ${edge} is not empty, it contains 1 datastores.`,
+    });
+    await s.ok("one.cluster.deldatastore", edge, 1);
+    expect(await s.call("one.cluster.delete", edge)).toMatchObject({
+      message: `[one.cluster.delete] Cannot delete cluster. Cluster ${edge} is not empty, it contains 1 vnets.`,
+    });
+    await s.ok("one.cluster.delvnet", edge, 0);
+    await s.ok("one.cluster.delete", edge);
+    expect(await s.call("one.cluster.info", edge)).toMatchObject({ code: 0x400 });
   });
 
   it("optimizes into a plan, executes it with a cold migration on the clock, deletes it", async () => {

@@ -546,7 +546,8 @@ export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): Ope
     nextId: {
       user: 2,
       group: 2,
-      cluster: 1,
+      // ClusterPool: IDs below 100 are system clusters (0 "default"); new ones start at 100.
+      cluster: 100,
       host: 0,
       datastore: 0,
       image: 0,

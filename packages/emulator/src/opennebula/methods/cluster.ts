@@ -235,9 +235,17 @@ export const clusterMethods: Record<string, MethodDef> = {
     run(ctx, [id]) {
       const cluster = lookup(ctx.state.clusters, id as number, "cluster");
       requireAdmin(ctx, "ADMIN", "CLUSTER", cluster.id);
-      if ([...ctx.state.hosts.values()].some((h) => h.clusterId === cluster.id)) {
-        throw failures.action("Cluster is not empty, it has hosts.", cluster.id);
-      }
+      // ClusterPool::drop and Cluster::check_drop, behind SharedAPI's "Cannot delete cluster. "
+      const refuse = (msg: string) => failures.action(`Cannot delete cluster. ${msg}`, cluster.id);
+      if (cluster.id < 100) throw refuse("System Clusters (ID < 100) cannot be deleted.");
+      const s = ctx.state;
+      const counts: Array<[number, string]> = [
+        [[...s.hosts.values()].filter((h) => h.clusterId === cluster.id).length, "hosts"],
+        [[...s.datastores.values()].filter((d) => d.clusterIds.includes(cluster.id)).length, "datastores"],
+        [[...s.vnets.values()].filter((v) => v.clusterIds.includes(cluster.id)).length, "vnets"],
+      ];
+      for (const [n, what] of counts)
+        if (n > 0) throw refuse(`Cluster ${cluster.id} is not empty, it contains ${n} ${what}.`);
       ctx.state.clusters.delete(cluster.id);
       return cluster.id;
     },

@@ -397,7 +397,10 @@ export const vnMethods: Record<string, MethodDef> = {
       const vnet = getVnet(ctx, id as number, "MANAGE");
       // oned's get_used(): VM leases, leases on hold and addresses reserved by other networks
       if (vnet.ars.some((ar) => ar.leases.size > 0)) {
-        throw failures.action("Can not remove a virtual network with leases in use", vnet.id);
+        throw failures.action(
+          "Cannot delete virtual network. Can not remove a virtual network with leases in use",
+          vnet.id,
+        );
       }
       for (const ar of vnet.ars) if (ar.parentArId !== undefined) freeParentLeases(ctx.state, vnet, ar);
       ctx.state.vnets.delete(vnet.id);
