@@ -98,6 +98,32 @@ describe("OpenNebula emulator: scheduled actions", () => {
     expect(field(scheds(await s.info(id))[0]!, "DONE")).toBe(String(t0 + 3700));
   });
 
+  it("moves WEEKLY and MONTHLY actions to the next listed day (UTC)", async () => {
+    const s = setup(); // 2025-07-30 08:00:00 UTC, a Wednesday
+    const id = await running(s);
+    const t0 = stime(await s.info(id));
+    const day = 86_400;
+    await s.ok(
+      "one.vm.schedadd",
+      id,
+      `SCHED_ACTION=[ACTION="reboot", TIME="${t0 + 100}", REPEAT="0", DAYS="1,5"]`,
+    );
+    await s.ok(
+      "one.vm.schedadd",
+      id,
+      `SCHED_ACTION=[ACTION="reboot", TIME="${t0 + 100}", REPEAT="1", DAYS="1,15"]`,
+    );
+    s.clock.advance(100_000);
+    let [weekly, monthly] = scheds(await s.info(id));
+    expect(field(weekly!, "TIME")).toBe(String(t0 + 100 + 2 * day)); // Wednesday → Friday
+    expect(field(monthly!, "TIME")).toBe(String(t0 + 100 + 2 * day)); // July 30 → August 1
+    s.clock.advance(2 * day * 1000);
+    [weekly, monthly] = scheds(await s.info(id));
+    expect(field(weekly!, "DONE")).toBe(String(t0 + 100 + 2 * day));
+    expect(field(weekly!, "TIME")).toBe(String(t0 + 100 + 5 * day)); // Friday → Monday
+    expect(field(monthly!, "TIME")).toBe(String(t0 + 100 + 16 * day)); // August 1 → 15
+  });
+
   it("updates an action (other attributes kept, returns its id) and deletes it", async () => {
     const s = setup();
     const id = await running(s);
