@@ -83,6 +83,42 @@ describe("OpenNebula emulator: one.user.addgroup / delgroup", () => {
   });
 });
 
+describe("OpenNebula emulator: one.user.allocate with group IDs", () => {
+  const ints = (...ids: number[]) => ({
+    raw: `<value><array><data>${ids.map((i) => `<value><int>${i}</int></value>`).join("")}</data></array></value>`,
+  });
+
+  it("makes the first group the primary one and the others secondary; none: users", async () => {
+    const s = setup();
+    const devs = Number(await s.ok("one.group.allocate", "devs"));
+    const carol = Number(await s.ok("one.user.allocate", "carol", "pw", "", ints(devs, 1, devs)));
+    const xml = String(await s.ok("one.user.info", carol));
+    expect(xml).toContain(`<GID>${devs}</GID><GROUPS><ID>1</ID><ID>${devs}</ID></GROUPS><GNAME>devs</GNAME>`);
+    const dave = Number(await s.ok("one.user.allocate", "dave", "pw", "core", ints()));
+    expect(String(await s.ok("one.user.info", dave))).toContain("<GID>1</GID><GROUPS><ID>1</ID></GROUPS>");
+  });
+
+  it("refuses a missing group (NO_EXISTS before authorization), a non-array and a non-int member", async () => {
+    const s = setup();
+    expect(await s.call("one.user.allocate", "erin", "pw", "", ints(1, 40))).toMatchObject({
+      code: 0x400,
+      message: "[one.user.allocate] Error getting group [40].",
+    });
+    expect(await s.call("one.user.allocate", "erin", "pw", "", 1)).toMatchObject({
+      kind: "fault",
+      faultCode: -501,
+      faultString: "Parameter 4 that is supposed to be array is not (it is int)",
+    });
+    expect(
+      await s.call("one.user.allocate", "erin", "pw", "", {
+        raw: "<value><array><data><value><string>1</string></value></data></array></value>",
+      }),
+    ).toMatchObject({ kind: "fault", faultCode: -501 });
+    // The driver is not optional (UserAllocateXRPC reads it).
+    expect(await s.call("one.user.allocate", "erin", "pw")).toMatchObject({ kind: "fault", faultCode: -501 });
+  });
+});
+
 describe("OpenNebula emulator: one.user.enable / chauth", () => {
   it("disables a user (its sessions and tokens stop authenticating) and enables it again", async () => {
     const s = await withAlice();

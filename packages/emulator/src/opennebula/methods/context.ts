@@ -8,17 +8,19 @@ import type { OneUser, OpenNebulaState, Owned } from "../state.js";
 import { escapeText } from "../xml.js";
 import { FaultCode, XmlRpcFault, type XValue } from "../xmlrpc.js";
 
-export type ParamType = "int" | "bool" | "string";
+export type ParamType = "int" | "bool" | "string" | "int[]";
 export interface ParamSpec {
   type: ParamType;
   /** Default for a missing trailing parameter; `undefined` means required. */
-  def?: number | boolean | string;
+  def?: number | boolean | string | number[];
 }
-export type ArgValue = number | boolean | string;
+export type ArgValue = number | boolean | string | number[];
 
 export const int = (def?: number): ParamSpec => ({ type: "int", def });
 export const bool = (def?: boolean): ParamSpec => ({ type: "bool", def });
 export const str = (def?: string): ParamSpec => ({ type: "string", def });
+/** An `<array>` of `<int>`s (`one.user.allocate`'s group IDs). */
+export const intArray = (def?: number[]): ParamSpec => ({ type: "int[]", def });
 
 export interface Ctx {
   state: OpenNebulaState;
@@ -34,7 +36,12 @@ export interface MethodDef {
   run(ctx: Ctx, args: ArgValue[]): string | number | boolean;
 }
 
-const TYPE_WORD: Record<ParamType, string> = { int: "integer", bool: "boolean", string: "string" };
+const TYPE_WORD: Record<ParamType, string> = {
+  int: "integer",
+  bool: "boolean",
+  string: "string",
+  "int[]": "array",
+};
 
 /** Reads the parameters after the session as xmlrpc-c's paramList getters do; extra ones are ignored. */
 export function readArgs(params: XValue[], spec: ParamSpec[]): ArgValue[] {
@@ -47,6 +54,13 @@ export function readArgs(params: XValue[], spec: ParamSpec[]): ArgValue[] {
     if (p.type === "int" && v.t === "int") return v.v;
     if (p.type === "bool" && v.t === "bool") return v.v;
     if (p.type === "string" && v.t === "string") return v.v;
+    if (p.type === "int[]" && v.t === "array") {
+      return v.v.map((item) => {
+        if (item.t !== "int")
+          throw new XmlRpcFault(FaultCode.TYPE, `Value is not an integer (it is ${item.t})`);
+        return item.v;
+      });
+    }
     throw new XmlRpcFault(
       FaultCode.TYPE,
       `Parameter ${n + 1} that is supposed to be ${TYPE_WORD[p.type]} is not (it is ${v.t})`,

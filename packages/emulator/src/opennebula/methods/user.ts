@@ -5,7 +5,17 @@ import { quotasXml, setQuotas } from "../quotas.js";
 import type { OneUser, OpenNebulaState } from "../state.js";
 import { renderTemplate } from "../template.js";
 import { el } from "../xml.js";
-import { bool, type Ctx, groupName, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
+import {
+  bool,
+  type Ctx,
+  groupName,
+  int,
+  intArray,
+  lookup,
+  type MethodDef,
+  requireAdmin,
+  str,
+} from "./context.js";
 import { updateMethod } from "./edit.js";
 import { dropGroupAdmin } from "./group.js";
 
@@ -62,8 +72,11 @@ function editGroup(ctx: Ctx, id: number, gid: number) {
 
 export const userMethods: Record<string, MethodDef> = {
   "one.user.allocate": {
-    params: [str(), str(), str("core")],
-    run(ctx, [name, password, driver]) {
+    params: [str(), str(), str(), intArray([])],
+    run(ctx, [name, password, driver, groupIds]) {
+      // UserAllocateAPI: the groups must exist (NO_EXISTS), then CREATE USER is authorized.
+      const gids = groupIds as number[];
+      for (const g of gids) lookup(ctx.state.groups, g, "group");
       requireAdmin(ctx, "CREATE", "USER");
       const n = (name as string).trim();
       if (n === "" || /[\s:]/.test(n))
@@ -77,8 +90,12 @@ export const userMethods: Record<string, MethodDef> = {
         id,
         name: n,
         password: password as string,
-        gid: 1,
-        groups: [1],
+        // The first group given is the primary one; none: users (or the creator's group).
+        gid: gids[0] ?? (ctx.user.gid === 0 ? 1 : ctx.user.gid),
+        groups:
+          gids.length > 0
+            ? [...new Set(gids)].sort((a, b) => a - b)
+            : [ctx.user.gid === 0 ? 1 : ctx.user.gid],
         enabled: true,
         authDriver: (driver as string) || "core",
         template: [],
@@ -88,7 +105,7 @@ export const userMethods: Record<string, MethodDef> = {
     },
   },
   "one.user.info": {
-    params: [int(-1), bool(false)],
+    params: [int(), bool(false)],
     run(ctx, [id]) {
       const user = (id as number) === -1 ? ctx.user : getUser(ctx, id as number, "USE");
       return userXml(ctx.state, user);
