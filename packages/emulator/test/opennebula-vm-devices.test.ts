@@ -342,6 +342,151 @@ describe("OpenNebula emulator: one.vm.disksnapshotrename", () => {
   });
 });
 
+describe("OpenNebula emulator: hot-plug checks in DispatchManager's order and words", () => {
+  /** The snapshot tree of disk 0 as `id:parent` (active marked with *). */
+  const tree = (xml: string) =>
+    [
+      ...xml.matchAll(
+        /<SNAPSHOT>(<ACTIVE>YES<\/ACTIVE>)?(?:<CHILDREN>[\d,]+<\/CHILDREN>)?<DATE>\d+<\/DATE><ID>(\d+)<\/ID><NAME>[^<]*<\/NAME><PARENT>(-?\d+)<\/PARENT>/g,
+      ),
+    ].map((m) => `${m[2]}:${m[3]}${m[1] ? "*" : ""}`);
+
+  it("checks the state before the object, with oned's messages", async () => {
+    const s = setup();
+    const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+    const cases: Array<[string, ...(number | string)[]]> = [
+      [`Could not detach disk from VM ${id}, wrong state PENDING.`, "one.vm.detach", id, 7],
+      [
+        `Could not add a new NIC to VM ${id}, wrong state PENDING.`,
+        "one.vm.attachnic",
+        id,
+        "NIC=[NETWORK_ID=0]",
+      ],
+      [`Could not detach NIC from VM ${id}, wrong state PENDING.`, "one.vm.detachnic", id, 7],
+      [`Could not revert VM ${id} to snapshot 7, wrong state PENDING.`, "one.vm.snapshotrevert", id, 7],
+      [`Could not delete snapshot 7 for VM ${id}, wrong state PENDING.`, "one.vm.snapshotdelete", id, 7],
+      [
+        `Could not create a new snapshot for VM ${id}, wrong state PENDING.`,
+        "one.vm.disksnapshotcreate",
+        id,
+        0,
+        "x",
+      ],
+      [
+        `Could not revert to disk snapshot for VM ${id}, wrong state PENDING.`,
+        "one.vm.disksnapshotrevert",
+        id,
+        0,
+        7,
+      ],
+      [
+        `Could not delete disk snapshot from VM ${id}, wrong state PENDING.`,
+        "one.vm.disksnapshotdelete",
+        id,
+        0,
+        7,
+      ],
+    ];
+    for (const [message, method, ...params] of cases) {
+      expect(await s.call(method, ...params)).toMatchObject({
+        code: 0x800,
+        respId: id,
+        message: `[${method}] ${message}`,
+      });
+    }
+    s.clock.advance(10_000);
+    expect(await s.call("one.vm.snapshotdelete", id, 7)).toMatchObject({
+      message: `[one.vm.snapshotdelete] Could not delete snapshot 7 for VM ${id}, it does not exist.`,
+    });
+    // The API layer checks the disk first (any state): volatile disks have no snapshots.
+    expect(await s.call("one.vm.disksnapshotcreate", id, 5, "x")).toMatchObject({
+      message: "[one.vm.disksnapshotcreate] VM disk does not exist",
+    });
+    await s.ok("one.vm.attach", id, 'DISK=[TYPE="fs", SIZE="64"]');
+    s.clock.advance(1_000);
+    expect(await s.call("one.vm.disksnapshotcreate", id, 1, "x")).toMatchObject({
+      message: "[one.vm.disksnapshotcreate] Cannot make snapshots on volatile disks",
+    });
+    await s.ok("one.vm.action", "poweroff", id);
+    s.clock.advance(2_000);
+    expect(await s.call("one.vm.disksnapshotrevert", id, 0, 3)).toMatchObject({
+      message: "[one.vm.disksnapshotrevert] Disk id (0) or snapshot id (3) is not valid.",
+    });
+  });
+
+  it("takes and deletes disk snapshots of a SUSPENDED VM (DISK_SNAPSHOT_SUSPENDED, _DELETE_SUSPENDED)", async () => {
+    const s = setup();
+    const id = await running(s);
+    await s.ok("one.vm.action", "suspend", id);
+    s.clock.advance(2_000);
+    expect(await s.ok("one.vm.disksnapshotcreate", id, 0, "asleep")).toBe(0);
+    expect(await s.vmState(id)).toEqual([3, 54]);
+    s.clock.advance(1_000);
+    expect(await s.vmState(id)).toEqual([5, 0]);
+    await s.ok("one.vm.disksnapshotdelete", id, 0, 0);
+    expect(await s.vmState(id)).toEqual([3, 56]);
+    s.clock.advance(1_000);
+    expect(await s.vmState(id)).toEqual([5, 0]);
+    expect(await s.info(id)).not.toContain("<SNAPSHOTS>");
+  });
+
+  it("deletes disk snapshots by oned's DENY rules: leaves and chain links, the active one moving to the parent", async () => {
+    const s = setup();
+    const id = await poweredOff(s);
+    const snap = async (name: string) => {
+      const n = Number(await s.ok("one.vm.disksnapshotcreate", id, 0, name));
+      s.clock.advance(1_000);
+      return n;
+    };
+    const del = (n: number) => s.call("one.vm.disksnapshotdelete", id, 0, n);
+    await snap("a"); // 0
+    await snap("b"); // 1 (child of 0)
+    await snap("c"); // 2 (child of 1), active
+    expect(tree(await s.info(id))).toEqual(["0:-1", "1:0", "2:1*"]);
+    // A link of the chain goes: its child moves up to its parent.
+    await s.ok("one.vm.disksnapshotdelete", id, 0, 1);
+    s.clock.advance(1_000);
+    expect(tree(await s.info(id))).toEqual(["0:-1", "2:0*"]);
+    await s.ok("one.vm.disksnapshotrevert", id, 0, 0);
+    s.clock.advance(1_000);
+    await snap("d"); // 3 (second child of 0), active
+    expect(await del(0)).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.disksnapshotdelete] Cannot delete snapshot with more than one children",
+    });
+    expect(await del(2)).toMatchObject({ kind: "ok", value: id });
+    s.clock.advance(1_000);
+    // The active leaf goes: its parent becomes the active one.
+    await s.ok("one.vm.disksnapshotdelete", id, 0, 3);
+    s.clock.advance(1_000);
+    expect(tree(await s.info(id))).toEqual(["0:-1*"]);
+    await snap("e"); // 4, child of 0, active
+    await s.ok("one.vm.disksnapshotrevert", id, 0, 0);
+    s.clock.advance(1_000);
+    expect(await del(0)).toMatchObject({
+      message: "[one.vm.disksnapshotdelete] Cannot delete the active snapshot with children",
+    });
+  });
+
+  it("keeps snapshot 0 of a persistent disk", async () => {
+    const s = setup();
+    const img = Number(
+      await s.ok("one.image.allocate", 'NAME="p"\nTYPE="DATABLOCK"\nSIZE="100"\nPERSISTENT="YES"', 1, false),
+    );
+    s.clock.advance(2_000);
+    const id = Number(
+      await s.ok("one.vm.allocate", `NAME="v"\nCPU=1\nMEMORY=64\nDISK=[IMAGE_ID="${img}"]`, false),
+    );
+    s.clock.advance(10_000);
+    await s.ok("one.vm.disksnapshotcreate", id, 0, "first");
+    s.clock.advance(1_000);
+    expect(await s.call("one.vm.disksnapshotdelete", id, 0, 0)).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.disksnapshotdelete] Cannot delete snapshot 0 for persistent disk images",
+    });
+  });
+});
+
 describe("OpenNebula emulator: one.vm.attachpci / detachpci", () => {
   it("attaches PCI devices to a POWEROFF VM with PCI_ID and the VM-side address, and detaches them", async () => {
     const s = setup();

@@ -2,14 +2,16 @@
  * `one.vm.attach/detach` (disks), `one.vm.attachnic/detachnic` (leases from the network),
  * `one.vm.snapshot{create,revert,delete}` (system snapshots) and
  * `one.vm.disksnapshot{create,revert,delete}`: hot-plug operations that hold the VM in a HOTPLUG
- * LCM state for `timings.hotplug` and then put it back (RUNNING or POWEROFF);
- * `one.vm.disksnapshotrename` (NAME only, in any state).
+ * LCM state for `timings.hotplug` and then put it back (RUNNING or POWEROFF, disk snapshots also
+ * SUSPENDED); `one.vm.disksnapshotrename` (NAME only, in any state). Messages are
+ * DispatchManager's (state checked first, then the object).
  */
 import { failures } from "../errors.js";
 import {
   buildDisk,
   hotplug,
   leaseNic,
+  passThrough,
   releaseImage,
   releaseLease,
   stateName,
@@ -29,6 +31,8 @@ const LCM = {
   DISK_SNAPSHOT_POWEROFF: 51,
   DISK_SNAPSHOT_REVERT_POWEROFF: 52,
   DISK_SNAPSHOT_DELETE_POWEROFF: 53,
+  DISK_SNAPSHOT_SUSPENDED: 54,
+  DISK_SNAPSHOT_DELETE_SUSPENDED: 56,
   DISK_SNAPSHOT: 57,
   DISK_SNAPSHOT_DELETE: 59,
   HOTPLUG_NIC_POWEROFF: 65,
@@ -42,10 +46,72 @@ function oneVector(vm: OneVm, text: string, name: string): Record<string, string
   return vectors[0]!;
 }
 
+/** The API layer's check of disk snapshot calls: ACTION `VM disk does not exist`. */
 function diskOf(vm: OneVm, diskId: number): VmDisk {
   const disk = vm.disks.find((d) => d.diskId === diskId);
-  if (!disk) throw failures.action(`VM disk with DISK_ID ${diskId} does not exist`, vm.id);
+  if (!disk) throw failures.action("VM disk does not exist", vm.id);
   return disk;
+}
+
+const S = { ACTIVE: 3, SUSPENDED: 5, POWEROFF: 8 };
+const isRunning = (vm: OneVm) => vm.state === S.ACTIVE && vm.lcm === 3;
+
+/** DispatchManager's state check before it looks at the object: `<message>, wrong state X.` */
+function requireState(vm: OneVm, ok: boolean, message: string): void {
+  if (!ok) throw failures.action(`${message}, wrong state ${stateName(vm)}.`, vm.id);
+}
+
+/**
+ * Disk snapshot create/delete: RUNNING, POWEROFF or SUSPENDED, each with its LCM state for
+ * `timings.hotplug` (DISK_SNAPSHOT*, DISK_SNAPSHOT_DELETE*); `message` for other states.
+ */
+function diskSnapshotLcm(vm: OneVm, lcms: [number, number, number], message: string): number {
+  const lcm = isRunning(vm)
+    ? lcms[0]
+    : vm.state === S.POWEROFF
+      ? lcms[1]
+      : vm.state === S.SUSPENDED
+        ? lcms[2]
+        : undefined;
+  requireState(vm, lcm !== undefined, message);
+  return lcm!;
+}
+
+/**
+ * `Snapshots::test_delete` with ALLOW_ORPHANS=NO (oned's DENY mode): a leaf, or a link of a
+ * chain (one child with no children, a parent with one child); snapshot 0 of a persistent disk stays.
+ */
+function snapshotDeleteError(disk: VmDisk, snapId: number): string | null {
+  const snaps = disk.snapshots ?? [];
+  const snap = snaps.find((x) => x.id === snapId);
+  if (!snap) return "Snapshot does not exist";
+  if (disk.attrs.CLONE === "NO" && snapId === 0) return "Cannot delete snapshot 0 for persistent disk images";
+  const childrenOf = (id: number) => snaps.filter((c) => c.parent === id && c.id !== id);
+  const children = childrenOf(snap.id);
+  if (children.length > 1) return "Cannot delete snapshot with more than one children";
+  if (children.length === 0) return null;
+  if (disk.active === snap.id) return "Cannot delete the active snapshot with children";
+  const child = children[0]!;
+  const grand = childrenOf(child.id);
+  if (grand.length > 1 || (grand.length === 1 && disk.active === child.id))
+    return "Cannot delete snapshot if child has children";
+  if (snap.parent !== -1 && childrenOf(snap.parent).length > 1)
+    return "Cannot delete snapshot if parent has more than one child";
+  return null;
+}
+
+/**
+ * `Snapshots::delete_snapshot` (DENY): the only child moves up to the parent and the parent
+ * becomes active if this one was; a root's child keeps its PARENT, as oned leaves it.
+ */
+function deleteDiskSnapshot(disk: VmDisk, snapId: number): void {
+  const snaps = disk.snapshots ?? [];
+  const snap = snaps.find((x) => x.id === snapId)!;
+  if (snap.parent !== -1 && snaps.some((x) => x.id === snap.parent)) {
+    for (const c of snaps) if (c.parent === snap.id) c.parent = snap.parent;
+    if (disk.active === snap.id) disk.active = snap.parent;
+  }
+  disk.snapshots = snaps.filter((x) => x !== snap);
 }
 
 const nextId = (ids: number[]) => (ids.length === 0 ? 0 : Math.max(...ids) + 1);
@@ -75,7 +141,10 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     params: [int(), int()],
     run(ctx, [id, diskId]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      const disk = diskOf(vm, diskId as number);
+      requireState(vm, isRunning(vm) || vm.state === S.POWEROFF, `Could not detach disk from VM ${vm.id}`);
+      const disk = vm.disks.find((d) => d.diskId === diskId);
+      if (!disk)
+        throw failures.action(`Could not detach disk with DISK_ID ${diskId}, it does not exist.`, vm.id);
       hotplug(
         ctx.state,
         vm,
@@ -94,12 +163,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     run(ctx, [id, text]) {
       const vm = getVm(ctx, id as number, "MANAGE");
       const n = oneVector(vm, text as string, "NIC");
-      const running = vm.state === 3 && vm.lcm === 3;
-      if (!running && vm.state !== 8)
-        throw failures.action(
-          `Could not attach a new NIC to VM ${vm.id}, wrong state ${stateName(vm)}.`,
-          vm.id,
-        );
+      requireState(vm, isRunning(vm) || vm.state === S.POWEROFF, `Could not add a new NIC to VM ${vm.id}`);
       const nic = leaseNic(ctx.state, vm.id, n, nextId(vm.nics.map((x) => x.nicId)), [], (msg) =>
         failures.action(msg, vm.id),
       );
@@ -108,7 +172,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         vm,
         LCM.HOTPLUG_NIC,
         LCM.HOTPLUG_NIC_POWEROFF,
-        `Could not attach a new NIC to VM ${vm.id}`,
+        `Could not add a new NIC to VM ${vm.id}`,
       );
       vm.nics.push(nic);
       return vm.id;
@@ -118,8 +182,9 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     params: [int(), int()],
     run(ctx, [id, nicId]) {
       const vm = getVm(ctx, id as number, "MANAGE");
+      requireState(vm, isRunning(vm) || vm.state === S.POWEROFF, `Could not detach NIC from VM ${vm.id}`);
       const nic = vm.nics.find((x) => x.nicId === nicId);
-      if (!nic) throw failures.action(`VM NIC with NIC_ID ${nicId} does not exist`, vm.id);
+      if (!nic) throw failures.action(`Could not detach NIC with NIC_ID ${nicId}, it does not exist.`, vm.id);
       hotplug(
         ctx.state,
         vm,
@@ -155,9 +220,11 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     params: [int(), int()],
     run(ctx, [id, snapId]) {
       const vm = getVm(ctx, id as number, "MANAGE");
+      const what = `Could not revert VM ${vm.id} to snapshot ${snapId}`;
+      requireState(vm, isRunning(vm), what);
       const snap = vm.snapshots?.find((x) => x.id === snapId);
-      if (!snap) throw failures.action(`Could not revert to snapshot ${snapId}, it does not exist`, vm.id);
-      hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, `Could not revert VM ${vm.id} to a snapshot`);
+      if (!snap) throw failures.action(`${what}, it does not exist.`, vm.id);
+      hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, what);
       for (const sn of vm.snapshots ?? []) sn.active = sn === snap;
       return vm.id;
     },
@@ -166,9 +233,11 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     params: [int(), int()],
     run(ctx, [id, snapId]) {
       const vm = getVm(ctx, id as number, "MANAGE");
+      const what = `Could not delete snapshot ${snapId} for VM ${vm.id}`;
+      requireState(vm, isRunning(vm), what);
       const snap = vm.snapshots?.find((x) => x.id === snapId);
-      if (!snap) throw failures.action(`Could not delete snapshot ${snapId}, it does not exist`, vm.id);
-      hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, `Could not delete snapshot from VM ${vm.id}`);
+      if (!snap) throw failures.action(`${what}, it does not exist.`, vm.id);
+      hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, what);
       vm.snapshots = (vm.snapshots ?? []).filter((x) => x !== snap);
       return vm.id;
     },
@@ -178,15 +247,13 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     run(ctx, [id, diskId, name]) {
       const vm = getVm(ctx, id as number, "MANAGE");
       const disk = diskOf(vm, diskId as number);
-      if (disk.imageId === null)
-        throw failures.action(`Cannot make snapshots on disk ${disk.diskId}: it is a volatile disk`, vm.id);
-      hotplug(
-        ctx.state,
+      if (disk.imageId === null) throw failures.action("Cannot make snapshots on volatile disks", vm.id);
+      const lcm = diskSnapshotLcm(
         vm,
-        LCM.DISK_SNAPSHOT,
-        LCM.DISK_SNAPSHOT_POWEROFF,
-        `Could not create a new disk snapshot for VM ${vm.id}`,
+        [LCM.DISK_SNAPSHOT, LCM.DISK_SNAPSHOT_POWEROFF, LCM.DISK_SNAPSHOT_SUSPENDED],
+        `Could not create a new snapshot for VM ${vm.id}`,
       );
+      passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug);
       const snapId = disk.nextSnapshot ?? 0;
       disk.nextSnapshot = snapId + 1;
       disk.snapshots ??= [];
@@ -207,17 +274,14 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     params: [int(), int(), int()],
     run(ctx, [id, diskId, snapId]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      const disk = diskOf(vm, diskId as number);
-      const snapshot = disk.snapshots?.find((x) => x.id === snapId);
-      if (!snapshot) throw failures.action(`Snapshot ${snapId} of disk ${disk.diskId} does not exist`, vm.id);
       // oned reverts disk snapshots only while the VM is powered off (DISK_SNAPSHOT_REVERT is retired).
-      hotplug(
-        ctx.state,
-        vm,
-        -1,
-        LCM.DISK_SNAPSHOT_REVERT_POWEROFF,
-        `Could not revert disk ${disk.diskId} of VM ${vm.id} to a snapshot`,
-      );
+      const what = `Could not revert to disk snapshot for VM ${vm.id}`;
+      requireState(vm, vm.state === S.POWEROFF, what);
+      const disk = vm.disks.find((d) => d.diskId === diskId);
+      const snapshot = disk?.snapshots?.find((x) => x.id === snapId);
+      if (!disk || !snapshot)
+        throw failures.action(`Disk id (${diskId}) or snapshot id (${snapId}) is not valid.`, vm.id);
+      hotplug(ctx.state, vm, -1, LCM.DISK_SNAPSHOT_REVERT_POWEROFF, what);
       disk.active = snapshot.id;
       ctx.state.emit({ type: "disk-snapshot", action: "revert", vm, disk, snapshot });
       return vm.id;
@@ -228,20 +292,16 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     run(ctx, [id, diskId, snapId]) {
       const vm = getVm(ctx, id as number, "MANAGE");
       const disk = diskOf(vm, diskId as number);
-      const snapshot = disk.snapshots?.find((x) => x.id === snapId);
-      if (!snapshot) throw failures.action(`Snapshot ${snapId} of disk ${disk.diskId} does not exist`, vm.id);
-      if (disk.active === snapshot.id)
-        throw failures.action(`Cannot delete snapshot ${snapId}: it is the active snapshot`, vm.id);
-      if (disk.snapshots?.some((x) => x.parent === snapshot.id))
-        throw failures.action(`Cannot delete snapshot ${snapId}: it has children`, vm.id);
-      hotplug(
-        ctx.state,
+      const lcm = diskSnapshotLcm(
         vm,
-        LCM.DISK_SNAPSHOT_DELETE,
-        LCM.DISK_SNAPSHOT_DELETE_POWEROFF,
+        [LCM.DISK_SNAPSHOT_DELETE, LCM.DISK_SNAPSHOT_DELETE_POWEROFF, LCM.DISK_SNAPSHOT_DELETE_SUSPENDED],
         `Could not delete disk snapshot from VM ${vm.id}`,
       );
-      disk.snapshots = (disk.snapshots ?? []).filter((x) => x !== snapshot);
+      const problem = snapshotDeleteError(disk, snapId as number);
+      if (problem !== null) throw failures.action(problem, vm.id);
+      const snapshot = disk.snapshots!.find((x) => x.id === snapId)!;
+      passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug);
+      deleteDiskSnapshot(disk, snapshot.id);
       ctx.state.emit({ type: "disk-snapshot", action: "delete", vm, disk, snapshot });
       return vm.id;
     },
@@ -251,8 +311,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     run(ctx, [id, diskId, snapId, name]) {
       const vm = getVm(ctx, id as number, "MANAGE");
       // VirtualMachineAPI::disk_snapshot_rename: no state check, the messages of the API layer.
-      const disk = vm.disks.find((d) => d.diskId === diskId);
-      if (!disk) throw failures.action("VM disk does not exist", vm.id);
+      const disk = diskOf(vm, diskId as number);
       const snapshot = disk.snapshots?.find((x) => x.id === snapId);
       if (!snapshot) throw failures.action("Snapshot does not exist", vm.id);
       snapshot.name = name as string;
