@@ -41,6 +41,7 @@ describe("OpenNebula emulator: one.vm.backup", () => {
     const s = setup();
     const ds = await backupDs(s);
     const id = await running(s);
+    expect(await s.info(id)).toContain("<BACKUPS><BACKUP_CONFIG/><BACKUP_IDS/></BACKUPS>");
     expect(await s.ok("one.vm.backup", id, ds, false)).toBe(id);
     expect(await s.vmState(id)).toEqual([3, 69]);
     expect(await s.call("one.vm.action", "poweroff", id)).toMatchObject({
@@ -60,6 +61,7 @@ describe("OpenNebula emulator: one.vm.backup", () => {
     const doc = await s.image(img!);
     expect(field(doc, "TYPE")).toBe("6");
     expect(field(doc, "STATE")).toBe("1");
+    expect(field(doc, "PERSISTENT")).toBe("1");
     expect(field(doc, "SIZE")).toBe("3584");
     expect(field(doc, "DATASTORE_ID")).toBe(String(ds));
     expect(field(doc, "NAME")).toBe(`${id} 30-Jul 08.00.13`);
@@ -73,7 +75,11 @@ describe("OpenNebula emulator: one.vm.backup", () => {
   it("backs a POWEROFF VM up through BACKUP_POWEROFF, and grows one image's increments in INCREMENT mode", async () => {
     const s = setup();
     const ds = await backupDs(s);
-    const id = await running(s, 'BACKUP_CONFIG=[MODE="INCREMENT", KEEP_LAST="2"]');
+    const id = await running(s, 'BACKUP_CONFIG=[MODE="INCREMENT", KEEP_LAST="2", LAST_BACKUP_ID="9"]');
+    // oned's defaults appear with a BACKUP_CONFIG; the recorded attributes are read-only.
+    expect(backupConfig(await s.info(id))).toBe(
+      "<BACKUP_CONFIG><BACKUP_VOLATILE><![CDATA[NO]]></BACKUP_VOLATILE><FS_FREEZE><![CDATA[NONE]]></FS_FREEZE><INCREMENTAL_BACKUP_ID><![CDATA[-1]]></INCREMENTAL_BACKUP_ID><KEEP_LAST><![CDATA[2]]></KEEP_LAST><LAST_INCREMENT_ID><![CDATA[-1]]></LAST_INCREMENT_ID><MODE><![CDATA[INCREMENT]]></MODE></BACKUP_CONFIG>",
+    );
     await s.ok("one.vm.action", "poweroff", id);
     s.clock.advance(2_000);
     await s.ok("one.vm.backup", id, ds, false);

@@ -4,7 +4,7 @@
  * a new image per backup in FULL mode; in INCREMENT mode (`BACKUP_CONFIG=[MODE="INCREMENT"]`) one
  * image whose BACKUP_INCREMENTS grow until `reset`. A restore holds a POWEROFF VM in RESTORE.
  *
- * A backup image (for `one.image.*`): `type` 6, READY, `vms` = {the VM}, `source`
+ * A backup image (for `one.image.*`): `type` 6, persistent, READY, `vms` = {the VM}, `source`
  * `<vm id>/<backup key>`, `backup` = {@link ImageBackup} (its VM, BACKUP_DISK_IDS and increments);
  * {@link backupImageXml} renders its BACKUP_INCREMENTS and BACKUP_DISK_IDS.
  */
@@ -139,7 +139,7 @@ function completeBackup(
       permissions: [...DEFAULT_PERMISSIONS],
       type: BACKUP_IMAGE,
       backup,
-      persistent: false,
+      persistent: true,
       sizeMb,
       state: 1,
       prevState: 1,

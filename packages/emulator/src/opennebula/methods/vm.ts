@@ -210,10 +210,33 @@ const BACKUP_CONFIG_KEYS = [
   "MODE",
 ];
 
-/** The VM's BACKUP_CONFIG: what its template sets (MODE, KEEP_LAST, …) over what backups recorded. */
+/** BACKUP_CONFIG attributes only backups set (read-only for updateconf and templates). */
+const BACKUP_RECORDED = new Set([
+  "INCREMENTAL_BACKUP_ID",
+  "LAST_BACKUP_ID",
+  "LAST_BACKUP_SIZE",
+  "LAST_BRIDGE",
+  "LAST_DATASTORE_ID",
+  "LAST_INCREMENT_ID",
+]);
+
+/**
+ * The VM's BACKUP_CONFIG once it has one (from its template or a backup): oned's defaults, what
+ * backups recorded, and what the template sets (MODE, KEEP_LAST, FS_FREEZE, …) over those.
+ */
 export function backupConfig(vm: OneVm): Record<string, string> {
   const fromTemplate = vm.template.find(([k, v]) => k === "BACKUP_CONFIG" && typeof v !== "string")?.[1];
-  return { ...vm.backups?.config, ...(typeof fromTemplate === "object" ? fromTemplate : {}) };
+  if (typeof fromTemplate !== "object" && !vm.backups) return {};
+  const set = Object.entries(typeof fromTemplate === "object" ? fromTemplate : {});
+  return {
+    BACKUP_VOLATILE: "NO",
+    FS_FREEZE: "NONE",
+    INCREMENTAL_BACKUP_ID: "-1",
+    LAST_INCREMENT_ID: "-1",
+    MODE: "FULL",
+    ...vm.backups?.config,
+    ...Object.fromEntries(set.filter(([k]) => !BACKUP_RECORDED.has(k))),
+  };
 }
 
 function backupsXml(state: OpenNebulaState, vm: OneVm): string {
