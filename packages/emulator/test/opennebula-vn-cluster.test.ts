@@ -141,6 +141,10 @@ describe("OpenNebula emulator: one.vn.reserve and one.vn.free_ar", () => {
     }
     // Nothing was reserved by the refused calls.
     expect(field(String(await s.ok("one.vn.info", 0)), "USED_LEASES")).toBe("2");
+    // The block is contiguous: .102-.103 are too few before the lease on hold at .104.
+    await s.ok("one.vn.hold", 0, 'LEASES=[IP="192.168.10.104"]');
+    const gap = Number(await s.ok("one.vn.reserve", 0, "SIZE=3\nNAME=gap"));
+    expect(field(String(await s.ok("one.vn.info", gap)), "IP")).toBe("192.168.10.105");
     expect(await s.call("one.vn.reserve", "0", "SIZE=1")).toMatchObject({
       kind: "fault",
       faultCode: -501,

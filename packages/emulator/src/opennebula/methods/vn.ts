@@ -87,7 +87,10 @@ const vnetKind: OwnedKind<OneVnet> = {
   locked: lockBlocks,
 };
 
-/** Template parse errors of add_ar/update_ar/hold/release are INTERNAL in oned 7.4 (`VirtualNetworkAPI::authorize`). */
+/**
+ * update_ar's template parse errors are INTERNAL in oned 7.4 (`VirtualNetworkAPI::authorize`, which
+ * add_ar/hold/release share; those still answer ACTION here, as before).
+ */
 function parseOrInternal(text: string): Template {
   try {
     return parseOrActionError(text);
@@ -129,7 +132,11 @@ function freeBlock(ar: AddressRange, size: number, start?: number): number {
     return true;
   };
   if (start !== undefined) return fits(start) ? start : -1;
-  for (let from = 0; from + size <= ar.size; from++) if (fits(from)) return from;
+  let run = 0;
+  for (let i = 0; i < ar.size; i++) {
+    run = ar.leases.has(i) ? 0 : run + 1;
+    if (run === size) return i - size + 1;
+  }
   return -1;
 }
 
