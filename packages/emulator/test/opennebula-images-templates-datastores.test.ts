@@ -237,6 +237,55 @@ describe("OpenNebula emulator: image chown, lock and chtype", () => {
   });
 });
 
+describe("OpenNebula emulator: image persistent and enable", () => {
+  it("follows Image::persistent and ImageManager::enable_image, INTERNAL with their messages", async () => {
+    const s = setup();
+    expect(await s.ok("one.image.persistent", 0, false)).toBe(0); // already non-persistent: no-op
+    expect(await s.ok("one.image.persistent", 0, true)).toBe(0);
+    expect(num(await s.image(0), "PERSISTENT")).toBe(1);
+    await s.ok("one.image.persistent", 0, false);
+    const vm = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+    s.clock.advance(10_000);
+    expect(await s.call("one.image.persistent", 0, true)).toMatchObject({
+      code: 0x2000,
+      message: "[one.image.persistent] Could not make image persistent: Image cannot be in state USED.",
+    });
+    expect(await s.call("one.image.enable", 0, false)).toMatchObject({
+      code: 0x2000,
+      message: "[one.image.enable] Could not disable image: Image cannot be in state USED.",
+    });
+    await s.ok("one.vm.action", "terminate-hard", vm);
+    s.clock.advance(10_000);
+    expect(await s.ok("one.image.enable", 0, false)).toBe(0);
+    expect(num(await s.image(0), "STATE")).toBe(3);
+    expect(await s.ok("one.image.enable", 0, false)).toBe(0); // already DISABLED: no-op
+    expect(await s.ok("one.image.enable", 0, true)).toBe(0);
+    expect(num(await s.image(0), "STATE")).toBe(1);
+    expect(await s.ok("one.image.enable", 0, true)).toBe(0);
+    const k = Number(await s.ok("one.image.allocate", 'NAME="k"\nTYPE="KERNEL"\nPATH="/boot/k"', 2));
+    expect(await s.call("one.image.persistent", k, true)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.persistent] KERNEL, RAMDISK and CONTEXT must be non-persistent",
+    });
+    const backup = addBackupImage(s, 0);
+    expect(await s.call("one.image.persistent", backup.id, false)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.persistent] BACKUP images must be persistent",
+    });
+    expect(await s.call("one.image.enable", backup.id, false)).toMatchObject({
+      code: 0x2000,
+      message: "[one.image.enable] Could not disable image: Backup images cannot be enabled or disabled.",
+    });
+    const fresh = Number(await s.ok("one.image.allocate", 'NAME="f"\nSIZE="1"', 1));
+    expect(await s.call("one.image.enable", fresh, true)).toMatchObject({
+      message: "[one.image.enable] Could not enable image: Image cannot be in state LOCKED.",
+    });
+    const d = await dan(s);
+    expect(await d.rpc.call("one.image.enable", 0, false)).toMatchObject({ code: 0x200 });
+    expect(await s.call("one.image.persistent", 0, 1)).toMatchObject({ kind: "fault", faultCode: -501 });
+  });
+});
+
 /** A BACKUP image (TYPE 6) of `vmId` in a new backup datastore, as `one.vm.backup` leaves one. */
 function addBackupImage(s: S, vmId: number, extra: Partial<OneImage> = {}): OneImage {
   const st = s.emulator.state;
@@ -429,6 +478,10 @@ describe("OpenNebula emulator: image snapshots", () => {
     expect(await s.call("one.image.clone", img, "x", -1)).toMatchObject({
       code: 0x800,
       message: "[one.image.clone] Cannot clone images with snapshots",
+    });
+    expect(await s.call("one.image.persistent", img, false)).toMatchObject({
+      code: 0x2000,
+      message: "[one.image.persistent] Could not make image non-persistent: Image has snapshots.",
     });
     expect(await s.call("one.image.chtype", img, "CDROM")).toMatchObject({
       code: 0x2000,

@@ -319,9 +319,18 @@ export const imageMethods: Record<string, MethodDef> = {
     params: [int(), bool()],
     run(ctx, [id, persistent]) {
       const image = getImage(ctx, id as number, "MANAGE");
-      if (image.vms.size > 0)
-        throw failures.action("Cannot change persistent state of an image in use", image.id);
-      image.persistent = persistent as boolean;
+      const flag = persistent as boolean;
+      if (flag === image.persistent) return image.id;
+      if ([3, 4, 5].includes(image.type))
+        throw failures.action("KERNEL, RAMDISK and CONTEXT must be non-persistent", image.id);
+      if (image.type === 6) throw failures.action("BACKUP images must be persistent", image.id);
+      const fail = (why: string) =>
+        failures.internal(`Could not make image ${flag ? "persistent" : "non-persistent"}: ${why}`);
+      // Image::persistent
+      if ((image.snapshots?.length ?? 0) > 0 && !flag) throw fail("Image has snapshots.");
+      if ([2, 6, 8, 9, 10].includes(image.state))
+        throw fail(`Image cannot be in state ${IMAGE_STATES[image.state]}.`);
+      image.persistent = flag;
       return image.id;
     },
   },
@@ -329,14 +338,16 @@ export const imageMethods: Record<string, MethodDef> = {
     params: [int(), bool()],
     run(ctx, [id, enable]) {
       const image = getImage(ctx, id as number, "MANAGE");
-      if (enable ? image.state !== 3 : image.state !== 1) {
-        throw failures.action(
-          `Image cannot be ${enable ? "enabled" : "disabled"} in state ${IMAGE_STATES[image.state]}`,
-          image.id,
-        );
-      }
+      // ImageManager::enable_image: READY/ERROR ⇄ DISABLED, a no-op when already there
+      const fail = (why: string) =>
+        failures.internal(`Could not ${enable ? "enable" : "disable"} image: ${why}`);
+      if (image.type === 6) throw fail("Backup images cannot be enabled or disabled.");
+      const from = enable ? [3, 5] : [1, 5];
+      const to = enable ? 1 : 3;
+      if (image.state === to) return image.id;
+      if (!from.includes(image.state)) throw fail(`Image cannot be in state ${IMAGE_STATES[image.state]}.`);
       image.prevState = image.state;
-      image.state = enable ? 1 : 3;
+      image.state = to;
       return image.id;
     },
   },
