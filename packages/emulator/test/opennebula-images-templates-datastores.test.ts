@@ -381,6 +381,37 @@ describe("OpenNebula emulator: image clone", () => {
     expect(num(await s.image(p), "STATE")).toBe(1);
   });
 
+  it("deletes: a LOCKED image only with force (a clone's source is released), never one in use or being cloned", async () => {
+    const s = setup();
+    const c = Number(await s.ok("one.image.clone", 0, "c", -1));
+    expect(await s.call("one.image.delete", c, false)).toMatchObject({
+      code: 0x2000,
+      message:
+        "[one.image.delete] Image locked, use --force flag to remove the image. Force delete may leave some files on Datastore",
+      respId: c,
+    });
+    expect(await s.call("one.image.delete", 0, false)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.delete] Cannot delete image. There are 0 VMs using it.",
+    });
+    expect(await s.ok("one.image.delete", c, true)).toBe(c);
+    const src = await s.image(0);
+    expect([num(src, "STATE"), num(src, "CLONING_OPS")]).toEqual([1, 0]);
+    const p = Number(await s.ok("one.image.allocate", 'NAME="p"\nSIZE="10"\nPERSISTENT="YES"', 1));
+    s.clock.advance(2_000);
+    await s.ok("one.image.clone", p, "p2", -1);
+    expect(await s.call("one.image.delete", p)).toMatchObject({
+      message: "[one.image.delete] Cannot delete image. There are 1 active clone operations.",
+    });
+    s.clock.advance(2_000);
+    await s.ok("one.template.instantiate", 0, "", false, "", false);
+    expect(await s.call("one.image.delete", 0, true)).toMatchObject({
+      code: 0x800,
+      message: "[one.image.delete] Cannot delete image. There are 1 VMs using it.",
+    });
+    expect(await s.ok("one.image.delete", p)).toBe(p);
+  });
+
   it("refuses other datastores, types and missing objects with oned's messages", async () => {
     const s = setup();
     expect(await s.call("one.image.clone", 0, "x", 2)).toMatchObject({

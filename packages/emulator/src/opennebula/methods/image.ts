@@ -2,7 +2,8 @@
  * `one.image.*` and `one.imagepool.info`: images and their states (LOCKED while copied, READY,
  * USED), ownership and locks, type changes, clones, image snapshots and backup restores.
  */
-import { failures } from "../errors.js";
+import { ErrorCode, failures, OneFailure } from "../errors.js";
+import { completeImageOp } from "../image-ops.js";
 import {
   DEFAULT_PERMISSIONS,
   nowSeconds,
@@ -283,13 +284,24 @@ export const imageMethods: Record<string, MethodDef> = {
   "one.image.delete": {
     params: [int(), bool(false)],
     run(ctx, [id, force]) {
-      const image = getImage(ctx, id as number, "MANAGE");
-      if (image.vms.size > 0 && !force) {
-        throw failures.action(
-          `Cannot delete image in state ${IMAGE_STATES[image.state]}, it is used by VMs`,
-          image.id,
+      // ImageAPI::del_image: an image the driver is still writing needs `force` (and ADMIN)
+      const found = lookup(ctx.state.images, id as number, "image");
+      if (found.state === 4 && !force)
+        throw new OneFailure(
+          ErrorCode.INTERNAL,
+          "Image locked, use --force flag to remove the image. Force delete may leave some files on Datastore",
+          found.id,
         );
-      }
+      const image = getImage(ctx, found.id, found.state === 4 ? "ADMIN" : "MANAGE");
+      // ImageManager::delete_image, through SharedAPI::delete_object's "Cannot delete image. …"
+      const refuse = (why: string) => failures.action(`Cannot delete image. ${why}`, image.id);
+      if (image.state === 6) throw refuse(`There are ${image.clones?.length ?? 0} active clone operations.`);
+      if (
+        [2, 8, 9, 10].includes(image.state) ||
+        (image.state === 1 && image.vms.size > 0 && image.type !== 6)
+      )
+        throw refuse(`There are ${image.vms.size} VMs using it.`);
+      if (image.pendingOp?.kind === "clone") completeImageOp(ctx.state, image); // the source is released
       ctx.state.images.delete(image.id);
       ctx.state.lockedImages.delete(image);
       ctx.state.emit({ type: "image-deleted", image });
