@@ -64,6 +64,19 @@ describe("OpenNebula emulator: scheduled actions", () => {
     expect(await s.vmState(id)).toEqual([8, 0]);
   });
 
+  it("runs an action whose TIME is already past when it is added, not back at TIME", async () => {
+    const s = setup();
+    const id = await running(s);
+    const now = Math.floor(s.clock.now() / 1000);
+    await s.ok("one.vm.schedadd", id, 'SCHED_ACTION=[ACTION="terminate-hard", TIME="1"]');
+    expect(await s.vmState(id)).toEqual([3, 11]);
+    s.clock.advance(1_000);
+    const xml = await s.info(id);
+    expect(stateOf(xml)).toEqual([6, 0]);
+    expect(field(xml, "ETIME")).toBe(String(now + 1));
+    expect(field(scheds(xml)[0]!, "DONE")).toBe(String(now));
+  });
+
   it("records the error of an action the VM refuses in MESSAGE, and the run in DONE", async () => {
     const s = setup();
     const id = await running(s);

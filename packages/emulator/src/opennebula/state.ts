@@ -266,6 +266,8 @@ export interface VmSchedAction {
   done: number;
   message: string;
   warning: number;
+  /** Clock ms the action was added or last updated: a TIME already past runs then, not before. */
+  since?: number;
 }
 
 /** `one.vm.exec` (7.2+): the last guest-agent command (TEMPLATE/QEMU_GA_EXEC). */

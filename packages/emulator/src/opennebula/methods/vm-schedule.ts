@@ -246,19 +246,24 @@ function runSchedAction(state: OpenNebulaState, vm: OneVm, sa: VmSchedAction): s
   }
 }
 
+/** When a pending action runs: at its TIME, or when it was added/updated if TIME was already past. */
+function dueAt(sa: VmSchedAction): number {
+  return Math.max(sa.time * 1000, sa.since ?? Number.NEGATIVE_INFINITY);
+}
+
 /** Due scheduled actions run at their TIME on the emulator clock (DONE, MESSAGE, next TIME). */
 registerVmTimer({
   next(vm) {
     if (vm.state === DONE_STATE || !vm.schedActions) return Number.POSITIVE_INFINITY;
     let at = Number.POSITIVE_INFINITY;
-    for (const sa of vm.schedActions) if (!finished(sa)) at = Math.min(at, sa.time * 1000);
+    for (const sa of vm.schedActions) if (!finished(sa)) at = Math.min(at, dueAt(sa));
     return at;
   },
   fire(state, vm, at) {
     const now = Math.floor(at / 1000);
     const then = stateAt(state, at);
     for (const sa of vm.schedActions ?? []) {
-      if (finished(sa) || sa.time * 1000 > at) continue;
+      if (finished(sa) || dueAt(sa) > at) continue;
       const error = vm.state === DONE_STATE ? "" : runSchedAction(then, vm, sa);
       sa.message = error === "" ? "" : `${new Date(at).toUTCString()} : ${error}`;
       nextAction(sa, Math.max(now, sa.time));
@@ -275,6 +280,7 @@ registerVmTimer({
       return sa;
     });
     for (const sa of created) {
+      sa.since = state.clock.now();
       sa.id = state.nextId.schedAction ?? 0;
       state.nextId.schedAction = sa.id + 1;
     }
@@ -341,6 +347,7 @@ export const vmScheduleMethods: Record<string, MethodDef> = {
       const sa = newSchedAction();
       const error = parseSchedAction(sa, v, vm.stime);
       if (error) throw failures.action(error);
+      sa.since = ctx.state.clock.now();
       sa.id = ctx.state.nextId.schedAction ?? 0;
       ctx.state.nextId.schedAction = sa.id + 1;
       vm.schedActions = [...(vm.schedActions ?? []), sa];
@@ -358,7 +365,7 @@ export const vmScheduleMethods: Record<string, MethodDef> = {
       const next = { ...sa };
       const error = parseSchedAction(next, v, vm.stime);
       if (error) throw failures.internal(error);
-      Object.assign(sa, next);
+      Object.assign(sa, next, { since: ctx.state.clock.now() });
       scheduleVm(ctx.state, vm);
       return sa.id;
     },
