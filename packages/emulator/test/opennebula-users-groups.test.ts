@@ -34,7 +34,7 @@ describe("OpenNebula emulator: one.user.addgroup / delgroup", () => {
     const s = await withAlice();
     expect(await s.ok("one.user.addgroup", s.alice, s.devs)).toBe(s.alice);
     let xml = String(await s.ok("one.user.info", s.alice));
-    expect(xml).toContain("<GID>1</GID><GROUPS><ID>1</ID><ID>2</ID></GROUPS>");
+    expect(xml).toContain(`<GID>1</GID><GROUPS><ID>1</ID><ID>${s.devs}</ID></GROUPS>`);
     expect(String(await s.ok("one.group.info", s.devs))).toContain(`<USERS><ID>${s.alice}</ID></USERS>`);
     expect(await s.call("one.user.addgroup", s.alice, s.devs)).toMatchObject({
       kind: "error",
@@ -346,6 +346,49 @@ describe("OpenNebula emulator: group admins, template and VLAN rules", () => {
     await s.ok("one.group.addadmin", s.devs, s.alice);
     await s.ok("one.user.delgroup", s.alice, s.devs);
     expect(String(await s.ok("one.group.info", s.devs))).toContain("<ADMINS/>");
+  });
+
+  it("numbers groups from 100 and deletes them, their users' admin roles and ACL rules as oned does", async () => {
+    const s = await withAlice();
+    expect(s.devs).toBe(100);
+    expect(await s.call("one.group.delete", 1)).toMatchObject({
+      code: 0x800,
+      message: "[one.group.delete] Cannot delete group. System Groups (ID < 100) cannot be deleted.",
+    });
+    await s.ok("one.user.addgroup", s.alice, s.devs);
+    await s.ok("one.group.addadmin", s.devs, s.alice);
+    await s.ok("one.acl.addrule", "200000064", "1400000000", "1", ""); // @100 VM/* USE #0
+    expect(await s.call("one.group.delete", s.devs)).toMatchObject({
+      code: 0x800,
+      message: `[one.group.delete] Cannot delete group. Group ${s.devs} is not empty.`,
+    });
+    // chgrp to a group the user already has keeps the old primary one as secondary.
+    await s.ok("one.user.chgrp", s.alice, s.devs);
+    expect(String(await s.ok("one.user.info", s.alice))).toContain(
+      `<GID>${s.devs}</GID><GROUPS><ID>1</ID><ID>${s.devs}</ID></GROUPS>`,
+    );
+    await s.ok("one.user.chgrp", s.alice, 1);
+    expect(String(await s.ok("one.user.info", s.alice))).toContain(
+      `<GID>1</GID><GROUPS><ID>1</ID><ID>${s.devs}</ID></GROUPS>`,
+    );
+    // Deleting the user drops its admin role and its ACL rules; then the group can go, with its rules.
+    await s.ok("one.user.delete", s.alice);
+    expect(String(await s.ok("one.group.info", s.devs))).toContain("<USERS/><ADMINS/>");
+    let acls = String(await s.ok("one.acl.info"));
+    expect(acls).not.toContain(`#${s.alice} `);
+    expect(acls).toContain(`<STRING>@${s.devs} VM/* USE #0</STRING>`);
+    await s.ok("one.group.delete", s.devs);
+    acls = String(await s.ok("one.acl.info"));
+    expect(acls).not.toContain(`@${s.devs}`);
+    expect(acls.match(/<ACL>/g)).toHaveLength(3); // oned's bootstrap rules are left
+    expect(await s.call("one.user.delete", 0)).toMatchObject({
+      code: 0x800,
+      message: "[one.user.delete] Cannot delete user. oneadmin cannot be deleted.",
+    });
+    expect(await s.call("one.user.chgrp", 0, 1)).toMatchObject({
+      code: 0x2000,
+      message: "[one.user.chgrp] user [0] oneadmin cannot be moved outside of the group [0] oneadmin",
+    });
   });
 
   it("answers NO_EXISTS (group first, then user) and AUTHORIZATION for a regular user", async () => {

@@ -547,7 +547,7 @@ export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): Ope
     acls: new Map(),
     nextId: {
       user: 2,
-      group: 2,
+      group: 100, // GroupPool reserves the IDs below 100 for system groups
       // ClusterPool: IDs below 100 are system clusters (0 "default"); new ones start at 100.
       cluster: 100,
       host: 0,

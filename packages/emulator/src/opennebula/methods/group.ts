@@ -1,8 +1,8 @@
 /** `one.group.*` and `one.grouppool.info`: members, admins (with their ACL rules), quotas, VLAN rules. */
-import { parseAcl } from "../acl.js";
+import { ACL_ID, ACL_OBJECTS, parseAcl } from "../acl.js";
 import { ErrorCode, failures, OneFailure } from "../errors.js";
 import { quotasXml, setQuotas } from "../quotas.js";
-import type { OneGroup, OpenNebulaState } from "../state.js";
+import type { OneAcl, OneGroup, OpenNebulaState } from "../state.js";
 import { renderTemplate } from "../template.js";
 import { cdata, el, ids } from "../xml.js";
 import { bool, type Ctx, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
@@ -59,6 +59,20 @@ function addAdminRules(state: OpenNebulaState, uid: number, gid: number): void {
     state.nextId.acl = id + 1;
     state.acls.set(id, { id, ...rule });
   }
+}
+
+const LOW = 0xffffffffn;
+const KINDS = ACL_ID.INDIVIDUAL | ACL_ID.GROUP | ACL_ID.ALL | ACL_ID.CLUSTER;
+const GROUP_BIT = ACL_OBJECTS.find(([n]) => n === "GROUP")![1];
+
+/** Whether a rule's resource is `…/<kind><id>` (`#id`, `@id`). */
+export function targets(a: OneAcl, kind: bigint, id: number): boolean {
+  return (a.resource & (KINDS | LOW)) === (kind | BigInt(id));
+}
+
+/** Deletes the ACL rules `pred` selects (what oned does when their user, group or object goes). */
+export function dropAclRules(state: OpenNebulaState, pred: (a: OneAcl) => boolean): void {
+  for (const [id, a] of state.acls) if (pred(a)) state.acls.delete(id);
 }
 
 /** Removes `uid` from the group's admins and drops its admin ACL rules (a no-op if not an admin). */
@@ -124,10 +138,20 @@ export const groupMethods: Record<string, MethodDef> = {
     run(ctx, [id]) {
       const group = lookup(ctx.state.groups, id as number, "group");
       requireAdmin(ctx, "ADMIN", "GROUP", group.id);
-      if (group.id <= 1) throw failures.action("System groups cannot be deleted.", group.id);
+      // GroupPool::drop's refusals, prefixed by SharedAPI::delete_object.
+      if (group.id < 100)
+        throw failures.action("Cannot delete group. System Groups (ID < 100) cannot be deleted.", group.id);
       if (members(ctx.state, group).length > 0)
-        throw failures.action("Group has users. Delete them first.", group.id);
+        throw failures.action(`Cannot delete group. Group ${group.id} is not empty.`, group.id);
       ctx.state.groups.delete(group.id);
+      // AclManager::del_gid_rules and del_resource_rules(GROUP): rules for @gid or on its objects.
+      dropAclRules(
+        ctx.state,
+        (a) =>
+          a.user === (ACL_ID.GROUP | BigInt(group.id)) ||
+          targets(a, ACL_ID.GROUP, group.id) ||
+          (targets(a, ACL_ID.INDIVIDUAL, group.id) && (a.resource & GROUP_BIT) !== 0n),
+      );
       return group.id;
     },
   },

@@ -1,5 +1,6 @@
 /** `one.user.*` and `one.userpool.info`: users, passwords, login tokens, groups. */
 import { createHash, randomBytes } from "node:crypto";
+import { ACL_ID, ACL_OBJECTS } from "../acl.js";
 import { failures } from "../errors.js";
 import { quotasXml, setQuotas } from "../quotas.js";
 import type { OneUser, OpenNebulaState } from "../state.js";
@@ -17,7 +18,7 @@ import {
   str,
 } from "./context.js";
 import { updateMethod } from "./edit.js";
-import { dropGroupAdmin } from "./group.js";
+import { dropAclRules, dropGroupAdmin, targets } from "./group.js";
 
 /** oned keeps the SHA-256 of a core password; other drivers' secrets (an LDAP DN…) as given. */
 function passwordHash(user: OneUser): string {
@@ -25,6 +26,8 @@ function passwordHash(user: OneUser): string {
     ? createHash("sha256").update(user.password).digest("hex")
     : user.password;
 }
+
+const USER_BIT = ACL_OBJECTS.find(([n]) => n === "USER")![1];
 
 /** User::pass_is_valid: not empty, no whitespace. */
 function checkPassword(password: string, id: number): void {
@@ -116,8 +119,20 @@ export const userMethods: Record<string, MethodDef> = {
     run(ctx, [id]) {
       const user = lookup(ctx.state.users, id as number, "user");
       requireAdmin(ctx, "ADMIN", "USER", user.id);
-      if (user.id <= 1) throw failures.action("oneadmin and serveradmin cannot be deleted.", user.id);
+      if (user.id === 0) throw failures.action("Cannot delete user. oneadmin cannot be deleted.", user.id);
       ctx.state.users.delete(user.id);
+      // UserAPI::drop: out of its groups (and their admins), AclManager::del_uid_rules, and
+      // del_resource_rules(USER): rules for #uid or on the user.
+      for (const gid of user.groups) {
+        const group = ctx.state.groups.get(gid);
+        if (group) dropGroupAdmin(ctx.state, group, user.id);
+      }
+      dropAclRules(
+        ctx.state,
+        (a) =>
+          a.user === (ACL_ID.INDIVIDUAL | BigInt(user.id)) ||
+          (targets(a, ACL_ID.INDIVIDUAL, user.id) && (a.resource & USER_BIT) !== 0n),
+      );
       return user.id;
     },
   },
@@ -138,9 +153,16 @@ export const userMethods: Record<string, MethodDef> = {
       const user = lookup(ctx.state.users, id as number, "user");
       requireAdmin(ctx, "MANAGE", "USER", user.id);
       const group = lookup(ctx.state.groups, gid as number, "group");
-      user.groups = [...new Set([group.id, ...user.groups.filter((g) => g !== user.gid)])].sort(
-        (a, b) => a - b,
-      );
+      if (user.id === 0)
+        throw failures.internal("user [0] oneadmin cannot be moved outside of the group [0] oneadmin");
+      const old = user.gid;
+      if (old === group.id) return user.id;
+      // UserAPI::chown: the old primary group is left only if the new one was not a secondary one.
+      if (!user.groups.includes(group.id)) {
+        user.groups = [...user.groups.filter((g) => g !== old), group.id].sort((a, b) => a - b);
+        const left = ctx.state.groups.get(old);
+        if (left) dropGroupAdmin(ctx.state, left, user.id);
+      }
       user.gid = group.id;
       return user.id;
     },
