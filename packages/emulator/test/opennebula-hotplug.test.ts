@@ -62,7 +62,7 @@ describe("OpenNebula emulator: disk hot-plug", () => {
     expect(await s.call("one.vm.attach", id, "DISK=[IMAGE_ID=0]")).toMatchObject({
       code: 0x800,
       respId: id,
-      message: `[one.vm.attach] Could not attach a new disk to VM ${id}, wrong state PENDING.`,
+      message: "[one.vm.attach] VM is not running in any host",
     });
     s.clock.advance(10_000);
     expect(await s.call("one.vm.attach", id, "DISK=[IMAGE_ID=42]")).toMatchObject({
@@ -71,7 +71,7 @@ describe("OpenNebula emulator: disk hot-plug", () => {
     });
     expect(await s.call("one.vm.attach", id, 'NAME="x"')).toMatchObject({
       code: 0x800,
-      message: "[one.vm.attach] VM template must contain exactly one DISK attribute",
+      message: "[one.vm.attach] Internal error parsing DISK attribute",
     });
     // A volatile disk in POWEROFF goes through HOTPLUG_PROLOG_POWEROFF and stays POWEROFF.
     await s.ok("one.vm.action", "poweroff", id);

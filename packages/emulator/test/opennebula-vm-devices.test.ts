@@ -354,7 +354,7 @@ describe("OpenNebula emulator: hot-plug checks in DispatchManager's order and wo
   it("checks the state before the object, with oned's messages", async () => {
     const s = setup();
     const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
-    const cases: Array<[string, ...(number | string)[]]> = [
+    const cases: Array<[message: string, method: string, ...params: (number | string)[]]> = [
       [`Could not detach disk from VM ${id}, wrong state PENDING.`, "one.vm.detach", id, 7],
       [
         `Could not add a new NIC to VM ${id}, wrong state PENDING.`,
@@ -411,6 +411,40 @@ describe("OpenNebula emulator: hot-plug checks in DispatchManager's order and wo
     s.clock.advance(2_000);
     expect(await s.call("one.vm.disksnapshotrevert", id, 0, 3)).toMatchObject({
       message: "[one.vm.disksnapshotrevert] Disk id (0) or snapshot id (3) is not valid.",
+    });
+  });
+
+  it("attach and attachnic: oned's order (host, template, authorization, state, vector) and messages", async () => {
+    const s = setup();
+    const id = await running(s);
+    const bad = await s.call("one.vm.attach", id, "DISK=[IMAGE_ID=0");
+    expect(bad).toMatchObject({ kind: "error", code: 0x2000 });
+    expect(await s.call("one.vm.attachnic", id, "NIC=[NETWORK_ID=0")).toMatchObject({ code: 0x2000 });
+    expect(await s.call("one.vm.attachnic", id, 'NAME="x"')).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.attachnic] Wrong format or missing NIC/NIC_ALIAS/PCI attribute",
+    });
+    expect(await s.call("one.vm.attachnic", id, 'PCI=[TYPE="GPU", CLASS="0302"]')).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.attachnic] PCI device is not of type NIC",
+    });
+    // NIC/MAC is restricted: a regular user may attach a NIC to her VM, not choose its MAC.
+    const { uid, rpc } = await alice(s);
+    await s.ok("one.vm.chown", id, uid, 1);
+    await s.ok("one.vn.chmod", 0, -1, -1, -1, -1, -1, -1, 1, -1, -1);
+    expect(
+      await rpc.call("one.vm.attachnic", id, 'NIC=[NETWORK_ID=0, MAC="02:00:00:00:00:01"]'),
+    ).toMatchObject({
+      code: 0x200,
+      message: "[one.vm.attachnic] NIC includes a restricted attribute NIC",
+    });
+    expect(await rpc.ok("one.vm.attachnic", id, "NIC=[NETWORK_ID=0]")).toBe(id);
+    s.clock.advance(1_000);
+    // A STOPPED VM has a host in its history: the state check answers.
+    await s.ok("one.vm.action", "stop", id);
+    s.clock.advance(3_000);
+    expect(await s.call("one.vm.attach", id, "DISK=[IMAGE_ID=0]")).toMatchObject({
+      message: `[one.vm.attach] Could not attach a new disk to VM ${id}, wrong state STOPPED.`,
     });
   });
 

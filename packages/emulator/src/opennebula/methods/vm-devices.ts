@@ -84,7 +84,8 @@ export function restrictedAttribute(t: Template, base: Template = []): string | 
   return null;
 }
 
-function refuseRestricted(admin: boolean, what: string, t: Template, base?: Template): void {
+/** AUTHORIZATION `<what> includes a restricted attribute X` for a caller outside oneadmin's group. */
+export function refuseRestricted(admin: boolean, what: string, t: Template, base?: Template): void {
   if (admin) return;
   const name = restrictedAttribute(t, base);
   if (name !== null)

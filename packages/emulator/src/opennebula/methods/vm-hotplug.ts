@@ -19,8 +19,10 @@ import {
 } from "../lifecycle.js";
 import { nowSeconds, type OneVm, type VmDisk } from "../state.js";
 import { getVectors } from "../template.js";
-import { int, type MethodDef, str } from "./context.js";
-import { getVm, parseOrActionError } from "./vm.js";
+import { int, lookup, type MethodDef, str } from "./context.js";
+import { parseOrInternalError } from "./edit.js";
+import { getVm } from "./vm.js";
+import { refuseRestricted } from "./vm-devices.js";
 
 const LCM = {
   HOTPLUG: 17,
@@ -37,14 +39,6 @@ const LCM = {
   DISK_SNAPSHOT_DELETE: 59,
   HOTPLUG_NIC_POWEROFF: 65,
 };
-
-/** The one vector `name` of a template, or ACTION. */
-function oneVector(vm: OneVm, text: string, name: string): Record<string, string> {
-  const vectors = getVectors(parseOrActionError(text), name);
-  if (vectors.length !== 1)
-    throw failures.action(`VM template must contain exactly one ${name} attribute`, vm.id);
-  return vectors[0]!;
-}
 
 /** The API layer's check of disk snapshot calls: ACTION `VM disk does not exist`. */
 function diskOf(vm: OneVm, diskId: number): VmDisk {
@@ -120,8 +114,18 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
   "one.vm.attach": {
     params: [int(), str()],
     run(ctx, [id, text]) {
-      const vm = getVm(ctx, id as number, "MANAGE");
-      const d = oneVector(vm, text as string, "DISK");
+      // VirtualMachineAPI::disk_attach: a VM never deployed has no host to attach to.
+      const found = lookup(ctx.state.vms, id as number, "virtual machine");
+      if (found.history.length === 0) throw failures.action("VM is not running in any host", found.id);
+      const tmpl = parseOrInternalError(text as string);
+      const vm = getVm(ctx, found.id, "MANAGE");
+      requireState(
+        vm,
+        isRunning(vm) || vm.state === S.POWEROFF,
+        `Could not attach a new disk to VM ${vm.id}`,
+      );
+      const d = getVectors(tmpl, "DISK")[0];
+      if (!d) throw failures.action("Internal error parsing DISK attribute", vm.id);
       const { disk, image } = buildDisk(ctx.state, d, nextId(vm.disks.map((x) => x.diskId)), (msg) =>
         failures.action(msg, vm.id),
       );
@@ -161,9 +165,15 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
   "one.vm.attachnic": {
     params: [int(), str()],
     run(ctx, [id, text]) {
-      const vm = getVm(ctx, id as number, "MANAGE");
-      const n = oneVector(vm, text as string, "NIC");
+      const found = lookup(ctx.state.vms, id as number, "virtual machine");
+      const tmpl = parseOrInternalError(text as string);
+      const pci = getVectors(tmpl, "PCI")[0];
+      if (pci && pci.TYPE !== "NIC") throw failures.action("PCI device is not of type NIC");
+      const vm = getVm(ctx, found.id, "MANAGE");
+      refuseRestricted(ctx.admin, "NIC", tmpl);
       requireState(vm, isRunning(vm) || vm.state === S.POWEROFF, `Could not add a new NIC to VM ${vm.id}`);
+      const n = getVectors(tmpl, "NIC")[0];
+      if (!n) throw failures.action("Wrong format or missing NIC/NIC_ALIAS/PCI attribute", vm.id);
       const nic = leaseNic(ctx.state, vm.id, n, nextId(vm.nics.map((x) => x.nicId)), [], (msg) =>
         failures.action(msg, vm.id),
       );
