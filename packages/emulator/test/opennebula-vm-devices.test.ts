@@ -261,6 +261,13 @@ describe("OpenNebula emulator: one.vm.disksaveas", () => {
       kind: "fault",
       faultCode: -501,
     });
+    // The image datastore must hold the disk (FREE_MB = TOTAL_MB - its images).
+    s.emulator.state.datastores.get(1)!.totalMb = 3584 + 3000;
+    expect(await s.call("one.vm.disksaveas", id, 0, "x", "", -1)).toMatchObject({
+      code: 0x800,
+      respId: id,
+      message: "[one.vm.disksaveas] Not enough space in datastore",
+    });
   });
 
   it("a regular user saves her own VM's disk as her image; others are refused", async () => {

@@ -375,13 +375,16 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       if (![0, 1, 2].includes(source.type))
         throw internal(`Cannot save_as image of type ${sourceType}`, found.id);
       const ds = lookup(ctx.state.datastores, source.datastoreId, "datastore");
+      const sizeMb = Number(disk.attrs.SIZE ?? source.sizeMb) || source.sizeMb;
+      let usedMb = 0;
+      for (const i of ctx.state.images.values()) if (i.datastoreId === ds.id) usedMb += i.sizeMb;
+      if (sizeMb > ds.totalMb - usedMb) throw failures.action("Not enough space in datastore", found.id);
       const vm = getVm(ctx, found.id, "MANAGE");
       authorize(ctx, ds, "USE", "DATASTORE");
       const typeName = typeText === "" ? sourceType : (typeText as string).toUpperCase();
       const type = IMAGE_TYPES.indexOf(typeName);
       if (type < 0) throw failures.allocate("image", `Unknown type ${typeName}`);
       checkImageName(ctx.state, ctx.user.id, name as string);
-      const sizeMb = Number(disk.attrs.SIZE ?? source.sizeMb) || source.sizeMb;
       const inherited: Template = [];
       for (const k of ["DEV_PREFIX", "TARGET"]) {
         const v = source.template.find(([n, x]) => n === k && typeof x === "string");
