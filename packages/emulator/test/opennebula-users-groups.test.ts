@@ -207,6 +207,10 @@ describe("OpenNebula emulator: quotas", () => {
     expect(inside(xml, "VM_QUOTA", "VMS")).toBe("2");
     expect(inside(xml, "VM_QUOTA", "VMS_USED")).toBe("0");
     expect(inside(xml, "VM_QUOTA", "RUNNING_VMS")).toBe("-1");
+    // No default quotas (oned.conf DEFAULT_USER_QUOTAS): DefaultQuotas::to_xml's empty elements.
+    expect(xml).toContain(
+      "<DEFAULT_USER_QUOTAS><DATASTORE_QUOTA/><NETWORK_QUOTA/><VM_QUOTA/><IMAGE_QUOTA/></DEFAULT_USER_QUOTAS></USER>",
+    );
     const vm = Number(await s.asAlice.ok("one.vm.allocate", 'NAME="a1"\nCPU="1"\nMEMORY="2048"', true));
     xml = String(await s.ok("one.user.info", s.alice));
     expect([inside(xml, "VM_QUOTA", "VMS_USED"), inside(xml, "VM_QUOTA", "CPU_USED")]).toEqual(["1", "1"]);

@@ -216,3 +216,11 @@ export function checkVmQuota(state: OpenNebulaState, owner: OneUser, req: VmQuot
   if (owner.id !== 0) check(owner, { kind: "user", id: owner.id });
   if (owner.gid !== 0) check(state.groups.get(owner.gid), { kind: "group", id: owner.gid });
 }
+
+/**
+ * DefaultQuotas::to_xml: `<DEFAULT_USER_QUOTAS>` / `<DEFAULT_GROUP_QUOTAS>` with the four quota
+ * elements; the emulator has no default quotas (oned.conf's DEFAULT_*_QUOTAS), so they are empty.
+ */
+export function defaultQuotasXml(root: "DEFAULT_USER_QUOTAS" | "DEFAULT_GROUP_QUOTAS"): string {
+  return `<${root}>${KINDS.map((k) => `<${k}_QUOTA/>`).join("")}</${root}>`;
+}

@@ -1,7 +1,7 @@
 /** `one.group.*` and `one.grouppool.info`: members, admins (with their ACL rules), quotas, VLAN rules. */
 import { ACL_ID, ACL_OBJECTS, parseAcl } from "../acl.js";
 import { ErrorCode, failures, OneFailure } from "../errors.js";
-import { quotasXml, setQuotas } from "../quotas.js";
+import { defaultQuotasXml, quotasXml, setQuotas } from "../quotas.js";
 import type { OneAcl, OneGroup, OpenNebulaState } from "../state.js";
 import { renderTemplate } from "../template.js";
 import { cdata, el, ids } from "../xml.js";
@@ -31,7 +31,7 @@ function vlanXml(g: OneGroup): string {
 }
 
 export function groupXml(state: OpenNebulaState, g: OneGroup): string {
-  return `<GROUP>${groupBody(state, g)}${quotasXml(state, g, "group")}${vlanXml(g)}<DEFAULT_GROUP_QUOTAS/></GROUP>`;
+  return `<GROUP>${groupBody(state, g)}${quotasXml(state, g, "group")}${vlanXml(g)}${defaultQuotasXml("DEFAULT_GROUP_QUOTAS")}</GROUP>`;
 }
 
 /** Group::add_admin_rules: what a group admin may do, as ACL rules (`#uid …/@gid …`). */
@@ -223,7 +223,7 @@ export const groupMethods: Record<string, MethodDef> = {
         (g) =>
           `<GROUP>${groupBody(ctx.state, g)}</GROUP><QUOTAS><ID>${g.id}</ID>${quotasXml(ctx.state, g, "group")}</QUOTAS>${vlanXml(g)}`,
       );
-      return `<GROUP_POOL>${rows.join("")}<DEFAULT_GROUP_QUOTAS/></GROUP_POOL>`;
+      return `<GROUP_POOL>${rows.join("")}${defaultQuotasXml("DEFAULT_GROUP_QUOTAS")}</GROUP_POOL>`;
     },
   },
 };

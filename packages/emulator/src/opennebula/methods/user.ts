@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ACL_ID, ACL_OBJECTS } from "../acl.js";
 import { failures } from "../errors.js";
-import { quotasXml, setQuotas } from "../quotas.js";
+import { defaultQuotasXml, quotasXml, setQuotas } from "../quotas.js";
 import type { OneUser, OpenNebulaState } from "../state.js";
 import { renderTemplate } from "../template.js";
 import { el } from "../xml.js";
@@ -51,7 +51,7 @@ function userBody(state: OpenNebulaState, user: OneUser, withTokens: boolean): s
 }
 
 export function userXml(state: OpenNebulaState, user: OneUser): string {
-  return `<USER>${userBody(state, user, true)}${quotasXml(state, user, "user")}<DEFAULT_USER_QUOTAS/></USER>`;
+  return `<USER>${userBody(state, user, true)}${quotasXml(state, user, "user")}${defaultQuotasXml("DEFAULT_USER_QUOTAS")}</USER>`;
 }
 
 /** A user may USE and MANAGE itself (never ADMIN: enable, chauth, quota, delete need oneadmin). */
@@ -251,7 +251,7 @@ export const userMethods: Record<string, MethodDef> = {
         (u) =>
           `<USER>${userBody(ctx.state, u, false)}</USER><QUOTAS><ID>${u.id}</ID>${quotasXml(ctx.state, u, "user")}</QUOTAS>`,
       );
-      return `<USER_POOL>${rows.join("")}<DEFAULT_USER_QUOTAS/></USER_POOL>`;
+      return `<USER_POOL>${rows.join("")}${defaultQuotasXml("DEFAULT_USER_QUOTAS")}</USER_POOL>`;
     },
   },
 };
