@@ -33,8 +33,12 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     const s = setup();
     const d = await dan(s);
     const a = Number(await s.ok("one.template.allocate", 'NAME="web"\nCPU="1"\nMEMORY="128"'));
-    const b = Number(await s.ok("one.template.allocate", 'NAME="web"\nCPU="1"\nMEMORY="128"'));
+    expect(await s.call("one.template.allocate", 'NAME="web"')).toMatchObject({
+      code: 0x4000,
+      message: `[one.template.allocate] Error allocating a new virtual machine template. NAME is already taken by TEMPLATE ${a}.`,
+    });
     expect(await s.ok("one.template.chown", a, d.uid, 1)).toBe(a);
+    const b = Number(await s.ok("one.template.allocate", 'NAME="web"\nCPU="1"\nMEMORY="128"'));
     const xml = await s.template(a);
     expect([field(xml, "UNAME"), field(xml, "GNAME")]).toEqual(["dan", "users"]);
     expect(await s.call("one.template.chown", b, d.uid, -1)).toMatchObject({
@@ -114,6 +118,28 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     });
     expect(await s.call("one.template.lock", 0, "1")).toMatchObject({ kind: "fault", faultCode: -501 });
     expect(await s.call("one.template.unlock")).toMatchObject({ kind: "fault", faultCode: -501 });
+  });
+
+  it("names are unique per owner: clone and rename refuse a taken one; a clone is not locked", async () => {
+    const s = setup();
+    await s.ok("one.template.lock", 0, 3, false);
+    const c = Number(await s.ok("one.template.clone", 0, "small-2", false));
+    expect(await s.template(c)).not.toContain("<LOCK>");
+    expect(await s.call("one.template.clone", 0, "small-2", false)).toMatchObject({
+      code: 0x4000,
+      message: `[one.template.clone] Error allocating a new virtual machine template. NAME is already taken by TEMPLATE ${c}.`,
+    });
+    expect(await s.call("one.template.rename", c, "ubuntu-small")).toMatchObject({
+      code: 0x800,
+      message:
+        "[one.template.rename] virtual machine template cannot be renamed to ubuntu-small because it collides with virtual machine template 0",
+    });
+    const img = Number(await s.ok("one.image.allocate", 'NAME="other"\nSIZE="1"', 1));
+    expect(await s.call("one.image.rename", img, "ubuntu-24.04")).toMatchObject({
+      code: 0x800,
+      message: "[one.image.rename] image cannot be renamed to ubuntu-24.04 because it collides with image 0",
+    });
+    expect(await s.ok("one.image.rename", img, "renamed")).toBe(img);
   });
 
   it("another user may not take over or lift a lock; only an admin may", async () => {
@@ -704,9 +730,11 @@ describe("OpenNebula emulator: datastore rename, chown, chmod, enable and update
     expect(field(await s.image(0), "DATASTORE")).toBe("rbd");
     expect(await s.call("one.datastore.rename", 1, "files")).toMatchObject({
       code: 0x800,
-      message: "[one.datastore.rename] NAME is already taken by DATASTORE 2.",
+      message:
+        "[one.datastore.rename] datastore cannot be renamed to files because it collides with datastore 2",
     });
-    expect(await s.call("one.datastore.rename", 1, " ")).toMatchObject({
+    expect(await s.ok("one.datastore.rename", 1, "rbd")).toBe(1);
+    expect(await s.call("one.datastore.rename", 1, "")).toMatchObject({
       message: "[one.datastore.rename] Invalid NAME, it cannot be empty",
     });
     const d = await dan(s);

@@ -19,7 +19,7 @@ import {
   requireAdmin,
   str,
 } from "./context.js";
-import { updateMethod } from "./edit.js";
+import { renameMethod, updateMethod } from "./edit.js";
 import { type OwnedKind, ownedMethods } from "./owned.js";
 import { parseOrAllocateError } from "./vm.js";
 
@@ -127,7 +127,17 @@ export const datastoreMethods: Record<string, MethodDef> = {
       return ds.id;
     },
   },
-  "one.datastore.rename": shared("rename"),
+  "one.datastore.rename": renameMethod(
+    (ctx, id) => {
+      const ds = lookup(ctx.state.datastores, id, "datastore");
+      authorize(ctx, ds, "MANAGE", "DATASTORE");
+      return ds;
+    },
+    {
+      obj: "datastore",
+      taken: (ctx, _ds, name) => [...ctx.state.datastores.values()].find((d) => d.name === name),
+    },
+  ),
   "one.datastore.chown": shared("chown"),
   "one.datastore.chmod": shared("chmod"),
   "one.datastore.update": updateMethod(

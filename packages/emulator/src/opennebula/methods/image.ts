@@ -230,6 +230,12 @@ function restoreBackup(ctx: Ctx, backup: OneImage, target: OneDatastore, opts: T
       tmpl.push(["NIC", v]);
     }
   }
+  const clash = [...state.templates.values()].find((t) => t.uid === ctx.user.id && t.name === base);
+  if (clash)
+    throw failures.action(
+      `Error creating VM template: [one.template.allocate] Error allocating a new virtual machine template. NAME is already taken by TEMPLATE ${clash.id}. The following images were restored: ${imageIds.join(" ")}`,
+      backup.id,
+    );
   const tid = state.nextId.template++;
   state.templates.set(tid, {
     id: tid,
@@ -309,7 +315,10 @@ export const imageMethods: Record<string, MethodDef> = {
     },
   },
   "one.image.update": updateMethod((ctx, id) => getImage(ctx, id, "MANAGE"), "template"),
-  "one.image.rename": renameMethod((ctx, id) => getImage(ctx, id, "MANAGE")),
+  "one.image.rename": renameMethod((ctx, id) => getImage(ctx, id, "MANAGE"), {
+    obj: "image",
+    taken: (ctx, i, name) => [...ctx.state.images.values()].find((x) => x.uid === i.uid && x.name === name),
+  }),
   "one.image.chmod": {
     params: [int(), int(), int(), int(), int(), int(), int(), int(), int(), int()],
     run(ctx, [id, ...rest]) {

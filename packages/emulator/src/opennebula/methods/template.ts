@@ -35,6 +35,15 @@ function getTemplate(ctx: Ctx, id: number, op: Operation, lock = true): OneTempl
   return t;
 }
 
+/** VMTemplatePool::allocate: NAME set and unique among the owner's templates (ALLOCATE otherwise). */
+export function checkTemplateName(state: OpenNebulaState, uid: number, name: string): void {
+  if (name.trim() === "")
+    throw failures.allocate("virtual machine template", "Invalid NAME, it cannot be empty");
+  const taken = [...state.templates.values()].find((t) => t.uid === uid && t.name === name);
+  if (taken)
+    throw failures.allocate("virtual machine template", `NAME is already taken by TEMPLATE ${taken.id}.`);
+}
+
 export const templateMethods: Record<string, MethodDef> = {
   "one.template.allocate": {
     params: [str()],
@@ -42,6 +51,7 @@ export const templateMethods: Record<string, MethodDef> = {
       const tmpl = parseOrAllocateError(text as string, "virtual machine template");
       const name = getAttr(tmpl, "NAME");
       if (!name) throw failures.allocate("virtual machine template", "No NAME in template.");
+      checkTemplateName(ctx.state, ctx.user.id, name);
       const id = ctx.state.nextId.template++;
       ctx.state.templates.set(id, {
         id,
@@ -60,7 +70,11 @@ export const templateMethods: Record<string, MethodDef> = {
     run: (ctx, [id]) => templateXml(ctx.state, getTemplate(ctx, id as number, "USE", false)),
   },
   "one.template.update": updateMethod((ctx, id) => getTemplate(ctx, id, "MANAGE"), "template"),
-  "one.template.rename": renameMethod((ctx, id) => getTemplate(ctx, id, "MANAGE")),
+  "one.template.rename": renameMethod((ctx, id) => getTemplate(ctx, id, "MANAGE"), {
+    obj: "virtual machine template",
+    taken: (ctx, t, name) =>
+      [...ctx.state.templates.values()].find((x) => x.uid === t.uid && x.name === name),
+  }),
   "one.template.chmod": {
     params: [int(), int(), int(), int(), int(), int(), int(), int(), int(), int(), bool(false)],
     run(ctx, [id, ...rest]) {
@@ -90,9 +104,11 @@ export const templateMethods: Record<string, MethodDef> = {
     params: [int(), str(), bool(false)],
     run(ctx, [id, name]) {
       const t = getTemplate(ctx, id as number, "USE");
+      checkTemplateName(ctx.state, ctx.user.id, name as string);
       const nid = ctx.state.nextId.template++;
       ctx.state.templates.set(nid, {
         ...t,
+        lock: null,
         id: nid,
         name: name as string,
         uid: ctx.user.id,
@@ -105,7 +121,7 @@ export const templateMethods: Record<string, MethodDef> = {
     },
   },
   "one.template.instantiate": {
-    params: [int(), str(""), bool(false), str(""), bool(false)],
+    params: [int(), str(), bool(false), str(""), bool(false)],
     run(ctx, [id, name, hold, extra]) {
       const t = getTemplate(ctx, id as number, "USE");
       const merged = mergeTemplate(
