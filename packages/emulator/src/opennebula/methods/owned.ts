@@ -108,7 +108,7 @@ export function ownedMethods<T extends Owned & { template: Template }>(
       },
     },
     [`${k.prefix}pool.info`]: {
-      params: [int(-2), int(-1), int(-1)],
+      params: [int(), int(), int()],
       run(ctx, [flag, start, end]) {
         const visible = poolFilter(ctx, flag as number);
         const page = range(
