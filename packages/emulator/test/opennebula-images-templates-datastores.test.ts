@@ -760,6 +760,26 @@ describe("OpenNebula emulator: datastore rename, chown, chmod, enable and update
     });
   });
 
+  it("allocates from ID 100 with unique names; deletes only empty datastores", async () => {
+    const s = setup();
+    const ds = Number(await s.ok("one.datastore.allocate", 'NAME="local"\nDS_MAD="fs"\nTM_MAD="ssh"', -1));
+    expect(ds).toBe(100);
+    expect(
+      await s.call("one.datastore.allocate", 'NAME="local"\nDS_MAD="fs"\nTM_MAD="ssh"', -1),
+    ).toMatchObject({
+      code: 0x4000,
+      message:
+        "[one.datastore.allocate] Error allocating a new datastore. NAME is already taken by DATASTORE 100.",
+    });
+    expect(await s.call("one.datastore.delete", 1)).toMatchObject({
+      code: 0x800,
+      message: "[one.datastore.delete] Cannot delete datastore. Datastore 1 is not empty.",
+      respId: 1,
+    });
+    expect(await s.ok("one.datastore.delete", ds)).toBe(ds);
+    expect(await s.call("one.datastore.info", ds)).toMatchObject({ code: 0x400 });
+  });
+
   it("enables and disables system datastores only", async () => {
     const s = setup();
     expect(await s.ok("one.datastore.enable", 0, false)).toBe(0);

@@ -81,12 +81,16 @@ export const datastoreMethods: Record<string, MethodDef> = {
       const tmpl = parseOrAllocateError(text as string, "datastore");
       const name = getAttr(tmpl, "NAME");
       if (!name) throw failures.allocate("datastore", "No NAME in template.");
+      const taken = [...ctx.state.datastores.values()].find((d) => d.name === name);
+      if (taken) throw failures.allocate("datastore", `NAME is already taken by DATASTORE ${taken.id}.`);
       const type = DS_TYPES.indexOf((getAttr(tmpl, "TYPE") ?? "IMAGE_DS").toUpperCase());
       if (type < 0) throw failures.allocate("datastore", "Invalid DATASTORE TYPE.");
       const dsMad = getAttr(tmpl, "DS_MAD") ?? (type === 1 ? "-" : "");
       if (dsMad === "") throw failures.allocate("datastore", "No DS_MAD in template.");
       const tmMad = getAttr(tmpl, "TM_MAD");
       if (!tmMad) throw failures.allocate("datastore", "No TM_MAD in template.");
+      // DatastorePool: datastores users create start from ID 100
+      ctx.state.nextId.datastore = Math.max(ctx.state.nextId.datastore, 100);
       const ds = addDatastore(ctx.state, {
         name,
         type,
@@ -121,7 +125,7 @@ export const datastoreMethods: Record<string, MethodDef> = {
       const ds = lookup(ctx.state.datastores, id as number, "datastore");
       authorize(ctx, ds, "ADMIN", "DATASTORE");
       if ([...ctx.state.images.values()].some((i) => i.datastoreId === ds.id)) {
-        throw failures.action("Datastore is not empty.", ds.id);
+        throw failures.action(`Cannot delete datastore. Datastore ${ds.id} is not empty.`, ds.id);
       }
       ctx.state.datastores.delete(ds.id);
       return ds.id;
