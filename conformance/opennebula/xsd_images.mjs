@@ -46,6 +46,7 @@ export default function images({ state, clock, call, keep }) {
   clock.advance(2_000);
   call("one.vm.disksnapshotcreate", [vm, 0, "second & <more>"]);
   clock.advance(2_000);
+  keep("IMAGE USED_PERS with its VM disk's snapshots", "image.xsd", "one.image.info", [pers]);
   call("one.vm.action", ["terminate", vm]);
   clock.advance(20_000);
   keep("IMAGE with SNAPSHOTS (CHILDREN, ACTIVE)", "image.xsd", "one.image.info", [pers]);

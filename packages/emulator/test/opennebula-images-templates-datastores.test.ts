@@ -501,6 +501,13 @@ async function imageWithSnapshots(s: S): Promise<number> {
   s.clock.advance(1_000);
   await s.ok("one.vm.disksnapshotcreate", vm, 0, "second");
   s.clock.advance(1_000);
+  // while the VM holds it, the image shows its disk's snapshots (USED_PERS)
+  const used = await s.image(img);
+  expect([num(used, "STATE"), num(used, "NEXT_SNAPSHOT")]).toEqual([8, 2]);
+  expect(used).toMatch(/<SNAPSHOT><ACTIVE>YES<\/ACTIVE><DATE>\d+<\/DATE><ID>1<\/ID><NAME>second<\/NAME>/);
+  expect(await s.call("one.image.snapshotdelete", img, 0)).toMatchObject({
+    message: "[one.image.snapshotdelete] Cannot delete snapshot in state USED_PERS",
+  });
   await s.ok("one.vm.action", "terminate", vm);
   s.clock.advance(10_000);
   expect(stateOf(String(await s.ok("one.vm.info", vm)))[0]).toBe(6);

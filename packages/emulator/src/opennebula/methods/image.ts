@@ -11,6 +11,7 @@ import {
   type OneImage,
   type OpenNebulaState,
   type Owned,
+  type VmDiskSnapshot,
 } from "../state.js";
 import { getAttr, renderTemplate, type Template } from "../template.js";
 import { cel, el, ids } from "../xml.js";
@@ -50,16 +51,34 @@ const IMAGE_STATES = [
   "LOCKED_USED_PERS",
 ];
 
+/**
+ * The snapshot tree an image shows: while a VM holds a persistent image, its disk's (oned keeps
+ * them in sync, ImageManager::set_image_snapshots); otherwise the image's own.
+ */
+function imageSnapshots(
+  state: OpenNebulaState,
+  image: OneImage,
+): { snaps: VmDiskSnapshot[]; next: number; active: number } {
+  if (image.persistent) {
+    for (const vmId of image.vms) {
+      const disk = state.vms.get(vmId)?.disks.find((d) => d.imageId === image.id);
+      if (disk?.snapshots !== undefined)
+        return { snaps: disk.snapshots, next: disk.nextSnapshot ?? 0, active: disk.active ?? -1 };
+    }
+  }
+  return { snaps: image.snapshots ?? [], next: image.nextSnapshot ?? 0, active: image.activeSnapshot ?? -1 };
+}
+
 /** IMAGE/SNAPSHOTS (image.xsd): the snapshot tree, the active one marked. */
-function snapshotsXml(image: OneImage): string {
-  const snaps = image.snapshots ?? [];
+function snapshotsXml(state: OpenNebulaState, image: OneImage): string {
+  const { snaps, next, active } = imageSnapshots(state, image);
   const body = snaps
     .map((sn) => {
       const children = snaps.filter((c) => c.parent === sn.id).map((c) => c.id);
-      return `<SNAPSHOT>${children.length > 0 ? `<CHILDREN>${children.join(",")}</CHILDREN>` : ""}${image.activeSnapshot === sn.id ? "<ACTIVE>YES</ACTIVE>" : ""}<DATE>${sn.date}</DATE><ID>${sn.id}</ID>${el("NAME", sn.name)}<PARENT>${sn.parent}</PARENT><SIZE>${sn.sizeMb}</SIZE></SNAPSHOT>`;
+      return `<SNAPSHOT>${children.length > 0 ? `<CHILDREN>${children.join(",")}</CHILDREN>` : ""}${active === sn.id ? "<ACTIVE>YES</ACTIVE>" : ""}<DATE>${sn.date}</DATE><ID>${sn.id}</ID>${el("NAME", sn.name)}<PARENT>${sn.parent}</PARENT><SIZE>${sn.sizeMb}</SIZE></SNAPSHOT>`;
     })
     .join("");
-  return `<SNAPSHOTS><ALLOW_ORPHANS><![CDATA[NO]]></ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><NEXT_SNAPSHOT>${image.nextSnapshot ?? 0}</NEXT_SNAPSHOT>${body}</SNAPSHOTS>`;
+  return `<SNAPSHOTS><ALLOW_ORPHANS><![CDATA[NO]]></ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><NEXT_SNAPSHOT>${next}</NEXT_SNAPSHOT>${body}</SNAPSHOTS>`;
 }
 
 export function imageXml(state: OpenNebulaState, image: OneImage): string {
@@ -69,7 +88,7 @@ export function imageXml(state: OpenNebulaState, image: OneImage): string {
   return `<IMAGE>${ownerXml(state, image)}${lockXml(image.lock)}${permissionsXml(image.permissions)}<TYPE>${image.type}</TYPE><DISK_TYPE>${ds?.diskType ?? 0}</DISK_TYPE><PERSISTENT>${image.persistent ? 1 : 0}</PERSISTENT><REGTIME>${image.regtime}</REGTIME><MODTIME>${image.regtime}</MODTIME>${cel("SOURCE", image.source)}${cel("PATH", image.path)}${cel("FORMAT", image.format)}${cel("FS", "")}<SIZE>${image.sizeMb}</SIZE><STATE>${image.state}</STATE><PREV_STATE>${image.prevState}</PREV_STATE><RUNNING_VMS>${image.vms.size}</RUNNING_VMS><CLONING_OPS>${clones.length}</CLONING_OPS><CLONING_ID>${op?.kind === "clone" ? op.target : -1}</CLONING_ID><TARGET_SNAPSHOT>${op !== undefined && op.kind !== "clone" ? op.target : -1}</TARGET_SNAPSHOT><DATASTORE_ID>${image.datastoreId}</DATASTORE_ID>${el("DATASTORE", ds?.name ?? "")}${ids(
     "VMS",
     [...image.vms].sort((a, b) => a - b),
-  )}${ids("CLONES", clones)}<APP_CLONES/>${renderTemplate("TEMPLATE", image.template)}${snapshotsXml(image)}${backupImageXml(image)}</IMAGE>`;
+  )}${ids("CLONES", clones)}<APP_CLONES/>${renderTemplate("TEMPLATE", image.template)}${snapshotsXml(state, image)}${backupImageXml(image)}</IMAGE>`;
 }
 
 /** Looks the image up, authorizes `op` and checks its lock (`lock = false`: info, lock, unlock). */
