@@ -34,8 +34,16 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     const d = await dan(s);
     const a = Number(await s.ok("one.template.allocate", 'NAME="web"\nCPU="1"\nMEMORY="128"'));
     expect(await s.call("one.template.allocate", 'NAME="web"')).toMatchObject({
-      code: 0x4000,
-      message: `[one.template.allocate] Error allocating a new virtual machine template. NAME is already taken by TEMPLATE ${a}.`,
+      code: 0x2000,
+      message: `[one.template.allocate] NAME is already taken by TEMPLATE ${a}.`,
+    });
+    expect(await s.call("one.template.allocate", 'CPU="1"')).toMatchObject({
+      code: 0x2000,
+      message: "[one.template.allocate] Invalid NAME, it cannot be empty",
+    });
+    expect(await s.call("one.template.allocate", 'NAME="x"\nCPU=[')).toMatchObject({
+      kind: "error",
+      code: 0x2000,
     });
     expect(await s.ok("one.template.chown", a, d.uid, 1)).toBe(a);
     const b = Number(await s.ok("one.template.allocate", 'NAME="web"\nCPU="1"\nMEMORY="128"'));
@@ -126,8 +134,8 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     const c = Number(await s.ok("one.template.clone", 0, "small-2", false));
     expect(await s.template(c)).not.toContain("<LOCK>");
     expect(await s.call("one.template.clone", 0, "small-2", false)).toMatchObject({
-      code: 0x4000,
-      message: `[one.template.clone] Error allocating a new virtual machine template. NAME is already taken by TEMPLATE ${c}.`,
+      code: 0x2000,
+      message: `[one.template.clone] NAME is already taken by TEMPLATE ${c}.`,
     });
     expect(await s.call("one.template.rename", c, "ubuntu-small")).toMatchObject({
       code: 0x800,
@@ -707,6 +715,11 @@ describe("OpenNebula emulator: image restore", () => {
       code: 0x800,
       message: "[one.image.restore] Cannot restore disk 5, it is not part of the backup",
     });
+    const clash = await s.call("one.image.restore", backup.id, 1, 'NAME="ubuntu-small"');
+    expect(clash).toMatchObject({ code: 0x800 });
+    expect(clash.kind === "error" && clash.message).toMatch(
+      /^\[one\.image\.restore\] Error creating VM template: \[one\.template\.allocate\] NAME is already taken by TEMPLATE 0\. The following images were restored: \d+$/,
+    );
     const r = await s.call("one.image.restore", backup.id, 1, 'NAME="unterminated');
     expect(r).toMatchObject({ kind: "error", code: 0x2000 });
     const selected = addBackupImage(s, backup.vms.values().next().value as number, {

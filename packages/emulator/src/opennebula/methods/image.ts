@@ -252,7 +252,7 @@ function restoreBackup(ctx: Ctx, backup: OneImage, target: OneDatastore, opts: T
   const clash = [...state.templates.values()].find((t) => t.uid === ctx.user.id && t.name === base);
   if (clash)
     throw failures.action(
-      `Error creating VM template: [one.template.allocate] Error allocating a new virtual machine template. NAME is already taken by TEMPLATE ${clash.id}. The following images were restored: ${imageIds.join(" ")}`,
+      `Error creating VM template: [one.template.allocate] NAME is already taken by TEMPLATE ${clash.id}. The following images were restored: ${imageIds.join(" ")}`,
       backup.id,
     );
   const tid = state.nextId.template++;

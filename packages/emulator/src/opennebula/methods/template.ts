@@ -1,8 +1,8 @@
 /** `one.template.*` and `one.templatepool.info`: VM templates and `instantiate`. */
-import { failures } from "../errors.js";
+import { failures, OneFailure } from "../errors.js";
 import { createVm } from "../lifecycle.js";
 import { DEFAULT_PERMISSIONS, nowSeconds, type OneTemplate, type OpenNebulaState } from "../state.js";
-import { getAttr, mergeTemplate, renderTemplate } from "../template.js";
+import { getAttr, mergeTemplate, renderTemplate, type Template } from "../template.js";
 import {
   applyChmod,
   authorize,
@@ -18,7 +18,7 @@ import {
   range,
   str,
 } from "./context.js";
-import { renameMethod, updateMethod } from "./edit.js";
+import { parseOrActionError, renameMethod, updateMethod } from "./edit.js";
 import { checkLock, lockMethods, lockXml } from "./lock.js";
 import { chownNamed } from "./owned.js";
 import { parseOrAllocateError } from "./vm.js";
@@ -35,22 +35,33 @@ function getTemplate(ctx: Ctx, id: number, op: Operation, lock = true): OneTempl
   return t;
 }
 
-/** VMTemplatePool::allocate: NAME set and unique among the owner's templates (ALLOCATE otherwise). */
+/**
+ * VMTemplatePool::allocate's NAME rules (PoolObjectSQL::name_is_valid, unique among the owner's
+ * templates); 7.4's TemplateAPI::pool_allocate answers them as INTERNAL.
+ */
 export function checkTemplateName(state: OpenNebulaState, uid: number, name: string): void {
-  if (name.trim() === "")
-    throw failures.allocate("virtual machine template", "Invalid NAME, it cannot be empty");
+  if (name === "") throw failures.internal("Invalid NAME, it cannot be empty");
+  if (name.length > 128) throw failures.internal("Invalid NAME, max length is 128 chars");
   const taken = [...state.templates.values()].find((t) => t.uid === uid && t.name === name);
-  if (taken)
-    throw failures.allocate("virtual machine template", `NAME is already taken by TEMPLATE ${taken.id}.`);
+  if (taken) throw failures.internal(`NAME is already taken by TEMPLATE ${taken.id}.`);
+}
+
+/** SharedAPI::allocate: a template that does not parse is INTERNAL with the parser's message. */
+function parseOrInternal(text: string): Template {
+  try {
+    return parseOrActionError(text);
+  } catch (e) {
+    if (e instanceof OneFailure) throw failures.internal(e.message);
+    throw e;
+  }
 }
 
 export const templateMethods: Record<string, MethodDef> = {
   "one.template.allocate": {
     params: [str()],
     run(ctx, [text]) {
-      const tmpl = parseOrAllocateError(text as string, "virtual machine template");
-      const name = getAttr(tmpl, "NAME");
-      if (!name) throw failures.allocate("virtual machine template", "No NAME in template.");
+      const tmpl = parseOrInternal(text as string);
+      const name = getAttr(tmpl, "NAME") ?? "";
       checkTemplateName(ctx.state, ctx.user.id, name);
       const id = ctx.state.nextId.template++;
       ctx.state.templates.set(id, {
