@@ -97,7 +97,7 @@ def snapshots(one, expect, wait_state):
 
 
 def restore(one, expect, wait_state):
-    ds = one.datastore.allocate('NAME="pyone-backups"\nTYPE="BACKUP_DS"\nDS_MAD="restic"\nTM_MAD="-"', -1)
+    ds = one.datastore.allocate('NAME="pyone-restore-backups"\nTYPE="BACKUP_DS"\nDS_MAD="restic"\nTM_MAD="-"', -1)
     vm_id = one.template.instantiate(0, "pyone-backed", False, "", False)
     wait_state(vm_id, 3, 3)
     one.vm.backup(vm_id, ds, False)
