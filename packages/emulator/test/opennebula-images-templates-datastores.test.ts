@@ -150,6 +150,54 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     expect(await s.ok("one.image.rename", img, "renamed")).toBe(img);
   });
 
+  it("recursive clone, chmod and delete carry the disks' images along", async () => {
+    const s = setup();
+    const c = Number(await s.ok("one.template.clone", 0, "deep", true));
+    const img = Number(/<IMAGE_ID><!\[CDATA\[(\d+)\]\]>/.exec(await s.template(c))?.[1]);
+    expect(img).not.toBe(0);
+    let xml = await s.image(img);
+    expect([field(xml, "NAME"), num(xml, "CLONING_ID"), num(xml, "STATE")]).toEqual(["deep-disk-0", 0, 4]);
+    s.clock.advance(2_000);
+    // the image name is taken now: nothing of a second recursive clone is left behind
+    const templates = s.emulator.state.templates.size;
+    await s.ok("one.image.rename", img, "deep2-disk-0");
+    expect(await s.call("one.template.clone", 0, "deep2", true)).toMatchObject({
+      code: 0x800,
+      message: `[one.template.clone] Failed to clone images: NAME is already taken by IMAGE ${img}.`,
+    });
+    expect(s.emulator.state.templates.size).toBe(templates);
+    await s.ok("one.template.chmod", c, -1, -1, -1, 1, -1, -1, 1, -1, -1, true);
+    xml = await s.image(img);
+    expect([field(xml, "GROUP_U"), field(xml, "OTHER_U")]).toEqual(["1", "1"]);
+    expect(await s.ok("one.template.delete", c, true)).toBe(c);
+    expect(await s.call("one.image.info", img)).toMatchObject({ code: 0x400 });
+    // an image in use stays (oned only logs it)
+    const vm = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+    const d = Number(await s.ok("one.template.clone", 0, "flat", false));
+    await s.ok("one.template.delete", d, true);
+    expect(num(await s.image(0), "RUNNING_VMS")).toBe(1);
+    expect(vm).toBeTypeOf("number");
+  });
+
+  it("chmod needs ADMIN only when an ADMIN bit changes", async () => {
+    const s = setup();
+    const d = await dan(s);
+    await s.ok("one.template.chmod", 0, -1, -1, -1, 1, 1, 0, -1, -1, -1);
+    await s.ok("one.template.chown", 0, -1, 1);
+    await s.ok("one.image.chmod", 0, -1, -1, -1, 1, 1, 0, -1, -1, -1);
+    await s.ok("one.image.chown", 0, -1, 1);
+    expect(await d.rpc.ok("one.template.chmod", 0, -1, -1, 0, -1, -1, -1, 1, -1, -1)).toBe(0);
+    expect(await d.rpc.call("one.template.chmod", 0, -1, -1, 1, -1, -1, -1, -1, -1, -1)).toMatchObject({
+      code: 0x200,
+      message: `[one.template.chmod] User [${d.uid}] : Not authorized to perform ADMIN TEMPLATE [0].`,
+    });
+    expect(await d.rpc.ok("one.image.chmod", 0, -1, -1, -1, -1, -1, 0, 1, -1, -1)).toBe(0);
+    expect(await d.rpc.call("one.image.chmod", 0, -1, -1, -1, -1, -1, 1, -1, -1, -1)).toMatchObject({
+      code: 0x200,
+      message: `[one.image.chmod] User [${d.uid}] : Not authorized to perform ADMIN IMAGE [0].`,
+    });
+  });
+
   it("another user may not take over or lift a lock; only an admin may", async () => {
     const s = setup();
     const d = await dan(s);

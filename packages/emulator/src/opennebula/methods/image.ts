@@ -32,7 +32,7 @@ import {
 } from "./context.js";
 import { parseOrActionError, renameMethod, updateMethod } from "./edit.js";
 import { checkLock, lockMethods, lockXml } from "./lock.js";
-import { chownNamed } from "./owned.js";
+import { chmodOperation, chownNamed } from "./owned.js";
 import { parseOrAllocateError } from "./vm.js";
 import { backupImageXml } from "./vm-backup.js";
 
@@ -268,6 +268,85 @@ function restoreBackup(ctx: Ctx, backup: OneImage, target: OneDatastore, opts: T
   return `${tid} ${imageIds.join(" ")}`;
 }
 
+/**
+ * `one.image.clone` (ImageAPI::clone, ImageManager::can_clone_image): a copy of an
+ * OS/CDROM/DATABLOCK image without snapshots, the caller's, LOCKED while copied, in `dsId` (-1: the
+ * source's) of the same DS_MAD, as persistent as the source, which is USED (CLONE if persistent)
+ * meanwhile.
+ */
+export function cloneImage(ctx: Ctx, id: number, name: string, dsArg: number): OneImage {
+  const source = lookup(ctx.state.images, id, "image");
+  if (![0, 1, 2].includes(source.type))
+    throw failures.action(`${IMAGE_TYPES[source.type]} images cannot be cloned.`);
+  if ((source.snapshots?.length ?? 0) > 0) throw failures.action("Cannot clone images with snapshots");
+  const dsId = dsArg === -1 ? source.datastoreId : dsArg;
+  const ds = lookup(ctx.state.datastores, dsId, "datastore");
+  if (ds.type !== 0) throw failures.action("Clone only supported for IMAGE_DS Datastores");
+  const origin = ctx.state.datastores.get(source.datastoreId);
+  if (dsId !== source.datastoreId) {
+    if (origin === undefined) throw failures.noExists("datastore", source.datastoreId);
+    if (origin.type !== 0) throw failures.action("Clone only supported for IMAGE_DS Datastores");
+    if (origin.dsMad !== ds.dsMad) throw failures.action("Clone only supported to same DS_MAD Datastores");
+  }
+  authorize(ctx, source, "USE", "IMAGE");
+  checkLock(source, "USE", "image");
+  authorize(ctx, ds, "USE", "DATASTORE");
+  if (origin !== undefined && origin !== ds) authorize(ctx, origin, "USE", "DATASTORE");
+  checkImageName(ctx.state, ctx.user.id, name);
+  if (![1, 2, 6].includes(source.state))
+    throw failures.allocate("image", `Cannot clone image in state: ${IMAGE_STATES[source.state]}`);
+  const clone = addImage(ctx.state, { uid: ctx.user.id, gid: ctx.user.gid }, ds, {
+    name,
+    type: source.type,
+    persistent: source.persistent,
+    sizeMb: source.sizeMb,
+    path: source.source,
+    format: source.format,
+    template: source.template.map(([k, v]) => [k, typeof v === "string" ? v : { ...v }]),
+    op: { kind: "clone", target: source.id },
+  });
+  source.clones = [...(source.clones ?? []), clone.id];
+  if (source.state === 1) {
+    source.prevState = 1;
+    source.state = source.persistent ? 6 : 2;
+  }
+  return clone;
+}
+
+/**
+ * `one.image.delete` (ImageAPI::del_image, ImageManager::delete_image): a LOCKED image needs
+ * `force` (and ADMIN); one in use or being cloned is refused; deleting a clone in progress
+ * releases its source.
+ */
+export function deleteImage(ctx: Ctx, id: number, force: boolean): number {
+  const found = lookup(ctx.state.images, id, "image");
+  if (found.state === 4 && !force)
+    throw new OneFailure(
+      ErrorCode.INTERNAL,
+      "Image locked, use --force flag to remove the image. Force delete may leave some files on Datastore",
+      found.id,
+    );
+  const image = getImage(ctx, found.id, found.state === 4 ? "ADMIN" : "MANAGE");
+  // through SharedAPI::delete_object's "Cannot delete image. …"
+  const refuse = (why: string) => failures.action(`Cannot delete image. ${why}`, image.id);
+  if (image.state === 6) throw refuse(`There are ${image.clones?.length ?? 0} active clone operations.`);
+  if ([2, 8, 9, 10].includes(image.state) || (image.state === 1 && image.vms.size > 0 && image.type !== 6))
+    throw refuse(`There are ${image.vms.size} VMs using it.`);
+  if (image.pendingOp?.kind === "clone") completeImageOp(ctx.state, image);
+  ctx.state.images.delete(image.id);
+  ctx.state.lockedImages.delete(image);
+  ctx.state.emit({ type: "image-deleted", image });
+  return image.id;
+}
+
+/** `one.image.chmod`: nine bits; ADMIN on the image when an *_A bit changes (SharedAPI::chmod). */
+export function chmodImage(ctx: Ctx, id: number, bits: number[]): number {
+  const current = lookup(ctx.state.images, id, "image");
+  const image = getImage(ctx, id, chmodOperation(current.permissions, bits));
+  applyChmod(image, bits);
+  return image.id;
+}
+
 export const imageMethods: Record<string, MethodDef> = {
   "one.image.allocate": {
     params: [str(), int(), bool(false)],
@@ -308,30 +387,7 @@ export const imageMethods: Record<string, MethodDef> = {
   },
   "one.image.delete": {
     params: [int(), bool(false)],
-    run(ctx, [id, force]) {
-      // ImageAPI::del_image: an image the driver is still writing needs `force` (and ADMIN)
-      const found = lookup(ctx.state.images, id as number, "image");
-      if (found.state === 4 && !force)
-        throw new OneFailure(
-          ErrorCode.INTERNAL,
-          "Image locked, use --force flag to remove the image. Force delete may leave some files on Datastore",
-          found.id,
-        );
-      const image = getImage(ctx, found.id, found.state === 4 ? "ADMIN" : "MANAGE");
-      // ImageManager::delete_image, through SharedAPI::delete_object's "Cannot delete image. …"
-      const refuse = (why: string) => failures.action(`Cannot delete image. ${why}`, image.id);
-      if (image.state === 6) throw refuse(`There are ${image.clones?.length ?? 0} active clone operations.`);
-      if (
-        [2, 8, 9, 10].includes(image.state) ||
-        (image.state === 1 && image.vms.size > 0 && image.type !== 6)
-      )
-        throw refuse(`There are ${image.vms.size} VMs using it.`);
-      if (image.pendingOp?.kind === "clone") completeImageOp(ctx.state, image); // the source is released
-      ctx.state.images.delete(image.id);
-      ctx.state.lockedImages.delete(image);
-      ctx.state.emit({ type: "image-deleted", image });
-      return image.id;
-    },
+    run: (ctx, [id, force]) => deleteImage(ctx, id as number, force as boolean),
   },
   "one.image.update": updateMethod((ctx, id) => getImage(ctx, id, "MANAGE"), "template"),
   "one.image.rename": renameMethod((ctx, id) => getImage(ctx, id, "MANAGE"), {
@@ -340,11 +396,7 @@ export const imageMethods: Record<string, MethodDef> = {
   }),
   "one.image.chmod": {
     params: [int(), int(), int(), int(), int(), int(), int(), int(), int(), int()],
-    run(ctx, [id, ...rest]) {
-      const image = getImage(ctx, id as number, "MANAGE");
-      applyChmod(image, rest as number[]);
-      return image.id;
-    },
+    run: (ctx, [id, ...bits]) => chmodImage(ctx, id as number, bits as number[]),
   },
   "one.image.chown": {
     params: [int(), int(), int()],
@@ -421,46 +473,7 @@ export const imageMethods: Record<string, MethodDef> = {
   },
   "one.image.clone": {
     params: [int(), str(), int(-1)],
-    run(ctx, [id, name, dsArg]) {
-      const source = lookup(ctx.state.images, id as number, "image");
-      if (![0, 1, 2].includes(source.type))
-        throw failures.action(`${IMAGE_TYPES[source.type]} images cannot be cloned.`);
-      if ((source.snapshots?.length ?? 0) > 0) throw failures.action("Cannot clone images with snapshots");
-      const dsId = (dsArg as number) === -1 ? source.datastoreId : (dsArg as number);
-      const ds = lookup(ctx.state.datastores, dsId, "datastore");
-      if (ds.type !== 0) throw failures.action("Clone only supported for IMAGE_DS Datastores");
-      const origin = ctx.state.datastores.get(source.datastoreId);
-      if (dsId !== source.datastoreId) {
-        if (origin === undefined) throw failures.noExists("datastore", source.datastoreId);
-        if (origin.type !== 0) throw failures.action("Clone only supported for IMAGE_DS Datastores");
-        if (origin.dsMad !== ds.dsMad)
-          throw failures.action("Clone only supported to same DS_MAD Datastores");
-      }
-      authorize(ctx, source, "USE", "IMAGE");
-      checkLock(source, "USE", "image");
-      authorize(ctx, ds, "USE", "DATASTORE");
-      if (origin !== undefined && origin !== ds) authorize(ctx, origin, "USE", "DATASTORE");
-      checkImageName(ctx.state, ctx.user.id, name as string);
-      // ImageManager::can_clone_image
-      if (![1, 2, 6].includes(source.state))
-        throw failures.allocate("image", `Cannot clone image in state: ${IMAGE_STATES[source.state]}`);
-      const clone = addImage(ctx.state, { uid: ctx.user.id, gid: ctx.user.gid }, ds, {
-        name: name as string,
-        type: source.type,
-        persistent: source.persistent,
-        sizeMb: source.sizeMb,
-        path: source.source,
-        format: source.format,
-        template: source.template.map(([k, v]) => [k, typeof v === "string" ? v : { ...v }]),
-        op: { kind: "clone", target: source.id },
-      });
-      source.clones = [...(source.clones ?? []), clone.id];
-      if (source.state === 1) {
-        source.prevState = 1;
-        source.state = source.persistent ? 6 : 2;
-      }
-      return clone.id;
-    },
+    run: (ctx, [id, name, dsId]) => cloneImage(ctx, id as number, name as string, dsId as number).id,
   },
   "one.image.snapshotdelete": {
     params: [int(), int()],

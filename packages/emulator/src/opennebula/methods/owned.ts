@@ -99,10 +99,8 @@ export function ownedMethods<T extends Owned & { template: Template }>(
       params: [int(), int(), int(), int(), int(), int(), int(), int(), int(), int()],
       run(ctx, [id, ...bits]) {
         const values = bits as number[];
-        // oned's SharedAPI::chmod: ADMIN only when an *_A bit actually changes
         const cur = lookup(k.map(ctx.state), id as number, k.obj).permissions;
-        const admin = [2, 5, 8].some((i) => values[i] !== -1 && values[i] !== cur[i]);
-        const o = get(ctx, id as number, admin ? "ADMIN" : "MANAGE");
+        const o = get(ctx, id as number, chmodOperation(cur, values));
         applyChmod(o, values);
         return o.id;
       },
@@ -121,6 +119,11 @@ export function ownedMethods<T extends Owned & { template: Template }>(
       },
     },
   };
+}
+
+/** oned's SharedAPI::chmod: ADMIN on the object only when an *_A bit actually changes. */
+export function chmodOperation(current: readonly number[], values: readonly number[]): Operation {
+  return [2, 5, 8].some((i) => values[i] !== -1 && values[i] !== current[i]) ? "ADMIN" : "MANAGE";
 }
 
 /** A new object's NAME from its template (ALLOCATE failure when missing or taken). */
