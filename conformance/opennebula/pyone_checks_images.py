@@ -46,6 +46,12 @@ def templates(one, expect, wait_state):
     expect(one.template.info(tid).LOCK, None, "no LOCK after unlock")
     one.vm.action("terminate-hard", vm_id)
     wait_state(vm_id, 6, 0)
+    deep = one.template.clone(0, "pyone-deep", True)
+    img = int(one.template.info(deep).TEMPLATE["DISK"]["IMAGE_ID"])
+    expect(one.image.info(img).NAME, "pyone-deep-disk-0", "recursive clone's image")
+    wait_image(one, img, 1)
+    one.template.delete(deep, True)
+    refused(lambda: one.image.info(img), pyone.OneNoExistsException, "Error getting image")
 
 
 def images(one, expect, wait_state):
@@ -134,7 +140,7 @@ def datastores(one, expect, wait_state):
 
 
 CHECKS = [
-    ("templates: chown, lock (LOCKED, USE passes), unlock", templates),
+    ("templates: chown, lock (LOCKED, USE passes), unlock, recursive clone/delete", templates),
     ("images: chtype, clone (USED + CLONES → READY), lock, chown", images),
     ("image snapshots from a persistent disk: revert, delete, flatten", snapshots),
     ("image restore of a one.vm.backup image into an image and a template", restore),
