@@ -875,12 +875,27 @@ describe("OpenNebula emulator: datastore rename, chown, chmod, enable and update
       ["TYPE", "IMAGE_DS"],
       ["DS_MAD", "ceph"],
       ["TM_MAD", "ceph"],
-      ["DISK_TYPE", "RBD"],
       ["POOL_NAME", "rbd2"],
       ["BRIDGE_LIST", "node01"],
     ])
       expect(xml).toContain(`<${k}><![CDATA[${v}]]></${k}>`);
     expect(xml).not.toContain("CEPH_USER");
+    // a replace without DISK_TYPE drops it from TEMPLATE; the datastore keeps its disk type
+    expect(xml).not.toContain("<DISK_TYPE><![CDATA[");
+    expect(num(xml, "DISK_TYPE")).toBe(3);
+    expect(await s.call("one.datastore.update", 1, 'DISK_TYPE="CDROM"', 1)).toMatchObject({
+      code: 0x2000,
+      message: "[one.datastore.update] Cannot update template. Invalid DISK_TYPE for an Image Datastore.",
+    });
+    expect(await s.call("one.datastore.update", 1, 'DISK_TYPE="TAPE"', 1)).toMatchObject({
+      message: "[one.datastore.update] Cannot update template. Unknown DISK_TYPE in template.",
+    });
+    expect(await s.call("one.datastore.update", 0, 'DISK_TYPE="ISCSI"', 1)).toMatchObject({
+      message: "[one.datastore.update] Cannot update template. Invalid DISK_TYPE for a System Datastore.",
+    });
+    expect(field(await s.datastore(1), "POOL_NAME")).toBe("rbd2"); // a refused update changes nothing
+    await s.ok("one.datastore.update", 1, 'DISK_TYPE="rbd"', 1);
+    expect(await s.datastore(1)).toContain("<DISK_TYPE><![CDATA[RBD]]></DISK_TYPE>");
     const img = Number(await s.ok("one.image.allocate", 'NAME="n"\nSIZE="1"', 1));
     expect(field(await s.image(img), "SOURCE")).toBe(`rbd2/one-${img}`);
     await s.ok("one.datastore.update", 1, 'TM_MAD="ssh"\nDS_MAD="fs"\nDISK_TYPE="FILE"', 1);

@@ -33,31 +33,66 @@ export function datastoreXml(state: OpenNebulaState, ds: OneDatastore): string {
 }
 
 const DS_TYPES = ["IMAGE_DS", "SYSTEM_DS", "FILE_DS", "BACKUP_DS"];
-const DISK_TYPES = ["FILE", "CD_ROM", "BLOCK", "RBD"];
+/** Image::DiskType names (str_to_disk_type); CDROM is also read as CD_ROM. */
+const DISK_TYPES = [
+  "FILE",
+  "CDROM",
+  "BLOCK",
+  "RBD",
+  "RBD_CDROM",
+  "GLUSTER",
+  "GLUSTER_CDROM",
+  "SHEEPDOG",
+  "SHEEPDOG_CDROM",
+  "ISCSI",
+];
+const DISK_TYPE_NAMES = ["FILE", "CD_ROM", "BLOCK", "RBD", ...DISK_TYPES.slice(4)];
+
+/**
+ * Datastore::set_ds_disk_type: the disk type a DISK_TYPE name gives a datastore of `type`, or the
+ * reason it cannot (FILE_DS and BACKUP_DS are always FILE).
+ */
+function diskTypeFor(type: number, name: string): number | string {
+  const upper = name.toUpperCase();
+  const dt = upper === "CD_ROM" ? 1 : DISK_TYPES.indexOf(upper);
+  if (type === 2 || type === 3) return 0;
+  if (dt < 0) return "Unknown DISK_TYPE in template.";
+  if (type === 0 && [1, 4, 6, 8].includes(dt)) return "Invalid DISK_TYPE for an Image Datastore.";
+  if (type === 1 && ![0, 2, 3].includes(dt)) return "Invalid DISK_TYPE for a System Datastore.";
+  return dt;
+}
 
 /**
  * The new template of `one.datastore.update` made consistent with the datastore (oned's
- * `post_update_template`): datastore 0 stays SYSTEM_DS and a BACKUP_DS keeps its type; TM_MAD,
- * DS_MAD and DISK_TYPE take the new values or keep the old ones when the template drops them; a
- * system datastore has no DS_MAD. A new POOL_NAME is where the next Ceph images go.
+ * `post_update_template`): datastore 0 stays SYSTEM_DS and a BACKUP_DS keeps its type; a given
+ * DISK_TYPE must suit the type (INTERNAL `Cannot update template. …`, nothing changed), one left
+ * out is dropped from TEMPLATE (the DISK_TYPE element stays); TM_MAD and DS_MAD take the new values
+ * or keep the old ones; a system datastore has no DS_MAD. A new POOL_NAME is where the next Ceph
+ * images go.
  */
 function applyDatastoreTemplate(ds: OneDatastore, next: Template): void {
   const typeText = getAttr(next, "TYPE");
   const wanted = typeText === undefined ? ds.type : Math.max(0, DS_TYPES.indexOf(typeText.toUpperCase()));
-  if (ds.id === 0) ds.type = 1;
-  else if (ds.type !== 3) ds.type = wanted;
-  setAttr(next, "TYPE", DS_TYPES[ds.type]!);
-  const disk = DISK_TYPES.indexOf((getAttr(next, "DISK_TYPE") ?? "").toUpperCase());
-  if (disk >= 0) ds.diskType = disk;
-  setAttr(next, "DISK_TYPE", DISK_TYPES[ds.diskType] ?? "FILE");
+  const type = ds.id === 0 ? 1 : ds.type === 3 ? 3 : wanted;
+  const diskText = getAttr(next, "DISK_TYPE");
+  const disk = diskText === undefined || diskText === "" ? ds.diskType : diskTypeFor(type, diskText);
+  if (typeof disk === "string") throw failures.internal(`Cannot update template. ${disk}`);
+  ds.type = type;
+  setAttr(next, "TYPE", DS_TYPES[type]!);
+  const at = next.findIndex(([k]) => k === "DISK_TYPE");
+  if (at >= 0) next.splice(at, 1);
+  if (diskText !== undefined && diskText !== "") {
+    ds.diskType = disk;
+    if (type === 0 || type === 1) next.push(["DISK_TYPE", DISK_TYPE_NAMES[disk]!]);
+  }
   const tm = getAttr(next, "TM_MAD");
   if (tm && ds.type !== 3) ds.tmMad = tm;
   else setAttr(next, "TM_MAD", ds.tmMad);
   const dsMad = getAttr(next, "DS_MAD");
   if (ds.type === 1) {
     ds.dsMad = "-";
-    const at = next.findIndex(([k]) => k === "DS_MAD");
-    if (at >= 0) next.splice(at, 1);
+    const i = next.findIndex(([k]) => k === "DS_MAD");
+    if (i >= 0) next.splice(i, 1);
   } else if (dsMad) ds.dsMad = dsMad;
   else setAttr(next, "DS_MAD", ds.dsMad);
 }
