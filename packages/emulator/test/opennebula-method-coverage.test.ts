@@ -4,61 +4,13 @@
  * (defaulted) trailing ones, so a call the client sends is never a -506 or -501 here.
  */
 import { openNebulaMethods } from "@homelab-kit/emulator/opennebula";
-import {
-  aclMethods,
-  clusterMethods,
-  clusterPoolMethods,
-  datastoreMethods,
-  datastorePoolMethods,
-  groupMethods,
-  groupPoolMethods,
-  hostMethods,
-  hostPoolMethods,
-  imageMethods,
-  imagePoolMethods,
-  type MethodSpec,
-  secgroupMethods,
-  secgroupPoolMethods,
-  systemMethods,
-  templateMethods,
-  templatePoolMethods,
-  userMethods,
-  userPoolMethods,
-  vmgroupMethods,
-  vmgroupPoolMethods,
-  vmMethods,
-  vmPoolMethods,
-  vnMethods,
-  vnPoolMethods,
-} from "@homelab-kit/opennebula";
+import { type MethodSpec, methodTables } from "@homelab-kit/opennebula";
 import { describe, expect, it } from "vitest";
 
-const clientTables = [
-  vmMethods,
-  vmPoolMethods,
-  templateMethods,
-  templatePoolMethods,
-  hostMethods,
-  hostPoolMethods,
-  imageMethods,
-  imagePoolMethods,
-  datastoreMethods,
-  datastorePoolMethods,
-  vnMethods,
-  vnPoolMethods,
-  secgroupMethods,
-  secgroupPoolMethods,
-  userMethods,
-  userPoolMethods,
-  groupMethods,
-  groupPoolMethods,
-  clusterMethods,
-  clusterPoolMethods,
-  vmgroupMethods,
-  vmgroupPoolMethods,
-  aclMethods,
-  systemMethods,
-] as unknown as Record<string, MethodSpec<unknown[], unknown>>[];
+const clientTables = Object.values(methodTables) as unknown as Record<
+  string,
+  MethodSpec<unknown[], unknown>
+>[];
 
 const clientSpecs = clientTables.flatMap((table) => Object.values(table));
 

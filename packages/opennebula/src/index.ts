@@ -28,6 +28,7 @@ export { imageMethods, imagePoolMethods } from "./methods/image.js";
 export * from "./methods/params.js";
 export { secgroupMethods, secgroupPoolMethods } from "./methods/secgroup.js";
 export { systemMethods } from "./methods/system.js";
+export { methodTables } from "./methods/tables.js";
 export { templateMethods, templatePoolMethods } from "./methods/template.js";
 export { userMethods, userPoolMethods } from "./methods/user.js";
 export { vmMethods } from "./methods/vm.js";
