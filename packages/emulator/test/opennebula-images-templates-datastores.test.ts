@@ -295,6 +295,11 @@ describe("OpenNebula emulator: image chown, lock and chtype", () => {
       code: 0x2000,
       message: "[one.image.chtype] nknown type ",
     });
+    // FILESYSTEM is no name Image::str_to_type knows either
+    expect(await s.call("one.image.chtype", 0, "FILESYSTEM")).toMatchObject({
+      code: 0x2000,
+      message: "[one.image.chtype] nknown type ",
+    });
     const k = Number(
       await s.ok("one.image.allocate", 'NAME="vmlinuz"\nTYPE="KERNEL"\nPATH="/boot/vmlinuz"', 2),
     );
@@ -316,6 +321,56 @@ describe("OpenNebula emulator: image chown, lock and chtype", () => {
       code: 0x200,
       message: `[one.image.chtype] User [${d.uid}] : Not authorized to perform MANAGE IMAGE [0].`,
     });
+  });
+});
+
+describe("OpenNebula emulator: image allocate", () => {
+  it("follows ImageAllocateAPI: datastore type, SIZE from stat_image, capacity, authorization, NAME, TYPE", async () => {
+    const s = setup();
+    const fail = (template: string, ds = 1, skip = false) => s.call("one.image.allocate", template, ds, skip);
+    expect(await fail('NAME="x"\nSIZE=[')).toMatchObject({ kind: "error", code: 0x2000 });
+    expect(await fail('NAME="x"\nSIZE="1"', 0)).toMatchObject({
+      code: 0x4000,
+      message:
+        "[one.image.allocate] Error allocating a new image. New images can only be allocated in a files or image datastore.",
+    });
+    expect(await fail('NAME="x"\nSIZE="1"', 42)).toMatchObject({
+      code: 0x400,
+      message: "[one.image.allocate] Error getting datastore [42].",
+    });
+    expect(await fail('NAME="x"\nTYPE="DATABLOCK"')).toMatchObject({
+      code: 0x2000,
+      message: "[one.image.allocate] Cannot parse image SIZE: Wrong number or missing SIZE attribute.",
+    });
+    expect(await fail('NAME="x"\nSIZE="ten"')).toMatchObject({
+      message: "[one.image.allocate] Cannot parse image SIZE: Wrong number or missing SIZE attribute.",
+    });
+    expect(await fail('NAME="x"\nTYPE="cdrom"')).toMatchObject({
+      code: 0x2000,
+      message: "[one.image.allocate] Cannot parse image SIZE: Either PATH or SOURCE are required for CDROM",
+    });
+    expect(await fail('NAME="x"\nSIZE="9000000"')).toMatchObject({
+      code: 0x800,
+      message: "[one.image.allocate] Not enough space in datastore",
+    });
+    expect(await fail('TYPE="OS"\nSIZE="1"')).toMatchObject({
+      code: 0x4000,
+      message: "[one.image.allocate] Error allocating a new image. Invalid NAME, it cannot be empty",
+    });
+    // Image::set_type's message is a char pointer moved by OS (0): nothing after "type "
+    expect(await fail('NAME="x"\nTYPE="FLOPPY"\nSIZE="1"')).toMatchObject({
+      code: 0x4000,
+      message: "[one.image.allocate] Error allocating a new image. Unknown type ",
+    });
+    const d = await dan(s);
+    expect(await d.rpc.call("one.image.allocate", 'NAME="x"\nSIZE="1"', 1, false)).toMatchObject({
+      code: 0x200,
+      message: `[one.image.allocate] User [${d.uid}] : Not authorized to perform USE DATASTORE [1].`,
+    });
+    // an admin may skip the capacity check; a PATH without SIZE is "copied" (2048 MB)
+    const iso = Number(await s.ok("one.image.allocate", 'NAME="iso"\nTYPE="CDROM"\nPATH="/i.iso"', 1, false));
+    const big = Number(await s.ok("one.image.allocate", 'NAME="big"\nSIZE="9000000"', 1, true));
+    expect([num(await s.image(big), "SIZE"), num(await s.image(iso), "SIZE")]).toEqual([9000000, 2048]);
   });
 });
 

@@ -30,10 +30,9 @@ import {
   range,
   str,
 } from "./context.js";
-import { parseOrActionError, renameMethod, updateMethod } from "./edit.js";
+import { parseOrActionError, parseOrInternalError, renameMethod, updateMethod } from "./edit.js";
 import { checkLock, lockMethods, lockXml } from "./lock.js";
 import { chmodOperation, chownNamed } from "./owned.js";
-import { parseOrAllocateError } from "./vm.js";
 import { backupImageXml } from "./vm-backup.js";
 
 const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT", "BACKUP", "FILESYSTEM"];
@@ -347,35 +346,66 @@ export function chmodImage(ctx: Ctx, id: number, bits: number[]): number {
   return image.id;
 }
 
+/**
+ * ImageManager::stat_image: an image's size in MB from its template (SOURCE or no PATH needs SIZE;
+ * a PATH is "copied", SIZE or 2048 MB), INTERNAL `Cannot parse image SIZE: …` otherwise. `typeText`
+ * reads as Image::str_to_type does (unknown names as OS).
+ */
+function statSize(tmpl: Template, typeText: string): number {
+  const fail = (why: string) => failures.internal(`Cannot parse image SIZE: ${why}`);
+  const sizeText = getAttr(tmpl, "SIZE");
+  const size = sizeText !== undefined && /^\s*\d+\s*$/.test(sizeText) ? Number(sizeText) : undefined;
+  const wrongSize = "Wrong number or missing SIZE attribute.";
+  const source = getAttr(tmpl, "SOURCE") ?? "";
+  const path = getAttr(tmpl, "PATH") ?? "";
+  if (typeText === "BACKUP") {
+    if (sizeText === undefined) throw fail("");
+    if (size === undefined) throw fail(sizeText);
+    return size;
+  }
+  if (["CDROM", "KERNEL", "RAMDISK", "CONTEXT"].includes(typeText)) {
+    if (source !== "") {
+      if (size === undefined) throw fail(wrongSize);
+      return size;
+    }
+    if (path === "") throw fail(`Either PATH or SOURCE are required for ${typeText}`);
+    return size ?? 2048;
+  }
+  if (source !== "" || path === "") {
+    if (size === undefined) throw fail(wrongSize);
+    return size;
+  }
+  return size ?? 2048;
+}
+
 export const imageMethods: Record<string, MethodDef> = {
   "one.image.allocate": {
     params: [str(), int(), bool(false)],
-    run(ctx, [text, dsId]) {
-      const tmpl = parseOrAllocateError(text as string, "image");
+    run(ctx, [text, dsId, skipCheck]) {
+      // ImageAllocateAPI::allocate, in its order
+      const tmpl = parseOrInternalError(text as string);
       const ds = lookup(ctx.state.datastores, dsId as number, "datastore");
+      if (ds.type === 1 || ds.type === 3)
+        throw failures.allocate("image", "New images can only be allocated in a files or image datastore.");
+      const typeText = (getAttr(tmpl, "TYPE") ?? "").toUpperCase() || "OS";
+      const sizeMb = statSize(tmpl, typeText);
+      const usedMb = [...ctx.state.images.values()]
+        .filter((i) => i.datastoreId === ds.id)
+        .reduce((sum, i) => sum + i.sizeMb, 0);
+      if (!(skipCheck && ctx.admin) && sizeMb > ds.totalMb - usedMb)
+        throw failures.action("Not enough space in datastore");
       authorize(ctx, ds, "USE", "DATASTORE");
-      if (ds.type === 1)
-        throw failures.allocate("image", "New images cannot be allocated in a system datastore.");
-      const name = getAttr(tmpl, "NAME");
-      if (!name) throw failures.allocate("image", "No NAME in template.");
+      const name = getAttr(tmpl, "NAME") ?? "";
       checkImageName(ctx.state, ctx.user.id, name);
-      const typeName = (getAttr(tmpl, "TYPE") ?? "OS").toUpperCase();
-      const type = IMAGE_TYPES.indexOf(typeName);
-      if (type < 0) throw failures.allocate("image", `Unknown type ${typeName}`);
-      const path = getAttr(tmpl, "PATH") ?? "";
-      const sizeText = getAttr(tmpl, "SIZE");
-      if (path === "" && sizeText === undefined) {
-        throw failures.allocate("image", "Either SIZE or PATH are mandatory to create an image.");
-      }
-      const size = sizeText === undefined ? 2048 : Number(sizeText);
-      if (!Number.isInteger(size) || size <= 0)
-        throw failures.allocate("image", "SIZE must be a positive integer (MB).");
+      // Image::insert → set_type: `"Unknown type " + type`, a char pointer moved by OS (0)
+      const type = IMAGE_TYPES.slice(0, 7).indexOf(typeText);
+      if (type < 0) throw failures.allocate("image", "Unknown type ");
       return addImage(ctx.state, { uid: ctx.user.id, gid: ctx.user.gid }, ds, {
         name,
         type,
         persistent: (getAttr(tmpl, "PERSISTENT") ?? "NO").toUpperCase() === "YES",
-        sizeMb: size,
-        path,
+        sizeMb,
+        path: getAttr(tmpl, "PATH") ?? "",
         format: getAttr(tmpl, "FORMAT") ?? "raw",
         template: tmpl.filter(([k]) => !["NAME", "TYPE", "PATH", "SIZE", "PERSISTENT", "FORMAT"].includes(k)),
       }).id;
@@ -449,7 +479,7 @@ export const imageMethods: Record<string, MethodDef> = {
       const image = getImage(ctx, id as number, "MANAGE");
       const wanted = (typeText as string).toUpperCase();
       // Image::str_to_type: an unknown name reads as OS
-      const itype = Math.max(0, IMAGE_TYPES.indexOf(wanted));
+      const itype = Math.max(0, IMAGE_TYPES.slice(0, 7).indexOf(wanted));
       const family = [0, 1, 2].includes(image.type)
         ? [0, 1, 2]
         : [3, 4, 5].includes(image.type)

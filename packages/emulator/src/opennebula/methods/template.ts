@@ -18,7 +18,7 @@ import {
   range,
   str,
 } from "./context.js";
-import { parseOrActionError, renameMethod, updateMethod } from "./edit.js";
+import { parseOrInternalError, renameMethod, updateMethod } from "./edit.js";
 import { chmodImage, cloneImage, deleteImage } from "./image.js";
 import { checkLock, lockMethods, lockXml } from "./lock.js";
 import { chmodOperation, chownNamed } from "./owned.js";
@@ -45,16 +45,6 @@ export function checkTemplateName(state: OpenNebulaState, uid: number, name: str
   if (name.length > 128) throw failures.internal("Invalid NAME, max length is 128 chars");
   const taken = [...state.templates.values()].find((t) => t.uid === uid && t.name === name);
   if (taken) throw failures.internal(`NAME is already taken by TEMPLATE ${taken.id}.`);
-}
-
-/** SharedAPI::allocate: a template that does not parse is INTERNAL with the parser's message. */
-function parseOrInternal(text: string): Template {
-  try {
-    return parseOrActionError(text);
-  } catch (e) {
-    if (e instanceof OneFailure) throw failures.internal(e.message);
-    throw e;
-  }
 }
 
 /** The DISKs of a template that name an image (IMAGE_ID, or IMAGE of IMAGE_UID/IMAGE_UNAME or the caller), in order. */
@@ -131,7 +121,7 @@ export const templateMethods: Record<string, MethodDef> = {
   "one.template.allocate": {
     params: [str()],
     run(ctx, [text]) {
-      const tmpl = parseOrInternal(text as string);
+      const tmpl = parseOrInternalError(text as string);
       const name = getAttr(tmpl, "NAME") ?? "";
       checkTemplateName(ctx.state, ctx.user.id, name);
       const id = ctx.state.nextId.template++;
