@@ -362,8 +362,17 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
       respId: id,
       message: `[one.vm.action] The resource virtual machine is locked. [${id}].`,
     });
-    expect(await s.call("one.vm.lock", id, 1)).toMatchObject({ code: 0x8000 });
     expect(String(await s.ok("one.vm.info", id))).toContain("<LOCK><LOCKED>2</LOCKED>");
+    // test=true on a locked VM answers ACTION with the lock's time; a wrong level is ACTION too
+    expect(await s.call("one.vm.lock", id, 1, true)).toMatchObject({ code: 0x800 });
+    expect(await s.call("one.vm.lock", id, 5)).toMatchObject({
+      code: 0x800,
+      message: "[one.vm.lock] Wrong lock level specified",
+    });
+    // the lock's owner may relock: 4 (ALL) is level 1, which refuses USE operations too
+    await s.ok("one.vm.lock", id, 4);
+    expect(String(await s.ok("one.vm.info", id))).toContain("<LOCK><LOCKED>1</LOCKED>");
+    expect(await s.call("one.vm.attachnic", id, "NIC=[NETWORK_ID=0]")).toMatchObject({ code: 0x8000 });
     await s.ok("one.vm.unlock", id);
     await s.ok("one.vm.action", "poweroff", id);
   });

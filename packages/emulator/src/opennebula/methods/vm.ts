@@ -31,6 +31,7 @@ import {
   str,
 } from "./context.js";
 import { parseOrActionError, parseOrAllocateError, updateMethod } from "./edit.js";
+import { checkLock, lockMethods, lockXml } from "./lock.js";
 
 /** Seconds between two monitoring records (oned's MONITORING_INTERVAL_VM default is 30 s; the emulator samples each minute). */
 export const MONITOR_INTERVAL_S = 60;
@@ -273,7 +274,7 @@ export function vmXml(state: OpenNebulaState, vm: OneVm): string {
   const { template, user } = splitTemplate(state, vm);
   vm = storedName(state, vm);
   const history = vm.history.map((h) => historyXml(vm.id, h)).join("");
-  return `<VM>${ownerXml(state, vm)}${permissionsXml(vm.permissions)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><PREV_STATE>${vm.prevState}</PREV_STATE><PREV_LCM_STATE>${vm.prevLcm}</PREV_LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm)}${monitoring(state, vm)}${ids(
+  return `<VM>${ownerXml(state, vm)}${permissionsXml(vm.permissions)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><PREV_STATE>${vm.prevState}</PREV_STATE><PREV_LCM_STATE>${vm.prevLcm}</PREV_LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm.lock)}${monitoring(state, vm)}${ids(
     "SCHED_ACTIONS",
     (vm.schedActions ?? []).map((sa) => sa.id),
   )}${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}${diskSnapshotsXml(vm)}${backupsXml(state, vm)}</VM>`;
@@ -329,12 +330,10 @@ export function vmShortXml(state: OpenNebulaState, vm: OneVm): string {
     ? `<HISTORY_RECORDS><HISTORY><OID>${vm.id}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><DS_ID>${h.dsId}</DS_ID>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<ACTION>${h.action}</ACTION></HISTORY></HISTORY_RECORDS>`
     : "<HISTORY_RECORDS/>";
   const user = vm.userTemplate.filter(([k]) => SHORT_USER_KEYS.has(k));
-  return `<VM>${ownerXml(state, vm)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm)}<TEMPLATE>${template}${disks}${nics}${graphics ? renderEntries([graphics]) : ""}</TEMPLATE>${monitoring(state, vm)}${renderTemplate("USER_TEMPLATE", user)}${history}</VM>`;
+  return `<VM>${ownerXml(state, vm)}<LAST_POLL>${lastPoll(state, vm)}</LAST_POLL><STATE>${vm.state}</STATE><LCM_STATE>${vm.lcm}</LCM_STATE><RESCHED>${vm.resched}</RESCHED><STIME>${vm.stime}</STIME><ETIME>${vm.etime}</ETIME>${el("DEPLOY_ID", vm.deployId)}${lockXml(vm.lock)}<TEMPLATE>${template}${disks}${nics}${graphics ? renderEntries([graphics]) : ""}</TEMPLATE>${monitoring(state, vm)}${renderTemplate("USER_TEMPLATE", user)}${history}</VM>`;
 }
 
 export { parseOrActionError, parseOrAllocateError };
-
-const OP_LEVEL = { USE: 1, MANAGE: 2, ADMIN: 3 } as const;
 
 /**
  * `chown(id, uid, gid)` of an owned object, -1 keeping that part: a new owner takes oneadmin's
@@ -358,15 +357,8 @@ export function chown(ctx: Ctx, obj: Owned, uid: number, gid: number): void {
 export function getVm(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN", read = false): OneVm {
   const vm = lookup(ctx.state.vms, id, "virtual machine");
   authorize(ctx, vm, op, "VM");
-  if (!read && vm.lock !== null && OP_LEVEL[op] >= vm.lock.level)
-    throw failures.locked("virtual machine", vm.id);
+  if (!read) checkLock(vm, op, "virtual machine");
   return vm;
-}
-
-function lockXml(vm: OneVm): string {
-  return vm.lock === null
-    ? ""
-    : `<LOCK><LOCKED>${vm.lock.level}</LOCKED><OWNER>${vm.lock.owner}</OWNER><TIME>${vm.lock.time}</TIME><REQ_ID>-1</REQ_ID></LOCK>`;
 }
 
 /** `KEY=VALUE&…` (6.10+ JSON query) on MySQL: each pair is a LIKE '%VALUE%' on that element's text. */
@@ -473,30 +465,7 @@ export const vmMethods: Record<string, MethodDef> = {
       );
     },
   },
-  "one.vm.lock": {
-    params: [int(), int(), bool(false)],
-    run(ctx, [id, level, test]) {
-      const vm = getVm(ctx, id as number, "MANAGE", true);
-      const l = level as number;
-      if (l < 1 || l > 4) throw failures.rpcApi("Wrong lock level.");
-      if (vm.lock !== null) throw failures.locked("virtual machine", vm.id);
-      if (!test)
-        vm.lock = {
-          level: l === 4 ? 3 : l,
-          owner: ctx.user.id,
-          time: Math.floor(ctx.state.clock.now() / 1000),
-        };
-      return vm.id;
-    },
-  },
-  "one.vm.unlock": {
-    params: [int()],
-    run(ctx, [id]) {
-      const vm = getVm(ctx, id as number, "MANAGE", true);
-      vm.lock = null;
-      return vm.id;
-    },
-  },
+  ...lockMethods("one.vm", (ctx, id) => getVm(ctx, id, "MANAGE", true)),
   "one.vm.chown": {
     params: [int(), int(), int()],
     run(ctx, [id, uid, gid]) {
