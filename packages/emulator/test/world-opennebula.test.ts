@@ -156,6 +156,36 @@ describe("World: OpenNebula", () => {
     );
   });
 
+  it("a persistent image's disk snapshots are RBD snapshots of one-<img>; flattening the image removes them", async () => {
+    const one = oneClient();
+    const { ceph } = clientsFor(emu());
+    await powerOnAll();
+    const ds = (await one.datastorepool.info()).find((d) => d.NAME === "ceph-images");
+    if (ds === undefined) throw new Error("no ceph-images datastore");
+    const img = await one.image.allocate(
+      'NAME="db-data"\nTYPE="DATABLOCK"\nSIZE="2048"\nPERSISTENT="YES"',
+      ds.ID,
+    );
+    emu().clock.advance(5_000);
+    await one.vm.attach(0, `DISK=[IMAGE_ID="${img}"]`);
+    emu().clock.advance(2_000);
+    const disk = (await one.vm.info(0)).TEMPLATE.DISK?.find((d) => Number(d.IMAGE_ID) === img);
+    if (disk === undefined) throw new Error("disk not attached");
+    const diskId = Number(disk.DISK_ID);
+    const snaps = async () =>
+      (await ceph.rbd.images.get({ pool: "rbd", image: `one-${img}` })).snapshots.map((s) => s.name);
+    const first = await one.vm.disksnapshotcreate(0, diskId, "a");
+    emu().clock.advance(2_000);
+    expect(await snaps()).toEqual(["snap", String(first)]);
+    // the VM lets the image go (terminated): the image keeps its disk's snapshots, as oned does
+    await one.vm.action("terminate-hard", 0);
+    emu().clock.advance(10_000);
+    expect((await one.image.info(img)).SNAPSHOTS.SNAPSHOT?.map((s) => s.ID)).toEqual([first]);
+    await one.image.snapshotflatten(img, first);
+    emu().clock.advance(5_000);
+    expect(await snaps()).toEqual(["snap"]);
+  });
+
   it("a VM from the k8s-node template gets a clone disk and an address from the range, and counts against the host", async () => {
     const one = oneClient();
     const { ceph } = clientsFor(emu());

@@ -27,6 +27,7 @@ export function completeImageOp(state: OpenNebulaState, image: OneImage): void {
     case "snapshot-delete":
       image.snapshots = snaps.filter((s) => s.id !== op.target);
       for (const s of image.snapshots) if (s.parent === op.target) s.parent = -1;
+      state.emit({ type: "image-snapshots", image });
       return;
     case "snapshot-revert":
       image.activeSnapshot = op.target;
@@ -34,6 +35,7 @@ export function completeImageOp(state: OpenNebulaState, image: OneImage): void {
     case "snapshot-flatten":
       image.snapshots = [];
       image.activeSnapshot = -1;
+      state.emit({ type: "image-snapshots", image });
       return;
   }
 }

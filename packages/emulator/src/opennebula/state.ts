@@ -436,6 +436,8 @@ export const defaultTimings: OneTimings = {
 export type OpenNebulaEvent =
   | { type: "image-created"; image: OneImage }
   | { type: "image-deleted"; image: OneImage }
+  /** An image's snapshot list changed (`one.image.snapshotdelete` / `snapshotflatten` done). */
+  | { type: "image-snapshots"; image: OneImage }
   | { type: "vm-state"; vm: OneVm; state: number; lcm: number }
   | { type: "host-state"; host: OneHost; state: number }
   /** A disk snapshot taken, deleted or reverted to (Ceph: `one-<image>-<vm>-<disk>@<snapshot id>`). */

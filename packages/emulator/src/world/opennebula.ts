@@ -254,6 +254,19 @@ function followDiskSnapshot(
   }
 }
 
+/**
+ * A persistent image's own snapshot list changed (`one.image.snapshotdelete` / `snapshotflatten`):
+ * its RBD image `one-<img>` keeps `@snap` and exactly the `@<id>` snapshots the image lists.
+ */
+function followImageSnapshots(one: OpenNebulaState, ceph: CephState, image: OneImage): void {
+  const pool = cephPoolOf(one, image.datastoreId);
+  if (pool === undefined) return;
+  const rbd = ceph.images.get(imageKey(pool, null, `one-${image.id}`));
+  if (rbd === undefined) return;
+  const listed = new Set((image.snapshots ?? []).map((s) => String(s.id)));
+  rbd.snapshots = rbd.snapshots.filter((s) => !/^\d+$/.test(s.name) || listed.has(s.name));
+}
+
 /** Wires the OpenNebula state to the others (Ceph images; host reachability is pushed by the World). */
 export function linkOpenNebula(one: OpenNebulaState, ceph: CephState | undefined): void {
   if (ceph !== undefined) {
@@ -265,6 +278,7 @@ export function linkOpenNebula(one: OpenNebulaState, ceph: CephState | undefined
     else if (event.type === "image-deleted") unmirrorImage(one, ceph, event.image);
     else if (event.type === "vm-state") followVm(one, ceph, event.vm, event.state);
     else if (event.type === "disk-snapshot") followDiskSnapshot(one, ceph, event);
+    else if (event.type === "image-snapshots") followImageSnapshots(one, ceph, event.image);
   });
 }
 
