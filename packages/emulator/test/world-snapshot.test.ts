@@ -170,6 +170,31 @@ describe("World snapshot/restore", () => {
     expect(osds.filter((o) => o.up === 0).map((o) => o.osd)).toEqual([5]);
   });
 
+  it("a VM terminating when the snapshot was taken finishes after the restore: its lease and image are let go", async () => {
+    const first = fresh();
+    const { ilo } = clientsFor(first);
+    for (const host of ["node1", "node2", "node3"]) await ilo(host).power.on();
+    first.clock.advance(32_000);
+    const one = oneClient(first);
+    const vm = await one.vm.info(0);
+    expect(vm.LCM_STATE.name).toBe("RUNNING");
+    const ip = vm.TEMPLATE.NIC?.[0]?.IP;
+    const lan = Number(vm.TEMPLATE.NIC?.[0]?.NETWORK_ID);
+    const leasedIps = async (c: ReturnType<typeof oneClient>) =>
+      (await c.vn.info(lan)).AR_POOL.AR.flatMap((ar) => ar.LEASES?.LEASE ?? []).map((l) => l.IP);
+    expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(await leasedIps(one)).toContain(ip);
+    await one.vm.action("terminate", 0);
+    first.clock.advance(2_500); // SHUTDOWN done, in EPILOG
+    expect((await one.vm.info(0)).LCM_STATE.name).toBe("EPILOG");
+
+    const second = restart(first);
+    second.clock.advance(5_000);
+    const after = oneClient(second);
+    expect((await after.vm.info(0)).STATE.name).toBe("DONE");
+    expect(await leasedIps(after)).not.toContain(ip);
+  });
+
   it("every OpenNebula object comes back: each pool answers the same document, new ids continue", async () => {
     const first = fresh();
     const rpc = (e: Emulator) => {

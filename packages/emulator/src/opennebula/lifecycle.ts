@@ -19,6 +19,7 @@ import {
   type OneUser,
   type OneVm,
   type OpenNebulaState,
+  type StepHook,
   type VmDisk,
   type VmNic,
 } from "./state.js";
@@ -207,14 +208,7 @@ export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: n
   setVmState(state, vm, S.ACTIVE, L.PROLOG);
   vm.steps = [
     { at: at + t.prolog, state: S.ACTIVE, lcm: L.BOOT },
-    {
-      at: at + t.prolog + t.boot,
-      state: S.ACTIVE,
-      lcm: L.RUNNING,
-      onReach: () => {
-        if (vm.deployId === "") vm.deployId = `one-${vm.id}`;
-      },
-    },
+    { at: at + t.prolog + t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "deployed" } },
   ];
   scheduleVm(state, vm);
 }
@@ -288,7 +282,7 @@ export function sync(state: OpenNebulaState): void {
     } else if (due.steps.length > 0) {
       const step = due.steps.shift()!;
       setVmState(state, due, step.state, step.lcm);
-      step.onReach?.();
+      if (step.hook !== undefined) runStepHook(state, due, step.at, step.hook);
       scheduleVm(state, due);
     } else {
       place(state, due, top.at);
@@ -319,7 +313,25 @@ function finish(state: OpenNebulaState, vm: OneVm, at: number): void {
   }
 }
 
-type Plan = Array<{ after: number; state: number; lcm: number; onReach?: (at: number) => void }>;
+type StepHookFn = (state: OpenNebulaState, vm: OneVm, at: number, arg: unknown) => void;
+const stepHooks = new Map<string, StepHookFn>();
+
+/** Registers what a step of `kind` does when reached (the method modules register theirs at load). */
+export function registerStepHook(kind: string, fn: StepHookFn): void {
+  stepHooks.set(kind, fn);
+}
+
+function runStepHook(state: OpenNebulaState, vm: OneVm, at: number, hook: StepHook): void {
+  stepHooks.get(hook.kind)?.(state, vm, at, hook.arg);
+}
+
+registerStepHook("deployed", (_state, vm) => {
+  if (vm.deployId === "") vm.deployId = `one-${vm.id}`;
+});
+registerStepHook("finish", (state, vm, at) => finish(state, vm, at));
+registerStepHook("release-capacity", (state, vm, at) => releaseCapacity(state, vm, at));
+
+type Plan = Array<{ after: number; state: number; lcm: number; hook?: StepHook }>;
 
 function run(state: OpenNebulaState, vm: OneVm, first: { state: number; lcm: number }, plan: Plan): void {
   const now = state.clock.now();
@@ -327,8 +339,7 @@ function run(state: OpenNebulaState, vm: OneVm, first: { state: number; lcm: num
   let at = now;
   vm.steps = plan.map((p) => {
     at += p.after;
-    const when = at;
-    return { at: when, state: p.state, lcm: p.lcm, onReach: p.onReach ? () => p.onReach!(when) : undefined };
+    return { at, state: p.state, lcm: p.lcm, ...(p.hook === undefined ? {} : { hook: p.hook }) };
   });
   scheduleVm(state, vm);
 }
@@ -369,7 +380,6 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
   switch (action) {
     case "terminate":
     case "terminate-hard": {
-      const done = (at: number) => finish(state, vm, at);
       if (vm.state === S.PENDING || vm.state === S.HOLD) {
         setVmState(state, vm, S.DONE, L.NONE);
         vm.steps = [];
@@ -377,11 +387,11 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
       } else if (running || (unknown && hard)) {
         run(state, vm, { state: S.ACTIVE, lcm: L.SHUTDOWN }, [
           { after: hard ? 0 : t.shutdown, state: S.ACTIVE, lcm: L.EPILOG },
-          { after: t.epilog, state: S.DONE, lcm: L.NONE, onReach: done },
+          { after: t.epilog, state: S.DONE, lcm: L.NONE, hook: { kind: "finish" } },
         ]);
       } else if ([S.POWEROFF, S.SUSPENDED, S.STOPPED, S.UNDEPLOYED].includes(vm.state)) {
         run(state, vm, { state: S.ACTIVE, lcm: L.EPILOG }, [
-          { after: t.epilog, state: S.DONE, lcm: L.NONE, onReach: done },
+          { after: t.epilog, state: S.DONE, lcm: L.NONE, hook: { kind: "finish" } },
         ]);
       } else wrong();
       return;
@@ -408,7 +418,7 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
             after: t.epilog,
             state: S.UNDEPLOYED,
             lcm: L.NONE,
-            onReach: (at: number) => releaseCapacity(state, vm, at),
+            hook: { kind: "release-capacity" },
           },
         ],
       );
@@ -421,7 +431,7 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
           after: t.epilog,
           state: S.STOPPED,
           lcm: L.NONE,
-          onReach: (at: number) => releaseCapacity(state, vm, at),
+          hook: { kind: "release-capacity" },
         },
       ]);
       return;
@@ -846,14 +856,18 @@ export function hotplug(
   lcm: number,
   poweroffLcm: number | null,
   message: string,
-  opts: { after?: number; onReach?: (at: number) => void } = {},
+  opts: { after?: number; hook?: StepHook } = {},
 ): void {
   const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING && lcm >= 0;
   if (!running && !(poweroffLcm !== null && vm.state === S.POWEROFF))
     throw failures.action(`${message}, wrong state ${stateName(vm)}.`, vm.id);
   const back = running ? { state: S.ACTIVE, lcm: L.RUNNING } : { state: S.POWEROFF, lcm: L.NONE };
   run(state, vm, { state: S.ACTIVE, lcm: running ? lcm : poweroffLcm! }, [
-    { after: opts.after ?? state.timings.hotplug, ...back, onReach: opts.onReach },
+    {
+      after: opts.after ?? state.timings.hotplug,
+      ...back,
+      ...(opts.hook === undefined ? {} : { hook: opts.hook }),
+    },
   ]);
 }
 
@@ -867,10 +881,12 @@ export function passThrough(
   vm: OneVm,
   lcm: number,
   duration: number,
-  onBack?: () => void,
+  onBack?: StepHook,
 ): void {
   const back = vm.state === S.ACTIVE ? { state: S.ACTIVE, lcm: vm.lcm } : { state: vm.state, lcm: L.NONE };
-  run(state, vm, { state: S.ACTIVE, lcm }, [{ after: duration, ...back, onReach: onBack }]);
+  run(state, vm, { state: S.ACTIVE, lcm }, [
+    { after: duration, ...back, ...(onBack === undefined ? {} : { hook: onBack }) },
+  ]);
 }
 
 export { nowSeconds };
@@ -878,7 +894,7 @@ export { nowSeconds };
 /**
  * Rebuilds the derived indexes from the objects themselves — the agenda of pending transitions,
  * the images being copied, each host's held capacity — after the World restores a snapshot into
- * the state (VM steps restored from data lose their `onReach` hooks; their states still apply).
+ * the state (VM steps and their hooks are data: they run after a restore as they would have).
  */
 export function reindex(state: OpenNebulaState): void {
   state.agenda.heap = [];

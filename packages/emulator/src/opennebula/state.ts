@@ -327,12 +327,21 @@ export interface VmHistory {
   gid: number;
 }
 
-/** A timed transition: at `at` (clock ms) the VM moves to `state`/`lcm`, then `onReach` runs. */
+/**
+ * What a step does when it is reached besides moving the VM, as data so that a World snapshot keeps
+ * it: the `kind` of a hook registered with `registerStepHook` (lifecycle.ts) and a JSON argument.
+ */
+export interface StepHook {
+  kind: string;
+  arg?: unknown;
+}
+
+/** A timed transition: at `at` (clock ms) the VM moves to `state`/`lcm`, then its `hook` runs. */
 export interface VmStep {
   at: number;
   state: number;
   lcm: number;
-  onReach?: () => void;
+  hook?: StepHook;
 }
 
 export interface OneVm extends Owned {

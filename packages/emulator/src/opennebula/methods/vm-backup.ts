@@ -9,7 +9,7 @@
  * {@link backupImageXml} renders its BACKUP_INCREMENTS and BACKUP_DISK_IDS.
  */
 import { failures, OneFailure } from "../errors.js";
-import { hotplug, setVmState, stateName } from "../lifecycle.js";
+import { hotplug, registerStepHook, setVmState, stateName } from "../lifecycle.js";
 import {
   DEFAULT_PERMISSIONS,
   type ImageBackup,
@@ -195,7 +195,7 @@ function beginBackup(state: OpenNebulaState, vm: OneVm, ds: OneDatastore, reset:
   vm.resched = 0;
   hotplug(state, vm, LCM.BACKUP, LCM.BACKUP_POWEROFF, `Could not create a new backup for VM ${vm.id}`, {
     after: state.timings.backup,
-    onReach: (at) => completeBackup(state, vm, ds, reset, at),
+    hook: { kind: "backup-done", arg: { ds: ds.id, reset } },
   });
 }
 
@@ -203,6 +203,12 @@ function beginBackup(state: OpenNebulaState, vm: OneVm, ds: OneDatastore, reset:
 export function startBackup(state: OpenNebulaState, vm: OneVm, dsId: number, reset: boolean): void {
   beginBackup(state, vm, backupDatastore(state, vm, dsId, reset), reset);
 }
+
+registerStepHook("backup-done", (state, vm, at, arg) => {
+  const { ds: dsId, reset } = arg as { ds: number; reset: boolean };
+  const ds = state.datastores.get(dsId);
+  if (ds !== undefined) completeBackup(state, vm, ds, reset, at);
+});
 
 export const vmBackupMethods: Record<string, MethodDef> = {
   "one.vm.backup": {

@@ -8,7 +8,7 @@
  * DispatchManagerActions.cc (7.x).
  */
 import { ErrorCode, failures, OneFailure } from "../errors.js";
-import { passThrough, stateName } from "../lifecycle.js";
+import { passThrough, registerStepHook, stateName } from "../lifecycle.js";
 import type { OneVm, VmNic } from "../state.js";
 import { getVectors, type Template, type TemplateValue } from "../template.js";
 import { authorize, int, lookup, type MethodDef, str } from "./context.js";
@@ -316,6 +316,31 @@ function longLong(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
+/** A resized disk is done: the marks go, and a persistent disk's image (the disk itself) grows with it. */
+registerStepHook("disk-resized", (state, vm, _at, arg) => {
+  const { diskId, size } = arg as { diskId: number; size: number };
+  const disk = vm.disks.find((d) => d.diskId === diskId);
+  if (disk === undefined) return;
+  const { RESIZE: _r, SIZE_PREV: _p, ...rest } = disk.attrs;
+  disk.attrs = rest;
+  const image = disk.imageId === null ? undefined : state.images.get(disk.imageId);
+  if (image?.persistent) image.sizeMb = size;
+});
+
+/** The datastore has copied a saved disk: the disk's HOTPLUG_SAVE_AS marks go. */
+registerStepHook("disk-saved", (_state, vm, _at, arg) => {
+  const disk = vm.disks.find((d) => d.diskId === (arg as { diskId: number }).diskId);
+  if (disk === undefined) return;
+  const {
+    HOTPLUG_SAVE_AS: _a,
+    HOTPLUG_SAVE_AS_ACTIVE: _b,
+    HOTPLUG_SAVE_AS_SNAPSHOT_ID: _c,
+    HOTPLUG_SAVE_AS_SOURCE: _d,
+    ...rest
+  } = disk.attrs;
+  disk.attrs = rest;
+});
+
 export const vmDeviceMethods: Record<string, MethodDef> = {
   "one.vm.diskresize": {
     params: [int(), int(), str()],
@@ -337,12 +362,9 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       if (lcm === null)
         throw failures.action(`Could not resize disk for VM ${vm.id}, wrong state ${stateName(vm)}.`, vm.id);
       disk.attrs = { ...disk.attrs, RESIZE: "YES", SIZE: String(size), SIZE_PREV: String(current) };
-      passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug, () => {
-        const { RESIZE: _r, SIZE_PREV: _p, ...rest } = disk.attrs;
-        disk.attrs = rest;
-        // A persistent disk is the image itself: the image grows with it.
-        const image = disk.imageId === null ? undefined : ctx.state.images.get(disk.imageId);
-        if (image?.persistent) image.sizeMb = size;
+      passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug, {
+        kind: "disk-resized",
+        arg: { diskId: disk.diskId, size },
       });
       return vm.id;
     },
@@ -412,15 +434,9 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
         HOTPLUG_SAVE_AS_SOURCE: image.source,
       };
       // The VM is back when the datastore has copied the disk (the image turns READY then).
-      passThrough(ctx.state, vm, lcm, ctx.state.timings.imageCopy, () => {
-        const {
-          HOTPLUG_SAVE_AS: _a,
-          HOTPLUG_SAVE_AS_ACTIVE: _b,
-          HOTPLUG_SAVE_AS_SNAPSHOT_ID: _c,
-          HOTPLUG_SAVE_AS_SOURCE: _d,
-          ...rest
-        } = disk.attrs;
-        disk.attrs = rest;
+      passThrough(ctx.state, vm, lcm, ctx.state.timings.imageCopy, {
+        kind: "disk-saved",
+        arg: { diskId: disk.diskId },
       });
       return image.id;
     },
