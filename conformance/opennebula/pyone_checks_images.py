@@ -1,34 +1,8 @@
 """pyone checks of images, VM templates and datastores: template chown/lock/unlock, image
 chown/lock/chtype/clone/snapshots/restore, datastore update/rename/chown/chmod/enable (loaded by
 pyone_peer.py)."""
-import time
-
 import pyone
-
-
-def as_list(v):
-    return v if isinstance(v, list) else [v]
-
-
-def refused(call, exc, text):
-    try:
-        call()
-    except exc as e:
-        if text not in str(e):
-            raise AssertionError("expected %r in %r" % (text, str(e)))
-        return
-    raise AssertionError("accepted; expected %s %r" % (exc.__name__, text))
-
-
-def wait_image(one, image_id, state, timeout=10.0):
-    deadline = time.time() + timeout
-    while True:
-        image = one.image.info(image_id)
-        if image.STATE == state:
-            return image
-        if time.time() > deadline:
-            raise AssertionError("image %d stayed in state %d, wanted %d" % (image_id, image.STATE, state))
-        time.sleep(0.05)
+from pyone_support import as_list, refused, wait_image
 
 
 def templates(one, expect, wait_state):

@@ -1,20 +1,7 @@
 """pyone checks of the VM device and disk operations: diskresize, disksaveas, disksnapshotrename,
 attachpci/detachpci, attachsg/detachsg, updatenic, updateconf (loaded by pyone_peer.py)."""
 import pyone
-
-
-def as_list(v):
-    return v if isinstance(v, list) else [v]
-
-
-def refused(call, exc, text):
-    try:
-        call()
-    except exc as e:
-        if text not in str(e):
-            raise AssertionError("expected %r in %r" % (text, str(e)))
-        return
-    raise AssertionError("accepted; expected %s %r" % (exc.__name__, text))
+from pyone_support import as_list, refused
 
 
 def disks(one, expect, wait_state):

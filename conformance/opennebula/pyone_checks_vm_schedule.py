@@ -5,30 +5,7 @@ backup/backupcancel/restore (loaded by pyone_peer.py). The served emulator runs 
 import time
 
 import pyone
-
-
-def as_list(v):
-    return v if isinstance(v, list) else [v]
-
-
-def refused(call, exc, text):
-    try:
-        call()
-    except exc as e:
-        if text not in str(e):
-            raise AssertionError("expected %r in %r" % (text, str(e)))
-        return
-    raise AssertionError("accepted; expected %s %r" % (exc.__name__, text))
-
-
-def until(what, fn, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = fn()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for %s" % what)
+from pyone_support import as_list, refused, until
 
 
 def scheduled_actions(one, expect, wait_state):

@@ -3,19 +3,8 @@
 Each document comes back through pyone's bindings generated from vnet.xsd / cluster.xsd. The
 cluster check builds its own cluster and hosts, so the VMs of the other checks do not move it.
 """
-import time
-
 import pyone
-
-
-def _fails(exc_type, fn, text):
-    try:
-        fn()
-    except exc_type as e:
-        if text not in str(e):
-            raise AssertionError("expected %r in %r" % (text, str(e)))
-        return
-    raise AssertionError("no %s" % exc_type.__name__)
+from pyone_support import refused, until
 
 
 def reservations(one, expect, wait_state):
@@ -31,10 +20,10 @@ def reservations(one, expect, wait_state):
     expect(held[0].IP, first, "first reserved address")
     expect(one.vn.reserve(0, "SIZE=1\nNETWORK_ID=%d" % rid), rid, "reserve into the reservation")
     expect(len(one.vn.info(rid).AR_POOL.AR), 2, "a second range")
-    _fails(pyone.OneActionException, lambda: one.vn.reserve(0, "SIZE=100000\nNAME=big"),
-           "Not enough free addresses in an address range")
-    _fails(pyone.OneInternalException, lambda: one.vn.update_ar(rid, 'AR=[AR_ID="0", SIZE="9"]'),
-           "The SIZE of a reservation cannot be changed.")
+    refused(lambda: one.vn.reserve(0, "SIZE=100000\nNAME=big"), pyone.OneActionException,
+            "Not enough free addresses in an address range")
+    refused(lambda: one.vn.update_ar(rid, 'AR=[AR_ID="0", SIZE="9"]'), pyone.OneInternalException,
+            "The SIZE of a reservation cannot be changed.")
     one.vn.rename(rid, "pyone-res-2")
     one.vn.chmod(rid, -1, -1, -1, 1, -1, -1, -1, -1, -1)
     one.vn.chown(rid, -1, 1)
@@ -42,15 +31,11 @@ def reservations(one, expect, wait_state):
     locked = one.vn.info(rid)
     expect((locked.NAME, locked.LOCK.LOCKED, locked.PERMISSIONS.GROUP_U, locked.GID),
            ("pyone-res-2", 2, 1, 1), "renamed, locked, chmod, chown")
-    try:
-        one.vn.update(rid, 'X="1"', 1)
-        raise AssertionError("a locked network was updated")
-    except pyone.OneException as e:  # pyone has no class for LOCKED (0x8000)
-        if "is locked" not in str(e):
-            raise
+    # pyone has no class for LOCKED (0x8000)
+    refused(lambda: one.vn.update(rid, 'X="1"', 1), pyone.OneException, "is locked")
     one.vn.unlock(rid)
-    _fails(pyone.OneInternalException, lambda: one.vn.recover(rid, 1),
-           "Could not perform 'recover success' on VN %d, wrong state READY." % rid)
+    refused(lambda: one.vn.recover(rid, 1), pyone.OneInternalException,
+            "Could not perform 'recover success' on VN %d, wrong state READY." % rid)
     one.vn.free_ar(rid, 1)
     one.vn.free_ar(rid, 0)
     one.vn.delete(rid)
@@ -58,14 +43,12 @@ def reservations(one, expect, wait_state):
     expect(left, [], "the parent's leases are free again")
 
 
-def _wait_plan(one, cid, state, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+def _wait_plan(one, cid, state):
+    def probe():
         plan = one.cluster.info(cid).PLAN
-        if plan is not None and plan.STATE == state:
-            return plan
-        time.sleep(0.05)
-    raise AssertionError("plan of cluster %d never reached state %d" % (cid, state))
+        return plan if plan is not None and plan.STATE == state else None
+
+    return until("the plan of cluster %d in state %d" % (cid, state), probe)
 
 
 def drs_plan(one, expect, wait_state):
@@ -82,7 +65,7 @@ def drs_plan(one, expect, wait_state):
         vms.append(vm)
     for vm in vms:
         wait_state(vm, 3, 3)
-    _fails(pyone.OneActionException, lambda: one.cluster.planexecute(cid), "Plan is not ready")
+    refused(lambda: one.cluster.planexecute(cid), pyone.OneActionException, "Plan is not ready")
     one.cluster.optimize(cid)
     cluster = one.cluster.info(cid)
     expect(cluster.NAME, "pyone-drs-2", "renamed cluster")
@@ -91,14 +74,14 @@ def drs_plan(one, expect, wait_state):
     action = plan.ACTION
     expect((action.OPERATION, action.HOST_ID, action.STATE), ("migrate", hosts[1], 0), "migrate to the idle host")
     one.cluster.planexecute(cid)
-    _fails(pyone.OneActionException, lambda: one.cluster.optimize(cid), "A previous plan is currently being applied.")
+    refused(lambda: one.cluster.optimize(cid), pyone.OneActionException, "A previous plan is currently being applied.")
     plan = _wait_plan(one, cid, 2)
     expect(plan.ACTION.STATE, 2, "action DONE")
     vm, _ = wait_state(action.VM_ID, 3, 3)
     expect(vm.HISTORY_RECORDS.HISTORY[-1].HID, hosts[1], "the VM runs on the idle host")
     one.cluster.plandelete(cid)
     expect(one.cluster.info(cid).PLAN, None, "no plan after plandelete")
-    _fails(pyone.OneActionException, lambda: one.cluster.plandelete(cid), "Plan for cluster %d does not exist" % cid)
+    refused(lambda: one.cluster.plandelete(cid), pyone.OneActionException, "Plan for cluster %d does not exist" % cid)
     for vm in vms:
         one.vm.action("terminate-hard", vm)
     for vm in vms:
