@@ -175,6 +175,24 @@ function snapshotOf(image: OneImage, snapId: number, verb: string): void {
     throw failures.action("Snapshot does not exist", image.id);
 }
 
+/** `one.image.snapshot<kind>(id, snap_id)`: MANAGE, the common checks, `refuse`'s own, then LOCKED while it runs. */
+function imageSnapshotMethod(
+  kind: "delete" | "revert" | "flatten",
+  verb: string,
+  refuse?: (image: OneImage, snapId: number) => void,
+): MethodDef {
+  return {
+    params: [int(), int()],
+    run(ctx, [id, snapId]) {
+      const image = getImage(ctx, id as number, "MANAGE");
+      snapshotOf(image, snapId as number, verb);
+      refuse?.(image, snapId as number);
+      startSnapshotOp(ctx.state, image, kind, snapId as number);
+      return image.id;
+    },
+  };
+}
+
 /** What a restore builds from the VM a backup image belongs to: one image per disk, then a VM template. */
 function restoreBackup(ctx: Ctx, backup: OneImage, target: OneDatastore, opts: Template): string {
   const state = ctx.state;
@@ -505,38 +523,13 @@ export const imageMethods: Record<string, MethodDef> = {
     params: [int(), str(), int(-1)],
     run: (ctx, [id, name, dsId]) => cloneImage(ctx, id as number, name as string, dsId as number).id,
   },
-  "one.image.snapshotdelete": {
-    params: [int(), int()],
-    run(ctx, [id, snapId]) {
-      const image = getImage(ctx, id as number, "MANAGE");
-      snapshotOf(image, snapId as number, "delete snapshot");
-      const snap = image.snapshots!.find((s) => s.id === snapId)!;
-      if (image.activeSnapshot === snap.id)
-        throw failures.action("Cannot delete the active snapshot", image.id);
-      if (image.snapshots!.some((s) => s.parent === snap.id))
-        throw failures.action("Cannot delete snapshot with children", image.id);
-      startSnapshotOp(ctx.state, image, "delete", snap.id);
-      return image.id;
-    },
-  },
-  "one.image.snapshotrevert": {
-    params: [int(), int()],
-    run(ctx, [id, snapId]) {
-      const image = getImage(ctx, id as number, "MANAGE");
-      snapshotOf(image, snapId as number, "revert to snapshot");
-      startSnapshotOp(ctx.state, image, "revert", snapId as number);
-      return image.id;
-    },
-  },
-  "one.image.snapshotflatten": {
-    params: [int(), int()],
-    run(ctx, [id, snapId]) {
-      const image = getImage(ctx, id as number, "MANAGE");
-      snapshotOf(image, snapId as number, "flatten snapshot");
-      startSnapshotOp(ctx.state, image, "flatten", snapId as number);
-      return image.id;
-    },
-  },
+  "one.image.snapshotdelete": imageSnapshotMethod("delete", "delete snapshot", (image, snapId) => {
+    if (image.activeSnapshot === snapId) throw failures.action("Cannot delete the active snapshot", image.id);
+    if (image.snapshots!.some((s) => s.parent === snapId))
+      throw failures.action("Cannot delete snapshot with children", image.id);
+  }),
+  "one.image.snapshotrevert": imageSnapshotMethod("revert", "revert to snapshot"),
+  "one.image.snapshotflatten": imageSnapshotMethod("flatten", "flatten snapshot"),
   "one.image.restore": {
     params: [int(), int(), str()],
     run(ctx, [id, dsId, text]) {

@@ -36,26 +36,23 @@ const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT",
 const running = (vm: OneVm) => vm.state === S.ACTIVE && vm.lcm === LCM.RUNNING;
 const internal = (message: string, id = -1) => new OneFailure(ErrorCode.INTERNAL, message, id);
 
+/** A NIC's QoS attributes (restricted for regular users; what `one.vm.updatenic` changes). */
+const NIC_QOS = [
+  "INBOUND_AVG_BW",
+  "INBOUND_PEAK_BW",
+  "INBOUND_PEAK_KB",
+  "OUTBOUND_AVG_BW",
+  "OUTBOUND_PEAK_BW",
+  "OUTBOUND_PEAK_KB",
+];
+
 /**
  * oned.conf's default VM_RESTRICTED_ATTR that these methods can meet: `name: [subs]` restricts
  * those sub-attributes of a vector, `name: null` the whole attribute.
  */
 const RESTRICTED: Record<string, string[] | null> = {
   CONTEXT: ["FILES"],
-  NIC: [
-    "MAC",
-    "VLAN_ID",
-    "BRIDGE",
-    "FILTER",
-    "FILTER_IP_SPOOFING",
-    "FILTER_MAC_SPOOFING",
-    "INBOUND_AVG_BW",
-    "INBOUND_PEAK_BW",
-    "INBOUND_PEAK_KB",
-    "OUTBOUND_AVG_BW",
-    "OUTBOUND_PEAK_BW",
-    "OUTBOUND_PEAK_KB",
-  ],
+  NIC: ["MAC", "VLAN_ID", "BRIDGE", "FILTER", "FILTER_IP_SPOOFING", "FILTER_MAC_SPOOFING", ...NIC_QOS],
   PCI: null,
   RAW: null,
 };
@@ -196,14 +193,7 @@ function sgState(vm: OneVm): void {
 // NIC update and updateconf
 
 /** The NIC attributes `one.vm.updatenic` changes (QoS); the others of the given NIC are ignored. */
-const NIC_UPDATABLE = [
-  "INBOUND_AVG_BW",
-  "INBOUND_PEAK_BW",
-  "INBOUND_PEAK_KB",
-  "OUTBOUND_AVG_BW",
-  "OUTBOUND_PEAK_BW",
-  "OUTBOUND_PEAK_KB",
-];
+const NIC_UPDATABLE = NIC_QOS;
 
 /** `VirtualMachineTemplate::UPDATECONF_ATTRS` (7.x): what updateconf takes from each vector. */
 const UPDATECONF_ATTRS: Record<string, string[]> = {
