@@ -224,6 +224,19 @@ describe("OpenNebula emulator: scheduled actions", () => {
         true,
       ),
     ).toMatchObject({ code: 0x2000, message: "[one.vm.allocate] fly is not supported." });
+    // an empty SCHED_ACTION section in an XML template (it once restarted oned, ISSUES.md #15)
+    for (const empty of ["<SCHED_ACTION/>", "<SCHED_ACTION></SCHED_ACTION>"]) {
+      expect(
+        await s.call(
+          "one.template.instantiate",
+          0,
+          "",
+          false,
+          `<TEMPLATE><NAME>y</NAME>${empty}</TEMPLATE>`,
+          false,
+        ),
+      ).toMatchObject({ code: 0x2000, message: expect.stringContaining("No ACTION in template") });
+    }
     expect(s.emulator.state.vms.size).toBe(before);
     expect(await s.ok("one.vm.schedadd", id, 'SCHED_ACTION=[ACTION="resume", TIME="+1"]')).toBe(2);
   });
