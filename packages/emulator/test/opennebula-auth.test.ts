@@ -1,12 +1,6 @@
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, methodCall, readResponse, rpcClient } from "./opennebula-rpc.js";
-
-function setup(options: Parameters<typeof createOpenNebulaEmulator>[0] = {}) {
-  const clock = manualClock(1_700_000_000_000);
-  const emulator = createOpenNebulaEmulator({ clock, ...options });
-  return { clock, emulator, ...rpcClient(emulator.transport()) };
-}
+import { field, methodCall, readResponse } from "./opennebula-rpc.js";
+import { setup2023 as setup } from "./opennebula-setup.js";
 
 const ids = (xml: unknown) => [...String(xml).matchAll(/<VM><ID>(\d+)<\/ID>/g)].map((m) => Number(m[1]));
 

@@ -1,11 +1,6 @@
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient } from "./opennebula-rpc.js";
-
-function setup() {
-  const emulator = createOpenNebulaEmulator({ clock: manualClock(1_700_000_000_000) });
-  return { emulator, ...rpcClient(emulator.transport()) };
-}
+import { field } from "./opennebula-rpc.js";
+import { setup2023 as setup } from "./opennebula-setup.js";
 
 describe("OpenNebula emulator: security groups", () => {
   it("has group 0 'default' (all traffic), which cannot be deleted", async () => {

@@ -1,32 +1,11 @@
-import {
-  createOpenNebulaEmulator,
-  manualClock,
-  type OpenNebulaEvent,
-} from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
+import { elements, field, stateOf } from "./opennebula-rpc.js";
+import { running, setup2023 as setup } from "./opennebula-setup.js";
 
-function setup() {
-  const clock = manualClock(1_700_000_000_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const events: OpenNebulaEvent[] = [];
-  emulator.state.subscribe((e) => events.push(e));
-  const rpc = rpcClient(emulator.transport());
-  const info = async (id: number) => String(await rpc.ok("one.vm.info", id));
-  const vmState = async (id: number) => stateOf(await info(id));
-  return { clock, emulator, events, info, vmState, ...rpc };
-}
+// Default timings: schedule 5 s, prolog 3 s, boot 2 s, hotplug 1 s.
 
-/** Default timings: schedule 5 s, prolog 3 s, boot 2 s, hotplug 1 s. */
-async function running(s: ReturnType<typeof setup>) {
-  const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
-  s.clock.advance(10_000);
-  expect(await s.vmState(id)).toEqual([3, 3]);
-  return id;
-}
-
-const disks = (xml: string) => [...xml.matchAll(/<DISK>.*?<\/DISK>/g)].map((m) => m[0]);
-const nics = (xml: string) => [...xml.matchAll(/<NIC>.*?<\/NIC>/g)].map((m) => m[0]);
+const disks = (xml: string) => elements(xml, "DISK");
+const nics = (xml: string) => elements(xml, "NIC");
 
 describe("OpenNebula emulator: disk hot-plug", () => {
   it("attaches an image to a RUNNING VM through HOTPLUG, marks the image USED, and detaches it", async () => {

@@ -1,30 +1,10 @@
-import {
-  createOpenNebulaEmulator,
-  manualClock,
-  type OneImage,
-  type OpenNebulaEvent,
-} from "@homelab-kit/emulator/opennebula";
+import type { OneImage } from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
-
-function setup() {
-  const clock = manualClock(1_700_000_000_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const events: OpenNebulaEvent[] = [];
-  emulator.state.subscribe((e) => events.push(e));
-  const rpc = rpcClient(emulator.transport());
-  const image = async (id: number) => String(await rpc.ok("one.image.info", id));
-  const datastore = async (id: number) => String(await rpc.ok("one.datastore.info", id));
-  const template = async (id: number) => String(await rpc.ok("one.template.info", id));
-  return { clock, emulator, events, image, datastore, template, ...rpc };
-}
-type S = ReturnType<typeof setup>;
+import { field, stateOf } from "./opennebula-rpc.js";
+import { regularUser, type Setup as S, setup2023 as setup } from "./opennebula-setup.js";
 
 /** A regular user "dan" (uid 2, group users) and his session. */
-async function dan(s: S) {
-  const uid = Number(await s.ok("one.user.allocate", "dan", "pw", ""));
-  return { uid, rpc: s.as("dan:pw") };
-}
+const dan = (s: S) => regularUser(s, "dan");
 
 const num = (xml: string, name: string) => Number(field(xml, name));
 
@@ -45,13 +25,13 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
       kind: "error",
       code: 0x2000,
     });
-    expect(await s.ok("one.template.chown", a, d.uid, 1)).toBe(a);
+    expect(await s.ok("one.template.chown", a, d.id, 1)).toBe(a);
     const b = Number(await s.ok("one.template.allocate", 'NAME="web"\nCPU="1"\nMEMORY="128"'));
     const xml = await s.template(a);
     expect([field(xml, "UNAME"), field(xml, "GNAME")]).toEqual(["dan", "users"]);
-    expect(await s.call("one.template.chown", b, d.uid, -1)).toMatchObject({
+    expect(await s.call("one.template.chown", b, d.id, -1)).toMatchObject({
       code: 0x2000,
-      message: `[one.template.chown] user [${d.uid}] already owns virtual machine template [${a}] with NAME web`,
+      message: `[one.template.chown] user [${d.id}] already owns virtual machine template [${a}] with NAME web`,
     });
     expect(field(await s.template(b), "UNAME")).toBe("oneadmin");
     expect(await s.call("one.template.chown", a, 99, -1)).toMatchObject({
@@ -64,11 +44,11 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     });
     expect(await d.rpc.call("one.template.chown", a, 0, -1)).toMatchObject({
       code: 0x200,
-      message: `[one.template.chown] User [${d.uid}] : Not authorized to perform MANAGE USER [0].`,
+      message: `[one.template.chown] User [${d.id}] : Not authorized to perform MANAGE USER [0].`,
     });
-    expect(await d.rpc.call("one.template.chown", b, d.uid, -1)).toMatchObject({
+    expect(await d.rpc.call("one.template.chown", b, d.id, -1)).toMatchObject({
       code: 0x200,
-      message: `[one.template.chown] User [${d.uid}] : Not authorized to perform MANAGE TEMPLATE [${b}].`,
+      message: `[one.template.chown] User [${d.id}] : Not authorized to perform MANAGE TEMPLATE [${b}].`,
     });
     // his own template, to one of his groups
     expect(await d.rpc.ok("one.template.chown", a, -1, 1)).toBe(a);
@@ -189,12 +169,12 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     expect(await d.rpc.ok("one.template.chmod", 0, -1, -1, 0, -1, -1, -1, 1, -1, -1)).toBe(0);
     expect(await d.rpc.call("one.template.chmod", 0, -1, -1, 1, -1, -1, -1, -1, -1, -1)).toMatchObject({
       code: 0x200,
-      message: `[one.template.chmod] User [${d.uid}] : Not authorized to perform ADMIN TEMPLATE [0].`,
+      message: `[one.template.chmod] User [${d.id}] : Not authorized to perform ADMIN TEMPLATE [0].`,
     });
     expect(await d.rpc.ok("one.image.chmod", 0, -1, -1, -1, -1, -1, 0, 1, -1, -1)).toBe(0);
     expect(await d.rpc.call("one.image.chmod", 0, -1, -1, -1, -1, -1, 1, -1, -1, -1)).toMatchObject({
       code: 0x200,
-      message: `[one.image.chmod] User [${d.uid}] : Not authorized to perform ADMIN IMAGE [0].`,
+      message: `[one.image.chmod] User [${d.id}] : Not authorized to perform ADMIN IMAGE [0].`,
     });
   });
 
@@ -218,7 +198,7 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     });
     await s.ok("one.template.unlock", 0);
     expect(await d.rpc.ok("one.template.lock", 0, 2, false)).toBe(0);
-    expect(field(await s.template(0), "OWNER")).toBe(String(d.uid));
+    expect(field(await s.template(0), "OWNER")).toBe(String(d.id));
     // the admin overrides dan's lock, then dan's unlock is refused
     expect(await s.ok("one.template.lock", 0, 1, false)).toBe(0);
     expect(field(await s.template(0), "OWNER")).toBe("0");
@@ -226,7 +206,7 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     const other = Number(await s.ok("one.template.allocate", 'NAME="private"'));
     expect(await d.rpc.call("one.template.lock", other, 1, false)).toMatchObject({
       code: 0x200,
-      message: `[one.template.lock] User [${d.uid}] : Not authorized to perform MANAGE TEMPLATE [${other}].`,
+      message: `[one.template.lock] User [${d.id}] : Not authorized to perform MANAGE TEMPLATE [${other}].`,
     });
   });
 });
@@ -236,16 +216,16 @@ describe("OpenNebula emulator: image chown, lock and chtype", () => {
     const s = setup();
     const d = await dan(s);
     const a = Number(await s.ok("one.image.allocate", 'NAME="data"\nTYPE="DATABLOCK"\nSIZE="10"', 1, false));
-    await s.ok("one.image.chown", a, d.uid, 1);
+    await s.ok("one.image.chown", a, d.id, 1);
     expect(field(await s.image(a), "UNAME")).toBe("dan");
     const b = Number(await s.ok("one.image.allocate", 'NAME="data"\nTYPE="DATABLOCK"\nSIZE="10"', 1, false));
-    expect(await s.call("one.image.chown", b, d.uid, 1)).toMatchObject({
+    expect(await s.call("one.image.chown", b, d.id, 1)).toMatchObject({
       code: 0x2000,
-      message: `[one.image.chown] user [${d.uid}] already owns image [${a}] with NAME data`,
+      message: `[one.image.chown] user [${d.id}] already owns image [${a}] with NAME data`,
     });
-    expect(await d.rpc.call("one.image.chown", 0, d.uid, -1)).toMatchObject({
+    expect(await d.rpc.call("one.image.chown", 0, d.id, -1)).toMatchObject({
       code: 0x200,
-      message: `[one.image.chown] User [${d.uid}] : Not authorized to perform MANAGE IMAGE [0].`,
+      message: `[one.image.chown] User [${d.id}] : Not authorized to perform MANAGE IMAGE [0].`,
     });
     expect(await s.call("one.image.chown", 77, 0, 0)).toMatchObject({
       code: 0x400,
@@ -319,7 +299,7 @@ describe("OpenNebula emulator: image chown, lock and chtype", () => {
     const d = await dan(s);
     expect(await d.rpc.call("one.image.chtype", 0, "OS")).toMatchObject({
       code: 0x200,
-      message: `[one.image.chtype] User [${d.uid}] : Not authorized to perform MANAGE IMAGE [0].`,
+      message: `[one.image.chtype] User [${d.id}] : Not authorized to perform MANAGE IMAGE [0].`,
     });
   });
 });
@@ -365,7 +345,7 @@ describe("OpenNebula emulator: image allocate", () => {
     const d = await dan(s);
     expect(await d.rpc.call("one.image.allocate", 'NAME="x"\nSIZE="1"', 1, false)).toMatchObject({
       code: 0x200,
-      message: `[one.image.allocate] User [${d.uid}] : Not authorized to perform USE DATASTORE [1].`,
+      message: `[one.image.allocate] User [${d.id}] : Not authorized to perform USE DATASTORE [1].`,
     });
     // an admin may skip the capacity check; a PATH without SIZE is "copied" (2048 MB)
     const iso = Number(await s.ok("one.image.allocate", 'NAME="iso"\nTYPE="CDROM"\nPATH="/i.iso"', 1, false));
@@ -585,7 +565,7 @@ describe("OpenNebula emulator: image clone", () => {
     s.clock.advance(2_000);
     expect(await d.rpc.call("one.image.clone", own, "x", -1)).toMatchObject({
       code: 0x200,
-      message: `[one.image.clone] User [${d.uid}] : Not authorized to perform USE IMAGE [${own}].`,
+      message: `[one.image.clone] User [${d.id}] : Not authorized to perform USE IMAGE [${own}].`,
     });
     // image 0 is group-usable and datastore 1 too: dan clones it as his own
     await s.ok("one.datastore.chmod", 1, -1, -1, -1, 1, -1, -1, -1, -1, -1);
@@ -839,7 +819,7 @@ describe("OpenNebula emulator: image restore", () => {
     const d = await dan(s);
     expect(await d.rpc.call("one.image.restore", backup.id, 1, "")).toMatchObject({
       code: 0x200,
-      message: `[one.image.restore] User [${d.uid}] : Not authorized to perform USE IMAGE [${backup.id}].`,
+      message: `[one.image.restore] User [${d.id}] : Not authorized to perform USE IMAGE [${backup.id}].`,
     });
     expect(await s.call("one.image.restore", backup.id, 1)).toMatchObject({ kind: "fault", faultCode: -501 });
   });
@@ -861,7 +841,7 @@ describe("OpenNebula emulator: datastore rename, chown, chmod, enable and update
       message: "[one.datastore.rename] Invalid NAME, it cannot be empty",
     });
     const d = await dan(s);
-    await s.ok("one.datastore.chown", 1, d.uid, 1);
+    await s.ok("one.datastore.chown", 1, d.id, 1);
     let xml = await s.datastore(1);
     expect([field(xml, "UNAME"), field(xml, "GNAME")]).toEqual(["dan", "users"]);
     await s.ok("one.datastore.chmod", 1, -1, -1, 1, -1, -1, -1, 1, -1, -1);
@@ -869,9 +849,9 @@ describe("OpenNebula emulator: datastore rename, chown, chmod, enable and update
     expect(xml).toContain(
       "<PERMISSIONS><OWNER_U>1</OWNER_U><OWNER_M>1</OWNER_M><OWNER_A>1</OWNER_A><GROUP_U>0</GROUP_U><GROUP_M>0</GROUP_M><GROUP_A>0</GROUP_A><OTHER_U>1</OTHER_U>",
     );
-    expect(await d.rpc.call("one.datastore.chown", 2, d.uid, -1)).toMatchObject({
+    expect(await d.rpc.call("one.datastore.chown", 2, d.id, -1)).toMatchObject({
       code: 0x200,
-      message: `[one.datastore.chown] User [${d.uid}] : Not authorized to perform MANAGE DATASTORE [2].`,
+      message: `[one.datastore.chown] User [${d.id}] : Not authorized to perform MANAGE DATASTORE [2].`,
     });
     expect(await s.call("one.datastore.chmod", 1, 2, -1, -1, -1, -1, -1, -1, -1, -1)).toMatchObject({
       code: 0x1000,
@@ -968,7 +948,7 @@ describe("OpenNebula emulator: datastore rename, chown, chmod, enable and update
     const d = await dan(s);
     expect(await d.rpc.call("one.datastore.update", 1, 'A="1"', 1)).toMatchObject({
       code: 0x200,
-      message: `[one.datastore.update] User [${d.uid}] : Not authorized to perform MANAGE DATASTORE [1].`,
+      message: `[one.datastore.update] User [${d.id}] : Not authorized to perform MANAGE DATASTORE [1].`,
     });
     expect(await s.call("one.datastore.update", 1, 5, 0)).toMatchObject({ kind: "fault", faultCode: -501 });
   });

@@ -1,30 +1,9 @@
-import {
-  createOpenNebulaEmulator,
-  manualClock,
-  type OpenNebulaEvent,
-  reindex,
-  setHostReachable,
-} from "@homelab-kit/emulator/opennebula";
+import { reindex, setHostReachable } from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
+import { field, stateOf } from "./opennebula-rpc.js";
+import { running, setup2023 as setup } from "./opennebula-setup.js";
 
-function setup(options: Parameters<typeof createOpenNebulaEmulator>[0] = {}) {
-  const clock = manualClock(1_700_000_000_000);
-  const emulator = createOpenNebulaEmulator({ clock, ...options });
-  const events: OpenNebulaEvent[] = [];
-  emulator.state.subscribe((e) => events.push(e));
-  const rpc = rpcClient(emulator.transport());
-  const vmState = async (id: number) => stateOf(String(await rpc.ok("one.vm.info", id)));
-  return { clock, emulator, events, vmState, ...rpc };
-}
-
-/** Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, epilog 1 s, save 2 s. */
-async function running(s: ReturnType<typeof setup>, name = "") {
-  const id = Number(await s.ok("one.template.instantiate", 0, name, false, "", false));
-  s.clock.advance(10_000);
-  expect(await s.vmState(id)).toEqual([3, 3]);
-  return id;
-}
+// Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, epilog 1 s, save 2 s.
 
 describe("OpenNebula emulator: VM life cycle on the clock", () => {
   it("goes PENDING → PROLOG → BOOT → RUNNING with the scheduler and the configured delays", async () => {

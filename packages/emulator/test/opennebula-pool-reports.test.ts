@@ -1,33 +1,11 @@
 /** Pool reports: `one.vmpool.{accounting,monitoring,calculateshowback,showback}`, `one.hostpool.monitoring`. */
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
-import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
-
-/** 2025-07-30 08:00:00 UTC. */
-const START = 1_753_862_400_000;
-
-function setup() {
-  const clock = manualClock(START);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const s = rpcClient(emulator.transport());
-  return { clock, emulator, ...s };
-}
-
-async function withAlice() {
-  const s = setup();
-  const alice = Number(await s.ok("one.user.allocate", "alice", "alice-pw", ""));
-  return { ...s, alice, asAlice: s.as("alice:alice-pw") };
-}
+import { all, field, stateOf } from "./opennebula-rpc.js";
+import { START, setup, withAlice } from "./opennebula-setup.js";
 
 /** The fields of each HISTORY record (without the VM body that follows them). */
 function histories(xml: string): string[] {
   return xml.match(/<HISTORY><OID>[\s\S]*?<REQUEST_ID>/g) ?? [];
-}
-
-/** Every `<NAME>` value (CDATA unwrapped) in document order. */
-function all(xml: string, name: string): string[] {
-  return [...xml.matchAll(new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([^<\\]]*)`, "g"))].map((m) => m[1]!);
 }
 
 describe("OpenNebula emulator: one.vmpool.accounting", () => {
@@ -187,15 +165,9 @@ describe("OpenNebula emulator: showback", () => {
 
 describe("OpenNebula emulator: reports through the client", () => {
   it("reads accounting, monitoring and showback with the real client", async () => {
-    const s = setup();
-    const one = createOpenNebulaClient({
-      url: "http://frontend:2633/RPC2",
-      username: "oneadmin",
-      password: "opennebula",
-      transport: s.emulator.transport(),
-    });
+    const { one, clock } = setup();
     const id = await one.template.instantiate(0, "c", false, 'CPU_COST="1"', false);
-    s.clock.advance(2 * 3600_000);
+    clock.advance(2 * 3600_000);
     const acct = await one.vmpool.accounting(-2, -1, -1);
     expect(JSON.stringify(acct)).toContain('"OID":"0"');
     const mon = await one.vmpool.monitoring(-2, 0);

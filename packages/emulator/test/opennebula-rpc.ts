@@ -90,3 +90,13 @@ export function field(xml: string, name: string): string | undefined {
 export function stateOf(xml: string): [number, number] {
   return [Number(field(xml, "STATE")), Number(field(xml, "LCM_STATE"))];
 }
+
+/** Every `<NAME>` value (CDATA unwrapped) in document order. */
+export function all(xml: string, name: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([^<\\]]*)`, "g"))].map((m) => m[1]!);
+}
+
+/** Each whole `<NAME>…</NAME>` element of a one-line document, in order (not nested in itself). */
+export function elements(xml: string, name: string): string[] {
+  return [...xml.matchAll(new RegExp(`<${name}>.*?</${name}>`, "g"))].map((m) => m[0]);
+}

@@ -1,27 +1,7 @@
 /** `one.system.sql/sqlquery`: no database behind the emulator, SELECTs answered from the state. */
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
-import { rpcClient } from "./opennebula-rpc.js";
-
-const START = 1_753_862_400_000;
-
-function setup() {
-  const clock = manualClock(START);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const s = rpcClient(emulator.transport());
-  return { clock, emulator, ...s };
-}
-
-async function withAlice() {
-  const s = setup();
-  const alice = Number(await s.ok("one.user.allocate", "alice", "alice-pw", ""));
-  return { ...s, alice, asAlice: s.as("alice:alice-pw") };
-}
-
-/** Every `<NAME>` value (CDATA unwrapped) in document order. */
-function all(xml: string, name: string): string[] {
-  return [...xml.matchAll(new RegExp(`<${name}>(?:<!\\[CDATA\\[)?([^<\\]]*)`, "g"))].map((m) => m[1]!);
-}
+import { all } from "./opennebula-rpc.js";
+import { setup, withAlice } from "./opennebula-setup.js";
 
 describe("OpenNebula emulator: one.system.sql / sqlquery", () => {
   it("answers SELECTs over the object tables in oned's SQL_COMMAND shape, bodies in base64", async () => {

@@ -3,24 +3,15 @@
  * shown with computed usage, VM quotas enforced), group admins (with their ACL rules), group
  * template and 7.4 VLAN rules — raw over XML-RPC and through the real client.
  */
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
-import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient } from "./opennebula-rpc.js";
-
-function setup() {
-  const clock = manualClock(1_753_862_400_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const s = rpcClient(emulator.transport());
-  return { clock, emulator, ...s };
-}
+import { field } from "./opennebula-rpc.js";
+import { setup, withAlice } from "./opennebula-setup.js";
 
 /** oneadmin plus a regular user alice (id 2, group users) and a group devs (id 2). */
-async function withAlice() {
-  const s = setup();
-  const alice = Number(await s.ok("one.user.allocate", "alice", "alice-pw", ""));
+async function withAliceAndDevs() {
+  const s = await withAlice();
   const devs = Number(await s.ok("one.group.allocate", "devs"));
-  return { ...s, alice, devs, asAlice: s.as("alice:alice-pw") };
+  return { ...s, devs };
 }
 
 /** The text of `<NAME>` inside the first `<PARENT>` element (CDATA unwrapped). */
@@ -31,7 +22,7 @@ function inside(xml: string, parent: string, name: string): string | undefined {
 
 describe("OpenNebula emulator: one.user.addgroup / delgroup", () => {
   it("adds and removes secondary groups, refusing the primary one with oned's messages", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     expect(await s.ok("one.user.addgroup", s.alice, s.devs)).toBe(s.alice);
     let xml = String(await s.ok("one.user.info", s.alice));
     expect(xml).toContain(`<GID>1</GID><GROUPS><ID>1</ID><ID>${s.devs}</ID></GROUPS>`);
@@ -56,7 +47,7 @@ describe("OpenNebula emulator: one.user.addgroup / delgroup", () => {
   });
 
   it("answers NO_EXISTS, AUTHORIZATION for a regular user and -501 for a wrong type", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     expect(await s.call("one.user.addgroup", 99, s.devs)).toMatchObject({
       code: 0x400,
       message: "[one.user.addgroup] Error getting user [99].",
@@ -121,7 +112,7 @@ describe("OpenNebula emulator: one.user.allocate with group IDs", () => {
 
 describe("OpenNebula emulator: one.user.enable / chauth", () => {
   it("disables a user (its sessions and tokens stop authenticating) and enables it again", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     const token = String(await s.asAlice.ok("one.user.login", "alice", "", 3600, -1));
     expect(await s.ok("one.user.enable", s.alice, false)).toBe(s.alice);
     expect(field(String(await s.ok("one.user.info", s.alice)), "ENABLED")).toBe("0");
@@ -135,7 +126,7 @@ describe("OpenNebula emulator: one.user.enable / chauth", () => {
   });
 
   it("refuses oneadmin, a regular user, a missing user and an int for the boolean", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     expect(await s.call("one.user.enable", 0, false)).toMatchObject({
       code: 0x800,
       message: "[one.user.enable] Cannot enable/disable oneadmin user",
@@ -157,7 +148,7 @@ describe("OpenNebula emulator: one.user.enable / chauth", () => {
   });
 
   it("changes the driver: only core passwords authenticate, tokens keep working, a new password resets them", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     const token = String(await s.ok("one.user.login", "alice", "", -1, -1));
     expect(await s.ok("one.user.chauth", s.alice, "ldap", "")).toBe(s.alice);
     let xml = String(await s.ok("one.user.info", s.alice));
@@ -177,7 +168,7 @@ describe("OpenNebula emulator: one.user.enable / chauth", () => {
   });
 
   it("refuses a bad password (driver unchanged), a regular user and a missing user", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     expect(await s.call("one.user.chauth", s.alice, "ldap", "two words")).toMatchObject({
       code: 0x800,
       message: "[one.user.chauth] Invalid password, character ' ' is not allowed",
@@ -201,7 +192,7 @@ describe("OpenNebula emulator: one.user.enable / chauth", () => {
 
 describe("OpenNebula emulator: quotas", () => {
   it("stores user quotas, shows usage computed from the objects, and enforces the VM quota", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     expect(await s.ok("one.user.quota", s.alice, 'VM=[VMS="2", CPU="1.5", MEMORY="4096"]')).toBe(s.alice);
     let xml = String(await s.ok("one.user.info", s.alice));
     expect(inside(xml, "VM_QUOTA", "VMS")).toBe("2");
@@ -233,7 +224,7 @@ describe("OpenNebula emulator: quotas", () => {
   });
 
   it("enforces the group's VM quota for its members, with the group in the message", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     await s.ok("one.group.quota", 1, 'VM=[MEMORY="3000"]');
     await s.asAlice.ok("one.vm.allocate", 'NAME="g1"\nCPU="1"\nMEMORY="2048"', true);
     expect(await s.asAlice.call("one.vm.allocate", 'NAME="g2"\nCPU="1"\nMEMORY="2048"')).toMatchObject({
@@ -253,7 +244,7 @@ describe("OpenNebula emulator: quotas", () => {
   });
 
   it("shows datastore, network and image usage per ID, and every user's QUOTAS in the pool", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     await s.ok(
       "one.user.quota",
       s.alice,
@@ -279,7 +270,7 @@ describe("OpenNebula emulator: quotas", () => {
   });
 
   it("refuses bad limits, malformed templates, oneadmin and regular users with oned's messages", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     expect(await s.call("one.user.quota", s.alice, 'VM=[VMS="-5"]')).toMatchObject({
       code: 0x800,
       message: `[one.user.quota] Negative limits or bad format in quota VM = [ UID=${s.alice},VMS=-5 ]`,
@@ -324,7 +315,7 @@ describe("OpenNebula emulator: quotas", () => {
 
 describe("OpenNebula emulator: group admins, template and VLAN rules", () => {
   it("adds a member as admin with oned's ACL rules and removes it again", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     expect(await s.call("one.group.addadmin", s.devs, s.alice)).toMatchObject({
       code: 0x2000,
       message: `[one.group.addadmin] Cannot edit group. User ${s.alice} is not part of Group ${s.devs}.`,
@@ -353,7 +344,7 @@ describe("OpenNebula emulator: group admins, template and VLAN rules", () => {
   });
 
   it("numbers groups from 100 and deletes them, their users' admin roles and ACL rules as oned does", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     expect(s.devs).toBe(100);
     expect(await s.call("one.group.delete", 1)).toMatchObject({
       code: 0x800,
@@ -396,7 +387,7 @@ describe("OpenNebula emulator: group admins, template and VLAN rules", () => {
   });
 
   it("answers NO_EXISTS (group first, then user) and AUTHORIZATION for a regular user", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     expect(await s.call("one.group.addadmin", 50, 51)).toMatchObject({
       code: 0x400,
       message: "[one.group.addadmin] Error getting group [50].",
@@ -416,7 +407,7 @@ describe("OpenNebula emulator: group admins, template and VLAN rules", () => {
   });
 
   it("updates the group template (replace or merge) with oned's parse errors", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     await s.ok("one.group.update", s.devs, 'DESCRIPTION="dev team"\nSUNSTONE=[DEFAULT_VIEW="user"]', 0);
     await s.ok("one.group.update", s.devs, 'OWNER="ops"', 1);
     let xml = String(await s.ok("one.group.info", s.devs));
@@ -438,7 +429,7 @@ describe("OpenNebula emulator: group admins, template and VLAN rules", () => {
   });
 
   it("sets and clears the 7.4 VLAN rules", async () => {
-    const s = await withAlice();
+    const s = await withAliceAndDevs();
     await s.ok(
       "one.group.vlan",
       s.devs,
@@ -461,13 +452,7 @@ describe("OpenNebula emulator: group admins, template and VLAN rules", () => {
 
 describe("OpenNebula emulator: users and groups through the client", () => {
   it("drives every new user and group method; the models validate the documents", async () => {
-    const s = setup();
-    const one = createOpenNebulaClient({
-      url: "http://frontend:2633/RPC2",
-      username: "oneadmin",
-      password: "opennebula",
-      transport: s.emulator.transport(),
-    });
+    const { one } = setup();
     const bob = await one.user.allocate("bob", "bob-pw", "");
     const ops = await one.group.allocate("ops");
     await one.user.addgroup(bob, ops);

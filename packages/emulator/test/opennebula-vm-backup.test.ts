@@ -1,29 +1,11 @@
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
-import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { describe, expect, it } from "vitest";
 import { backupImageXml } from "../src/opennebula/methods/vm-backup.js";
-import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
+import { field, stateOf } from "./opennebula-rpc.js";
+import { regularUser, running, type Setup, setup } from "./opennebula-setup.js";
 
-/** Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, backup 3 s. */
-function setup() {
-  const clock = manualClock(1_753_862_400_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const rpc = rpcClient(emulator.transport());
-  const info = async (id: number) => String(await rpc.ok("one.vm.info", id));
-  const vmState = async (id: number) => stateOf(await info(id));
-  const image = async (id: number) => String(await rpc.ok("one.image.info", id));
-  return { clock, emulator, info, vmState, image, ...rpc };
-}
-type S = ReturnType<typeof setup>;
+// Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, backup 3 s.
 
-async function running(s: S, extra = "") {
-  const id = Number(await s.ok("one.template.instantiate", 0, "", false, extra, false));
-  s.clock.advance(10_000);
-  expect(await s.vmState(id)).toEqual([3, 3]);
-  return id;
-}
-
-async function backupDs(s: S, name = "backups") {
+async function backupDs(s: Setup, name = "backups") {
   return Number(
     await s.ok("one.datastore.allocate", `NAME="${name}"\nTYPE="BACKUP_DS"\nDS_MAD="rsync"\nTM_MAD="-"`, -1),
   );
@@ -124,9 +106,7 @@ describe("OpenNebula emulator: one.vm.backup", () => {
       code: 0x400,
       message: "[one.vm.backup] Error getting virtual machine [77].",
     });
-    const uid = Number(await s.ok("one.user.allocate", "bob", "pw", ""));
-    await s.ok("one.user.chgrp", uid, 1);
-    const bob = s.as("bob:pw");
+    const { id: uid, rpc: bob } = await regularUser(s, "bob");
     const own = Number(await bob.ok("one.vm.allocate", 'NAME="b"\nCPU=1\nMEMORY=64', true));
     // backup is in VM_ADMIN_OPERATIONS: the owner (no ADMIN bit) may not.
     expect(await bob.call("one.vm.backup", own, ds, false)).toMatchObject({
@@ -166,13 +146,18 @@ describe("OpenNebula emulator: one.vm.backup", () => {
 });
 
 describe("OpenNebula emulator: one.vm.restore", () => {
-  it("restores a POWEROFF VM from a backup image through RESTORE", async () => {
+  /** A RUNNING VM with one FULL backup, image `img`. */
+  async function backedUp() {
     const s = setup();
     const ds = await backupDs(s);
     const id = await running(s);
     await s.ok("one.vm.backup", id, ds, false);
     s.clock.advance(3_000);
-    const img = backupIds(await s.info(id))[0]!;
+    return { s, id, img: backupIds(await s.info(id))[0]! };
+  }
+
+  it("restores a POWEROFF VM from a backup image through RESTORE", async () => {
+    const { s, id, img } = await backedUp();
     expect(await s.call("one.vm.restore", id, img, -1, -1)).toMatchObject({
       code: 0x800,
       message: `[one.vm.restore] Could not restore VM ${id}, wrong state RUNNING.`,
@@ -186,12 +171,7 @@ describe("OpenNebula emulator: one.vm.restore", () => {
   });
 
   it("checks the disk, the image type, the increment and authorization", async () => {
-    const s = setup();
-    const ds = await backupDs(s);
-    const id = await running(s);
-    await s.ok("one.vm.backup", id, ds, false);
-    s.clock.advance(3_000);
-    const img = backupIds(await s.info(id))[0]!;
+    const { s, id, img } = await backedUp();
     await s.ok("one.vm.action", "poweroff", id);
     s.clock.advance(2_000);
     expect(await s.call("one.vm.restore", id, img, -1, 5)).toMatchObject({
@@ -211,10 +191,10 @@ describe("OpenNebula emulator: one.vm.restore", () => {
       message: "[one.vm.restore] Error getting image [99].",
     });
     expect(await s.call("one.vm.restore", 99, img, -1, -1)).toMatchObject({ code: 0x400 });
-    const uid = Number(await s.ok("one.user.allocate", "carol", "pw", ""));
-    expect(await s.as("carol:pw").call("one.vm.restore", id, img, -1, -1)).toMatchObject({
+    const carol = await regularUser(s, "carol");
+    expect(await carol.rpc.call("one.vm.restore", id, img, -1, -1)).toMatchObject({
       code: 0x200,
-      message: `[one.vm.restore] User [${uid}] : Not authorized to perform ADMIN VM [${id}].`,
+      message: `[one.vm.restore] User [${carol.id}] : Not authorized to perform ADMIN VM [${id}].`,
     });
   });
 });
@@ -222,12 +202,7 @@ describe("OpenNebula emulator: one.vm.restore", () => {
 describe("OpenNebula emulator: backups through @homelab-kit/opennebula", () => {
   it("decodes the VM's BACKUPS, the backup image and the BACKUP/RESTORE states with the client's models", async () => {
     const s = setup();
-    const one = createOpenNebulaClient({
-      url: "http://frontend:2633/RPC2",
-      username: "oneadmin",
-      password: "opennebula",
-      transport: s.emulator.transport(),
-    });
+    const { one } = s;
     const ds = await one.datastore.allocate('NAME="bk"\nTYPE="BACKUP_DS"\nDS_MAD="restic"\nTM_MAD="-"', -1);
     const id = await running(s, 'BACKUP_CONFIG=[MODE="INCREMENT"]');
     await one.vm.backup(id, ds);

@@ -3,34 +3,11 @@
  * attachsg/detachsg, updatenic, updateconf — raw XML-RPC (oned's codes and messages) and through
  * the real client (its zod models validate the documents).
  */
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
-import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
+import { elements, field, stateOf } from "./opennebula-rpc.js";
+import { regularUser, running, type Setup, setup2023 as setup } from "./opennebula-setup.js";
 
-function setup() {
-  const clock = manualClock(1_700_000_000_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const rpc = rpcClient(emulator.transport());
-  const info = async (id: number) => String(await rpc.ok("one.vm.info", id));
-  const vmState = async (id: number) => stateOf(await info(id));
-  const one = createOpenNebulaClient({
-    url: "http://frontend:2633/RPC2",
-    username: "oneadmin",
-    password: "opennebula",
-    transport: emulator.transport(),
-  });
-  return { clock, emulator, info, vmState, one, ...rpc };
-}
-type Setup = ReturnType<typeof setup>;
-
-/** Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, hotplug 1 s, imageCopy 2 s. */
-async function running(s: Setup) {
-  const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
-  s.clock.advance(10_000);
-  expect(await s.vmState(id)).toEqual([3, 3]);
-  return id;
-}
+// Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, hotplug 1 s, imageCopy 2 s.
 
 async function poweredOff(s: Setup) {
   const id = await running(s);
@@ -40,17 +17,27 @@ async function poweredOff(s: Setup) {
   return id;
 }
 
-/** A regular user "alice" (group users) and her session. */
-async function alice(s: Setup) {
-  const uid = Number(await s.ok("one.user.allocate", "alice", "alice-pw", ""));
-  return { uid, rpc: s.as("alice:alice-pw") };
+/** A VM on a persistent DATABLOCK image `img` (100 MB), RUNNING. */
+async function persistentDiskVm() {
+  const s = setup();
+  const img = Number(
+    await s.ok("one.image.allocate", 'NAME="p"\nTYPE="DATABLOCK"\nSIZE="100"\nPERSISTENT="YES"', 1, false),
+  );
+  s.clock.advance(2_000);
+  const id = Number(
+    await s.ok("one.vm.allocate", `NAME="v"\nCPU=1\nMEMORY=64\nDISK=[IMAGE_ID="${img}"]`, false),
+  );
+  s.clock.advance(10_000);
+  return { s, img, id };
 }
 
-const disks = (xml: string) => [...xml.matchAll(/<DISK>.*?<\/DISK>/g)].map((m) => m[0]);
-const nics = (xml: string) => [...xml.matchAll(/<NIC>.*?<\/NIC>/g)].map((m) => m[0]);
-const pcis = (xml: string) => [...xml.matchAll(/<PCI>.*?<\/PCI>/g)].map((m) => m[0]);
-const rules = (xml: string) =>
-  [...xml.matchAll(/<SECURITY_GROUP_RULE>.*?<\/SECURITY_GROUP_RULE>/g)].map((m) => m[0]);
+/** A regular user "alice" (group users) and her session. */
+const alice = (s: Setup) => regularUser(s, "alice", "alice-pw");
+
+const disks = (xml: string) => elements(xml, "DISK");
+const nics = (xml: string) => elements(xml, "NIC");
+const pcis = (xml: string) => elements(xml, "PCI");
+const rules = (xml: string) => elements(xml, "SECURITY_GROUP_RULE");
 /** The TEMPLATE element of a VM document (not USER_TEMPLATE). */
 const template = (xml: string) => /<TEMPLATE>.*?<\/TEMPLATE>/.exec(xml)![0];
 
@@ -89,15 +76,7 @@ describe("OpenNebula emulator: one.vm.diskresize", () => {
   });
 
   it("grows the image of a persistent disk with it", async () => {
-    const s = setup();
-    const img = Number(
-      await s.ok("one.image.allocate", 'NAME="p"\nTYPE="DATABLOCK"\nSIZE="100"\nPERSISTENT="YES"', 1, false),
-    );
-    s.clock.advance(2_000);
-    const id = Number(
-      await s.ok("one.vm.allocate", `NAME="v"\nCPU=1\nMEMORY=64\nDISK=[IMAGE_ID="${img}"]`, false),
-    );
-    s.clock.advance(10_000);
+    const { s, img, id } = await persistentDiskVm();
     await s.ok("one.vm.diskresize", id, 0, "300");
     expect(field(String(await s.ok("one.image.info", img)), "SIZE")).toBe("100");
     s.clock.advance(1_000);
@@ -145,7 +124,7 @@ describe("OpenNebula emulator: one.vm.diskresize", () => {
   it("needs MANAGE on the VM and honours locks", async () => {
     const s = setup();
     const id = await running(s);
-    const { uid, rpc } = await alice(s);
+    const { id: uid, rpc } = await alice(s);
     expect(await rpc.call("one.vm.diskresize", id, 0, "9000")).toMatchObject({
       code: 0x200,
       message: `[one.vm.diskresize] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
@@ -273,7 +252,7 @@ describe("OpenNebula emulator: one.vm.disksaveas", () => {
   it("a regular user saves her own VM's disk as her image; others are refused", async () => {
     const s = setup();
     const id = await running(s);
-    const { uid, rpc } = await alice(s);
+    const { id: uid, rpc } = await alice(s);
     expect(await rpc.call("one.vm.disksaveas", id, 0, "mine", "", -1)).toMatchObject({
       code: 0x200,
       message: `[one.vm.disksaveas] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
@@ -324,7 +303,7 @@ describe("OpenNebula emulator: one.vm.disksnapshotrename", () => {
       respId: id,
       message: "[one.vm.disksnapshotrename] Snapshot does not exist",
     });
-    const { uid, rpc } = await alice(s);
+    const { id: uid, rpc } = await alice(s);
     expect(await rpc.call("one.vm.disksnapshotrename", id, 0, snap, "x")).toMatchObject({
       code: 0x200,
       message: `[one.vm.disksnapshotrename] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
@@ -436,7 +415,7 @@ describe("OpenNebula emulator: hot-plug checks in DispatchManager's order and wo
       message: "[one.vm.attachnic] PCI device is not of type NIC",
     });
     // NIC/MAC is restricted: a regular user may attach a NIC to her VM, not choose its MAC.
-    const { uid, rpc } = await alice(s);
+    const { id: uid, rpc } = await alice(s);
     await s.ok("one.vm.chown", id, uid, 1);
     await s.ok("one.vn.chmod", 0, -1, -1, -1, -1, -1, -1, 1, -1, -1);
     expect(
@@ -510,15 +489,7 @@ describe("OpenNebula emulator: hot-plug checks in DispatchManager's order and wo
   });
 
   it("keeps snapshot 0 of a persistent disk", async () => {
-    const s = setup();
-    const img = Number(
-      await s.ok("one.image.allocate", 'NAME="p"\nTYPE="DATABLOCK"\nSIZE="100"\nPERSISTENT="YES"', 1, false),
-    );
-    s.clock.advance(2_000);
-    const id = Number(
-      await s.ok("one.vm.allocate", `NAME="v"\nCPU=1\nMEMORY=64\nDISK=[IMAGE_ID="${img}"]`, false),
-    );
-    s.clock.advance(10_000);
+    const { s, id } = await persistentDiskVm();
     await s.ok("one.vm.disksnapshotcreate", id, 0, "first");
     s.clock.advance(1_000);
     expect(await s.call("one.vm.disksnapshotdelete", id, 0, 0)).toMatchObject({
@@ -606,7 +577,7 @@ describe("OpenNebula emulator: one.vm.attachpci / detachpci", () => {
   it("PCI is a restricted attribute: a regular user may not attach one even to her own VM", async () => {
     const s = setup();
     const id = await poweredOff(s);
-    const { uid, rpc } = await alice(s);
+    const { id: uid, rpc } = await alice(s);
     expect(await rpc.call("one.vm.attachpci", id, 'PCI=[CLASS="0302"]')).toMatchObject({
       code: 0x200,
       message: `[one.vm.attachpci] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
@@ -699,7 +670,7 @@ describe("OpenNebula emulator: one.vm.attachsg / detachsg", () => {
       message: `[one.vm.detachsg] VM ${id} is in wrong state BOOT`,
     });
     s.clock.advance(2_000);
-    const { uid, rpc } = await alice(s);
+    const { id: uid, rpc } = await alice(s);
     expect(await rpc.call("one.vm.attachsg", id, 0, 0)).toMatchObject({
       code: 0x200,
       message: `[one.vm.attachsg] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,
@@ -776,7 +747,7 @@ describe("OpenNebula emulator: one.vm.updatenic", () => {
       respId: id,
       message: `[one.vm.updatenic] Error updating NIC (0) for VM ${id}: Wrong state BOOT_POWEROFF`,
     });
-    const { uid, rpc } = await alice(s);
+    const { id: uid, rpc } = await alice(s);
     await s.ok("one.vm.chown", id, uid, 1);
     expect(await rpc.call("one.vm.updatenic", id, 0, 'NIC=[INBOUND_AVG_BW="1"]')).toMatchObject({
       code: 0x200,
@@ -882,7 +853,7 @@ describe("OpenNebula emulator: one.vm.updateconf", () => {
     s.clock.advance(2_000);
     await s.ok("one.vm.action", "poweroff", id);
     s.clock.advance(2_000);
-    const { uid, rpc } = await alice(s);
+    const { id: uid, rpc } = await alice(s);
     expect(await rpc.call("one.vm.updateconf", id, 'OS=[ARCH="x86_64"]')).toMatchObject({
       code: 0x200,
       message: `[one.vm.updateconf] User [${uid}] : Not authorized to perform MANAGE VM [${id}].`,

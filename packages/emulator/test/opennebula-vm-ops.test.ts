@@ -1,24 +1,8 @@
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
+import { field, stateOf } from "./opennebula-rpc.js";
+import { running, setup2023 as setup } from "./opennebula-setup.js";
 
-function setup() {
-  const clock = manualClock(1_700_000_000_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const rpc = rpcClient(emulator.transport());
-  const info = async (id: number) => String(await rpc.ok("one.vm.info", id));
-  const vmState = async (id: number) => stateOf(await info(id));
-  const host = async (id: number) => String(await rpc.ok("one.host.info", id));
-  return { clock, emulator, info, vmState, host, ...rpc };
-}
-
-/** Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, epilog 1 s, save 2 s. */
-async function running(s: ReturnType<typeof setup>) {
-  const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
-  s.clock.advance(10_000);
-  expect(await s.vmState(id)).toEqual([3, 3]);
-  return id;
-}
+// Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, epilog 1 s, save 2 s.
 
 const hostOf = (xml: string) => Number([...xml.matchAll(/<HID>(\d+)<\/HID>/g)].at(-1)?.[1]);
 const cpuUsage = (xml: string) => Number(field(xml, "CPU_USAGE"));
@@ -215,15 +199,13 @@ describe("OpenNebula emulator: one.vm.migrate", () => {
   });
 
   it("refuses the same host, a full target with enforce, unknown hosts and PENDING VMs", async () => {
-    const clock = manualClock(1_700_000_000_000);
-    const emulator = createOpenNebulaEmulator({
-      clock,
+    const s = setup({
       hosts: [
         { name: "big", threads: 16, memoryGb: 64 },
         { name: "tiny", threads: 1, memoryGb: 1 },
       ],
     });
-    const s = rpcClient(emulator.transport());
+    const { clock } = s;
     const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
     expect(await s.call("one.vm.migrate", id, 1, false)).toMatchObject({
       code: 0x800,

@@ -1,34 +1,10 @@
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
-import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
+import { elements, field, stateOf } from "./opennebula-rpc.js";
+import { regularUser, running, setup } from "./opennebula-setup.js";
 
-/** Clock at a whole second: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, exec 1 s. */
-function setup() {
-  const clock = manualClock(1_753_862_400_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const rpc = rpcClient(emulator.transport());
-  const info = async (id: number) => String(await rpc.ok("one.vm.info", id));
-  const vmState = async (id: number) => stateOf(await info(id));
-  return { clock, emulator, info, vmState, ...rpc };
-}
-type S = ReturnType<typeof setup>;
+// Clock at a whole second: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, exec 1 s.
 
-async function running(s: S) {
-  const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
-  s.clock.advance(10_000);
-  expect(await s.vmState(id)).toEqual([3, 3]);
-  return id;
-}
-
-/** A regular user (group users) and its session. */
-async function user(s: S, name = "alice") {
-  const id = Number(await s.ok("one.user.allocate", name, "pw", "core"));
-  await s.ok("one.user.chgrp", id, 1);
-  return { id, rpc: s.as(`${name}:pw`) };
-}
-
-const scheds = (xml: string) => [...xml.matchAll(/<SCHED_ACTION>.*?<\/SCHED_ACTION>/g)].map((m) => m[0]);
+const scheds = (xml: string) => elements(xml, "SCHED_ACTION");
 const stime = (xml: string) => Number(field(xml, "STIME"));
 
 describe("OpenNebula emulator: scheduled actions", () => {
@@ -303,7 +279,7 @@ describe("OpenNebula emulator: scheduled actions", () => {
   it("authorizes MANAGE on the VM, honours locks, checks parameter types and unknown VMs", async () => {
     const s = setup();
     const id = await running(s);
-    const alice = await user(s);
+    const alice = await regularUser(s);
     expect(
       await alice.rpc.call("one.vm.schedadd", id, 'SCHED_ACTION=[ACTION="stop", TIME="+1"]'),
     ).toMatchObject({
@@ -377,7 +353,7 @@ describe("OpenNebula emulator: guest exec (QEMU_GA_EXEC)", () => {
       message: `[one.vm.retryexec] Could not execute command on VM ${id}, no command to retry.`,
     });
     s.clock.advance(10_000);
-    const alice = await user(s);
+    const alice = await regularUser(s);
     expect(await alice.rpc.call("one.vm.exec", id, "id", "")).toMatchObject({ code: 0x200 });
     expect(await s.call("one.vm.exec", 42, "id", "")).toMatchObject({ code: 0x400 });
     expect(await s.call("one.vm.exec", id, "id")).toMatchObject({ kind: "fault", faultCode: -501 });
@@ -430,7 +406,7 @@ describe("OpenNebula emulator: VM group membership", () => {
       code: 0x800,
       message: `[one.vm.vmgroupadd] Role nope does not exist in VM group ${vg}`,
     });
-    const alice = await user(s);
+    const alice = await regularUser(s);
     const own = Number(await alice.rpc.ok("one.vm.allocate", 'NAME="mine"\nCPU=1\nMEMORY=64', true));
     expect(await alice.rpc.call("one.vm.vmgroupadd", own, vg, "primary")).toMatchObject({
       code: 0x200,
@@ -453,12 +429,7 @@ describe("OpenNebula emulator: scheduled actions, exec and VM groups through @ho
   it("decodes the documents with the client's models", async () => {
     const s = setup();
     const id = await running(s);
-    const one = createOpenNebulaClient({
-      url: "http://frontend:2633/RPC2",
-      username: "oneadmin",
-      password: "opennebula",
-      transport: s.emulator.transport(),
-    });
+    const { one } = s;
     const sched = await one.vm.schedadd(id, 'SCHED_ACTION=[ACTION="reboot", TIME="+3600", ARGS=""]');
     expect(await one.vm.schedupdate(id, sched, 'SCHED_ACTION=[TIME="+7200"]')).toBe(sched);
     await one.vm.exec(id, "hostname", "");

@@ -3,24 +3,9 @@
  * clusters: rename, update and 7.0's OneDRS plans (optimize / planexecute / plandelete) — raw
  * XML-RPC and through @homelab-kit/opennebula.
  */
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
-import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { describe, expect, it } from "vitest";
-import { field, rpcClient, stateOf } from "./opennebula-rpc.js";
-
-function setup() {
-  const clock = manualClock(1_753_862_400_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const s = rpcClient(emulator.transport());
-  return { clock, emulator, ...s };
-}
-
-/** A regular user (group users) and its session. */
-async function user(s: ReturnType<typeof setup>, name = "alice") {
-  const id = Number(await s.ok("one.user.allocate", name, "pw", "core"));
-  await s.ok("one.user.chgrp", id, 1);
-  return { id, rpc: s.as(`${name}:pw`) };
-}
+import { field, stateOf } from "./opennebula-rpc.js";
+import { regularUser, type Setup, setup } from "./opennebula-setup.js";
 
 /** The `<LEASE>` elements of an AR of a VNET document, as `IP:holder` strings. */
 function leases(xml: string): string[] {
@@ -155,7 +140,7 @@ describe("OpenNebula emulator: one.vn.reserve and one.vn.free_ar", () => {
 
   it("needs USE on the parent and MANAGE on an existing reservation; the reservation belongs to the caller", async () => {
     const s = setup();
-    const alice = await user(s);
+    const alice = await regularUser(s);
     expect(await alice.rpc.call("one.vn.reserve", 0, "SIZE=1\nNAME=mine")).toMatchObject({
       code: 0x200,
       message: `[one.vn.reserve] User [${alice.id}] : Not authorized to perform USE NET [0].`,
@@ -212,7 +197,7 @@ describe("OpenNebula emulator: one.vn.reserve and one.vn.free_ar", () => {
     expect(await s.call("one.vn.rm_ar", r2, 0)).toMatchObject({ code: 0x2000 });
     await s.ok("one.vn.rm_ar", r2, 0, true);
     expect(leases(String(await s.ok("one.vn.info", 0)))).toEqual([]);
-    const alice = await user(s);
+    const alice = await regularUser(s);
     expect(await alice.rpc.call("one.vn.free_ar", r2, 0)).toMatchObject({
       code: 0x200,
       message: `[one.vn.free_ar] User [${alice.id}] : Not authorized to perform MANAGE NET [${r2}].`,
@@ -254,7 +239,7 @@ describe("OpenNebula emulator: one.vn.update_ar", () => {
     await s.ok("one.vn.update_ar", 0, 'AR=[AR_ID="0", SIZE="21"]');
     expect(field(String(await s.ok("one.vn.info", 0)), "IP_END")).toBe("192.168.10.120");
     await s.ok("one.vn.update_ar", rid, 'AR=[AR_ID="0", SIZE="2"]');
-    const alice = await user(s);
+    const alice = await regularUser(s);
     expect(await alice.rpc.call("one.vn.update_ar", 0, 'AR=[AR_ID="0", SIZE="30"]')).toMatchObject({
       code: 0x200,
       message: `[one.vn.update_ar] User [${alice.id}] : Not authorized to perform MANAGE NET [0].`,
@@ -302,7 +287,7 @@ describe("OpenNebula emulator: one.vn.recover", () => {
     await s.ok("one.vn.recover", rid, 2);
     expect(await s.call("one.vn.info", rid)).toMatchObject({ code: 0x400 });
     expect(leases(String(await s.ok("one.vn.info", 0)))).toEqual([]);
-    const alice = await user(s);
+    const alice = await regularUser(s);
     expect(await alice.rpc.call("one.vn.recover", 0, 1)).toMatchObject({ code: 0x200 });
     expect(await s.call("one.vn.recover", 77, 1)).toMatchObject({ code: 0x400 });
     expect(await s.call("one.vn.recover", 0)).toMatchObject({ kind: "fault", faultCode: -501 });
@@ -325,7 +310,7 @@ describe("OpenNebula emulator: one.vn rename, chmod, chown, lock", () => {
     await s.ok("one.vn.rename", n, "dmz");
     await s.ok("one.vn.rename", n, "edge");
     expect(field(String(await s.ok("one.vn.info", n)), "NAME")).toBe("edge");
-    const alice = await user(s);
+    const alice = await regularUser(s);
     await s.ok("one.vn.chown", n, alice.id, 1);
     // Another owner may have a network of the same name.
     await s.ok("one.vn.rename", n, "lan");
@@ -379,7 +364,7 @@ describe("OpenNebula emulator: one.vn rename, chmod, chown, lock", () => {
       code: 0x800,
       message: "[one.vn.lock] Wrong lock level specified",
     });
-    const alice = await user(s);
+    const alice = await regularUser(s);
     const mine = Number(await alice.rpc.ok("one.vn.allocate", 'NAME="m"\nVN_MAD="bridge"', -1));
     await alice.rpc.ok("one.vn.lock", mine, 2, false);
     expect(await alice.rpc.call("one.vn.rename", mine, "m2")).toMatchObject({ code: 0x8000 });
@@ -404,7 +389,7 @@ describe("OpenNebula emulator: one.vn rename, chmod, chown, lock", () => {
 });
 
 /** Three VMs of 4 CPUs deployed on node01 (ID 0) and RUNNING. */
-async function crowdedHost(s: ReturnType<typeof setup>) {
+async function crowdedHost(s: Setup) {
   const vms: number[] = [];
   for (const n of [1, 2, 3]) {
     const id = Number(await s.ok("one.vm.allocate", `NAME="v${n}"\nCPU="4"\nMEMORY="1024"`, true));
@@ -440,7 +425,7 @@ describe("OpenNebula emulator: clusters", () => {
       code: 0x800,
       message: `[one.cluster.update] Parse error: syntax error, ',' or ']' expected at line 1, near ""`,
     });
-    const alice = await user(s);
+    const alice = await regularUser(s);
     for (const [method, params] of [
       ["one.cluster.rename", [0, "x"]],
       ["one.cluster.update", [0, "A=1"]],
@@ -560,7 +545,7 @@ describe("OpenNebula emulator: clusters", () => {
 
   it("keeps plans to oneadmin's group and to existing clusters", async () => {
     const s = setup();
-    const alice = await user(s);
+    const alice = await regularUser(s);
     for (const method of ["one.cluster.optimize", "one.cluster.planexecute", "one.cluster.plandelete"]) {
       expect(await alice.rpc.call(method, 0)).toMatchObject({
         code: 0x200,
@@ -577,14 +562,7 @@ describe("OpenNebula emulator: clusters", () => {
 
 describe("@homelab-kit/opennebula: networks and clusters against the emulator", () => {
   it("reserves, updates ranges, locks, and reads plans through the client's models", async () => {
-    const clock = manualClock(1_753_862_400_000);
-    const emulator = createOpenNebulaEmulator({ clock });
-    const one = createOpenNebulaClient({
-      url: "http://frontend:2633/RPC2",
-      username: "oneadmin",
-      password: "opennebula",
-      transport: emulator.transport(),
-    });
+    const { clock, one } = setup();
     try {
       const rid = await one.vn.reserve(0, 'SIZE=4\nNAME="client-res"');
       await one.vn.rename(rid, "client-res-2");
