@@ -2,33 +2,12 @@
  * The client against the OpenNebula emulator, in-process (no sockets): each side was written
  * without the other's codec, so a disagreement here is a bug in one of them.
  */
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  createOpenNebulaClient,
-  type OpenNebulaClient,
-  OpenNebulaError,
-  PoolFilter,
-  VmStateFilter,
-} from "../src/index.js";
+import { createOpenNebulaEmulator } from "@homelab-kit/emulator/opennebula";
+import { describe, expect, it } from "vitest";
+import { createOpenNebulaClient, OpenNebulaError, PoolFilter, VmStateFilter } from "../src/index.js";
+import { emulatorClients } from "./helpers/emulator.js";
 
-const clients: OpenNebulaClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-});
-
-function setup(password = "opennebula", options: Parameters<typeof createOpenNebulaEmulator>[0] = {}) {
-  const clock = manualClock(1_753_862_400_000);
-  const emulator = createOpenNebulaEmulator({ clock, ...options });
-  const one = createOpenNebulaClient({
-    url: "http://one.test:2633/RPC2",
-    username: "oneadmin",
-    password,
-    transport: emulator.transport(),
-  });
-  clients.push(one);
-  return { clock, emulator, one };
-}
+const setup = emulatorClients({ client: { url: "http://one.test:2633/RPC2" } });
 
 describe("@homelab-kit/opennebula against the emulator", () => {
   it("detects the version, instantiates, and reads the VM through PROLOG, BOOT and RUNNING", async () => {
@@ -63,10 +42,13 @@ describe("@homelab-kit/opennebula against the emulator", () => {
       password: "opennebula",
       transport: emulator.transport(),
     });
-    clients.push(one);
-    const id = await one.template.instantiate(0, "w");
-    const status = await one.vm.waitFor(id, (s) => s.lcmState === "RUNNING", { timeout: 5_000 });
-    expect([status.state, status.lcmState]).toEqual(["ACTIVE", "RUNNING"]);
+    try {
+      const id = await one.template.instantiate(0, "w");
+      const status = await one.vm.waitFor(id, (s) => s.lcmState === "RUNNING", { timeout: 5_000 });
+      expect([status.state, status.lcmState]).toEqual(["ACTIVE", "RUNNING"]);
+    } finally {
+      await one.close();
+    }
   });
 
   it("pages VM, image and network pools with the iterators", async () => {
@@ -116,7 +98,7 @@ describe("@homelab-kit/opennebula against the emulator", () => {
     const id = await one.vm.allocate('CPU="1"\nMEMORY="64"', true);
     expect(await one.vm.action("poweroff", id).catch((e: unknown) => e)).toMatchObject({ code: "ACTION" });
     expect(await one.call("one.vm.savedisk", [1]).catch((e: unknown) => e)).toMatchObject({ kind: "fault" });
-    const { one: bad } = setup("wrong-password");
+    const { one: bad } = setup({ client: { password: "wrong-password" } });
     expect(await bad.vm.info(0).catch((e: unknown) => e)).toMatchObject({ code: "AUTHENTICATION" });
   });
 

@@ -3,27 +3,11 @@
  * client's parameter checks and zod models meet the emulator's answers for chown, lock, chtype,
  * clone, image snapshots, restore and the datastore edits.
  */
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
-import { afterEach, describe, expect, it } from "vitest";
-import { createOpenNebulaClient, type OpenNebulaClient, OpenNebulaError } from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { OpenNebulaError } from "../src/index.js";
+import { emulatorClients } from "./helpers/emulator.js";
 
-const clients: OpenNebulaClient[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) await c.close();
-});
-
-function setup() {
-  const clock = manualClock(1_753_862_400_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const one = createOpenNebulaClient({
-    url: "http://frontend:2633/RPC2",
-    username: "oneadmin",
-    password: "opennebula",
-    transport: emulator.transport(),
-  });
-  clients.push(one);
-  return { clock, emulator, one };
-}
+const setup = emulatorClients();
 
 describe("@homelab-kit/opennebula: images, templates and datastores against the emulator", () => {
   it("chowns and locks a template; a lock refuses with LOCKED and shows in the model", async () => {

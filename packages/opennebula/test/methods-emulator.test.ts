@@ -3,33 +3,11 @@
  * (`routesTransport`, no sockets): every document the emulator writes must validate against the
  * client's models, and a VM's life cycle runs on the emulator's clock.
  */
-import { createOpenNebulaEmulator, manualClock } from "@homelab-kit/emulator/opennebula";
-import { afterEach, describe, expect, it } from "vitest";
-import {
-  createOpenNebulaClient,
-  isOpenNebulaError,
-  type OpenNebulaClient,
-  PoolFilter,
-} from "../src/index.js";
+import { describe, expect, it } from "vitest";
+import { isOpenNebulaError, PoolFilter } from "../src/index.js";
+import { emulatorClients } from "./helpers/emulator.js";
 
-const clients: OpenNebulaClient[] = [];
-afterEach(async () => {
-  await Promise.all(clients.splice(0).map((one) => one.close()));
-});
-
-function setup(extra: Partial<Parameters<typeof createOpenNebulaClient>[0]> = {}) {
-  const clock = manualClock(1_700_000_000_000);
-  const emulator = createOpenNebulaEmulator({ clock });
-  const one = createOpenNebulaClient({
-    url: "http://frontend:2633/RPC2",
-    username: "oneadmin",
-    password: "opennebula",
-    transport: emulator.transport(),
-    ...extra,
-  });
-  clients.push(one);
-  return { clock, emulator, one };
-}
+const setup = emulatorClients({ start: 1_700_000_000_000 });
 
 describe("client ↔ emulator", () => {
   it("reads every pool of the reference topology through the validated models", async () => {
@@ -86,7 +64,7 @@ describe("client ↔ emulator", () => {
   });
 
   it("a wrong password → AUTHENTICATION; an unknown VM → NO_EXISTS", async () => {
-    const { one } = setup({ password: "wrong" });
+    const { one } = setup({ client: { password: "wrong" } });
     const auth = await one.vm.info(0).catch((e: unknown) => e);
     expect(isOpenNebulaError(auth) && auth.code).toBe("AUTHENTICATION");
     const { one: admin } = setup();
@@ -95,7 +73,7 @@ describe("client ↔ emulator", () => {
   });
 
   it("login tokens: the client logs in with one.user.login and the emulator accepts the token", async () => {
-    const { one } = setup({ login: { ttl: 600 } });
+    const { one } = setup({ client: { login: { ttl: 600 } } });
     const hosts = await one.hostpool.info();
     expect(hosts.length).toBe(3);
     const admin = await one.user.info(0);
