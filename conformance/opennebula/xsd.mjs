@@ -18,17 +18,20 @@ const xsdDir = join(import.meta.dirname, "../../../shared/reference/opennebula/x
 const clock = manualClock(1_753_862_400_000);
 const state = createOpenNebulaState({ clock });
 
-/** `call` answers one method on `on` (throws unless it succeeded); `keep` also records the document. */
+/**
+ * `call` answers one method on `on` (throws unless it succeeded); `keep` also records the document;
+ * `add` records a document built from answers (not one method's answer as it is).
+ */
 function client(on) {
   const invoke = emulatorCaller(answerXmlRpc, on);
   const call = (method, params, session) => invoke(method, params, session).value;
-  const keep = (label, xsd, method, params, session) =>
-    docs.push({ label, xsd, xml: call(method, params, session) });
-  return { call, keep };
+  const add = (label, xsd, xml) => docs.push({ label, xsd, xml });
+  const keep = (label, xsd, method, params, session) => add(label, xsd, call(method, params, session));
+  return { call, keep, add };
 }
 
 const docs = [];
-const { call, keep } = client(state);
+const { call, keep, add } = client(state);
 
 // A scenario: VMs in PENDING, HOLD, PROLOG, RUNNING, POWEROFF, DONE; images LOCKED/READY/USED; a host in ERROR.
 const user = call("one.user.allocate", ["alice", "alice-pw", ""]);
@@ -100,11 +103,11 @@ const hostDoc = call("one.host.info", [0]);
 const hostRecords = call("one.host.monitoring", [0]).match(/<MONITORING>[\s\S]*?<\/MONITORING>/g) ?? [];
 if (hostRecords.length === 0) throw new Error("one.host.monitoring returned no records");
 for (const [n, record] of hostRecords.slice(0, 2).entries()) {
-  docs.push({
-    label: `HOST with one.host.monitoring record ${n}`,
-    xsd: "host.xsd",
-    xml: hostDoc.replace(/<MONITORING>[\s\S]*?<\/MONITORING>/, record),
-  });
+  add(
+    `HOST with one.host.monitoring record ${n}`,
+    "host.xsd",
+    hostDoc.replace(/<MONITORING>[\s\S]*?<\/MONITORING>/, record),
+  );
 }
 keep("VM_POOL short", "vm_pool.xsd", "one.vmpool.info", [-2, -1, -1, -2]);
 keep("VM_POOL extended", "vm_pool_extended.xsd", "one.vmpool.infoextended", [-2, -1, -1, -2]);
@@ -152,7 +155,7 @@ keep("ACL_POOL", "acl_pool.xsd", "one.acl.info", []);
 keep("OPENNEBULA_CONFIGURATION", "opennebula_configuration.xsd", "one.system.config", []);
 
 // More scenarios, one file per area: conformance/opennebula/xsd_<area>.mjs, each exporting
-// `default ({ state, clock, call, keep, setHostReachable })`, run on a fresh state in name order.
+// `default ({ state, clock, call, keep, add, setHostReachable })`, run on a fresh state in name order.
 for (const file of readdirSync(import.meta.dirname)
   .filter((f) => /^xsd_[\w-]+\.mjs$/.test(f))
   .sort()) {

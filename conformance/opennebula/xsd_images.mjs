@@ -2,7 +2,7 @@
 // and images, clones (CLONING_ID / CLONES), image snapshots (CHILDREN, ACTIVE, TARGET_SNAPSHOT),
 // a restored backup (images and a VM template), datastores updated, chowned and disabled.
 // Run by xsd.mjs on a fresh state.
-export default function images({ state, clock, call, keep }) {
+export default function images({ clock, call, keep }) {
   const bob = call("one.user.allocate", ["bob", "bob-pw", ""]);
   // templates: chown and a lock
   call("one.template.chown", [0, bob, 1]);
@@ -60,50 +60,16 @@ export default function images({ state, clock, call, keep }) {
   clock.advance(5_000);
   keep("IMAGE flattened", "image.xsd", "one.image.info", [pers]);
 
-  // restore: a BACKUP image of a running VM, made through the state (one.vm.backup's shape)
+  // restore: the BACKUP image one.vm.backup makes of a running VM
   const web = call("one.template.instantiate", [0, "web", false, "", false]);
   clock.advance(20_000);
-  const dsId = state.nextId.datastore++;
-  state.datastores.set(dsId, {
-    id: dsId,
-    name: "backups",
-    uid: 0,
-    gid: 0,
-    permissions: [1, 1, 0, 1, 0, 0, 0, 0, 0],
-    type: 3,
-    dsMad: "restic",
-    tmMad: "-",
-    diskType: 0,
-    clusterIds: [0],
-    totalMb: 1_000_000,
-    state: 0,
-    template: [
-      ["DS_MAD", "restic"],
-      ["TM_MAD", "-"],
-      ["TYPE", "BACKUP_DS"],
-    ],
-  });
-  const bid = state.nextId.image++;
-  state.images.set(bid, {
-    id: bid,
-    name: `${web} backup`,
-    uid: 0,
-    gid: 0,
-    permissions: [1, 1, 0, 0, 0, 0, 0, 0, 0],
-    type: 6,
-    persistent: true,
-    sizeMb: 3584,
-    state: 1,
-    prevState: 1,
-    datastoreId: dsId,
-    regtime: Math.floor(clock.now() / 1000),
-    path: "",
-    source: `${web}/0f1e2d`,
-    format: "raw",
-    vms: new Set([web]),
-    readyAt: null,
-    template: [],
-  });
+  const backups = call("one.datastore.allocate", [
+    'NAME="backups"\nTYPE="BACKUP_DS"\nDS_MAD="restic"\nTM_MAD="-"',
+    -1,
+  ]);
+  call("one.vm.backup", [web, backups, false]);
+  clock.advance(5_000);
+  const bid = Number(/<BACKUP_IDS><ID>(\d+)<\/ID>/.exec(call("one.vm.info", [web]))[1]);
   const [tid, iid] = String(call("one.image.restore", [bid, 1, 'NAME="restored"']))
     .split(" ")
     .map(Number);

@@ -3,6 +3,8 @@
 // HOTPLUG_SAVE_AS attributes; the new image LOCKED then READY, with SAVED_* attributes), renamed
 // disk snapshots, PCI devices, security groups on NICs (SECURITY_GROUP_RULE in TEMPLATE), NIC QoS,
 // and an updateconf of OS/FEATURES/INPUT/GRAPHICS/RAW/CPU_MODEL/VIDEO/BACKUP_CONFIG/CONTEXT.
+import { keepVmPools } from "./scenario-support.mjs";
+
 export default function vmDevicesScenario({ clock, call, keep }) {
   const vm = call("one.template.instantiate", [0, "devices", false, "", false]);
   const off = call("one.template.instantiate", [0, "devices-off", false, "", false]);
@@ -63,12 +65,6 @@ export default function vmDevicesScenario({ clock, call, keep }) {
   call("one.vm.updateconf", [vm, 'CONTEXT=[START_SCRIPT="echo ]]> done"]', 1]);
   keep("VM in HOTPLUG (live updateconf)", "vm.xsd", "one.vm.info", [vm]);
   clock.advance(1_000);
-  keep(
-    "VM_POOL extended after the device operations",
-    "vm_pool_extended.xsd",
-    "one.vmpool.infoextended",
-    [-2, -1, -1, -1],
-  );
-  keep("VM_POOL short after the device operations", "vm_pool.xsd", "one.vmpool.info", [-2, -1, -1, -1]);
+  keepVmPools(keep, "after the device operations");
   keep("IMAGE_POOL with saved images", "image_pool.xsd", "one.imagepool.info", [-2, -1, -1]);
 }
