@@ -67,6 +67,15 @@ export async function running(s: Setup, extra = "") {
   return id;
 }
 
+/** A `running` VM powered off (shutdown 2 s): POWEROFF. */
+export async function poweredOff(s: Setup) {
+  const id = await running(s);
+  await s.ok("one.vm.action", "poweroff", id);
+  s.clock.advance(2_000);
+  expect(await s.vmState(id)).toEqual([8, 0]);
+  return id;
+}
+
 /** A regular user made by oneadmin (so in group users, 1, core auth) and its session. */
 export async function regularUser(s: Setup, name = "alice", password = "pw") {
   const id = Number(await s.ok("one.user.allocate", name, password, ""));

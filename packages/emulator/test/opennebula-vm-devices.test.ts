@@ -5,17 +5,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { elements, field, stateOf } from "./opennebula-rpc.js";
-import { regularUser, running, type Setup, setup2023 as setup } from "./opennebula-setup.js";
+import { poweredOff, regularUser, running, type Setup, setup2023 as setup } from "./opennebula-setup.js";
 
 // Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, hotplug 1 s, imageCopy 2 s.
-
-async function poweredOff(s: Setup) {
-  const id = await running(s);
-  await s.ok("one.vm.action", "poweroff", id);
-  s.clock.advance(2_000);
-  expect(await s.vmState(id)).toEqual([8, 0]);
-  return id;
-}
 
 /** A VM on a persistent DATABLOCK image `img` (100 MB), RUNNING. */
 async function persistentDiskVm() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { field, stateOf } from "./opennebula-rpc.js";
-import { running, setup2023 as setup } from "./opennebula-setup.js";
+import { poweredOff, running, setup2023 as setup } from "./opennebula-setup.js";
 
 // Default timings: schedule 5 s, prolog 3 s, boot 2 s, shutdown 2 s, epilog 1 s, save 2 s.
 
@@ -89,10 +89,7 @@ describe("OpenNebula emulator: one.vm.resize", () => {
 
   it("in POWEROFF checks the host's capacity (enforce) and moves the host's usage", async () => {
     const s = setup();
-    const id = await running(s);
-    await s.ok("one.vm.action", "poweroff", id);
-    s.clock.advance(2_000);
-    expect(await s.vmState(id)).toEqual([8, 0]);
+    const id = await poweredOff(s);
     const hid = hostOf(await s.info(id));
     const before = await s.host(hid);
     expect(cpuUsage(before)).toBe(100);
