@@ -24,6 +24,9 @@ fi
 build_emulator_if_stale packages/emulator/dist/opennebula/index.js
 
 status=0
+echo "--- decode benchmark input (bench/opennebula: the emulator's one.vmpool.infoextended answer, 100 VMs)"
+node bench/opennebula/generate.mjs 100 emulator || status=1
+
 echo "--- XSD validation (xmllint)"
 node conformance/opennebula/xsd.mjs || status=1
 

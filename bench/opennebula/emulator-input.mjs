@@ -24,7 +24,7 @@ const SSH_KEYS = [
 
 function templateText(nics) {
   return [
-    'NAME="web-{{n}}"',
+    `NAME="web-${nics}-nic"`,
     'CPU="1"',
     'VCPU="2"',
     'MEMORY="2048"',
