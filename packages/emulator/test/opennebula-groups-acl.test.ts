@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { field } from "./opennebula-rpc.js";
-import { setup2023 as setup } from "./opennebula-setup.js";
+import { setup2023 as setup, withAlice } from "./opennebula-setup.js";
 
 describe("OpenNebula emulator: security groups", () => {
   it("has group 0 'default' (all traffic), which cannot be deleted", async () => {
@@ -163,5 +163,42 @@ describe("OpenNebula emulator: ACL rules", () => {
       code: 0x400,
       message: `[one.acl.delrule] Error getting ACL [${id}].`,
     });
+  });
+});
+
+describe("OpenNebula emulator: hosts through ACL rules", () => {
+  const hostIds = (xml: unknown) =>
+    [...String(xml).matchAll(/<HOST><ID>(\d+)<\/ID>/g)].map((m) => Number(m[1]));
+
+  it("a regular user sees no host until a rule gives HOST USE: all, one host, or a cluster's", async () => {
+    const s = await withAlice();
+    expect(hostIds(await s.ok("one.hostpool.info"))).toEqual([0, 1, 2]);
+    expect(hostIds(await s.asAlice.ok("one.hostpool.info"))).toEqual([]);
+    expect(await s.asAlice.call("one.host.info", 1)).toMatchObject({
+      code: 0x200,
+      message: `[one.host.info] User [${s.alice}] : Not authorized to perform USE HOST [1].`,
+    });
+    expect(await s.asAlice.call("one.host.monitoring", 1)).toMatchObject({ code: 0x200 });
+    expect(String(await s.asAlice.ok("one.hostpool.monitoring", 0))).toBe(
+      "<MONITORING_DATA></MONITORING_DATA>",
+    );
+
+    // #alice HOST/#1 USE: that host only
+    const one = Number(
+      await s.ok("one.acl.addrule", (0x100000000 + s.alice).toString(16), "2100000001", "1", ""),
+    );
+    expect(hostIds(await s.asAlice.ok("one.hostpool.info"))).toEqual([1]);
+    expect(hostIds(await s.asAlice.ok("one.host.info", 1))).toEqual([1]);
+    expect(await s.asAlice.call("one.host.info", 0)).toMatchObject({ code: 0x200 });
+    // a MANAGE-only rule does not give USE
+    await s.ok("one.acl.delrule", one);
+    await s.ok("one.acl.addrule", (0x100000000 + s.alice).toString(16), "2400000000", "2", "");
+    expect(hostIds(await s.asAlice.ok("one.hostpool.info"))).toEqual([]);
+    // @users HOST/%0 USE: every host of cluster 0, for every member of the group
+    await s.ok("one.acl.addrule", "200000001", "2800000000", "1", "");
+    expect(hostIds(await s.asAlice.ok("one.hostpool.info"))).toEqual([0, 1, 2]);
+    expect(String(await s.asAlice.ok("one.hostpool.monitoring", 0))).toMatch(
+      /<MONITORING><TIMESTAMP>\d+<\/TIMESTAMP><ID>0<\/ID>/,
+    );
   });
 });

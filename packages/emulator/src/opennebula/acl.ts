@@ -138,3 +138,35 @@ export function parseAcl(text: string): { user: bigint; resource: bigint; rights
     zone: get("zone", zone),
   };
 }
+
+/**
+ * Whether some ACL rule gives `user` the `right` on the object `type` #`id` (in cluster
+ * `clusterId`): AclManager::authorize for objects without owner bits (hosts). The rule's user is
+ * `*`, `#uid` or `@gid` of one of the user's groups; its resource is `TYPE/*`, `TYPE/#id` or
+ * `TYPE/%cluster`. Members of oneadmin's group are never asked.
+ */
+export function aclAllows(
+  acls: Iterable<{ user: bigint; resource: bigint; rights: bigint }>,
+  user: { id: number; groups: number[] },
+  type: string,
+  right: string,
+  target: { id: number; clusterId: number },
+): boolean {
+  const typeBit = ACL_OBJECTS.find(([n]) => n === type)?.[1] ?? 0n;
+  const rightBit = ACL_RIGHTS.find(([n]) => n === right)?.[1] ?? 0n;
+  const is = (mask: bigint, kind: bigint, id: number) => (mask & kind) !== 0n && (mask & LOW) === BigInt(id);
+  for (const rule of acls) {
+    const forUser =
+      (rule.user & ACL_ID.ALL) !== 0n ||
+      is(rule.user, ACL_ID.INDIVIDUAL, user.id) ||
+      user.groups.some((g) => is(rule.user, ACL_ID.GROUP, g));
+    if (!forUser || (rule.resource & typeBit) === 0n || (rule.rights & rightBit) === 0n) continue;
+    if (
+      (rule.resource & ACL_ID.ALL) !== 0n ||
+      is(rule.resource, ACL_ID.INDIVIDUAL, target.id) ||
+      is(rule.resource, ACL_ID.CLUSTER, target.clusterId)
+    )
+      return true;
+  }
+  return false;
+}

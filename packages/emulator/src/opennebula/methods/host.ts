@@ -1,4 +1,5 @@
 /** `one.host.*` and `one.hostpool.info`: hosts with their capacity (HOST_SHARE) and VMs. */
+import { aclAllows } from "../acl.js";
 import { failures } from "../errors.js";
 import { hostShare } from "../lifecycle.js";
 import { addHost, type OneHost, type OpenNebulaState } from "../state.js";
@@ -41,6 +42,23 @@ export function hostMonitoringXml(state: OpenNebulaState, host: OneHost): string
 const STATUS_STATE = [2, 4, 8] as const;
 
 /** Host edits need ADMIN on HOST (oned's default ACLs). */
+/** Hosts have no owner bits: outside oneadmin's group an ACL rule must give USE (oned's defaults give none). */
+function mayUse(ctx: Ctx, host: OneHost): boolean {
+  return ctx.admin || aclAllows(ctx.state.acls.values(), ctx.user, "HOST", "USE", host);
+}
+
+/** The host for info/monitoring: NO_EXISTS, then AUTHORIZATION without USE. */
+function usableHost(ctx: Ctx, id: number): OneHost {
+  const host = lookup(ctx.state.hosts, id, "host");
+  if (!mayUse(ctx, host)) throw failures.authorization(ctx.user.id, "USE", "HOST", host.id);
+  return host;
+}
+
+/** The hosts a pool call lists (where_filter over the ACLs), by id. */
+export function visibleHosts(ctx: Ctx): OneHost[] {
+  return [...ctx.state.hosts.values()].filter((h) => mayUse(ctx, h)).sort((a, b) => a.id - b.id);
+}
+
 function adminHost(ctx: Ctx, id: number): OneHost {
   const host = lookup(ctx.state.hosts, id, "host");
   requireAdmin(ctx, "ADMIN", "HOST", host.id);
@@ -73,7 +91,7 @@ export const hostMethods: Record<string, MethodDef> = {
   },
   "one.host.info": {
     params: [int(), bool(false)],
-    run: (ctx, [id]) => hostXml(ctx.state, lookup(ctx.state.hosts, id as number, "host")),
+    run: (ctx, [id]) => hostXml(ctx.state, usableHost(ctx, id as number)),
   },
   "one.host.delete": {
     params: [int()],
@@ -105,13 +123,12 @@ export const hostMethods: Record<string, MethodDef> = {
   "one.host.rename": renameMethod(adminHost),
   "one.host.monitoring": {
     params: [int()],
-    run: (ctx, [id]) => hostMonitoringXml(ctx.state, lookup(ctx.state.hosts, id as number, "host")),
+    run: (ctx, [id]) => hostMonitoringXml(ctx.state, usableHost(ctx, id as number)),
   },
   "one.hostpool.info": {
     params: [],
     run: (ctx) =>
-      `<HOST_POOL>${[...ctx.state.hosts.values()]
-        .sort((a, b) => a.id - b.id)
+      `<HOST_POOL>${visibleHosts(ctx)
         .map((h) => hostXml(ctx.state, h))
         .join("")}</HOST_POOL>`,
   },

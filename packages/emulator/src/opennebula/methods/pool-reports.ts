@@ -10,7 +10,7 @@ import type { OneShowback, OneVm, OpenNebulaState } from "../state.js";
 import { getAttr } from "../template.js";
 import { el } from "../xml.js";
 import { type Ctx, groupName, int, type MethodDef, poolFilter, userName } from "./context.js";
-import { hostMonitoringXml } from "./host.js";
+import { hostMonitoringXml, visibleHosts } from "./host.js";
 import { historyXml, vmMonitoringXml, vmXml } from "./vm.js";
 
 /** The VMs `flag` selects (PoolSQL::GROUP, -4, is the lowest; below it RPC_API without a period). */
@@ -200,11 +200,10 @@ export const poolReportMethods: Record<string, MethodDef> = {
     params: [int(-1)],
     run(ctx, [seconds]) {
       // where_filter(ALL) on hosts: without a HOST ACL (oned's defaults give none) a user sees none.
-      if (!ctx.admin) return "<MONITORING_DATA></MONITORING_DATA>";
       const now = nowS(ctx.state);
-      const out = [...ctx.state.hosts.values()]
-        .sort((a, b) => a.id - b.id)
-        .flatMap((h) => pick(records(hostMonitoringXml(ctx.state, h)), seconds as number, now));
+      const out = visibleHosts(ctx).flatMap((h) =>
+        pick(records(hostMonitoringXml(ctx.state, h)), seconds as number, now),
+      );
       return `<MONITORING_DATA>${out.join("")}</MONITORING_DATA>`;
     },
   },
