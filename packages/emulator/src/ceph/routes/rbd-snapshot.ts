@@ -21,6 +21,17 @@ function snapshotOf(image: ImageState, name: string): SnapshotState | undefined 
   return image.snapshots.find((s) => s.name === name);
 }
 
+/** The image and snapshot a `…/snap/:snapshot_name` route names, and its task (`rbd/snap/<verb>`). */
+function snapshotTask(params: Record<string, string | undefined>, verb: string) {
+  const spec = parseSpec(params.image_spec);
+  const name = params.snapshot_name ?? "";
+  return {
+    spec,
+    name,
+    task: { name: `rbd/snap/${verb}`, metadata: { image_spec: specText(spec), snapshot_name: name } },
+  };
+}
+
 export function rbdSnapshotRoutes(state: CephState): Route[] {
   const rbd = { scope: "rbd-image" } as const;
   return [
@@ -67,9 +78,7 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
       state,
       { method: "PUT", path: `${SNAP}/:snapshot_name`, version: "1.0", ...rbd, permission: "update" },
       ({ request, body }) => {
-        const spec = parseSpec(request.params.image_spec);
-        const name = request.params.snapshot_name ?? "";
-        const task = { name: "rbd/snap/edit", metadata: { image_spec: specText(spec), snapshot_name: name } };
+        const { spec, name, task } = snapshotTask(request.params, "edit");
         return runTask(
           state,
           task,
@@ -123,12 +132,7 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
       state,
       { method: "DELETE", path: `${SNAP}/:snapshot_name`, version: "1.0", ...rbd, permission: "delete" },
       ({ request }) => {
-        const spec = parseSpec(request.params.image_spec);
-        const name = request.params.snapshot_name ?? "";
-        const task = {
-          name: "rbd/snap/delete",
-          metadata: { image_spec: specText(spec), snapshot_name: name },
-        };
+        const { spec, name, task } = snapshotTask(request.params, "delete");
         return runTask(
           state,
           task,
@@ -155,12 +159,7 @@ export function rbdSnapshotRoutes(state: CephState): Route[] {
         permission: "update",
       },
       ({ request }) => {
-        const spec = parseSpec(request.params.image_spec);
-        const name = request.params.snapshot_name ?? "";
-        const task = {
-          name: "rbd/snap/rollback",
-          metadata: { image_spec: specText(spec), snapshot_name: name },
-        };
+        const { spec, name, task } = snapshotTask(request.params, "rollback");
         return runTask(
           state,
           task,
