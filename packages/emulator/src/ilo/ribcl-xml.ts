@@ -4,6 +4,7 @@
  * PASSWORD="…"), so values run to the matching quote; attribute names are upper-cased because
  * python-hpilo mixes `VALUE=` and `value=`.
  */
+import { XML_ENTITIES } from "../shared/xml-entities.js";
 
 export interface RibclElement {
   name: string;
@@ -122,20 +123,8 @@ export function parseRibclScript(text: string): RibclElement {
 function decodeEntities(value: string): string {
   if (!value.includes("&")) return value;
   return value.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) => {
-    switch (e) {
-      case "amp":
-        return "&";
-      case "lt":
-        return "<";
-      case "gt":
-        return ">";
-      case "quot":
-        return '"';
-      case "apos":
-        return "'";
-      default:
-        return String.fromCodePoint(e[1] === "x" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
-    }
+    if (Object.hasOwn(XML_ENTITIES, e)) return XML_ENTITIES[e]!;
+    return String.fromCodePoint(e[1] === "x" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
   });
 }
 

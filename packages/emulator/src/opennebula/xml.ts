@@ -4,6 +4,7 @@
  * predefined entities plus character references. A DOCTYPE (and so any entity definition, the
  * "billion laughs" bomb included) is refused, never expanded.
  */
+import { XML_ENTITIES } from "../shared/xml-entities.js";
 
 export interface XmlElement {
   name: string;
@@ -41,18 +42,7 @@ function decodeEntities(raw: string, offset: number): string {
   if (!raw.includes("&")) return raw;
   return raw.replace(/&([^;&\s]{0,10});?/g, (match, e: string, at: number) => {
     if (!match.endsWith(";")) throw new XmlSyntaxError("unterminated entity reference", offset + at);
-    switch (e) {
-      case "amp":
-        return "&";
-      case "lt":
-        return "<";
-      case "gt":
-        return ">";
-      case "quot":
-        return '"';
-      case "apos":
-        return "'";
-    }
+    if (Object.hasOwn(XML_ENTITIES, e)) return XML_ENTITIES[e]!;
     const m = /^#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}))$/.exec(e);
     if (!m) throw new XmlSyntaxError(`undefined entity &${e};`, offset + at);
     const cp = m[1] !== undefined ? Number.parseInt(m[1], 16) : Number(m[2]);
