@@ -12,23 +12,13 @@ import {
   type WorldNodeSink,
 } from "@homelab-kit/emulator/kubernetes";
 import { type Emulator, useEmulator } from "@homelab-kit/emulator/world";
-import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clientsFor } from "./world-helpers.js";
+import { clientsFor, oneClientFor } from "./world-helpers.js";
 
 const emu = useEmulator({ beforeEach, afterEach });
 const POWER_ON_AND_POST_MS = 2_000 + 30_000;
 
-function oneClient(emulator: Emulator = emu()) {
-  const endpoint = emulator.opennebula;
-  if (endpoint === undefined) throw new Error("no OpenNebula");
-  return createOpenNebulaClient({
-    url: "http://one.test:2633/RPC2",
-    username: "oneadmin",
-    password: "opennebula",
-    transport: endpoint.transport(),
-  });
-}
+const oneClient = (emulator: Emulator = emu()) => oneClientFor(emulator);
 
 /** A cluster's Nodes as the sink sees them, with every call in order. */
 function recordingSink() {

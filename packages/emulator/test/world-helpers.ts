@@ -1,6 +1,7 @@
 import { createCephClient } from "@homelab-kit/ceph";
 import type { Emulator } from "@homelab-kit/emulator/world";
 import { createIloClient } from "@homelab-kit/ilo";
+import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 
 /** Public clients over the emulator's in-process transports (no sockets). */
 export function clientsFor(emulator: Emulator) {
@@ -27,4 +28,16 @@ export function clientsFor(emulator: Emulator) {
     });
   };
   return { ceph: cephClient, ilo };
+}
+
+/** The OpenNebula client (oneadmin) over the emulator's in-process transport. */
+export function oneClientFor(emulator: Emulator) {
+  const endpoint = emulator.opennebula;
+  if (endpoint === undefined) throw new Error("no OpenNebula");
+  return createOpenNebulaClient({
+    url: "http://one.test:2633/RPC2",
+    username: "oneadmin",
+    password: "opennebula",
+    transport: endpoint.transport(),
+  });
 }

@@ -3,23 +3,13 @@
  * follow iLO power, VMs go UNKNOWN and back, images are RBD images, VM disks are clones.
  */
 import { createEmulator, defaultTopology, type Emulator, useEmulator } from "@homelab-kit/emulator/world";
-import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { clientsFor } from "./world-helpers.js";
+import { clientsFor, oneClientFor } from "./world-helpers.js";
 
 const emu = useEmulator({ beforeEach, afterEach });
 const BOOT_MS = 2_000 + 30_000;
 
-function oneClient(emulator: Emulator = emu()) {
-  const endpoint = emulator.opennebula;
-  if (endpoint === undefined) throw new Error("no OpenNebula");
-  return createOpenNebulaClient({
-    url: "http://one.test:2633/RPC2",
-    username: "oneadmin",
-    password: "opennebula",
-    transport: endpoint.transport(),
-  });
-}
+const oneClient = (emulator: Emulator = emu()) => oneClientFor(emulator);
 
 async function hostStates(one: ReturnType<typeof oneClient>) {
   const pool = await one.hostpool.info();

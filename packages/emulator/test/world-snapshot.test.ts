@@ -6,10 +6,9 @@
 import { createCephClient } from "@homelab-kit/ceph";
 import { HttpError } from "@homelab-kit/core";
 import { createEmulator, type Emulator, restoreWorld, snapshotWorld } from "@homelab-kit/emulator/world";
-import { createOpenNebulaClient } from "@homelab-kit/opennebula";
 import { afterEach, describe, expect, it } from "vitest";
 import { rpcClient } from "./opennebula-rpc.js";
-import { clientsFor } from "./world-helpers.js";
+import { clientsFor, oneClientFor } from "./world-helpers.js";
 
 const emulators: Emulator[] = [];
 afterEach(async () => {
@@ -32,16 +31,7 @@ function restart(from: Emulator): Emulator {
   return to;
 }
 
-function oneClient(e: Emulator) {
-  const endpoint = e.opennebula;
-  if (endpoint === undefined) throw new Error("no OpenNebula");
-  return createOpenNebulaClient({
-    url: "http://one.test:2633/RPC2",
-    username: "oneadmin",
-    password: "opennebula",
-    transport: endpoint.transport(),
-  });
-}
+const oneClient = (e: Emulator) => oneClientFor(e);
 
 describe("World snapshot/restore", () => {
   it("a host in POST and a VM booting come back in flight and finish on the restored clock", async () => {
