@@ -1,4 +1,4 @@
-import { type AnsibleValue, PyFloat, pyFloat, pyFloatRepr } from "./values.js";
+import { type AnsibleValue, PyFloat, pyFloat, pyFloatRepr, scalarKeyText } from "./values.js";
 
 /**
  * Python's `ast.literal_eval` as Ansible's INI plugin uses it to type values: `True` → true,
@@ -373,15 +373,9 @@ function negate(v: number | bigint | PyFloat): number | bigint | PyFloat {
   return -v;
 }
 
-/** How Python's json module turns a non-string dict key into a JSON key. */
+/** How Python's json module turns a non-string dict key into a JSON key (others are refused). */
 function jsonKey(key: AnsibleValue): string {
-  if (typeof key === "string") return key;
-  if (key === true) return "true";
-  if (key === false) return "false";
-  if (key === null) return "null";
-  if (typeof key === "number" || typeof key === "bigint") return String(key);
-  if (key instanceof PyFloat) return pyFloatRepr(key.value);
-  return fail();
+  return scalarKeyText(key) ?? fail();
 }
 
 /**

@@ -218,3 +218,14 @@ export function sameStrings(a: readonly string[], b: readonly string[]): boolean
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
+
+/** How Python's json module writes a scalar mapping key (str, bool, None, int, float); undefined for others. */
+export function scalarKeyText(key: AnsibleValue): string | undefined {
+  if (typeof key === "string") return key;
+  if (key === true) return "true";
+  if (key === false) return "false";
+  if (key === null) return "null";
+  if (typeof key === "number" || typeof key === "bigint") return String(key);
+  if (key instanceof PyFloat) return pyFloatRepr(key.value);
+  return undefined;
+}

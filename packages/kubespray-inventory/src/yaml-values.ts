@@ -10,7 +10,7 @@ import {
   Scalar,
 } from "yaml";
 import { InventoryParseError, type SourceLocation } from "./errors.js";
-import { type AnsibleValue, PyFloat, pyFloat, pyFloatRepr } from "./values.js";
+import { type AnsibleValue, type PyFloat, pyFloat, scalarKeyText } from "./values.js";
 
 /**
  * YAML scalars typed the way Ansible's loader (PyYAML, YAML 1.1) types them, not the way YAML 1.2 or
@@ -207,15 +207,9 @@ export function scalarValue(node: Scalar, ctx: ConvertContext): AnsibleValue {
   return text;
 }
 
-/** Python's json turns non-string mapping keys into text this way. */
+/** Python's json turns non-string mapping keys into text this way (other keys as JSON). */
 export function keyText(key: AnsibleValue): string {
-  if (typeof key === "string") return key;
-  if (key === true) return "true";
-  if (key === false) return "false";
-  if (key === null) return "null";
-  if (typeof key === "number" || typeof key === "bigint") return String(key);
-  if (key instanceof PyFloat) return pyFloatRepr(key.value);
-  return JSON.stringify(key);
+  return scalarKeyText(key) ?? JSON.stringify(key);
 }
 
 type Entry = { key: AnsibleValue; keyNode: unknown; value: unknown };
