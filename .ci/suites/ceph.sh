@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ceph peer suite (issue 5): starts a throwaway single-node Ceph from Debian's packages
+# Ceph peer suite: starts a throwaway single-node Ceph from Debian's packages
 # (scripts/ceph/start.sh installs them when missing), runs conformance/ceph against it (the client's
 # integration suite and the real-vs-emulator parity suite), and always stops it (trap), so no ceph
 # process survives. Its own data folder and ports, so a developer's cluster on the defaults is left

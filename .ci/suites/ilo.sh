@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Real iLO clients against the iLO emulator (issue 6): Debian's python3-hpilo, python3-proliantutils,
+# Real iLO clients against the iLO emulator: Debian's python3-hpilo, python3-proliantutils,
 # python3-sushy and redfishtool drive the iLO 3 (RIBCL), iLO 4 and iLO 5 (Redfish + RIBCL) flavours
 # served over HTTPS on loopback. Works on a fresh machine as root with no stdin.
 set -euo pipefail

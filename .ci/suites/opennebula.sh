@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Real OpenNebula clients against the OpenNebula emulator (issue 4): every XML document type the
+# Real OpenNebula clients against the OpenNebula emulator: every XML document type the
 # emulator returns is validated against the official XSDs with xmllint (Debian libxml2-utils), then
 # pyone (OpenNebula's Python binding, PyPI, in a venv cached under $HOMELAB_KIT_CACHE) drives the
 # served emulator: VM life cycle, pagination, infos, AUTHENTICATION/AUTHORIZATION/NO_EXISTS, faults.

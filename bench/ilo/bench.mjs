@@ -1,4 +1,4 @@
-// Bench (issue 6): requests/s and p99 of the iLO emulator for a Redfish GET /redfish/v1/Systems/1/
+// Bench: requests/s and p99 of the iLO emulator for a Redfish GET /redfish/v1/Systems/1/
 // (session auth) and a RIBCL GET_HOST_POWER_STATUS, and in the same run the same Redfish GET against
 // sushy-tools (PyPI, fake driver) as the peer. Both serve HTTPS with the same certificate; the load
 // generator (core's undiciTransport, keep-alive, CONCURRENCY requests in flight) runs in this process, each server in

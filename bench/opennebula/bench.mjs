@@ -1,4 +1,4 @@
-// OpenNebula decode benchmark (issue 4): 10,000 full VMs, as a pool document and as the XML-RPC
+// OpenNebula decode benchmark: 10,000 full VMs, as a pool document and as the XML-RPC
 // envelope oned sends for one.vmpool.infoextended. Every decoder walks every VM (ID, NAME, STATE,
 // LCM_STATE, TEMPLATE.NIC.IP), each run in a fresh process (peak RSS per run), in the same session.
 //

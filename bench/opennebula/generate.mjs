@@ -13,7 +13,7 @@ const here = import.meta.dirname;
 let sample;
 
 export function vmXml(i) {
-  sample ??= readFileSync(join(here, "../../../shared/reference/opennebula/samples/vm.xml"), "utf8").trim();
+  sample ??= readFileSync(join(here, "../../docs/reference/opennebula/samples/vm.xml"), "utf8").trim();
   const ip = `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
   const state = [3, 3, 3, 8, 1][i % 5];
   const lcm = state === 3 ? 3 : 0;

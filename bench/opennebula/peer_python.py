@@ -2,7 +2,7 @@
 
 mode "lxml-pool": lxml.etree.fromstring on the pool document + walk (ID, NAME, STATE, LCM_STATE,
 TEMPLATE/NIC/IP). mode "pyone-envelope": pyone's path without its generateDS objects (the lower
-bound of PERFORMANCE.md): xmlrpc.client decodes the envelope, lxml parses the pool, and each VM's
+bound of docs/reference/PERFORMANCE.md): xmlrpc.client decodes the envelope, lxml parses the pool, and each VM's
 TEMPLATE and USER_TEMPLATE become dicts through xmltodict, as pyone's TemplatedType does.
 Prints one JSON line: seconds, CPU seconds, peak RSS (MiB), VMs and IPs walked.
 """

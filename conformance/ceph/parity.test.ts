@@ -16,7 +16,7 @@ import { realCeph } from "./env.js";
 import { type RawResponse, rawRequest } from "./raw-http.js";
 import { shapeDiff } from "./shape.js";
 
-const SAMPLES = join(rootDir, "../shared/reference/ceph/samples");
+const SAMPLES = join(rootDir, "docs/reference/ceph/samples");
 
 interface Sample {
   name: string;

@@ -16,7 +16,7 @@ import traceback
 import warnings
 
 warnings.simplefilter("ignore")
-# requests lets these override a Session-level verify (PROTOCOLS.md §3): never inherit them.
+# requests lets these override a Session-level verify (docs/reference/ilo/PROTOCOLS.md §3): never inherit them.
 for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
     os.environ.pop(name, None)
 
@@ -155,7 +155,7 @@ def hpilo_suite(gen):
         expect("peer-test" in i.get_all_users(), False, "user deleted")
 
     def unsupported():
-        # iLO answers unknown commands with a syntax error (ISSUES.md #6).
+        # iLO answers unknown commands with a syntax error (docs/reference/ilo/ISSUES.md #6).
         expect_raises(hpilo.IloError, lambda: ilo().set_server_fqdn("x.example"), "unknown command")
 
     for name, fn in [("power off/on", power), ("one-time boot", boot), ("virtual media", media),

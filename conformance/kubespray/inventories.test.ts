@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type AnsibleResult, ansibleList, ansibleListAll, cleanupAnsible } from "./ansible.js";
 
-const DIR = join(import.meta.dirname, "../../../shared/reference/kubespray/inventories");
+const DIR = join(import.meta.dirname, "../../docs/reference/kubespray/inventories");
 const OUT = mkdtempSync(join(tmpdir(), "ks-conformance-"));
 const names = readdirSync(DIR).sort();
 

@@ -1,5 +1,5 @@
 // Validates every XML document type the OpenNebula emulator returns against the official XSDs
-// (../shared/reference/opennebula/xsd) with xmllint. The documents come from a scenario that puts
+// (docs/reference/opennebula/xsd) with xmllint. The documents come from a scenario that puts
 // VMs, images and hosts through their states, so each type is checked in several shapes.
 // Usage: node conformance/opennebula/xsd.mjs   (needs xmllint: Debian libxml2-utils, and a built dist)
 import { execFileSync } from "node:child_process";
@@ -14,7 +14,7 @@ import {
 } from "../../packages/emulator/dist/opennebula/index.js";
 import { emulatorCaller } from "./call.mjs";
 
-const xsdDir = join(import.meta.dirname, "../../../shared/reference/opennebula/xsd");
+const xsdDir = join(import.meta.dirname, "../../docs/reference/opennebula/xsd");
 const clock = manualClock(1_753_862_400_000);
 const state = createOpenNebulaState({ clock });
 

@@ -2,7 +2,7 @@
 """Writes packages/emulator/src/ceph/fixtures/templates.ts from the recorded real-Ceph samples.
 
 The emulator must not read the reference folder at runtime (published packages cannot), so the
-shapes it answers with are copied once, here, from /work/shared/reference/ceph/samples (or the path
+shapes it answers with are copied once, here, from docs/reference/ceph/samples (or the path
 given as the first argument). Big lists are trimmed; everything the state owns is overridden in code.
 Run: python3 scripts/ceph/gen-emulator-templates.py [SAMPLES_DIR]
 """
@@ -11,7 +11,7 @@ import os
 import sys
 
 root = os.path.dirname(os.path.abspath(__file__))
-samples = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "../../../shared/reference/ceph/samples")
+samples = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "../../docs/reference/ceph/samples")
 out = os.path.join(root, "../../packages/emulator/src/ceph/fixtures/templates.ts")
 
 

@@ -2,7 +2,7 @@
 # Starts (or repairs) a throwaway single-node Ceph from Debian's packages, as root, without systemd:
 # 1 mon, 1 mgr with the dashboard on plain HTTP at 127.0.0.1, N bluestore OSDs on sparse files.
 # Everything (ceph.conf, keyrings, data, pid files, sockets, logs) lives under $CEPH_DIR.
-# Re-running it reuses the cluster and restarts dead daemons. See /work/shared/reference/ceph/NOTES.md
+# Re-running it reuses the cluster and restarts dead daemons. See docs/reference/ceph/NOTES.md
 # for the gotchas behind each setting. Writes "$CEPH_DIR/env" (CEPH_URL, CEPH_USER, CEPH_PASSWORD).
 #
 #   CEPH_DIR (default /tmp/homelab-kit-ceph)   CEPH_DASHBOARD_PORT (18080)   CEPH_OSDS (1)

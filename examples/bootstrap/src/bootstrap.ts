@@ -1,5 +1,5 @@
 /**
- * The bootstrap walk-through (DESIGN.md §7), with the clients only: power on the physical hosts
+ * The bootstrap walk-through (docs/DESIGN.md §7), with the clients only: power on the physical hosts
  * through their iLOs, wait until their OSDs are up (POST done) and Ceph is HEALTH_OK, check the
  * OpenNebula hosts are MONITORED, create the Kubernetes node VMs from a template and wait for
  * RUNNING, then write a validated Kubespray inventory for them. Runs against the emulator or a

@@ -1,5 +1,5 @@
 /**
- * `pnpm demo`: starts the emulator with the default topology (the reference stack of DESIGN.md §1)
+ * `pnpm demo`: starts the emulator with the default topology (the reference stack of docs/DESIGN.md §1)
  * on loopback, with its clock 60 times faster than real time, and runs the bootstrap walk-through
  * against it over real sockets (iLO over HTTPS trusting the emulator's CA).
  */

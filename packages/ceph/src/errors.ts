@@ -7,7 +7,7 @@
  *   ApiError (core)
  *   └─ CephTaskError    a task that answered 202 and then failed (read from /api/task)
  *
- * The dashboard answers errors in three shapes (samples/, NOTES.md "Error body shapes"):
+ * The dashboard answers errors in three shapes (samples/, docs/reference/ceph/NOTES.md "Error body shapes"):
  * framework errors `{status, detail, request_id}`, dashboard errors `{detail, code, component}`
  * and synchronous task errors `{detail, code, component, status, task: {name, metadata}}`.
  */

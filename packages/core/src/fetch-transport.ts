@@ -1,5 +1,5 @@
 /**
- * A transport over a WHATWG `fetch` (DESIGN.md §3), for users who intercept `globalThis.fetch`
+ * A transport over a WHATWG `fetch` (docs/DESIGN.md §3), for users who intercept `globalThis.fetch`
  * with msw `setupServer`, or who run where undici's Agent is not wanted.
  *
  * Deadlines: `request()`'s per-call `timeout` reaches the fetch as an AbortSignal, so the fetch

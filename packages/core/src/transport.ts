@@ -1,5 +1,5 @@
 /**
- * The transport contract every homelab-kit client speaks (DESIGN.md §3).
+ * The transport contract every homelab-kit client speaks (docs/DESIGN.md §3).
  *
  * Plain data in and out: no WHATWG `Request`/`Response` classes, so copies of undici,
  * fetch polyfills and in-process route tables can all stand behind it.

@@ -1,5 +1,5 @@
 /**
- * The default transport (DESIGN.md §3): one undici `Agent` per client, with keep-alive, a
+ * The default transport (docs/DESIGN.md §3): one undici `Agent` per client, with keep-alive, a
  * connection limit per origin, connect/headers/body timeouts and TLS options, including
  * certificate fingerprint pinning for BMCs with self-signed certificates (iLO).
  */

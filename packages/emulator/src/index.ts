@@ -8,8 +8,8 @@ export type {
   RouteRequest,
   RouteResponse,
   RouteTable,
-} from "./shared/routes.js";
-export { RouteError, route } from "./shared/routes.js";
-export { type ServedRoutes, type ServeOptions, serve } from "./shared/serve.js";
-export { generateSelfSignedCertificate, type TlsCredentials } from "./shared/tls.js";
-export { type RoutesTransportOptions, routesTransport } from "./shared/transport.js";
+} from "./common/routes.js";
+export { RouteError, route } from "./common/routes.js";
+export { type ServedRoutes, type ServeOptions, serve } from "./common/serve.js";
+export { generateSelfSignedCertificate, type TlsCredentials } from "./common/tls.js";
+export { type RoutesTransportOptions, routesTransport } from "./common/transport.js";

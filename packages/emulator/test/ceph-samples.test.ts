@@ -1,5 +1,5 @@
 /**
- * Replays the 129 calls recorded on a real Ceph 16.2.15 (../shared/reference/ceph/samples) against
+ * Replays the 129 calls recorded on a real Ceph 16.2.15 (docs/reference/ceph/samples) against
  * the emulator, in order, in-process: the same status code, the same header names and Content-Type, and for every
  * error the same body (`detail`, `code`, `component`, `task`; CherryPy's `request_id` aside).
  * The real-vs-emulator parity suite (conformance/ceph) does the same against a live cluster.
@@ -10,7 +10,7 @@ import { routesTransport } from "@homelab-kit/emulator";
 import { createCephEmulator } from "@homelab-kit/emulator/ceph";
 import { describe, expect, it } from "vitest";
 
-const SAMPLES = join(import.meta.dirname, "../../../../shared/reference/ceph/samples");
+const SAMPLES = join(import.meta.dirname, "../../../docs/reference/ceph/samples");
 
 interface Sample {
   name: string;
@@ -20,7 +20,7 @@ interface Sample {
 
 /** Recorded statuses that came from real Ceph's timing (a task slower than 2 s), not from the API. */
 const TASK_TIMING: Record<string, number> = {
-  pool_create_size1: 400, // recorded 400 here; NOTES.md: 400 or 202 + failed task
+  pool_create_size1: 400, // recorded 400 here; docs/reference/ceph/NOTES.md: 400 or 202 + failed task
   pool_update_pg_num: 200, // recorded 202: the pg_num change took longer than 2 s
   rbd_create: 201, // recorded 202
 };

@@ -1,4 +1,4 @@
-/** A tiny node:http(s) client for the shared/ tests: real sockets, raw status line and headers. */
+/** A tiny node:http(s) client for the common/ tests: real sockets, raw status line and headers. */
 import { type Agent, request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 

@@ -11,7 +11,7 @@ import {
   serve,
 } from "../src/index.js";
 import { toMswHandlers } from "../src/msw/index.js";
-import { fetchRaw } from "./shared-http-client.js";
+import { fetchRaw } from "./common-http-client.js";
 
 /** One table exercising every response shape; the three front ends must agree on all of it. */
 const table: RouteTable = [

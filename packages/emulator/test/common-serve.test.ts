@@ -3,7 +3,7 @@ import { Agent } from "node:http";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { RouteError, type RouteTable, route, type ServedRoutes, serve } from "../src/index.js";
-import { fetchRaw } from "./shared-http-client.js";
+import { fetchRaw } from "./common-http-client.js";
 
 const servers: ServedRoutes[] = [];
 async function start(routes: RouteTable, options?: Parameters<typeof serve>[1]): Promise<ServedRoutes> {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { generateSelfSignedCertificate, route, type ServedRoutes, serve } from "../src/index.js";
-import { fetchRaw } from "./shared-http-client.js";
+import { fetchRaw } from "./common-http-client.js";
 
 const servers: ServedRoutes[] = [];
 afterEach(async () => {

@@ -3,10 +3,7 @@ import { connect } from "node:tls";
 import { answerRibcl, createIloEmulator, createIloState, manualClock } from "@homelab-kit/emulator/ilo";
 import { describe, expect, it } from "vitest";
 
-const samples = new URL(
-  "../../../../shared/reference/ilo/samples/ribcl/ilo3-1.82-bl460c-g7/",
-  import.meta.url,
-);
+const samples = new URL("../../../docs/reference/ilo/samples/ribcl/ilo3-1.82-bl460c-g7/", import.meta.url);
 
 function script(commands: string, section = "SERVER_INFO", mode = "read", password = "password") {
   return `<?xml version="1.0"?>\r\n<RIBCL VERSION="2.0"><LOGIN USER_LOGIN="Administrator" PASSWORD="${password}"><${section} MODE="${mode}">${commands}</${section}></LOGIN></RIBCL>\r\n`;

@@ -1,5 +1,5 @@
 /**
- * The emulator implements every method the client has (the 7.4 methods of issue 4's 24 objects),
+ * The emulator implements every method the client has (the 7.4 methods of its 24 objects),
  * each reading the same parameters: the same XML-RPC types in wire order and the same optional
  * (defaulted) trailing ones, so a call the client sends is never a -506 or -501 here.
  */

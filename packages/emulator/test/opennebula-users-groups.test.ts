@@ -139,7 +139,7 @@ describe("OpenNebula emulator: one.user.enable / chauth", () => {
       code: 0x400,
       message: "[one.user.enable] Error getting user [42].",
     });
-    // Declared A:sii, but oned reads a boolean (API.md §3).
+    // Declared A:sii, but oned reads a boolean (docs/reference/opennebula/API.md §3).
     expect(await s.call("one.user.enable", s.alice, 0)).toMatchObject({
       kind: "fault",
       faultCode: -501,

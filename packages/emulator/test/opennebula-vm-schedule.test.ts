@@ -200,7 +200,7 @@ describe("OpenNebula emulator: scheduled actions", () => {
         true,
       ),
     ).toMatchObject({ code: 0x2000, message: "[one.vm.allocate] fly is not supported." });
-    // an empty SCHED_ACTION section in an XML template (it once restarted oned, ISSUES.md #15)
+    // an empty SCHED_ACTION section in an XML template (it once restarted oned, docs/reference/opennebula/ISSUES.md #15)
     for (const empty of ["<SCHED_ACTION/>", "<SCHED_ACTION></SCHED_ACTION>"]) {
       expect(
         await s.call(

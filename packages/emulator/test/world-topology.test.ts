@@ -21,7 +21,7 @@ function problems(text: string) {
 }
 
 describe("topology files", () => {
-  it("the default is the reference stack of DESIGN.md §1", () => {
+  it("the default is the reference stack of docs/DESIGN.md §1", () => {
     const t = defaultTopology();
     expect(
       t.hosts.map((h) => [h.name, h.model, h.memoryGiB, h.cpu.cores, h.cpu.threads, h.ilo.generation]),

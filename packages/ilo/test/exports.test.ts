@@ -4,7 +4,7 @@ import * as redfish from "@homelab-kit/ilo/redfish";
 import * as ribcl from "@homelab-kit/ilo/ribcl";
 import { describe, expect, it } from "vitest";
 
-const reference = new URL("../../../../shared/reference/ilo/samples/", import.meta.url);
+const reference = new URL("../../../docs/reference/ilo/samples/", import.meta.url);
 
 describe("subpath exports", () => {
   it("@homelab-kit/ilo/ribcl builds a script and parses a recorded iLO 3 answer", () => {

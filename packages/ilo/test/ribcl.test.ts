@@ -4,10 +4,7 @@ import { createIloClient, parseRibclAnswer, RibclError } from "@homelab-kit/ilo"
 import { afterEach, describe, expect, it } from "vitest";
 import { PASSWORD, setup } from "./helpers.js";
 
-const samples = new URL(
-  "../../../../shared/reference/ilo/samples/ribcl/ilo3-1.82-bl460c-g7/",
-  import.meta.url,
-);
+const samples = new URL("../../../docs/reference/ilo/samples/ribcl/ilo3-1.82-bl460c-g7/", import.meta.url);
 let ctx: ReturnType<typeof setup>;
 afterEach(async () => {
   await ctx?.client.close();

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-/** Values Kubespray accepts (roles/validate_inventory/tasks/main.yml at v2.31.0, FORMAT.md §7.11). */
+/** Values Kubespray accepts (roles/validate_inventory/tasks/main.yml at v2.31.0, docs/reference/kubespray/FORMAT.md §7.11). */
 export const NETWORK_PLUGINS = [
   "calico",
   "flannel",
@@ -70,7 +70,7 @@ export type MetallbConfig = z.infer<typeof MetallbConfig>;
 
 /**
  * The group_vars that matter to this stack, typed, with Kubespray v2.31.0's defaults
- * (roles/kubespray_defaults, FORMAT.md §8). Unknown variables pass through untouched.
+ * (roles/kubespray_defaults, docs/reference/kubespray/FORMAT.md §8). Unknown variables pass through untouched.
  */
 export const KubesprayVars = z.looseObject({
   kube_version: z

@@ -1,4 +1,4 @@
-/** Kubespray's group vocabulary (FORMAT.md §4): one constant, used by the reader, writers, validator and builder. */
+/** Kubespray's group vocabulary (docs/reference/kubespray/FORMAT.md §4): one constant, used by the reader, writers, validator and builder. */
 export const KUBE_CONTROL_PLANE = "kube_control_plane";
 export const KUBE_NODE = "kube_node";
 export const ETCD = "etcd";

@@ -53,7 +53,7 @@ const PRE = "roles/kubernetes/preinstall/tasks/0040-verify-settings.yml";
 const HOSTNAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** kube_version_min_required per Kubespray release (only releases we have verified). */
 const MIN_KUBE_VERSION: Record<string, string> = { "2.31": "1.33.0" };
-/** Newest kube_version with kubeadm/kubelet/kubectl checksums in roles/kubespray_defaults/vars/main/checksums.yml (FORMAT.md §8). */
+/** Newest kube_version with kubeadm/kubelet/kubectl checksums in roles/kubespray_defaults/vars/main/checksums.yml (docs/reference/kubespray/FORMAT.md §8). */
 const MAX_KUBE_VERSION: Record<string, string> = { "2.31": "1.35.4" };
 
 const isJinja = (v: AnsibleValue | undefined) => typeof v === "string" && v.includes("{{");
@@ -124,7 +124,7 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)
 
 /**
  * Checks an inventory against every Kubespray assert that can be decided without touching a host
- * (FORMAT.md §7), with the same meaning, plus the traps in ISSUES.md. Variables are resolved per host
+ * (docs/reference/kubespray/FORMAT.md §7), with the same meaning, plus the traps in docs/reference/kubespray/ISSUES.md. Variables are resolved per host
  * with Ansible's precedence and Kubespray's defaults. Returns findings (errors first); an empty
  * array means Kubespray's static checks would pass.
  */
@@ -153,7 +153,7 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
       severity: "warning",
       message: w.message,
       location: w.location,
-      rule: "reader (ISSUES.md #7)",
+      rule: "reader",
     });
 
   const groupHosts = (g: string) => (inv.groups.has(g) ? inv.groupHosts(g) : undefined);
@@ -172,7 +172,7 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
         severity: "warning",
         message: `legacy group name ${legacy}: use ${current} (kubespray-inventory migrate rewrites it)${legacy === "k8s-cluster" ? "; since v2.27 k8s-cluster is no longer mapped at all" : ""}`,
         location: g.location,
-        rule: "roles/dynamic_groups (ISSUES.md #1)",
+        rule: "roles/dynamic_groups (kubespray v2.16.0 group rename)",
       });
   }
 
@@ -273,7 +273,7 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
     }
   }
 
-  // etcd outside the control plane is supported but worth a look (ISSUES.md #10)
+  // etcd outside the control plane is supported but worth a look (docs/reference/kubespray/ISSUES.md #10)
   if (etcd && cp) {
     const outside = etcd.filter((h) => !cp.includes(h));
     if (outside.length)
@@ -282,7 +282,7 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
         severity: "warning",
         message: `etcd members outside kube_control_plane: ${outside.join(", ")} (supported; stand-alone etcd hosts cannot be removed with remove-node.yml, #11072)`,
         location: inv.groups.get(ETCD)?.location,
-        rule: "ISSUES.md #10",
+        rule: "kubespray#11682",
       });
   }
 
@@ -337,7 +337,7 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
       });
   };
 
-  /** Variables Kubespray removed, misspelt or computes itself (rule 1, release notes, ISSUES.md #7). */
+  /** Variables Kubespray removed, misspelt or computes itself (rule 1, release notes, docs/reference/kubespray/ISSUES.md #7). */
   const checkVarName = (h: string, k: string): void => {
     // v2.28.x only: no version variable may start with 'v' (kube_version is checked with its format)
     if (major === 2 && minor === 28 && k.endsWith("_version") && k !== "kube_version") {
@@ -411,7 +411,7 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
         message: `${k} is computed by roles/network_facts; set ip/access_ip instead`,
         location: loc(h, k),
         host: h,
-        rule: "ISSUES.md #7 (#11970)",
+        rule: "kubespray#11970",
       });
     else if (k === "enable_dual_stack_networks")
       add({
@@ -767,7 +767,7 @@ export function validateInventory(source: Inventory, options: ValidateOptions = 
         severity: "warning",
         message: `hosts ${hosts.join(", ")} share the address ${ip}`,
         location: inv.hosts.get(hosts[1]!)?.location,
-        rule: "ISSUES.md #6",
+        rule: "kubespray#6054",
       });
 
   return findings.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));

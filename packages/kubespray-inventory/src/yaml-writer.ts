@@ -28,7 +28,7 @@ export function quoteForPyYaml(doc: Document | Node): void {
 export const YAML_TO_STRING = { nullStr: "", indent: 2, lineWidth: 0 } as const;
 
 /**
- * Writes an inventory as YAML in the shape of Kubespray's former inventory builder (FORMAT.md §3):
+ * Writes an inventory as YAML in the shape of Kubespray's former inventory builder (docs/reference/kubespray/FORMAT.md §3):
  * `all.hosts` with each host's variables (hosts in inventory order), `all.vars`, then `all.children`
  * with one entry per group in canonical order (`hosts` and `children` as name → null, `vars`).
  * Legacy names are migrated and `k8s_cluster` is written explicitly unless `canonical: false`.

@@ -15,7 +15,7 @@ import {
   writeYaml,
 } from "../src/index.js";
 
-const DIR = join(import.meta.dirname, "../../../../shared/reference/kubespray/inventories");
+const DIR = join(import.meta.dirname, "../../../docs/reference/kubespray/inventories");
 const vm = (name: string, ip: string, extra: Partial<VmInput> = {}): VmInput => ({
   name,
   nics: [{ ip, network: "lan" }],

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { EXIT, main } from "../src/cli.js";
 import { parseInventory } from "../src/index.js";
 
-const DIR = join(import.meta.dirname, "../../../../shared/reference/kubespray/inventories");
+const DIR = join(import.meta.dirname, "../../../docs/reference/kubespray/inventories");
 const tmp = mkdtempSync(join(tmpdir(), "ks-cli-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

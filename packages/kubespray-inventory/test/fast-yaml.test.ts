@@ -6,7 +6,7 @@ import { generate } from "../../../bench/kubespray/generate.mjs";
 import { fastParseYaml } from "../src/fast-yaml.js";
 import { type AnsibleValue, Inventory, parseYamlInventory, toAnsibleList, writeYaml } from "../src/index.js";
 
-const DIR = join(import.meta.dirname, "../../../../shared/reference/kubespray/inventories");
+const DIR = join(import.meta.dirname, "../../../docs/reference/kubespray/inventories");
 const yamlFixtures = readdirSync(DIR).flatMap((n) => {
   const p = join(DIR, n);
   if (statSync(p).isDirectory())

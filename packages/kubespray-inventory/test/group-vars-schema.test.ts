@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { KUBESPRAY_DEFAULTS, KubesprayVars, parseKubesprayVars, readInventory } from "../src/index.js";
 
-const DIR = join(import.meta.dirname, "../../../../shared/reference/kubespray/inventories");
+const DIR = join(import.meta.dirname, "../../../docs/reference/kubespray/inventories");
 
 describe("typed group_vars", () => {
   test("Kubespray v2.31.0 defaults", () => {

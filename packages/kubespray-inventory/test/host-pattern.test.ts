@@ -8,7 +8,7 @@ import {
 } from "../src/host-pattern.js";
 
 describe("host patterns", () => {
-  test("ranges as FORMAT.md §5 lists them", () => {
+  test("ranges as docs/reference/kubespray/FORMAT.md §5 lists them", () => {
     expect(expandHostPattern("node[1:3]").hosts).toEqual(["node1", "node2", "node3"]);
     expect(expandHostPattern("node[01:03]").hosts).toEqual(["node01", "node02", "node03"]);
     expect(expandHostPattern("x[a:c]").hosts).toEqual(["xa", "xb", "xc"]);

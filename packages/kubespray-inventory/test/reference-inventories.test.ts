@@ -3,8 +3,8 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { InventoryParseError, readInventory, toAnsibleList } from "../src/index.js";
 
-/** The 37 real inventories and SOURCES.md's table (host count, ok/REJECTED) are the ground truth here. */
-const REF = join(import.meta.dirname, "../../../../shared/reference/kubespray");
+/** The 37 real inventories and docs/reference/kubespray/SOURCES.md's table (host count, ok/REJECTED) are the ground truth here. */
+const REF = join(import.meta.dirname, "../../../docs/reference/kubespray");
 const DIR = join(REF, "inventories");
 
 const table = new Map<string, { hosts: number; ok: boolean }>();
@@ -17,7 +17,7 @@ for (const line of readFileSync(join(REF, "SOURCES.md"), "utf8").split("\n")) {
 }
 
 describe("reference inventories", () => {
-  test("SOURCES.md lists all 37 fixtures, 2 of them rejected", () => {
+  test("docs/reference/kubespray/SOURCES.md lists all 37 fixtures, 2 of them rejected", () => {
     expect(readdirSync(DIR).length).toBe(37);
     expect(table.size).toBe(37);
     expect([...table.values()].filter((x) => !x.ok).length).toBe(2);

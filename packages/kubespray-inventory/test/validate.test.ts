@@ -8,7 +8,7 @@ import {
   validateInventory,
 } from "../src/index.js";
 
-const DIR = join(import.meta.dirname, "../../../../shared/reference/kubespray/inventories");
+const DIR = join(import.meta.dirname, "../../../docs/reference/kubespray/inventories");
 const codes = (text: string, opts?: ValidateOptions) =>
   validateInventory(parseIniInventory(text, { file: "inv.ini" }), opts).map((f) => `${f.severity}:${f.code}`);
 const base = "[kube_control_plane]\ncp1\n[etcd]\ncp1\n[kube_node]\nw1\n";

@@ -14,7 +14,7 @@ import {
 } from "../src/index.js";
 import { fileOnlyList, roundTripView } from "./helpers.js";
 
-const DIR = join(import.meta.dirname, "../../../../shared/reference/kubespray/inventories");
+const DIR = join(import.meta.dirname, "../../../docs/reference/kubespray/inventories");
 const accepted = readdirSync(DIR).filter((f) => !f.startsWith("issue"));
 
 describe("writers round-trip every reference inventory", () => {

@@ -275,7 +275,7 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
         needs.push([`${spec.name} ${param.name}`, param.since]);
     });
     if (needs.length === 0) return;
-    // 6.0 and older features are assumed (DESIGN.md §8 targets 6.10 and 7.x) unless the version is known.
+    // 6.0 and older features are assumed (docs/DESIGN.md §8 targets 6.10 and 7.x) unless the version is known.
     if (versionPromise === undefined && needs.every(([, since]) => compareVersions(since, "6.0") <= 0))
       return;
     const server = await version(callOptions);

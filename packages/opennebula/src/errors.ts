@@ -23,7 +23,7 @@ export const LEGACY_ERROR_NAMES: Readonly<Partial<Record<OpenNebulaErrorName, st
   RPC_API: "XML_RPC_API",
 });
 
-/** XML-RPC fault codes of the xmlrpc-c layer (ISSUES.md #11). */
+/** XML-RPC fault codes of the xmlrpc-c layer (docs/reference/opennebula/ISSUES.md #11). */
 export const XmlRpcFaultCode = {
   /** Too few parameters or a wrong XML-RPC type. */
   BAD_PARAMS: -501,

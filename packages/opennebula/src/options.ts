@@ -17,7 +17,7 @@ export interface OpenNebulaClientOptions {
   version?: string | undefined;
   /** Deadline of a call in ms, over all its attempts (default 30 000). */
   timeout?: number | undefined;
-  /** Deadline of pool and accounting calls in ms (default 300 000: big clouds, ISSUES.md #1). */
+  /** Deadline of pool and accounting calls in ms (default 300 000: big clouds, docs/reference/opennebula/ISSUES.md #1). */
   poolTimeout?: number | undefined;
   /** Retries of idempotent calls (`*.info`, pools) on network errors and 5xx; off by default. */
   retry?: RetryOptions | undefined;
@@ -32,7 +32,7 @@ export interface OpenNebulaClientOptions {
   validate?: boolean | undefined;
   /**
    * Log in with the password once (`one.user.login`) and use the token for every call, renewed
-   * ahead of its expiry and once more on AUTHENTICATION (ISSUES.md #10). Needs `password`.
+   * ahead of its expiry and once more on AUTHENTICATION (docs/reference/opennebula/ISSUES.md #10). Needs `password`.
    */
   login?: LoginOptions | undefined;
 }

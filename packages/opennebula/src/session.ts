@@ -33,7 +33,7 @@ export function createSession(username: string, secret: string): Session {
 }
 
 /**
- * A login-token session (ISSUES.md #10): logs in once with the password (`one.user.login(user,
+ * A login-token session (docs/reference/opennebula/ISSUES.md #10): logs in once with the password (`one.user.login(user,
  * "", ttl, egid)`), sends `user:token` afterwards, renews the token `renewBefore` ms ahead of its
  * expiry (counted from the moment the login was sent, so the client's clock errs early), and
  * forgets a token oned refused so that the next call logs in again.

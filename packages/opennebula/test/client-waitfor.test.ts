@@ -47,7 +47,7 @@ describe("one.vm.waitFor", () => {
     expect(one.calls().at(-1)).toEqual(["one.vm.info", 42]);
   });
 
-  it("passes through transient HOTPLUG states the predicate does not accept (ISSUES.md #12)", async () => {
+  it("passes through transient HOTPLUG states the predicate does not accept (docs/reference/opennebula/ISSUES.md #12)", async () => {
     run([
       [VmState.ACTIVE, VmLcmState.HOTPLUG],
       [VmState.ACTIVE, VmLcmState.HOTPLUG_NIC],

@@ -26,7 +26,7 @@ import {
   type TestServer,
 } from "./helpers/xmlrpc-server.js";
 
-const samples = new URL("../../../../shared/reference/opennebula/samples/", import.meta.url);
+const samples = new URL("../../../docs/reference/opennebula/samples/", import.meta.url);
 const vmXml = readFileSync(new URL("vm.xml", samples), "utf8");
 const vmPoolXml = readFileSync(new URL("vm_pool.xml", samples), "utf8");
 
@@ -122,7 +122,7 @@ describe("calls and responses", () => {
     expect(await one.vmpool.info(-2, -1, -1, -1)).toEqual([]);
   });
 
-  it("lenient IDs: a boolean where an ID is promised gives back the call's ID (ISSUES.md #8)", async () => {
+  it("lenient IDs: a boolean where an ID is promised gives back the call's ID (docs/reference/opennebula/ISSUES.md #8)", async () => {
     server.handle(() => success("<value><boolean>1</boolean></value>"));
     expect(await client().vm.lock(12, 2)).toBe(12);
   });
@@ -236,7 +236,7 @@ describe("bad responses get typed errors", () => {
     );
   });
 
-  it("invalid UTF-8 is reported with its byte offset (ISSUES.md #5)", async () => {
+  it("invalid UTF-8 is reported with its byte offset (docs/reference/opennebula/ISSUES.md #5)", async () => {
     const body = Buffer.from(success(stringValue("<VM><NAME>caf__</NAME></VM>")));
     const at = body.indexOf("caf") + 3;
     body[at] = 0xc3;

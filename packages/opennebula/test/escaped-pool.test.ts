@@ -7,7 +7,7 @@ import { EscapedXmlText } from "../src/xmlrpc/escaped-text.js";
 import { success, xmlEscape } from "./helpers/xmlrpc-server.js";
 
 const vmXml = readFileSync(
-  new URL("../../../../shared/reference/opennebula/samples/vm.xml", import.meta.url),
+  new URL("../../../docs/reference/opennebula/samples/vm.xml", import.meta.url),
   "utf8",
 );
 

@@ -1,5 +1,5 @@
 /**
- * Every method table against the 7.4 method reference (API.md §7, generated from oned's
+ * Every method table against the 7.4 method reference (docs/reference/opennebula/API.md §7, generated from oned's
  * sources): the same methods per object, and for each the same parameters in wire order, with
  * the same XML-RPC types and the same optional (defaulted) trailing parameters.
  */
@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { type MethodSpec, methodTables } from "../src/index.js";
 
-const api = readFileSync(new URL("../../../../shared/reference/opennebula/API.md", import.meta.url), "utf8");
+const api = readFileSync(new URL("../../../docs/reference/opennebula/API.md", import.meta.url), "utf8");
 
 interface RefParam {
   name: string;
@@ -42,7 +42,7 @@ function reference(object: string): Map<string, RefParam[]> {
 
 const tables = methodTables as unknown as Record<string, Record<string, MethodSpec<unknown[], unknown>>>;
 
-describe("method tables against API.md §7 (release-7.4.0)", () => {
+describe("method tables against docs/reference/opennebula/API.md §7 (release-7.4.0)", () => {
   it("reads the reference (sanity: 44 VM methods)", () => {
     expect(reference("vm").size).toBe(44);
   });
@@ -73,7 +73,7 @@ describe("method tables against API.md §7 (release-7.4.0)", () => {
     }
   });
 
-  it("gates the methods added after 6.0 on the release that added them (API.md §5)", () => {
+  it("gates the methods added after 6.0 on the release that added them (docs/reference/opennebula/API.md §5)", () => {
     const since = Object.values(tables).flatMap((table) =>
       Object.values(table)
         .filter((spec) => spec.since !== undefined)

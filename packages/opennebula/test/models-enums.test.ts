@@ -1,4 +1,4 @@
-/** The named enumerations against API.md, which lists them from oned's C++ headers. */
+/** The named enumerations against docs/reference/opennebula/API.md, which lists them from oned's C++ headers. */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
@@ -16,12 +16,9 @@ import {
   VnetState,
 } from "../src/models/index.js";
 
-const apiMd = readFileSync(
-  new URL("../../../../shared/reference/opennebula/API.md", import.meta.url),
-  "utf8",
-);
+const apiMd = readFileSync(new URL("../../../docs/reference/opennebula/API.md", import.meta.url), "utf8");
 
-/** The `0=INIT, 1=PENDING, …` list that follows a bold heading of API.md. */
+/** The `0=INIT, 1=PENDING, …` list that follows a bold heading of docs/reference/opennebula/API.md. */
 function listAfter(heading: string): Record<string, number> {
   const start = apiMd.indexOf(heading);
   expect(start, heading).toBeGreaterThan(0);
@@ -29,7 +26,7 @@ function listAfter(heading: string): Record<string, number> {
   return Object.fromEntries([...paragraph.matchAll(/(\d+)=([A-Z0-9_]+)/g)].map((m) => [m[2], Number(m[1])]));
 }
 
-describe("enumerations match API.md", () => {
+describe("enumerations match docs/reference/opennebula/API.md", () => {
   it.each([
     ["**VM `STATE`", VmState, 12],
     ["**VM `LCM_STATE`", VmLcmState, 72],

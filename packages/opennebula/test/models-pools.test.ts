@@ -1,6 +1,6 @@
 /**
  * Pools with 0, 1 and N elements, single elements as arrays, unknown fields kept, bad values
- * reported at their path, and the model cases of ISSUES.md (#3 short bodies, #5 non-ASCII,
+ * reported at their path, and the model cases of docs/reference/opennebula/ISSUES.md (#3 short bodies, #5 non-ASCII,
  * #7 CDATA, #9 XSD lag).
  */
 import { readFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { HostPool, ImagePool, Vm, VmPool, VmPoolExtended, VmSummary } from "../src/models/index.js";
 import { parseXmlDocument } from "../src/xml/index.js";
 
-const samplesDir = new URL("../../../../shared/reference/opennebula/samples/", import.meta.url);
+const samplesDir = new URL("../../../docs/reference/opennebula/samples/", import.meta.url);
 const sampleText = (name: string) => readFileSync(new URL(name, samplesDir), "utf8");
 /** The reference full VM, as XML text (without its root tags), to build variations from. */
 const vmXml = sampleText("vm.xml").trim();
@@ -67,7 +67,7 @@ describe("single elements are arrays", () => {
   });
 });
 
-describe("unknown fields are kept (APIs grow; ISSUES.md #9)", () => {
+describe("unknown fields are kept (APIs grow; docs/reference/opennebula/ISSUES.md #9)", () => {
   it("at the top level, in nested objects and in free-form templates", () => {
     const xml = vmXml
       .replace("<LAST_POLL>", "<FUTURE_FIELD>8.0</FUTURE_FIELD><LAST_POLL>")
@@ -134,7 +134,7 @@ describe("bad values give a zod error naming the path", () => {
   });
 });
 
-describe("ISSUES.md #3: a short pool body is never a full VM", () => {
+describe("docs/reference/opennebula/ISSUES.md #3: a short pool body is never a full VM", () => {
   it("VmSummary parses the short body; Vm rejects it, naming what is missing", () => {
     const raw = parseXmlDocument(shortVmXml).VM;
     expect(VmSummary.parse(raw).NAME).toBe("ci-runner-44");
@@ -149,7 +149,7 @@ describe("ISSUES.md #3: a short pool body is never a full VM", () => {
   });
 });
 
-describe("ISSUES.md #5 and #7: text is kept exactly", () => {
+describe("docs/reference/opennebula/ISSUES.md #5 and #7: text is kept exactly", () => {
   it("non-ASCII names and descriptions survive", () => {
     const xml = vmXml
       .replace("<NAME>web-01</NAME>", "<NAME>serveur-élève-😀</NAME>")

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { Datastore, Host, HostPool, Image, Vm, VmPool, VmTemplate, Vnet } from "../src/models/index.js";
 import { parseXmlDocument } from "../src/xml/index.js";
 
-const samplesDir = new URL("../../../../shared/reference/opennebula/samples/", import.meta.url);
+const samplesDir = new URL("../../../docs/reference/opennebula/samples/", import.meta.url);
 const read = (name: string) => parseXmlDocument(readFileSync(new URL(name, samplesDir)));
 
 /** The schema of each root element found in the samples. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Vm } from "../src/models/index.js";
 import { parseXmlDocument } from "../src/xml/index.js";
 
-const samples = new URL("../../../../shared/reference/opennebula/samples/", import.meta.url);
+const samples = new URL("../../../docs/reference/opennebula/samples/", import.meta.url);
 const sample = (name: string) => parseXmlDocument(readFileSync(new URL(name, samples)));
 
 describe("Vm (vm.xsd, full body)", () => {

@@ -1,6 +1,6 @@
 /**
  * The text serializer: attributes, vectors, repeated DISK/NIC, and escaping that no user value can
- * break out of (ISSUES.md #6). Every output is read back with parseTemplate, which follows oned's
+ * break out of (docs/reference/opennebula/ISSUES.md #6). Every output is read back with parseTemplate, which follows oned's
  * lexer rule for rule, and with the XML form where the text syntax refuses a value.
  */
 import { readFileSync } from "node:fs";
@@ -55,7 +55,7 @@ describe("serializeTemplate", () => {
 });
 
 describe("a template read from oned can be changed and written back", () => {
-  const sample = new URL("../../../../shared/reference/opennebula/samples/vmtemplate.xml", import.meta.url);
+  const sample = new URL("../../../docs/reference/opennebula/samples/vmtemplate.xml", import.meta.url);
   const template = VmTemplate.parse(parseXmlDocument(readFileSync(sample)).VMTEMPLATE).TEMPLATE;
 
   it("the reference VM template's TEMPLATE goes through the text syntax and back", () => {

@@ -114,7 +114,7 @@ describe("parseXmlDocument properties", () => {
 
   it("never crashes on damaged documents: a value or an XmlSyntaxError", () => {
     const vm = readFileSync(
-      new URL("../../../../shared/reference/opennebula/samples/vm.xml", import.meta.url),
+      new URL("../../../docs/reference/opennebula/samples/vm.xml", import.meta.url),
       "utf8",
     );
     fc.assert(

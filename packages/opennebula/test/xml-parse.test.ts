@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseXmlDocument, XmlSyntaxError } from "../src/xml/index.js";
 
-const samples = new URL("../../../../shared/reference/opennebula/samples/", import.meta.url);
+const samples = new URL("../../../docs/reference/opennebula/samples/", import.meta.url);
 const sample = (name: string) => readFileSync(new URL(name, samples));
 
 function syntaxErrorOf(input: string | Uint8Array): XmlSyntaxError {

@@ -85,7 +85,7 @@ export function poolsResource({ call }: CallContext) {
       ),
     /**
      * Sets the PG autoscaler mode; with `pgNum`, pins the PG count too (the autoscaler must be off
-     * for a pinned `pg_num`: NOTES.md gotcha 7).
+     * for a pinned `pg_num`: docs/reference/ceph/NOTES.md gotcha 7).
      */
     setPgAutoscale: (name: string, mode: "on" | "off" | "warn", pgNum?: number, options?: CephCallOptions) =>
       update(name, { pg_autoscale_mode: mode, pg_num: pgNum }, options),

@@ -38,7 +38,7 @@ export type CompressionMode = "none" | "passive" | "aggressive" | "force";
 export interface PoolSettings {
   application_metadata?: string[];
   pg_num?: number;
-  /** `on`, `off` or `warn`. Send `"off"` together with `pg_num` (NOTES.md gotcha 7). */
+  /** `on`, `off` or `warn`. Send `"off"` together with `pg_num` (docs/reference/ceph/NOTES.md gotcha 7). */
   pg_autoscale_mode?: "on" | "off" | "warn";
   quota_max_bytes?: number;
   quota_max_objects?: number;

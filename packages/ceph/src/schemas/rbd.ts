@@ -86,7 +86,7 @@ export interface ImageRef {
 export interface RbdImageCreate {
   name: string;
   pool_name: string;
-  /** Bytes. Must be > 0: a 0-byte image aborts Pacific's mgr (NOTES.md gotcha 4). */
+  /** Bytes. Must be > 0: a 0-byte image aborts Pacific's mgr (docs/reference/ceph/NOTES.md gotcha 4). */
   size: number;
   namespace?: string | null;
   obj_size?: number;

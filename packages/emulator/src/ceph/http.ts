@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
-import type { Route, RouteRequest, RouteResponse } from "../shared/routes.js";
+import type { Route, RouteRequest, RouteResponse } from "../common/routes.js";
 import { verifyToken } from "./jwt.js";
 import type { CephState, UserState } from "./state.js";
 import { settleTasks } from "./tasks.js";

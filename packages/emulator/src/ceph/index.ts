@@ -3,8 +3,8 @@
  * over a Ceph state, served in-process (`routesTransport`) or on loopback (`serve`).
  */
 import type { Transport } from "@homelab-kit/core";
-import { type ServedRoutes, type ServeOptions, serve } from "../shared/serve.js";
-import { routesTransport } from "../shared/transport.js";
+import { type ServedRoutes, type ServeOptions, serve } from "../common/serve.js";
+import { routesTransport } from "../common/transport.js";
 import { createCephRoutes } from "./routes.js";
 import { type CephState, type CephStateOptions, createCephState } from "./state.js";
 

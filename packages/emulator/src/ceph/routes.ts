@@ -2,7 +2,7 @@
  * `createCephRoutes(state)`: the Ceph Manager Dashboard API of Pacific 16.2.15 as a route table
  * over a {@link CephState}. Paths not served answer as CherryPy does (404 `The path '…' was not found.`).
  */
-import type { Route, RouteTable } from "../shared/routes.js";
+import type { Route, RouteTable } from "../common/routes.js";
 import { frameworkError } from "./http.js";
 import { authRoutes } from "./routes/auth.js";
 import { clusterRoutes } from "./routes/cluster.js";

@@ -2,7 +2,7 @@
  * The Ceph part of the emulator's world: hosts with their OSDs and mons, pools, RBD images with
  * snapshots, clones and trash, OSD flags, dashboard users, tasks and configuration. Every answer
  * of the Ceph routes is derived from this state (health from OSD/host state and usage, OSD
- * utilisation from what the images hold), so a later shared World (DESIGN.md §5) can drive it:
+ * utilisation from what the images hold), so a later shared World (docs/DESIGN.md §5) can drive it:
  * `setHostUp("node2", false)` takes that host's OSDs and mons down and Ceph health follows.
  *
  * Time comes from `now()` (ms), so tests can use a manual clock; nothing here sleeps.

@@ -3,7 +3,7 @@
  * wait answers 202 `{name, metadata}` and finishes later on the state's clock; a faster one
  * answers at once. Either way it is listed by `/api/task` (newest first) with its outcome.
  */
-import type { RouteResponse } from "../shared/routes.js";
+import type { RouteResponse } from "../common/routes.js";
 import { CephFailure, reply } from "./http.js";
 import type { CephState, TaskRecord } from "./state.js";
 

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { realClock } from "../shared/clock.js";
+import { realClock } from "../common/clock.js";
 import { parseTopology } from "../topology/load.js";
 import { createEmulator, type Emulator, type EmulatorEndpoints } from "../world/emulator.js";
 import { restoreWorld, snapshotWorld, type WorldSnapshot } from "../world/snapshot.js";

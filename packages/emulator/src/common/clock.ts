@@ -1,5 +1,5 @@
 /**
- * The emulator's one time line (DESIGN.md §5): every delay (POST, power-off, Ceph tasks, VM
+ * The emulator's one time line (docs/DESIGN.md §5): every delay (POST, power-off, Ceph tasks, VM
  * states) is computed from `now()` when the state is next observed, so nothing ever sleeps.
  * - `manualClock()`: time moves only when told (`advance`), for deterministic tests;
  * - `realClock({speed})`: wall-clock time, optionally faster (`speed: 60` makes a 30 s POST last 0.5 s);

@@ -1,6 +1,6 @@
 /**
  * Route tables: the one shape every emulator adapter (Ceph, iLO, OpenNebula) produces
- * (DESIGN.md §3, §5). A table is plain data; the same table is
+ * (docs/DESIGN.md §3, §5). A table is plain data; the same table is
  * - served on node:http(s) by `serve()`,
  * - called in-process by `routesTransport()` (no sockets),
  * - turned into msw handlers by `toMswHandlers()` (`@homelab-kit/emulator/msw`).

@@ -1,5 +1,5 @@
 /**
- * Fault injection per API and operation (DESIGN.md §5, issue 7): latency, an error status with a
+ * Fault injection per API and operation (docs/DESIGN.md §5): latency, an error status with a
  * body, or a dropped connection (the shared route `fault`s: reset, close, truncate), with a
  * probability and/or a count. Rules are data, set through `POST /_emulator/faults` or
  * `emulator.faults.add()`, and applied by the route wrapper in `wrap-routes.ts`.
@@ -13,7 +13,7 @@
  * HTTP rules, are listed with them and cleared the same way (which switches the fault off).
  */
 import { z } from "zod";
-import type { RouteRequest, RouteResponse } from "../shared/routes.js";
+import type { RouteRequest, RouteResponse } from "../common/routes.js";
 import type { World } from "../world/world.js";
 
 export const API_NAMES = ["ceph", "ilo", "opennebula"] as const;

@@ -5,8 +5,8 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { type Route, RouteError, type RouteRequest, route } from "../common/routes.js";
 import { postState, powerState } from "../ilo/power.js";
-import { type Route, RouteError, type RouteRequest, route } from "../shared/routes.js";
 import { TopologyError } from "../topology/load.js";
 import type { Emulator } from "../world/emulator.js";
 import { restoreWorld, SnapshotError, snapshotWorld } from "../world/snapshot.js";

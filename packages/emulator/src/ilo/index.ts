@@ -3,12 +3,12 @@
  * object per physical host. Route tables are factories over that state, never singletons.
  */
 import type { Transport } from "@homelab-kit/core";
-import { type ServedRoutes, type ServeOptions, serve } from "../shared/serve.js";
-import { routesTransport } from "../shared/transport.js";
+import { type ServedRoutes, type ServeOptions, serve } from "../common/serve.js";
+import { routesTransport } from "../common/transport.js";
 import { createIloRoutes } from "./routes.js";
 import { createIloState, type IloState, type IloStateOptions } from "./state.js";
 
-export { type EmulatorClock, type ManualClock, manualClock, systemClock } from "../shared/clock.js";
+export { type EmulatorClock, type ManualClock, manualClock, systemClock } from "../common/clock.js";
 export {
   forceOff,
   isOn,

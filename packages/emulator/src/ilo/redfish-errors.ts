@@ -1,4 +1,4 @@
-import type { RouteResponse } from "../shared/routes.js";
+import type { RouteResponse } from "../common/routes.js";
 import type { IloGeneration } from "./state.js";
 
 /**

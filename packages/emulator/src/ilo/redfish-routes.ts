@@ -1,4 +1,4 @@
-import type { RouteRequest, RouteResponse } from "../shared/routes.js";
+import type { RouteRequest, RouteResponse } from "../common/routes.js";
 import { forceOff, powerOn, powerState, pressButton, reset } from "./power.js";
 import { type RedfishMessage, redfishError } from "./redfish-errors.js";
 import {

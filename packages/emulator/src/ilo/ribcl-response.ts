@@ -13,7 +13,7 @@ export interface RibclStatus {
 
 export const OK: RibclStatus = { status: 0, message: "No error" };
 
-/** Status codes real iLOs answer (PROTOCOLS.md §1.3). */
+/** Status codes real iLOs answer (docs/reference/ilo/PROTOCOLS.md §1.3). */
 export const RibclStatuses = {
   syntaxError: 0x0001,
   passwordTooShort: 0x0004,

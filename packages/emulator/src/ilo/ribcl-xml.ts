@@ -4,7 +4,7 @@
  * PASSWORD="…"), so values run to the matching quote; attribute names are upper-cased because
  * python-hpilo mixes `VALUE=` and `value=`.
  */
-import { XML_ENTITIES } from "../shared/xml-entities.js";
+import { XML_ENTITIES } from "../common/xml-entities.js";
 
 export interface RibclElement {
   name: string;

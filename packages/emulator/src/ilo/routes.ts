@@ -1,4 +1,4 @@
-import { type Route, type RouteResponse, route } from "../shared/routes.js";
+import { type Route, type RouteResponse, route } from "../common/routes.js";
 import { createRedfishHandler } from "./redfish-routes.js";
 import { answerRibcl } from "./ribcl-handler.js";
 import type { IloState } from "./state.js";

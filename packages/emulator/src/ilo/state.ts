@@ -1,4 +1,4 @@
-import { type EmulatorClock, systemClock } from "../shared/clock.js";
+import { type EmulatorClock, systemClock } from "../common/clock.js";
 
 /** The management processor generation an emulated iLO behaves as. */
 export type IloGeneration = "ilo3" | "ilo4" | "ilo5";
@@ -124,7 +124,7 @@ export interface IloIdentity {
   ipAddress: string;
 }
 
-/** Failures real hosts show (DESIGN.md §5, ISSUES.md #14), switched on per host. */
+/** Failures real hosts show (docs/DESIGN.md §5, docs/reference/ilo/ISSUES.md #14), switched on per host. */
 export interface IloFaults {
   /** Power-on commands are accepted but the host stays off (a dead PSU or board). */
   powerOnFails: boolean;

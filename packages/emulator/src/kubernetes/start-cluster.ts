@@ -6,7 +6,7 @@ import { startStandIns } from "./standins/start.js";
 import type { Cluster, StartClusterOptions } from "./types.js";
 
 /**
- * Starts a Kubernetes cluster (DESIGN.md §6) and resolves once its API is ready:
+ * Starts a Kubernetes cluster (docs/DESIGN.md §6) and resolves once its API is ready:
  * - `binaries`: etcd + kube-apiserver + controller-manager + scheduler + kwok from local binaries;
  * - `kind`: the kind CLI (needs Docker and the node image);
  * - `k3s`: `@testcontainers/k3s` (needs Docker and the image).

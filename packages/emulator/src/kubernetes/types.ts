@@ -33,7 +33,7 @@ export interface CommonClusterOptions {
   standIns?: Omit<StandInsOptions, "kubeconfig">;
 }
 
-/** Real control-plane binaries on loopback ports (DESIGN.md §6): Docker-less, the CI default. */
+/** Real control-plane binaries on loopback ports (docs/DESIGN.md §6): Docker-less, the CI default. */
 export interface BinariesClusterOptions extends CommonClusterOptions {
   provider: "binaries";
   /**

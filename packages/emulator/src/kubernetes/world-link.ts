@@ -1,6 +1,6 @@
 /**
  * `linkWorld`: the World's Kubernetes node records (VMs of a template with a Kubespray role,
- * DESIGN.md §5–6) as Nodes of a running cluster, played by kwok. A Node is registered once its VM
+ * docs/DESIGN.md §5–6) as Nodes of a running cluster, played by kwok. A Node is registered once its VM
  * has booted (as a kubelet registers itself), carries the VM's address, roles, size and physical
  * host, is Ready while its VM is ACTIVE/RUNNING on a host that is up, and is deleted when the VM is
  * DONE. The World's own events drive it (host up/down, VM state changes), so iLO power and

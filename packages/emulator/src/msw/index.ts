@@ -1,2 +1,2 @@
 /** `@homelab-kit/emulator/msw`: msw handlers from route tables (needs the optional peer `msw`). */
-export { type MswHandlerOptions, toMswHandlers } from "../shared/msw.js";
+export { type MswHandlerOptions, toMswHandlers } from "../common/msw.js";

@@ -1,6 +1,6 @@
 /**
  * OpenNebula failure answers (`Request::ErrorCode`, include/Request.h) and their message formats
- * (`Request::failure_message`), as API.md §3 lists them.
+ * (`Request::failure_message`), as docs/reference/opennebula/API.md §3 lists them.
  */
 
 export const ErrorCode = {

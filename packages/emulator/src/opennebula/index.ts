@@ -4,8 +4,8 @@
  * singletons.
  */
 import type { Transport } from "@homelab-kit/core";
-import { type ServedRoutes, type ServeOptions, serve } from "../shared/serve.js";
-import { routesTransport } from "../shared/transport.js";
+import { type ServedRoutes, type ServeOptions, serve } from "../common/serve.js";
+import { routesTransport } from "../common/transport.js";
 import { createOpenNebulaRoutes } from "./routes.js";
 import { createOpenNebulaState, type OpenNebulaState, type OpenNebulaStateOptions } from "./state.js";
 

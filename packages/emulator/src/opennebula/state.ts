@@ -3,7 +3,7 @@
  * singleton) holding users/groups, clusters, hosts, datastores, images, virtual networks with their
  * address ranges and leases, templates and VMs. Time comes from an injectable clock; VM and image
  * transitions are computed from it when the state is next observed ({@link OpenNebulaState.sync}),
- * so nothing sleeps. The shared World (issue 7) drives it through the explicit hooks at the bottom:
+ * so nothing sleeps. The shared World drives it through the explicit hooks at the bottom:
  * `setHostReachable`, `subscribe` (image created/deleted, VM and host state changes) and `sync`.
  */
 import { type EmulatorClock, systemClock } from "../ilo/clock.js";
@@ -513,7 +513,7 @@ export interface OpenNebulaState {
   agenda: Agenda;
   lockedImages: Set<OneImage>;
   /**
-   * Injected faults. `invalidUtf8Vms`: VMs whose body holds bytes that are not UTF-8 (ISSUES.md #5):
+   * Injected faults. `invalidUtf8Vms`: VMs whose body holds bytes that are not UTF-8 (docs/reference/opennebula/ISSUES.md #5):
    * any response that would carry them fails at the XML-RPC layer, as xmlrpc-c refuses to send it.
    */
   faults: { invalidUtf8Vms: Set<number> };

@@ -1,10 +1,10 @@
 /**
- * The emulator's own small XML reader and writer (it must not share the client's parser, DESIGN.md
+ * The emulator's own small XML reader and writer (it must not share the client's parser, docs/DESIGN.md
  * §2). The reader is strict: well-formed XML 1.0 elements, text, CDATA, comments and the five
  * predefined entities plus character references. A DOCTYPE (and so any entity definition, the
  * "billion laughs" bomb included) is refused, never expanded.
  */
-import { XML_ENTITIES } from "../shared/xml-entities.js";
+import { XML_ENTITIES } from "../common/xml-entities.js";
 
 export interface XmlElement {
   name: string;

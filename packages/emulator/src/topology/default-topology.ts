@@ -1,9 +1,9 @@
 /**
- * The default topology: the reference stack of DESIGN.md §1, as YAML (the same format users write;
+ * The default topology: the reference stack of docs/DESIGN.md §1, as YAML (the same format users write;
  * `homelab-emulator topology` prints it to start a file of your own). Kept as text in a module so
  * the built package needs no data files.
  */
-export const DEFAULT_TOPOLOGY_YAML = `# homelab-kit reference stack (DESIGN.md §1)
+export const DEFAULT_TOPOLOGY_YAML = `# homelab-kit reference stack (docs/DESIGN.md §1)
 name: reference
 hosts:
   - name: node1

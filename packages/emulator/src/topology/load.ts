@@ -117,7 +117,7 @@ export function loadTopologyFile(file: string): Topology {
   return parseTopologyYaml(text, file);
 }
 
-/** The reference stack of DESIGN.md §1 (three DL360 G7 with iLO 3, Ceph, OpenNebula, Kubernetes). */
+/** The reference stack of docs/DESIGN.md §1 (three DL360 G7 with iLO 3, Ceph, OpenNebula, Kubernetes). */
 export function defaultTopology(): Topology {
   return parseTopologyYaml(DEFAULT_TOPOLOGY_YAML, "default topology");
 }

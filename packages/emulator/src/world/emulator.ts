@@ -5,16 +5,16 @@
  */
 import type { Transport } from "@homelab-kit/core";
 import { createCephRoutes } from "../ceph/routes.js";
+import { type ControllableClock, manualClock } from "../common/clock.js";
+import type { Route } from "../common/routes.js";
+import { type ServedRoutes, serve } from "../common/serve.js";
+import { generateSelfSignedCertificate } from "../common/tls.js";
+import { routesTransport } from "../common/transport.js";
 import { createFaultInjector, type FaultInjector } from "../control/faults.js";
 import { createControlRoutes } from "../control/routes.js";
 import { wrapRoutes } from "../control/wrap-routes.js";
 import { createIloRoutes } from "../ilo/routes.js";
 import { createOpenNebulaRoutes } from "../opennebula/routes.js";
-import { type ControllableClock, manualClock } from "../shared/clock.js";
-import type { Route } from "../shared/routes.js";
-import { type ServedRoutes, serve } from "../shared/serve.js";
-import { generateSelfSignedCertificate } from "../shared/tls.js";
-import { routesTransport } from "../shared/transport.js";
 import { defaultTopology, loadTopologyFile, parseTopology } from "../topology/load.js";
 import type { Topology } from "../topology/schema.js";
 import { serveFleet } from "./ilo-fleet.js";
@@ -100,7 +100,7 @@ function endpoint(routes: Route[]): ApiEndpoint {
     routes,
     transport: () => routesTransport(routes),
     async mswHandlers(baseUrl) {
-      const { toMswHandlers } = await import("../shared/msw.js");
+      const { toMswHandlers } = await import("../common/msw.js");
       return toMswHandlers(routes, baseUrl === undefined ? {} : { baseUrl });
     },
   };

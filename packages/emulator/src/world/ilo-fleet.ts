@@ -6,8 +6,8 @@
  * hands its connections to that server.
  */
 import { createServer, type Server } from "node:net";
-import { type Route, RouteError, type RouteRequest } from "../shared/routes.js";
-import { type ServedRoutes, type ServeOptions, serve } from "../shared/serve.js";
+import { type Route, RouteError, type RouteRequest } from "../common/routes.js";
+import { type ServedRoutes, type ServeOptions, serve } from "../common/serve.js";
 
 export interface FleetMember {
   host: string;

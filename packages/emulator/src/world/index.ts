@@ -1,4 +1,14 @@
 /** `@homelab-kit/emulator/world`: the World model, topologies, `createEmulator()` and the test helper. */
+
+export {
+  type ControllableClock,
+  type EmulatorClock,
+  type ManualClock,
+  manualClock,
+  type RealClockOptions,
+  realClock,
+  systemClock,
+} from "../common/clock.js";
 export {
   type ApiName,
   type FaultInjector,
@@ -8,15 +18,6 @@ export {
   WorldFaultError,
   type WorldFaultInit,
 } from "../control/faults.js";
-export {
-  type ControllableClock,
-  type EmulatorClock,
-  type ManualClock,
-  manualClock,
-  type RealClockOptions,
-  realClock,
-  systemClock,
-} from "../shared/clock.js";
 export * from "../topology/index.js";
 export {
   type ApiEndpoint,

@@ -11,6 +11,7 @@
  */
 import { addImage, childrenOf, newImage, removeImage } from "../ceph/rbd-model.js";
 import { type CephState, imageKey } from "../ceph/state.js";
+import type { EmulatorClock } from "../common/clock.js";
 import { createVm, deployVm, setHostReachable, sync as syncOpenNebula } from "../opennebula/lifecycle.js";
 import {
   addDatastore,
@@ -25,7 +26,6 @@ import {
   type Permissions,
 } from "../opennebula/state.js";
 import { getAttr, type Template } from "../opennebula/template.js";
-import type { EmulatorClock } from "../shared/clock.js";
 import type { Topology } from "../topology/schema.js";
 
 const MiB = 1024 * 1024;

@@ -1,5 +1,5 @@
 /**
- * The World (DESIGN.md §5): one model that every API adapter reads and writes, so the APIs agree.
+ * The World (docs/DESIGN.md §5): one model that every API adapter reads and writes, so the APIs agree.
  * Physical hosts own an iLO state each; Ceph runs on them (OSDs per host); OpenNebula hosts and
  * Kubernetes nodes live on them too. A host is "up" for the services on it once it is electrically
  * on AND its POST has finished; power it off through its iLO and its OSDs go down (Ceph
@@ -10,10 +10,10 @@
  * request calls first (see `createEmulator`), against the one clock of the world.
  */
 import { type CephState, createCephState } from "../ceph/state.js";
+import { type ControllableClock, manualClock } from "../common/clock.js";
 import { isOn, postState } from "../ilo/power.js";
 import { createIloState, type IloState } from "../ilo/state.js";
 import type { OneVm, OpenNebulaState } from "../opennebula/state.js";
-import { type ControllableClock, manualClock } from "../shared/clock.js";
 import type { HostSpec, Topology } from "../topology/schema.js";
 import { buildOpenNebula, linkOpenNebula, setHostReachable, syncOpenNebula } from "./opennebula.js";
 
@@ -175,7 +175,7 @@ export class World {
     this.#watch.add(this.host(name));
   }
 
-  /** Registers a Kubernetes node (issue 8's cluster reads these) on the host its VM runs on. */
+  /** Registers a Kubernetes node (the cluster reads these) on the host its VM runs on. */
   addKubernetesNode(init: Omit<KubernetesNodeRecord, "ready">): KubernetesNodeRecord {
     const host = this.host(init.host);
     if (this.kubernetes.nodes.has(init.name)) throw new RangeError(`Kubernetes node "${init.name}" exists`);

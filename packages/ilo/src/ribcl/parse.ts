@@ -47,7 +47,7 @@ function requoteTag(inner: string): string {
 }
 
 /**
- * Fix-ups for the malformed XML iLO firmware emits (ISSUES.md #5, the same kludges python-hpilo
+ * Fix-ups for the malformed XML iLO firmware emits (docs/reference/ilo/ISSUES.md #5, the same kludges python-hpilo
  * carries): control bytes such as \x01 from a faulty PSU, a self-closed `<RIBCL VERSION="2.22"/>`,
  * and unescaped quotes inside attribute values.
  */

@@ -1,4 +1,4 @@
-/** `one.acl.*` of release-7.4.0 (API.md §7): ACL rules. */
+/** `one.acl.*` of release-7.4.0 (docs/reference/opennebula/API.md §7): ACL rules. */
 import { Acl } from "../models/acl.js";
 import { idCall } from "./common.js";
 import { asPool, int, method, str } from "./define.js";

@@ -1,4 +1,4 @@
-/** `one.cluster.*` and `one.clusterpool.*` of release-7.4.0 (API.md §7). */
+/** `one.cluster.*` and `one.clusterpool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7). */
 import { Cluster } from "../models/cluster.js";
 import {
   deleteMethod,

@@ -1,7 +1,7 @@
 /**
  * Method shapes many OpenNebula objects share (`one.<object>.info`, `update`, `rename`, `chmod`,
  * `chown`, `lock`, `unlock`, `delete` and the pool calls), declared once and instantiated per
- * object by the files beside this one. Parameters and defaults follow API.md §4 and §7.
+ * object by the files beside this one. Parameters and defaults follow docs/reference/opennebula/API.md §4 and §7.
  */
 import type { z } from "zod";
 import type { RawXmlObject } from "../xml/parse.js";

@@ -1,4 +1,4 @@
-/** `one.datastore.*` and `one.datastorepool.*` of release-7.4.0 (API.md §7). */
+/** `one.datastore.*` and `one.datastorepool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7). */
 import { Datastore } from "../models/datastore.js";
 import {
   chmodMethod,

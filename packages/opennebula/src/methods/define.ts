@@ -10,7 +10,7 @@ import type { EnvelopeValue } from "../xmlrpc/envelope.js";
 import { EscapedXmlText } from "../xmlrpc/escaped-text.js";
 import type { XmlRpcValue } from "../xmlrpc/types.js";
 
-/** XML-RPC types of OpenNebula parameters (API.md §7). */
+/** XML-RPC types of OpenNebula parameters (docs/reference/opennebula/API.md §7). */
 export type ParamType = "int" | "i8" | "bool" | "string" | "int[]";
 
 export interface ParamSpec {
@@ -49,7 +49,7 @@ export interface MethodSpec<P extends unknown[], R> {
   readonly params: readonly ParamSpec[];
   /** Safe to send twice (reads); only these are ever retried. */
   readonly idempotent: boolean;
-  /** A pool or accounting call: gets the longer default timeout (ISSUES.md #1). */
+  /** A pool or accounting call: gets the longer default timeout (docs/reference/opennebula/ISSUES.md #1). */
   readonly long?: boolean;
   /** First release that has the method. */
   readonly since?: string;
@@ -186,7 +186,7 @@ function mismatch(context: DecodeContext, reason: string): ResponseValidationErr
 }
 
 /**
- * An object ID. Lenient (ISSUES.md #8): some releases answered `true` where the docs promise the
+ * An object ID. Lenient (docs/reference/opennebula/ISSUES.md #8): some releases answered `true` where the docs promise the
  * ID; then the `id` argument the call was made with is returned.
  */
 export function asId(value: EnvelopeValue, context: DecodeContext): number {

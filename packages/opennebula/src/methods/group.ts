@@ -1,4 +1,4 @@
-/** `one.group.*` and `one.grouppool.*` of release-7.4.0 (API.md §7). */
+/** `one.group.*` and `one.grouppool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7). */
 import { Group, GroupPool } from "../models/group.js";
 import {
   deleteMethod,

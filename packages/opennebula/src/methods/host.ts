@@ -1,4 +1,4 @@
-/** `one.host.*` and `one.hostpool.*` of release-7.4.0 (API.md §7). */
+/** `one.host.*` and `one.hostpool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7). */
 import { Host } from "../models/host.js";
 import {
   deleteMethod,

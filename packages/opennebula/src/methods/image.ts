@@ -1,4 +1,4 @@
-/** `one.image.*` and `one.imagepool.*` of release-7.4.0 (API.md §7). */
+/** `one.image.*` and `one.imagepool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7). */
 import { Image } from "../models/image.js";
 import {
   chmodMethod,

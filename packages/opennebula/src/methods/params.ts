@@ -1,4 +1,4 @@
-/** Named values of request parameters (API.md §4), as constants and types. */
+/** Named values of request parameters (docs/reference/opennebula/API.md §4), as constants and types. */
 import { VmState } from "../models/enums.js";
 
 /** `one.vm.action` actions (release-7.4.0). */
@@ -23,7 +23,7 @@ export type VmAction = (typeof VM_ACTIONS)[number];
 
 /**
  * Pool filter flag: whose objects a `*pool.info` call returns. Any UID (>= 0) is also accepted.
- * There is no hidden default (ISSUES.md #14).
+ * There is no hidden default (docs/reference/opennebula/ISSUES.md #14).
  */
 export const PoolFilter = {
   /** Objects of the user's primary group. */

@@ -1,4 +1,4 @@
-/** `one.secgroup.*` and `one.secgrouppool.*` of release-7.4.0 (API.md §7): security groups. */
+/** `one.secgroup.*` and `one.secgrouppool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7): security groups. */
 import { SecurityGroup } from "../models/security-group.js";
 import {
   chmodMethod,

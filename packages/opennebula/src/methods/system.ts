@@ -1,4 +1,4 @@
-/** `one.system.*` of release-7.4.0 (API.md §7). */
+/** `one.system.*` of release-7.4.0 (docs/reference/opennebula/API.md §7). */
 
 import { idCall, rawDocument } from "./common.js";
 import { asDocument, asString, bool, method, str } from "./define.js";

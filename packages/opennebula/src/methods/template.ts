@@ -1,4 +1,4 @@
-/** `one.template.*` and `one.templatepool.*` of release-7.4.0 (API.md §7): VM templates. */
+/** `one.template.*` and `one.templatepool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7): VM templates. */
 import { VmTemplate } from "../models/vm-template.js";
 import {
   chownMethod,

@@ -1,4 +1,4 @@
-/** `one.user.*` and `one.userpool.*` of release-7.4.0 (API.md §7). */
+/** `one.user.*` and `one.userpool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7). */
 import { User, UserPool } from "../models/user.js";
 import {
   deleteMethod,

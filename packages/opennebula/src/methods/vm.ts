@@ -1,4 +1,4 @@
-/** `one.vm.*` of release-7.4.0 (API.md §7), in the order of oned's registry. */
+/** `one.vm.*` of release-7.4.0 (docs/reference/opennebula/API.md §7), in the order of oned's registry. */
 import { Vm } from "../models/vm.js";
 import {
   append,

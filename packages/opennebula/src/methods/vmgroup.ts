@@ -1,4 +1,4 @@
-/** `one.vmgroup.*` and `one.vmgrouppool.*` of release-7.4.0 (API.md §7): VM groups (affinity). */
+/** `one.vmgroup.*` and `one.vmgrouppool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7): VM groups (affinity). */
 import { VmGroup } from "../models/vm-group.js";
 import {
   chmodMethod,

@@ -1,4 +1,4 @@
-/** `one.vmpool.*` of release-7.4.0 (API.md §7). */
+/** `one.vmpool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7). */
 import { Vm, VmSummary } from "../models/vm.js";
 import type { RawXmlObject } from "../xml/parse.js";
 import { filterFlag, range } from "./common.js";
@@ -22,7 +22,7 @@ const shortPool = asPool("VM_POOL", "VM", VmSummary);
 export const vmPoolMethods = {
   /**
    * The short VM bodies (vm_pool.xsd) of the filter, range and state. `query` (6.10+:
-   * `KEY=VALUE&…`; 5.x: full-text) needs MySQL: SQLite backends answer INTERNAL (ISSUES.md #4).
+   * `KEY=VALUE&…`; 5.x: full-text) needs MySQL: SQLite backends answer INTERNAL (docs/reference/opennebula/ISSUES.md #4).
    */
   info: method<PoolArgs>()({
     name: "one.vmpool.info",

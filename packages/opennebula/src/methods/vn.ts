@@ -1,4 +1,4 @@
-/** `one.vn.*` and `one.vnpool.*` of release-7.4.0 (API.md §7): virtual networks. */
+/** `one.vn.*` and `one.vnpool.*` of release-7.4.0 (docs/reference/opennebula/API.md §7): virtual networks. */
 import { Vnet, VnetSummary } from "../models/vnet.js";
 import {
   chmodMethod,

@@ -1,5 +1,5 @@
 /**
- * Named enumerations of OpenNebula 7.4 (`include/*.h`, as listed in the reference API.md §4).
+ * Named enumerations of OpenNebula 7.4 (`include/*.h`, as listed in the reference docs/reference/opennebula/API.md §4).
  * Retired values are kept so that documents written by older releases still get a name.
  */
 
@@ -259,7 +259,7 @@ export type HistoryActionName = keyof typeof HistoryAction;
 /**
  * LCM states a RUNNING (or POWEROFF…) VM passes through briefly while an operation runs: disk and
  * NIC hotplug, snapshots, disk resize, backups. A wait for RUNNING should treat them as transient
- * (ISSUES.md #12: a VM flips through HOTPLUG right after boot).
+ * (docs/reference/opennebula/ISSUES.md #12: a VM flips through HOTPLUG right after boot).
  */
 export const VM_LCM_TRANSIENT_STATES: readonly VmLcmStateName[] = lcmStatesWhere((name) =>
   /^(HOTPLUG|DISK_SNAPSHOT|DISK_RESIZE|BACKUP)/.test(name),

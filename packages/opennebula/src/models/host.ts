@@ -7,7 +7,7 @@ import { TemplateRecord } from "./template-record.js";
 
 /**
  * Datastores the host sees. `DS` was missing from the XSD until 2024 and absent from pyone's
- * generated bindings (ISSUES.md #9); here it is always an array.
+ * generated bindings (docs/reference/opennebula/ISSUES.md #9); here it is always an array.
  */
 export const HostDatastores = xmlObject({
   DISK_USAGE: xmlInt,

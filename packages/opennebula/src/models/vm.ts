@@ -1,7 +1,7 @@
 /**
  * Virtual machines: `Vm` is the full body of vm.xsd (`one.vm.info`, `one.vmpool.infoextended`),
  * `VmSummary` the short body of vm_pool.xsd that `one.vmpool.info` returns since 5.8. They are two
- * types on purpose (ISSUES.md #3): a short body never type-checks as a full VM.
+ * types on purpose (docs/reference/opennebula/ISSUES.md #3): a short body never type-checks as a full VM.
  */
 import type { z } from "zod";
 import { Ids, xmlDecimal, xmlEnum, xmlInt, xmlList, xmlObject, xmlString } from "./coerce.js";

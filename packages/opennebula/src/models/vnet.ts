@@ -25,7 +25,7 @@ export const AddressRangeTypes = ["IP4", "IP6", "IP6_STATIC", "IP4_6", "IP4_6_ST
 export type AddressRangeType = (typeof AddressRangeTypes)[number];
 
 /**
- * An address range (AR). The VNET AR fields were missing from the XSDs for years (ISSUES.md #9):
+ * An address range (AR). The VNET AR fields were missing from the XSDs for years (docs/reference/opennebula/ISSUES.md #9):
  * every attribute not typed here is kept as it came.
  */
 const addressRangeShape = {

@@ -111,7 +111,7 @@ function scalar(value: string | number, path: ReadonlyArray<string | number>): s
 
 /**
  * oned receives templates inside XML-RPC and stores them in XML: a NUL, a character XML 1.0
- * forbids or a lone surrogate (not encodable as UTF-8, ISSUES.md #5) cannot get there intact.
+ * forbids or a lone surrogate (not encodable as UTF-8, docs/reference/opennebula/ISSUES.md #5) cannot get there intact.
  */
 function checkCharacters(value: string, path: ReadonlyArray<string | number>): void {
   for (let i = 0; i < value.length; i++) {

@@ -1,7 +1,7 @@
 /**
  * Writes templates as the XML document oned also accepts wherever a template string goes
  * (`one.vm.allocate`, `one.template.update`, …: a string starting with `<` is read as XML).
- * Values are entity-escaped text rather than CDATA: no `]]>` can end a section early (ISSUES.md #7),
+ * Values are entity-escaped text rather than CDATA: no `]]>` can end a section early (docs/reference/opennebula/ISSUES.md #7),
  * and `\r`, which an XML parser turns into `\n` even inside CDATA, is sent as `&#13;`. Every value
  * the text syntax refuses can be sent this way.
  */

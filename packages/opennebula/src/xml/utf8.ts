@@ -5,7 +5,7 @@ const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }
 
 /**
  * Decodes UTF-8 strictly. Invalid input is reported with the byte offset, line and column of the
- * first bad sequence instead of being replaced by U+FFFD (ISSUES.md #5).
+ * first bad sequence instead of being replaced by U+FFFD (docs/reference/opennebula/ISSUES.md #5).
  */
 export function decodeUtf8(bytes: Uint8Array): string {
   // ASCII (the usual OpenNebula document) is valid UTF-8 and decodes faster as Latin-1.

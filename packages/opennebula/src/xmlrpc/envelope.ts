@@ -14,7 +14,7 @@ export const LAZY_STRING_THRESHOLD = 64 * 1024;
 export type EnvelopeValue = XmlRpcValue | EscapedXmlText;
 
 /**
- * Unwraps OpenNebula's response array (API.md §3): `[true, value, 0]` → value;
+ * Unwraps OpenNebula's response array (docs/reference/opennebula/API.md §3): `[true, value, 0]` → value;
  * `[false, message, code, resp_id, replication_idx]` (or the 4-element form of ≤5.8) →
  * {@link OpenNebulaError}; an XML-RPC `<fault>` → {@link OpenNebulaError} of kind `fault`.
  * Malformed XML or any other shape → `ResponseValidationError` (cause: the `XmlSyntaxError`).

@@ -71,7 +71,7 @@ export const okText = (text: string): Reply => success(stringValue(text));
 
 export function sample(name: string): string {
   return readFileSync(
-    new URL(`../../../../../shared/reference/opennebula/samples/${name}`, import.meta.url),
+    new URL(`../../../../docs/reference/opennebula/samples/${name}`, import.meta.url),
     "utf8",
   );
 }

@@ -1,5 +1,5 @@
 /** `/api/auth`: login (JWT + cookie), check, logout (revokes the token id). */
-import type { Route } from "../../shared/routes.js";
+import type { Route } from "../../common/routes.js";
 import { AUTH_PERMISSIONS } from "../fixtures/templates.js";
 import { authenticate, cephRoute, dashboardError, reply, required } from "../http.js";
 import { decodeToken, issueToken, verifyToken } from "../jwt.js";

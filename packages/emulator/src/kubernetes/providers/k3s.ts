@@ -6,7 +6,7 @@ import { registerEmergencyCleanup } from "../processes.js";
 import type { Cluster, K3sClusterOptions } from "../types.js";
 import { dockerCluster, dockerUnavailableReason } from "./docker.js";
 
-/** The k3s image used when none is given (Kubernetes 1.34, DESIGN.md §8). */
+/** The k3s image used when none is given (Kubernetes 1.34, docs/DESIGN.md §8). */
 export const DEFAULT_K3S_IMAGE = "rancher/k3s:v1.34.1-k3s1";
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `startStandIns`: the controllers that stand in for what needs hardware (DESIGN.md §6), each on
+ * `startStandIns`: the controllers that stand in for what needs hardware (docs/DESIGN.md §6), each on
  * client-node informers against a running cluster (any provider): MetalLB, cert-manager, Ceph CSI
  * (RBD), ingress-nginx's class and status, and node health.
  */

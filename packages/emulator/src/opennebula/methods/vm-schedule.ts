@@ -272,7 +272,7 @@ registerVmTimer({
   // allocate/instantiate: the template's SCHED_ACTIONs become objects (TemplateAPI::instantiate).
   onCreate(state, vm) {
     // An empty or non-vector SCHED_ACTION (`<SCHED_ACTION/>` in an XML template, which once
-    // restarted oned, OpenNebula/one#6580, ISSUES.md #15) reads as a section without ACTION.
+    // restarted oned, OpenNebula/one#6580, docs/reference/opennebula/ISSUES.md #15) reads as a section without ACTION.
     const vectors = vm.template
       .filter(([k]) => k === "SCHED_ACTION")
       .map(([, v]) => (typeof v === "string" ? {} : v));
