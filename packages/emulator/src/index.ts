@@ -1,4 +1,5 @@
 export type {
+  ConnectionEnd,
   Fault,
   Framing,
   Route,

@@ -1,6 +1,12 @@
 import { validateHeaderName, validateHeaderValue } from "node:http";
 import type { CompiledRoutes } from "./router.js";
-import { type Route, RouteError, type RouteRequest, type RouteResponse } from "./routes.js";
+import {
+  type ConnectionEnd,
+  type Route,
+  RouteError,
+  type RouteRequest,
+  type RouteResponse,
+} from "./routes.js";
 
 /** What a front end (socket server, in-process transport, msw) knows about a request before the body. */
 export interface RequestHead {
@@ -9,6 +15,8 @@ export interface RequestHead {
   target: string;
   /** Lower-case names, repeated values joined with ", ". */
   headers: Record<string, string>;
+  /** The socket the request arrived on (socket front ends only): read for `RouteRequest.local`. */
+  connection?: { readonly localAddress?: string | undefined; readonly localPort?: number | undefined };
 }
 
 /** Everything a handler call needs, produced by {@link resolve}. */
@@ -158,6 +166,7 @@ class LazyRequest implements RouteRequest {
   readonly headers: Readonly<Record<string, string>>;
   readonly body: Uint8Array;
   #rawQuery: string;
+  #connection: RequestHead["connection"];
   #signalSource: AbortSignal | (() => AbortSignal) | undefined;
   #searchParams: URLSearchParams | undefined;
   #query: Readonly<Record<string, string>> | undefined;
@@ -176,6 +185,7 @@ class LazyRequest implements RouteRequest {
     this.headers = head.headers;
     this.body = body;
     this.#rawQuery = queryStart === -1 ? "" : head.target.slice(queryStart + 1);
+    this.#connection = head.connection;
     this.#signalSource = signal;
   }
 
@@ -187,6 +197,12 @@ class LazyRequest implements RouteRequest {
   get query(): Readonly<Record<string, string>> {
     this.#query ??= this.#rawQuery === "" ? EMPTY : Object.fromEntries(this.searchParams);
     return this.#query;
+  }
+
+  get local(): ConnectionEnd | undefined {
+    const socket = this.#connection;
+    if (socket?.localPort === undefined) return undefined;
+    return { address: socket.localAddress ?? "", port: socket.localPort };
   }
 
   get signal(): AbortSignal {

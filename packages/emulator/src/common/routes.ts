@@ -33,6 +33,18 @@ export interface RouteRequest {
   json<T = unknown>(): T;
   /** Aborted when the client goes away (or the in-process caller aborts). */
   signal: AbortSignal;
+  /**
+   * The local end of the connection the request arrived on: the address and port the client
+   * connected to, whatever its `Host` header says. Set by `serve()` only (undefined in-process and
+   * under msw, where there is no socket).
+   */
+  readonly local?: ConnectionEnd | undefined;
+}
+
+/** One end of a TCP connection. */
+export interface ConnectionEnd {
+  address: string;
+  port: number;
 }
 
 /**

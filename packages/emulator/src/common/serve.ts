@@ -81,6 +81,7 @@ export async function serve(routes: RouteTable, options: ServeOptions = {}): Pro
       method: req.method ?? "GET",
       target: req.url ?? "/",
       headers: flattenHeaders(req.headers),
+      connection: req.socket,
     };
     const resolution = resolve(compiled, head);
     if (resolution.kind === "answer") return write(req, res, resolution.response, onError);

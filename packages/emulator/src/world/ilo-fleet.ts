@@ -1,12 +1,13 @@
 /**
  * Every BMC on its own port, without one HTTPS server per BMC: a large topology (1,000 hosts)
  * would otherwise compile 1,000 routers and parse 1,000 TLS contexts. One `serve()` per iLO
- * generation holds a table whose handlers pick the BMC by the port the client connected to (the
- * `Host` header, which every HTTP/1.1 client sends); each BMC port is a plain TCP listener that
- * hands its connections to that server.
+ * generation holds a table whose handlers pick the BMC by the connection: the local port the
+ * client connected to (`RouteRequest.local`), never the `Host` header, which clients send as they
+ * like (python-hpilo sends `Host: localhost`, others a name or an address without the port, some
+ * none at all). Each BMC port is a plain TCP listener that hands its connections to that server.
  */
 import { createServer, type Server } from "node:net";
-import { type Route, RouteError, type RouteRequest } from "../common/routes.js";
+import { type Route, RouteError } from "../common/routes.js";
 import { type ServedRoutes, type ServeOptions, serve } from "../common/serve.js";
 
 export interface FleetMember {
@@ -19,12 +20,6 @@ export interface FleetMember {
 export interface ServedFleet {
   urls: Map<string, string>;
   close(): Promise<void>;
-}
-
-function portOf(request: RouteRequest): number {
-  const host = request.headers.host ?? "";
-  const match = /:(\d+)$/.exec(host);
-  return match === null ? Number.NaN : Number(match[1]);
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -63,10 +58,11 @@ export async function serveFleet(
       const table: Route[] = shape.map((r, i) => ({
         ...r,
         handler: (request) => {
-          const routes = byPort.get(portOf(request));
-          const handler = routes?.[i]?.handler;
+          const port = request.local?.port;
+          const handler = port === undefined ? undefined : byPort.get(port)?.[i]?.handler;
+          // Only a request that did not come through one of our listeners (none does) lands here.
           if (handler === undefined)
-            throw new RouteError(421, `no BMC behind ${request.headers.host ?? "(no Host header)"}`);
+            throw new RouteError(421, `no BMC behind local port ${port ?? "(none)"}`);
           return handler(request);
         },
       }));
