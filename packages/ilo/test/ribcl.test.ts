@@ -218,9 +218,14 @@ describe("secrets and unexpected answers", () => {
       const body =
         req.method === "POST"
           ? {}
-          : path === "/redfish/v1/Systems/"
-            ? { Members: [{ "@odata.id": "/redfish/v1/Systems/1/" }] }
-            : { PowerState: 42 };
+          : path === "/redfish/v1/"
+            ? {
+                Systems: { "@odata.id": "/redfish/v1/Systems/" },
+                Links: { Sessions: { "@odata.id": "/redfish/v1/SessionService/Sessions/" } },
+              }
+            : path === "/redfish/v1/Systems/"
+              ? { Members: [{ "@odata.id": "/redfish/v1/Systems/1/" }] }
+              : { PowerState: 42 };
       const headers: Record<string, string> =
         req.method === "POST"
           ? { "x-auth-token": "t0k3n-abc", location: "/redfish/v1/SessionService/Sessions/1/" }

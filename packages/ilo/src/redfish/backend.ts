@@ -10,8 +10,11 @@ import type {
 } from "../types.js";
 import { worstStatus } from "../types.js";
 import { createRedfishHttp, type RedfishHttpOptions } from "./http.js";
+import { actionTarget, linkAt, notLinked } from "./links.js";
+import { createRedfishNavigator } from "./navigator.js";
 import {
-  Collection,
+  AccountService,
+  Chassis,
   ComputerSystem,
   Drive,
   Manager,
@@ -68,20 +71,14 @@ function oemKey(body: { Oem?: { Hp?: unknown; Hpe?: unknown } | undefined }): "H
   return body.Oem?.Hp !== undefined && body.Oem?.Hpe === undefined ? "Hp" : "Hpe";
 }
 
-/** The target of an action by name suffix, in `Actions` or `Oem.Hp(e).Actions`. */
-function actionTarget(actions: unknown, suffix: string): string | undefined {
-  if (actions === null || typeof actions !== "object") return undefined;
-  for (const [name, value] of Object.entries(actions as Record<string, { target?: unknown }>)) {
-    if (name.endsWith(suffix) && typeof value?.target === "string") return value.target;
-  }
-  return undefined;
-}
-
 /** The `@odata.id` of `Oem.Hp(e).Links[name]`, when the iLO links it. */
 function oemLink(body: Parameters<typeof oem>[0], name: string): string | undefined {
-  const links = oem(body).Links as Record<string, { "@odata.id"?: unknown } | undefined> | undefined;
-  const id = links?.[name]?.["@odata.id"];
-  return typeof id === "string" ? id : undefined;
+  return linkAt(oem(body), "Links", name);
+}
+
+/** iLO's own virtual media (`Oem.Hp` / `Oem.Hpe` on the resource): PATCH takes `Image` alone. */
+function isHpeResource(body: { Oem?: { Hp?: unknown; Hpe?: unknown } | undefined }): boolean {
+  return body.Oem?.Hp !== undefined || body.Oem?.Hpe !== undefined;
 }
 
 /** Drive names as RIBCL's GET_EMBEDDED_HEALTH gives them (`Bay 3`), whatever the protocol. */
@@ -123,39 +120,14 @@ const MEDIA_TYPES: Record<VirtualMediaDevice, string[]> = {
   floppy: ["Floppy", "USBStick"],
 };
 
-/** The Redfish backend (iLO 4 ≥2.30, iLO 5, iLO 6). Resource paths are discovered from collections. */
+/**
+ * The Redfish backend (iLO 4 ≥2.30, iLO 5, iLO 6, and DMTF-conformant services). Every resource is
+ * reached through the links the service gives, from `/redfish/v1/` on (redfish/navigator.ts).
+ */
 export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
   const http = createRedfishHttp(options);
-  const members = new Map<string, Promise<string[]>>();
-
-  function collection(path: string, call?: CallOptions): Promise<string[]> {
-    let found = members.get(path);
-    if (!found) {
-      found = http.get(path, Collection, call).then((r) => r.body.Members.map((m) => m["@odata.id"]));
-      found.catch(() => members.delete(path));
-      members.set(path, found);
-    }
-    return found;
-  }
-
-  async function first(path: string, call?: CallOptions): Promise<string> {
-    const [member] = await collection(path, call);
-    if (!member)
-      throw new RedfishError({
-        request: { method: "GET", url: new URL(path, options.baseUrl).toString() },
-        response: { status: 404, body: "empty collection" },
-        code: "REDFISH_EMPTY_COLLECTION",
-      });
-    return member;
-  }
-
-  const systemPath = (call?: CallOptions) => first("/redfish/v1/Systems/", call);
-  const managerPath = (call?: CallOptions) => first("/redfish/v1/Managers/", call);
-  const chassisPath = (call?: CallOptions) => first("/redfish/v1/Chassis/", call);
-  const system = async (call?: CallOptions) => {
-    const path = await systemPath(call);
-    return { path, ...(await http.get(path, ComputerSystem, call)) };
-  };
+  const nav = createRedfishNavigator(http, options.baseUrl);
+  const system = (call?: CallOptions) => nav.system(call);
 
   /** GET then PATCH with `If-Match`; a 412 (someone else changed it) is retried once with a fresh ETag. */
   async function patchWithEtag(
@@ -177,9 +149,10 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
   }
 
   async function reset(resetType: string, call?: CallOptions): Promise<void> {
-    const { path, body } = await system(call);
-    const target =
-      actionTarget(body.Actions, "#ComputerSystem.Reset") ?? `${path}Actions/ComputerSystem.Reset/`;
+    const { url, body } = await system(call);
+    const target = actionTarget(body.Actions, "#ComputerSystem.Reset");
+    if (target === undefined)
+      throw notLinked(nav.absolute(url), "#ComputerSystem.Reset action", "REDFISH_NO_ACTION");
     await http.post(target, { ResetType: resetType }, call);
   }
 
@@ -197,20 +170,18 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
     return { changed: true };
   }
 
-  /** GETs every member of a collection with `schema`, in parallel. */
-  async function readAll<T>(path: string, schema: SafeParseSchema<T>, call?: CallOptions): Promise<T[]> {
-    const { body } = await http.get(path, Collection, call);
-    return Promise.all(body.Members.map(async (m) => (await http.get(m["@odata.id"], schema, call)).body));
+  /** GETs every member of a collection (every page) with `schema`, in parallel. */
+  async function readAll<T>(url: string, schema: SafeParseSchema<T>, call?: CallOptions): Promise<T[]> {
+    const members = await nav.members(url, call);
+    return Promise.all(members.map(async (m) => (await http.get(m, schema, call)).body));
   }
 
   /** HPE SmartStorage (iLO 4, iLO 5): ArrayControllers → each controller's PhysicalDrives. */
-  async function smartStorageDrives(path: string, call?: CallOptions): Promise<DriveStatus[]> {
-    const { body } = await http.get(path, SmartStorage, call);
-    const controllers = await readAll(
-      body.Links?.ArrayControllers?.["@odata.id"] ?? `${path}ArrayControllers/`,
-      SmartStorageArrayController,
-      call,
-    );
+  async function smartStorageDrives(url: string, call?: CallOptions): Promise<DriveStatus[]> {
+    const { body } = await http.get(url, SmartStorage, call);
+    const arrayControllers = linkAt(body, "Links", "ArrayControllers");
+    if (arrayControllers === undefined) return [];
+    const controllers = await readAll(arrayControllers, SmartStorageArrayController, call);
     const perController = await Promise.all(
       controllers.map(async (c) => {
         const drives = c.Links?.PhysicalDrives?.["@odata.id"];
@@ -244,18 +215,40 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
     return storage ? notFoundAsEmpty(dmtfDrives(storage, call)) : [];
   }
 
-  async function virtualMediaPath(device: VirtualMediaDevice, call?: CallOptions): Promise<string> {
-    const paths = await collection(`${await managerPath(call)}VirtualMedia/`, call);
-    for (const path of paths) {
-      const { body } = await http.get(path, VirtualMedia, call);
-      const types = (body as { MediaTypes?: unknown }).MediaTypes;
-      if (Array.isArray(types) && types.some((t) => MEDIA_TYPES[device].includes(String(t)))) return path;
+  /**
+   * The virtual media resource for `device`: the first member whose `MediaTypes` fit, in the
+   * manager's `VirtualMedia` collection (iLO), then the system's (DMTF 2021.1+).
+   */
+  async function virtualMediaUrl(device: VirtualMediaDevice, call?: CallOptions): Promise<string> {
+    const [manager, sys] = await Promise.all([
+      nav.managerUrl(call).then((url) => http.get(url, Manager, call)),
+      system(call),
+    ]);
+    const collections = [linkAt(manager.body, "VirtualMedia"), linkAt(sys.body, "VirtualMedia")].filter(
+      (url, i, all): url is string => url !== undefined && all.indexOf(url) === i,
+    );
+    for (const url of collections) {
+      for (const member of await nav.members(url, call)) {
+        const { body } = await http.get(member, VirtualMedia, call);
+        if (body.MediaTypes?.some((t) => MEDIA_TYPES[device].includes(t))) return member;
+      }
     }
-    throw new RedfishError({
-      request: { method: "GET", url: new URL(paths[0] ?? "/redfish/v1/", options.baseUrl).toString() },
-      response: { status: 404, body: `no ${device} virtual media` },
-      code: "REDFISH_NO_VIRTUAL_MEDIA",
-    });
+    throw notLinked(nav.absolute(sys.url), `${device} virtual media`, "REDFISH_NO_VIRTUAL_MEDIA");
+  }
+
+  /** The chassis and the resource it links as `name` (`Thermal`, `Power`), when it links one. */
+  async function chassisPart(name: "Thermal" | "Power", call?: CallOptions) {
+    const url = await nav.chassisUrl(call);
+    const { body } = await http.get(url, Chassis, call);
+    return { chassis: url, link: linkAt(body, name) };
+  }
+
+  async function accountsUrl(call?: CallOptions): Promise<string> {
+    const service = await nav.fromRoot("AccountService", call);
+    const { body } = await http.get(service, AccountService, call);
+    const accounts = linkAt(body, "Accounts");
+    if (accounts === undefined) throw notLinked(nav.absolute(service), "Accounts collection");
+    return accounts;
   }
 
   return {
@@ -290,7 +283,10 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
         return { changed: true };
       },
       async readings(call) {
-        const { body } = await http.get(`${await chassisPath(call)}Power/`, Power, call);
+        const { chassis, link } = await chassisPart("Power", call);
+        if (link === undefined)
+          throw notLinked(nav.absolute(chassis), "Power resource", "REDFISH_NO_POWER_METRICS");
+        const { body } = await http.get(link, Power, call);
         const control = body.PowerControl[0];
         return {
           presentWatts: control?.PowerConsumedWatts ?? 0,
@@ -312,7 +308,7 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
           BootSourceOverrideTarget: BOOT_TO_REDFISH[device],
           BootSourceOverrideEnabled: device === "none" ? "Disabled" : "Once",
         };
-        await patchWithEtag(await systemPath(call), ComputerSystem, { Boot }, call);
+        await patchWithEtag(await nav.systemUrl(call), ComputerSystem, { Boot }, call);
       },
       async getPersistent(call) {
         const boot = (await system(call)).body.Boot;
@@ -325,12 +321,12 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
           BootSourceOverrideTarget: BOOT_TO_REDFISH[device],
           BootSourceOverrideEnabled: "Continuous",
         };
-        await patchWithEtag(await systemPath(call), ComputerSystem, { Boot }, call);
+        await patchWithEtag(await nav.systemUrl(call), ComputerSystem, { Boot }, call);
       },
     },
     virtualMedia: {
       async status(device, call) {
-        const { body } = await http.get(await virtualMediaPath(device, call), VirtualMedia, call);
+        const { body } = await http.get(await virtualMediaUrl(device, call), VirtualMedia, call);
         const inserted = body.Inserted ?? Boolean(body.Image);
         return {
           device,
@@ -341,14 +337,20 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
         };
       },
       async insert(device, imageUrl, call) {
-        const path = await virtualMediaPath(device, call);
+        const path = await virtualMediaUrl(device, call);
         const { body } = await http.get(path, VirtualMedia, call);
         const standard = actionTarget(body.Actions, "#VirtualMedia.InsertMedia");
         const vendor = actionTarget(oem(body).Actions, "iLOVirtualMedia.InsertVirtualMedia");
         if (standard)
           await http.post(standard, { Image: imageUrl, Inserted: true, WriteProtected: true }, call);
         else if (vendor) await http.post(vendor, { Image: imageUrl }, call);
-        else await patchWithEtag(path, VirtualMedia, { Image: imageUrl }, call);
+        else {
+          // No action: PATCH the resource (iLO 4 takes `Image` alone; DMTF's writable properties otherwise).
+          const patch = isHpeResource(body)
+            ? { Image: imageUrl }
+            : { Image: imageUrl, Inserted: true, WriteProtected: true };
+          await patchWithEtag(path, VirtualMedia, patch, call);
+        }
         if (call?.bootOnNextReset) {
           await patchWithEtag(
             path,
@@ -359,23 +361,32 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
         }
       },
       async eject(device, call) {
-        const path = await virtualMediaPath(device, call);
+        const path = await virtualMediaUrl(device, call);
         const { body } = await http.get(path, VirtualMedia, call);
         const standard = actionTarget(body.Actions, "#VirtualMedia.EjectMedia");
         const vendor = actionTarget(oem(body).Actions, "iLOVirtualMedia.EjectVirtualMedia");
         if (standard) await http.post(standard, {}, call);
         else if (vendor) await http.post(vendor, {}, call);
-        else await patchWithEtag(path, VirtualMedia, { Image: null }, call);
+        else {
+          const patch = isHpeResource(body) ? { Image: null } : { Image: null, Inserted: false };
+          await patchWithEtag(path, VirtualMedia, patch, call);
+        }
       },
     },
     async health(call) {
-      const chassis = await chassisPath(call);
+      // A chassis that links no Thermal or Power resource reports no such sensors.
+      const chassis = await nav.chassisUrl(call);
+      const { body: chassisBody } = await http.get(chassis, Chassis, call);
+      const thermalUrl = linkAt(chassisBody, "Thermal");
+      const powerUrl = linkAt(chassisBody, "Power");
       const [thermal, power, driveList] = await Promise.all([
-        http.get(`${chassis}Thermal/`, Thermal, call),
-        http.get(`${chassis}Power/`, Power, call),
+        thermalUrl === undefined
+          ? Thermal.parse({})
+          : http.get(thermalUrl, Thermal, call).then((r) => r.body),
+        powerUrl === undefined ? Power.parse({}) : http.get(powerUrl, Power, call).then((r) => r.body),
         system(call).then(({ body }) => drives(body, call)),
       ]);
-      const temperatures = thermal.body.Temperatures.map((t) => ({
+      const temperatures = thermal.Temperatures.map((t) => ({
         name: t.Name ?? "",
         location: t.PhysicalContext ?? undefined,
         celsius: t.ReadingCelsius ?? undefined,
@@ -383,12 +394,14 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
         criticalCelsius: t.UpperThresholdFatal ?? undefined,
         status: redfishHealth(t.Status),
       }));
-      const fans = thermal.body.Fans.map((f) => ({
+      const fans = thermal.Fans.map((f) => ({
         name: f.Name ?? f.FanName ?? "",
-        percent: f.Reading ?? undefined,
+        // a reading in RPM is not a percentage
+        percent:
+          f.ReadingUnits == null || f.ReadingUnits === "Percent" ? (f.Reading ?? undefined) : undefined,
         status: redfishHealth(f.Status),
       }));
-      const powerSupplies = power.body.PowerSupplies.map((p) => ({
+      const powerSupplies = power.PowerSupplies.map((p) => ({
         name: p.Name ?? "",
         status: redfishHealth(p.Status),
         capacityWatts: p.PowerCapacityWatts ?? undefined,
@@ -399,7 +412,7 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
       return { overall: worstStatus(parts), temperatures, fans, powerSupplies, drives: driveList };
     },
     async firmware(call) {
-      const { body } = await http.get(await managerPath(call), Manager, call);
+      const { body } = await http.get(await nav.managerUrl(call), Manager, call);
       const text = body.FirmwareVersion ?? "";
       const match = /^(iLO\s*\d+)\s+v?([\d.]+)/i.exec(text);
       const current = ((oem(body).Firmware as Record<string, unknown> | undefined)?.Current ?? {}) as Record<
@@ -424,25 +437,26 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
     },
     uid: {
       async get(call) {
-        const led = (await system(call)).body.IndicatorLED;
+        const { body } = await system(call);
+        if (body.IndicatorLED == null && typeof body.LocationIndicatorActive === "boolean")
+          return body.LocationIndicatorActive;
+        const led = body.IndicatorLED;
         return led !== undefined && led !== null && led !== "Off";
       },
       async set(on, call) {
-        await patchWithEtag(
-          await systemPath(call),
-          ComputerSystem,
-          { IndicatorLED: on ? "Lit" : "Off" },
-          call,
-        );
+        const { url, body } = await system(call);
+        // DMTF deprecated IndicatorLED for LocationIndicatorActive: write the one the system has.
+        const patch =
+          body.IndicatorLED == null && typeof body.LocationIndicatorActive === "boolean"
+            ? { LocationIndicatorActive: on }
+            : { IndicatorLED: on ? "Lit" : "Off" };
+        await patchWithEtag(url, ComputerSystem, patch, call);
       },
     },
     users: {
       async list(call) {
-        const { body } = await http.get("/redfish/v1/AccountService/Accounts/", Collection, call);
-        const accounts = await Promise.all(
-          body.Members.map((m) => http.get(m["@odata.id"], ManagerAccount, call)),
-        );
-        return accounts.map(({ body: a }) => ({
+        const accounts = await readAll(await accountsUrl(call), ManagerAccount, call);
+        return accounts.map((a) => ({
           login: a.UserName,
           name: typeof oem(a).LoginName === "string" ? (oem(a).LoginName as string) : undefined,
           admin: a.RoleId ? a.RoleId === "Administrator" : undefined,
@@ -450,7 +464,7 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
       },
       async add(user, call) {
         await http.post(
-          "/redfish/v1/AccountService/Accounts/",
+          await accountsUrl(call),
           {
             UserName: user.login,
             Password: user.password,
@@ -470,16 +484,13 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
   };
 
   async function accountPath(login: string, call?: CallOptions): Promise<string> {
-    const { body } = await http.get("/redfish/v1/AccountService/Accounts/", Collection, call);
-    for (const m of body.Members) {
-      const { body: a } = await http.get(m["@odata.id"], ManagerAccount, call);
-      if (a.UserName === login) return m["@odata.id"];
+    const accounts = await accountsUrl(call);
+    for (const member of await nav.members(accounts, call)) {
+      const { body: a } = await http.get(member, ManagerAccount, call);
+      if (a.UserName === login) return member;
     }
     throw new RedfishError({
-      request: {
-        method: "GET",
-        url: new URL("/redfish/v1/AccountService/Accounts/", options.baseUrl).toString(),
-      },
+      request: { method: "GET", url: nav.absolute(accounts) },
       response: { status: 404, body: `no account ${login}` },
       code: "REDFISH_NO_SUCH_ACCOUNT",
     });

@@ -7,6 +7,8 @@ import {
   type Transport,
 } from "@homelab-kit/core";
 import { RedfishError } from "../errors.js";
+import { linkAt, notLinked } from "./links.js";
+import { ServiceRoot } from "./schemas.js";
 
 export type RedfishAuth = "session" | "basic";
 
@@ -28,10 +30,14 @@ interface Session {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+/** The one URI a Redfish client may know without being told (DSP0266 "Service root"). */
+export const SERVICE_ROOT = "/redfish/v1/";
+
 /**
  * Redfish over the core executor: JSON in and out, `RedfishError` for statuses >= 400, and a
- * session (`X-Auth-Token`) opened on first use, opened again once when iLO says NoValidSession
- * (idle expiry), and always DELETEd by `close()`.
+ * session (`X-Auth-Token`) opened on first use at the `Links.Sessions` collection the service root
+ * names, opened again once when iLO says NoValidSession (idle expiry), and always DELETEd by
+ * `close()`.
  */
 export function createRedfishHttp(options: RedfishHttpOptions) {
   const { username, password, transport, defaults } = options;
@@ -39,6 +45,7 @@ export function createRedfishHttp(options: RedfishHttpOptions) {
   const unregister = [registerSecret(password)];
   let session: Session | null = null;
   let login: Promise<Session> | null = null;
+  let root: Promise<ServiceRoot> | null = null;
   let closed = false;
 
   const url = (path: string) => new URL(path, origin).toString();
@@ -47,14 +54,50 @@ export function createRedfishHttp(options: RedfishHttpOptions) {
     req: { method: string; url: string; headers: Record<string, string> },
   ) => (response.status >= 400 ? new RedfishError({ request: req, response }) : undefined);
 
+  /**
+   * The service root, read once: it is open to anyone (DSP0266), so no session is needed to learn
+   * where to log in. With basic auth the credentials go along (a service may ask for them). A
+   * failed read is not cached.
+   */
+  function serviceRoot(call: CallOptions): Promise<ServiceRoot> {
+    if (!root) {
+      const headers: Record<string, string> = { accept: "application/json", "odata-version": "4.0" };
+      if (options.auth === "basic") Object.assign(headers, basicAuth());
+      const reading = request(
+        transport,
+        { method: "GET", url: url(SERVICE_ROOT), headers },
+        { ...call, defaults, httpError: toError },
+      ).then((response) =>
+        parseResponse(ServiceRoot, json(response.body), { method: "GET", url: url(SERVICE_ROOT) }),
+      );
+      reading.catch(() => {
+        if (root === reading) root = null;
+      });
+      root = reading;
+    }
+    return root;
+  }
+
+  function basicAuth(): Record<string, string> {
+    return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
+  }
+
   async function openSession(call: CallOptions): Promise<Session> {
+    const sessions = linkAt(await serviceRoot(call), "Links", "Sessions");
+    if (sessions === undefined)
+      throw notLinked(
+        url(SERVICE_ROOT),
+        "Links.Sessions",
+        "REDFISH_NO_SESSION_SERVICE",
+        'use redfishAuth: "basic"',
+      );
     // The login runs without the caller's signal: an abort after the iLO created the session would
     // leave it open with nobody knowing its token. The caller's abort is honoured right after.
     const response = await request(
       transport,
       {
         method: "POST",
-        url: url("/redfish/v1/SessionService/Sessions/"),
+        url: url(sessions),
         headers: { "content-type": "application/json", "odata-version": "4.0", accept: "application/json" },
         body: JSON.stringify({ UserName: username, Password: password }),
       },
@@ -64,7 +107,7 @@ export function createRedfishHttp(options: RedfishHttpOptions) {
     const location = response.headers.location;
     if (!token || !location) {
       throw new RedfishError({
-        request: { method: "POST", url: url("/redfish/v1/SessionService/Sessions/") },
+        request: { method: "POST", url: url(sessions) },
         response,
         message: "the iLO created a session without X-Auth-Token or Location",
         code: "REDFISH_NO_SESSION_TOKEN",
@@ -80,9 +123,7 @@ export function createRedfishHttp(options: RedfishHttpOptions) {
   }
 
   async function authHeaders(call: CallOptions): Promise<Record<string, string>> {
-    if (options.auth === "basic") {
-      return { authorization: `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}` };
-    }
+    if (options.auth === "basic") return basicAuth();
     if (!session) {
       login ??= openSession(call).finally(() => {
         login = null;
@@ -151,6 +192,8 @@ export function createRedfishHttp(options: RedfishHttpOptions) {
   }
 
   return {
+    /** The service root (`/redfish/v1/`), read once without a session. */
+    root: (call: CallOptions = {}) => serviceRoot(call),
     async get<T>(
       path: string,
       schema: SafeParseSchema<T>,

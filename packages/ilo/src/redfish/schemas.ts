@@ -13,12 +13,21 @@ const Oem = z.looseObject({
 });
 const Action = z.looseObject({ target: z.string() });
 
-export const Collection = z.looseObject({ Members: z.array(Link) });
+/** A resource collection; a long one may come in pages linked by `Members@odata.nextLink`. */
+export const Collection = z.looseObject({
+  Members: z.array(Link),
+  "Members@odata.nextLink": z.string().nullish(),
+});
 export type Collection = z.infer<typeof Collection>;
 
+/** `/redfish/v1/`: the links to everything else (`Systems`, `Chassis`, `Managers`, `Links.Sessions`, …). */
 export const ServiceRoot = z.looseObject({
   RedfishVersion: z.string().optional(),
   Product: z.string().optional(),
+  Systems: Link.optional(),
+  Chassis: Link.optional(),
+  Managers: Link.optional(),
+  AccountService: Link.optional(),
   Links: z.looseObject({ Sessions: Link.optional() }).optional(),
   Oem: Oem.optional(),
 });
@@ -38,20 +47,39 @@ export const ComputerSystem = z.looseObject({
     })
     .optional(),
   Actions: z.record(z.string(), Action).optional(),
+  /** DMTF's newer indicator (ComputerSystem v1.13+), in place of `IndicatorLED`. */
+  LocationIndicatorActive: z.boolean().nullish(),
   /** The DMTF storage collection (iLO 5+); iLO 4/5 link HPE's SmartStorage in `Oem.Hp(e).Links`. */
   Storage: Link.optional(),
+  /** Virtual media of the system (DMTF 2021.1+); iLO links it from the manager. */
+  VirtualMedia: Link.optional(),
+  Links: z.looseObject({ Chassis: z.array(Link).optional(), ManagedBy: z.array(Link).optional() }).optional(),
   Oem: Oem.optional(),
 });
 export type ComputerSystem = z.infer<typeof ComputerSystem>;
 
+/** A chassis: where its `Thermal` and `Power` resources are. */
+export const Chassis = z.looseObject({
+  Thermal: Link.optional(),
+  Power: Link.optional(),
+});
+export type Chassis = z.infer<typeof Chassis>;
+
+/** The account service: where its `Accounts` collection is. */
+export const AccountService = z.looseObject({ Accounts: Link.optional() });
+export type AccountService = z.infer<typeof AccountService>;
+
 export const Manager = z.looseObject({
   FirmwareVersion: z.string().optional(),
   Model: z.string().optional(),
+  /** iLO links its virtual media here; DMTF services may link it from the system instead. */
+  VirtualMedia: Link.optional(),
   Oem: Oem.optional(),
 });
 export type Manager = z.infer<typeof Manager>;
 
 export const VirtualMedia = z.looseObject({
+  MediaTypes: z.array(z.string()).nullish(),
   Image: z.string().nullish(),
   Inserted: z.boolean().nullish(),
   WriteProtected: z.boolean().nullish(),
@@ -79,6 +107,8 @@ export const Thermal = z.looseObject({
         Name: z.string().nullish(),
         FanName: z.string().nullish(),
         Reading: z.number().nullish(),
+        /** `Percent` (iLO) or `RPM` (many others). */
+        ReadingUnits: z.string().nullish(),
         Status,
       }),
     )
