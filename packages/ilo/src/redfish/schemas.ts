@@ -11,7 +11,8 @@ const Oem = z.looseObject({
   Hp: z.record(z.string(), z.unknown()).optional(),
   Hpe: z.record(z.string(), z.unknown()).optional(),
 });
-const Action = z.looseObject({ target: z.string() });
+/** An action (`{target}`); `Actions.Oem` holds OEM actions by name and has no target of its own. */
+const Action = z.looseObject({ target: z.string().optional() });
 
 /** A resource collection; a long one may come in pages linked by `Members@odata.nextLink`. */
 export const Collection = z.looseObject({
