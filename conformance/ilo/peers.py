@@ -1,11 +1,15 @@
 #!/usr/bin/python3
 """Real third-party iLO clients against the homelab-kit iLO emulator.
 
-Usage: peers.py ENDPOINTS.json   (the line conformance/ilo/serve.mjs prints)
+Usage: peers.py ENDPOINTS.json
 
-Debian's python3-hpilo, python3-proliantutils, python3-sushy and redfishtool drive each flavour:
-RIBCL against iLO 3, Redfish (and RIBCL where the client speaks it) against iLO 4 and iLO 5. Every
-check reads the state back through the same client. Exits 1 if any check fails.
+ENDPOINTS.json is either the line conformance/ilo/serve.mjs prints (one emulated iLO per flavour,
+each on its own server), or what `homelab-emulator up --json` prints (the path a user takes: every
+BMC of a topology behind the emulator's BMC fleet; the topology needs a host of each generation,
+e.g. conformance/topologies/mixed-ilo.yaml). Debian's python3-hpilo, python3-proliantutils,
+python3-sushy and redfishtool drive each flavour: RIBCL against iLO 3, Redfish (and RIBCL where the
+client speaks it) against iLO 4 and iLO 5. Every check reads the state back through the same
+client. Prints the checks passed per peer; exits 1 if any check fails.
 """
 import json
 import os
@@ -27,9 +31,65 @@ from proliantutils import exception as pu_exception  # noqa: E402
 from proliantutils.ilo import client as pu_client  # noqa: E402
 
 USER, PASSWORD = "Administrator", "Adm1n&<secret"
+
+
+def start_image_server():
+    """A plain HTTP server for install images on loopback: proliantutils HEADs the image URL."""
+    import http.server
+    import threading
+
+    class Images(http.server.BaseHTTPRequestHandler):
+        def answer(self, with_body):
+            ok = self.path.endswith(".iso") or self.path.endswith(".img")
+            self.send_response(200 if ok else 404)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", "4096" if ok else "0")
+            self.end_headers()
+            if ok and with_body:
+                self.wfile.write(bytes(4096))
+
+        def do_HEAD(self):
+            self.answer(False)
+
+        def do_GET(self):
+            self.answer(True)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Images)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return "http://127.0.0.1:%d" % server.server_address[1]
+
+
+def from_up(up):
+    """`homelab-emulator up --json` → {generation: {url, port, ca, username, password, host}}: the
+    first host of each generation."""
+    out = {"target": "homelab-emulator up (%s)" % ", ".join("%s %s" % (i["host"], i["generation"]) for i in up["ilo"])}
+    for ilo in up["ilo"]:
+        if ilo["generation"] in out:
+            continue
+        port = int(ilo["url"].rsplit(":", 1)[1].rstrip("/"))
+        out[ilo["generation"]] = {"url": ilo["url"], "port": port, "ca": up["iloCaFile"], "host": ilo["host"],
+                                  "username": ilo["username"], "password": ilo["password"]}
+    missing = [g for g in ("ilo3", "ilo4", "ilo5") if g not in out]
+    if missing:
+        sys.exit("peers.py: the topology has no host with %s; use conformance/topologies/mixed-ilo.yaml" % ", ".join(missing))
+    return out
+
+
 cfg = json.load(open(sys.argv[1]))
-IMAGE = cfg["images"] + "/install.iso"
+if isinstance(cfg.get("ilo"), list):
+    cfg = from_up(cfg)
+cfg.setdefault("target", "per-adapter servers (conformance/ilo/serve.mjs)")
+IMAGE = cfg.get("images", None) or start_image_server()
+IMAGE += "/install.iso"
 results = []
+
+
+def creds(gen):
+    """The login of this generation's BMC: what `up` printed, or the per-adapter servers' own."""
+    return cfg[gen].get("username", USER), cfg[gen].get("password", PASSWORD)
 
 
 def check(name, fn):
@@ -69,9 +129,10 @@ def expect_raises(exc_types, fn, what):
 # ---------------------------------------------------------------- python-hpilo (RIBCL)
 def hpilo_suite(gen):
     port = cfg[gen]["port"]
+    user, good_password = creds(gen)
 
-    def ilo(password=PASSWORD):
-        return hpilo.Ilo("127.0.0.1", login=USER, password=password, port=port, timeout=20)
+    def ilo(password=good_password):
+        return hpilo.Ilo("127.0.0.1", login=user, password=password, port=port, timeout=20)
 
     def power():
         i = ilo()
@@ -169,15 +230,16 @@ def hpilo_suite(gen):
 # ---------------------------------------------------------------- proliantutils
 def proliantutils_suite(gen):
     port, ca = cfg[gen]["port"], cfg[gen]["ca"]
+    user, good_password = creds(gen)
 
-    def client(password=PASSWORD):
+    def client(password=good_password):
         # IloClient caches instances by (host, user, password), ignoring the port: take the class
         # behind the cache, or iLO 4 on another port of 127.0.0.1 would get iLO 3's client.
         IloClient = pu_client.IloClient.cls
         if gen == "ilo5":
             # Its Redfish path ignores `port` and uses https://host: put host:port in host, port 0.
-            return IloClient("127.0.0.1:%d" % port, USER, password, port=0, cacert=ca)
-        return IloClient("127.0.0.1", USER, password, port=port, cacert=ca)
+            return IloClient("127.0.0.1:%d" % port, user, password, port=0, cacert=ca)
+        return IloClient("127.0.0.1", user, password, port=port, cacert=ca)
 
     via = "Redfish+RIBCL" if gen == "ilo5" else "RIBCL"
 
@@ -246,9 +308,10 @@ def proliantutils_suite(gen):
 def sushy_suite(gen):
     port, ca = cfg[gen]["port"], cfg[gen]["ca"]
     base = "https://127.0.0.1:%d/redfish/v1" % port
+    user, good_password = creds(gen)
 
-    def connect(password=PASSWORD):
-        return sushy.Sushy(base, username=USER, password=password, verify=ca)
+    def connect(password=good_password):
+        return sushy.Sushy(base, username=user, password=password, verify=ca)
 
     def power():
         s = connect()
@@ -331,7 +394,7 @@ def sushy_suite(gen):
         s.get_system("/redfish/v1/Systems/1")
         del s
         gc.collect()
-        basic = requests.get(base + "/SessionService/Sessions/", auth=(USER, PASSWORD), verify=ca).json()
+        basic = requests.get(base + "/SessionService/Sessions/", auth=(user, good_password), verify=ca).json()
         expect(basic["Members"], [], "open sessions after sushy logged out")
 
     def storage_drives():
@@ -353,17 +416,19 @@ def sushy_suite(gen):
 
 def sushy_ilo3_has_no_redfish():
     base = "https://127.0.0.1:%d/redfish/v1" % cfg["ilo3"]["port"]
+    user, password = creds("ilo3")
     expect_raises(sushy.exceptions.ResourceNotFoundError,
-                  lambda: sushy.Sushy(base, username=USER, password=PASSWORD, verify=cfg["ilo3"]["ca"]),
+                  lambda: sushy.Sushy(base, username=user, password=password, verify=cfg["ilo3"]["ca"]),
                   "Redfish on iLO 3")
 
 
 # ---------------------------------------------------------------- redfishtool (Redfish CLI)
 def redfishtool_suite(gen):
     port = cfg[gen]["port"]
+    user, good_password = creds(gen)
 
-    def rt(*args, password=PASSWORD, data=None):
-        cmd = ["redfishtool", "-r", "127.0.0.1:%d" % port, "-u", USER, "-p", password, "-S", "Always"]
+    def rt(*args, password=good_password, data=None):
+        cmd = ["redfishtool", "-r", "127.0.0.1:%d" % port, "-u", user, "-p", password, "-S", "Always"]
         if data is not None:
             cmd += ["-d", json.dumps(data)]
         out = subprocess.run(cmd + list(args), capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
@@ -432,7 +497,11 @@ for gen in ("ilo4", "ilo5"):
 check("sushy ilo3: /redfish answers 404 as on a real iLO 3", sushy_ilo3_has_no_redfish)
 
 failed = [r for r in results if not r[1]]
-print("\n%d checks, %d passed, %d failed" % (len(results), len(results) - len(failed), len(failed)))
+print("\nagainst %s:" % cfg["target"])
+for peer in ("python-hpilo", "proliantutils", "sushy", "redfishtool"):
+    mine = [r for r in results if r[0].startswith(peer + " ")]
+    print("  %-14s %d/%d checks passed" % (peer, sum(1 for r in mine if r[1]), len(mine)))
+print("%d checks, %d passed, %d failed" % (len(results), len(results) - len(failed), len(failed)))
 for name, _, err in failed:
     print("  FAILED:", name, err)
 sys.exit(1 if failed else 0)

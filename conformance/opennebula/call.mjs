@@ -1,6 +1,6 @@
-// Calls the OpenNebula emulator in-process (answerXmlRpc over a state, no HTTP) with an XML-RPC
-// request written here, independent of the emulator's and the client's codecs. Used by the XSD
-// scenarios and by the decode benchmark, which keeps the emulator's answer bytes.
+// Calls the OpenNebula emulator in-process (answerXmlRpc over a state, no HTTP), or any synchronous
+// sender, with an XML-RPC request written here, independent of the emulator's and the client's
+// codecs. Used by the XSD scenarios and by the decode benchmark, which keeps the answer bytes.
 const encoder = new TextEncoder();
 
 function param(v) {
@@ -24,9 +24,14 @@ function unescapeText(text) {
  * string); throws with the response when the call failed.
  */
 export function emulatorCaller(answerXmlRpc, state) {
+  return xmlRpcCaller((body) => answerXmlRpc(state, encoder.encode(body)));
+}
+
+/** The same over any synchronous `send(requestBody) → responseBody` (conformance/opennebula/up-target.mjs). */
+export function xmlRpcCaller(send) {
   return (method, params, session = "oneadmin:opennebula") => {
     const body = `<?xml version="1.0"?><methodCall><methodName>${method}</methodName><params>${[session, ...params].map((p) => `<param>${param(p)}</param>`).join("")}</params></methodCall>`;
-    const out = answerXmlRpc(state, encoder.encode(body));
+    const out = send(body);
     const m =
       /^[\s\S]*?<value><boolean>1<\/boolean><\/value>\s*<value><(string|i4|int|boolean)>([\s\S]*?)<\/\1><\/value>/.exec(
         out,

@@ -1,7 +1,11 @@
 // Validates every XML document type the OpenNebula emulator returns against the official XSDs
 // (docs/reference/opennebula/xsd) with xmllint. The documents come from a scenario that puts
 // VMs, images and hosts through their states, so each type is checked in several shapes.
-// Usage: node conformance/opennebula/xsd.mjs   (needs xmllint: Debian libxml2-utils, and a built dist)
+// Usage: node conformance/opennebula/xsd.mjs [UP.json]   (needs xmllint: Debian libxml2-utils, and a
+// built dist). Without an argument the scenarios run in-process on the OpenNebula emulator; with
+// the JSON `homelab-emulator up --json` printed, they run over that emulator's XML-RPC and control
+// API (up-target.mjs; start it with a tiny --speed and a topology like
+// conformance/topologies/mixed-ilo.yaml, whose OpenNebula part is the reference state).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,17 +17,30 @@ import {
   setHostReachable,
 } from "../../packages/emulator/dist/opennebula/index.js";
 import { emulatorCaller } from "./call.mjs";
+import { upTarget } from "./up-target.mjs";
 
 const xsdDir = join(import.meta.dirname, "../../docs/reference/opennebula/xsd");
-const clock = manualClock(1_753_862_400_000);
-const state = createOpenNebulaState({ clock });
+
+/** Fresh OpenNebula states on a manual clock, answered in-process. */
+const inProcess = {
+  label: "the OpenNebula emulator in-process",
+  fresh() {
+    const clock = manualClock(1_753_862_400_000);
+    const state = createOpenNebulaState({ clock });
+    return { state, clock, setHostReachable, invoke: emulatorCaller(answerXmlRpc, state) };
+  },
+  close() {},
+};
+const target = process.argv[2] === undefined ? inProcess : upTarget(process.argv[2]);
+const main = target.fresh();
+const { state, clock } = main;
 
 /**
  * `call` answers one method on `on` (throws unless it succeeded); `keep` also records the document;
  * `add` records a document built from answers (not one method's answer as it is).
  */
 function client(on) {
-  const invoke = emulatorCaller(answerXmlRpc, on);
+  const invoke = on.invoke;
   const call = (method, params, session) => invoke(method, params, session).value;
   const add = (label, xsd, xml) => docs.push({ label, xsd, xml });
   const keep = (label, xsd, method, params, session) => add(label, xsd, call(method, params, session));
@@ -31,7 +48,7 @@ function client(on) {
 }
 
 const docs = [];
-const { call, keep, add } = client(state);
+const { call, keep, add } = client(main);
 
 // A scenario: VMs in PENDING, HOLD, PROLOG, RUNNING, POWEROFF, DONE; images LOCKED/READY/USED; a host in ERROR.
 const user = call("one.user.allocate", ["alice", "alice-pw", ""]);
@@ -116,7 +133,7 @@ keep("VM_POOL empty page", "vm_pool.xsd", "one.vmpool.info", [-2, 100, -10, -1])
 keep("VMTEMPLATE", "vmtemplate.xsd", "one.template.info", [0]);
 keep("VMTEMPLATE_POOL", "vmtemplate_pool.xsd", "one.templatepool.info", [-2, -1, -1]);
 keep("HOST monitored", "host.xsd", "one.host.info", [0]);
-setHostReachable(state, "node03", false);
+main.setHostReachable(state, "node03", false);
 keep("HOST error", "host.xsd", "one.host.info", [2]);
 keep("HOST_POOL", "host_pool.xsd", "one.hostpool.info", []);
 keep("IMAGE used", "image.xsd", "one.image.info", [0]);
@@ -159,11 +176,16 @@ keep("OPENNEBULA_CONFIGURATION", "opennebula_configuration.xsd", "one.system.con
 for (const file of readdirSync(import.meta.dirname)
   .filter((f) => /^xsd_[\w-]+\.mjs$/.test(f))
   .sort()) {
-  const own = manualClock(1_753_862_400_000);
-  const fresh = createOpenNebulaState({ clock: own });
+  const fresh = target.fresh();
   const scenario = (await import(join(import.meta.dirname, file))).default;
-  await scenario({ state: fresh, clock: own, ...client(fresh), setHostReachable });
+  await scenario({
+    state: fresh.state,
+    clock: fresh.clock,
+    ...client(fresh),
+    setHostReachable: fresh.setHostReachable,
+  });
 }
+target.close();
 
 const work = mkdtempSync(join(tmpdir(), "one-xsd-"));
 let failed = 0;
@@ -202,5 +224,5 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`${docs.length - failed}/${docs.length} documents valid`);
+console.log(`${docs.length - failed}/${docs.length} documents valid (from ${target.label})`);
 process.exit(failed === 0 && docs.length > 0 ? 0 : 1);

@@ -19,9 +19,13 @@ export default function vnClusterScenario({ state, clock, call, keep }) {
   call("one.vn.rename", [atIp, "renamed"]);
   call("one.vn.lock", [atIp, 2, false]);
   keep("VNET locked, renamed, chowned", "vnet.xsd", "one.vn.info", [atIp]);
-  state.vnets.get(res).state = 5; // ERROR (the emulator's drivers never fail by themselves)
-  call("one.vn.recover", [res, 1]);
-  keep("VNET recovered (PREV_STATE 5)", "vnet.xsd", "one.vn.info", [res]);
+  // ERROR (the emulator's drivers never fail by themselves): set in the state, so not over `up`.
+  if (state === undefined) console.log("not run: VNET recovered (PREV_STATE 5) (needs the in-process state)");
+  else {
+    state.vnets.get(res).state = 5;
+    call("one.vn.recover", [res, 1]);
+    keep("VNET recovered (PREV_STATE 5)", "vnet.xsd", "one.vn.info", [res]);
+  }
   keep("VNET_POOL with reservations and a lock", "vnet_pool.xsd", "one.vnpool.info", [-2, -1, -1]);
 
   // Clusters: renamed, updated, then a plan moving one of three VMs off a crowded host.
