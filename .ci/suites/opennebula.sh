@@ -12,14 +12,10 @@ mkdir -p "$CACHE"
 PYONE_VERSION=7.0.2
 
 source .ci/lib/suite.sh
+source .ci/lib/pyone.sh
 apt_need libxml2-utils python3 python3-venv
 
-venv="$CACHE/opennebula-pyone-$PYONE_VERSION"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import pyone" 2>/dev/null; then
-  rm -rf "$venv"
-  /usr/bin/python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "pyone==$PYONE_VERSION"
-fi
+pyone_venv "$PYONE_VERSION"
 
 build_emulator_if_stale packages/emulator/dist/opennebula/index.js
 

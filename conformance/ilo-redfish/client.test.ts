@@ -14,8 +14,9 @@
  * resource the client must answer a typed error (core's error classes), never crash.
  */
 import { createServer, type Server } from "node:http";
-import { createIloClient, type IloClient, type IloClientOptions, RedfishError } from "@homelab-kit/ilo";
+import { createIloClient, type IloClient, type IloClientOptions } from "@homelab-kit/ilo";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { redfishFailure } from "../../packages/ilo/test/helpers.js";
 import { type RedfishServer, redfishServers } from "./servers.js";
 
 const servers = redfishServers();
@@ -37,14 +38,7 @@ function client(server: RedfishServer, options: Partial<IloClientOptions> = {}):
   return created;
 }
 
-async function failure(run: () => Promise<unknown>): Promise<RedfishError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(RedfishError);
-  return error as RedfishError;
-}
+const failure = redfishFailure;
 
 /** GET a Redfish resource directly (to check what the client did, independently of it). */
 async function raw(server: RedfishServer, path: string): Promise<Record<string, unknown>> {
@@ -54,6 +48,17 @@ async function raw(server: RedfishServer, path: string): Promise<Record<string, 
   const res = await fetch(new URL(path, server.url), { headers });
   expect(res.status).toBe(200);
   return (await res.json()) as Record<string, unknown>;
+}
+
+/** A session shows in the mockup's Sessions collection while the client is open, and is gone after close(). */
+async function loginAndLogout(server: RedfishServer, sessionsPath: string) {
+  const sessions = async () => ((await raw(server, sessionsPath)).Members as unknown[]).length;
+  const before = await sessions();
+  const ilo = client(server);
+  expect(await ilo.power.get()).toBe("On");
+  expect(await sessions()).toBe(before + 1);
+  await ilo.close();
+  expect(await sessions()).toBe(before);
 }
 
 describe(servers.sushy.name, () => {
@@ -172,17 +177,8 @@ describe(servers.sushy.name, () => {
 
 describe(servers.rackmount1.name, () => {
   const server = servers.rackmount1;
-  const sessions = async () =>
-    ((await raw(server, "/redfish/v1/SessionService/Sessions")).Members as unknown[]).length;
-
-  it("logs in at Links.Sessions (no trailing slash) and logs out at the Location it got", async () => {
-    const before = await sessions();
-    const ilo = client(server);
-    expect(await ilo.power.get()).toBe("On");
-    expect(await sessions()).toBe(before + 1);
-    await ilo.close();
-    expect(await sessions()).toBe(before);
-  });
+  it("logs in at Links.Sessions (no trailing slash) and logs out at the Location it got", () =>
+    loginAndLogout(server, "/redfish/v1/SessionService/Sessions"));
 
   it("posts power actions to the ComputerSystem.Reset target the system gives", async () => {
     const ilo = client(server);
@@ -265,17 +261,8 @@ describe(servers.rackmount1.name, () => {
 
 describe(servers.ilo5.name, () => {
   const server = servers.ilo5;
-  const sessions = async () =>
-    ((await raw(server, "/redfish/v1/SessionService/Sessions/")).Members as unknown[]).length;
-
-  it("logs in at iLO's Links.Sessions (trailing slash) and logs out at the Location it got", async () => {
-    const before = await sessions();
-    const ilo = client(server);
-    expect(await ilo.power.get()).toBe("On");
-    expect(await sessions()).toBe(before + 1);
-    await ilo.close();
-    expect(await sessions()).toBe(before);
-  });
+  it("logs in at iLO's Links.Sessions (trailing slash) and logs out at the Location it got", () =>
+    loginAndLogout(server, "/redfish/v1/SessionService/Sessions/"));
 
   it("reads product and firmware as iLO 5 writes them", async () => {
     const ilo = client(server);

@@ -7,9 +7,9 @@
  * `Thermal/` to a chassis URL would send a path nobody gave it.
  */
 import type { Transport, TransportResponse } from "@homelab-kit/core";
-import { createIloClient, type IloClient, RedfishError } from "@homelab-kit/ilo";
+import type { IloClient } from "@homelab-kit/ilo";
 import { afterEach, describe, expect, it } from "vitest";
-import { PASSWORD, setup } from "./helpers.js";
+import { redfishClientOver, redfishFailure, setup } from "./helpers.js";
 
 type Rewrite = (link: string) => string;
 const asServed: Rewrite = (link) => link;
@@ -119,13 +119,7 @@ describe.each(["ilo4", "ilo5"] as const)(
       it(`never builds a path: ${style}`, async () => {
         const ctx = setup(generation);
         const { transport, strays } = linkCheckingTransport(ctx.transport, rewrite);
-        const client = createIloClient({
-          baseUrl: "https://ilo.test",
-          username: "Administrator",
-          password: PASSWORD,
-          transport,
-          protocol: "redfish",
-        });
+        const client = redfishClientOver(transport);
         closeMe = client;
         await everyOperation(client, (ms) => ctx.clock.advance(ms));
         await client.close();
@@ -148,13 +142,7 @@ describe.each(["ilo4", "ilo5"] as const)(
         if (page < body.Members.length) paged["Members@odata.nextLink"] = `${url.pathname}?page=${page + 1}`;
         return { ...res, body: encoder.encode(JSON.stringify(paged)) };
       };
-      const client = createIloClient({
-        baseUrl: "https://ilo.test",
-        username: "Administrator",
-        password: PASSWORD,
-        transport: paging,
-        protocol: "redfish",
-      });
+      const client = redfishClientOver(paging);
       closeMe = client;
       expect((await client.users.list()).map((u) => u.login)).toEqual(["Administrator", "second"]);
     });
@@ -172,25 +160,11 @@ describe("a service that lacks a resource answers a typed error, not a crash", (
       drop(new URL(req.url).pathname.toLowerCase(), body);
       return { ...res, body: encoder.encode(JSON.stringify(body)) };
     };
-    const client = createIloClient({
-      baseUrl: "https://ilo.test",
-      username: "Administrator",
-      password: PASSWORD,
-      transport,
-      protocol: "redfish",
-    });
+    const client = redfishClientOver(transport);
     closeMe = client;
     return { ctx, client };
   }
-
-  async function failure(run: () => Promise<unknown>): Promise<RedfishError> {
-    const error = await run().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(RedfishError);
-    return error as RedfishError;
-  }
+  const failure = redfishFailure;
 
   it("no virtual media collection", async () => {
     const { client } = without((path, body) => {
