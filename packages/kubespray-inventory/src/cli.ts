@@ -7,6 +7,7 @@ import { isInventoryError } from "./errors.js";
 import { writeIni } from "./ini-writer.js";
 import { migrateInventory } from "./migrate.js";
 import { formatFromFileName, type InventoryFormat, parseInventory, readInventory } from "./read-inventory.js";
+import { replaceLoneSurrogates } from "./text.js";
 import { type ValidateOptions, validateInventory } from "./validate.js";
 import { toAnsibleJson } from "./values.js";
 import { writeYaml } from "./yaml-writer.js";
@@ -105,7 +106,8 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
         io.stdout(
           `${JSON.stringify({ ok: false, error: { code: err.code, message: err.message, file: err.file, line: err.line, column: err.column, hint: err.hint } }, null, 2)}\n`,
         );
-      io.stderr(`kubespray-inventory: ${err.message}\n`);
+      // a byte that was not UTF-8 (a lone surrogate) is written as '?', as ansible-inventory writes it
+      io.stderr(`kubespray-inventory: ${replaceLoneSurrogates(err.message)}\n`);
       return EXIT.INPUT;
     }
     throw e;

@@ -111,8 +111,8 @@ class FastParser {
       const key = plain(keyText, row.start);
       let rest = c.slice(colon + 1);
       const restOffset = row.start + colon + 1;
-      const lead = rest.length - rest.trimStart().length;
-      rest = rest.trimStart();
+      const lead = rest.length - trimSpacesStart(rest).length;
+      rest = trimSpacesStart(rest);
       const valueStart = restOffset + lead;
       this.pos++;
       let value: Scalar | YAMLMap | YAMLSeq;
@@ -144,7 +144,7 @@ class FastParser {
       if (row.indent < indent) break;
       if (row.indent > indent) bail();
       if (!row.content.startsWith("- ")) break;
-      const text = row.content.slice(2).trimStart();
+      const text = trimSpacesStart(row.content.slice(2));
       const offset = row.start + (row.content.length - text.length);
       if (text === "" || text[0] === "-" || text[0] === "#") bail();
       // "- key: value" starts a mapping inside the list: outside the subset
@@ -159,6 +159,11 @@ class FastParser {
     return seq;
   }
 }
+
+// YAML's white space is space and tab (tabs never reach this reader): String.prototype.trim* would
+// also eat U+00A0, U+3000 and the other Unicode spaces, which libyaml keeps in a plain scalar
+const trimSpacesStart = (s: string): string => s.replace(/^ +/, "");
+const trimSpacesEnd = (s: string): string => s.replace(/ +$/, "");
 
 function nullScalar(offset: number): Scalar {
   return newScalar(null, "", Scalar.PLAIN, [offset, offset, offset]);
@@ -189,7 +194,7 @@ function scalar(text: string, offset: number): Scalar | YAMLMap | YAMLSeq {
       out += ch;
       i++;
     }
-    const after = text.slice(i + 1).trimStart();
+    const after = trimSpacesStart(text.slice(i + 1));
     if (after !== "" && after[0] !== "#") bail();
     return newScalar(out, out, q === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE, [
       offset,
@@ -200,7 +205,7 @@ function scalar(text: string, offset: number): Scalar | YAMLMap | YAMLSeq {
   let value = text;
   const hash = value.indexOf(" #");
   if (hash !== -1) value = value.slice(0, hash);
-  value = value.trimEnd();
+  value = trimSpacesEnd(value);
   if (value === "{}" || value === "[]") {
     const c = value === "{}" ? newMap() : newSeq();
     c.flow = true;

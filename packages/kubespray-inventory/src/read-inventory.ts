@@ -3,7 +3,7 @@ import { dirname, extname, join } from "node:path";
 import { InventoryError, InventoryParseError } from "./errors.js";
 import { type ReadOptions, readIniInto } from "./ini-reader.js";
 import { Inventory } from "./model.js";
-import { decodeUtf8 } from "./text.js";
+import { decodeSurrogateEscape, firstLoneSurrogate, pySplitLines } from "./text.js";
 import { comparePython } from "./values.js";
 import { loadAdjacentVars } from "./vars-files.js";
 import { readYamlInto, type YamlReadOptions } from "./yaml-reader.js";
@@ -28,30 +28,74 @@ export function formatFromFileName(file: string): InventoryFormat | undefined {
   return "ini";
 }
 
-/** Parses inventory text; `format` defaults to the file extension, and an extension-less file is tried as YAML, then INI (Ansible's order). */
+/**
+ * Parses inventory text the way `ansible-inventory -i FILE` tries its plugins (`auto`, `yaml`, `ini`):
+ * a file without an extension or named `.yml`, `.yaml`, `.json` is read as YAML and, when that fails,
+ * as INI (the `ini` plugin takes any file, so an empty or INI-shaped `hosts.yaml` is accepted as INI);
+ * any other file is read as INI. When both fail the YAML error is thrown for YAML-named files, the
+ * INI error otherwise. An explicit `format` reads with that reader only.
+ */
 export function parseInventory(
   text: string,
   options: YamlReadOptions & ReadOptions & { format?: InventoryFormat } = {},
 ): Inventory {
-  const format = options.format ?? (options.file ? formatFromFileName(options.file) : undefined);
-  const inv = new Inventory();
+  let inv = new Inventory();
   inv.file = options.file;
-  if (format === "ini") readIniInto(inv, text, options);
-  else if (format === "yaml") readYamlInto(inv, text, options);
-  else {
-    try {
-      readYamlInto(inv, text, options);
-    } catch (e) {
-      if (!(e instanceof InventoryError)) throw e;
-      const fresh = new Inventory();
-      fresh.file = options.file;
-      readIniInto(fresh, text, options);
-      fresh.reconcile();
-      return fresh;
-    }
+  try {
+    readSourceInto(inv, text, options);
+  } catch (e) {
+    if (!(e instanceof Fallback)) throw e;
+    inv = new Inventory();
+    inv.file = options.file;
+    readIniOrThrow(inv, text, options, e);
   }
   inv.reconcile();
   return inv;
+}
+
+/** Thrown by `readSourceInto` when the YAML reader failed and the INI plugin is next in Ansible's order. */
+class Fallback extends Error {
+  constructor(readonly yamlError: InventoryError) {
+    super(yamlError.message);
+  }
+}
+
+/** The YAML reader, or (when `Fallback` asks) nothing yet: the caller decides what the INI attempt reads into. */
+function readSourceInto(
+  inv: Inventory,
+  text: string,
+  options: YamlReadOptions & ReadOptions & { format?: InventoryFormat },
+): void {
+  const named = options.file ? formatFromFileName(options.file) : undefined;
+  if (options.format === "ini" || (options.format === undefined && named === "ini")) {
+    readIni(inv, text, options);
+    return;
+  }
+  if (options.format === "yaml") {
+    readYamlInto(inv, text, options);
+    return;
+  }
+  try {
+    readYamlInto(inv, text, options);
+  } catch (e) {
+    if (!(e instanceof InventoryError)) throw e;
+    throw new Fallback(e);
+  }
+}
+
+/** The INI attempt after a failed YAML one: a file named `.yml`/`.yaml`/`.json` reports the YAML error when INI fails too. */
+function readIniOrThrow(inv: Inventory, text: string, options: ReadOptions, fallback: Fallback): void {
+  try {
+    readIni(inv, text, options);
+  } catch (e) {
+    if (!(e instanceof InventoryError)) throw e;
+    throw options.file && formatFromFileName(options.file) === "yaml" ? fallback.yamlError : e;
+  }
+}
+
+function readIni(inv: Inventory, text: string, options: ReadOptions): void {
+  readIniInto(inv, text, options);
+  warnUndecodable(inv, text, options.file);
 }
 
 /**
@@ -89,22 +133,29 @@ export function readInventory(path: string, options: ReadInventoryOptions = {}):
       );
     file = found;
   }
-  const inv = parseInventory(readText(file, options.format), { ...options, file });
+  const inv = parseInventory(readText(file), { ...options, file });
   loadAdjacentVars(inv, dirname(file));
   return inv;
 }
 
-function readText(file: string, format: InventoryFormat | undefined): string {
-  const bytes = readFileSync(file);
-  const decoded = decodeUtf8(bytes, (format ?? formatFromFileName(file)) !== "yaml");
-  if ("badLine" in decoded)
-    throw new InventoryParseError(
-      "INVENTORY_NOT_UTF8",
-      "file is not valid UTF-8",
-      { file, line: decoded.badLine, column: 1 },
-      "save the file as UTF-8 (only comment lines may hold other bytes)",
-    );
-  return decoded.text;
+function readText(file: string): string {
+  return decodeSurrogateEscape(readFileSync(file));
+}
+
+/**
+ * Ansible's INI plugin keeps bytes that are not UTF-8 (each one a lone surrogate, printed as `?` by
+ * `--list`): accepted as Ansible accepts them, with a warning that names the first one.
+ */
+function warnUndecodable(inv: Inventory, text: string, file: string | undefined): void {
+  const at = firstLoneSurrogate(text);
+  if (at < 0) return;
+  const before = pySplitLines(`${text.slice(0, at)}x`);
+  const byte = (text.charCodeAt(at) - 0xdc00).toString(16).padStart(2, "0");
+  inv.warnings.push({
+    code: "INVENTORY_NOT_UTF8",
+    message: `byte 0x${byte} is not UTF-8: ansible-inventory reads it as it is and prints it as '?' (save the file as UTF-8)`,
+    location: { file, line: before.length, column: before[before.length - 1]!.length },
+  });
 }
 
 /**
@@ -132,19 +183,15 @@ function readInventoryDir(dir: string, options: ReadInventoryOptions): Inventory
         walk(full);
         continue;
       }
-      const format = options.format ?? formatFromFileName(full);
       const opts = { ...options, file: full };
       try {
-        const text = readText(full, format);
-        if (format === "ini") readIniInto(inv, text, opts);
-        else if (format === "yaml") readYamlInto(inv, text, opts);
-        else {
-          try {
-            readYamlInto(inv, text, opts);
-          } catch (e) {
-            if (!(e instanceof InventoryError)) throw e;
-            readIniInto(inv, text, opts);
-          }
+        const text = readText(full);
+        try {
+          readSourceInto(inv, text, opts);
+        } catch (e) {
+          if (!(e instanceof Fallback)) throw e;
+          // like Ansible, the INI plugin reads into the same inventory the failed YAML attempt left
+          readIniOrThrow(inv, text, opts, e);
         }
         parsed++;
       } catch (e) {

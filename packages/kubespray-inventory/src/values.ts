@@ -76,12 +76,16 @@ export function pythonTypeName(v: AnsibleValue): string {
 
 /**
  * JSON text with keys sorted and 4-space indent, as `ansible-inventory --list` prints it
- * (Python `json.dumps(sort_keys=True, indent=4, ensure_ascii=False)`); big integers stay exact.
+ * (Python `json.dumps(sort_keys=True, indent=4, ensure_ascii=False)`); big integers stay exact. A lone
+ * surrogate (a byte that was not UTF-8 in an INI file) is printed as `?`, as Ansible's output stream
+ * writes it (`errors="replace"`, `ansible/utils/display.py`); keys are still sorted by the surrogate.
  */
 export function toAnsibleJson(value: unknown, indent = 4): string {
   const copy = sortedCopy(value, new Map(), []);
-  if (copy !== SLOW) return JSON.stringify(copy, null, indent);
-  return slowJson(value, indent);
+  const json = copy !== SLOW ? JSON.stringify(copy, null, indent) : slowJson(value, indent);
+  // JSON.stringify writes a lone surrogate as a \udXXX escape and a valid pair as itself, so every
+  // such escape not preceded by an odd number of backslashes is one
+  return json.includes("\\ud") ? json.replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, "$1?") : json;
 }
 
 const SLOW = Symbol("slow path");

@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
 import { isMap } from "yaml";
 import { InventoryParseError, type SourceLocation } from "./errors.js";
+import { prepareYamlText } from "./libyaml-parity.js";
 import type { Inventory, InventoryWarning, VarsLayer } from "./model.js";
-import { decodeUtf8 } from "./text.js";
+import { decodeSurrogateEscape } from "./text.js";
 import type { AnsibleValue, Vars } from "./values.js";
 import { parseYamlDocument } from "./yaml-reader.js";
 import {
@@ -51,18 +52,8 @@ export function readVarsFile(
   file: string,
   text?: string,
 ): { vars: Vars; locations: Map<string, SourceLocation>; warnings: InventoryWarning[] } {
-  let source = text;
-  if (source === undefined) {
-    const decoded = decodeUtf8(readFileSync(file), false);
-    if ("badLine" in decoded)
-      throw new InventoryParseError(
-        "VARS_NOT_UTF8",
-        "file is not valid UTF-8",
-        { file, line: decoded.badLine, column: 1 },
-        "save the file as UTF-8",
-      );
-    source = decoded.text;
-  }
+  // read and decoded as Ansible's DataLoader reads it; non-UTF-8 bytes are refused by the YAML step
+  const source = prepareYamlText(text ?? decodeSurrogateEscape(readFileSync(file)), file);
   const { doc, lines } = parseYamlDocument(source, file);
   const warnings: InventoryWarning[] = [];
   const ctx: ConvertContext = {

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "y
 import { InventoryError, InventoryParseError, type SourceLocation } from "./errors.js";
 import { fastParseYaml } from "./fast-yaml.js";
 import { expandHostPattern, HostPatternError } from "./host-pattern.js";
+import { asLibyamlError, prepareYamlText } from "./libyaml-parity.js";
 import { Inventory } from "./model.js";
 import type { AnsibleValue } from "./values.js";
 import {
@@ -38,10 +39,11 @@ export function parseYamlDocument(text: string, file: string | undefined) {
   });
   const err = doc.errors[0];
   if (err) {
-    const pos = lines.linePos(err.pos[0]);
+    const { message, offset } = asLibyamlError(err.code, err.message.split("\n")[0]!, text, err.pos[0]);
+    const pos = lines.linePos(offset);
     throw new InventoryParseError(
       `YAML_${err.code}`,
-      err.message.split("\n")[0]!,
+      message,
       { file, line: pos.line, column: pos.col },
       err.code === "MULTIPLE_DOCS"
         ? "an inventory file holds one YAML document"
@@ -67,8 +69,9 @@ export function parseYamlInventory(text: string, options: YamlReadOptions = {}):
 
 export function readYamlInto(inv: Inventory, text: string, options: YamlReadOptions = {}): void {
   const file = options.file;
+  const source = prepareYamlText(text, file);
   const { doc, lines } =
-    (options.fast !== false ? fastParseYaml(text) : undefined) ?? parseYamlDocument(text, file);
+    (options.fast !== false ? fastParseYaml(source) : undefined) ?? parseYamlDocument(source, file);
   const ctx: ConvertContext = {
     doc,
     lines,

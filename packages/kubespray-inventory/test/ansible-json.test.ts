@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
-  InventoryParseError,
   parseIniInventory,
   parseInventory,
   parseYamlInventory,
-  readInventory,
   toAnsibleJson,
   toAnsibleList,
   writeIni,
@@ -82,25 +77,5 @@ describe("toAnsibleJson prints like Python's json.dumps(sort_keys=True, indent=4
       "\uFFFF",
       "\u{1F600}",
     ]);
-  });
-});
-
-describe("file encoding, as Ansible reads it", () => {
-  const dir = mkdtempSync(join(tmpdir(), "ks-enc-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  test("non-UTF-8 bytes are tolerated in INI comment lines only", () => {
-    const ok = join(dir, "ok.ini");
-    writeFileSync(ok, Buffer.concat([Buffer.from("# caf"), Buffer.from([0xe9]), Buffer.from("\n[g]\nh1\n")]));
-    expect(readInventory(ok).groups.get("g")!.hosts).toEqual(["h1"]);
-    const bad = join(dir, "bad.ini");
-    writeFileSync(bad, Buffer.concat([Buffer.from("[g]\nh"), Buffer.from([0xe9]), Buffer.from("\n")]));
-    let err: unknown;
-    try {
-      readInventory(bad);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(InventoryParseError);
-    expect((err as InventoryParseError).line).toBe(2);
   });
 });
