@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { routesTransport } from "@homelab-kit/emulator";
 import { type CephStateOptions, createCephEmulator } from "@homelab-kit/emulator/ceph";
 import { describe, expect, it } from "vitest";
@@ -229,5 +231,46 @@ describe("ceph emulator: the dashboard's HTTP rules", () => {
       status: 404,
       json: { detail: "(404, 'Image not found')", code: 404, component: null },
     });
+  });
+});
+
+describe("ceph emulator: values real Pacific gives (conformance/ceph/parity.test.ts found them)", () => {
+  it("a read-only user's login lists the read-only role's scopes only (no config-opt, no dashboard-settings)", async () => {
+    const { send, login } = raw({
+      users: [
+        { username: "admin", password: "Adm1n-Passw0rd!", roles: ["administrator"] },
+        { username: "ro", password: "Ro-Passw0rd-1", roles: ["read-only"] },
+      ],
+    });
+    await login();
+    const ro = await send("POST", "/api/auth", {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "ro", password: "Ro-Passw0rd-1" }),
+    });
+    const recorded = JSON.parse(
+      readFileSync(
+        join(import.meta.dirname, "../../../docs/reference/ceph/samples/054_auth_login_read_only.json"),
+        "utf8",
+      ),
+    ) as { response: { body: { permissions: unknown } } };
+    expect(ro.json.permissions).toEqual(recorded.response.body.permissions);
+  });
+
+  it("the trash/move task names the image only, whatever the delay", async () => {
+    const { send, login } = raw();
+    const auth = { authorization: `Bearer ${await login()}`, "content-type": "application/json" };
+    await send("POST", "/api/block/image", {
+      headers: auth,
+      body: JSON.stringify({ name: "img", pool_name: "rbd", size: 1048576 }),
+    });
+    const moved = await send("POST", "/api/block/image/rbd%2Fimg/move_trash", {
+      headers: auth,
+      body: JSON.stringify({ delay: 60 }),
+    });
+    expect(moved.status).toBe(200);
+    const tasks = await send("GET", "/api/task?name=rbd/trash/move", { headers: auth });
+    expect(tasks.json.finished_tasks.map((t: { metadata: unknown }) => t.metadata)).toEqual([
+      { image_spec: "rbd/img" },
+    ]);
   });
 });

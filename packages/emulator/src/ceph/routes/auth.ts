@@ -1,6 +1,6 @@
 /** `/api/auth`: login (JWT + cookie), check, logout (revokes the token id). */
 import type { Route } from "../../common/routes.js";
-import { AUTH_PERMISSIONS } from "../fixtures/templates.js";
+import { ROLES } from "../fixtures/templates.js";
 import { authenticate, cephRoute, dashboardError, reply, required } from "../http.js";
 import { decodeToken, issueToken, verifyToken } from "../jwt.js";
 import type { CephState, UserState } from "../state.js";
@@ -8,10 +8,19 @@ import type { CephState, UserState } from "../state.js";
 /** Consecutive failed logins before the dashboard disables an account (ACCOUNT_LOCKOUT_ATTEMPTS). */
 const LOCKOUT_ATTEMPTS = 10;
 
+/**
+ * The login's `permissions`: the union of the user's roles' `scopes_permissions`, in role order, as
+ * the dashboard's `User.permissions_dict()` builds it (a read-only user has no `config-opt` and no
+ * `dashboard-settings` scope).
+ */
 function permissions(user: UserState): Record<string, string[]> {
-  const all = AUTH_PERMISSIONS as Record<string, string[]>;
-  if (user.roles.includes("administrator")) return structuredClone(all);
-  return Object.fromEntries(Object.keys(all).map((scope) => [scope, ["read"]]));
+  const out: Record<string, string[]> = {};
+  for (const role of ROLES as Array<{ name: string; scopes_permissions: Record<string, string[]> }>) {
+    if (!user.roles.includes(role.name)) continue;
+    for (const [scope, perms] of Object.entries(role.scopes_permissions))
+      out[scope] = out[scope] === undefined ? [...perms] : [...new Set([...out[scope], ...perms])];
+  }
+  return out;
 }
 
 export function authRoutes(state: CephState): Route[] {

@@ -295,7 +295,8 @@ export function rbdImageRoutes(state: CephState): Route[] {
       ({ request, body }) => {
         const spec = parseSpec(request.params.image_spec);
         const delay = body.delay === undefined ? 0 : integer(body.delay);
-        const task = { name: "rbd/trash/move", metadata: { image_spec: specText(spec), delay } };
+        // the dashboard's task metadata names the image only (@RbdTask('trash/move', ['{image_spec}']))
+        const task = { name: "rbd/trash/move", metadata: { image_spec: specText(spec) } };
         return runTask(
           state,
           task,
