@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Ceph peer suite: starts a throwaway single-node Ceph from Debian's packages
 # (scripts/ceph/start.sh installs them when missing), runs conformance/ceph against it (the client's
-# integration suite and the real-vs-emulator parity suite), and always stops it (trap), so no ceph
+# integration suite and the real-vs-emulator parity suite, whose emulators are `createCephEmulator`
+# and the Ceph endpoint `homelab-emulator up` prints), and always stops it (trap), so no ceph
 # process survives. Its own data folder and ports, so a developer's cluster on the defaults is left
 # alone. Works on a fresh machine as root with CI=true and no stdin; exits non-zero on failure.
 set -euo pipefail
@@ -24,5 +25,7 @@ s=$(date +%s)
 bash scripts/ceph/start.sh </dev/null
 echo "::: ceph: single-node cluster up in $(($(date +%s) - s)) s"
 
-[ -d node_modules ] || pnpm install --frozen-lockfile
+source .ci/lib/suite.sh
+# the parity suite also runs against `homelab-emulator up` (the built CLI, as a user starts it)
+build_emulator_if_stale packages/emulator/dist/cli/bin.js
 pnpm vitest run --config conformance/ceph/vitest.config.ts </dev/null
