@@ -25,7 +25,7 @@ export interface RunningUp {
   stop(): Promise<void>;
 }
 
-export const UP_BIN = join(rootDir, "packages/emulator/dist/cli/bin.js");
+const UP_BIN = join(rootDir, "packages/emulator/dist/cli/bin.js");
 
 /** Starts `up --json` with the topology given as YAML text (or the default one); resolves once it printed its endpoints. */
 export async function startUp(options: { topologyYaml?: string; speed?: number } = {}): Promise<RunningUp> {
