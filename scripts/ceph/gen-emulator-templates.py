@@ -33,7 +33,6 @@ conf_names = {
 }
 conf = [o for o in body("037_cluster_conf_all.json") if o["name"] in conf_names]
 templates = {
-    "AUTH_PERMISSIONS": body("001_auth_login.json")["permissions"],
     "OSDMAP_POOL": full["osd_map"]["pools"][0],
     "OSDMAP_OSD": full["osd_map"]["osds"][0],
     "OSD_MAP": osd_map,
