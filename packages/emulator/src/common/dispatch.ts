@@ -15,8 +15,13 @@ export interface RequestHead {
   target: string;
   /** Lower-case names, repeated values joined with ", ". */
   headers: Record<string, string>;
-  /** The socket the request arrived on (socket front ends only): read for `RouteRequest.local`. */
-  connection?: { readonly localAddress?: string | undefined; readonly localPort?: number | undefined };
+  /** The socket the request arrived on (socket front ends only): read for `RouteRequest.local` and `.remote`. */
+  connection?: {
+    readonly localAddress?: string | undefined;
+    readonly localPort?: number | undefined;
+    readonly remoteAddress?: string | undefined;
+    readonly remotePort?: number | undefined;
+  };
 }
 
 /** Everything a handler call needs, produced by {@link resolve}. */
@@ -203,6 +208,12 @@ class LazyRequest implements RouteRequest {
     const socket = this.#connection;
     if (socket?.localPort === undefined) return undefined;
     return { address: socket.localAddress ?? "", port: socket.localPort };
+  }
+
+  get remote(): ConnectionEnd | undefined {
+    const socket = this.#connection;
+    if (socket?.remotePort === undefined) return undefined;
+    return { address: socket.remoteAddress ?? "", port: socket.remotePort };
   }
 
   get signal(): AbortSignal {

@@ -39,6 +39,8 @@ export interface RouteRequest {
    * under msw, where there is no socket).
    */
   readonly local?: ConnectionEnd | undefined;
+  /** The client's end of the connection (its address and port); set by `serve()` only. */
+  readonly remote?: ConnectionEnd | undefined;
 }
 
 /** One end of a TCP connection. */
