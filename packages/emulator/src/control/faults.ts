@@ -9,11 +9,14 @@
  * `world.host(x).ilo.faults.powerOnFails`), `post-hangs` (the host comes on, POST never ends —
  * until a reset or power cycle once the fault is gone: `…ilo.faults.postHangs`), `unreachable-media` (virtual-media inserts are
  * accepted, nothing gets attached: `…ilo.faults.unreachableImages`) and `osd-wont-start` (the OSD
- * goes down and stays down across power cycles: `world.setOsdStuck`). They share ids with the
+ * goes down and stays down across power cycles: `world.setOsdStuck`) and `drive-fails` (a drive of a
+ * host fails — its health Critical on every protocol, an IML entry — and is replaced, healthy and
+ * the entry Repaired, when the fault is cleared). They share ids with the
  * HTTP rules, are listed with them and cleared the same way (which switches the fault off).
  */
 import { z } from "zod";
 import type { RouteRequest, RouteResponse } from "../common/routes.js";
+import { noteHardware } from "../ilo/event-log.js";
 import type { World } from "../world/world.js";
 
 export const API_NAMES = ["ceph", "ilo", "opennebula"] as const;
@@ -53,6 +56,7 @@ export const WorldFaultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("unreachable-media"), host: hostName }),
   z.strictObject({ kind: z.literal("post-hangs"), host: hostName }),
   z.strictObject({ kind: z.literal("osd-wont-start"), osd: z.int().min(0) }),
+  z.strictObject({ kind: z.literal("drive-fails"), host: hostName, bay: z.string().min(1) }),
 ]);
 export type WorldFaultInit = z.input<typeof WorldFaultSchema>;
 export type WorldFault = z.infer<typeof WorldFaultSchema> & { id: number };
@@ -107,6 +111,7 @@ function applyWorldFaults(
   active: WorldFault[],
   touched: Set<string>,
   released: number[],
+  touchedDrives: Set<string>,
 ): void {
   world.sync(); // what came due before the change happens without it (transitions are applied lazily)
   for (const name of touched) {
@@ -114,6 +119,12 @@ function applyWorldFaults(
     ilo.faults.powerOnFails = active.some((f) => f.kind === "power-on-fails" && f.host === name);
     ilo.faults.unreachableImages = active.some((f) => f.kind === "unreachable-media" && f.host === name);
     ilo.faults.postHangs = active.some((f) => f.kind === "post-hangs" && f.host === name);
+    for (const drive of ilo.sensors.drives) {
+      const failed = active.some((f) => f.kind === "drive-fails" && f.host === name && f.bay === drive.bay);
+      if (failed) drive.health = "Critical";
+      else if (touchedDrives.has(`${name}/${drive.bay}`)) drive.health = "OK";
+    }
+    noteHardware(ilo); // the IML records the failure (or its repair) now
     world.touch(name);
   }
   for (const id of released)
@@ -125,12 +136,14 @@ export function createFaultInjector(random: () => number = Math.random, world?: 
   const rules: Array<FaultRule & { pattern: RegExp }> = [];
   const worldFaults: WorldFault[] = [];
   const touchedHosts = new Set<string>();
+  /** `host/bay` of drives a fault failed: they are healthy again once no fault holds them. */
+  const touchedDrives = new Set<string>();
   let nextId = 1;
   const removeWorld = (drop: WorldFault[]) => {
     if (world === undefined || drop.length === 0) return;
     for (const f of drop) worldFaults.splice(worldFaults.indexOf(f), 1);
     const released = drop.flatMap((f) => (f.kind === "osd-wont-start" ? [f.osd] : []));
-    applyWorldFaults(world, worldFaults, touchedHosts, released);
+    applyWorldFaults(world, worldFaults, touchedHosts, released, touchedDrives);
   };
   return {
     add(init) {
@@ -148,11 +161,19 @@ export function createFaultInjector(random: () => number = Math.random, world?: 
           `no host "${parsed.host}" in the world (${[...world.hosts.keys()].join(", ")})`,
         );
       } else {
+        if (parsed.kind === "drive-fails") {
+          const bays = world.host(parsed.host).ilo.sensors.drives.map((d) => d.bay);
+          if (!bays.includes(parsed.bay))
+            throw new WorldFaultError(
+              `no drive in bay "${parsed.bay}" of host "${parsed.host}" (${bays.join(", ") || "none"})`,
+            );
+          touchedDrives.add(`${parsed.host}/${parsed.bay}`);
+        }
         touchedHosts.add(parsed.host);
       }
       const fault = { ...parsed, id: nextId++ };
       worldFaults.push(fault);
-      applyWorldFaults(world, worldFaults, touchedHosts, []);
+      applyWorldFaults(world, worldFaults, touchedHosts, [], touchedDrives);
       return fault;
     },
     remove(id) {

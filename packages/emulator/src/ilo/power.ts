@@ -1,3 +1,4 @@
+import { logEvent, noteHardware } from "./event-log.js";
 import { type IloState, touch } from "./state.js";
 
 /** What a power operation did; adapters turn it into RIBCL statuses or Redfish errors. */
@@ -6,12 +7,17 @@ export type PowerOutcome = "ok" | "already-on" | "already-off" | "refused-while-
 export type RedfishPowerState = "On" | "Off" | "PoweringOn" | "PoweringOff";
 export type PostState = "PowerOff" | "InPost" | "InPostDiscoveryComplete" | "FinishedPost";
 
-/** Applies a pending power change whose time has come, and notifies listeners. */
+/**
+ * Applies a pending power change whose time has come, notifies listeners, and logs what happened
+ * (IEL "Server power restored." / "Server power removed."; drives and POST through `noteHardware`).
+ */
 export function settle(state: IloState): void {
   const pending = state.power.pending;
-  if (!pending) return;
-  const now = state.clock.now();
-  if (now < pending.at) return;
+  if (pending && state.clock.now() >= pending.at) applyPending(state, pending);
+  noteHardware(state);
+}
+
+function applyPending(state: IloState, pending: { to: "On" | "Off"; at: number }): void {
   const from = state.power.on ? "On" : "Off";
   state.power.pending = null;
   if (pending.to === "On" && state.faults.powerOnFails) {
@@ -21,10 +27,18 @@ export function settle(state: IloState): void {
   state.power.on = pending.to === "On";
   if (state.power.on) {
     state.power.postCompleteAt = postEnd(state, pending.at);
+    state.logs.postLogged = false;
     consumeOneTimeBoot(state);
   }
   touch(state);
   if (from !== pending.to) {
+    logEvent(
+      state,
+      "iel",
+      pending.to === "On" ? "powerRestored" : "powerRemoved",
+      pending.to === "On" ? "Server power restored." : "Server power removed.",
+      { at: pending.at },
+    );
     const event = { host: state.identity.hostName, from, to: pending.to, at: pending.at } as const;
     for (const listener of state.listeners) listener(event);
   }
@@ -92,7 +106,9 @@ export function reset(state: IloState, kind: "warm" | "cold"): PowerOutcome {
   }
   state.power.pending = null;
   state.power.postCompleteAt = postEnd(state, state.clock.now());
+  state.logs.postLogged = false;
   consumeOneTimeBoot(state);
+  logEvent(state, "iel", "serverReset", "Server reset.");
   touch(state);
   return "ok";
 }

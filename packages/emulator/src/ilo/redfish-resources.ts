@@ -92,6 +92,7 @@ export function serviceRoot(state: IloState): object {
     RedfishVersion: state.generation === "ilo4" ? "1.0.0" : "1.6.0",
     SessionService: link("/redfish/v1/SessionService/"),
     Systems: link("/redfish/v1/Systems/"),
+    ...(state.generation === "ilo5" ? { UpdateService: link("/redfish/v1/UpdateService/") } : {}),
     UUID: state.identity.uuid,
     Vendor: oem.key === "Hp" ? "HP" : "HPE",
   };
@@ -150,6 +151,7 @@ export function system(state: IloState): object {
     HostName: state.identity.hostName,
     IndicatorLED: state.uid === "On" ? "Lit" : "Off",
     Links: { ManagedBy: [link("/redfish/v1/Managers/1/")], Chassis: [link("/redfish/v1/Chassis/1/")] },
+    LogServices: link("/redfish/v1/Systems/1/LogServices/"),
     Manufacturer: oem.key === "Hp" ? "HP" : "HPE",
     MemorySummary: { Status: { HealthRollup: "OK" }, TotalSystemMemoryGiB: state.memoryGiB },
     Model: state.identity.productName,
@@ -168,7 +170,13 @@ export function system(state: IloState): object {
           },
         },
         Bios: { Current: { VersionString: state.identity.biosVersion } },
-        Links: { SmartStorage: link(SMART_STORAGE) },
+        Links: {
+          SmartStorage: link(SMART_STORAGE),
+          // iLO 4's firmware inventory; iLO 5 has the DMTF UpdateService instead (redfish-firmware.ts).
+          ...(state.generation === "ilo4"
+            ? { FirmwareInventory: link("/redfish/v1/Systems/1/FirmwareInventory/") }
+            : {}),
+        },
         PostState: postState(state),
         PowerAutoOn: "PowerOn",
       },
@@ -197,6 +205,7 @@ export function manager(state: IloState): object {
     Id: "1",
     Actions: { "#Manager.Reset": { target: "/redfish/v1/Managers/1/Actions/Manager.Reset/" } },
     FirmwareVersion: firmwareString(state),
+    LogServices: link("/redfish/v1/Managers/1/LogServices/"),
     Links: {
       ManagerForServers: [link("/redfish/v1/Systems/1/")],
       ManagerForChassis: [link("/redfish/v1/Chassis/1/")],
@@ -397,6 +406,7 @@ export function accountService(): object {
     Id: "AccountService",
     Accounts: link("/redfish/v1/AccountService/Accounts/"),
     Name: "Account Service",
+    Roles: link("/redfish/v1/AccountService/Roles/"),
     ServiceEnabled: true,
   };
 }

@@ -1,6 +1,25 @@
 import type { RouteRequest, RouteResponse } from "../common/routes.js";
+import { logLogin, logLogout } from "./event-log.js";
+import { resetIlo } from "./ilo-reset.js";
 import { forceOff, powerOn, powerState, pressButton, reset } from "./power.js";
-import { type RedfishMessage, redfishError } from "./redfish-errors.js";
+import {
+  boolProp,
+  type Ctx,
+  checkIfMatch,
+  etagOf,
+  fail,
+  type Json,
+  needPrivilege,
+  onlyKeys,
+  parseBody,
+  Reply,
+  type Resource,
+  stringProp,
+  success,
+} from "./redfish-context.js";
+import { redfishError } from "./redfish-errors.js";
+import { firmwareResources } from "./redfish-firmware.js";
+import { logResources } from "./redfish-logs.js";
 import {
   account,
   accountService,
@@ -20,6 +39,7 @@ import {
   VM_IDS,
   virtualMedia,
 } from "./redfish-resources.js";
+import { roleResources } from "./redfish-roles.js";
 import { authenticate, checkPassword, findSessionById, openSession } from "./redfish-sessions.js";
 import {
   arrayController,
@@ -35,99 +55,13 @@ import {
 import {
   type BootOverrideEnabled,
   type BootTarget,
-  type IloSession,
   type IloState,
   type IloUser,
   touch,
   type VirtualMediaDevice,
 } from "./state.js";
 
-interface Ctx {
-  state: IloState;
-  req: RouteRequest;
-  user: IloUser;
-  session: IloSession | null;
-  /** Path parameter of a member resource (session id, account id, virtual media id). */
-  id: string;
-  /** The ETag of this path's resource, cached per state revision. */
-  etag(body: object): string;
-}
-
-type Json = Record<string, unknown>;
-
-class Reply extends Error {
-  constructor(readonly response: RouteResponse) {
-    super("reply");
-  }
-}
-
-function fail(state: IloState, status: number, message: RedfishMessage, args?: string[]): never {
-  throw new Reply(redfishError(state.generation, status, message, args));
-}
-
-function success(state: IloState): RouteResponse {
-  return redfishError(state.generation, 200, "Success");
-}
-
-/** Properties the clock changes on its own; a client's GET-then-PATCH must not fail because POST ended. */
-const VOLATILE = new Set(["PowerState", "PostState", "UserExpires"]);
-
-/** FNV-1a over the body: a weak ETag that changes whenever a write changes the resource. */
-export function etagOf(body: object): string {
-  const text = JSON.stringify(body, (key, value) => (VOLATILE.has(key) ? undefined : value));
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return `W/"${(h >>> 0).toString(16).toUpperCase().padStart(8, "0")}"`;
-}
-
-function parseBody(ctx: Ctx): Json {
-  const text = ctx.req.text();
-  let value: unknown;
-  try {
-    value = JSON.parse(text === "" ? "{}" : text);
-  } catch {
-    fail(ctx.state, 400, "MalformedJSON");
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    fail(ctx.state, 400, "MalformedJSON");
-  return value as Json;
-}
-
-function needPrivilege(ctx: Ctx, privilege: keyof IloUser["privileges"]): void {
-  if (!ctx.user.privileges[privilege]) fail(ctx.state, 403, "InsufficientPrivilege");
-}
-
-/** A stale `If-Match` is refused with 412; `*` and a missing header pass. */
-function checkIfMatch(ctx: Ctx, current: object): void {
-  const ifMatch = ctx.req.headers["if-match"];
-  if (ifMatch === undefined || ifMatch.trim() === "*") return;
-  const tags = ifMatch.split(",").map((t) => t.trim().replace(/^W\//, ""));
-  if (!tags.includes(ctx.etag(current).replace(/^W\//, ""))) fail(ctx.state, 412, "PreconditionFailed");
-}
-
-function onlyKeys(ctx: Ctx, body: Json, allowed: string[], prefix = ""): void {
-  for (const key of Object.keys(body)) {
-    if (!allowed.includes(key)) fail(ctx.state, 400, "PropertyNotWritableOrUnknown", [`${prefix}${key}`]);
-  }
-}
-
-function stringProp(ctx: Ctx, body: Json, key: string, allowed?: readonly string[]): string | undefined {
-  const v = body[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== "string") fail(ctx.state, 400, "PropertyValueTypeError", [JSON.stringify(v), key]);
-  if (allowed && !allowed.includes(v)) fail(ctx.state, 400, "PropertyValueNotInList", [v, key]);
-  return v;
-}
-
-function boolProp(ctx: Ctx, body: Json, key: string): boolean | undefined {
-  const v = body[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== "boolean") fail(ctx.state, 400, "PropertyValueTypeError", [JSON.stringify(v), key]);
-  return v;
-}
+export { etagOf } from "./redfish-context.js";
 
 const TARGET_TO_RIBCL: Partial<Record<BootTarget, string>> = {
   Cd: "CDROM",
@@ -319,9 +253,13 @@ function createSession(state: IloState, req: RouteRequest): RouteResponse {
     fail(state, 400, "PropertyMissing", [typeof login !== "string" ? "UserName" : "Password"]);
   }
   const user = checkPassword(state, login, password);
-  if (!user) fail(state, 401, "UnauthorizedLoginAttempt");
+  if (!user) {
+    logLogin(state, "Browser", null, req.remote?.address);
+    fail(state, 401, "UnauthorizedLoginAttempt");
+  }
   const s = openSession(state, user);
   if (!s) fail(state, 403, "SessionLimitExceeded");
+  logLogin(state, "Browser", user.login, req.remote?.address);
   const host = req.headers.host ?? "localhost";
   const location = `https://${host}/redfish/v1/SessionService/Sessions/${s.id}/`;
   const body201 =
@@ -345,8 +283,17 @@ function deleteSession(ctx: Ctx): RouteResponse {
   if (!s) fail(state, 404, "ResourceMissingAtURI", [ctx.req.path]);
   if (s.login !== ctx.user.login && !ctx.user.privileges.admin) fail(state, 403, "InsufficientPrivilege");
   state.sessions.delete(s.token);
+  logLogout(state, "Browser", s.login, ctx.req.remote?.address);
   touch(state);
   return success(state);
+}
+
+/** `#Manager.Reset`: the iLO restarts (every session ends); the host keeps running. */
+function managerResetAction(ctx: Ctx): RouteResponse {
+  parseBody(ctx);
+  needPrivilege(ctx, "configIlo");
+  resetIlo(ctx.state, ctx.user.login);
+  return success(ctx.state);
 }
 
 function accountById(ctx: Ctx): IloUser {
@@ -418,15 +365,6 @@ function deleteAccount(ctx: Ctx): RouteResponse {
   return success(state);
 }
 
-interface Resource {
-  /** Path pattern, lower case, no trailing slash; `{id}` matches one segment. */
-  path: string;
-  get?: (ctx: Ctx) => object;
-  patch?: (ctx: Ctx) => RouteResponse;
-  post?: (ctx: Ctx) => RouteResponse;
-  delete?: (ctx: Ctx) => RouteResponse;
-}
-
 const V1 = "/redfish/v1";
 
 function resources(state: IloState): Resource[] {
@@ -448,6 +386,7 @@ function resources(state: IloState): Resource[] {
       get: () => collection(`${V1}/Managers/`, "ManagerCollection", "Managers", [`${V1}/Managers/1/`]),
     },
     { path: `${V1}/managers/1`, get: () => manager(state) },
+    { path: `${V1}/managers/1/actions/manager.reset`, post: managerResetAction },
     {
       path: `${V1}/managers/1/virtualmedia`,
       get: () =>
@@ -528,6 +467,7 @@ function resources(state: IloState): Resource[] {
       { path: `${member}/drives/{id}`, get: (ctx) => drive(ctx.id, driveOf(ctx)) },
     );
   }
+  table.push(...logResources(state), ...firmwareResources(state), ...roleResources(state));
   if (state.generation !== "ilo4") {
     const vm = `${V1}/managers/1/virtualmedia/{id}/actions/virtualmedia`;
     table.push(

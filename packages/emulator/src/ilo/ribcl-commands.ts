@@ -1,4 +1,6 @@
+import { ribclFirmwareInformation } from "./firmware.js";
 import { forceOff, isOn, powerOn, pressButton, reset } from "./power.js";
+import { RIBCL_SECTION_COMMANDS } from "./ribcl-logs.js";
 import { OK, type RibclStatus, RibclStatuses } from "./ribcl-response.js";
 import { type RibclElement, xmlElement } from "./ribcl-xml.js";
 import { type BootTarget, type IloState, type IloUser, touch, type VirtualMediaDevice } from "./state.js";
@@ -17,7 +19,7 @@ export interface RibclCommandResult {
   payload?: string;
 }
 
-interface RibclCommand {
+export interface RibclCommand {
   section: RibclSection;
   /** Privilege a write command needs (iLO answers 0x0023 without it). */
   privilege?: Privilege;
@@ -126,11 +128,8 @@ function embeddedHealth(state: IloState): string {
     v("STATUS", d.health === "OK" ? "Ok" : ribclHealth(d.health)),
     v("UID_LED", "Off"),
   ]);
-  const firmware = [
-    ["HP ProLiant System ROM", state.identity.biosVersion],
-    ["iLO", `${state.identity.firmwareVersion} ${state.identity.firmwareDate}`],
-  ].map(([name, version], i) =>
-    xmlElement(`INDEX_${i + 1}`, {}, [v("FIRMWARE_NAME", name!), v("FIRMWARE_VERSION", version!)]),
+  const firmware = ribclFirmwareInformation(state).map(({ name, version }, i) =>
+    xmlElement(`INDEX_${i + 1}`, {}, [v("FIRMWARE_NAME", name), v("FIRMWARE_VERSION", version)]),
   );
   const glance = [
     xmlElement("FANS", { STATUS: worst(s.fans.map((f) => f.health)) }),
@@ -445,7 +444,6 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
       return ok();
     },
   },
-  RESET_RIB: { section: "RIB_INFO", privilege: "configIlo", run: () => ok() },
   GET_ALL_USERS: {
     section: "USER_INFO",
     run: ({ state }) =>
@@ -535,7 +533,8 @@ export function noPrivilege(privilege: Privilege): RibclCommandResult {
 
 /** Runs one command element found in `section`; unknown commands get iLO's syntax error. */
 export function runRibclCommand(section: string, ctx: RibclCommandContext): RibclCommandResult {
-  const command = RIBCL_COMMANDS[ctx.command.name];
+  const command =
+    RIBCL_SECTION_COMMANDS[section as RibclSection]?.[ctx.command.name] ?? RIBCL_COMMANDS[ctx.command.name];
   if (!command || command.section !== section) return syntaxError(ctx.command);
   if (command.privilege && !ctx.user.privileges[command.privilege]) return noPrivilege(command.privilege);
   return command.run(ctx);

@@ -1,3 +1,4 @@
+import { logLogin, logLogout } from "./event-log.js";
 import { runRibclCommand } from "./ribcl-commands.js";
 import { OK, type RibclStatus, RibclStatuses, ribclDocument } from "./ribcl-response.js";
 import { parseRibclScript, type RibclElement, RibclSyntaxError } from "./ribcl-xml.js";
@@ -12,7 +13,7 @@ const SECTIONS = new Set(["SERVER_INFO", "RIB_INFO", "USER_INFO"]);
  * fifth, as in the recorded iLO 3 traffic. A failed login is followed
  * by nothing; the first failing command stops the script.
  */
-export function answerRibcl(state: IloState, script: string): string {
+export function answerRibcl(state: IloState, script: string, client?: string): string {
   let root: RibclElement;
   try {
     root = parseRibclScript(script);
@@ -31,10 +32,12 @@ export function answerRibcl(state: IloState, script: string): string {
     }
     const user = state.users.get(login.attrs.USER_LOGIN ?? "");
     if (!user || user.password !== login.attrs.PASSWORD) {
+      logLogin(state, "XML", null, client);
       docs.push(ribclDocument({ status: RibclStatuses.loginFailed, message: "Login failed." }));
       return docs.join("");
     }
     docs.push(ribclDocument(OK));
+    logLogin(state, "XML", user.login, client);
     for (const section of login.children) {
       if (!SECTIONS.has(section.name)) {
         docs.push(ribclDocument(syntax(`<${section.name}`)));
@@ -50,6 +53,7 @@ export function answerRibcl(state: IloState, script: string): string {
       docs.push(ribclDocument(OK));
     }
     docs.push(ribclDocument(OK));
+    logLogout(state, "XML", user.login, client);
   }
   return docs.join("");
 }

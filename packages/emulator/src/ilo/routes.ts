@@ -48,7 +48,9 @@ function notFound(): RouteResponse {
  */
 export function createIloRoutes(state: IloState): Route[] {
   const routes: Route[] = [
-    route("POST", "/ribcl", (req) => ribclResponse(answerRibcl(state, req.text())), { bodyLimit: 1 << 20 }),
+    route("POST", "/ribcl", (req) => ribclResponse(answerRibcl(state, req.text(), req.remote?.address)), {
+      bodyLimit: 1 << 20,
+    }),
     route("GET", "/xmldata", (req) =>
       req.query.item?.toLowerCase() === "all"
         ? { headers: { "content-type": "text/xml" }, body: xmldataDocument(state) }

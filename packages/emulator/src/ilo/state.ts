@@ -1,4 +1,5 @@
 import { type EmulatorClock, systemClock } from "../common/clock.js";
+import { createLogs, type IloLogs } from "./event-log.js";
 
 /** The management processor generation an emulated iLO behaves as. */
 export type IloGeneration = "ilo3" | "ilo4" | "ilo5";
@@ -81,6 +82,8 @@ export interface Drive {
   capacityGB?: number | undefined;
   /** Spindle speed of a hard disk; Redfish shows it when known. */
   rpm?: number | undefined;
+  /** Drive firmware revision (iLO 5 firmware inventory, SmartStorage `FirmwareVersion`). */
+  firmware?: string | undefined;
 }
 
 export interface Sensors {
@@ -177,6 +180,8 @@ export interface IloState {
   sensors: Sensors;
   memoryGiB: number;
   faults: IloFaults;
+  /** The Integrated Management Log and the iLO Event Log (event-log.ts). */
+  logs: IloLogs;
   /** Bumped on every change; part of every Redfish ETag. */
   revision: number;
   listeners: Set<(event: PowerChangeEvent) => void>;
@@ -225,8 +230,8 @@ export function defaultSensors(): Sensors {
       { name: "Power Supply 2", capacityWatts: 460, health: "OK", present: true },
     ],
     drives: [
-      { bay: "1", model: "EG0300FBVFL", health: "OK", capacityGB: 300, rpm: 10_000 },
-      { bay: "2", model: "EG0300FBVFL", health: "OK", capacityGB: 300, rpm: 10_000 },
+      { bay: "1", model: "EG0300FBVFL", health: "OK", capacityGB: 300, rpm: 10_000, firmware: "HPD4" },
+      { bay: "2", model: "EG0300FBVFL", health: "OK", capacityGB: 300, rpm: 10_000, firmware: "HPD4" },
     ],
     watts: { present: 108, average: 106, maximum: 157, minimum: 98 },
   };
@@ -269,6 +274,9 @@ export function createIloState(options: IloStateOptions = {}): IloState {
     });
   });
   const powered = options.powered ?? true;
+  const sensors = { ...defaultSensors(), ...options.sensors };
+  const logs = createLogs();
+  for (const d of sensors.drives) logs.driveHealth[d.bay] = d.health;
   return {
     generation,
     clock,
@@ -288,9 +296,10 @@ export function createIloState(options: IloStateOptions = {}): IloState {
     sessions: new Map(),
     maxSessions: options.maxSessions ?? 8,
     sessionIdleTimeoutMs: options.sessionIdleTimeoutMs ?? 30 * 60_000,
-    sensors: { ...defaultSensors(), ...options.sensors },
+    sensors,
     memoryGiB: options.memoryGiB ?? 36,
     faults: { powerOnFails: false, unreachableImages: false, postHangs: false, ...options.faults },
+    logs,
     revision: 0,
     listeners: new Set(),
   };

@@ -1,6 +1,6 @@
 /**
  * Snapshot and restore of a World as JSON (`GET`/`PUT /_emulator/state`, `--state FILE`). The
- * snapshot holds the topology, the clock and the mutable state of every API (iLO power, boot,
+ * snapshot holds the topology, the clock and the mutable state of every API (iLO power, boot, logs,
  * media, users, sensors; Ceph OSDs, pools, images, snapshots, trash, users, flags, config,
  * finished tasks; every OpenNebula object — users, hosts, datastores, images, networks with leases,
  * templates, VMs with their pending transitions, security groups, VM groups, ACL rules —; Ceph tasks
@@ -66,7 +66,7 @@ function decode(value: unknown): unknown {
   return value;
 }
 
-const ILO_FIELDS = ["power", "boot", "virtualMedia", "uid", "users", "sensors", "revision"] as const;
+const ILO_FIELDS = ["power", "boot", "virtualMedia", "uid", "users", "sensors", "logs", "revision"] as const;
 const CEPH_FIELDS = [
   "hosts",
   "osds",

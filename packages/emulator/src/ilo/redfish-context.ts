@@ -1,0 +1,110 @@
+/**
+ * What every Redfish resource handler of the iLO emulator works with: the request context, the
+ * `Reply` that carries an error answer out of a handler, and the request-body checks (iLO's
+ * PropertyNotWritableOrUnknown, PropertyValueTypeError, … answers). The resource files
+ * (redfish-routes.ts, redfish-logs.ts, redfish-firmware.ts, redfish-roles.ts) share them.
+ */
+import type { RouteRequest, RouteResponse } from "../common/routes.js";
+import { type RedfishMessage, redfishError } from "./redfish-errors.js";
+import type { IloSession, IloState, IloUser } from "./state.js";
+
+export interface Ctx {
+  state: IloState;
+  req: RouteRequest;
+  user: IloUser;
+  session: IloSession | null;
+  /** Path parameter of a member resource (session id, account id, virtual media id). */
+  id: string;
+  /** The ETag of this path's resource, cached per state revision. */
+  etag(body: object): string;
+}
+
+export type Json = Record<string, unknown>;
+
+export class Reply extends Error {
+  constructor(readonly response: RouteResponse) {
+    super("reply");
+  }
+}
+
+export function fail(state: IloState, status: number, message: RedfishMessage, args?: string[]): never {
+  throw new Reply(redfishError(state.generation, status, message, args));
+}
+
+export function success(state: IloState): RouteResponse {
+  return redfishError(state.generation, 200, "Success");
+}
+
+/** Properties the clock changes on its own; a client's GET-then-PATCH must not fail because POST ended. */
+const VOLATILE = new Set(["PowerState", "PostState", "UserExpires"]);
+
+/** FNV-1a over the body: a weak ETag that changes whenever a write changes the resource. */
+export function etagOf(body: object): string {
+  const text = JSON.stringify(body, (key, value) => (VOLATILE.has(key) ? undefined : value));
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return `W/"${(h >>> 0).toString(16).toUpperCase().padStart(8, "0")}"`;
+}
+
+export function parseBody(ctx: Ctx): Json {
+  const text = ctx.req.text();
+  let value: unknown;
+  try {
+    value = JSON.parse(text === "" ? "{}" : text);
+  } catch {
+    fail(ctx.state, 400, "MalformedJSON");
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    fail(ctx.state, 400, "MalformedJSON");
+  return value as Json;
+}
+
+export function needPrivilege(ctx: Ctx, privilege: keyof IloUser["privileges"]): void {
+  if (!ctx.user.privileges[privilege]) fail(ctx.state, 403, "InsufficientPrivilege");
+}
+
+/** A stale `If-Match` is refused with 412; `*` and a missing header pass. */
+export function checkIfMatch(ctx: Ctx, current: object): void {
+  const ifMatch = ctx.req.headers["if-match"];
+  if (ifMatch === undefined || ifMatch.trim() === "*") return;
+  const tags = ifMatch.split(",").map((t) => t.trim().replace(/^W\//, ""));
+  if (!tags.includes(ctx.etag(current).replace(/^W\//, ""))) fail(ctx.state, 412, "PreconditionFailed");
+}
+
+export function onlyKeys(ctx: Ctx, body: Json, allowed: string[], prefix = ""): void {
+  for (const key of Object.keys(body)) {
+    if (!allowed.includes(key)) fail(ctx.state, 400, "PropertyNotWritableOrUnknown", [`${prefix}${key}`]);
+  }
+}
+
+export function stringProp(
+  ctx: Ctx,
+  body: Json,
+  key: string,
+  allowed?: readonly string[],
+): string | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") fail(ctx.state, 400, "PropertyValueTypeError", [JSON.stringify(v), key]);
+  if (allowed && !allowed.includes(v)) fail(ctx.state, 400, "PropertyValueNotInList", [v, key]);
+  return v;
+}
+
+export function boolProp(ctx: Ctx, body: Json, key: string): boolean | undefined {
+  const v = body[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "boolean") fail(ctx.state, 400, "PropertyValueTypeError", [JSON.stringify(v), key]);
+  return v;
+}
+
+export interface Resource {
+  /** Path pattern, lower case, no trailing slash; `{id}` matches one segment. */
+  path: string;
+  get?: (ctx: Ctx) => object;
+  patch?: (ctx: Ctx) => RouteResponse;
+  post?: (ctx: Ctx) => RouteResponse;
+  delete?: (ctx: Ctx) => RouteResponse;
+}
