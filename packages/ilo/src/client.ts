@@ -127,7 +127,15 @@ export function createIloClient(options: IloClientOptions): IloClient {
       eject: async (device, call) => (await get(call)).virtualMedia.eject(device, call),
     },
     health: async (call) => (await get(call)).health(call),
-    firmware: async (call) => (await get(call)).firmware(call),
+    firmware: Object.assign(async (call?: CallOptions) => (await get(call)).firmware(call), {
+      inventory: async (call?: CallOptions) => (await get(call)).firmwareInventory(call),
+    }),
+    logs: {
+      iml: async (call) => (await get(call)).logs.iml(call),
+      iel: async (call) => (await get(call)).logs.iel(call),
+      clearIml: async (call) => (await get(call)).logs.clearIml(call),
+      clearIel: async (call) => (await get(call)).logs.clearIel(call),
+    },
     product: async (call) => (await get(call)).product(call),
     uid: {
       get: async (call) => (await get(call)).uid.get(call),

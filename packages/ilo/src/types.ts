@@ -80,6 +80,45 @@ export interface FirmwareInfo {
   license: string | undefined;
 }
 
+/** One component of the firmware inventory (`firmware.inventory()`). */
+export interface FirmwareComponent {
+  /** `"iLO"`, `"HP ProLiant System ROM"` (RIBCL), `"System ROM"`, `"HPE Smart Array P408i-a SR Gen10"`. */
+  name: string;
+  /** As the iLO writes it: `"2.55 Aug 16 2017"`, `"U32 v2.10 (05/21/2019)"`. */
+  version: string;
+  /** Whether the iLO can update it; `undefined` where the protocol does not say (RIBCL). */
+  updateable: boolean | undefined;
+  /** Where it is (`"System Board"`, `"Slot 0 Port 1I Box 1 Bay 1"`), when the iLO says. */
+  location: string | undefined;
+}
+
+/**
+ * Log entry severity, whatever the protocol: RIBCL's Informational / Caution / Critical /
+ * Repaired, Redfish's OK / Warning / Critical (Repaired from `Oem.Hp(e)`); `"unknown"` otherwise.
+ */
+export type LogSeverity = "informational" | "caution" | "critical" | "repaired" | "unknown";
+
+/** One entry of the IML or the iLO Event Log. */
+export interface LogEntry {
+  /** The entry's place in the log as read now (`"1"` is the oldest; Redfish `Id`). */
+  id: string;
+  /** iLO's event number, which keeps counting after a clear (Redfish `Oem.Hp(e).EventNumber`). */
+  eventNumber: number | undefined;
+  /** First occurrence, ISO 8601 UTC (`"2026-01-01T00:02:00Z"`; RIBCL gives minutes); undefined when the iLO had no time (`[NOT SET]`). */
+  created: string | undefined;
+  /** Latest repeat of the same event (`count` > 1), ISO 8601 UTC. */
+  updated: string | undefined;
+  severity: LogSeverity;
+  message: string;
+  /** How often the event happened (iLO consolidates repeats into one entry). */
+  count: number | undefined;
+  /** RIBCL `CLASS` (`"POST Message"`, `"iLO 3"`); undefined over Redfish. */
+  className: string | undefined;
+  /** IML/IEL event class and code (RIBCL `EVENT_CLASS`/`EVENT_CODE` on iLO 4+, Redfish `Oem` Class/Code). */
+  eventClass: number | undefined;
+  code: number | undefined;
+}
+
 export interface ProductInfo {
   productName: string;
   serialNumber: string | undefined;
@@ -139,7 +178,21 @@ export interface IloClient {
     eject(device: VirtualMediaDevice, options?: CallOptions): Promise<void>;
   };
   health(options?: CallOptions): Promise<Health>;
-  firmware(options?: CallOptions): Promise<FirmwareInfo>;
+  /** The iLO's own firmware (`firmware()`) and every component's (`firmware.inventory()`). */
+  firmware: {
+    (options?: CallOptions): Promise<FirmwareInfo>;
+    /** Every component the iLO lists: iLO, system ROM, controllers, adapters (and drives on iLO 5). */
+    inventory(options?: CallOptions): Promise<FirmwareComponent[]>;
+  };
+  /** The Integrated Management Log (server) and the iLO Event Log (iLO), oldest entry first. */
+  logs: {
+    iml(options?: CallOptions): Promise<LogEntry[]>;
+    iel(options?: CallOptions): Promise<LogEntry[]>;
+    /** Empties the IML (Configure iLO privilege); iLO then logs the clear itself. */
+    clearIml(options?: CallOptions): Promise<void>;
+    /** Empties the iLO Event Log (Configure iLO privilege). */
+    clearIel(options?: CallOptions): Promise<void>;
+  };
   product(options?: CallOptions): Promise<ProductInfo>;
   uid: {
     get(options?: CallOptions): Promise<boolean>;
@@ -156,8 +209,10 @@ export interface IloClient {
 }
 
 /** What a backend implements; the client adds detection, `waitFor` and `close`. */
-export type IloBackend = Omit<IloClient, "protocol" | "close" | "power"> & {
+export type IloBackend = Omit<IloClient, "protocol" | "close" | "power" | "firmware"> & {
   power: Omit<IloClient["power"], "waitFor">;
+  firmware(options?: CallOptions): Promise<FirmwareInfo>;
+  firmwareInventory(options?: CallOptions): Promise<FirmwareComponent[]>;
   close(): Promise<void>;
 };
 

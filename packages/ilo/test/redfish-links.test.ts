@@ -101,6 +101,13 @@ async function everyOperation(client: IloClient, advance: (ms: number) => void) 
   await client.users.setPassword("links", "links-pw-2");
   expect((await client.users.list()).map((u) => u.login)).toContain("links");
   await client.users.remove("links");
+  expect((await client.logs.iel()).map((e) => e.message)).toContain("Server reset.");
+  await client.logs.clearIml();
+  expect((await client.logs.iml()).map((e) => e.message)).toEqual([
+    expect.stringMatching(/^IML Cleared \(iLO [45] user: Administrator\)$/),
+  ]);
+  await client.logs.clearIel();
+  expect((await client.firmware.inventory()).map((c) => c.name)).toContain("System ROM");
 }
 
 let closeMe: IloClient | undefined;
@@ -183,6 +190,27 @@ describe("a service that lacks a resource answers a typed error, not a crash", (
     const health = await client.health();
     expect(health.powerSupplies).toEqual([]);
     expect(health.temperatures.length).toBeGreaterThan(0);
+  });
+
+  it("no log services, no ClearLog action, no firmware inventory", async () => {
+    const { client } = without((path, body) => {
+      if (path === "/redfish/v1/systems/1/") delete body.LogServices;
+      if (path === "/redfish/v1/managers/1/logservices/iel/") delete body.Actions;
+      if (path === "/redfish/v1/") delete body.UpdateService;
+    });
+    const iml = await failure(() => client.logs.iml());
+    expect(iml).toMatchObject({ code: "REDFISH_NO_LOG_SERVICE", status: 404 });
+    expect(iml.message).toContain("Integrated Management Log");
+    expect(await failure(() => client.logs.clearIml())).toMatchObject({ code: "REDFISH_NO_LOG_SERVICE" });
+    expect((await client.logs.iel()).length).toBeGreaterThan(0);
+    expect(await failure(() => client.logs.clearIel())).toMatchObject({ code: "REDFISH_NO_ACTION" });
+    expect(await failure(() => client.firmware.inventory())).toMatchObject({
+      code: "REDFISH_NO_FIRMWARE_INVENTORY",
+    });
+    const noIel = without((path, body) => {
+      if (path === "/redfish/v1/managers/1/logservices/") body.Members = [];
+    });
+    expect(await failure(() => noIel.client.logs.iel())).toMatchObject({ code: "REDFISH_NO_LOG_SERVICE" });
   });
 
   it("no reset action, no account service, no session link", async () => {

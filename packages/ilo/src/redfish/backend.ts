@@ -1,4 +1,4 @@
-import type { CallOptions, SafeParseSchema } from "@homelab-kit/core";
+import type { CallOptions } from "@homelab-kit/core";
 import { RedfishError } from "../errors.js";
 import type {
   BootDevice,
@@ -10,7 +10,8 @@ import type {
 } from "../types.js";
 import { worstStatus } from "../types.js";
 import { createRedfishHttp, type RedfishHttpOptions } from "./http.js";
-import { actionTarget, linkAt, notLinked } from "./links.js";
+import { actionTarget, linkAt, notLinked, oemOf } from "./links.js";
+import { createRedfishLogs } from "./logs.js";
 import { createRedfishNavigator } from "./navigator.js";
 import {
   AccountService,
@@ -60,12 +61,7 @@ export function redfishHealth(
   }
 }
 
-/** `Oem.Hpe` on iLO 5+, `Oem.Hp` on iLO 4: whichever is there. */
-function oem(body: {
-  Oem?: { Hp?: Record<string, unknown> | undefined; Hpe?: Record<string, unknown> | undefined } | undefined;
-}) {
-  return (body.Oem?.Hpe ?? body.Oem?.Hp ?? {}) as Record<string, unknown>;
-}
+const oem = oemOf;
 
 function oemKey(body: { Oem?: { Hp?: unknown; Hpe?: unknown } | undefined }): "Hp" | "Hpe" {
   return body.Oem?.Hp !== undefined && body.Oem?.Hpe === undefined ? "Hp" : "Hpe";
@@ -128,6 +124,7 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
   const http = createRedfishHttp(options);
   const nav = createRedfishNavigator(http, options.baseUrl);
   const system = (call?: CallOptions) => nav.system(call);
+  const logs = createRedfishLogs(http, nav);
 
   /** GET then PATCH with `If-Match`; a 412 (someone else changed it) is retried once with a fresh ETag. */
   async function patchWithEtag(
@@ -170,11 +167,7 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
     return { changed: true };
   }
 
-  /** GETs every member of a collection (every page) with `schema`, in parallel. */
-  async function readAll<T>(url: string, schema: SafeParseSchema<T>, call?: CallOptions): Promise<T[]> {
-    const members = await nav.members(url, call);
-    return Promise.all(members.map(async (m) => (await http.get(m, schema, call)).body));
-  }
+  const readAll = nav.readAll;
 
   /** HPE SmartStorage (iLO 4, iLO 5): ArrayControllers → each controller's PhysicalDrives. */
   async function smartStorageDrives(url: string, call?: CallOptions): Promise<DriveStatus[]> {
@@ -427,6 +420,8 @@ export function createRedfishBackend(options: RedfishHttpOptions): IloBackend {
         license: typeof license === "string" ? license : undefined,
       };
     },
+    firmwareInventory: logs.firmwareInventory,
+    logs: { iml: logs.iml, iel: logs.iel, clearIml: logs.clearIml, clearIel: logs.clearIel },
     async product(call) {
       const { body } = await system(call);
       return {

@@ -26,6 +26,13 @@ export function linkAt(body: unknown, ...path: Array<string | number>): string |
   return linkOf(at);
 }
 
+/** `Oem.Hpe` on iLO 5+, `Oem.Hp` on iLO 4: whichever the body has (empty when neither). */
+export function oemOf(body: {
+  Oem?: { Hp?: Record<string, unknown> | undefined; Hpe?: Record<string, unknown> | undefined } | undefined;
+}): Record<string, unknown> {
+  return (body.Oem?.Hpe ?? body.Oem?.Hp ?? {}) as Record<string, unknown>;
+}
+
 /** The target of an action by name suffix (`#ComputerSystem.Reset`), in an `Actions` object. */
 export function actionTarget(actions: unknown, suffix: string): string | undefined {
   if (actions === null || typeof actions !== "object") return undefined;

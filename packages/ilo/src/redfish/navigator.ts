@@ -4,7 +4,7 @@
  * the root's `Chassis` / `Managers`); collections through `Members` and `Members@odata.nextLink`.
  * Where a resource lives does not change, so the URLs are cached; bodies are read fresh each time.
  */
-import type { CallOptions } from "@homelab-kit/core";
+import type { CallOptions, SafeParseSchema } from "@homelab-kit/core";
 import type { RedfishHttp } from "./http.js";
 import { SERVICE_ROOT } from "./http.js";
 import { linkAt, notLinked } from "./links.js";
@@ -13,7 +13,7 @@ import { Collection, ComputerSystem, type ServiceRoot } from "./schemas.js";
 /** Pages of one collection followed at most (a server whose nextLink loops must not hang us). */
 const MAX_PAGES = 100;
 
-export type RootCollection = "Systems" | "Chassis" | "Managers" | "AccountService";
+export type RootCollection = "Systems" | "Chassis" | "Managers" | "AccountService" | "UpdateService";
 
 export function createRedfishNavigator(http: RedfishHttp, baseUrl: string) {
   const located = new Map<string, Promise<string>>();
@@ -40,6 +40,12 @@ export function createRedfishNavigator(http: RedfishHttp, baseUrl: string) {
       next = page["Members@odata.nextLink"] ?? undefined;
     }
     return all;
+  }
+
+  /** GETs every member of a collection (every page) with `schema`, in parallel. */
+  async function readAll<T>(url: string, schema: SafeParseSchema<T>, call?: CallOptions): Promise<T[]> {
+    const all = await members(url, call);
+    return Promise.all(all.map(async (m) => (await http.get(m, schema, call)).body));
   }
 
   async function firstMember(url: string, what: string, call?: CallOptions): Promise<string> {
@@ -79,6 +85,7 @@ export function createRedfishNavigator(http: RedfishHttp, baseUrl: string) {
     /** The link a root property names (`AccountService`), or the typed error when there is none. */
     fromRoot,
     members,
+    readAll,
     systemUrl,
     system,
     chassisUrl: (call?: CallOptions) => related("chassis", call),

@@ -29,6 +29,8 @@ export const ServiceRoot = z.looseObject({
   Chassis: Link.optional(),
   Managers: Link.optional(),
   AccountService: Link.optional(),
+  /** The DMTF update service (iLO 5+): where `FirmwareInventory` is. */
+  UpdateService: Link.optional(),
   Links: z.looseObject({ Sessions: Link.optional() }).optional(),
   Oem: Oem.optional(),
 });
@@ -54,6 +56,8 @@ export const ComputerSystem = z.looseObject({
   Storage: Link.optional(),
   /** Virtual media of the system (DMTF 2021.1+); iLO links it from the manager. */
   VirtualMedia: Link.optional(),
+  /** The system's log services (the IML on iLO). */
+  LogServices: Link.optional(),
   Links: z.looseObject({ Chassis: z.array(Link).optional(), ManagedBy: z.array(Link).optional() }).optional(),
   Oem: Oem.optional(),
 });
@@ -75,6 +79,8 @@ export const Manager = z.looseObject({
   Model: z.string().optional(),
   /** iLO links its virtual media here; DMTF services may link it from the system instead. */
   VirtualMedia: Link.optional(),
+  /** The manager's log services (the iLO Event Log on iLO). */
+  LogServices: Link.optional(),
   Oem: Oem.optional(),
 });
 export type Manager = z.infer<typeof Manager>;
@@ -188,3 +194,55 @@ export const Drive = z.looseObject({
   Status,
 });
 export type Drive = z.infer<typeof Drive>;
+
+/** A log service (`IML`, `IEL`, DMTF `Log1`): its entries and its `#LogService.ClearLog` action. */
+export const LogService = z.looseObject({
+  Id: z.string().nullish(),
+  Name: z.string().nullish(),
+  Entries: Link.optional(),
+  Actions: z.record(z.string(), Action).optional(),
+});
+export type LogService = z.infer<typeof LogService>;
+
+/** A log entry; iLO puts Class, Code, EventNumber, Count, Repaired and Updated under `Oem.Hp(e)`. */
+export const LogEntry = z.looseObject({
+  Id: z.string(),
+  Created: z.string().nullish(),
+  Message: z.string().nullish(),
+  Severity: z.string().nullish(),
+  Oem: Oem.optional(),
+});
+export type LogEntry = z.infer<typeof LogEntry>;
+
+/** The DMTF update service: where its `FirmwareInventory` collection is. */
+export const UpdateService = z.looseObject({ FirmwareInventory: Link.optional() });
+export type UpdateService = z.infer<typeof UpdateService>;
+
+/** One member of `FirmwareInventory` (DMTF SoftwareInventory). */
+export const SoftwareInventory = z.looseObject({
+  Id: z.string().nullish(),
+  Name: z.string().nullish(),
+  Version: z.string().nullish(),
+  Updateable: z.boolean().nullish(),
+  Oem: Oem.optional(),
+});
+export type SoftwareInventory = z.infer<typeof SoftwareInventory>;
+
+/**
+ * iLO 4's FwSwVersionInventory (`Systems/1/FirmwareInventory/`): `Current` maps an item key
+ * (`SystemBMC`, `SystemRomActive`, a PCI id) to a list of `{Name, VersionString, Location, Updateable}`.
+ */
+export const FwSwVersionInventory = z.looseObject({
+  Current: z.record(
+    z.string(),
+    z.array(
+      z.looseObject({
+        Name: z.string().nullish(),
+        VersionString: z.string().nullish(),
+        Location: z.string().nullish(),
+        Updateable: z.boolean().nullish(),
+      }),
+    ),
+  ),
+});
+export type FwSwVersionInventory = z.infer<typeof FwSwVersionInventory>;

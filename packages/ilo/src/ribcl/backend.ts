@@ -12,6 +12,7 @@ import type {
 } from "../types.js";
 import { worstStatus } from "../types.js";
 import { buildRibclScript, type RibclCommand, type RibclSection } from "./build.js";
+import { ribclFirmwareInventory, ribclLogEntries } from "./logs.js";
 import { childValue, parseRibclAnswer, payloadElement, type RibclAnswer, type RibclNode } from "./parse.js";
 
 export interface RibclBackendOptions {
@@ -231,6 +232,28 @@ export function createRibclBackend(options: RibclBackendOptions): IloBackend {
         managementProcessor: mp.replace(/^iLO\s*(\d)$/i, "iLO $1"),
         license: node.attrs.LICENSE_TYPE,
       };
+    },
+    async firmwareInventory(call) {
+      const answer = await run(
+        [read("SERVER_INFO", "GET_EMBEDDED_HEALTH"), read("RIB_INFO", "GET_FW_VERSION")],
+        call,
+      );
+      return ribclFirmwareInventory(
+        answer.payload.GET_EMBEDDED_HEALTH_DATA?.[0],
+        answer.payload.GET_FW_VERSION?.[0],
+      );
+    },
+    logs: {
+      // The same command name answers the IML in SERVER_INFO and the iLO Event Log in RIB_INFO.
+      iml: async (call) =>
+        ribclLogEntries(await one("EVENT_LOG", read("SERVER_INFO", "GET_EVENT_LOG"), call)),
+      iel: async (call) => ribclLogEntries(await one("EVENT_LOG", read("RIB_INFO", "GET_EVENT_LOG"), call)),
+      async clearIml(call) {
+        await run([write("SERVER_INFO", "CLEAR_IML")], call);
+      },
+      async clearIel(call) {
+        await run([write("RIB_INFO", "CLEAR_EVENTLOG")], call);
+      },
     },
     async product(call) {
       const answer = await run(
