@@ -73,8 +73,9 @@ export function framingHeader(
   if (normalized.framing === "close") return undefined;
   const headers = normalized.headers;
   if (hasHeader(headers, "content-length") || hasHeader(headers, "transfer-encoding")) return undefined;
-  if (body === "stream" || normalized.framing === "chunked") return ["transfer-encoding", "chunked"];
+  // 1xx, 204 and 304 never carry a body, whatever framing the route asked for.
   if (body === undefined && noBodyStatus(normalized.status)) return undefined;
+  if (body === "stream" || normalized.framing === "chunked") return ["transfer-encoding", "chunked"];
   return ["content-length", String(body === undefined ? 0 : body.byteLength)];
 }
 
