@@ -49,6 +49,11 @@ export function etagOf(body: object): string {
   return `W/"${(h >>> 0).toString(16).toUpperCase().padStart(8, "0")}"`;
 }
 
+/**
+ * The JSON object body of a request. OData annotations (`@odata.id`, `@odata.etag`, …) are not
+ * properties and are left out (DSP0266 "PATCH (update)"); a PATCH of nothing but annotations is
+ * answered with Base NoOperation.
+ */
 export function parseBody(ctx: Ctx): Json {
   const text = ctx.req.text();
   let value: unknown;
@@ -59,7 +64,11 @@ export function parseBody(ctx: Ctx): Json {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))
     fail(ctx.state, 400, "MalformedJSON");
-  return value as Json;
+  const keys = Object.keys(value);
+  const body = Object.fromEntries(Object.entries(value).filter(([k]) => !k.startsWith("@odata.")));
+  if (ctx.req.method.toUpperCase() === "PATCH" && keys.length > 0 && Object.keys(body).length === 0)
+    fail(ctx.state, 400, "NoOperation");
+  return body;
 }
 
 export function needPrivilege(ctx: Ctx, privilege: keyof IloUser["privileges"]): void {

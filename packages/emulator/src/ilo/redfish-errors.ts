@@ -23,6 +23,7 @@ export type RedfishMessage =
   | "ResourceAlreadyExists"
   | "PropertyMissing"
   | "InternalError"
+  | "NoOperation"
   // iLO registry
   | "InvalidOperationForSystemState"
   | "PropertyNotWritableOrUnknown"

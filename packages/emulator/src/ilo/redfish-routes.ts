@@ -20,6 +20,7 @@ import {
 import { redfishError } from "./redfish-errors.js";
 import { firmwareResources } from "./redfish-firmware.js";
 import { logResources } from "./redfish-logs.js";
+import { metadataDocument, odataServiceDocument } from "./redfish-odata.js";
 import {
   account,
   accountService,
@@ -312,21 +313,13 @@ function createAccount(ctx: Ctx): RouteResponse {
   if (state.users.has(login)) fail(state, 400, "UserAlreadyExist");
   if (password.length < 8 || password.length > 39) fail(state, 400, "InvalidPasswordLength", ["8", "39"]);
   const role = stringProp(ctx, body, "RoleId", ["Administrator", "Operator", "ReadOnly"]) ?? "ReadOnly";
-  const admin = role === "Administrator";
-  const operator = admin || role === "Operator";
   const ids = [...state.users.values()].map((u) => Number(u.id));
   const user: IloUser = {
     id: String(Math.max(0, ...ids) + 1),
     login,
     name: login,
     password,
-    privileges: {
-      admin,
-      remoteConsole: operator,
-      resetServer: operator,
-      virtualMedia: operator,
-      configIlo: admin,
-    },
+    privileges: rolePrivileges(role),
   };
   state.users.set(login, user);
   touch(state);
@@ -339,18 +332,28 @@ function createAccount(ctx: Ctx): RouteResponse {
   };
 }
 
+/** iLO privileges of the predefined roles (redfish-roles.ts). */
+function rolePrivileges(role: string): IloUser["privileges"] {
+  const admin = role === "Administrator";
+  const operator = admin || role === "Operator";
+  return { admin, remoteConsole: operator, resetServer: operator, virtualMedia: operator, configIlo: admin };
+}
+
 function patchAccount(ctx: Ctx): RouteResponse {
   const { state } = ctx;
   const target = accountById(ctx);
   if (target !== ctx.user) needPrivilege(ctx, "admin");
   const body = parseBody(ctx);
   checkIfMatch(ctx, account(state, target));
-  onlyKeys(ctx, body, ["Password"]);
+  onlyKeys(ctx, body, ["Password", "RoleId"]);
   const password = stringProp(ctx, body, "Password");
+  const role = stringProp(ctx, body, "RoleId", ["Administrator", "Operator", "ReadOnly"]);
+  if (role !== undefined) needPrivilege(ctx, "admin");
   if (password !== undefined) {
     if (password.length < 8 || password.length > 39) fail(state, 400, "InvalidPasswordLength", ["8", "39"]);
     target.password = password;
   }
+  if (role !== undefined) target.privileges = rolePrivileges(role);
   touch(state);
   return success(state);
 }
@@ -372,6 +375,8 @@ function resources(state: IloState): Resource[] {
   const oemVm = `${V1}/managers/1/virtualmedia/{id}/actions/oem/${oem.key.toLowerCase()}/${oem.prefix.toLowerCase()}ilovirtualmedia`;
   const oemSys = `${V1}/systems/1/actions/oem/${oem.key.toLowerCase()}/${oem.prefix.toLowerCase()}computersystemext`;
   const table: Resource[] = [
+    // GET and HEAD of the root are answered before authentication; other methods get 405 here.
+    { path: V1, get: () => serviceRoot(state) },
     {
       path: `${V1}/systems`,
       get: () =>
@@ -574,18 +579,34 @@ function handle(
   req: RouteRequest,
   etagFor: (key: string) => (body: object) => string,
 ): RouteResponse {
-  const path = normalize(req.path);
+  let path = normalize(req.path);
   const method = req.method.toUpperCase();
+  const read = method === "GET" || method === "HEAD";
   if (path === "/redfish") return { body: { v1: "/redfish/v1/" } };
-  if (path === V1 && (method === "GET" || method === "HEAD")) {
-    return getBody(serviceRoot(state), method, etagFor(path));
+  // Open to anyone (DSP0266): the service root and the two OData documents.
+  if (path === V1 && read) {
+    const response = getBody(state, serviceRoot(state), req, etagFor(path));
+    return { ...response, headers: { ...response.headers, allow: "GET, HEAD" } };
   }
+  if (path === `${V1}/$metadata` && read) {
+    return {
+      headers: { "content-type": "application/xml; charset=utf-8" },
+      ...(method === "HEAD" ? {} : { body: metadataDocument() }),
+    };
+  }
+  if (path === `${V1}/odata` && read) return method === "HEAD" ? {} : { body: odataServiceDocument(state) };
+  // A POST to a collection's Members property is a POST to the collection (DSP0266 "POST (create)").
+  if (method === "POST" && path.endsWith("/members")) path = path.slice(0, -"/members".length);
   if (path === `${V1}/sessionservice/sessions` && method === "POST") return createSession(state, req);
   const found = match(matcher, path);
   const auth = authenticate(state, req.headers);
   if (!auth.ok) {
-    // Unknown paths answer 401 too before login, as iLO does not reveal its tree.
-    return redfishError(state.generation, 401, "NoValidSession");
+    // Unknown paths answer 401 too before login, as iLO does not reveal its tree. iLO also takes
+    // HTTP Basic credentials, which the challenge names (DSP0266 "WWW-Authenticate").
+    return {
+      ...redfishError(state.generation, 401, "NoValidSession"),
+      headers: { "www-authenticate": 'Basic realm="iLO"' },
+    };
   }
   if (!found) return redfishError(state.generation, 404, "ResourceMissingAtURI", [req.path]);
   const { resource, id } = found;
@@ -594,7 +615,7 @@ function handle(
     case "GET":
     case "HEAD":
       if (resource.get) {
-        const response = getBody(resource.get(ctx), method, ctx.etag);
+        const response = getBody(state, resource.get(ctx), req, ctx.etag);
         return { ...response, headers: { ...response.headers, allow: allow(resource) } };
       }
       break;
@@ -614,9 +635,31 @@ function handle(
   };
 }
 
-function getBody(body: object, method: string, etagOfBody: (body: object) => string): RouteResponse {
+/**
+ * A GET or HEAD answer with its ETag (`@odata.etag` too); 304 when `If-None-Match` names the
+ * current ETag. iLO 5 adds the `Link: <schema>; rel=describedby` DSP0266 asks for (HPE: "The iLO 5
+ * RESTful API is fully conformant with Redfish"); iLO 4's recorded headers have none
+ * (samples/redfish/ilo4-2.20-rest-v1-proliantutils/GET-response-headers.json).
+ */
+function getBody(
+  state: IloState,
+  body: object,
+  req: RouteRequest,
+  etagOfBody: (body: object) => string,
+): RouteResponse {
   const etag = etagOfBody(body);
-  if (method === "HEAD") return { headers: { etag } };
+  const headers: Record<string, string> = { etag };
+  const type = (body as { "@odata.type"?: unknown })["@odata.type"];
+  if (state.generation !== "ilo4" && typeof type === "string") {
+    const name = type.replace(/^#/, "").split(".")[0];
+    headers.link = `</redfish/v1/SchemaStore/en/${name}.json/>; rel=describedby`;
+  }
+  const ifNoneMatch = req.headers["if-none-match"];
+  if (ifNoneMatch !== undefined && req.method.toUpperCase() === "GET") {
+    const tags = ifNoneMatch.split(",").map((t) => t.trim().replace(/^W\//, ""));
+    if (tags.includes("*") || tags.includes(etag.replace(/^W\//, ""))) return { status: 304, headers };
+  }
+  if (req.method.toUpperCase() === "HEAD") return { headers };
   (body as Record<string, unknown>)["@odata.etag"] = etag;
-  return { headers: { etag }, body: JSON.stringify(body) };
+  return { headers, body: JSON.stringify(body) };
 }
