@@ -284,4 +284,101 @@ describe("iLO Redfish emulator", () => {
     expect((await call("GET", "/redfish/v1/")).status).toBe(404);
     expect((await call("GET", "/rest/v1/")).status).toBe(404);
   });
+
+  it("what DMTF's protocol validator checks: OData documents, 405 on the root, 304, challenge, describedby, Roles", async () => {
+    const { call, login } = setup("ilo5");
+    const metadata = await call("GET", "/redfish/v1/$metadata");
+    expect(metadata.status).toBe(200);
+    expect(metadata.headers["content-type"]).toMatch(/^application\/xml/);
+    const odata = await call("GET", "/redfish/v1/odata");
+    expect(odata.json.value.map((v: { name: string }) => v.name)).toContain("UpdateService");
+    const challenge = await call("GET", "/redfish/v1/Systems/");
+    expect(challenge.status).toBe(401);
+    expect(challenge.headers["www-authenticate"]).toBe('Basic realm="iLO"');
+    const { token } = await login();
+    const auth = { "x-auth-token": token };
+    const root = await call("POST", "/redfish/v1/", { headers: auth, body: "{}" });
+    expect([root.status, root.headers.allow]).toEqual([405, "GET, HEAD"]);
+    expect((await call("GET", "/redfish/v1/")).headers.allow).toBe("GET, HEAD");
+    const system = await call("GET", "/redfish/v1/Systems/1/", { headers: auth });
+    expect(system.headers.link).toBe("</redfish/v1/SchemaStore/en/ComputerSystem.json/>; rel=describedby");
+    const again = await call("GET", "/redfish/v1/Systems/1/", {
+      headers: { ...auth, "if-none-match": system.headers.etag! },
+    });
+    expect([again.status, again.json]).toEqual([304, undefined]);
+    const roles = await call("GET", "/redfish/v1/AccountService/Roles/", { headers: auth });
+    expect(roles.json.Members.map((m: { "@odata.id": string }) => m["@odata.id"])).toEqual([
+      "/redfish/v1/AccountService/Roles/Administrator/",
+      "/redfish/v1/AccountService/Roles/Operator/",
+      "/redfish/v1/AccountService/Roles/ReadOnly/",
+    ]);
+    const readOnly = await call("GET", "/redfish/v1/AccountService/Roles/ReadOnly/", { headers: auth });
+    expect(readOnly.json).toMatchObject({ Id: "ReadOnly", RoleId: "ReadOnly", IsPredefined: true });
+    // RoleId is writable; a PATCH of annotations only is NoOperation.
+    const patch = (body: object) =>
+      call("PATCH", "/redfish/v1/AccountService/Accounts/2/", {
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    expect((await patch({ RoleId: "Operator" })).status).toBe(200);
+    const other = await call("GET", "/redfish/v1/AccountService/Accounts/2/", { headers: auth });
+    expect(other.json.RoleId).toBe("Operator");
+    const noop = await patch({ "@odata.id": "/redfish/v1/AccountService/Accounts/2/" });
+    expect([noop.status, messageIds(noop.json)]).toEqual([400, ["Base.1.0.NoOperation"]]);
+    const bad = await patch({ RoleId: "Emperor" });
+    expect(messageIds(bad.json)).toEqual(["Base.1.0.PropertyValueNotInList"]);
+    // A session through the collection's Members URI.
+    const viaMembers = await call("POST", "/redfish/v1/SessionService/Sessions/Members", {
+      body: JSON.stringify({ UserName: "Administrator", Password: "pw" }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(viaMembers.status).toBe(201);
+  });
+
+  it("log services: entries follow the server, ClearLog needs Configure iLO, unknown entries 404", async () => {
+    const { call, login } = setup("ilo5");
+    const { token } = await login();
+    const auth = { "x-auth-token": token };
+    await call("POST", "/redfish/v1/Systems/1/Actions/ComputerSystem.Reset/", {
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify({ ResetType: "ForceRestart" }),
+    });
+    const entries = await call("GET", "/redfish/v1/Managers/1/LogServices/IEL/Entries/", { headers: auth });
+    const last = entries.json.Members.at(-1)["@odata.id"] as string;
+    const entry = await call("GET", last, { headers: auth });
+    expect(entry.json).toMatchObject({
+      Message: "Server reset.",
+      Severity: "Warning",
+      EntryType: "Oem",
+      OemRecordFormat: "Hpe-iLOEventLog",
+      Oem: { Hpe: { Class: 35, Count: 1, Repaired: false } },
+    });
+    expect(
+      (await call("GET", "/redfish/v1/Managers/1/LogServices/IEL/Entries/999/", { headers: auth })).status,
+    ).toBe(404);
+    expect(
+      (await call("GET", "/redfish/v1/Managers/1/LogServices/IEL/Entries/x/", { headers: auth })).status,
+    ).toBe(404);
+    const other = await login("other", "pw2");
+    const refused = await call("POST", "/redfish/v1/Systems/1/LogServices/IML/Actions/LogService.ClearLog/", {
+      headers: { "x-auth-token": other.token, "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(refused.status).toBe(403);
+    const malformed = await call(
+      "POST",
+      "/redfish/v1/Systems/1/LogServices/IML/Actions/LogService.ClearLog/",
+      {
+        headers: { ...auth, "content-type": "application/json" },
+        body: "{not json",
+      },
+    );
+    expect(messageIds(malformed.json)).toEqual(["Base.1.0.MalformedJSON"]);
+    const inventory = await call("GET", "/redfish/v1/UpdateService/FirmwareInventory/", { headers: auth });
+    // iLO 5, System ROM, its backup, power controller, Smart Array, NIC, two drives
+    expect(inventory.json["Members@odata.count"]).toBe(8);
+    expect(
+      (await call("GET", "/redfish/v1/UpdateService/FirmwareInventory/99/", { headers: auth })).status,
+    ).toBe(404);
+  });
 });

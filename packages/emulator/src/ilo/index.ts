@@ -10,6 +10,17 @@ import { createIloState, type IloState, type IloStateOptions } from "./state.js"
 
 export { type EmulatorClock, type ManualClock, manualClock, systemClock } from "../common/clock.js";
 export {
+  clearLog,
+  type IloLogs,
+  type LogEntry,
+  type LogName,
+  type LogSeverity,
+  logEvent,
+  noteHardware,
+} from "./event-log.js";
+export { type FirmwareComponent, firmwareComponents } from "./firmware.js";
+export { resetIlo } from "./ilo-reset.js";
+export {
   forceOff,
   isOn,
   type PostState,
