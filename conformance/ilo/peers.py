@@ -215,6 +215,28 @@ def hpilo_suite(gen):
         i.delete_user("peer-test")
         expect("peer-test" in i.get_all_users(), False, "user deleted")
 
+    def event_logs():
+        # The logs follow what happened: a reset is in the iLO Event Log, python-hpilo's own logins
+        # too; a clear leaves the clear's own entry (python-hpilo docs/output/get_ilo_event_log).
+        i = ilo()
+        i.warm_boot_server()
+        iel = i.get_ilo_event_log()
+        descriptions = [e["description"] for e in iel]
+        if "Server reset." not in descriptions:
+            raise AssertionError("no 'Server reset.' in the iLO Event Log: %r" % descriptions[-5:])
+        reset = [e for e in iel if e["description"] == "Server reset."][-1]
+        expect((reset["severity"], reset["class"]), ("Caution", "iLO %s" % gen[3:]), "reset entry")
+        if not any(d.startswith("XML login: %s - " % user) for d in descriptions):
+            raise AssertionError("no XML login entry: %r" % descriptions[-5:])
+        i.clear_ilo_event_log()
+        after = ilo().get_ilo_event_log()
+        expect(after[0]["description"], "Event log cleared.", "first entry after a clear")
+        i.clear_server_event_log()
+        iml = ilo().get_server_event_log()
+        expect([e["description"] for e in iml], ["IML Cleared (iLO %s user: %s)" % (gen[3:], user)], "IML after a clear")
+        if gen != "ilo3":
+            expect((iml[0]["event_class"], iml[0]["event_code"]), ("0x0021", "0x0001"), "IML class and code")
+
     def unsupported():
         # iLO answers unknown commands with a syntax error (docs/reference/ilo/ISSUES.md #6).
         expect_raises(hpilo.IloError, lambda: ilo().set_server_fqdn("x.example"), "unknown command")
@@ -223,7 +245,7 @@ def hpilo_suite(gen):
                      ("health", health), ("firmware", firmware), ("product name", product),
                      ("wrong password", wrong_password), ("power buttons and resets", buttons),
                      ("UID and power readings", uid_and_readings), ("persistent boot order", boot_order),
-                     ("users", users), ("unsupported command", unsupported)]:
+                     ("users", users), ("event logs", event_logs), ("unsupported command", unsupported)]:
         check("python-hpilo %s RIBCL: %s" % (gen, name), fn)
 
 
