@@ -127,22 +127,27 @@ describe.each(cases)("%s over %s", (generation, protocol) => {
   });
 });
 
+/** An iLO user without the Configure iLO privilege. */
+function addOperator(state: ReturnType<typeof setup>["state"]) {
+  state.users.set("operator", {
+    id: "9",
+    login: "operator",
+    name: "operator",
+    password: "operator-pw",
+    privileges: {
+      admin: false,
+      remoteConsole: true,
+      resetServer: true,
+      virtualMedia: true,
+      configIlo: false,
+    },
+  });
+}
+
 describe("errors", () => {
   it("RIBCL: clearing needs the Configure iLO privilege (0x0023), and nothing is cleared", async () => {
     const c = setup("ilo3");
-    c.state.users.set("operator", {
-      id: "9",
-      login: "operator",
-      name: "operator",
-      password: "operator-pw",
-      privileges: {
-        admin: false,
-        remoteConsole: true,
-        resetServer: true,
-        virtualMedia: true,
-        configIlo: false,
-      },
-    });
+    addOperator(c.state);
     const operator: IloClient = createIloClient({
       baseUrl: "https://ilo.test",
       username: "operator",
@@ -159,19 +164,7 @@ describe("errors", () => {
 
   it("Redfish: clearing needs the Configure iLO privilege (403), a failed login is logged", async () => {
     const c = setup("ilo5");
-    c.state.users.set("operator", {
-      id: "9",
-      login: "operator",
-      name: "operator",
-      password: "operator-pw",
-      privileges: {
-        admin: false,
-        remoteConsole: true,
-        resetServer: true,
-        virtualMedia: true,
-        configIlo: false,
-      },
-    });
+    addOperator(c.state);
     const operator = createIloClient({
       baseUrl: "https://ilo.test",
       username: "operator",
