@@ -55,3 +55,14 @@ _suite_cleanup() {
 print_emulator_log() {
   if [ -s "$work/server.log" ]; then echo "--- emulator log"; cat "$work/server.log"; fi
 }
+
+# pip_venv DIR SPEC MODULE: makes sure the venv DIR (under the cache) has SPEC installed from PyPI
+# (checked by importing MODULE); made anew when missing or broken. Uses Debian's python3.
+pip_venv() {
+  local dir="$1" spec="$2" module="$3"
+  if [ ! -x "$dir/bin/python" ] || ! "$dir/bin/python" -c "import $module" 2>/dev/null; then
+    rm -rf "$dir"
+    /usr/bin/python3 -m venv "$dir"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$spec"
+  fi
+}

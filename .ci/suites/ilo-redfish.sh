@@ -27,11 +27,7 @@ fi
 (cd "$(dirname "$REDFISH_MOCKUP_SERVER_TARBALL")" && sha256sum --check --quiet "$(basename "$REDFISH_MOCKUP_SERVER_TARBALL").sha256")
 
 venv="$CACHE/sushy-tools-$SUSHY_TOOLS_VERSION"
-if [ ! -x "$venv/bin/sushy-emulator" ] || ! "$venv/bin/python" -c "import sushy_tools" 2>/dev/null; then
-  rm -rf "$venv"
-  /usr/bin/python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "sushy-tools==$SUSHY_TOOLS_VERSION"
-fi
+pip_venv "$venv" "sushy-tools==$SUSHY_TOOLS_VERSION" sushy_tools
 
 suite_workdir
 pids=()

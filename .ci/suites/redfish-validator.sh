@@ -20,11 +20,7 @@ apt_need python3 python3-venv
 build_emulator_if_stale packages/emulator/dist/cli/bin.js
 
 venv="$CACHE/redfish-protocol-validator-$VALIDATOR_VERSION"
-if [ ! -x "$venv/bin/rf_protocol_validator" ] || ! "$venv/bin/python" -c "import redfish_protocol_validator" 2>/dev/null; then
-  rm -rf "$venv"
-  /usr/bin/python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "redfish-protocol-validator==$VALIDATOR_VERSION"
-fi
+pip_venv "$venv" "redfish-protocol-validator==$VALIDATOR_VERSION" redfish_protocol_validator
 
 suite_workdir
 # x20: power changes the validator provokes settle quickly; the validator does not wait for them.
