@@ -177,6 +177,11 @@ export interface IloState {
   sensors: Sensors;
   memoryGiB: number;
   faults: IloFaults;
+  /**
+   * The busy share (0..1) of the host's CPU threads, read by the sensors (power, temperatures,
+   * fans; see readings.ts). The World sets it from the VMs running on the host; absent = idle.
+   */
+  activity?: () => number;
   /** Bumped on every change; part of every Redfish ETag. */
   revision: number;
   listeners: Set<(event: PowerChangeEvent) => void>;
