@@ -2,4 +2,10 @@
 export { type CliArgs, parseCli, USAGE, UsageError } from "./args.js";
 export { EXIT, main, processIo } from "./main.js";
 export { envFileText } from "./output.js";
+export {
+  metricsEnvLines,
+  type PrometheusConfigOptions,
+  prometheusConfigText,
+  writePrometheusConfig,
+} from "./prometheus-config.js";
 export { type CliIo, type RunningEmulator, startUp } from "./up.js";
