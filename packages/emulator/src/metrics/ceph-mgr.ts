@@ -15,7 +15,7 @@ import { capacity, objectStats } from "../ceph/routes/health.js";
 import type { CephState, OsdState, PoolState } from "../ceph/state.js";
 import { CEPH_VERSION, poolStats } from "../ceph/views.js";
 import type { CephMgrFamily } from "./ceph-mgr-family.js";
-import { ExpositionWriter, labelSet } from "./exposition.js";
+import { type ExpositionChunk, ExpositionWriter, labelSet } from "./exposition.js";
 import { CEPH_MGR_FAMILIES, CEPH_MGR_MODULES } from "./fixtures/ceph-mgr-families.js";
 
 const GiB = 1024 ** 3;
@@ -41,8 +41,8 @@ export interface CephMgrExporterOptions {
 }
 
 export interface CephMgrExporter {
-  /** One scrape: the exposition text in chunks (a large cluster's runs to megabytes). */
-  collect(): string[];
+  /** One scrape: the exposition in chunks (a large cluster's runs to megabytes). */
+  collect(): ExpositionChunk[];
   /** One scrape as a single string. */
   text(): string;
 }
@@ -75,6 +75,10 @@ interface Scrape {
   poolStats: Map<PoolState, Record<string, number>>;
   mons: Array<{ name: string; host: string; rank: number; up: boolean }>;
   timings: Map<Method, number>;
+  osds: OsdState[];
+  /** `{ceph_daemon="osd.N"}` of each OSD (same order as `osds`). */
+  osdLabels: string[];
+  monLabels: string[];
 }
 
 function configValue(state: CephState, name: string): string | undefined {
@@ -363,6 +367,23 @@ export function createCephMgrExporter(
       ? Number(configValue(state, "mon_memory_target") ?? 2 * GiB)
       : 0;
 
+  /**
+   * The text of a perf counter every daemon reports as 0 (what the model does not track: most of
+   * them), kept while the set of daemons stays the same — a 6,000-OSD cluster's exposition is
+   * some 60 MB, nearly all of it such lines.
+   */
+  const zeroBlocks = new Map<string, Uint8Array>();
+  const encoder = new TextEncoder();
+  let daemonsKey = "";
+  const zeroBlock = (name: string, labels: readonly string[]): Uint8Array => {
+    let block = zeroBlocks.get(name);
+    if (block === undefined) {
+      block = encoder.encode(labels.map((l) => `${name}${l} 0.0\n`).join(""));
+      zeroBlocks.set(name, block);
+    }
+    return block;
+  };
+
   const writeFamily = (scrape: Scrape, out: ExpositionWriter, family: CephMgrFamily): void => {
     const [name, type, help, kind] = family;
     out.family(name, type, help);
@@ -370,11 +391,12 @@ export function createCephMgrExporter(
       for (const [labels, value] of moduleSamples(scrape, name)) out.sample(name, labels, value);
     } else if (kind === "mon") {
       const value = monCounter(name);
-      for (const m of scrape.mons) out.sample(name, `{ceph_daemon="mon.${m.name}"}`, value);
+      if (value === 0) out.bytes(zeroBlock(name, scrape.monLabels));
+      else for (const labels of scrape.monLabels) out.sample(name, labels, value);
     } else {
       const value = osdCounter(scrape, name);
-      for (const o of scrape.state.osds.values())
-        out.sample(name, `{ceph_daemon="osd.${o.id}"}`, value === undefined ? 0 : value(o));
+      if (value === undefined) out.bytes(zeroBlock(name, scrape.osdLabels));
+      else for (const [i, o] of scrape.osds.entries()) out.sample(name, scrape.osdLabels[i]!, value(o));
     }
   };
 
@@ -403,7 +425,7 @@ export function createCephMgrExporter(
   };
   const familyMethods = CEPH_MGR_FAMILIES.map(methodOf);
 
-  const collect = (): string[] => {
+  const collect = (): ExpositionChunk[] => {
     const pools = [...state.pools.values()].sort((a, b) => a.id - b.id);
     const monHosts = [...state.hosts.values()].filter((h) => h.mon !== undefined);
     const scrape: Scrape = {
@@ -415,7 +437,16 @@ export function createCephMgrExporter(
       poolStats: new Map(pools.map((p) => [p, poolStats(state, p)])),
       mons: monHosts.map((h, rank) => ({ name: h.mon ?? "", host: h.name, rank, up: h.up })),
       timings: new Map(),
+      osds: [...state.osds.values()],
+      osdLabels: [],
+      monLabels: monHosts.map((h) => `{ceph_daemon="mon.${h.mon}"}`),
     };
+    scrape.osdLabels = scrape.osds.map((o) => `{ceph_daemon="osd.${o.id}"}`);
+    const key = `${scrape.monLabels.join("")}|${scrape.osdLabels.join("")}`;
+    if (key !== daemonsKey) {
+      zeroBlocks.clear();
+      daemonsKey = key;
+    }
     const out = new ExpositionWriter("python");
     out.raw("\n");
     CEPH_MGR_FAMILIES.forEach((family, i) => {
@@ -432,5 +463,12 @@ export function createCephMgrExporter(
     return out.finish();
   };
 
-  return { collect, text: () => collect().join("") };
+  const decoder = new TextDecoder();
+  return {
+    collect,
+    text: () =>
+      collect()
+        .map((c) => (typeof c === "string" ? c : decoder.decode(c)))
+        .join(""),
+  };
 }

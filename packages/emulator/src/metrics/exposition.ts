@@ -51,6 +51,7 @@ function special(value: number): string | undefined {
 
 /** Go's `strconv.FormatFloat(v, 'g', -1, 64)`: exponent form when exp < -4 or exp >= 6 (shortest). */
 export function goFloat(value: number): string {
+  if (Number.isInteger(value) && value < 1e6 && value > -1e6 && !Object.is(value, -0)) return String(value);
   const s = special(value);
   if (s !== undefined) return s;
   if (value === 0) return Object.is(value, -0) ? "-0" : "0";
@@ -61,6 +62,7 @@ export function goFloat(value: number): string {
 
 /** Python's `repr(float(v))`: `N.0` for whole numbers, exponent form when exp < -4 or exp >= 16. */
 export function pythonFloat(value: number): string {
+  if (Number.isInteger(value) && value < 1e16 && value > -1e16 && !Object.is(value, -0)) return `${value}.0`;
   const s = special(value);
   if (s !== undefined) return s;
   if (value === 0) return Object.is(value, -0) ? "-0.0" : "0.0";
@@ -92,12 +94,17 @@ export function labelSet(labels: ReadonlyArray<readonly [string, string]>): stri
   return `${out}}`;
 }
 
+/** A piece of an exposition: text, or bytes already encoded (a block reused from scrape to scrape). */
+export type ExpositionChunk = string | Uint8Array;
+
+const decoder = new TextDecoder();
+
 /** Appends exposition text in chunks (a large scrape is streamed, never one huge string). */
 export class ExpositionWriter {
   readonly #format: (value: number) => string;
   readonly #chunkSize: number;
   #current = "";
-  readonly chunks: string[] = [];
+  readonly chunks: ExpositionChunk[] = [];
 
   constructor(style: FloatStyle, chunkSize = 64 * 1024) {
     this.#format = style === "go" ? goFloat : pythonFloat;
@@ -122,8 +129,15 @@ export class ExpositionWriter {
     }
   }
 
+  /** Encoded text, appended as it is (no copy). */
+  bytes(block: Uint8Array): void {
+    if (this.#current.length > 0) this.chunks.push(this.#current);
+    this.#current = "";
+    this.chunks.push(block);
+  }
+
   /** Every chunk written so far, the last partial one included. */
-  finish(): string[] {
+  finish(): ExpositionChunk[] {
     if (this.#current.length > 0) this.chunks.push(this.#current);
     this.#current = "";
     return this.chunks;
@@ -131,6 +145,8 @@ export class ExpositionWriter {
 
   /** The whole text (small expositions and tests). */
   text(): string {
-    return this.finish().join("");
+    return this.finish()
+      .map((c) => (typeof c === "string" ? c : decoder.decode(c)))
+      .join("");
   }
 }

@@ -10,6 +10,7 @@ export {
 } from "./ceph-mgr.js";
 export type { CephMgrFamily } from "./ceph-mgr-family.js";
 export {
+  type ExpositionChunk,
   ExpositionWriter,
   escapeLabelValue,
   type FloatStyle,

@@ -15,18 +15,18 @@ import type { CephState } from "../ceph/state.js";
 import { type Route, type RouteResponse, route } from "../common/routes.js";
 import type { World } from "../world/world.js";
 import { type CephMgrExporterOptions, createCephMgrExporter } from "./ceph-mgr.js";
-import { TEXT_FORMAT } from "./exposition.js";
+import { type ExpositionChunk, TEXT_FORMAT } from "./exposition.js";
 import { createIloExporter } from "./ilo-exporter.js";
 import { createNodeExporter } from "./node-exporter.js";
 
 const HTML = "text/html;charset=utf-8";
 
-/** A scrape's chunks as a streamed body (one chunk answers with a plain string). */
-function body(chunks: string[]): RouteResponse["body"] {
+/** A scrape's chunks as a streamed body (one chunk answers as it is). */
+function body(chunks: ExpositionChunk[]): RouteResponse["body"] {
   if (chunks.length <= 1) return chunks[0] ?? "";
   return (async function* () {
     const encoder = new TextEncoder();
-    for (const chunk of chunks) yield encoder.encode(chunk);
+    for (const chunk of chunks) yield typeof chunk === "string" ? encoder.encode(chunk) : chunk;
   })();
 }
 
