@@ -6,7 +6,7 @@ import { defineConfig } from "tsup";
  * so are their dependencies (undici's CommonJS gets a real `require`).
  */
 export default defineConfig({
-  entry: ["src/main.ts"],
+  entry: ["src/main.ts", "src/drill.ts"],
   format: ["esm"],
   target: "node20",
   platform: "node",
