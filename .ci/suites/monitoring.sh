@@ -11,7 +11,8 @@ source .ci/lib/suite.sh
 
 apt_need prometheus
 promtool --version | head -1
-[ -d node_modules ] || pnpm install --frozen-lockfile
+# the suites start `homelab-emulator up` as a user does: the built CLI
+build_emulator_if_stale packages/emulator/dist/cli/bin.js
 
 s=$(date +%s)
 pnpm vitest run --config conformance/monitoring/vitest.config.ts </dev/null

@@ -24,8 +24,8 @@ describe("power-off drill with a real Prometheus and the Ceph mixin's rules", ()
   it("CephOSDDown and NodeDown fire within a scrape plus an evaluation interval, and clear after power-on", async () => {
     const report = await runDrill({
       ilo: stack.up.endpoints.ilo,
-      iloCa: stack.up.endpoints.iloCa,
-      upConfigFile: join(stack.runDir, "prometheus.yml"),
+      iloCa: stack.iloCa,
+      upConfigFile: stack.up.endpoints.prometheusConfig,
       mixinFile: join(rootDir, "docs/reference/ceph/prometheus/ceph_default_alerts.yml"),
       host: "node2",
       interval: "1s",

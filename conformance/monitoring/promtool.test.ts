@@ -1,5 +1,5 @@
 /**
- * PROMTOOL: every metrics endpoint `homelab-emulator up` serves goes through the real
+ * PROMTOOL: every metrics endpoint `homelab-emulator up` (the built CLI) serves goes through the real
  * `promtool check metrics` (Debian's prometheus 2.42), and so do the prometheus.yml it writes
  * (`check config`) and the drill's rules (`check rules`).
  *
@@ -96,11 +96,11 @@ describe("promtool check metrics on every endpoint of homelab-emulator up", () =
   });
 
   it("the prometheus.yml up wrote, and the drill's config and rules, pass promtool check config/rules", () => {
-    const upConfig = join(stack.runDir, "prometheus.yml");
+    const upConfig = stack.up.endpoints.prometheusConfig;
     const checked = promtool(["check", "config", upConfig]);
     expect(checked.code, checked.lines.join("\n")).toBe(0);
     const drill = writeDrillConfig({
-      dir: join(stack.runDir, "drill"),
+      dir: join(stack.up.dir, "drill"),
       upConfigFile: upConfig,
       mixinFile: join(REF, "ceph/prometheus/ceph_default_alerts.yml"),
       interval: "1s",

@@ -1,35 +1,28 @@
 /**
- * `homelab-emulator up` started in-process through the CLI's own code (`startUp`), the reference
- * stack with its clock 30 times faster (a 30 s POST takes one second), every host powered on
- * through its iLO; and `promtool` run on a text.
+ * `homelab-emulator up` as a user starts it (the built CLI, conformance/emulator-up.ts): the
+ * reference stack with its clock 30 times faster (a 30 s POST takes a second), optionally every
+ * host powered on through its iLO; and `promtool` run on a text.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { parseCli, type RunningEmulator, startUp, type UpArgs } from "@homelab-kit/emulator/cli";
+import { readFileSync } from "node:fs";
 import { createIloClient } from "@homelab-kit/ilo";
+import { type RunningUp, startUp } from "../emulator-up.js";
 
 export interface Stack {
-  up: RunningEmulator;
-  runDir: string;
+  up: RunningUp;
+  iloCa: string;
 }
 
 export async function startStack(options: { powerOn: boolean }): Promise<Stack> {
-  const runDir = mkdtempSync(join(tmpdir(), "monitoring-conformance-"));
-  const up = await startUp(parseCli(["up", "--run-dir", runDir, "--speed", "30"]) as UpArgs, {
-    stdout: () => {},
-    stderr: (text) => process.stderr.write(text),
-    cwd: process.cwd(),
-    onSignal: () => () => {},
-  });
+  const up = await startUp({ speed: 30 });
+  const iloCa = readFileSync(up.endpoints.iloCaFile, "utf8");
   if (options.powerOn) {
     for (const ilo of up.endpoints.ilo) {
       const client = createIloClient({
         baseUrl: ilo.url,
         username: ilo.username,
         password: ilo.password,
-        tls: { ca: up.endpoints.iloCa },
+        tls: { ca: iloCa },
       });
       await client.power.on();
       await client.close();
@@ -48,7 +41,7 @@ export async function startStack(options: { powerOn: boolean }): Promise<Stack> 
       }
     }
   }
-  return { up, runDir };
+  return { up, iloCa };
 }
 
 export interface PromtoolResult {
