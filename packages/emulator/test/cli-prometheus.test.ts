@@ -6,20 +6,11 @@
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CliIo, main, parseCli, UsageError } from "@homelab-kit/emulator/cli";
+import { main, parseCli, UsageError } from "@homelab-kit/emulator/cli";
 import { parseExposition, sampleValue } from "@homelab-kit/emulator/metrics";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-
-async function until<T>(fn: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = fn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { captureIo, until } from "./cli-helpers.js";
 
 interface ScrapeConfig {
   job_name: string;
@@ -32,17 +23,7 @@ interface ScrapeConfig {
 describe("homelab-emulator up: Prometheus scrape targets", () => {
   it("prints the targets, writes prometheus.yml and the env file; every target answers as its exporter", async () => {
     const dir = mkdtempSync(join(tmpdir(), "emu-prom-"));
-    const out: string[] = [];
-    const signals = new Set<() => void>();
-    const io: CliIo = {
-      stdout: (t) => out.push(t),
-      stderr: () => {},
-      cwd: dir,
-      onSignal(handler) {
-        signals.add(handler);
-        return () => signals.delete(handler);
-      },
-    };
+    const { io, out, ctrlC } = captureIo(dir);
     const exit = main(["up", "--run-dir", "run"], io);
     const printed = await until(() =>
       out.some((t) => t.includes("scrape targets")) ? out.join("") : undefined,
@@ -81,7 +62,7 @@ describe("homelab-emulator up: Prometheus scrape targets", () => {
     const iloRes = await fetch(`http://${exporter}/metrics?host=node2`);
     expect(sampleValue(parseExposition(await iloRes.text()), "ilo_power_up", { host: "node2" })).toBe(0);
 
-    for (const s of signals) s();
+    ctrlC();
     expect(await exit).toBe(0);
   });
 
