@@ -194,6 +194,17 @@ describe("metrics of the World", () => {
     expect((await scrape(emulator.metrics.cephMgr!, "/")).text).toContain("Ceph Exporter");
   });
 
+  it("takes fault rules like every API (api: metrics, per host)", async () => {
+    emulator = createEmulator();
+    await powerOn("node1", "node2");
+    emulator.faults.add({ api: "metrics", host: "node1", status: 503 });
+    expect((await node("node1")).status).toBe(503);
+    expect((await node("node2")).status).toBe(200);
+    emulator.faults.clear();
+    emulator.faults.add({ api: "metrics", drop: "reset" });
+    await expect(ceph()).rejects.toBeInstanceOf(NetworkError);
+  });
+
   it("answers bad exporter input with a clear status", async () => {
     emulator = createEmulator();
     const missing = await scrape(emulator.metrics.ilo, "/metrics");
