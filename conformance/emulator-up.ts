@@ -16,6 +16,13 @@ export interface UpEndpoints {
   ilo: Array<{ host: string; generation: string; url: string; username: string; password: string }>;
   iloCaFile: string;
   envFile: string;
+  /** Prometheus scrape targets (base URLs) and the prometheus.yml `up` wrote. */
+  metrics: {
+    cephMgr?: string;
+    iloExporter: string;
+    node: Array<{ host: string; url: string }>;
+  };
+  prometheusConfig: string;
 }
 
 export interface RunningUp {

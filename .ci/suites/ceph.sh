@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Ceph peer suite: starts a throwaway single-node Ceph from Debian's packages
 # (scripts/ceph/start.sh installs them when missing), runs conformance/ceph against it (the client's
-# integration suite and the real-vs-emulator parity suite, whose emulators are `createCephEmulator`
-# and the Ceph endpoint `homelab-emulator up` prints), and always stops it (trap), so no ceph
+# integration suite, the real-vs-emulator parity suite, whose emulators are `createCephEmulator`
+# and the Ceph endpoint `homelab-emulator up` prints, and the prometheus module's metrics compared
+# live with the emulator's), and always stops it (trap), so no ceph
 # process survives. Its own data folder and ports, so a developer's cluster on the defaults is left
 # alone. Works on a fresh machine as root with CI=true and no stdin; exits non-zero on failure.
 set -euo pipefail
@@ -15,6 +16,8 @@ export CEPH_DIR="${CEPH_SUITE_DIR:-/tmp/homelab-kit-ceph-suite}"
 export CEPH_DASHBOARD_PORT="${CEPH_SUITE_DASHBOARD_PORT:-18180}"
 export CEPH_MON_V2_PORT="${CEPH_SUITE_MON_V2_PORT:-13400}"
 export CEPH_MON_V1_PORT="${CEPH_SUITE_MON_V1_PORT:-16889}"
+# the mgr's prometheus module, compared live with the emulator's (conformance/ceph/metrics.test.ts)
+export CEPH_PROMETHEUS_PORT="${CEPH_SUITE_PROMETHEUS_PORT:-19283}"
 
 cleanup() { bash scripts/ceph/stop.sh || true; }
 trap cleanup EXIT

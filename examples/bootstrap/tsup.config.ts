@@ -1,23 +1,4 @@
 import { defineConfig } from "tsup";
+import { exampleBuild } from "../../tsup.shared.js";
 
-/**
- * The example runs from a fresh checkout without building the packages first: the workspace
- * packages are bundled from their sources (the root tsconfig maps `@homelab-kit/*` to `src/`);
- * so are their dependencies (undici's CommonJS gets a real `require`).
- */
-export default defineConfig({
-  entry: ["src/demo.ts", "src/main.ts"],
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  tsconfig: "../../tsconfig.json",
-  noExternal: [/^(?!msw|@kubernetes)/],
-  banner: {
-    js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
-  },
-  external: ["msw", "@kubernetes/client-node"],
-  dts: false,
-  sourcemap: true,
-  clean: true,
-  splitting: true,
-});
+export default defineConfig(exampleBuild(["src/demo.ts", "src/main.ts"]));

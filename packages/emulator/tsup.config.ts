@@ -10,6 +10,7 @@ export default defineConfig(
     "src/kubernetes/index.ts",
     "src/opennebula/index.ts",
     "src/world/index.ts",
+    "src/metrics/index.ts",
     "src/cli/index.ts",
     "src/cli/bin.ts",
   ]),

@@ -8,6 +8,8 @@
 #   CEPH_DIR (default /tmp/homelab-kit-ceph)   CEPH_DASHBOARD_PORT (18080)   CEPH_OSDS (1)
 #   CEPH_MON_V2_PORT (13300)   CEPH_MON_V1_PORT (16789)
 #   CEPH_USER (admin)   CEPH_PASSWORD (a fixed test password: this cluster is throwaway and loopback-only)
+#   CEPH_PROMETHEUS_PORT (unset: the mgr's prometheus module stays off; set: it is enabled on
+#   127.0.0.1 at that port and "$CEPH_DIR/env" gets CEPH_PROMETHEUS_URL)
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 CEPH_DIR=${CEPH_DIR:-/tmp/homelab-kit-ceph}
@@ -171,10 +173,25 @@ for _ in $(seq 1 30); do
   sleep 1
 done
 log "health: $(ceph_ health 2>/dev/null || echo unknown)"
+PROM_URL=""
+if [ -n "${CEPH_PROMETHEUS_PORT:-}" ]; then
+  # the mgr's prometheus module (9283 by default) on its own loopback port; --force: gotcha 1
+  ceph_ config set mgr mgr/prometheus/server_addr 127.0.0.1 --force
+  ceph_ config set mgr mgr/prometheus/server_port "$CEPH_PROMETHEUS_PORT" --force
+  ceph_ mgr module enable prometheus >/dev/null 2>&1
+  PROM_URL="http://127.0.0.1:$CEPH_PROMETHEUS_PORT"
+  for _ in $(seq 1 60); do
+    curl -sf -m 5 -o /dev/null "$PROM_URL/metrics" 2>/dev/null && break
+    sleep 1
+  done
+  curl -sf -m 5 -o /dev/null "$PROM_URL/metrics" || { echo "start.sh: prometheus module did not answer at $PROM_URL" >&2; exit 1; }
+  log "prometheus module at $PROM_URL/metrics"
+fi
 cat >"$CEPH_DIR/env" <<ENV
 CEPH_URL=$URL
 CEPH_USER=$DASH_USER
 CEPH_PASSWORD=$DASH_PASSWORD
 CEPH_CONF=$CONF
+CEPH_PROMETHEUS_URL=$PROM_URL
 ENV
 log "ready (env in $CEPH_DIR/env)"

@@ -45,6 +45,23 @@ describe("ceph emulator: health derived from state", () => {
     expect(types(state)).toContain("PG_AVAILABILITY");
   });
 
+  it("every OSD down: OSD_ROOT_DOWN, and PGs stale in their last state (as a real single-OSD cluster)", () => {
+    const state = createCephState({ hosts: [{ name: "vm", osds: 1 }] });
+    state.setOsdRunning(0, false);
+    const checks = healthChecks(state);
+    expect(checks.map((c) => c.type)).toEqual([
+      "OSD_DOWN",
+      "OSD_HOST_DOWN",
+      "OSD_ROOT_DOWN",
+      "PG_AVAILABILITY",
+    ]);
+    expect(checks[2]?.summary.message).toBe("1 root (1 osds) down");
+    expect(checks[2]?.detail).toEqual([{ message: "root default (1 osds) is down" }]);
+    expect(checks[3]?.summary.message).toBe("Reduced data availability: 9 pgs stale");
+    state.setOsdRunning(0, true);
+    expect(types(state)).toEqual([]);
+  });
+
   it("a size-1 pool raises POOL_NO_REDUNDANCY, flags raise OSDMAP_FLAGS", () => {
     const state = topology();
     state.createPool({ name: "scratch", size: 1 });

@@ -2,38 +2,10 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type CliIo, main } from "@homelab-kit/emulator/cli";
+import { main } from "@homelab-kit/emulator/cli";
 import { createIloClient } from "@homelab-kit/ilo";
 import { describe, expect, it } from "vitest";
-
-function captureIo(cwd: string) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const signals = new Set<() => void>();
-  const io: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    cwd,
-    onSignal(handler) {
-      signals.add(handler);
-      return () => signals.delete(handler);
-    },
-  };
-  const ctrlC = () => {
-    for (const s of signals) s();
-  };
-  return { io, out, err, ctrlC };
-}
-
-async function until<T>(fn: () => T | undefined, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = fn();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { captureIo, until } from "./cli-helpers.js";
 
 function parseEnv(text: string): Record<string, string> {
   return Object.fromEntries(

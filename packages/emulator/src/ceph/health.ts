@@ -1,6 +1,6 @@
 /**
  * Ceph health derived from the state, with the check codes and messages of a real cluster:
- * OSDMAP_FLAGS, OSD_DOWN, OSD_HOST_DOWN, MON_DOWN, PG_AVAILABILITY, PG_DEGRADED,
+ * OSDMAP_FLAGS, OSD_DOWN, OSD_HOST_DOWN, OSD_ROOT_DOWN, MON_DOWN, PG_AVAILABILITY, PG_DEGRADED,
  * POOL_NO_REDUNDANCY, OSD_NEARFULL, OSD_FULL.
  */
 import type { CephState, PoolState } from "./state.js";
@@ -51,40 +51,46 @@ export interface PgSummary {
   total: number;
   degraded: number;
   inactive: number;
+  /** PGs none of whose OSDs is up (no primary reports them). */
+  stale: number;
 }
 
 /**
- * PG states per pool. Replicas go to distinct failure domains (hosts when there are several, as
- * CRUSH's default rule; OSDs on a single host). While an OSD that is still `in` is down, the PGs
- * it held are degraded (until it is marked out and data is re-replicated); with fewer failure
- * domains up than `min_size`, they are inactive.
+ * The state every PG of a pool is in (the model has no per-PG placement). Replicas go to distinct
+ * failure domains (hosts when there are several, as CRUSH's default rule; OSDs on a single host).
+ * While an OSD that is still `in` is down, the PGs it held are degraded (until it is marked out and
+ * data is re-replicated); with fewer failure domains up than `min_size`, they are inactive; with
+ * none up, no OSD reports them and they are stale in their last state (`stale+active+clean`, as a
+ * real cluster shows once its only OSDs stop).
  */
-export function pgSummary(state: CephState): PgSummary {
+export function poolPgStates(state: CephState): Map<PoolState, string> {
   const osds = [...state.osds.values()].filter((o) => o.in);
   const byHost = state.hosts.size > 1;
   const domain = (o: (typeof osds)[number]) => (byHost ? o.host : String(o.id));
   const upDomains = new Set(osds.filter((o) => state.osdUp(o)).map(domain)).size;
   const someDown = osds.some((o) => !state.osdUp(o));
-  const statuses: Record<string, number> = {};
-  let degraded = 0;
-  let inactive = 0;
-  let total = 0;
-  const add = (status: string, n: number) => {
-    statuses[status] = (statuses[status] ?? 0) + n;
-  };
+  const states = new Map<PoolState, string>();
   for (const pool of state.pools.values()) {
-    total += pool.pgNum;
-    if (upDomains < poolMinSize(pool)) {
-      inactive += pool.pgNum;
-      add("undersized+peered", pool.pgNum);
-    } else if (someDown) {
-      degraded += pool.pgNum;
-      add("active+undersized+degraded", pool.pgNum);
-    } else {
-      add("active+clean", pool.pgNum);
-    }
+    if (upDomains === 0 && osds.length > 0) states.set(pool, "stale+active+clean");
+    else if (upDomains < poolMinSize(pool)) states.set(pool, "undersized+peered");
+    else if (someDown) states.set(pool, "active+undersized+degraded");
+    else states.set(pool, "active+clean");
   }
-  return { statuses, total, degraded, inactive };
+  return states;
+}
+
+/** PG counts by state over every pool (see {@link poolPgStates}). */
+export function pgSummary(state: CephState): PgSummary {
+  const statuses: Record<string, number> = {};
+  const summary: PgSummary = { statuses, total: 0, degraded: 0, inactive: 0, stale: 0 };
+  for (const [pool, status] of poolPgStates(state)) {
+    summary.total += pool.pgNum;
+    statuses[status] = (statuses[status] ?? 0) + pool.pgNum;
+    if (status.startsWith("stale")) summary.stale += pool.pgNum;
+    else if (!status.includes("active")) summary.inactive += pool.pgNum;
+    else if (status.includes("degraded")) summary.degraded += pool.pgNum;
+  }
+  return summary;
 }
 
 function poolMinSize(pool: PoolState): number {
@@ -124,6 +130,14 @@ export function healthChecks(state: CephState): HealthCheck[] {
       ),
     );
   }
+  const osdCount = state.osds.size;
+  if (osdCount > 0 && down.length === osdCount) {
+    checks.push(
+      check("OSD_ROOT_DOWN", "HEALTH_WARN", `1 root (${osdCount} osds) down`, 1, [
+        `root default (${osdCount} osds) is down`,
+      ]),
+    );
+  }
   const mons = [...state.hosts.values()].filter((h) => h.mon !== undefined);
   const monsDown = mons.filter((h) => !h.up);
   if (monsDown.length > 0 && monsDown.length < mons.length) {
@@ -139,13 +153,17 @@ export function healthChecks(state: CephState): HealthCheck[] {
     );
   }
   const pgs = pgSummary(state);
-  if (pgs.inactive > 0) {
+  if (pgs.inactive > 0 || pgs.stale > 0) {
+    const parts = [
+      ...(pgs.inactive > 0 ? [`${pgs.inactive} pgs inactive`] : []),
+      ...(pgs.stale > 0 ? [`${pgs.stale} pgs stale`] : []),
+    ];
     checks.push(
       check(
         "PG_AVAILABILITY",
         "HEALTH_WARN",
-        `Reduced data availability: ${pgs.inactive} pgs inactive`,
-        pgs.inactive,
+        `Reduced data availability: ${parts.join(", ")}`,
+        pgs.inactive + pgs.stale,
       ),
     );
   }
@@ -175,8 +193,9 @@ export function healthChecks(state: CephState): HealthCheck[] {
   }
   const full: string[] = [];
   const nearfull: string[] = [];
+  const used = state.osdUsage();
   for (const osd of state.osds.values()) {
-    const ratio = state.osdUsedBytes(osd) / osd.bytes;
+    const ratio = used(osd) / osd.bytes;
     if (ratio >= state.fullRatio) full.push(`osd.${osd.id} is full`);
     else if (ratio >= state.nearfullRatio) nearfull.push(`osd.${osd.id} is near full`);
   }

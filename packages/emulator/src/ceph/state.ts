@@ -305,13 +305,27 @@ export class CephState {
 
   /** Raw bytes stored by one OSD: overhead plus its share of every pool's replicated data. */
   osdUsedBytes(osd: OsdState): number {
-    const inOsds = [...this.osds.values()].filter((o) => o.in);
-    if (!osd.in || inOsds.length === 0) return this.osdOverheadBytes;
+    return this.osdUsage()(osd);
+  }
+
+  /**
+   * {@link osdUsedBytes} for many OSDs: the pools' data and the OSDs' weights are summed once, so
+   * a pass over every OSD of a large cluster stays linear.
+   */
+  osdUsage(): (osd: OsdState) => number {
+    let inCount = 0;
+    let weight = 0;
+    for (const o of this.osds.values()) {
+      if (!o.in) continue;
+      inCount++;
+      weight += o.bytes;
+    }
     let raw = 0;
-    for (const pool of this.pools.values())
-      raw += this.poolStoredBytes(pool.name) * Math.min(pool.size, inOsds.length);
-    const weight = inOsds.reduce((sum, o) => sum + o.bytes, 0);
-    return this.osdOverheadBytes + Math.round((raw * osd.bytes) / weight);
+    if (inCount > 0)
+      for (const pool of this.pools.values())
+        raw += this.poolStoredBytes(pool.name) * Math.min(pool.size, inCount);
+    const overhead = this.osdOverheadBytes;
+    return (osd) => (!osd.in || inCount === 0 ? overhead : overhead + Math.round((raw * osd.bytes) / weight));
   }
 
   /** Bytes the images (and their snapshots) of a pool hold, before replication. */

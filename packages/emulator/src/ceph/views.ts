@@ -89,8 +89,8 @@ export function poolStats(state: CephState, pool: PoolState): Record<string, num
 
 function maxAvail(state: CephState, pool: PoolState): number {
   let free = 0;
-  for (const osd of state.osds.values())
-    if (osd.in) free += Math.max(0, osd.bytes * 0.95 - state.osdUsedBytes(osd));
+  const used = state.osdUsage();
+  for (const osd of state.osds.values()) if (osd.in) free += Math.max(0, osd.bytes * 0.95 - used(osd));
   return Math.floor(free / Math.max(1, pool.size));
 }
 

@@ -19,6 +19,8 @@ Options (up):
   --allow-remote    allow a non-loopback --host (the control API is then reachable from the network)
   --port N          first port: control N, Ceph N+1, OpenNebula N+2, iLO of host k N+3+k
                     (default: free ports)
+  --metrics-port N  Prometheus exporters: ceph-mgr module N, iLO exporter N+1, node_exporter
+                    of host k N+2+k (default: free ports; the targets go to <run-dir>/prometheus.yml)
   --speed X         emulated seconds per real second (default 1; 60 makes a 30 s POST last 0.5 s)
   --state FILE      restore the world from FILE at start, save it there at shutdown
   --env-file FILE   where to write the endpoints as KEY=value (default <run-dir>/env)
@@ -34,6 +36,7 @@ export interface UpArgs {
   host: string;
   allowRemote: boolean;
   port: number;
+  metricsPort: number;
   speed: number;
   state: string | undefined;
   envFile: string | undefined;
@@ -95,6 +98,13 @@ export function parseCli(argv: readonly string[]): CliArgs {
             (n) => Number.isInteger(n) && n >= 0 && n <= 65_000,
             "a port number 0-65000",
           ) ?? 0,
+        metricsPort:
+          number(
+            values["metrics-port"],
+            "--metrics-port",
+            (n) => Number.isInteger(n) && n >= 0 && n <= 65_000,
+            "a port number 0-65000",
+          ) ?? 0,
         speed: number(values.speed, "--speed", (n) => n > 0 && n <= 1_000_000, "a number > 0") ?? 1,
         state: values.state,
         envFile: values["env-file"],
@@ -123,6 +133,7 @@ function parse(argv: readonly string[]) {
       host: { type: "string" },
       "allow-remote": { type: "boolean" },
       port: { type: "string" },
+      "metrics-port": { type: "string" },
       speed: { type: "string" },
       state: { type: "string" },
       "env-file": { type: "string" },

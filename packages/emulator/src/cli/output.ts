@@ -1,5 +1,6 @@
 /** What `up` prints (a table or JSON) and the env file it writes. */
 import type { EmulatorEndpoints } from "../world/emulator.js";
+import { metricsEnvLines } from "./prometheus-config.js";
 
 export function envKey(host: string): string {
   return host.toUpperCase().replace(/[^A-Z0-9]/g, "_");
@@ -33,6 +34,7 @@ export function envFileText(endpoints: EmulatorEndpoints, caFile: string): strin
       [`ILO_${key}_PASSWORD`, ilo.password],
     );
   }
+  lines.push(...metricsEnvLines(endpoints));
   return `${lines.map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`).join("\n")}\n`;
 }
 

@@ -11,6 +11,7 @@ import { createEmulator, type Emulator, type EmulatorEndpoints } from "../world/
 import { restoreWorld, snapshotWorld, type WorldSnapshot } from "../world/snapshot.js";
 import { type UpArgs, UsageError } from "./args.js";
 import { endpointsTable, envFileText } from "./output.js";
+import { scrapeTargetsText, writePrometheusConfig } from "./prometheus-config.js";
 import { removeRunFile, writePrivate, writeRunFile } from "./run-file.js";
 
 export interface CliIo {
@@ -57,6 +58,7 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
   const endpoints = await emulator.listen({
     host: args.host,
     port: args.port,
+    metricsPort: args.metricsPort,
     onError: (error) =>
       io.stderr(`homelab-emulator: ${error instanceof Error ? error.message : String(error)}\n`),
   });
@@ -66,6 +68,7 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
   const envFile = args.envFile === undefined ? join(runDir, "env") : resolve(io.cwd, args.envFile);
   mkdirSync(dirname(envFile), { recursive: true });
   writePrivate(envFile, envFileText(endpoints, caFile));
+  const prometheusConfig = writePrometheusConfig(runDir, endpoints);
   writeRunFile(runDir, {
     pid: process.pid,
     startedAt: new Date().toISOString(),
@@ -75,9 +78,12 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
   });
   if (args.json) {
     const { iloCa: _ca, ...rest } = endpoints;
-    io.stdout(`${JSON.stringify({ ...rest, iloCaFile: caFile, envFile, speed: args.speed })}\n`);
+    io.stdout(
+      `${JSON.stringify({ ...rest, iloCaFile: caFile, envFile, prometheusConfig, speed: args.speed })}\n`,
+    );
   } else {
     io.stdout(endpointsTable(endpoints, envFile));
+    io.stdout(scrapeTargetsText(endpoints, prometheusConfig));
     io.stdout(
       `homelab-emulator: ${emulator.world.topology.name} topology, clock x${args.speed}; Ctrl-C stops\n`,
     );

@@ -1,4 +1,5 @@
 import { postState, powerState } from "./power.js";
+import { sensorReadings } from "./readings.js";
 import type { IloSession, IloState, IloUser, VirtualMediaDevice } from "./state.js";
 
 /**
@@ -298,27 +299,27 @@ export function chassis(state: IloState): object {
 }
 
 export function thermal(state: IloState): object {
-  const on = powerState(state) !== "Off";
+  const readings = sensorReadings(state);
   return {
     "@odata.context": "/redfish/v1/$metadata#Thermal.Thermal",
     "@odata.id": "/redfish/v1/Chassis/1/Thermal/",
     "@odata.type": "#Thermal.v1_1_0.Thermal",
     Id: "Thermal",
     Name: "Thermal",
-    Fans: state.sensors.fans.map((f, i) => ({
+    Fans: readings.fans.map((f, i) => ({
       "@odata.id": `/redfish/v1/Chassis/1/Thermal/#Fans/${i}`,
       MemberId: String(i),
       Name: f.name,
-      Reading: on ? f.percent : 0,
+      Reading: f.reading,
       ReadingUnits: "Percent",
       Status: { Health: f.health, State: "Enabled" },
     })),
-    Temperatures: state.sensors.temperatures.map((t, i) => ({
+    Temperatures: readings.temperatures.map((t, i) => ({
       "@odata.id": `/redfish/v1/Chassis/1/Thermal/#Temperatures/${i}`,
       MemberId: String(i),
       Name: t.name,
       PhysicalContext: t.location === "Ambient" ? "Intake" : t.location,
-      ReadingCelsius: t.celsius,
+      ReadingCelsius: t.reading,
       UpperThresholdCritical: t.caution,
       UpperThresholdFatal: t.critical,
       Status: { Health: t.health, State: "Enabled" },
@@ -327,8 +328,8 @@ export function thermal(state: IloState): object {
 }
 
 export function power(state: IloState): object {
-  const on = powerState(state) !== "Off";
-  const w = state.sensors.watts;
+  const readings = sensorReadings(state);
+  const w = readings.watts;
   const capacity = state.sensors.powerSupplies
     .filter((p) => p.present)
     .reduce((n, p) => n + p.capacityWatts, 0);
@@ -343,20 +344,21 @@ export function power(state: IloState): object {
         "@odata.id": "/redfish/v1/Chassis/1/Power/#PowerControl/0",
         MemberId: "0",
         PowerCapacityWatts: capacity,
-        PowerConsumedWatts: on ? w.present : 0,
+        PowerConsumedWatts: w.present,
         PowerMetrics: {
-          AverageConsumedWatts: on ? w.average : 0,
+          AverageConsumedWatts: w.average,
           IntervalInMin: 20,
-          MaxConsumedWatts: on ? w.maximum : 0,
-          MinConsumedWatts: on ? w.minimum : 0,
+          MaxConsumedWatts: w.maximum,
+          MinConsumedWatts: w.minimum,
         },
       },
     ],
-    PowerSupplies: state.sensors.powerSupplies.map((p, i) => ({
+    PowerSupplies: readings.powerSupplies.map((p, i) => ({
       "@odata.id": `/redfish/v1/Chassis/1/Power/#PowerSupplies/${i}`,
       MemberId: String(i),
       Name: p.name,
       PowerCapacityWatts: p.capacityWatts,
+      SerialNumber: p.serial,
       Status: { Health: p.health, State: p.present ? "Enabled" : "Absent" },
     })),
   };

@@ -1,5 +1,6 @@
 import { ribclFirmwareInformation } from "./firmware.js";
 import { forceOff, isOn, powerOn, pressButton, reset } from "./power.js";
+import { sensorReadings } from "./readings.js";
 import { RIBCL_SECTION_COMMANDS } from "./ribcl-logs.js";
 import { OK, type RibclStatus, RibclStatuses } from "./ribcl-response.js";
 import { type RibclElement, xmlElement } from "./ribcl-xml.js";
@@ -90,26 +91,26 @@ function powerResult(outcome: ReturnType<typeof powerOn>, message = "No error"):
 
 function embeddedHealth(state: IloState): string {
   const s = state.sensors;
-  const on = isOn(state);
   const ribclHealth = (h: string) => (h === "OK" ? "OK" : h === "Warning" ? "Degraded" : "Failed");
   const worst = (hs: string[]) =>
     hs.includes("Critical") ? "Failed" : hs.includes("Warning") ? "Degraded" : "OK";
   const v = (name: string, value: string | number, unit?: string) =>
     xmlElement(name, unit ? { VALUE: value, UNIT: unit } : { VALUE: value });
-  const fans = s.fans.map((f) =>
+  const readings = sensorReadings(state);
+  const fans = readings.fans.map((f) =>
     xmlElement("FAN", {}, [
       v("ZONE", f.zone),
       v("LABEL", f.name),
       v("STATUS", ribclHealth(f.health)),
-      v("SPEED", on ? f.percent : 0, "Percentage"),
+      v("SPEED", f.reading, "Percentage"),
     ]),
   );
-  const temps = s.temperatures.map((t) =>
+  const temps = readings.temperatures.map((t) =>
     xmlElement("TEMP", {}, [
       v("LABEL", t.name),
       v("LOCATION", t.location),
       v("STATUS", ribclHealth(t.health)),
-      v("CURRENTREADING", t.celsius, "Celsius"),
+      v("CURRENTREADING", t.reading, "Celsius"),
       v("CAUTION", t.caution, "Celsius"),
       v("CRITICAL", t.critical, "Celsius"),
     ]),
@@ -143,7 +144,7 @@ function embeddedHealth(state: IloState): string {
     xmlElement("TEMPERATURE", {}, temps),
     xmlElement("POWER_SUPPLIES", {}, [
       xmlElement("POWER_SUPPLY_SUMMARY", {}, [
-        v("PRESENT_POWER_READING", `${on ? s.watts.present : 0} Watts`),
+        v("PRESENT_POWER_READING", `${readings.watts.present} Watts`),
         v("POWER_MANAGEMENT_CONTROLLER_FIRMWARE_VERSION", "1.6"),
       ]),
       ...supplies,
@@ -282,9 +283,8 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   GET_POWER_READINGS: {
     section: "SERVER_INFO",
     run: ({ state }) => {
-      const w = state.sensors.watts;
-      const on = isOn(state);
-      const r = (name: string, value: number) => xmlElement(name, { VALUE: on ? value : 0, UNIT: "Watts" });
+      const w = sensorReadings(state).watts;
+      const r = (name: string, value: number) => xmlElement(name, { VALUE: value, UNIT: "Watts" });
       return ok(
         xmlElement("GET_POWER_READINGS", {}, [
           r("PRESENT_POWER_READING", w.present),

@@ -182,6 +182,11 @@ export interface IloState {
   faults: IloFaults;
   /** The Integrated Management Log and the iLO Event Log (event-log.ts). */
   logs: IloLogs;
+  /**
+   * The busy share (0..1) of the host's CPU threads, read by the sensors (power, temperatures,
+   * fans; see readings.ts). The World sets it from the VMs running on the host; absent = idle.
+   */
+  activity?: () => number;
   /** Bumped on every change; part of every Redfish ETag. */
   revision: number;
   listeners: Set<(event: PowerChangeEvent) => void>;

@@ -14,6 +14,12 @@ import { createFaultInjector, type FaultInjector } from "../control/faults.js";
 import { createControlRoutes } from "../control/routes.js";
 import { wrapRoutes } from "../control/wrap-routes.js";
 import { createIloRoutes } from "../ilo/routes.js";
+import {
+  createWorldMetrics,
+  type MetricsEndpoints,
+  serveMetrics,
+  type WorldMetrics,
+} from "../metrics/world-metrics.js";
 import { createOpenNebulaRoutes } from "../opennebula/routes.js";
 import { defaultTopology, loadTopologyFile, parseTopology } from "../topology/load.js";
 import type { Topology } from "../topology/schema.js";
@@ -50,6 +56,11 @@ export interface ListenOptions {
    * Default 0: every server on a free port.
    */
   port?: number;
+  /**
+   * Metrics: the ceph-mgr module on `metricsPort`, the iLO exporter on `+ 1`, host k's
+   * node_exporter on `+ 2 + k`. Default 0: free ports.
+   */
+  metricsPort?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -60,6 +71,8 @@ export interface EmulatorEndpoints {
   /** PEM the iLO endpoints' certificate chains to (pass as `tls.ca`). */
   iloCa: string;
   opennebula: { url: string; username: string; password: string } | undefined;
+  /** Prometheus scrape targets (base URLs; see metrics/world-metrics.ts). */
+  metrics: MetricsEndpoints;
 }
 
 export interface Emulator {
@@ -72,6 +85,8 @@ export interface Emulator {
   /** One iLO per physical host, by host name. */
   ilo: Map<string, ApiEndpoint>;
   control: ApiEndpoint;
+  /** Prometheus exporters: the ceph-mgr module, node_exporter per host, the iLO exporter. */
+  metrics: WorldMetrics;
   readonly controlToken: string;
   /** Serves every API; resolves with the endpoints (also kept in `endpoints`). */
   listen(options?: ListenOptions): Promise<EmulatorEndpoints>;
@@ -145,6 +160,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       ),
     );
   }
+  const metrics = createWorldMetrics(world, (routes, host) =>
+    wrapRoutes(routes, { world, api: "metrics", ...(host ? { host } : {}), faults, checkInvariants: check }),
+  );
   let servers: ServedRoutes[] = [];
   let closers: Array<() => Promise<void>> = [];
   const shutdownHandlers = new Set<() => void>();
@@ -156,6 +174,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     opennebula,
     ilo,
     control: endpoint([]),
+    metrics,
     controlToken,
     endpoints: undefined,
     async listen(listenOptions = {}) {
@@ -186,6 +205,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           { ...common, tls, portFor: (k) => portAt(3 + k) },
         );
         closers.push(fleet.close);
+        const metricsServed = await serveMetrics(metrics, {
+          ...common,
+          port: listenOptions.metricsPort ?? 0,
+        });
+        closers.push(metricsServed.close);
         const cephUser = topology.ceph?.users[0] ?? { username: "admin", password: "Adm1n-Passw0rd!" };
         emulator.endpoints = {
           control: { url: control.url, token: controlToken },
@@ -209,6 +233,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
                   username: "oneadmin",
                   password: topology.opennebula?.users[0]?.password ?? "opennebula",
                 },
+          metrics: metricsServed.endpoints,
         };
         return emulator.endpoints;
       } catch (error) {

@@ -15,6 +15,7 @@ import { isOn, postState } from "../ilo/power.js";
 import { createIloState, type IloState } from "../ilo/state.js";
 import type { OneVm, OpenNebulaState } from "../opennebula/state.js";
 import type { HostSpec, Topology } from "../topology/schema.js";
+import { hostActivity } from "./host-activity.js";
 import { buildOpenNebula, linkOpenNebula, setHostReachable, syncOpenNebula } from "./opennebula.js";
 
 const GiB = 1024 ** 3;
@@ -149,6 +150,8 @@ export class World {
         if (event.type === "vm-state") this.#followKubernetesVm(one, event.vm, event.state);
       });
     }
+    // the iLO sensors read what runs on the host (world/host-activity.ts)
+    for (const host of this.hosts.values()) host.ilo.activity = () => hostActivity(this, host.name).cpu;
     const vms = new Map((topology.opennebula?.vms ?? []).map((vm) => [vm.name, vm]));
     for (const node of topology.kubernetes?.nodes ?? []) {
       const host = vms.get(node.vm)?.host;
@@ -196,7 +199,8 @@ export class World {
     for (const host of this.#watch) {
       const on = isOn(host.ilo);
       const up = on && postState(host.ilo) === "FinishedPost";
-      if (up !== host.up) this.#setUp(host, up, now);
+      // a host came up when its POST finished, not when someone next looked
+      if (up !== host.up) this.#setUp(host, up, up ? Math.min(now, host.ilo.power.postCompleteAt) : now);
       if (host.ilo.power.pending === null && (!on || host.ilo.power.postCompleteAt <= now))
         this.#watch.delete(host);
     }

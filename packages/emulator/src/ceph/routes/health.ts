@@ -7,18 +7,21 @@ import type { CephState } from "../state.js";
 import { taskJson } from "../tasks.js";
 import { CEPH_VERSION, monStatus, osdmapOsd, osdmapPool, poolStats, rate } from "../views.js";
 
-function capacity(state: CephState) {
+/** `df.stats` of the cluster: raw capacity of the OSDs that are in, and what they hold. */
+export function capacity(state: CephState) {
   let total = 0;
   let used = 0;
+  const usedBy = state.osdUsage();
   for (const osd of state.osds.values()) {
     if (!osd.in) continue;
     total += osd.bytes;
-    used += state.osdUsedBytes(osd);
+    used += usedBy(osd);
   }
   return { total_bytes: total, total_avail_bytes: total - used, total_used_raw_bytes: used };
 }
 
-function objectStats(state: CephState) {
+/** Object counts as `pg_info.object_stats` shows them (the model has no degraded objects). */
+export function objectStats(state: CephState) {
   let objects = 0;
   let copies = 0;
   for (const pool of state.pools.values()) {
