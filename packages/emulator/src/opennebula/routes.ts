@@ -12,7 +12,7 @@ import { clusterMethods } from "./methods/cluster.js";
 import { authenticate, type MethodDef, readArgs } from "./methods/context.js";
 import { datastoreMethods } from "./methods/datastore.js";
 import { groupMethods } from "./methods/group.js";
-import { hostMethods } from "./methods/host.js";
+import { hostMethods, monitorNewHosts } from "./methods/host.js";
 import { imageMethods } from "./methods/image.js";
 import { poolReportMethods } from "./methods/pool-reports.js";
 import { secgroupMethods } from "./methods/secgroup.js";
@@ -79,6 +79,7 @@ export function answerXmlRpc(state: OpenNebulaState, body: Uint8Array): string {
     const args = readArgs(call.params, def.params);
     const user = authenticate(state, session);
     sync(state);
+    monitorNewHosts(state);
     const value = def.run({ state, method, user, admin: user.groups.includes(0) }, args);
     if (typeof value === "string" && LONE_SURROGATE.test(value)) {
       // xmlrpc-c validates UTF-8 while serializing and sends a fault instead (OpenNebula/one#2355).

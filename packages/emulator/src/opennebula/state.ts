@@ -113,6 +113,8 @@ export interface OneHost {
   usedCpu: number;
   usedMemKb: number;
   vmIds: Set<number>;
+  /** Clock time of the first monitoring of a host still INIT after `one.host.allocate`. */
+  firstMonitorAt?: number | undefined;
 }
 
 export interface OneDatastore extends Owned {
@@ -427,6 +429,8 @@ export interface OneTimings {
   backup: number;
   /** A `one.vm.exec` command runs this long (QEMU_GA_EXEC STATUS EXECUTING → DONE). */
   exec: number;
+  /** A host from `one.host.allocate` stays INIT this long, until its first monitoring (→ MONITORED). */
+  monitor: number;
 }
 
 export const defaultTimings: OneTimings = {
@@ -440,6 +444,7 @@ export const defaultTimings: OneTimings = {
   hotplug: 1000,
   backup: 3000,
   exec: 1000,
+  monitor: 3000,
 };
 
 export type OpenNebulaEvent =

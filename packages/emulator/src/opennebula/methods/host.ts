@@ -41,6 +41,22 @@ export function hostMonitoringXml(state: OpenNebulaState, host: OneHost): string
 
 const STATUS_STATE = [2, 4, 8] as const;
 
+/**
+ * INIT → MONITORED for hosts whose first monitoring is due (oned: the monitor probes' first report
+ * after `one.host.allocate`; about 10 s with the dummy IM driver). Runs before every call.
+ */
+export function monitorNewHosts(state: OpenNebulaState): void {
+  const now = state.clock.now();
+  for (const host of state.hosts.values()) {
+    if (host.firstMonitorAt === undefined || host.firstMonitorAt > now) continue;
+    host.firstMonitorAt = undefined;
+    if (host.state !== 0) continue; // disabled or offline meanwhile: the status call decided
+    host.prevState = 0;
+    host.state = host.reachable ? 2 : 3;
+    state.emit({ type: "host-state", host, state: host.state });
+  }
+}
+
 /** Host edits need ADMIN on HOST (oned's default ACLs). */
 /** Hosts have no owner bits: outside oneadmin's group an ACL rule must give USE (oned's defaults give none). */
 function mayUse(ctx: Ctx, host: OneHost): boolean {
@@ -86,6 +102,7 @@ export const hostMethods: Record<string, MethodDef> = {
       host.vmMad = vmMad as string;
       host.state = 0;
       host.prevState = 0;
+      host.firstMonitorAt = ctx.state.clock.now() + ctx.state.timings.monitor;
       return host.id;
     },
   },
