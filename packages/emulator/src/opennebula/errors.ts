@@ -54,7 +54,6 @@ export const failures = {
     new OneFailure(
       ErrorCode.AUTHORIZATION,
       `User [${uid}] : Not authorized to perform ${operation} ${objectType}${id >= 0 ? ` [${id}]` : ""}.`,
-      id,
     ),
   noExists: (obj: ObjectName, id: number) =>
     new OneFailure(ErrorCode.NO_EXISTS, `Error getting ${obj} [${id}].`, id),
@@ -65,4 +64,10 @@ export const failures = {
     new OneFailure(ErrorCode.LOCKED, `The resource ${obj} is locked. [${id}].`, id),
   allocate: (obj: ObjectName, message: string) =>
     new OneFailure(ErrorCode.ALLOCATE, `Error allocating a new ${obj}. ${message}`),
+  /**
+   * A refused delete (SharedAPI::del: ACTION "Cannot delete <object>. <why>", no object ID in the
+   * answer, as real oned 7.4 answers: conformance/opennebula-oned).
+   */
+  cannotDelete: (obj: ObjectName, why: string) =>
+    new OneFailure(ErrorCode.ACTION, `Cannot delete ${obj}. ${why}`),
 };

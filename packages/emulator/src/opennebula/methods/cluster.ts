@@ -236,7 +236,7 @@ export const clusterMethods: Record<string, MethodDef> = {
       const cluster = lookup(ctx.state.clusters, id as number, "cluster");
       requireAdmin(ctx, "ADMIN", "CLUSTER", cluster.id);
       // ClusterPool::drop and Cluster::check_drop, behind SharedAPI's "Cannot delete cluster. "
-      const refuse = (msg: string) => failures.action(`Cannot delete cluster. ${msg}`, cluster.id);
+      const refuse = (msg: string) => failures.cannotDelete("cluster", msg);
       if (cluster.id < 100) throw refuse("System Clusters (ID < 100) cannot be deleted.");
       const s = ctx.state;
       const counts: Array<[number, string]> = [

@@ -115,15 +115,15 @@ export const datastoreMethods: Record<string, MethodDef> = {
       requireAdmin(ctx, "CREATE", "DATASTORE");
       const tmpl = parseOrAllocateError(text as string, "datastore");
       const name = getAttr(tmpl, "NAME");
-      if (!name) throw failures.allocate("datastore", "No NAME in template.");
+      if (!name) throw failures.internal("No NAME in template.");
       const taken = [...ctx.state.datastores.values()].find((d) => d.name === name);
-      if (taken) throw failures.allocate("datastore", `NAME is already taken by DATASTORE ${taken.id}.`);
+      if (taken) throw failures.internal(`NAME is already taken by DATASTORE ${taken.id}.`);
       const type = DS_TYPES.indexOf((getAttr(tmpl, "TYPE") ?? "IMAGE_DS").toUpperCase());
-      if (type < 0) throw failures.allocate("datastore", "Invalid DATASTORE TYPE.");
+      if (type < 0) throw failures.internal("Invalid DATASTORE TYPE.");
       const dsMad = getAttr(tmpl, "DS_MAD") ?? (type === 1 ? "-" : "");
-      if (dsMad === "") throw failures.allocate("datastore", "No DS_MAD in template.");
+      if (dsMad === "") throw failures.internal("No DS_MAD in template.");
       const tmMad = getAttr(tmpl, "TM_MAD");
-      if (!tmMad) throw failures.allocate("datastore", "No TM_MAD in template.");
+      if (!tmMad) throw failures.internal("No TM_MAD in template.");
       // DatastorePool: datastores users create start from ID 100
       ctx.state.nextId.datastore = Math.max(ctx.state.nextId.datastore, 100);
       const ds = addDatastore(ctx.state, {
@@ -160,7 +160,7 @@ export const datastoreMethods: Record<string, MethodDef> = {
       const ds = lookup(ctx.state.datastores, id as number, "datastore");
       authorize(ctx, ds, "ADMIN", "DATASTORE");
       if ([...ctx.state.images.values()].some((i) => i.datastoreId === ds.id)) {
-        throw failures.action(`Cannot delete datastore. Datastore ${ds.id} is not empty.`, ds.id);
+        throw failures.cannotDelete("datastore", `Datastore ${ds.id} is not empty.`);
       }
       ctx.state.datastores.delete(ds.id);
       return ds.id;

@@ -116,9 +116,9 @@ export const groupMethods: Record<string, MethodDef> = {
     run(ctx, [name]) {
       requireAdmin(ctx, "CREATE", "GROUP");
       const n = (name as string).trim();
-      if (n === "") throw failures.allocate("group", "Invalid NAME, it cannot be empty");
+      if (n === "") throw failures.internal("Invalid NAME, it cannot be empty");
       const taken = [...ctx.state.groups.values()].find((g) => g.name === n);
-      if (taken) throw failures.allocate("group", `NAME is already taken by GROUP ${taken.id}.`);
+      if (taken) throw failures.internal(`NAME is already taken by GROUP ${taken.id}.`);
       const id = ctx.state.nextId.group++;
       ctx.state.groups.set(id, { id, name: n, template: [], admins: [] });
       return id;
@@ -139,10 +139,9 @@ export const groupMethods: Record<string, MethodDef> = {
       const group = lookup(ctx.state.groups, id as number, "group");
       requireAdmin(ctx, "ADMIN", "GROUP", group.id);
       // GroupPool::drop's refusals, prefixed by SharedAPI::delete_object.
-      if (group.id < 100)
-        throw failures.action("Cannot delete group. System Groups (ID < 100) cannot be deleted.", group.id);
+      if (group.id < 100) throw failures.cannotDelete("group", "System Groups (ID < 100) cannot be deleted.");
       if (members(ctx.state, group).length > 0)
-        throw failures.action(`Cannot delete group. Group ${group.id} is not empty.`, group.id);
+        throw failures.cannotDelete("group", `Group ${group.id} is not empty.`);
       ctx.state.groups.delete(group.id);
       // AclManager::del_gid_rules and del_resource_rules(GROUP): rules for @gid or on its objects.
       dropAclRules(

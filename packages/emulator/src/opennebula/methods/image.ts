@@ -345,7 +345,7 @@ export function deleteImage(ctx: Ctx, id: number, force: boolean): number {
     );
   const image = getImage(ctx, found.id, found.state === 4 ? "ADMIN" : "MANAGE");
   // through SharedAPI::delete_object's "Cannot delete image. …"
-  const refuse = (why: string) => failures.action(`Cannot delete image. ${why}`, image.id);
+  const refuse = (why: string) => failures.cannotDelete("image", why);
   if (image.state === 6) throw refuse(`There are ${image.clones?.length ?? 0} active clone operations.`);
   if ([2, 8, 9, 10].includes(image.state) || (image.state === 1 && image.vms.size > 0 && image.type !== 6))
     throw refuse(`There are ${image.vms.size} VMs using it.`);

@@ -65,7 +65,7 @@ export function ownedMethods<T extends Owned & { template: Template }>(
       run(ctx, [id]) {
         const o = get(ctx, id as number, "MANAGE");
         const why = k.refuseDelete?.(ctx.state, o) ?? null;
-        if (why !== null) throw failures.action(why, o.id);
+        if (why !== null) throw failures.cannotDelete(k.obj, why);
         k.map(ctx.state).delete(o.id);
         return o.id;
       },
@@ -135,9 +135,9 @@ export function allocName<T extends Owned>(
   name: string | undefined,
 ): string {
   const n = (name ?? "").trim();
-  if (n === "") throw failures.allocate(k.obj, "No NAME in template.");
+  if (n === "") throw failures.internal("No NAME in template.");
   const taken = [...k.map(state).values()].find((x) => x.name === n);
-  if (taken) throw failures.allocate(k.obj, `NAME is already taken by ${k.authName} ${taken.id}.`);
+  if (taken) throw failures.internal(`NAME is already taken by ${k.authName} ${taken.id}.`);
   return n;
 }
 

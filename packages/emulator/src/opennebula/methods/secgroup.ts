@@ -17,7 +17,8 @@ const PROTOCOLS = ["TCP", "UDP", "ICMP", "ICMPV6", "IPSEC", "ALL"];
 function ruleError(t: Template): string | null {
   for (const rule of getVectors(t, "RULE")) {
     if (rule.PROTOCOL === undefined) return "No PROTOCOL in RULE";
-    if (!PROTOCOLS.includes(rule.PROTOCOL.toUpperCase())) return `Invalid PROTOCOL ${rule.PROTOCOL} in RULE`;
+    if (!PROTOCOLS.includes(rule.PROTOCOL.toUpperCase()))
+      return "Wrong PROTOCOL in rule. Valid options: TCP, UDP, ICMP, ICMPV6, IPSEC, ALL.";
     if (rule.RULE_TYPE === undefined) return "No RULE_TYPE in RULE";
     if (!["INBOUND", "OUTBOUND"].includes(rule.RULE_TYPE.toUpperCase()))
       return `Invalid RULE_TYPE ${rule.RULE_TYPE} in RULE`;
@@ -71,7 +72,7 @@ export const secgroupMethods: Record<string, MethodDef> = {
       const t = parseOrAllocateError(text as string, "security group");
       const name = allocName(ctx.state, kind, getAttr(t, "NAME"));
       const e = ruleError(t);
-      if (e !== null) throw failures.allocate("security group", e);
+      if (e !== null) throw failures.internal(e);
       return create(
         ctx.state,
         ctx.user.id,

@@ -83,11 +83,10 @@ export const userMethods: Record<string, MethodDef> = {
       requireAdmin(ctx, "CREATE", "USER");
       const n = (name as string).trim();
       if (n === "" || /[\s:]/.test(n))
-        throw failures.allocate("user", "Invalid NAME, it cannot contain spaces or ':'");
+        throw failures.internal("Invalid NAME, it cannot contain spaces or ':'");
       const taken = [...ctx.state.users.values()].find((u) => u.name === n);
-      if (taken) throw failures.allocate("user", `NAME is already taken by USER ${taken.id}.`);
-      if ((password as string) === "")
-        throw failures.allocate("user", "Invalid password, it cannot be empty");
+      if (taken) throw failures.internal(`NAME is already taken by USER ${taken.id}.`);
+      if ((password as string) === "") throw failures.internal("Invalid password, it cannot be empty.");
       const id = ctx.state.nextId.user++;
       ctx.state.users.set(id, {
         id,
@@ -119,7 +118,7 @@ export const userMethods: Record<string, MethodDef> = {
     run(ctx, [id]) {
       const user = lookup(ctx.state.users, id as number, "user");
       requireAdmin(ctx, "ADMIN", "USER", user.id);
-      if (user.id === 0) throw failures.action("Cannot delete user. oneadmin cannot be deleted.", user.id);
+      if (user.id === 0) throw failures.cannotDelete("user", "oneadmin cannot be deleted.");
       ctx.state.users.delete(user.id);
       // UserAPI::drop: out of its groups (and their admins), AclManager::del_uid_rules, and
       // del_resource_rules(USER): rules for #uid or on the user.

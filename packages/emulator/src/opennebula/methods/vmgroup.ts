@@ -19,7 +19,7 @@ const POLICIES = ["NONE", "AFFINED", "ANTI_AFFINED"];
 function toRole(v: Record<string, string>, id: number, others: OneVmGroupRole[]): OneVmGroupRole | string {
   const name = (v.NAME ?? "").trim();
   if (name === "") return "A ROLE must have a NAME";
-  if (others.some((r) => r.name === name)) return `Role name ${name} is already used`;
+  if (others.some((r) => r.name === name)) return "Role already exists";
   const policy = (v.POLICY ?? "NONE").toUpperCase();
   if (!POLICIES.includes(policy)) return `Invalid POLICY ${v.POLICY} for role ${name}`;
   return { id, name, policy, hostAffined: v.HOST_AFFINED ?? "", hostAntiAffined: v.HOST_ANTI_AFFINED ?? "" };
@@ -77,7 +77,7 @@ export const vmgroupMethods: Record<string, MethodDef> = {
     run(ctx, [text]) {
       const t = parseOrAllocateError(text as string, "vm group");
       const name = allocName(ctx.state, kind, getAttr(t, "NAME"));
-      const roles = rolesOf(t, (m) => failures.allocate("vm group", m));
+      const roles = rolesOf(t, (m) => failures.internal(m));
       const id = ctx.state.nextId.vmgroup ?? Math.max(-1, ...ctx.state.vmgroups.keys()) + 1;
       ctx.state.nextId.vmgroup = id + 1;
       ctx.state.vmgroups.set(id, {
