@@ -228,7 +228,12 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     const c = Number(await s.ok("one.vm.allocate", tmpl));
     expect(field(String(await s.ok("one.vm.info", c)), "IP")).toBe("10.0.0.1");
     await s.ok("one.vn.hold", 1, 'LEASES=[IP="10.0.0.2"]').catch(() => undefined);
-    expect(await s.call("one.vn.hold", 1, 'LEASES=[IP="10.9.9.9"]')).toMatchObject({ code: 0x800 });
+    // outside every range: INTERNAL, as oned 7.4 answers (conformance/opennebula-oned)
+    expect(await s.call("one.vn.hold", 1, 'LEASES=[IP="10.9.9.9"]')).toMatchObject({
+      code: 0x2000,
+      message: "[one.vn.hold] Address is not part of the address range or in use.",
+      respId: -1,
+    });
   });
 
   it("images: a Ceph datastore's POOL_NAME decides where the RBD image lives (SOURCE)", async () => {

@@ -28,7 +28,9 @@ describe("OpenNebula emulator: one.vn.reserve and one.vn.free_ar", () => {
     expect(field(res, "BRIDGE")).toBe("br0");
     expect(res).toContain("<CLUSTERS><ID>0</ID></CLUSTERS>");
     expect(res).toContain("<GATEWAY><![CDATA[192.168.10.1]]></GATEWAY>");
-    expect(res).toContain("<PARENT_NETWORK_AR_ID><![CDATA[0]]></PARENT_NETWORK_AR_ID><SIZE>5</SIZE>");
+    expect(res).toContain(
+      "<PARENT_NETWORK_AR_ID><![CDATA[0]]></PARENT_NETWORK_AR_ID><SHARED><![CDATA[NO]]></SHARED><SIZE>5</SIZE>",
+    );
     expect(field(res, "IP")).toBe("192.168.10.100");
     expect(field(res, "IP_END")).toBe("192.168.10.104");
     expect(String(await s.ok("one.cluster.info", 0))).toContain("<VNETS><ID>0</ID><ID>1</ID></VNETS>");
@@ -601,5 +603,27 @@ describe("@homelab-kit/opennebula: networks and clusters against the emulator", 
     } finally {
       await one.close();
     }
+  });
+});
+
+describe("OpenNebula emulator: a new network as oned 7.4 keeps it", () => {
+  it("has the driver attributes and group 0 in TEMPLATE, SHARED ranges, no TEMPLATE_ID, and takes an empty range", async () => {
+    const s = setup();
+    const id = Number(
+      await s.ok(
+        "one.vn.allocate",
+        'NAME="n"\nBRIDGE="br1"\nVN_MAD="bridge"\nAR=[TYPE="IP4", IP="10.1.0.1", SIZE="0"]',
+        -1,
+      ),
+    );
+    const xml = String(await s.ok("one.vn.info", id));
+    const tmpl = /<TEMPLATE>[\s\S]*<\/TEMPLATE>/.exec(xml)![0];
+    expect(
+      ["BRIDGE", "BRIDGE_TYPE", "VN_MAD", "SECURITY_GROUPS", "PHYDEV", "VLAN_ID"].map((k) => field(tmpl, k)),
+    ).toEqual(["br1", "linux", "bridge", "0", "", ""]);
+    expect(field(xml, "TEMPLATE_ID")).toBe("");
+    expect(field(xml, "SHARED")).toBe("NO");
+    expect(field(xml, "SIZE")).toBe("0");
+    expect((await s.one.vn.info(id)).AR_POOL.AR).toHaveLength(1);
   });
 });

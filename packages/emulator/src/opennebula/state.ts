@@ -789,7 +789,8 @@ export function makeAddressRange(id: number, ar: Record<string, string>): Addres
     throw new Error(`Unknown or missing TYPE for Address Range`);
   }
   const size = Number(ar.SIZE);
-  if (!Number.isInteger(size) || size <= 0) throw new Error("Wrong SIZE for address range");
+  // AddressRange::from_vattr only needs SIZE to read as a number: an empty range (0) is accepted
+  if (!Number.isInteger(size) || size < 0) throw new Error("Wrong SIZE for address range");
   let ip: number | null = null;
   if (type === "IP4" || type === "IP4_6" || type === "IP4_6_STATIC") {
     ip = ipToNumber(ar.IP ?? "");

@@ -45,7 +45,7 @@ function arXml(ar: AddressRange, full: boolean): string {
     .join("");
   const ip = ar.ip === null ? "" : cel("IP", numberToIp(ar.ip));
   const parent = ar.parentArId === undefined ? "" : cel("PARENT_NETWORK_AR_ID", String(ar.parentArId));
-  let xml = `<AR>${cel("AR_ID", String(ar.id))}${extra.startsWith("<GLOBAL") ? extra : ""}${ip}${cel("MAC", numberToMac(ar.mac))}<NEXT_INDEX>${nextIndex(ar)}</NEXT_INDEX>${parent}<SIZE>${ar.size}</SIZE>${cel("TYPE", ar.type)}`;
+  let xml = `<AR>${cel("AR_ID", String(ar.id))}${extra.startsWith("<GLOBAL") ? extra : ""}${ip}${cel("MAC", numberToMac(ar.mac))}<NEXT_INDEX>${nextIndex(ar)}</NEXT_INDEX>${parent}${cel("SHARED", "NO")}<SIZE>${ar.size}</SIZE>${cel("TYPE", ar.type)}`;
   if (!full) return `${xml}</AR>`;
   xml += cel("MAC_END", numberToMac(ar.mac + ar.size - 1));
   if (ar.ip !== null) xml += cel("IP_END", numberToIp(ar.ip + ar.size - 1));
@@ -66,7 +66,7 @@ function nextIndex(ar: AddressRange): number {
 
 export function vnetXml(state: OpenNebulaState, vnet: OneVnet, full = true): string {
   const ars = vnet.ars.map((ar) => arXml(ar, full)).join("");
-  return `<VNET>${ownerXml(state, vnet)}${lockXml(vnet.lock)}${permissionsXml(vnet.permissions)}${ids("CLUSTERS", vnet.clusterIds)}${el("BRIDGE", vnet.bridge)}${el("BRIDGE_TYPE", "linux")}<STATE>${vnet.state}</STATE><PREV_STATE>${vnet.prevState ?? vnet.state}</PREV_STATE>${el("PARENT_NETWORK_ID", vnet.parentId === undefined ? "" : String(vnet.parentId))}${el("TEMPLATE_ID", "-1")}${el("VN_MAD", vnet.vnMad)}${el("PHYDEV", "")}${el("VLAN_ID", "")}${el("OUTER_VLAN_ID", "")}${el("VLAN_ID_AUTOMATIC", "0")}${el("OUTER_VLAN_ID_AUTOMATIC", "0")}<USED_LEASES>${usedLeases(vnet)}</USED_LEASES><VROUTERS/><UPDATED_VMS/><OUTDATED_VMS/><UPDATING_VMS/><ERROR_VMS/>${renderTemplate("TEMPLATE", vnet.template)}${ars === "" ? "<AR_POOL/>" : `<AR_POOL>${ars}</AR_POOL>`}</VNET>`;
+  return `<VNET>${ownerXml(state, vnet)}${lockXml(vnet.lock)}${permissionsXml(vnet.permissions)}${ids("CLUSTERS", vnet.clusterIds)}${el("BRIDGE", vnet.bridge)}${el("BRIDGE_TYPE", "linux")}<STATE>${vnet.state}</STATE><PREV_STATE>${vnet.prevState ?? vnet.state}</PREV_STATE>${el("PARENT_NETWORK_ID", vnet.parentId === undefined ? "" : String(vnet.parentId))}${el("TEMPLATE_ID", "")}${el("VN_MAD", vnet.vnMad)}${el("PHYDEV", "")}${el("VLAN_ID", "")}${el("OUTER_VLAN_ID", "")}${el("VLAN_ID_AUTOMATIC", "0")}${el("OUTER_VLAN_ID_AUTOMATIC", "0")}<USED_LEASES>${usedLeases(vnet)}</USED_LEASES><VROUTERS/><UPDATED_VMS/><OUTDATED_VMS/><UPDATING_VMS/><ERROR_VMS/>${renderTemplate("TEMPLATE", vnet.template)}${ars === "" ? "<AR_POOL/>" : `<AR_POOL>${ars}</AR_POOL>`}</VNET>`;
 }
 
 /** Looks the network up (NO_EXISTS), authorizes `op` on NET and refuses it when locked (not for info/lock/unlock). */
@@ -351,6 +351,30 @@ function addRanges(vnet: OneVnet, ars: Record<string, string>[], onError: (msg: 
   }
 }
 
+/**
+ * The user template oned keeps for a new network: the given attributes (less NAME and the ARs,
+ * which go to AR_POOL) with the driver's network attributes it sets (VirtualNetwork::parse_…):
+ * BRIDGE, BRIDGE_TYPE, PHYDEV, VLAN_ID, OUTER_VLAN_ID, VN_MAD and SECURITY_GROUPS (0, the default
+ * group, always first), as real oned 7.4 answers (conformance/opennebula-oned).
+ */
+function vnetTemplate(tmpl: Template, bridge: string, vnMad: string): Template {
+  const out = tmpl.filter(([k]) => !["NAME", "AR"].includes(k));
+  const set = (k: string, v: string) => {
+    if (getAttr(out, k) === undefined) setAttr(out, k, v);
+  };
+  set("BRIDGE", bridge);
+  set("BRIDGE_TYPE", "linux");
+  set("PHYDEV", "");
+  set("VLAN_ID", "");
+  set("OUTER_VLAN_ID", "");
+  set("VN_MAD", vnMad);
+  const groups = (getAttr(out, "SECURITY_GROUPS") ?? "")
+    .split(",")
+    .filter((g) => g.trim() !== "" && g.trim() !== "0");
+  setAttr(out, "SECURITY_GROUPS", ["0", ...groups.map((g) => g.trim())].join(","));
+  return out;
+}
+
 /** `LEASES=[IP="…"]` (or MAC) → the range and index it names. */
 function findLease(vnet: OneVnet, text: string): { ar: AddressRange; index: number } {
   const lease = getVectors(parseOrActionError(text), "LEASES")[0];
@@ -360,7 +384,8 @@ function findLease(vnet: OneVnet, text: string): { ar: AddressRange; index: numb
     if (ip !== null && ar.ip !== null && ip >= ar.ip && ip < ar.ip + ar.size)
       return { ar, index: ip - ar.ip };
   }
-  throw failures.action(`Address ${lease.IP ?? lease.MAC ?? ""} is not part of any address range`, vnet.id);
+  // AddressRangePool::hold_by_ip fails on every range: INTERNAL, no object ID (oned 7.4)
+  throw failures.internal("Address is not part of the address range or in use.");
 }
 
 export const vnMethods: Record<string, MethodDef> = {
@@ -386,7 +411,7 @@ export const vnMethods: Record<string, MethodDef> = {
         vnMad,
         state: 1,
         ars: [],
-        template: tmpl.filter(([k]) => !["NAME", "AR", "BRIDGE", "VN_MAD"].includes(k)),
+        template: vnetTemplate(tmpl, bridge, vnMad),
       };
       addRanges(vnet, getVectors(tmpl, "AR"), (msg) => failures.allocate("virtual network", msg));
       ctx.state.nextId.vnet++;
