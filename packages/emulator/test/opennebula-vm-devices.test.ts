@@ -601,11 +601,11 @@ describe("OpenNebula emulator: one.vm.attachsg / detachsg", () => {
     s.clock.advance(1_000);
     expect(await s.ok("one.vm.attachsg", id, 0, sg)).toBe(id);
     expect(await s.vmState(id)).toEqual([3, 3]);
-    await s.ok("one.vm.attachsg", id, 0, 0);
+    // both NICs have the network's SECURITY_GROUPS (0, the default group), as in oned 7.4
     await s.ok("one.vm.attachsg", id, 1, sg);
     let xml = await s.info(id);
     expect(field(nics(xml)[0]!, "SECURITY_GROUPS")).toBe(`0,${sg}`);
-    expect(field(nics(xml)[1]!, "SECURITY_GROUPS")).toBe(String(sg));
+    expect(field(nics(xml)[1]!, "SECURITY_GROUPS")).toBe(`0,${sg}`);
     let r = rules(template(xml));
     expect(r.filter((x) => field(x, "SECURITY_GROUP_ID") === String(sg))).toHaveLength(2);
     expect(r.filter((x) => field(x, "SECURITY_GROUP_ID") === "0")).toHaveLength(2);
@@ -620,7 +620,7 @@ describe("OpenNebula emulator: one.vm.attachsg / detachsg", () => {
     expect(rules(template(xml)).filter((x) => field(x, "SECURITY_GROUP_ID") === String(sg))).toHaveLength(2);
     await s.ok("one.vm.detachsg", id, 1, sg);
     xml = await s.info(id);
-    expect(nics(xml)[1]).not.toContain("SECURITY_GROUPS");
+    expect(field(nics(xml)[1]!, "SECURITY_GROUPS")).toBe("0");
     r = rules(template(xml));
     expect(r.map((x) => field(x, "SECURITY_GROUP_ID"))).toEqual(["0", "0"]);
     expect(String(await s.ok("one.secgroup.info", sg))).toContain("<UPDATED_VMS/>");
@@ -632,7 +632,8 @@ describe("OpenNebula emulator: one.vm.attachsg / detachsg", () => {
   it("refuses unknown NICs and groups, duplicates, busy states, and other users' VMs and groups", async () => {
     const s = setup();
     const id = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
-    // PENDING is fine for oned (nothing to update on a host).
+    // PENDING is fine for oned (nothing to update on a host); the NIC has group 0 from its network.
+    await s.ok("one.vm.detachsg", id, 0, 0);
     await s.ok("one.vm.attachsg", id, 0, 0);
     expect(await s.call("one.vm.attachsg", id, 0, 0)).toMatchObject({
       code: 0x800,

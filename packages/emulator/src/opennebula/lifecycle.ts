@@ -4,6 +4,7 @@
  * A PENDING VM is placed by the scheduler on the host with free CPU and memory that runs the fewest
  * VMs; stop/undeploy/terminate free the capacity, terminate frees leases and images too.
  */
+import { randomUUID } from "node:crypto";
 import { agendaPeek, agendaPop, agendaPush } from "./agenda.js";
 import { failures } from "./errors.js";
 import { completeImageOp, keepDiskSnapshots } from "./image-ops.js";
@@ -646,6 +647,31 @@ function positiveNumber(value: string | undefined): number | null {
  * Creates a VM from a template (allocate/instantiate): CPU/MEMORY checked, DISKs bound to images
  * (USED), NICs given leases from their networks. Throws an ALLOCATE failure for a bad template.
  */
+/** oned gives every VM an OS/UUID (the libvirt domain UUID) at allocation. */
+function withOsUuid(t: Template): Template {
+  const os = t.find(([k]) => k === "OS");
+  if (os === undefined) return [...t, ["OS", { UUID: randomUUID() }]];
+  if (typeof os[1] !== "string" && os[1].UUID === undefined) os[1] = { ...os[1], UUID: randomUUID() };
+  return t;
+}
+
+/** The rules of the NICs' security groups as SECURITY_GROUP_RULE vectors, each group once (as oned). */
+function withSecurityGroupRules(state: OpenNebulaState, t: Template, nics: VmNic[]): Template {
+  const ids = new Set(
+    nics.flatMap((n) => (n.attrs.SECURITY_GROUPS ?? "").split(",").filter((x) => /^\d+$/.test(x.trim()))),
+  );
+  for (const id of [...ids].map(Number).sort((x, y) => x - y)) {
+    const sg = state.secgroups.get(id);
+    if (sg === undefined) continue;
+    for (const rule of getVectors(sg.template, "RULE"))
+      t.push([
+        "SECURITY_GROUP_RULE",
+        { ...rule, SECURITY_GROUP_ID: String(sg.id), SECURITY_GROUP_NAME: sg.name },
+      ]);
+  }
+  return t;
+}
+
 export function createVm(
   state: OpenNebulaState,
   owner: OneUser,
@@ -692,7 +718,11 @@ export function createVm(
       cpu,
       vcpu,
       memoryMb: memory,
-      template: tmpl.filter(([k]) => !["NAME", "CPU", "VCPU", "MEMORY", "DISK", "NIC"].includes(k)),
+      template: withSecurityGroupRules(
+        state,
+        withOsUuid(tmpl.filter(([k]) => !["NAME", "CPU", "VCPU", "MEMORY", "DISK", "NIC"].includes(k))),
+        nics,
+      ),
       userTemplate: [],
       disks,
       nics,
@@ -819,7 +849,12 @@ export function leaseNic(
         ip,
         mac,
         attrs: {
+          // what oned 7.4 adds to a leased NIC besides the lease (conformance/opennebula-oned)
+          NAME: `NIC${nicId}`,
           ...n,
+          BRIDGE_TYPE: "linux",
+          CLUSTER_ID: String(net.clusterIds[0] ?? 0),
+          SECURITY_GROUPS: n.SECURITY_GROUPS ?? getAttr(net.template, "SECURITY_GROUPS") ?? "0",
           AR_ID: String(ar.id),
           BRIDGE: net.bridge,
           ...(ip === null ? {} : { IP: ip }),

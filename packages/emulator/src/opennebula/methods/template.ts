@@ -2,7 +2,7 @@
 import { ErrorCode, failures, OneFailure } from "../errors.js";
 import { createVm } from "../lifecycle.js";
 import { DEFAULT_PERMISSIONS, nowSeconds, type OneTemplate, type OpenNebulaState } from "../state.js";
-import { getAttr, getVectors, mergeTemplate, renderTemplate, type Template } from "../template.js";
+import { getAttr, getVectors, mergeTemplate, renderTemplate, setAttr, type Template } from "../template.js";
 import {
   applyChmod,
   authorize,
@@ -213,6 +213,8 @@ export const templateMethods: Record<string, MethodDef> = {
         true,
       );
       const submitOnHold = getAttr(merged, "SUBMIT_ON_HOLD")?.toUpperCase() === "YES";
+      // VMTemplateInstantiate records the hold in the VM's template, as oned 7.4 shows it
+      if (hold as boolean) setAttr(merged, "SUBMIT_ON_HOLD", "YES");
       return createVm(ctx.state, ctx.user, merged, {
         hold: (hold as boolean) || submitOnHold,
         name: (name as string) || `${t.name}-${ctx.state.nextId.vm}`,

@@ -127,7 +127,12 @@ const ORDER_INDEX = new Map(TEMPLATE_ORDER.map(([k, kind, many], i) => [k, { i, 
 function splitTemplate(state: OpenNebulaState, vm: OneVm): { template: string; user: Template } {
   const entries: Template = [
     ...vm.template,
-    ["AUTOMATIC_REQUIREMENTS", "(CLUSTER_ID = 0) & !(PUBLIC_CLOUD = YES) & !(PIN_POLICY = PINNED)"],
+    // what oned 7.4's scheduler requirements read for a VM in cluster 0 (conformance/opennebula-oned)
+    ["AUTOMATIC_DS_REQUIREMENTS", '("CLUSTERS/ID" @> 0)'],
+    ...(vm.nics.length > 0
+      ? [["AUTOMATIC_NIC_REQUIREMENTS", '("CLUSTERS/ID" @> 0)'] as [string, string]]
+      : []),
+    ["AUTOMATIC_REQUIREMENTS", "(CLUSTER_ID = 0) & !(PIN_POLICY = PINNED)"],
     ["CPU", String(vm.cpu)],
     ...vm.disks.map((d): [string, Record<string, string>] => ["DISK", d.attrs]),
     ["MEMORY", String(vm.memoryMb)],
