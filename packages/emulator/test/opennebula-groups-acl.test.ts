@@ -160,9 +160,11 @@ describe("OpenNebula emulator: ACL rules", () => {
     await s.ok("one.user.allocate", "eve", "pw", "");
     expect(await s.as("eve:pw").call("one.acl.info")).toMatchObject({ code: 0x200 });
     await s.ok("one.acl.delrule", id);
+    // as oned 7.4 answers (conformance/opennebula-oned)
     expect(await s.call("one.acl.delrule", id)).toMatchObject({
-      code: 0x400,
-      message: `[one.acl.delrule] Error getting ACL [${id}].`,
+      code: 0x2000,
+      message: `[one.acl.delrule] Rule ${id} does not exist`,
+      respId: -1,
     });
   });
 });

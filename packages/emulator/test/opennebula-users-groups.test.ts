@@ -484,3 +484,17 @@ describe("OpenNebula emulator: users and groups through the client", () => {
     });
   });
 });
+
+describe("OpenNebula emulator: new users and clusters as oned 7.4 writes them", () => {
+  it("gives a new user a random TOKEN_PASSWORD and a new cluster empty RESERVED_CPU/RESERVED_MEM", async () => {
+    const s = setup();
+    const a = Number(await s.ok("one.user.allocate", "ann", "pw", "core"));
+    const b = Number(await s.ok("one.user.allocate", "bob", "pw", "core"));
+    const tokenA = field(String(await s.ok("one.user.info", a)), "TOKEN_PASSWORD");
+    expect(tokenA).toMatch(/^[0-9a-f]{64}$/);
+    expect(field(String(await s.ok("one.user.info", b)), "TOKEN_PASSWORD")).not.toBe(tokenA);
+    const c = Number(await s.ok("one.cluster.allocate", "edge"));
+    const xml = String(await s.ok("one.cluster.info", c));
+    expect([field(xml, "RESERVED_CPU"), field(xml, "RESERVED_MEM")]).toEqual(["", ""]);
+  });
+});

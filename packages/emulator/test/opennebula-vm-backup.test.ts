@@ -237,6 +237,6 @@ describe("OpenNebula emulator: backups through @homelab-kit/opennebula", () => {
       `<BACKUP_INCREMENTS><INCREMENT><DATE>${t - 3}</DATE><ID>0</ID><SIZE>3584</SIZE><SOURCE>${id}/${(t - 3).toString(16)}</SOURCE><TYPE>FULL</TYPE></INCREMENT><INCREMENT><DATE>${t}</DATE><ID>1</ID><PARENT_ID>0</PARENT_ID><SIZE>359</SIZE><SOURCE>${id}/${t.toString(16)}</SOURCE><TYPE>INCREMENT</TYPE></INCREMENT></BACKUP_INCREMENTS><BACKUP_DISK_IDS><ID>0</ID></BACKUP_DISK_IDS>`,
     );
     expect(image.sizeMb).toBe(3584 + 359);
-    expect(backupImageXml(s.emulator.state.images.get(0)!)).toBe("<BACKUP_INCREMENTS/>");
+    expect(backupImageXml(s.emulator.state.images.get(0)!)).toBe("<BACKUP_INCREMENTS/><BACKUP_DISK_IDS/>");
   });
 });

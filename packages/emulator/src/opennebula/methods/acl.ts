@@ -7,7 +7,7 @@ import { aclMalformed, aclString, parseAclPart } from "../acl.js";
 import { failures } from "../errors.js";
 import type { OneAcl } from "../state.js";
 import { el } from "../xml.js";
-import { int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
+import { int, type MethodDef, requireAdmin, str } from "./context.js";
 
 /** A rule part as the OCAs send it (hex mask) or in the CLI's text form (`@1`, `VM/*`, `USE`). */
 function rulePart(text: string, part: "user" | "resource" | "rights" | "zone"): bigint {
@@ -53,7 +53,9 @@ export const aclMethods: Record<string, MethodDef> = {
     params: [int()],
     run(ctx, [id]) {
       requireAdmin(ctx, "MANAGE", "ACL");
-      const a = lookup(ctx.state.acls, id as number, "ACL");
+      // AclManager::del_rule: INTERNAL "Rule N does not exist", no object ID (oned 7.4)
+      const a = ctx.state.acls.get(id as number);
+      if (a === undefined) throw failures.internal(`Rule ${id as number} does not exist`);
       ctx.state.acls.delete(a.id);
       return a.id;
     },

@@ -175,7 +175,15 @@ export const clusterMethods: Record<string, MethodDef> = {
       const taken = [...ctx.state.clusters.values()].find((c) => c.name === n);
       if (taken) throw failures.allocate("cluster", `NAME is already taken by CLUSTER ${taken.id}.`);
       const id = ctx.state.nextId.cluster++;
-      ctx.state.clusters.set(id, { id, name: n, template: [] });
+      // ClusterPool::allocate: RESERVED_CPU and RESERVED_MEM, empty
+      ctx.state.clusters.set(id, {
+        id,
+        name: n,
+        template: [
+          ["RESERVED_CPU", ""],
+          ["RESERVED_MEM", ""],
+        ],
+      });
       return id;
     },
   },

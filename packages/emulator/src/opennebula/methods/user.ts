@@ -100,7 +100,8 @@ export const userMethods: Record<string, MethodDef> = {
             : [ctx.user.gid === 0 ? 1 : ctx.user.gid],
         enabled: true,
         authDriver: (driver as string) || "core",
-        template: [],
+        // UserPool::allocate gives every user a random TOKEN_PASSWORD (sha256 hex) for login tokens
+        template: [["TOKEN_PASSWORD", randomBytes(32).toString("hex")]],
         tokens: [],
       });
       return id;

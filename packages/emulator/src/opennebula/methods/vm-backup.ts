@@ -29,7 +29,8 @@ const BACKUP_DS = 3;
 /** BACKUP_INCREMENTS and BACKUP_DISK_IDS of an image (image.xsd); `<BACKUP_INCREMENTS/>` for others. */
 export function backupImageXml(image: OneImage): string {
   const b = image.backup;
-  if (!b) return "<BACKUP_INCREMENTS/>";
+  // every image has both elements in oned 7.4, empty unless it is a backup
+  if (!b) return "<BACKUP_INCREMENTS/><BACKUP_DISK_IDS/>";
   const increments = b.increments
     .map(
       (i) =>
