@@ -209,7 +209,7 @@ describe("OpenNebula emulator: one.vm.disksaveas", () => {
     });
     await s.ok("one.vm.attach", id, 'DISK=[TYPE="fs", SIZE="64"]');
     s.clock.advance(1_000);
-    expect(await s.call("one.vm.disksaveas", id, 1, "x", "", -1)).toMatchObject({
+    expect(await s.call("one.vm.disksaveas", id, 2, "x", "", -1)).toMatchObject({
       code: 0x2000,
       message: "[one.vm.disksaveas] Cannot use DISK. DISK does not have a valid IMAGE_ID.",
     });
@@ -382,7 +382,7 @@ describe("OpenNebula emulator: hot-plug checks in DispatchManager's order and wo
     });
     await s.ok("one.vm.attach", id, 'DISK=[TYPE="fs", SIZE="64"]');
     s.clock.advance(1_000);
-    expect(await s.call("one.vm.disksnapshotcreate", id, 1, "x")).toMatchObject({
+    expect(await s.call("one.vm.disksnapshotcreate", id, 2, "x")).toMatchObject({
       message: "[one.vm.disksnapshotcreate] Cannot make snapshots on volatile disks",
     });
     await s.ok("one.vm.action", "poweroff", id);

@@ -2,7 +2,8 @@
  * What oned 7.4 writes into a new VM's TEMPLATE besides the user's attributes, as the differential
  * suite against real oned found it (conformance/opennebula-oned): the leased NIC's NAME,
  * BRIDGE_TYPE, CLUSTER_ID and the network's SECURITY_GROUPS with the groups' rules, OS/UUID, the
- * scheduler's AUTOMATIC_*_REQUIREMENTS and SUBMIT_ON_HOLD for a VM instantiated on hold.
+ * scheduler's AUTOMATIC_*_REQUIREMENTS, SUBMIT_ON_HOLD for a VM instantiated on hold, and the
+ * CONTEXT disk's DISK_ID.
  */
 import { describe, expect, it } from "vitest";
 import { all, field } from "./opennebula-rpc.js";
@@ -27,6 +28,9 @@ describe("OpenNebula emulator: a new VM's TEMPLATE", () => {
     expect(field(xml, "AUTOMATIC_DS_REQUIREMENTS")).toBe('("CLUSTERS/ID" @> 0)');
     expect(field(xml, "AUTOMATIC_NIC_REQUIREMENTS")).toBe('("CLUSTERS/ID" @> 0)');
     expect(field(xml, "SUBMIT_ON_HOLD")).toBe("YES");
+    // the CONTEXT disk takes the DISK_ID after the VM's disks
+    const context = /<CONTEXT>[\s\S]*?<\/CONTEXT>/.exec(xml)![0];
+    expect([field(context, "DISK_ID"), field(context, "TARGET")]).toEqual(["1", "hda"]);
     // the VM validates against the client's model
     expect((await s.one.vm.info(id)).TEMPLATE.NIC[0]?.SECURITY_GROUPS).toBe("0");
   });

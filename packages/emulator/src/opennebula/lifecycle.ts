@@ -647,6 +647,24 @@ function positiveNumber(value: string | undefined): number | null {
  * Creates a VM from a template (allocate/instantiate): CPU/MEMORY checked, DISKs bound to images
  * (USED), NICs given leases from their networks. Throws an ALLOCATE failure for a bad template.
  */
+/**
+ * The contextualization CD is a disk too: oned gives CONTEXT the next DISK_ID after the VM's disks
+ * (so a disk attached later gets the one after it) and an hd target.
+ */
+function withContextDisk(t: Template, diskCount: number): Template {
+  const context = t.find(([k]) => k === "CONTEXT");
+  if (context !== undefined && typeof context[1] !== "string")
+    context[1] = { ...context[1], DISK_ID: String(diskCount), TARGET: "hda" };
+  return t;
+}
+
+/** The DISK_ID the CONTEXT disk holds, if any (see withContextDisk). */
+export function contextDiskId(vm: OneVm): number | undefined {
+  const context = vm.template.find(([k]) => k === "CONTEXT")?.[1];
+  const id = typeof context === "string" || context === undefined ? undefined : context.DISK_ID;
+  return id === undefined ? undefined : Number(id);
+}
+
 /** oned gives every VM an OS/UUID (the libvirt domain UUID) at allocation. */
 function withOsUuid(t: Template): Template {
   const os = t.find(([k]) => k === "OS");
@@ -720,7 +738,10 @@ export function createVm(
       memoryMb: memory,
       template: withSecurityGroupRules(
         state,
-        withOsUuid(tmpl.filter(([k]) => !["NAME", "CPU", "VCPU", "MEMORY", "DISK", "NIC"].includes(k))),
+        withContextDisk(
+          withOsUuid(tmpl.filter(([k]) => !["NAME", "CPU", "VCPU", "MEMORY", "DISK", "NIC"].includes(k))),
+          disks.length,
+        ),
         nics,
       ),
       userTemplate: [],

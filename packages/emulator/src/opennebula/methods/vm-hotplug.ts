@@ -9,6 +9,7 @@
 import { failures } from "../errors.js";
 import {
   buildDisk,
+  contextDiskId,
   hotplug,
   leaseNic,
   passThrough,
@@ -126,8 +127,11 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       );
       const d = getVectors(tmpl, "DISK")[0];
       if (!d) throw failures.action("Internal error parsing DISK attribute", vm.id);
-      const { disk, image } = buildDisk(ctx.state, d, nextId(vm.disks.map((x) => x.diskId)), (msg) =>
-        failures.action(msg, vm.id),
+      const { disk, image } = buildDisk(
+        ctx.state,
+        d,
+        nextId([...vm.disks.map((x) => x.diskId), contextDiskId(vm) ?? -1]),
+        (msg) => failures.action(msg, vm.id),
       );
       hotplug(
         ctx.state,
@@ -136,6 +140,14 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         LCM.HOTPLUG_PROLOG_POWEROFF,
         `Could not attach a new disk to VM ${vm.id}`,
       );
+      // the first free target of the disk's prefix (DISK_IDs skip the CONTEXT disk's, targets do not)
+      if (d.TARGET === undefined) {
+        const prefix = disk.attrs.DEV_PREFIX ?? "vd";
+        const used = new Set(vm.disks.map((x) => x.attrs.TARGET));
+        let i = 0;
+        while (used.has(`${prefix}${String.fromCharCode(97 + i)}`)) i++;
+        disk.attrs.TARGET = `${prefix}${String.fromCharCode(97 + i)}`;
+      }
       if (image) useImage(image, vm.id);
       vm.disks.push(disk);
       return vm.id;
@@ -147,8 +159,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       const vm = getVm(ctx, id as number, "MANAGE");
       requireState(vm, isRunning(vm) || vm.state === S.POWEROFF, `Could not detach disk from VM ${vm.id}`);
       const disk = vm.disks.find((d) => d.diskId === diskId);
-      if (!disk)
-        throw failures.action(`Could not detach disk with DISK_ID ${diskId}, it does not exist.`, vm.id);
+      if (!disk) throw failures.action("VM disk does not exist", vm.id);
       hotplug(
         ctx.state,
         vm,
