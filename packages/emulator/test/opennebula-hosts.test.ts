@@ -15,7 +15,7 @@ describe("OpenNebula emulator: a new host's first monitoring", () => {
     expect(field(await s.host(id), "STATE")).toBe("0");
     s.clock.advance(1);
     const xml = await s.host(id);
-    expect([field(xml, "STATE"), field(xml, "PREV_STATE")]).toEqual(["2", "0"]);
+    expect([field(xml, "STATE"), field(xml, "PREV_STATE")]).toEqual(["2", "2"]);
     expect(
       s.events.filter((e) => e.type === "host-state").map((e) => e.type === "host-state" && e.state),
     ).toEqual([2]);
@@ -27,5 +27,15 @@ describe("OpenNebula emulator: a new host's first monitoring", () => {
     await s.ok("one.host.status", id, 1);
     s.clock.advance(1_000);
     expect(field(await s.host(id), "STATE")).toBe("4");
+  });
+
+  it("refuses renaming a host to another host's name, as oned 7.4 does", async () => {
+    const s = setup();
+    const id = Number(await s.ok("one.host.allocate", "edge01", "dummy", "dummy", -1));
+    expect(await s.call("one.host.rename", id, "node01")).toMatchObject({
+      code: 0x800,
+      message: "[one.host.rename] host cannot be renamed to node01 because it collides with host 0",
+    });
+    await s.ok("one.host.rename", id, "edge02");
   });
 });

@@ -72,9 +72,9 @@ export function renameMethod<T extends { id: number; name: string }>(
       if (unique && n !== o.name) {
         const other = unique.taken(ctx, o, n);
         if (other && other.id !== o.id) {
+          // no object ID in the answer (oned 7.4, conformance/opennebula-oned)
           throw failures.action(
             `${unique.obj} cannot be renamed to ${n} because it collides with ${unique.obj} ${other.id}`,
-            o.id,
           );
         }
         if (n === "") throw failures.action("Invalid NAME, it cannot be empty", o.id);

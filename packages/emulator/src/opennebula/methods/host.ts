@@ -51,8 +51,9 @@ export function monitorNewHosts(state: OpenNebulaState): void {
     if (host.firstMonitorAt === undefined || host.firstMonitorAt > now) continue;
     host.firstMonitorAt = undefined;
     if (host.state !== 0) continue; // disabled or offline meanwhile: the status call decided
-    host.prevState = 0;
+    // oned's monitoring update leaves PREV_STATE at the state it sets
     host.state = host.reachable ? 2 : 3;
+    host.prevState = host.state;
     state.emit({ type: "host-state", host, state: host.state });
   }
 }
@@ -137,7 +138,11 @@ export const hostMethods: Record<string, MethodDef> = {
     },
   },
   "one.host.update": updateMethod(adminHost, "template"),
-  "one.host.rename": renameMethod(adminHost),
+  // host names are unique in the whole pool (oned 7.4: "host cannot be renamed to … because it collides with host N")
+  "one.host.rename": renameMethod(adminHost, {
+    obj: "host",
+    taken: (ctx, _o, name) => [...ctx.state.hosts.values()].find((h) => h.name === name),
+  }),
   "one.host.monitoring": {
     params: [int()],
     run: (ctx, [id]) => hostMonitoringXml(ctx.state, usableHost(ctx, id as number)),
