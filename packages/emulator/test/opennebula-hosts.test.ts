@@ -38,4 +38,15 @@ describe("OpenNebula emulator: a new host's first monitoring", () => {
     });
     await s.ok("one.host.rename", id, "edge02");
   });
+
+  it("answers a bad status with INTERNAL and leaves PREV_STATE at the state it set", async () => {
+    const s = setup();
+    expect(await s.call("one.host.status", 0, 7)).toMatchObject({
+      code: 0x2000,
+      message: "[one.host.status] Wrong status code",
+    });
+    await s.ok("one.host.status", 0, 1);
+    const xml = await s.host(0);
+    expect([field(xml, "STATE"), field(xml, "PREV_STATE")]).toEqual(["4", "4"]);
+  });
 });

@@ -29,6 +29,7 @@ describe("OpenNebula emulator: disk hot-plug", () => {
     expect(await s.call("one.vm.detach", id, 7)).toMatchObject({
       code: 0x800,
       message: "[one.vm.detach] VM disk does not exist",
+      respId: -1,
     });
     await s.ok("one.vm.detach", id, 2);
     s.clock.advance(1_000);

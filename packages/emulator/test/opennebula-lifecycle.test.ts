@@ -129,7 +129,7 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     expect(await s.call("one.vm.action", "poweroff", id)).toMatchObject({
       kind: "error",
       code: 0x800,
-      respId: id,
+      respId: -1, // no object ID, as oned 7.4 answers (conformance/opennebula-oned)
       message:
         '[one.vm.action] Error performing action "poweroff": This action is not available for state PROLOG',
     });

@@ -366,15 +366,15 @@ export const VM_ACTIONS = [
 /** `one.vm.action`: throws an ACTION failure (message without the method prefix) when not allowed. */
 export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): void {
   if (!(VM_ACTIONS as readonly string[]).includes(action)) {
-    throw failures.action(`Action "${action}" is not supported`, vm.id);
+    throw failures.action(`Action "${action}" is not supported`);
   }
   const t = state.timings;
   const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING;
   const unknown = vm.state === S.ACTIVE && vm.lcm === L.UNKNOWN;
   const wrong = () => {
     throw failures.action(
+      // no object ID in the answer (oned 7.4, conformance/opennebula-oned)
       `Error performing action "${action}": This action is not available for state ${stateName(vm)}`,
-      vm.id,
     );
   };
   const hard = action.endsWith("-hard");

@@ -129,10 +129,11 @@ export const hostMethods: Record<string, MethodDef> = {
       const host = lookup(ctx.state.hosts, id as number, "host");
       requireAdmin(ctx, "ADMIN", "HOST", host.id);
       const s = status as number;
-      if (s < 0 || s > 2) throw failures.rpcApi("Wrong status code");
+      if (s < 0 || s > 2) throw failures.internal("Wrong status code");
       host.adminStatus = s as 0 | 1 | 2;
-      host.prevState = host.state;
+      // oned 7.4 leaves PREV_STATE at the state it sets (conformance/opennebula-oned)
       host.state = s === 0 ? (host.reachable ? 2 : 3) : STATUS_STATE[s]!;
+      host.prevState = host.state;
       ctx.state.emit({ type: "host-state", host, state: host.state });
       return host.id;
     },

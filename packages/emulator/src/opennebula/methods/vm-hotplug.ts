@@ -159,7 +159,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       const vm = getVm(ctx, id as number, "MANAGE");
       requireState(vm, isRunning(vm) || vm.state === S.POWEROFF, `Could not detach disk from VM ${vm.id}`);
       const disk = vm.disks.find((d) => d.diskId === diskId);
-      if (!disk) throw failures.action("VM disk does not exist", vm.id);
+      if (!disk) throw failures.action("VM disk does not exist");
       hotplug(
         ctx.state,
         vm,
@@ -244,7 +244,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       const what = `Could not revert VM ${vm.id} to snapshot ${snapId}`;
       requireState(vm, isRunning(vm), what);
       const snap = vm.snapshots?.find((x) => x.id === snapId);
-      if (!snap) throw failures.action(`${what}, it does not exist.`, vm.id);
+      if (!snap) throw failures.action(`${what}, it does not exist.`);
       hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, what);
       for (const sn of vm.snapshots ?? []) sn.active = sn === snap;
       return vm.id;
@@ -257,7 +257,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       const what = `Could not delete snapshot ${snapId} for VM ${vm.id}`;
       requireState(vm, isRunning(vm), what);
       const snap = vm.snapshots?.find((x) => x.id === snapId);
-      if (!snap) throw failures.action(`${what}, it does not exist.`, vm.id);
+      if (!snap) throw failures.action(`${what}, it does not exist.`);
       hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, what);
       vm.snapshots = (vm.snapshots ?? []).filter((x) => x !== snap);
       return vm.id;
