@@ -33,6 +33,13 @@ describe("one.user.*", () => {
     ]);
   });
 
+  it("info(-1) asks for the caller's own user, as oned reads -1; -2 is refused before sending", async () => {
+    const client = one.client();
+    await client.user.info(-1);
+    expect(one.calls().at(-1)).toEqual(["one.user.info", -1]);
+    await expect(client.user.info(-2)).rejects.toThrow("id must be >= -1");
+  });
+
   it("allocate sends the group IDs as an <array> of <int>, only when given", async () => {
     const client = one.client();
     expect(await client.user.allocate("bob", "pw-1234", "core", [1, 100])).toBe(5);

@@ -65,11 +65,14 @@ export function idCall<P extends unknown[]>(
   });
 }
 
-/** `one.<object>.info(id, decrypt=false)` → the validated model of element `root`. */
-export function infoMethod<S extends z.ZodType>(object: string, root: string, schema: S) {
+/**
+ * `one.<object>.info(id, decrypt=false)` → the validated model of element `root`. With `self`,
+ * id -1 is the caller's own user (`one.user.info`) or group (`one.group.info`), as oned reads it.
+ */
+export function infoMethod<S extends z.ZodType>(object: string, root: string, schema: S, self = false) {
   return method<[id: number, decrypt?: boolean]>()({
     name: `one.${object}.info`,
-    params: [id, bool("decrypt", { optional: true })],
+    params: [self ? int("id", { min: -1 }) : id, bool("decrypt", { optional: true })],
     idempotent: true,
     decode: asModel(root, schema),
   });

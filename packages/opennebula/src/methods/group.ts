@@ -15,7 +15,8 @@ import { str } from "./define.js";
 export const groupMethods = {
   allocate: idCall<[name: string]>("one.group.allocate", [str("gname")]),
   delete: deleteMethod("group"),
-  info: infoMethod("group", "GROUP", Group),
+  /** The group (`-1`: the caller's primary group). */
+  info: infoMethod("group", "GROUP", Group, true),
   /** Sets quota limits: `VM=[CPU="8", MEMORY="16384"]`. */
   quota: templateMethod("group", "quota", "quota"),
   /** Sets the group's VLAN rules (7.4+). */

@@ -27,7 +27,8 @@ export const userMethods = {
   ),
   update: updateMethod("user"),
   delete: deleteMethod("user"),
-  info: infoMethod("user", "USER", User),
+  /** The user (`-1`: the caller). */
+  info: infoMethod("user", "USER", User, true),
   passwd: idCall<[id: number, newPassword: string]>("one.user.passwd", [id, secret("new_password")]),
   /** Changes the primary group. */
   chgrp: idPairMethod("user", "chgrp", "group_id"),
