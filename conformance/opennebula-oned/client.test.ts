@@ -92,6 +92,9 @@ describe("client ↔ real oned 7.4 (dummy drivers)", () => {
       -1,
     );
     expect((await one.datastore.info(ds)).TYPE).toMatchObject({ value: 0 });
+    // oned checks the size against the datastore's free space: wait for its first monitoring
+    for (let i = 0; i < 300 && (await one.datastore.info(ds)).TOTAL_MB === 0; i++)
+      await new Promise((r) => setTimeout(r, 100));
     const image = await one.image.allocate('NAME="client-img"\nTYPE="DATABLOCK"\nSIZE="8"', ds);
     for (let i = 0; i < 100 && (await one.image.info(image)).STATE.name !== "READY"; i++)
       await new Promise((r) => setTimeout(r, 100));
@@ -102,8 +105,12 @@ describe("client ↔ real oned 7.4 (dummy drivers)", () => {
       'NAME="client-net"\nBRIDGE="br9"\nVN_MAD="bridge"\nAR=[TYPE="IP4",IP="192.168.9.1",SIZE="4"]',
       -1,
     );
+    // LOCK_CREATE until the network driver's create action answers
+    for (let i = 0; i < 300 && (await one.vn.info(vn)).STATE.name !== "READY"; i++)
+      await new Promise((r) => setTimeout(r, 100));
     await one.vn.hold(vn, 'LEASES=[IP="192.168.9.2"]');
     expect((await one.vn.info(vn)).AR_POOL.AR[0]?.USED_LEASES).toBe(1);
+    await one.vn.release(vn, 'LEASES=[IP="192.168.9.2"]');
     await one.vn.delete(vn);
     const tpl = await one.template.allocate('NAME="client-tpl"\nCPU="1"\nMEMORY="64"');
     await one.template.update(tpl, 'DESCRIPTION="client"', 1);
@@ -127,7 +134,10 @@ describe("client ↔ real oned 7.4 (dummy drivers)", () => {
     const info = await one.user.info(user);
     expect(info.GID).toBe(group);
     expect(JSON.stringify(info.VM_QUOTA)).toContain('"VMS":"2"');
-    const token = await one.user.login("client-user", "", 60);
+    // a full token (every group) only for the user's own session: oneadmin asking gets RPC_API
+    const asAdmin = await failure(one.user.login("client-user", "", 60));
+    expect(asAdmin.code).toBe("RPC_API");
+    const token = await client("client-user", "client-pass").user.login("client-user", "", 60);
     const tokenClient = createOpenNebulaClient({ url: target.endpoint, username: "client-user", token });
     clients.push(tokenClient);
     expect((await tokenClient.user.info(-1)).NAME).toBe("client-user");

@@ -262,6 +262,7 @@ export const scenarios: Scenario[] = [
       await s.call("delgroup", "one.user.delgroup", user, USERS_GROUP);
       await s.call("passwd", "one.user.passwd", user, "diff-pass-2");
       await s.call("passwd empty", "one.user.passwd", user, "");
+      await s.call("full login token for another user", "one.user.login", "diff-user", "", 60);
       await s.call("update merge", "one.user.update", user, 'EMAIL="diff@example.org"', 1);
       await s.call("group addadmin", "one.group.addadmin", group, user);
       await s.call("group info with admin", "one.group.info", group);

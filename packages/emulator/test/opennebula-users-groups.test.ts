@@ -149,7 +149,12 @@ describe("OpenNebula emulator: one.user.enable / chauth", () => {
 
   it("changes the driver: only core passwords authenticate, tokens keep working, a new password resets them", async () => {
     const s = await withAliceAndDevs();
-    const token = String(await s.ok("one.user.login", "alice", "", -1, -1));
+    // a full token only from alice's own session (oned 7.4: not oneadmin's for another user)
+    expect(await s.call("one.user.login", "alice", "", -1, -1)).toMatchObject({
+      code: 0x1000,
+      message: "[one.user.login] Cannot create a full token with a specific group token",
+    });
+    const token = String(await s.asAlice.ok("one.user.login", "alice", "", -1, -1));
     expect(await s.ok("one.user.chauth", s.alice, "ldap", "")).toBe(s.alice);
     let xml = String(await s.ok("one.user.info", s.alice));
     expect(field(xml, "AUTH_DRIVER")).toBe("ldap");

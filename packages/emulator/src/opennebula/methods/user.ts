@@ -180,8 +180,13 @@ export const userMethods: Record<string, MethodDef> = {
         return (token as string) || "";
       }
       const e = egid as number;
-      if (e !== -1 && !user.groups.includes(e))
-        throw failures.action(`EGID ${e} is not a group of the user`, user.id);
+      // UserLogin's scoped-token checks (oned 7.4): a group token needs a group of the user; a full
+      // token needs the caller's session to hold exactly the user's groups (so not oneadmin for others)
+      if (e !== -1 && (!user.groups.includes(e) || (!ctx.admin && !ctx.user.groups.includes(e))))
+        throw failures.rpcApi("EGID is not in user group list");
+      const same = (a: number[], b: number[]) => a.length === b.length && a.every((g) => b.includes(g));
+      if (e === -1 && !same(user.groups, ctx.user.groups))
+        throw failures.rpcApi("Cannot create a full token with a specific group token");
       const value = (token as string) || randomBytes(20).toString("hex");
       const seconds = valid as number;
       user.tokens.push({ token: value, expiresAt: seconds < 0 ? -1 : now + seconds * 1000, egid: e });
