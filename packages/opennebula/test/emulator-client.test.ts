@@ -170,6 +170,6 @@ describe("@homelab-kit/opennebula against the emulator", () => {
     const rules = await one.acl.info();
     expect(JSON.stringify(rules)).toContain("@1 VM+NET/* USE+MANAGE #0");
     await one.acl.delrule(rule);
-    expect(await one.acl.delrule(rule).catch((e: unknown) => e)).toMatchObject({ code: "INTERNAL" }); // "Rule N does not exist", as oned 7.4;
+    expect(await one.acl.delrule(rule).catch((e: unknown) => e)).toMatchObject({ code: "INTERNAL" }); // "Rule N does not exist", as oned 7.4
   });
 });
