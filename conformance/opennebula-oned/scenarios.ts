@@ -410,9 +410,13 @@ export const scenarios: Scenario[] = [
       await s.call("resume from suspended", "one.vm.action", "resume", vm);
       await s.waitVm(vm, VM.ACTIVE, LCM.RUNNING);
       await s.call("migrate live", "one.vm.migrate", vm, ref.host2, true, false, -1, 0);
-      // oned queues the migration: wait until the last history record is on node2, then RUNNING
-      await s.waitFor("one.vm.info", vm, new RegExp(`<HID>${ref.host2}</HID>(?![\\s\\S]*<HID>)`));
-      await s.waitVm(vm, VM.ACTIVE, LCM.RUNNING);
+      // oned queues the migration: wait until the VM runs on node2 (last history record) and stays so
+      await s.waitVmSettled(
+        vm,
+        VM.ACTIVE,
+        LCM.RUNNING,
+        new RegExp(`<HID>${ref.host2}</HID>(?![\\s\\S]*<HID>)`),
+      );
       await s.call("info migrated", "one.vm.info", vm);
       await s.call("migrate to a missing host", "one.vm.migrate", vm, 9999, true, false, -1, 0);
       await s.call("rename", "one.vm.rename", vm, "diff-vm-2");

@@ -96,6 +96,32 @@ export class Session {
     );
   }
 
+  /**
+   * Polls one.vm.info (not compared) until STATE/LCM_STATE are reached and `pattern` matches, and stay
+   * so for `holdMs`: oned queues some actions, so a VM may still show its old state just after the call.
+   */
+  async waitVmSettled(
+    id: number,
+    state: number,
+    lcm: number,
+    pattern: RegExp,
+    holdMs = 1_000,
+    ms = 90_000,
+  ): Promise<void> {
+    const until = Date.now() + ms;
+    let since: number | undefined;
+    while (Date.now() < until) {
+      const xml = String(await this.setup("one.vm.info", id));
+      const s = /<STATE>(\d+)<\/STATE><LCM_STATE>(\d+)<\/LCM_STATE>/.exec(xml);
+      const ok = s !== null && Number(s[1]) === state && Number(s[2]) === lcm && pattern.test(xml);
+      if (!ok) since = undefined;
+      else if (since === undefined) since = Date.now();
+      else if (Date.now() - since >= holdMs) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${this.target.name}: VM ${id} did not settle in ${state}/${lcm} matching ${pattern}`);
+  }
+
   /** Polls an info method (not compared) until its document matches `pattern`. */
   async waitFor(method: string, id: number, pattern: RegExp, ms = 60_000): Promise<void> {
     const until = Date.now() + ms;

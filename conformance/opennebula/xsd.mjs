@@ -52,7 +52,7 @@ const { call, keep, add } = client(main);
 
 // A scenario: VMs in PENDING, HOLD, PROLOG, RUNNING, POWEROFF, DONE; images LOCKED/READY/USED; a host in ERROR.
 const user = call("one.user.allocate", ["alice", "alice-pw", ""]);
-call("one.user.login", ["alice", "", 3600, -1]);
+call("one.user.login", ["alice", "", 3600, -1], "alice:alice-pw"); // her own session: oned gives oneadmin no full token for her
 const vmRunning = call("one.template.instantiate", [
   0,
   "web & <db>",

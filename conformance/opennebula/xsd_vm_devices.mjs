@@ -45,6 +45,7 @@ export default function vmDevicesScenario({ clock, call, keep }) {
   clock.advance(1_000);
   call("one.vm.attachsg", [vm, 0, sg]);
   call("one.vm.attachsg", [vm, 1, sg]);
+  call("one.vm.detachsg", [vm, 0, 0]); // the NIC had the network's group 0 (as in oned 7.4)
   call("one.vm.attachsg", [vm, 0, 0]);
   call("one.vm.detachsg", [vm, 1, sg]);
   keep("SECURITY_GROUP with a VM", "security_group.xsd", "one.secgroup.info", [sg]);
