@@ -5,6 +5,7 @@
  */
 import {
   type CallOptions,
+  checkWellFormed,
   registerSecret,
   type TlsOptions,
   type Transport,
@@ -64,6 +65,8 @@ export function createCephClient(options: CephClientOptions) {
   if ((options.username === undefined) !== (options.password === undefined)) {
     throw new TypeError("createCephClient: give both username and password, or neither");
   }
+  if (options.username !== undefined) checkWellFormed(options.username, "createCephClient: username");
+  if (options.password !== undefined) checkWellFormed(options.password, "createCephClient: password");
   const owned = options.transport === undefined ? undiciTransport({ tls: options.tls }) : undefined;
   const resolved: ResolvedOptions = {
     baseUrl: options.baseUrl.replace(/\/+$/, ""),

@@ -40,20 +40,20 @@ function asTask(value: unknown): CephTaskRef | undefined {
 export class CephApiError extends HttpError {
   static override readonly kind: string = "CephApiError";
 
-  /** The dashboard's `detail` text (`"[errno 17] RBD image already exists …"`), if any. */
-  readonly detail: string | undefined;
+  /** The dashboard's `detail` text (`"[errno 17] RBD image already exists …"`), if any; redacted. */
+  declare readonly detail: string | undefined;
   /** The dashboard's own `code` as sent (`"22"`, `404`, `"invalid_credentials"`); `code` holds it as a string. */
-  readonly cephCode: string | number | undefined;
+  declare readonly cephCode: string | number | undefined;
   /** The dashboard's `component` (`"pool"`, `"rbd"`, `"auth"`), if any. */
-  readonly component: string | undefined;
+  declare readonly component: string | undefined;
   /** CherryPy's `request_id` of framework errors (401, 403, 404, 415, 500). */
-  readonly requestId: string | undefined;
-  /** The task a synchronous task error is about (RBD operations). */
-  readonly task: CephTaskRef | undefined;
+  declare readonly requestId: string | undefined;
+  /** The task a synchronous task error is about (RBD operations); redacted. */
+  declare readonly task: CephTaskRef | undefined;
   /** For a 415: the version the server's endpoint speaks, when it said so. */
-  readonly serverVersion: string | undefined;
+  declare readonly serverVersion: string | undefined;
   /** For a 415: the version this client asked for. */
-  readonly requestedVersion: string | undefined;
+  declare readonly requestedVersion: string | undefined;
 
   constructor(init: CephApiErrorInit) {
     const body = asRecord(decodeErrorBody(init.response.body, init.response.headers));
@@ -79,14 +79,21 @@ export class CephApiError extends HttpError {
           : `Ceph API version not accepted: this client requested v${requestedVersion ?? "?"}: ${detail ?? "415 Unsupported Media Type"} (${method} ${init.request.url})`;
     }
     message ??= `Ceph ${status}${detail !== undefined ? `: ${detail}` : ""} (${method} ${init.request.url})`;
-    super({ ...init, message, code });
-    this.detail = detail;
-    this.cephCode = cephCode;
-    this.component = typeof body.component === "string" ? body.component : undefined;
-    this.requestId = typeof body.request_id === "string" ? body.request_id : undefined;
-    this.task = asTask(body.task);
-    this.serverVersion = serverVersion;
-    this.requestedVersion = requestedVersion;
+    super({
+      ...init,
+      message,
+      code,
+      fields: {
+        ...init.fields,
+        detail,
+        cephCode,
+        component: typeof body.component === "string" ? body.component : undefined,
+        requestId: typeof body.request_id === "string" ? body.request_id : undefined,
+        task: asTask(body.task),
+        serverVersion,
+        requestedVersion,
+      },
+    });
   }
 }
 
@@ -99,13 +106,14 @@ export interface CephTaskErrorInit {
 export class CephTaskError extends ApiError {
   static override readonly kind: string = "CephTaskError";
 
-  readonly task: CephTaskRef;
-  /** The exception text (`exception.detail`), or the exception rendered as text. */
-  readonly detail: string;
-  readonly cephCode: string | number | undefined;
-  readonly component: string | undefined;
-  /** The raw `exception` object of the finished task. */
-  readonly exception: unknown;
+  /** The task, redacted. */
+  declare readonly task: CephTaskRef;
+  /** The exception text (`exception.detail`), or the exception rendered as text; redacted. */
+  declare readonly detail: string;
+  declare readonly cephCode: string | number | undefined;
+  declare readonly component: string | undefined;
+  /** The `exception` object of the finished task, redacted (deeply). */
+  declare readonly exception: unknown;
 
   constructor(init: CephTaskErrorInit) {
     const exception = asRecord(init.exception);
@@ -121,12 +129,14 @@ export class CephTaskError extends ApiError {
         : undefined;
     super(`Ceph task ${init.task.name} ${JSON.stringify(init.task.metadata)} failed: ${detail}`, {
       code: cephCode !== undefined ? String(cephCode) : "TASK_FAILED",
+      fields: {
+        task: init.task,
+        detail,
+        cephCode,
+        component: typeof exception.component === "string" ? exception.component : undefined,
+        exception: init.exception,
+      },
     });
-    this.task = init.task;
-    this.detail = detail;
-    this.cephCode = cephCode;
-    this.component = typeof exception.component === "string" ? exception.component : undefined;
-    this.exception = init.exception;
   }
 }
 

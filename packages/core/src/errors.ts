@@ -14,11 +14,15 @@
  * `Symbol.hasInstance` falls back to that brand. Subclasses (CephApiError, RedfishError, …)
  * declare their own `static override readonly kind = "…"` and inherit all of it.
  *
- * Errors are safe by construction: message, URL, headers, body and cause are redacted in the
- * constructor (see redact.ts), before anything can render them.
+ * Errors are safe by construction: message, code, cause and every field are redacted in the
+ * constructor (see redact.ts), before anything can read or render them. A subclass declares its
+ * fields (`declare readonly detail: string | undefined`) and hands their values to the base class
+ * in `fields`, which redacts each one whatever its name or shape (`detail`, `ribclMessage`,
+ * `messages[].args`, a raw `exception` object). `test/error-redaction.test.ts` checks every
+ * exported error class of every client against a canary secret.
  */
 import { STATUS_CODES } from "node:http";
-import { redactCause, redactHeaders, redactText, redactUrl, redactValue } from "./redact.js";
+import { redactCause, redactField, redactHeaders, redactText, redactUrl } from "./redact.js";
 import type { Headers } from "./transport.js";
 
 const KINDS = Symbol.for("@homelab-kit/core/error-kinds");
@@ -50,6 +54,11 @@ export interface ApiErrorOptions {
   code?: string | undefined;
   /** What caused this error; redacted in place (message, stack, string properties). */
   cause?: unknown;
+  /**
+   * The subclass's own fields, set on the error after redaction (strings as text, parsed values
+   * deeply; a field whose name announces a secret is replaced whole). Subclasses `declare` them.
+   */
+  fields?: Readonly<Record<string, unknown>> | undefined;
 }
 
 export class ApiError extends Error {
@@ -74,7 +83,17 @@ export class ApiError extends Error {
       configurable: true,
       writable: true,
     });
-    this.code = options.code ?? "API_ERROR";
+    this.code = redactText(options.code ?? "API_ERROR");
+    if (options.fields !== undefined) {
+      for (const [key, value] of Object.entries(options.fields)) {
+        Object.defineProperty(this, key, {
+          value: redactField(key, value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+    }
   }
 
   /** `JSON.stringify(err)`: name, code, message and the (already redacted) own fields. */
@@ -137,16 +156,16 @@ export function decodeErrorBody(body: unknown, headers?: Headers): unknown {
 export class HttpError extends ApiError {
   static override readonly kind: string = "HttpError";
 
-  readonly status: number;
-  readonly method: string;
+  declare readonly status: number;
+  declare readonly method: string;
   /** The request URL, redacted. */
-  readonly url: string;
+  declare readonly url: string;
   /** The response headers, redacted (lower-case names). */
-  readonly headers: Headers;
+  declare readonly headers: Headers;
   /** The response body: parsed JSON, or text; redacted. */
-  readonly body: unknown;
+  declare readonly body: unknown;
   /** The request, redacted. */
-  readonly request: RedactedRequest;
+  declare readonly request: RedactedRequest;
 
   constructor(init: HttpErrorInit) {
     const method = String(init.request.method).toUpperCase();
@@ -156,13 +175,16 @@ export class HttpError extends ApiError {
     super(init.message ?? `HTTP ${status}${reason ? ` ${reason}` : ""} (${method} ${url})`, {
       code: init.code ?? "HTTP_ERROR",
       cause: init.cause,
+      fields: {
+        ...init.fields,
+        status,
+        method,
+        url,
+        headers: redactHeaders(init.response.headers),
+        body: decodeErrorBody(init.response.body, init.response.headers),
+        request: { method, url, headers: redactHeaders(init.request.headers) },
+      },
     });
-    this.status = status;
-    this.method = method;
-    this.url = url;
-    this.headers = redactHeaders(init.response.headers);
-    this.body = redactValue(decodeErrorBody(init.response.body, init.response.headers));
-    this.request = { method, url, headers: redactHeaders(init.request.headers) };
   }
 }
 
@@ -210,17 +232,16 @@ function codeOf(cause: unknown): string | undefined {
 export class NetworkError extends ApiError {
   static override readonly kind: string = "NetworkError";
 
-  readonly method: string | undefined;
-  readonly url: string | undefined;
+  declare readonly method: string | undefined;
+  declare readonly url: string | undefined;
 
   constructor(message: string, options: RequestContextOptions = {}) {
     const { method, url } = requestContext(options);
     super(`${message}${describe(method, url)}`, {
       code: options.code ?? codeOf(options.cause) ?? "NETWORK_ERROR",
       cause: options.cause,
+      fields: { ...options.fields, method, url },
     });
-    this.method = method;
-    this.url = url;
   }
 }
 
@@ -237,21 +258,18 @@ export interface TimeoutErrorInit extends RequestContextOptions {
 export class TimeoutError extends ApiError {
   static override readonly kind: string = "TimeoutError";
 
-  readonly timeout: number;
-  readonly phase: TimeoutPhase;
-  readonly method: string | undefined;
-  readonly url: string | undefined;
+  declare readonly timeout: number;
+  declare readonly phase: TimeoutPhase;
+  declare readonly method: string | undefined;
+  declare readonly url: string | undefined;
 
   constructor(init: TimeoutErrorInit) {
     const { method, url } = requestContext(init);
     super(init.message ?? `Timed out after ${init.timeout} ms (${init.phase})${describe(method, url)}`, {
       code: init.code ?? "TIMEOUT",
       cause: init.cause,
+      fields: { ...init.fields, timeout: init.timeout, phase: init.phase, method, url },
     });
-    this.timeout = init.timeout;
-    this.phase = init.phase;
-    this.method = method;
-    this.url = url;
   }
 }
 
@@ -279,9 +297,9 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
 export class ResponseValidationError extends ApiError {
   static override readonly kind: string = "ResponseValidationError";
 
-  readonly issues: ReadonlyArray<ValidationIssue>;
-  readonly method: string | undefined;
-  readonly url: string | undefined;
+  declare readonly issues: ReadonlyArray<ValidationIssue>;
+  declare readonly method: string | undefined;
+  declare readonly url: string | undefined;
 
   constructor(init: ResponseValidationErrorInit) {
     const issues = init.issues.map((issue) => ({
@@ -300,11 +318,9 @@ export class ResponseValidationError extends ApiError {
       {
         code: init.code ?? "RESPONSE_VALIDATION",
         cause: init.cause,
+        fields: { ...init.fields, issues, method, url },
       },
     );
-    this.issues = issues;
-    this.method = method;
-    this.url = url;
   }
 }
 
@@ -317,19 +333,17 @@ export interface ResponseTooLargeErrorInit extends RequestContextOptions {
 export class ResponseTooLargeError extends ApiError {
   static override readonly kind: string = "ResponseTooLargeError";
 
-  readonly limit: number;
-  readonly method: string | undefined;
-  readonly url: string | undefined;
+  declare readonly limit: number;
+  declare readonly method: string | undefined;
+  declare readonly url: string | undefined;
 
   constructor(init: ResponseTooLargeErrorInit) {
     const { method, url } = requestContext(init);
     super(`Response body larger than ${init.limit} bytes${describe(method, url)}`, {
       code: init.code ?? "RESPONSE_TOO_LARGE",
       cause: init.cause,
+      fields: { ...init.fields, limit: init.limit, method, url },
     });
-    this.limit = init.limit;
-    this.method = method;
-    this.url = url;
   }
 }
 
@@ -337,7 +351,7 @@ export class InvalidRequestError extends ApiError {
   static override readonly kind: string = "InvalidRequestError";
 
   constructor(message: string, options: ApiErrorOptions = {}) {
-    super(message, { code: options.code ?? "INVALID_REQUEST", cause: options.cause });
+    super(message, { code: options.code ?? "INVALID_REQUEST", cause: options.cause, fields: options.fields });
   }
 }
 

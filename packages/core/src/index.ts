@@ -8,3 +8,4 @@ export * from "./retry.js";
 export * from "./transport.js";
 export * from "./undici-transport.js";
 export * from "./wait-for.js";
+export { checkWellFormed } from "./well-formed.js";

@@ -99,7 +99,12 @@ export function registerSecret(secret: string): () => void {
 }
 
 function secretVariants(secret: string): string[] {
-  const variants = new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString("base64")]);
+  const variants = new Set([secret, Buffer.from(secret).toString("base64")]);
+  try {
+    variants.add(encodeURIComponent(secret));
+  } catch {
+    // A lone surrogate has no URL-encoded form (URIError): there is no such variant to find.
+  }
   return [...variants].filter((v) => v.length > 0);
 }
 
@@ -189,6 +194,18 @@ export function redactValue(value: unknown, depth = 0): unknown {
       isSensitiveName(key) && item !== null && item !== undefined ? REDACTED : redactValue(item, depth + 1);
   }
   return out;
+}
+
+/**
+ * Redacts the value of an error's own field: a string as text (or wholly, when the field's name
+ * announces a secret), a parsed value deeply ({@link redactValue}), anything else as it is
+ * (numbers, bigints, booleans). Objects that are not plain data are kept, not copied.
+ */
+export function redactField(name: string, value: unknown): unknown {
+  if (typeof value === "string") return isSensitiveName(name) ? REDACTED : redactText(value);
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value) || Object.getPrototypeOf(value) === Object.prototype) return redactValue(value);
+  return value;
 }
 
 /**

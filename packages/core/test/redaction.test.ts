@@ -2,8 +2,10 @@ import { inspect } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import {
   ApiError,
+  checkWellFormed,
   fetchTransport,
   HttpError,
+  InvalidRequestError,
   NetworkError,
   REDACTED,
   ResponseValidationError,
@@ -284,5 +286,29 @@ describe(`the canary ${CANARY} never appears in an error`, () => {
     unregister = registerSecret(CANARY);
     const error = new ResponseValidationError({ issues: [{ path: ["token"], message: `got ${CANARY}` }] });
     expectNoCanary(error);
+  });
+
+  test("a secret with a lone surrogate registers (it has no URL-encoded form) and is redacted", () => {
+    const odd = `${CANARY}\uD800`;
+    unregister = registerSecret(odd);
+    expect(redactText(`said ${odd}`)).toBe(`said ${REDACTED}`);
+  });
+});
+
+describe("checkWellFormed", () => {
+  test("refuses a lone surrogate with a typed error that names the field, not the value", () => {
+    const error = (() => {
+      try {
+        checkWellFormed(`pw-\uDC00-${CANARY}`, "createXClient: password");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error).toMatchObject({ code: "INVALID_TEXT" });
+    expect((error as Error).message).toBe(
+      "createXClient: password is not well-formed Unicode: a lone surrogate at index 3 has no UTF-8 form",
+    );
+    expect(() => checkWellFormed("pässwörd 🔑", "password")).not.toThrow();
   });
 });

@@ -1,5 +1,6 @@
 import {
   type CallOptions,
+  checkWellFormed,
   InvalidRequestError,
   registerSecret,
   type Transport,
@@ -31,6 +32,8 @@ export function createIloClient(options: IloClientOptions): IloClient {
   if (typeof options.username !== "string" || typeof options.password !== "string") {
     throw new InvalidRequestError("username and password are required");
   }
+  checkWellFormed(options.username, "createIloClient: username");
+  checkWellFormed(options.password, "createIloClient: password");
   const unregister = registerSecret(options.password);
   const owned = options.transport
     ? undefined

@@ -22,10 +22,10 @@ const NOT_SUPPORTED = new Set([0x0001, 0x003c]);
 export class RibclError extends ApiError {
   static override readonly kind: string = "RibclError";
   /** The RESPONSE STATUS, e.g. 0x005F. */
-  readonly status: number;
-  /** The RESPONSE MESSAGE as the iLO wrote it. */
-  readonly ribclMessage: string;
-  readonly command: string | undefined;
+  declare readonly status: number;
+  /** The RESPONSE MESSAGE as the iLO wrote it, redacted. */
+  declare readonly ribclMessage: string;
+  declare readonly command: string | undefined;
 
   constructor(init: RibclErrorInit) {
     const hex = `0x${init.status.toString(16).toUpperCase().padStart(4, "0")}`;
@@ -36,10 +36,8 @@ export class RibclError extends ApiError {
           : NOT_SUPPORTED.has(init.status)
             ? "RIBCL_NOT_SUPPORTED"
             : "RIBCL_ERROR",
+      fields: { status: init.status, ribclMessage: init.message, command: init.command },
     });
-    this.status = init.status;
-    this.ribclMessage = init.message;
-    this.command = init.command;
   }
 }
 
@@ -82,7 +80,8 @@ function pathOf(url: string): string {
 
 export class RedfishError extends HttpError {
   static override readonly kind: string = "RedfishError";
-  readonly messages: RedfishMessage[];
+  /** The `@Message.ExtendedInfo` entries, redacted (ids and arguments). */
+  declare readonly messages: RedfishMessage[];
 
   constructor(init: HttpErrorInit) {
     const messages = extendedInfo(decodeErrorBody(init.response.body, init.response.headers));
@@ -94,8 +93,8 @@ export class RedfishError extends HttpError {
         init.message ??
         `HTTP ${init.response.status} (${String(init.request.method).toUpperCase()} ${pathOf(init.request.url)})` +
           (first ? `: ${first.messageId}${first.args.length ? ` ${JSON.stringify(first.args)}` : ""}` : ""),
+      fields: { ...init.fields, messages },
     });
-    this.messages = messages;
   }
 
   /** Whether any ExtendedInfo message has this key (`"NoValidSession"`). */

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import type { Transport } from "@homelab-kit/core";
+import { InvalidRequestError, type Transport } from "@homelab-kit/core";
 import { createIloClient, parseRibclAnswer, RibclError } from "@homelab-kit/ilo";
 import { afterEach, describe, expect, it } from "vitest";
 import { PASSWORD, setup } from "./helpers.js";
@@ -246,5 +246,14 @@ describe("secrets and unexpected answers", () => {
     const err = await client.power.get().catch((e: unknown) => e);
     await client.close();
     expect(err).toMatchObject({ name: "ResponseValidationError" });
+  });
+});
+
+describe("createIloClient options", () => {
+  it("refuses a password with a lone surrogate with a typed error, not a bare URIError", () => {
+    const create = () =>
+      createIloClient({ baseUrl: "https://127.0.0.1:1", username: "Administrator", password: "pw\uD83D" });
+    expect(create).toThrow(InvalidRequestError);
+    expect(create).toThrow(/password is not well-formed Unicode: a lone surrogate at index 2/);
   });
 });

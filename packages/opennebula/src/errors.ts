@@ -64,15 +64,15 @@ export class OpenNebulaError extends ApiError {
   static override readonly kind: string = "OpenNebulaError";
 
   declare readonly code: OpenNebulaErrorName | "UNKNOWN" | "METHOD_NOT_FOUND" | "BAD_PARAMS" | "FAULT";
-  readonly kind: "error" | "fault";
+  declare readonly kind: "error" | "fault";
   /** The XML-RPC method, e.g. `one.vm.info`. */
-  readonly method: string;
+  declare readonly method: string;
   /** The numeric OpenNebula error code or XML-RPC fault code. */
-  readonly errorCode: number;
+  declare readonly errorCode: number;
   /** The ≤6.x name of the code where it differs (`XML_RPC_API`), else the same as `code`. */
-  readonly legacyName: string;
-  readonly objectId: number | undefined;
-  readonly replicationIndex: number | bigint | undefined;
+  declare readonly legacyName: string;
+  declare readonly objectId: number | undefined;
+  declare readonly replicationIndex: number | bigint | undefined;
 
   constructor(init: OpenNebulaErrorInit) {
     const code =
@@ -89,14 +89,18 @@ export class OpenNebulaError extends ApiError {
       init.kind === "fault"
         ? `XML-RPC fault ${init.errorCode}: ${init.message}`
         : `${init.message} (${code}, 0x${init.errorCode.toString(16)})`,
-      { code },
+      {
+        code,
+        fields: {
+          kind: init.kind,
+          method: init.method,
+          errorCode: init.errorCode,
+          legacyName: LEGACY_ERROR_NAMES[code as OpenNebulaErrorName] ?? code,
+          objectId: init.objectId,
+          replicationIndex: init.replicationIndex,
+        },
+      },
     );
-    this.kind = init.kind;
-    this.method = init.method;
-    this.errorCode = init.errorCode;
-    this.legacyName = LEGACY_ERROR_NAMES[code as OpenNebulaErrorName] ?? code;
-    this.objectId = init.objectId;
-    this.replicationIndex = init.replicationIndex;
   }
 }
 

@@ -1,4 +1,10 @@
-import { type CallOptions, InvalidRequestError, type RetryOptions, type Transport } from "@homelab-kit/core";
+import {
+  type CallOptions,
+  checkWellFormed,
+  InvalidRequestError,
+  type RetryOptions,
+  type Transport,
+} from "@homelab-kit/core";
 
 export interface OpenNebulaClientOptions {
   /** The XML-RPC endpoint, e.g. `http://frontend:2633/RPC2`. */
@@ -94,6 +100,8 @@ export function resolveOptions(options: OpenNebulaClientOptions): ResolvedOption
   const secret = hasPassword ? options.password : options.token;
   if (typeof secret !== "string" || secret === "")
     throw option(`${hasPassword ? "password" : "token"} must be a non-empty string`);
+  checkWellFormed(options.username, "createOpenNebulaClient: username");
+  checkWellFormed(secret, `createOpenNebulaClient: ${hasPassword ? "password" : "token"}`);
   if (options.transport !== undefined && typeof options.transport !== "function") {
     throw option("transport must be a function (a core Transport)");
   }

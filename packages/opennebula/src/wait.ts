@@ -40,9 +40,9 @@ export interface VmWaitOptions extends Omit<WaitForOptions, "description"> {
 export class VmWaitError extends ApiError {
   static override readonly kind: string = "VmWaitError";
   declare readonly code: "VM_FAILED" | "VM_DONE";
-  readonly vmId: number;
-  readonly state: VmStateName | null;
-  readonly lcmState: VmLcmStateName | null;
+  declare readonly vmId: number;
+  declare readonly state: VmStateName | null;
+  declare readonly lcmState: VmLcmStateName | null;
 
   constructor(status: Omit<VmStatus, "vm">) {
     const done = status.state === "DONE";
@@ -50,11 +50,11 @@ export class VmWaitError extends ApiError {
       `VM ${status.id} is ${status.state ?? status.stateValue}/${status.lcmState ?? status.lcmStateValue}: ${
         done ? "it no longer exists" : "an operation failed (one.vm.recover)"
       }`,
-      { code: done ? "VM_DONE" : "VM_FAILED" },
+      {
+        code: done ? "VM_DONE" : "VM_FAILED",
+        fields: { vmId: status.id, state: status.state, lcmState: status.lcmState },
+      },
     );
-    this.vmId = status.id;
-    this.state = status.state;
-    this.lcmState = status.lcmState;
   }
 }
 

@@ -11,11 +11,13 @@ export interface TemplatePosition {
 /** A malformed template text: says what was expected and where. */
 export class TemplateSyntaxError extends InvalidRequestError {
   static override readonly kind: string = "TemplateSyntaxError";
-  readonly position: TemplatePosition;
+  declare readonly position: TemplatePosition;
 
   constructor(reason: string, position: TemplatePosition) {
-    super(`${reason} at line ${position.line}, column ${position.column}`, { code: "TEMPLATE_SYNTAX" });
-    this.position = position;
+    super(`${reason} at line ${position.line}, column ${position.column}`, {
+      code: "TEMPLATE_SYNTAX",
+      fields: { position },
+    });
   }
 }
 
@@ -26,11 +28,10 @@ export class TemplateSyntaxError extends InvalidRequestError {
  */
 export class TemplateValueError extends InvalidRequestError {
   static override readonly kind: string = "TemplateValueError";
-  readonly path: ReadonlyArray<string | number>;
+  declare readonly path: ReadonlyArray<string | number>;
 
   constructor(path: ReadonlyArray<string | number>, reason: string) {
-    super(`${formatPath(path)}: ${reason}`, { code: "TEMPLATE_VALUE" });
-    this.path = path;
+    super(`${formatPath(path)}: ${reason}`, { code: "TEMPLATE_VALUE", fields: { path } });
   }
 }
 

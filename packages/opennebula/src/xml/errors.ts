@@ -1,5 +1,8 @@
+import { redactText } from "@homelab-kit/core";
+
 /**
- * Malformed XML, reported where it happened. `offset` counts UTF-16 code units of the decoded
+ * Malformed XML, reported where it happened. The reason may quote the document (an element name),
+ * which may be a server's answer: it is redacted like every core error's text. `offset` counts UTF-16 code units of the decoded
  * text (or bytes, for invalid UTF-8); `line` and `column` start at 1.
  */
 export class XmlSyntaxError extends Error {
@@ -11,8 +14,9 @@ export class XmlSyntaxError extends Error {
   readonly column: number;
 
   constructor(reason: string, position: { offset: number; line: number; column: number }) {
-    super(`${reason} at line ${position.line}, column ${position.column}`);
-    this.reason = reason;
+    const safe = redactText(reason);
+    super(`${safe} at line ${position.line}, column ${position.column}`);
+    this.reason = safe;
     this.offset = position.offset;
     this.line = position.line;
     this.column = position.column;

@@ -1,3 +1,4 @@
+import { redactText } from "@homelab-kit/core";
 import { isXmlChar } from "../xml/entities.js";
 import type { XmlRpcValue } from "./types.js";
 
@@ -9,8 +10,8 @@ export class XmlRpcEncodeError extends TypeError {
   readonly path: string;
 
   constructor(reason: string, path: string) {
-    super(`${reason} at ${path}`);
-    this.path = path;
+    super(redactText(`${reason} at ${path}`));
+    this.path = redactText(path);
   }
 }
 
