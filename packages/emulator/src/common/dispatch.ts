@@ -1,9 +1,11 @@
 import { validateHeaderName, validateHeaderValue } from "node:http";
+import { JsonBodyError, parseJsonBody } from "./json-body.js";
 import type { CompiledRoutes } from "./router.js";
 import {
   type ConnectionEnd,
   type Route,
   RouteError,
+  type RouteHead,
   type RouteRequest,
   type RouteResponse,
 } from "./routes.js";
@@ -29,8 +31,8 @@ export type Resolution =
   | { kind: "route"; route: Route; params: Record<string, string> }
   | { kind: "answer"; response: RouteResponse };
 
-/** Default largest request body: 64 MiB. */
-export const DEFAULT_BODY_LIMIT = 64 * 1024 * 1024;
+/** Default largest request body: 1 MiB (a route sized for more sets its own `bodyLimit`). */
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 const EMPTY: Readonly<Record<string, string>> = Object.freeze({});
 const NEVER_ABORTED = new AbortController().signal;
@@ -40,7 +42,7 @@ const textDecoder = new TextDecoder();
 export function resolve(routes: CompiledRoutes, head: RequestHead): Resolution {
   const match = routes.match(head.method, head.target);
   if (match.kind === "found") return { kind: "route", route: match.route, params: match.params };
-  const path = pathOf(head.target);
+  const path = clipText(pathOf(head.target));
   if (match.kind === "method-not-allowed") {
     return {
       kind: "answer",
@@ -58,9 +60,36 @@ export function resolve(routes: CompiledRoutes, head: RequestHead): Resolution {
 export function payloadTooLarge(limit: number): RouteResponse {
   return {
     status: 413,
-    keepAlive: false,
     body: { error: "Payload Too Large", limit },
   };
+}
+
+/**
+ * Runs the route's `beforeBody` check on the head (nothing of the body is needed or read): its
+ * answer, or undefined to go on. A throwing check answers as a throwing handler does.
+ */
+export function checkHead(
+  route: Route,
+  params: Record<string, string>,
+  head: RequestHead,
+  onError?: (error: unknown) => void,
+): RouteResponse | undefined {
+  if (route.beforeBody === undefined) return undefined;
+  const queryStart = head.target.indexOf("?");
+  const view: RouteHead = {
+    method: head.method,
+    path: queryStart === -1 ? head.target : head.target.slice(0, queryStart),
+    params,
+    headers: head.headers,
+  };
+  try {
+    const answer = route.beforeBody(view);
+    if (answer === undefined) return undefined;
+    const problem = responseProblem(answer);
+    return problem === undefined ? answer : errorResponse(new InvalidResponseError(problem), onError);
+  } catch (error) {
+    return errorResponse(error, onError);
+  }
 }
 
 /**
@@ -140,7 +169,7 @@ function errorResponse(error: unknown, onError: ((error: unknown) => void) | und
   }
   onError?.(error);
   const name = error instanceof Error ? error.name : "Error";
-  const message = error instanceof Error ? error.message : String(error);
+  const message = clipText(error instanceof Error ? error.message : String(error));
   return { status: 500, body: { error: "Internal Server Error", name, message } };
 }
 
@@ -228,11 +257,25 @@ class LazyRequest implements RouteRequest {
 
   json<T = unknown>(): T {
     try {
-      return JSON.parse(textDecoder.decode(this.body)) as T;
+      return parseJsonBody(textDecoder.decode(this.body)) as T;
     } catch (error) {
-      throw new RouteError(400, `request body is not valid JSON: ${(error as Error).message}`);
+      if (!(error instanceof JsonBodyError)) throw error;
+      throw new RouteError(
+        400,
+        error.kind === "budget"
+          ? `request body is over the JSON budget: ${error.message}`
+          : `request body is not valid JSON: ${error.message}`,
+      );
     }
   }
+}
+
+/** Longest text of a request an answer repeats (paths, messages): answers never echo unbounded input. */
+export const MAX_ECHO_CHARS = 1024;
+
+/** `text`, cut to {@link MAX_ECHO_CHARS} with a marker saying how long it was. */
+export function clipText(text: string, max = MAX_ECHO_CHARS): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }
 
 function pathOf(target: string): string {

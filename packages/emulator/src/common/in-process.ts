@@ -1,5 +1,12 @@
 import { STATUS_CODES } from "node:http";
-import { DEFAULT_BODY_LIMIT, invoke, payloadTooLarge, type RequestHead, resolve } from "./dispatch.js";
+import {
+  checkHead,
+  DEFAULT_BODY_LIMIT,
+  invoke,
+  payloadTooLarge,
+  type RequestHead,
+  resolve,
+} from "./dispatch.js";
 import { parseRawResponse } from "./raw-response.js";
 import { collectBody, framingHeader, headerRecord, normalizeResponse } from "./response.js";
 import type { CompiledRoutes } from "./router.js";
@@ -35,9 +42,10 @@ export async function dispatchInProcess(
   } else {
     const limit = resolution.route.bodyLimit ?? bodyLimit;
     response =
-      body.byteLength > limit
+      checkHead(resolution.route, resolution.params, head) ??
+      (body.byteLength > limit
         ? payloadTooLarge(limit)
-        : await invoke(resolution.route, resolution.params, head, body, signal);
+        : await invoke(resolution.route, resolution.params, head, body, signal));
   }
   if (response.raw !== undefined) {
     const parsed = parseRawResponse(response.raw);

@@ -10,7 +10,7 @@ export interface MswHandlerOptions {
    * Default: any origin, and paths the table does not know fall through to the next handler.
    */
   baseUrl?: string;
-  /** Largest request body in bytes, as `serve()`'s option. Default 64 MiB. */
+  /** Largest request body in bytes, as `serve()`'s option. Default 1 MiB. */
   bodyLimit?: number;
 }
 

@@ -114,6 +114,18 @@ export interface RouteResponse {
 
 export type RouteHandler = (request: RouteRequest) => RouteResponse | Promise<RouteResponse>;
 
+/** What is known of a request before its body is read: no `body`, `text()` or `json()`. */
+export type RouteHead = Pick<RouteRequest, "method" | "path" | "params" | "headers">;
+
+/**
+ * What a route's request body must be labelled as, on a socket (`serve()`, unless
+ * `allowBrowserRequests`): `"json"` an `application/json` (or `application/…+json`) body,
+ * `"text/xml"` a `text/xml` body (XML-RPC, as xmlrpc-c requires). Every route, declared or not,
+ * refuses the types a web form or a cross-origin page can send (`application/x-www-form-urlencoded`,
+ * `multipart/form-data`, `text/plain`). See `browser-guard.ts`.
+ */
+export type RouteBodyType = "json" | "text/xml";
+
 export interface Route {
   method: RouteMethod;
   /**
@@ -124,6 +136,14 @@ export interface Route {
   handler: RouteHandler;
   /** Largest request body accepted, in bytes (default: the server's `bodyLimit`); larger → 413. */
   bodyLimit?: number;
+  /**
+   * Checks the request head before the body is read (credentials, usually): an answer here is sent
+   * at once and the body is never buffered, so a client without credentials cannot make the server
+   * hold a large body. Every front end calls it; the handler still sees requests it lets through.
+   */
+  beforeBody?: (head: RouteHead) => RouteResponse | undefined;
+  /** The content type a body must carry on a socket; see {@link RouteBodyType}. */
+  bodyType?: RouteBodyType;
 }
 
 /** A route table: plain data, usually built by a factory over the emulator's world. */
@@ -144,14 +164,18 @@ export class RouteError extends Error {
   }
 }
 
+export type RouteOptions = Pick<Route, "bodyLimit" | "beforeBody" | "bodyType">;
+
 /** Builds a route; saves repeating property names in big tables. */
 export function route(
   method: RouteMethod,
   path: string,
   handler: RouteHandler,
-  options?: { bodyLimit?: number },
+  options?: RouteOptions,
 ): Route {
-  return options?.bodyLimit === undefined
-    ? { method, path, handler }
-    : { method, path, handler, bodyLimit: options.bodyLimit };
+  const built: Route = { method, path, handler };
+  if (options?.bodyLimit !== undefined) built.bodyLimit = options.bodyLimit;
+  if (options?.beforeBody !== undefined) built.beforeBody = options.beforeBody;
+  if (options?.bodyType !== undefined) built.bodyType = options.bodyType;
+  return built;
 }

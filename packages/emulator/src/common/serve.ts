@@ -1,8 +1,11 @@
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
 import { createServer as createHttpServer, STATUS_CODES } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import { browserGuard } from "./browser-guard.js";
 import {
+  checkHead,
   DEFAULT_BODY_LIMIT,
   invoke,
   isPromiseLike,
@@ -28,12 +31,20 @@ export interface ServeOptions {
   port?: number;
   /** HTTPS: `"self-signed"` generates a certificate for localhost/127.0.0.1/::1; or bring your own. */
   tls?: "self-signed" | TlsCredentials;
-  /** Largest request body in bytes (a route may set its own); larger → 413. Default 64 MiB. */
+  /** Largest request body in bytes (a route may set its own); larger → 413. Default 1 MiB. */
   bodyLimit?: number;
   /** How long an idle keep-alive connection stays open, in ms. Default 5000. */
   keepAliveTimeout?: number;
   /** Called with exceptions thrown by handlers (answered 500) and by the server itself. Never with secrets from us. */
   onError?: (error: unknown) => void;
+  /**
+   * Accept requests a web page could forge (default false: a `Host` that is not an IP address or
+   * localhost, a non-loopback `Origin`, and bodies with a form type or not of the route's
+   * `bodyType` are refused with 403/415; see `browser-guard.ts`).
+   */
+  allowBrowserRequests?: boolean;
+  /** Host names (besides IP addresses and localhost) clients may use in `Host`, e.g. `"ilo-node1.lab"`. */
+  allowedHosts?: readonly string[];
 }
 
 export interface ServedRoutes {
@@ -59,6 +70,13 @@ export async function serve(routes: RouteTable, options: ServeOptions = {}): Pro
   const compiled = compileRoutes(routes);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const onError = options.onError;
+  const guard =
+    options.allowBrowserRequests === true
+      ? undefined
+      : {
+          boundHost: (options.host ?? "127.0.0.1").replace(/^\[|\]$/g, ""),
+          allowedHosts: (options.allowedHosts ?? []).map((h) => h.toLowerCase()),
+        };
   const credentials = options.tls === "self-signed" ? await generateSelfSignedCertificate() : options.tls;
 
   const fail = (req: IncomingMessage, error: unknown): void => {
@@ -86,16 +104,27 @@ export async function serve(routes: RouteTable, options: ServeOptions = {}): Pro
     const resolution = resolve(compiled, head);
     if (resolution.kind === "answer") return write(req, res, resolution.response, onError);
     const { route, params } = resolution;
+    const declared = req.headers["content-length"];
+    const bodyless = declared === undefined && req.headers["transfer-encoding"] === undefined;
+    if (guard !== undefined) {
+      const refusal = browserGuard(head.headers, route.bodyType, !bodyless && declared !== "0", guard);
+      if (refusal !== undefined)
+        return bodyless ? write(req, res, refusal, onError) : answerUnread(req, res, refusal, onError);
+    }
+    const early = checkHead(route, params, head, onError);
+    if (early !== undefined)
+      return bodyless ? write(req, res, early, onError) : answerUnread(req, res, early, onError);
     const signal = (): AbortSignal => abortSignalFor(req, res);
-    if (req.headers["content-length"] === undefined && req.headers["transfer-encoding"] === undefined) {
+    if (bodyless) {
       const response = invoke(route, params, head, EMPTY_BODY, signal, onError);
       return isPromiseLike(response)
         ? response.then((answer) => write(req, res, answer, onError))
         : write(req, res, response, onError);
     }
     const limit = route.bodyLimit ?? bodyLimit;
+    if (Number(declared) > limit) return answerUnread(req, res, payloadTooLarge(limit), onError);
     return readBody(req, limit).then(async (body) => {
-      if (body === undefined) return write(req, res, payloadTooLarge(limit), onError);
+      if (body === undefined) return answerUnread(req, res, payloadTooLarge(limit), onError);
       return write(req, res, await invoke(route, params, head, body, signal, onError), onError);
     });
   }
@@ -143,18 +172,110 @@ function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return { ...(headers as Record<string, string>), "set-cookie": cookies.join("\n") };
 }
 
-/** Reads the body, or returns undefined as soon as it passes `limit` (the rest is never buffered). */
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) return undefined;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return undefined;
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+/**
+ * Reads the body, or resolves undefined as soon as it passes `limit` (nothing more is kept). Rejects
+ * with an `ECONNRESET` error when the client goes away before the end.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolveBody, rejectBody) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (): void => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onFailure);
+      req.off("close", onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        stop();
+        chunks.length = 0;
+        resolveBody(undefined);
+      } else {
+        chunks.push(chunk);
+      }
+    };
+    const onEnd = (): void => {
+      stop();
+      resolveBody(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onFailure = (error: Error): void => {
+      stop();
+      rejectBody(error);
+    };
+    const onClose = (): void => {
+      stop();
+      rejectBody(
+        Object.assign(new Error("client went away before the end of the body"), { code: "ECONNRESET" }),
+      );
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onFailure);
+    req.on("close", onClose);
+  });
+}
+
+/**
+ * At most this much of an unread body is read (and dropped) after an early answer: reading costs a
+ * little CPU and no memory, and a client that writes fast only sees the answer if its writes do
+ * not fail first (nginx's lingering close does the same for up to 30 s).
+ */
+const DRAIN_BYTES = 64 * 1024 * 1024;
+/** …and for at most this long; then the connection is cut. */
+const DRAIN_MS = 2_000;
+
+/**
+ * Sends an answer given before the body was read (a refusal, a 413) so that the client sees it. A
+ * client still sending its body would lose the answer if the connection were simply closed (a
+ * socket closed with unread data makes the kernel send a reset, and a client whose write fails
+ * first drops what it had received). So, as RFC 9112 §9.6 describes: the answer goes out with
+ * `Connection: close`, the server half-closes, then reads the rest of the body and drops it —
+ * nothing is kept — until the client stops, or for at most {@link DRAIN_BYTES} or
+ * {@link DRAIN_MS}, when the connection is cut.
+ */
+function answerUnread(
+  req: IncomingMessage,
+  res: ServerResponse,
+  response: RouteResponse,
+  onError?: (error: unknown) => void,
+): Promise<void> | undefined {
+  const normalized = normalizeResponse(response);
+  const body = normalized.body;
+  if (
+    req.complete ||
+    response.raw !== undefined ||
+    normalized.fault !== undefined ||
+    !(body instanceof Uint8Array || body === undefined)
+  )
+    return write(req, res, response, onError);
+  const socket = req.socket;
+  let drained = 0;
+  const cut = setTimeout(() => socket.destroy(), DRAIN_MS);
+  cut.unref();
+  req.on("data", (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) socket.destroy();
+  });
+  socket.once("close", () => clearTimeout(cut));
+  // Written on the socket, not through `res`: node:http would close the socket at once after a
+  // `Connection: close` answer, before the rest of the body is read.
+  const bytes = body ?? new Uint8Array(0);
+  const lines = [
+    `HTTP/1.1 ${normalized.status} ${normalized.statusText ?? STATUS_CODES[normalized.status] ?? ""}`,
+  ];
+  for (let i = 0; i + 1 < normalized.headers.length; i += 2)
+    lines.push(`${normalized.headers[i]}: ${normalized.headers[i + 1]}`);
+  lines.push(
+    `Date: ${new Date().toUTCString()}`,
+    `Content-Length: ${bytes.byteLength}`,
+    "Connection: close",
+    "",
+    "",
+  );
+  socket.end(Buffer.concat([Buffer.from(lines.join("\r\n"), "latin1"), bytes]));
+  return undefined;
 }
 
 /**
@@ -192,7 +313,7 @@ function writeAnswer(
   }
   const normalized = normalizeResponse(response);
   if (normalized.fault === "reset") {
-    socket.resetAndDestroy();
+    resetConnection(socket);
     return undefined;
   }
   if (normalized.fault === "close") {
@@ -232,6 +353,25 @@ function writeBytes(
   res.writeHead(normalized.status, normalized.statusText, headers);
   if (body === undefined) res.end();
   else res.end(body);
+}
+
+/**
+ * Resets the TCP connection (RST, the client sees ECONNRESET). Over TLS the request's socket is a
+ * TLSSocket, which cannot be reset itself: destroy it, then reset the TCP socket under it (in this
+ * order: the HTTP server must see the TLS socket close first).
+ */
+function resetConnection(socket: Duplex): void {
+  const tcp = (socket as Duplex & { _parent?: Socket | null })._parent;
+  try {
+    if (tcp !== undefined && tcp !== null) {
+      socket.destroy();
+      tcp.resetAndDestroy();
+    } else {
+      (socket as Socket).resetAndDestroy();
+    }
+  } catch {
+    socket.destroy();
+  }
 }
 
 /** An AbortSignal that aborts when the client goes away before the answer is finished. */

@@ -10,7 +10,7 @@ import { compileRoutes } from "./router.js";
 import type { Fault, RouteTable } from "./routes.js";
 
 export interface RoutesTransportOptions {
-  /** Largest request body in bytes, as `serve()`'s option. Default 64 MiB. */
+  /** Largest request body in bytes, as `serve()`'s option. Default 1 MiB. */
   bodyLimit?: number;
 }
 
