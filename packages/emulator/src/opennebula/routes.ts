@@ -27,7 +27,16 @@ import { vmScheduleMethods } from "./methods/vm-schedule.js";
 import { vmgroupMethods } from "./methods/vmgroup.js";
 import { vnMethods } from "./methods/vn.js";
 import type { OpenNebulaState } from "./state.js";
-import { decodeCall, encodeFailure, encodeFault, encodeSuccess, FaultCode, XmlRpcFault } from "./xmlrpc.js";
+import {
+  decodeCall,
+  decodeCallYielding,
+  encodeFailure,
+  encodeFault,
+  encodeSuccess,
+  FaultCode,
+  type XmlRpcCall,
+  XmlRpcFault,
+} from "./xmlrpc.js";
 
 /** Every method the emulator implements, by its `one.*` name. */
 export const openNebulaMethods: Readonly<Record<string, MethodDef>> = {
@@ -51,8 +60,15 @@ export const openNebulaMethods: Readonly<Record<string, MethodDef>> = {
   ...aclMethods,
 };
 
-/** Largest request body accepted (larger → HTTP 413); oned's own limit is MESSAGE_SIZE (1 GiB). */
-export const RPC_BODY_LIMIT = 32 * 1024 * 1024;
+/**
+ * Largest request body accepted (larger → HTTP 413). oned's own limit is MESSAGE_SIZE (1 GiB by
+ * default); calls are templates and names, a few KiB, so 8 MiB leaves a wide margin and bounds
+ * what one request costs (docs/DESIGN.md §5 "Hostile input is budgeted").
+ */
+export const RPC_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** Bodies from this size on are parsed in slices, letting other requests in between. */
+export const RPC_YIELDING_FROM = 64 * 1024;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -62,10 +78,35 @@ function xml(body: string): RouteResponse {
 
 /** Answers one XML-RPC request body (the route handler, usable without HTTP). */
 export function answerXmlRpc(state: OpenNebulaState, body: Uint8Array): string {
-  let method = "";
+  let call: XmlRpcCall;
   try {
-    const call = decodeCall(body);
-    method = call.methodName;
+    call = decodeCall(body);
+  } catch (e) {
+    return answerDecodeError(e);
+  }
+  return answerCall(state, call);
+}
+
+/** {@link answerXmlRpc} for large bodies: the XML is read in slices, other requests run between them. */
+export async function answerXmlRpcYielding(state: OpenNebulaState, body: Uint8Array): Promise<string> {
+  let call: XmlRpcCall;
+  try {
+    call = await decodeCallYielding(body);
+  } catch (e) {
+    return answerDecodeError(e);
+  }
+  return answerCall(state, call);
+}
+
+function answerDecodeError(e: unknown): string {
+  if (e instanceof XmlRpcFault) return encodeFault(e.code, e.message);
+  throw e;
+}
+
+/** A decoded call through oned's checks (method, signature, session) and the method itself. */
+function answerCall(state: OpenNebulaState, call: XmlRpcCall): string {
+  const method = call.methodName;
+  try {
     const def = Object.hasOwn(openNebulaMethods, method) ? openNebulaMethods[method] : undefined;
     if (!def) throw new XmlRpcFault(FaultCode.NO_SUCH_METHOD, `Method '${method}' not defined`);
     const session = call.params[0];
@@ -98,5 +139,15 @@ export function answerXmlRpc(state: OpenNebulaState, body: Uint8Array): string {
 }
 
 export function createOpenNebulaRoutes(state: OpenNebulaState): Route[] {
-  return [route("POST", "/RPC2", (req) => xml(answerXmlRpc(state, req.body)), { bodyLimit: RPC_BODY_LIMIT })];
+  return [
+    route(
+      "POST",
+      "/RPC2",
+      (req) =>
+        req.body.byteLength < RPC_YIELDING_FROM
+          ? xml(answerXmlRpc(state, req.body))
+          : answerXmlRpcYielding(state, req.body).then(xml),
+      { bodyLimit: RPC_BODY_LIMIT, bodyType: "text/xml" },
+    ),
+  ];
 }

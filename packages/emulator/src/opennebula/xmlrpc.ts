@@ -3,7 +3,8 @@
  * the methods can refuse a wrong type as xmlrpc-c does) and the response encoder (success and
  * failure arrays, and real `<fault>`s). Written for the emulator only.
  */
-import { escapeText, parseXml, type XmlElement, XmlSyntaxError } from "./xml.js";
+import { clipText } from "../common/dispatch.js";
+import { escapeText, parseXml, parseXmlYielding, type XmlElement, XmlSyntaxError } from "./xml.js";
 
 export type XValue =
   | { t: "int"; v: number }
@@ -61,6 +62,19 @@ function only(el: XmlElement, what: string): XmlElement {
 
 const INT_RE = /^\s*[+-]?\d+\s*$/;
 
+/**
+ * Longest text of a number element, whitespace included: an `<i8>` needs 20 characters, a
+ * `<double>` ~25 (longer texts are refused before any conversion: BigInt of 25 million digits
+ * takes seconds).
+ */
+export const MAX_NUMBER_CHARS = { int: 64, double: 512 } as const;
+
+function tooLong(name: string, text: string, max: number): XmlRpcFault | undefined {
+  return text.length > max
+    ? parseError(`<${name}> holds ${text.length} characters, more than a number needs (${max})`)
+    : undefined;
+}
+
 function decodeValue(value: XmlElement): XValue {
   if (value.name !== "value") throw parseError(`<value> expected, found <${value.name}>`);
   if (value.children.length === 0) return { t: "string", v: value.text };
@@ -69,6 +83,8 @@ function decodeValue(value: XmlElement): XValue {
   switch (typed.name) {
     case "int":
     case "i4": {
+      const long = tooLong(typed.name, text, MAX_NUMBER_CHARS.int);
+      if (long) throw long;
       if (!INT_RE.test(text))
         throw parseError(`<${typed.name}> holds "${text.slice(0, 40)}", not an integer`);
       const n = Number(text);
@@ -78,6 +94,8 @@ function decodeValue(value: XmlElement): XValue {
     }
     case "i8":
     case "ex:i8": {
+      const long = tooLong(typed.name, text, MAX_NUMBER_CHARS.int);
+      if (long) throw long;
       if (!INT_RE.test(text))
         throw parseError(`<${typed.name}> holds "${text.slice(0, 40)}", not an integer`);
       const n = BigInt(text.trim());
@@ -91,6 +109,8 @@ function decodeValue(value: XmlElement): XValue {
       return { t: "bool", v: b === "1" };
     }
     case "double": {
+      const long = tooLong(typed.name, text, MAX_NUMBER_CHARS.double);
+      if (long) throw long;
       const d = text.trim();
       if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(d))
         throw parseError(`<double> holds "${d.slice(0, 40)}"`);
@@ -126,11 +146,10 @@ function decodeValue(value: XmlElement): XValue {
   }
 }
 
-/** Decodes a `<methodCall>` body. Invalid UTF-8, malformed XML, a DOCTYPE → {@link XmlRpcFault}. */
-export function decodeCall(body: Uint8Array): XmlRpcCall {
-  let text: string;
+/** The body as text; invalid UTF-8 is a parse fault naming the first bad byte. */
+function decodeUtf8(body: Uint8Array): string {
   try {
-    text = strictUtf8.decode(body);
+    return strictUtf8.decode(body);
   } catch {
     let at = 0;
     // Find the first offending byte for a precise message.
@@ -149,13 +168,14 @@ export function decodeCall(body: Uint8Array): XmlRpcCall {
       `Call XML not a proper XML-RPC call.  Invalid UTF-8 near byte ${at}`,
     );
   }
-  let root: XmlElement;
-  try {
-    root = parseXml(text);
-  } catch (e) {
-    if (e instanceof XmlSyntaxError) throw parseError(`Unable to parse XML: ${e.message}`);
-    throw e;
-  }
+}
+
+function syntaxFault(e: unknown): unknown {
+  return e instanceof XmlSyntaxError ? parseError(`Unable to parse XML: ${e.message}`) : e;
+}
+
+/** A parsed document as a call: `<methodCall>`, `<methodName>`, typed `<params>`. */
+function callOf(root: XmlElement): XmlRpcCall {
   if (root.name !== "methodCall") throw parseError(`root element is <${root.name}>, not <methodCall>`);
   const nameEl = root.children.find((c) => c.name === "methodName");
   if (!nameEl || nameEl.text.trim() === "") throw parseError("<methodName> is missing");
@@ -166,6 +186,33 @@ export function decodeCall(body: Uint8Array): XmlRpcCall {
     params.push(decodeValue(only(p, "<value>")));
   }
   return { methodName: nameEl.text.trim(), params };
+}
+
+/** Decodes a `<methodCall>` body. Invalid UTF-8, malformed XML, a DOCTYPE → {@link XmlRpcFault}. */
+export function decodeCall(body: Uint8Array): XmlRpcCall {
+  const text = decodeUtf8(body);
+  let root: XmlElement;
+  try {
+    root = parseXml(text);
+  } catch (e) {
+    throw syntaxFault(e);
+  }
+  return callOf(root);
+}
+
+/**
+ * {@link decodeCall} reading the XML in slices with the event loop running between them (see
+ * `parseXmlYielding`): for large bodies, so one call never holds up the other APIs.
+ */
+export async function decodeCallYielding(body: Uint8Array): Promise<XmlRpcCall> {
+  const text = decodeUtf8(body);
+  let root: XmlElement;
+  try {
+    root = await parseXmlYielding(text);
+  } catch (e) {
+    throw syntaxFault(e);
+  }
+  return callOf(root);
 }
 
 const HEAD = '<?xml version="1.0" encoding="UTF-8"?>\r\n<methodResponse>\r\n';
@@ -185,9 +232,9 @@ export function encodeSuccess(value: string | number | bigint | boolean): string
 
 /** A failure array `[false, message, code, resp_id, replication_idx]` (5 elements since 5.10). */
 export function encodeFailure(message: string, code: number, respId: number): string {
-  return `${HEAD}<params>\r\n<param><value><array><data>\r\n<value><boolean>0</boolean></value>\r\n<value><string>${escapeText(message)}</string></value>\r\n<value><i4>${code}</i4></value>\r\n<value><i4>${respId}</i4></value>\r\n<value><i8>0</i8></value>\r\n</data></array></value></param>\r\n</params>\r\n</methodResponse>\r\n`;
+  return `${HEAD}<params>\r\n<param><value><array><data>\r\n<value><boolean>0</boolean></value>\r\n<value><string>${escapeText(clipText(message))}</string></value>\r\n<value><i4>${code}</i4></value>\r\n<value><i4>${respId}</i4></value>\r\n<value><i8>0</i8></value>\r\n</data></array></value></param>\r\n</params>\r\n</methodResponse>\r\n`;
 }
 
 export function encodeFault(code: number, message: string): string {
-  return `${HEAD}<fault>\r\n<value><struct>\r\n<member><name>faultCode</name>\r\n<value><i4>${code}</i4></value></member>\r\n<member><name>faultString</name>\r\n<value><string>${escapeText(message)}</string></value></member>\r\n</struct></value>\r\n</fault>\r\n</methodResponse>\r\n`;
+  return `${HEAD}<fault>\r\n<value><struct>\r\n<member><name>faultCode</name>\r\n<value><i4>${code}</i4></value></member>\r\n<member><name>faultString</name>\r\n<value><string>${escapeText(clipText(message))}</string></value></member>\r\n</struct></value>\r\n</fault>\r\n</methodResponse>\r\n`;
 }
