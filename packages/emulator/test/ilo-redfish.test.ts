@@ -152,6 +152,28 @@ describe("iLO Redfish emulator", () => {
     expect(method.headers.allow).toBe("GET, HEAD, PATCH");
   });
 
+  it("budgets bodies: a login over 4 KiB, nested JSON and long numbers are MalformedJSON; 64 KiB is the limit", async () => {
+    const { call, login } = setup();
+    const json = { "content-type": "application/json" };
+    const padded = JSON.stringify({ UserName: "Administrator", Password: "pw", Oem: "x".repeat(5_000) });
+    const big = await call("POST", "/redfish/v1/SessionService/Sessions/", { body: padded, headers: json });
+    expect(big.status).toBe(400);
+    expect(messageIds(big.json)).toEqual(["Base.1.0.MalformedJSON"]);
+    const { token } = await login();
+    const auth = { ...json, "x-auth-token": token };
+    for (const body of [`${"[".repeat(100)}${"]".repeat(100)}`, `{"IndicatorLED": ${"1".repeat(1_000)}}`]) {
+      const res = await call("PATCH", "/redfish/v1/Systems/1/", { body, headers: auth });
+      expect(res.status).toBe(400);
+      expect(messageIds(res.json)).toEqual(["Base.1.0.MalformedJSON"]);
+    }
+    const huge = await call("PATCH", "/redfish/v1/Systems/1/", { body: "x".repeat(70_000), headers: auth });
+    expect(huge.status).toBe(413);
+    // An echoed path is cut short.
+    const missing = await call("GET", `/redfish/v1/${"p".repeat(5_000)}`, { headers: auth });
+    expect(missing.status).toBe(404);
+    expect(JSON.stringify(missing.json).length).toBeLessThan(2_000);
+  });
+
   it("refuses a PATCH with a stale If-Match (412) and accepts the current ETag", async () => {
     const { call, login } = setup();
     const { token } = await login();

@@ -131,6 +131,88 @@ describe("iLO RIBCL emulator", () => {
     expect(statuses(denied.text).at(-1)![0]).toBe("0x0023");
   });
 
+  it('refuses a write inside MODE="read" (or with no MODE), as HP\'s RIBCL guide says: the host stays off', async () => {
+    const { post, clock, emulator } = setup();
+    await post(script('<SET_HOST_POWER HOST_POWER="No"/>', "SERVER_INFO", "write"));
+    for (const mode of ["read", "READ", ""]) {
+      const text = script('<SET_HOST_POWER HOST_POWER="Yes"/>', "SERVER_INFO", mode).replace(' MODE=""', "");
+      expect(statuses((await post(text)).text).at(-1)).toEqual([
+        "0x0023",
+        "Server information is open for read-only access. Write access is required for this operation.",
+      ]);
+    }
+    clock.advance(emulator.state.timings.powerOnMs * 2);
+    expect((await post(script("<GET_HOST_POWER_STATUS/>"))).text).toContain('HOST_POWER="OFF"');
+    const rib = await post(
+      script('<INSERT_VIRTUAL_MEDIA DEVICE="CDROM" IMAGE_URL="http://x/y.iso"/>', "RIB_INFO"),
+    );
+    expect(statuses(rib.text).at(-1)?.[1]).toBe(
+      "iLO information is open for read-only access. Write access is required for this operation.",
+    );
+    expect(emulator.state.virtualMedia.cd.image).toBeNull();
+    const users = await post(script('<DELETE_USER USER_LOGIN="Administrator"/>', "USER_INFO"));
+    expect(statuses(users.text).at(-1)?.[1]).toMatch(/^User information is open for read-only access/);
+    expect(emulator.state.users.has("Administrator")).toBe(true);
+    // Reads are fine in either mode.
+    expect((await post(script("<GET_HOST_POWER_STATUS/>", "SERVER_INFO", "write"))).text).toContain(
+      "HOST_POWER=",
+    );
+  });
+
+  it("lets only ADMIN_PRIV read other accounts or list them; a user reads and re-passwords only their own", async () => {
+    const { post, emulator } = setup();
+    await post(
+      script('<ADD_USER USER_NAME="op" USER_LOGIN="op" PASSWORD="operator1"/>', "USER_INFO", "write"),
+    );
+    const asOp = (commands: string, mode = "read") =>
+      post(
+        script(commands, "USER_INFO", mode).replace(
+          'USER_LOGIN="Administrator" PASSWORD="password"',
+          'USER_LOGIN="op" PASSWORD="operator1"',
+        ),
+      );
+    const adminRequired = ["0x0023", "User does NOT have correct privilege for action. ADMIN_PRIV required."];
+    expect(statuses((await asOp('<GET_USER USER_LOGIN="Administrator"/>')).text).at(-1)).toEqual(
+      adminRequired,
+    );
+    expect(statuses((await asOp('<GET_USER USER_LOGIN="nobody"/>')).text).at(-1)).toEqual(adminRequired);
+    expect(statuses((await asOp("<GET_ALL_USERS/>")).text).at(-1)).toEqual(adminRequired);
+    expect((await asOp('<GET_USER USER_LOGIN="op"/>')).text).toContain('USER_LOGIN="op" ADMIN_PRIV="N"');
+    const rename = await asOp('<MOD_USER USER_LOGIN="op"><USER_NAME value="boss"/></MOD_USER>', "write");
+    expect(statuses(rename.text).at(-1)).toEqual(adminRequired);
+    const promote = await asOp('<MOD_USER USER_LOGIN="op"><ADMIN_PRIV value="Yes"/></MOD_USER>', "write");
+    expect(statuses(promote.text).at(-1)).toEqual(adminRequired);
+    expect(emulator.state.users.get("op")?.privileges.admin).toBe(false);
+    const own = await asOp('<MOD_USER USER_LOGIN="op"><PASSWORD value="operator2"/></MOD_USER>', "write");
+    expect(statuses(own.text).every(([code]) => code === "0x0000")).toBe(true);
+    expect(emulator.state.users.get("op")?.password).toBe("operator2");
+    // The administrator reads anyone and lists everyone.
+    expect((await post(script('<GET_USER USER_LOGIN="op"/>', "USER_INFO"))).text).toContain(
+      'USER_LOGIN="op"',
+    );
+    expect((await post(script("<GET_ALL_USERS/>", "USER_INFO"))).text).toContain('<USER_LOGIN VALUE="op"/>');
+  });
+
+  it("answers a character reference to no character (&#99999999;) with a RIBCL syntax error, before login too", async () => {
+    const { post } = setup();
+    for (const password of ["&#99999999;", "&#xD800;", "&#0;", "&#x110000;"]) {
+      const res = await post(script("<GET_HOST_POWER_STATUS/>", "SERVER_INFO", "read", password));
+      expect(res.status).toBe(200);
+      expect(statuses(res.text)).toHaveLength(1);
+      expect(statuses(res.text)[0]?.[0]).toBe("0x0001");
+    }
+  });
+
+  it("bounds a script: nesting and element counts are syntax errors, messages never repeat much of it", async () => {
+    const { post } = setup();
+    const deep = await post(`<RIBCL VERSION="2.0">${"<X>".repeat(1000)}`);
+    expect(statuses(deep.text)[0]?.[0]).toBe("0x0001");
+    const wide = await post(`<RIBCL VERSION="2.0"><LOGIN>${"<X/>".repeat(20_000)}</LOGIN></RIBCL>`);
+    expect(statuses(wide.text)[0]?.[0]).toBe("0x0001");
+    const longName = await post(`<RIBCL${"N".repeat(200_000)} VERSION="2.0"></RIBCL${"N".repeat(200_000)}>`);
+    expect(longName.text.length).toBeLessThan(2_000);
+  });
+
   it("serves /xmldata?item=all without auth and 404s /redfish on iLO 3", async () => {
     const { emulator } = setup();
     const t = emulator.transport();

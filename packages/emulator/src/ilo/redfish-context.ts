@@ -4,6 +4,7 @@
  * PropertyNotWritableOrUnknown, PropertyValueTypeError, … answers). The resource files
  * (redfish-routes.ts, redfish-logs.ts, redfish-firmware.ts, redfish-roles.ts) share them.
  */
+import { DEFAULT_JSON_BUDGET, JsonBodyError, parseJsonBody } from "../common/json-body.js";
 import type { RouteRequest, RouteResponse } from "../common/routes.js";
 import { type RedfishMessage, redfishError } from "./redfish-errors.js";
 import type { IloSession, IloState, IloUser } from "./state.js";
@@ -49,17 +50,32 @@ export function etagOf(body: object): string {
   return `W/"${(h >>> 0).toString(16).toUpperCase().padStart(8, "0")}"`;
 }
 
+/** Redfish bodies are a few properties deep (a Boot object, an Oem block). */
+const REDFISH_JSON_BUDGET = { ...DEFAULT_JSON_BUDGET, maxDepth: 32, maxValues: 10_000 };
+
 /**
- * The JSON object body of a request. OData annotations (`@odata.id`, `@odata.etag`, …) are not
+ * Largest Redfish body (larger → 413): PATCHes and actions carry a few properties; a login is a
+ * user name and a password (a few hundred bytes, see {@link SESSION_BODY_LIMIT}).
+ */
+export const REDFISH_BODY_LIMIT = 64 * 1024;
+
+/** Largest login body (`POST …/SessionService/Sessions`) parsed: larger is MalformedJSON. */
+export const SESSION_BODY_LIMIT = 4 * 1024;
+
+/**
+ * The JSON object body of a request, under the JSON budget (nesting, numbers, values) and `limit`
+ * bytes; anything else is MalformedJSON. OData annotations (`@odata.id`, `@odata.etag`, …) are not
  * properties and are left out (DSP0266 "PATCH (update)"); a PATCH of nothing but annotations is
  * answered with Base NoOperation.
  */
-export function parseBody(ctx: Ctx): Json {
+export function parseBody(ctx: Ctx, limit = REDFISH_BODY_LIMIT): Json {
+  if (ctx.req.body.byteLength > limit) fail(ctx.state, 400, "MalformedJSON");
   const text = ctx.req.text();
   let value: unknown;
   try {
-    value = JSON.parse(text === "" ? "{}" : text);
-  } catch {
+    value = parseJsonBody(text === "" ? "{}" : text, REDFISH_JSON_BUDGET);
+  } catch (error) {
+    if (!(error instanceof JsonBodyError)) throw error;
     fail(ctx.state, 400, "MalformedJSON");
   }
   if (typeof value !== "object" || value === null || Array.isArray(value))

@@ -1,3 +1,4 @@
+import { clipText } from "../common/dispatch.js";
 import type { RouteResponse } from "../common/routes.js";
 import type { IloGeneration } from "./state.js";
 
@@ -58,6 +59,8 @@ export function extendedInfoBody(
   message: RedfishMessage,
   args?: string[],
 ): object {
+  // Arguments repeat request values (a path, a property value): never more than clipText allows.
+  args = args?.map((arg) => clipText(arg));
   const info = args
     ? { MessageId: messageId(generation, message), MessageArgs: args }
     : { MessageId: messageId(generation, message) };

@@ -14,6 +14,7 @@ import {
   parseBody,
   Reply,
   type Resource,
+  SESSION_BODY_LIMIT,
   stringProp,
   success,
 } from "./redfish-context.js";
@@ -247,7 +248,7 @@ function patchVirtualMedia(ctx: Ctx): RouteResponse {
 
 function createSession(state: IloState, req: RouteRequest): RouteResponse {
   const ctx = { state, req, etag: etagOf } as Ctx;
-  const body = parseBody(ctx);
+  const body = parseBody(ctx, SESSION_BODY_LIMIT);
   const login = body.UserName;
   const password = body.Password;
   if (typeof login !== "string" || typeof password !== "string") {

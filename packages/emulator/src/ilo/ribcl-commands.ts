@@ -13,7 +13,12 @@ export interface RibclCommandContext {
   state: IloState;
   user: IloUser;
   command: RibclElement;
+  /** The section block's MODE: `write` allows changes, `read` refuses them (HP's RIBCL guide). */
+  mode: RibclMode;
 }
+
+/** A section's MODE attribute: `"read"` (also when absent, as HP's guides say) or `"write"`. */
+export type RibclMode = "read" | "write";
 
 export interface RibclCommandResult {
   result: RibclStatus;
@@ -22,7 +27,9 @@ export interface RibclCommandResult {
 
 export interface RibclCommand {
   section: RibclSection;
-  /** Privilege a write command needs (iLO answers 0x0023 without it). */
+  /** A command that changes something: refused inside a `MODE="read"` block. */
+  write?: true;
+  /** Privilege the command needs (iLO answers 0x0023 without it). */
   privilege?: Privilege;
   run(ctx: RibclCommandContext): RibclCommandResult;
 }
@@ -199,6 +206,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   SET_HOST_POWER: {
     section: "SERVER_INFO",
+    write: true,
     privilege: "resetServer",
     run: ({ state, command }) => {
       const on = yesNo(command, "HOST_POWER");
@@ -208,6 +216,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   HOLD_PWR_BTN: {
     section: "SERVER_INFO",
+    write: true,
     privilege: "resetServer",
     run: ({ state, command }) => {
       // TOGGLE="Yes" powers an off host on (iLO 4+); otherwise a forced off.
@@ -217,21 +226,25 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   PRESS_PWR_BTN: {
     section: "SERVER_INFO",
+    write: true,
     privilege: "resetServer",
     run: ({ state }) => powerResult(pressButton(state)),
   },
   COLD_BOOT_SERVER: {
     section: "SERVER_INFO",
+    write: true,
     privilege: "resetServer",
     run: ({ state }) => powerResult(reset(state, "cold")),
   },
   WARM_BOOT_SERVER: {
     section: "SERVER_INFO",
+    write: true,
     privilege: "resetServer",
     run: ({ state }) => powerResult(reset(state, "warm")),
   },
   RESET_SERVER: {
     section: "SERVER_INFO",
+    write: true,
     privilege: "resetServer",
     run: ({ state }) => powerResult(reset(state, "warm"), "Server being reset."),
   },
@@ -250,6 +263,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   SERVER_NAME: {
     section: "SERVER_INFO",
+    write: true,
     privilege: "configIlo",
     run: ({ state, command }) => {
       const value = attr(command, "VALUE");
@@ -305,6 +319,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   SET_ONE_TIME_BOOT: {
     section: "SERVER_INFO",
+    write: true,
     privilege: "configIlo",
     run: ({ state, command }) => {
       const value = (attr(command, "VALUE") ?? "").toUpperCase();
@@ -332,6 +347,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   SET_PERSISTENT_BOOT: {
     section: "SERVER_INFO",
+    write: true,
     privilege: "configIlo",
     run: ({ state, command }) => {
       const devices = command.children
@@ -351,6 +367,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   UID_CONTROL: {
     section: "SERVER_INFO",
+    write: true,
     run: ({ state, command }) => {
       const on = yesNo(command, "UID");
       if (on === undefined) return syntaxError(command, attr(command, "UID") ?? "UID");
@@ -395,6 +412,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   INSERT_VIRTUAL_MEDIA: {
     section: "RIB_INFO",
+    write: true,
     privilege: "virtualMedia",
     run: ({ state, command }) => {
       const dev = device(command);
@@ -407,6 +425,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   EJECT_VIRTUAL_MEDIA: {
     section: "RIB_INFO",
+    write: true,
     privilege: "virtualMedia",
     run: ({ state, command }) => {
       const dev = device(command);
@@ -422,6 +441,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   SET_VM_STATUS: {
     section: "RIB_INFO",
+    write: true,
     privilege: "virtualMedia",
     run: ({ state, command }) => {
       const dev = device(command);
@@ -446,6 +466,8 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   GET_ALL_USERS: {
     section: "USER_INFO",
+    // "The user must have the Administer User Accounts privilege to retrieve all user accounts."
+    privilege: "admin",
     run: ({ state }) =>
       ok(
         xmlElement(
@@ -457,14 +479,17 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   GET_USER: {
     section: "USER_INFO",
-    run: ({ state, command }) => {
+    // Other accounts need ADMIN_PRIV; a user may always read their own.
+    run: ({ state, user, command }) => {
       const u = state.users.get(attr(command, "USER_LOGIN") ?? "");
+      if (u !== user && !user.privileges.admin) return noPrivilege("admin");
       if (!u) return status(RibclStatuses.userNotFound, "User login name was not found.");
       return ok(userPayload(u));
     },
   },
   ADD_USER: {
     section: "USER_INFO",
+    write: true,
     privilege: "admin",
     run: ({ state, command }) => {
       const login = attr(command, "USER_LOGIN");
@@ -495,10 +520,14 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   MOD_USER: {
     section: "USER_INFO",
+    write: true,
+    // ADMIN_PRIV, or else "the user can only modify their individual account password".
     run: ({ state, user, command }) => {
       const target = state.users.get(attr(command, "USER_LOGIN") ?? "");
-      if (!target) return status(RibclStatuses.userNotFound, "User login name was not found.");
       if (target !== user && !user.privileges.admin) return noPrivilege("admin");
+      if (!target) return status(RibclStatuses.userNotFound, "User login name was not found.");
+      if (!user.privileges.admin && command.children.some((c) => c.name !== "PASSWORD"))
+        return noPrivilege("admin");
       const password = command.children.find((c) => c.name === "PASSWORD")?.attrs.VALUE;
       if (password !== undefined && password.length < MIN_PASSWORD)
         return status(RibclStatuses.passwordTooShort, "Password is too short.");
@@ -512,6 +541,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
   },
   DELETE_USER: {
     section: "USER_INFO",
+    write: true,
     privilege: "admin",
     run: ({ state, command }) => {
       const login = attr(command, "USER_LOGIN") ?? "";
@@ -531,11 +561,34 @@ export function noPrivilege(privilege: Privilege): RibclCommandResult {
   );
 }
 
-/** Runs one command element found in `section`; unknown commands get iLO's syntax error. */
+/** What each section's database is called in HP's "open for read-only access" errors. */
+const READ_ONLY_NAMES: Record<RibclSection, string> = {
+  SERVER_INFO: "Server",
+  RIB_INFO: "iLO",
+  USER_INFO: "User",
+};
+
+/**
+ * A write command inside a `MODE="read"` block. The message is HP's (RIBCL guide, e.g. RESET_SERVER
+ * "runtime errors"); the guide gives no STATUS, and no capture of one is recorded: the emulator
+ * answers 0x0023, the permission status python-hpilo maps to `IloPermissionError`.
+ */
+export function readOnlyBlock(section: RibclSection): RibclCommandResult {
+  return status(
+    RibclStatuses.noPrivilege,
+    `${READ_ONLY_NAMES[section]} information is open for read-only access. Write access is required for this operation.`,
+  );
+}
+
+/**
+ * Runs one command element found in `section`: unknown commands get iLO's syntax error, a write
+ * in a read block the read-only error, a missing privilege 0x0023, then the command runs.
+ */
 export function runRibclCommand(section: string, ctx: RibclCommandContext): RibclCommandResult {
   const command =
     RIBCL_SECTION_COMMANDS[section as RibclSection]?.[ctx.command.name] ?? RIBCL_COMMANDS[ctx.command.name];
   if (!command || command.section !== section) return syntaxError(ctx.command);
+  if (command.write && ctx.mode !== "write") return readOnlyBlock(command.section);
   if (command.privilege && !ctx.user.privileges[command.privilege]) return noPrivilege(command.privilege);
   return command.run(ctx);
 }

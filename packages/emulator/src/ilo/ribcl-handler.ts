@@ -44,9 +44,11 @@ export function answerRibcl(state: IloState, script: string, client?: string): s
         return docs.join("");
       }
       docs.push(ribclDocument(OK));
+      // MODE="write" opens the block for changes; "read" (or no MODE, as HP's guides assume) does not.
+      const mode = section.attrs.MODE?.toLowerCase() === "write" ? "write" : "read";
       for (const command of section.children) {
         docs.push(ribclDocument(OK));
-        const { result, payload } = runRibclCommand(section.name, { state, user, command });
+        const { result, payload } = runRibclCommand(section.name, { state, user, command, mode });
         docs.push(ribclDocument(result, payload));
         if (result.status !== 0) return docs.join("");
       }

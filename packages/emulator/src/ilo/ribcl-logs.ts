@@ -60,6 +60,7 @@ export const RIBCL_SECTION_COMMANDS: Partial<Record<RibclSection, Record<string,
     GET_EVENT_LOG: { section: "SERVER_INFO", run: ({ state }) => eventLog(state, "iml") },
     CLEAR_IML: {
       section: "SERVER_INFO",
+      write: true,
       privilege: "configIlo",
       run: ({ state, user }) => clear(state, "iml", user.login),
     },
@@ -68,11 +69,13 @@ export const RIBCL_SECTION_COMMANDS: Partial<Record<RibclSection, Record<string,
     GET_EVENT_LOG: { section: "RIB_INFO", run: ({ state }) => eventLog(state, "iel") },
     CLEAR_EVENTLOG: {
       section: "RIB_INFO",
+      write: true,
       privilege: "configIlo",
       run: ({ state, user }) => clear(state, "iel", user.login),
     },
     RESET_RIB: {
       section: "RIB_INFO",
+      write: true,
       privilege: "configIlo",
       run: ({ state, user }) => {
         resetIlo(state, user.login);

@@ -3,6 +3,7 @@
  * each `<?xml version="1.0"?>\r\n<RIBCL VERSION="2.23">\n<RESPONSE …/>\n[payload]\n</RIBCL>\n`, with
  * MESSAGE in single quotes (routes.ts sends them chunked, as iLO 3 does).
  */
+import { clipText } from "../common/dispatch.js";
 
 export const RIBCL_RESPONSE_VERSION = "2.23";
 
@@ -29,7 +30,8 @@ export function hexStatus(status: number): string {
 }
 
 export function ribclDocument(result: RibclStatus, payload?: string): string {
-  const message = result.message
+  // Messages may repeat a bit of the script (a syntax error's line): never more than clipText allows.
+  const message = clipText(result.message)
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")

@@ -4,7 +4,7 @@
  * PASSWORD="…"), so values run to the matching quote; attribute names are upper-cased because
  * python-hpilo mixes `VALUE=` and `value=`.
  */
-import { XML_ENTITIES } from "../common/xml-entities.js";
+import { isXmlChar, XML_ENTITIES } from "../common/xml-entities.js";
 
 export interface RibclElement {
   name: string;
@@ -27,8 +27,25 @@ export class RibclSyntaxError extends Error {
 
 const NAME = /[A-Za-z_][\w.-]*/y;
 
-export function parseRibclScript(text: string): RibclElement {
+/** Limits on one script: going past one is a syntax error at the element or reference that did. */
+export interface RibclBudget {
+  /** Deepest nesting (RIBCL › LOGIN › section › command › setting is 5). */
+  maxDepth: number;
+  /** Most elements in the script. */
+  maxElements: number;
+  /** Most attributes on one element. */
+  maxAttributes: number;
+}
+
+export const DEFAULT_RIBCL_BUDGET: Readonly<RibclBudget> = Object.freeze({
+  maxDepth: 16,
+  maxElements: 10_000,
+  maxAttributes: 64,
+});
+
+export function parseRibclScript(text: string, budget: RibclBudget = DEFAULT_RIBCL_BUDGET): RibclElement {
   let i = 0;
+  let elements = 0;
   const stack: RibclElement[] = [];
   let root: RibclElement | null = null;
   const lineAt = (pos: number) => {
@@ -80,8 +97,10 @@ export function parseRibclScript(text: string): RibclElement {
     NAME.lastIndex = i + 1;
     const m = NAME.exec(text);
     if (!m) fail(i);
+    if (stack.length >= budget.maxDepth || ++elements > budget.maxElements) fail(i);
     const el: RibclElement = { name: m![0].toUpperCase(), attrs: {}, children: [], pos: i };
     i = NAME.lastIndex;
+    let attributes = 0;
     let selfClosing = false;
     for (;;) {
       while (/\s/.test(text[i] ?? "")) i++;
@@ -96,7 +115,7 @@ export function parseRibclScript(text: string): RibclElement {
       }
       NAME.lastIndex = i;
       const a = NAME.exec(text);
-      if (!a) fail(i);
+      if (!a || ++attributes > budget.maxAttributes) fail(i);
       i = NAME.lastIndex;
       while (/\s/.test(text[i] ?? "")) i++;
       if (text[i] !== "=") fail(i);
@@ -106,7 +125,9 @@ export function parseRibclScript(text: string): RibclElement {
       if (q !== '"' && q !== "'") fail(i);
       const end = text.indexOf(q!, i + 1);
       if (end < 0) fail(i);
-      el.attrs[a![0].toUpperCase()] = decodeEntities(text.slice(i + 1, end));
+      const value = decodeEntities(text.slice(i + 1, end));
+      if (value === undefined) fail(i + 1);
+      el.attrs[a![0].toUpperCase()] = value!;
       i = end + 1;
     }
     const parent = stack.at(-1);
@@ -119,13 +140,24 @@ export function parseRibclScript(text: string): RibclElement {
   return root!;
 }
 
-/** Decodes the five XML entities and numeric references; a lone `&` stays as it is. */
-function decodeEntities(value: string): string {
+/**
+ * Decodes the five XML entities and numeric references; a lone `&` stays as it is. Undefined for
+ * a character reference to no Unicode character (`&#99999999;`): a syntax error, as the script
+ * is not XML.
+ */
+function decodeEntities(value: string): string | undefined {
   if (!value.includes("&")) return value;
-  return value.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_, e: string) => {
+  let invalid = false;
+  const decoded = value.replace(/&(amp|lt|gt|quot|apos|#\d{1,8}|#x[0-9a-fA-F]{1,8});/g, (_, e: string) => {
     if (Object.hasOwn(XML_ENTITIES, e)) return XML_ENTITIES[e]!;
-    return String.fromCodePoint(e[1] === "x" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1)));
+    const cp = e[1] === "x" ? Number.parseInt(e.slice(2), 16) : Number(e.slice(1));
+    if (!isXmlChar(cp)) {
+      invalid = true;
+      return "";
+    }
+    return String.fromCodePoint(cp);
   });
+  return invalid ? undefined : decoded;
 }
 
 /** Escapes a value for an attribute of a RIBCL response. */

@@ -1,10 +1,17 @@
 import { type Route, type RouteResponse, route } from "../common/routes.js";
+import { REDFISH_BODY_LIMIT } from "./redfish-context.js";
 import { createRedfishHandler } from "./redfish-routes.js";
 import { answerRibcl } from "./ribcl-handler.js";
 import type { IloState } from "./state.js";
 import { xmldataDocument } from "./xmldata.js";
 
 const encoder = new TextEncoder();
+
+/**
+ * Largest RIBCL script accepted (larger → 413). A script is a login and a few commands (a few
+ * hundred bytes; python-hpilo's batched calls a few KiB); firmware images go to another path.
+ */
+export const RIBCL_BODY_LIMIT = 256 * 1024;
 /** iLO 3 writes its chunked bodies in pieces of about 0x1e2 bytes that split XML anywhere. */
 const RIBCL_CHUNK = 0x1e2;
 
@@ -49,7 +56,7 @@ function notFound(): RouteResponse {
 export function createIloRoutes(state: IloState): Route[] {
   const routes: Route[] = [
     route("POST", "/ribcl", (req) => ribclResponse(answerRibcl(state, req.text(), req.remote?.address)), {
-      bodyLimit: 1 << 20,
+      bodyLimit: RIBCL_BODY_LIMIT,
     }),
     route("GET", "/xmldata", (req) =>
       req.query.item?.toLowerCase() === "all"
@@ -58,11 +65,14 @@ export function createIloRoutes(state: IloState): Route[] {
     ),
   ];
   if (state.generation === "ilo3") {
-    routes.push(route("ALL", "/redfish", notFound), route("ALL", "/redfish/*", notFound));
-    routes.push(route("ALL", "/rest/*", notFound));
+    // Answered from the path alone: a body sent there is never read.
+    const absent = { beforeBody: notFound };
+    routes.push(route("ALL", "/redfish", notFound, absent), route("ALL", "/redfish/*", notFound, absent));
+    routes.push(route("ALL", "/rest/*", notFound, absent));
   } else {
     const redfish = createRedfishHandler(state);
-    routes.push(route("ALL", "/redfish", redfish), route("ALL", "/redfish/*", redfish));
+    const options = { bodyLimit: REDFISH_BODY_LIMIT, bodyType: "json" } as const;
+    routes.push(route("ALL", "/redfish", redfish, options), route("ALL", "/redfish/*", redfish, options));
   }
   return routes;
 }
