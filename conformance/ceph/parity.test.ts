@@ -190,6 +190,32 @@ const EXTRA: Sample[] = [
     { name: "strsize", pool_name: "smoke-pool", size: "1048576" },
   ],
   ["extra_rbd_delete_size_as_string", "DELETE", "/api/block/image/smoke-pool%2Fstrsize", null],
+  // Past a uint64_t: the Python binding refuses it before librbd runs (a 500 task exception).
+  [
+    "extra_rbd_create_huge_size",
+    "POST",
+    "/api/block/image",
+    { name: "huge", pool_name: "smoke-pool", size: 1e308 },
+  ],
+  // librbd's id object `rbd_id.<name>` is over osd_max_object_name_len: ENAMETOOLONG (errno 36).
+  [
+    "extra_rbd_create_name_too_long",
+    "POST",
+    "/api/block/image",
+    { name: "n".repeat(2042), pool_name: "smoke-pool", size: 1048576 },
+  ],
+  [
+    "extra_rbd_create_name_10mb",
+    "POST",
+    "/api/block/image",
+    { name: "n".repeat(10_000_000), pool_name: "smoke-pool", size: 1048576 },
+  ],
+  [
+    "extra_rbd_create_empty_name",
+    "POST",
+    "/api/block/image",
+    { name: "", pool_name: "smoke-pool", size: 1048576 },
+  ],
   [
     "extra_pool_create_negative_pg_num",
     "POST",

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { routesTransport } from "@homelab-kit/emulator";
 import { type CephStateOptions, createCephEmulator } from "@homelab-kit/emulator/ceph";
@@ -231,6 +232,80 @@ describe("ceph emulator: the dashboard's HTTP rules", () => {
       status: 404,
       json: { detail: "(404, 'Image not found')", code: 404, component: null },
     });
+  });
+
+  it("refuses what real Pacific refuses: a size past uint64 (1e308), a name past librbd's 2041 bytes, an empty name", async () => {
+    const { send, login } = raw();
+    const headers = { authorization: `Bearer ${await login()}` };
+    const create = (body: object) =>
+      send("POST", "/api/block/image", { headers, body: JSON.stringify(body) });
+    const task = (name: string) => ({
+      name: "rbd/create",
+      metadata: { pool_name: "rbd", namespace: null, image_name: name },
+    });
+    // Recorded on Pacific 16.2.15 (docs/reference/ceph/NOTES.md "Hostile sizes and names").
+    expect(await create({ name: "huge", pool_name: "rbd", size: 1e308 })).toMatchObject({
+      status: 500,
+      json: {
+        detail: "Python int too large to convert to C unsigned long",
+        component: null,
+        task: task("huge"),
+      },
+    });
+    expect((await create({ name: "frac", pool_name: "rbd", size: 1.5 })).status).toBe(201);
+    expect((await create({ name: "k".repeat(2041), pool_name: "rbd", size: 2 ** 20 })).status).toBe(201);
+    expect(await create({ name: "k".repeat(2042), pool_name: "rbd", size: 2 ** 20 })).toMatchObject({
+      status: 400,
+      json: { detail: "[errno 36] error creating image", code: "36", component: "rbd" },
+    });
+    expect(await create({ name: "", pool_name: "rbd", size: 2 ** 20 })).toMatchObject({
+      status: 400,
+      json: { detail: "[errno 22] RBD invalid argument (error creating image)", code: "22", task: task("") },
+    });
+    // A 10 MB name: refused the same way, and the answer (which repeats it in the task) stays small.
+    const tenMb = await create({ name: "n".repeat(10_000_000), pool_name: "rbd", size: 2 ** 20 });
+    expect(tenMb).toMatchObject({ status: 400, json: { code: "36" } });
+    expect(JSON.stringify(tenMb.json).length).toBeLessThan(2_000);
+    const names = (
+      await send("GET", "/api/block/image?pool_name=rbd", {
+        headers: { ...headers, accept: "application/vnd.ceph.api.v2.0+json" },
+      })
+    ).json[0].value.map((i: { name: string }) => i.name.length);
+    expect(names.sort((a: number, b: number) => a - b)).toEqual([4, 2041]);
+  });
+
+  it("budgets bodies: a login over 4 KiB is 413, nested JSON 400, and without a token nothing is read", async () => {
+    const { send, login } = raw();
+    const json = { "content-type": "application/json" };
+    const long = JSON.stringify({ username: "admin", password: "p".repeat(5_000) });
+    expect((await send("POST", "/api/auth", { headers: json, body: long })).status).toBe(413);
+    const headers = { ...json, authorization: `Bearer ${await login()}` };
+    const nested = await send("POST", "/api/pool", {
+      headers,
+      body: `{"pool": ${"[".repeat(100)}${"]".repeat(100)}}`,
+    });
+    expect(nested).toMatchObject({ status: 400, json: { detail: "Invalid JSON document" } });
+    // Over a socket: a 15 MB body without a token is answered 401 from the head, the body never sent.
+    const served = await createCephEmulator().listen();
+    try {
+      const answer = await new Promise<string>((resolve) => {
+        let received = "";
+        const socket = connect(served.port, "127.0.0.1", () =>
+          socket.write(
+            `POST /api/block/image HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: ${V1}\r\nContent-Type: application/json\r\nContent-Length: 15000000\r\n\r\n`,
+          ),
+        );
+        socket.setEncoding("latin1");
+        socket.on("data", (chunk: string) => {
+          received += chunk;
+        });
+        socket.on("close", () => resolve(received));
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+      expect(answer).toContain("You are not authorized to access that resource");
+    } finally {
+      await served.close();
+    }
   });
 });
 

@@ -6,7 +6,9 @@
  */
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
-import type { Route, RouteRequest, RouteResponse } from "../common/routes.js";
+import { clipText } from "../common/dispatch.js";
+import { DEFAULT_JSON_BUDGET, JsonBodyError, parseJsonBody } from "../common/json-body.js";
+import type { Route, RouteHead, RouteRequest, RouteResponse } from "../common/routes.js";
 import { verifyToken } from "./jwt.js";
 import type { CephState, UserState } from "./state.js";
 import { settleTasks } from "./tasks.js";
@@ -54,7 +56,11 @@ export function frameworkError(
       ...(status === 500 ? withoutVary : COMMON_HEADERS),
       ...headers,
     },
-    body: { status: `${status} ${STATUS_CODES[status] ?? ""}`.trim(), detail, request_id: randomUUID() },
+    body: {
+      status: `${status} ${STATUS_CODES[status] ?? ""}`.trim(),
+      detail: clipText(detail),
+      request_id: randomUUID(),
+    },
   };
 }
 
@@ -83,7 +89,7 @@ export function dashboardError(
   return new CephFailure({
     status,
     headers: { "Content-Type": "application/json", ...COMMON_HEADERS },
-    body: { detail, code, component },
+    body: { detail: clipText(detail), code, component },
   });
 }
 
@@ -95,7 +101,7 @@ export function taskError(
   component: string | null,
   status = 400,
 ): CephFailure {
-  return new CephFailure(reply(status, { detail, code, component, status, task }));
+  return new CephFailure(reply(status, { detail: clipText(detail), code, component, status, task }));
 }
 
 /** A Python exception (not a Ceph error) inside a task: 500 `{detail, component: null, status, task}`. */
@@ -103,7 +109,7 @@ export function taskException(
   task: { name: string; metadata: Record<string, unknown> },
   detail: string,
 ): CephFailure {
-  return new CephFailure(reply(500, { detail, component: null, status: 500, task }));
+  return new CephFailure(reply(500, { detail: clipText(detail), component: null, status: 500, task }));
 }
 
 /** An unhandled exception in the dashboard: always a generic 500. */
@@ -127,7 +133,19 @@ export interface CephRouteSpec {
   permission?: Permission;
   /** `false` for /api/auth and /api/auth/check. */
   auth?: boolean;
+  /** Largest body, in bytes (default {@link CEPH_BODY_LIMIT}, or {@link CEPH_LOGIN_BODY_LIMIT} without auth). */
+  bodyLimit?: number;
 }
+
+/**
+ * Largest body of an authenticated call (CherryPy's own default is 100 MiB). Bodies are a few
+ * fields; 16 MiB still lets a client send what real Ceph refuses by content (a 10 MB image name),
+ * and only after its token has been checked.
+ */
+export const CEPH_BODY_LIMIT = 16 * 1024 * 1024;
+
+/** Largest body of a call without a token (`POST /api/auth` takes a user name and a password). */
+export const CEPH_LOGIN_BODY_LIMIT = 4 * 1024;
 
 export interface CephContext {
   request: RouteRequest;
@@ -157,16 +175,19 @@ function checkVersion(accept: string | undefined, version: string): RouteRespons
   return undefined;
 }
 
-function tokenOf(request: RouteRequest): string | undefined {
-  const cookie = /(?:^|;\s*)token=([^;]+)/.exec(request.headers.cookie ?? "");
+function tokenOf(headers: Readonly<Record<string, string>>): string | undefined {
+  const cookie = /(?:^|;\s*)token=([^;]+)/.exec(headers.cookie ?? "");
   if (cookie?.[1]) return cookie[1];
-  const auth = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "");
+  const auth = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? "");
   return auth?.[1]?.trim();
 }
 
 /** The user a request's token belongs to, or `undefined` (bad, expired, revoked, unknown user). */
-export function authenticate(state: CephState, request: RouteRequest): UserState | undefined {
-  const token = tokenOf(request);
+export function authenticate(
+  state: CephState,
+  request: Pick<RouteRequest, "headers">,
+): UserState | undefined {
+  const token = tokenOf(request.headers);
   return token === undefined ? undefined : verifyToken(state, token);
 }
 
@@ -176,46 +197,76 @@ export function hasPermission(user: UserState, scope: string, permission: Permis
   return user.roles.includes(`${scope}-manager`);
 }
 
+/**
+ * What the dashboard decides before the body: the token (401), the role (403), the Accept version
+ * (415). Only headers are needed, so `serve()` runs it before reading a body (`beforeBody`).
+ */
+function checkHead(
+  state: CephState,
+  spec: CephRouteSpec,
+  head: Pick<RouteHead, "headers">,
+): { answer: RouteResponse } | { user: UserState | undefined } {
+  let user: UserState | undefined;
+  if (spec.auth !== false) {
+    user = authenticate(state, head);
+    if (user === undefined)
+      return { answer: frameworkError(401, "You are not authorized to access that resource") };
+    if (spec.scope !== undefined && !hasPermission(user, spec.scope, spec.permission ?? "read")) {
+      return { answer: frameworkError(403, "You don't have permissions to access that resource") };
+    }
+  }
+  const versionError = checkVersion(head.headers.accept, spec.version);
+  return versionError !== undefined ? { answer: versionError } : { user };
+}
+
+/** The JSON body of a POST/PUT: `{}` when empty; 411, 400 or 500 answers as CherryPy gives them. */
+function readBody(
+  spec: CephRouteSpec,
+  request: RouteRequest,
+): { body: Record<string, unknown> } | { answer: RouteResponse } {
+  if (spec.method !== "POST" && spec.method !== "PUT") return { body: {} };
+  if (request.body.byteLength === 0) {
+    if (
+      request.headers["content-length"] === undefined &&
+      request.headers["transfer-encoding"] === undefined
+    ) {
+      return { answer: frameworkError(411, "Client must specify Content-Length") };
+    }
+    return { body: {} };
+  }
+  let parsed: unknown;
+  try {
+    parsed = parseJsonBody(request.text(), CEPH_JSON_BUDGET);
+  } catch (error) {
+    if (error instanceof JsonBodyError) return { answer: frameworkError(400, "Invalid JSON document") };
+    throw error;
+  }
+  // CherryPy's JSON tool hands non-objects to the handler, which then fails: a 500.
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw internalError();
+  return { body: parsed as Record<string, unknown> };
+}
+
+/** Dashboard bodies are flat objects of a few fields (a pool's or an image's settings). */
+const CEPH_JSON_BUDGET = { ...DEFAULT_JSON_BUDGET, maxDepth: 32, maxValues: 10_000 };
+
 export function cephRoute(state: CephState, spec: CephRouteSpec, handler: CephHandler): Route {
   return {
     method: spec.method,
     path: spec.path,
+    bodyType: "json",
+    bodyLimit: spec.bodyLimit ?? (spec.auth === false ? CEPH_LOGIN_BODY_LIMIT : CEPH_BODY_LIMIT),
+    beforeBody: (head) => {
+      const checked = checkHead(state, spec, head);
+      return "answer" in checked ? checked.answer : undefined;
+    },
     handler: async (request) => {
       try {
         settleTasks(state);
-        let user: UserState | undefined;
-        if (spec.auth !== false) {
-          user = authenticate(state, request);
-          if (user === undefined)
-            return frameworkError(401, "You are not authorized to access that resource");
-          if (spec.scope !== undefined && !hasPermission(user, spec.scope, spec.permission ?? "read")) {
-            return frameworkError(403, "You don't have permissions to access that resource");
-          }
-        }
-        const versionError = checkVersion(request.headers.accept, spec.version);
-        if (versionError !== undefined) return versionError;
-        let body: Record<string, unknown> = {};
-        if (spec.method === "POST" || spec.method === "PUT") {
-          if (request.body.byteLength === 0) {
-            if (
-              request.headers["content-length"] === undefined &&
-              request.headers["transfer-encoding"] === undefined
-            ) {
-              return frameworkError(411, "Client must specify Content-Length");
-            }
-          } else {
-            let parsed: unknown;
-            try {
-              parsed = JSON.parse(request.text());
-            } catch {
-              return frameworkError(400, "Invalid JSON document");
-            }
-            // CherryPy's JSON tool hands non-objects to the handler, which then fails: a 500.
-            if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw internalError();
-            body = parsed as Record<string, unknown>;
-          }
-        }
-        return await handler({ request, user, body, version: spec.version });
+        const checked = checkHead(state, spec, request);
+        if ("answer" in checked) return checked.answer;
+        const read = readBody(spec, request);
+        if ("answer" in read) return read.answer;
+        return await handler({ request, user: checked.user, body: read.body, version: spec.version });
       } catch (error) {
         if (error instanceof CephFailure) return error.response;
         return frameworkError(500, GENERIC_500);

@@ -34,12 +34,31 @@ export function rbdError(task: TaskSpec, errno: number, message: string) {
   return taskError(task, `[errno ${errno}] ${message}`, String(errno), "rbd");
 }
 
-/** An image size as librbd takes it: an integer (numeric strings pass), not negative. */
+/**
+ * An image size as the Python binding hands it to librbd: an integer (numeric strings pass), not
+ * negative, and at most 2^64 - 1 (a uint64_t; `1e308` is refused as real Ceph refuses it, in a
+ * double 2^64 - 1 rounds to 2^64 and is refused too).
+ */
 export function imageSize(task: TaskSpec, value: unknown): number {
   const n = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n)) throw taskException(task, "an integer is required");
   if (n < 0) throw taskException(task, "can't convert negative value to uint64_t");
+  if (n >= 2 ** 64) throw taskException(task, "Python int too large to convert to C unsigned long");
   return n;
+}
+
+/**
+ * librbd keeps an image's id in the object `rbd_id.<name>`, and an OSD refuses object names over
+ * `osd_max_object_name_len` (2048 bytes): a longer name fails with ENAMETOOLONG, an empty one with
+ * EINVAL (both recorded on Pacific 16.2.15, docs/reference/ceph/NOTES.md).
+ */
+export const MAX_IMAGE_NAME_BYTES = 2048 - "rbd_id.".length;
+
+/** librbd's refusal of an image name (empty, or too long for its id object), raised in the task. */
+export function checkImageName(task: TaskSpec, name: string, action: string): void {
+  if (name === "") throw rbdError(task, 22, `RBD invalid argument (error ${action} image)`);
+  if (Buffer.byteLength(name, "utf8") > MAX_IMAGE_NAME_BYTES)
+    throw rbdError(task, 36, `error ${action} image`);
 }
 
 /** librbd's `ImageNotFound` when opening an image, as every RBD task reports it. */

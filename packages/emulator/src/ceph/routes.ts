@@ -19,15 +19,19 @@ import { userRoutes } from "./routes/user.js";
 import type { CephState } from "./state.js";
 
 export function createCephRoutes(state: CephState): RouteTable {
+  // No controller matched: CherryPy's default handler, which also sets these two headers. It
+  // answers from the path alone, so a body sent there is never read.
+  const pathNotFound = (path: string) =>
+    frameworkError(404, `The path '${path}' was not found.`, {
+      "Content-Language": "en-US",
+      "Cache-Control": "no-cache",
+    });
   const notFound: Route = {
     method: "ALL",
     path: "/api/*",
-    // No controller matched: CherryPy's default handler, which also sets these two headers.
-    handler: (request) =>
-      frameworkError(404, `The path '${request.path}' was not found.`, {
-        "Content-Language": "en-US",
-        "Cache-Control": "no-cache",
-      }),
+    bodyType: "json",
+    beforeBody: (head) => pathNotFound(head.path),
+    handler: (request) => pathNotFound(request.path),
   };
   return [
     ...authRoutes(state),

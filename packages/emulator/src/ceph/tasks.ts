@@ -3,6 +3,7 @@
  * wait answers 202 `{name, metadata}` and finishes later on the state's clock; a faster one
  * answers at once. Either way it is listed by `/api/task` (newest first) with its outcome.
  */
+import { clipText } from "../common/dispatch.js";
 import type { RouteResponse } from "../common/routes.js";
 import { CephFailure, reply } from "./http.js";
 import type { CephState, TaskRecord } from "./state.js";
@@ -43,6 +44,9 @@ export function runTask(
   run: () => unknown,
   ok: () => RouteResponse,
 ): RouteResponse {
+  // Metadata repeats request fields (an image name): answers and the task list keep them bounded.
+  for (const [key, value] of Object.entries(spec.metadata))
+    if (typeof value === "string") spec.metadata[key] = clipText(value);
   const duration = state.taskDurations[spec.name] ?? 0;
   const begin = state.now();
   const task: TaskRecord = {

@@ -3,6 +3,7 @@ import type { Route } from "../../common/routes.js";
 import { cephRoute, integer, internalError, notFound, reply, required, taskError } from "../http.js";
 import {
   addImage,
+  checkImageName,
   childrenOf,
   findImage,
   imageSize,
@@ -101,7 +102,9 @@ export function rbdImageRoutes(state: CephState): Route[] {
           task,
           () => {
             openPool(state, pool, task);
-            const bytes = imageSize(task, size); // converted by the Python binding before librbd runs
+            // The dashboard's `int(size)` (1.5 → 1), then the binding's uint64 conversion.
+            const bytes = imageSize(task, typeof size === "number" ? Math.trunc(size) : size);
+            checkImageName(task, name, "creating");
             if (findImage(state, { pool, namespace, name }) !== undefined) {
               throw rbdError(task, 17, "RBD image already exists (error creating image)");
             }
