@@ -1,5 +1,5 @@
 /** `homelab-emulator` run in-process through `main()` with a captured io (signals included). */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main } from "@homelab-kit/emulator/cli";
@@ -72,6 +72,22 @@ describe("homelab-emulator CLI", () => {
     second.ctrlC();
     expect(await again).toBe(0);
     expect(second.out.join("")).toContain("stopped");
+  });
+
+  it("--env-file over an existing world-readable file leaves it 0600 with only the new content", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
+    const envFile = join(dir, "lab.env");
+    writeFileSync(envFile, `${"OLD-CONTENT ".repeat(1_000)}\n`, { mode: 0o644 });
+    chmodSync(envFile, 0o644);
+    const up = captureIo(dir);
+    const exit = main(["up", "--json", "--env-file", "lab.env", "--run-dir", "run"], up.io);
+    await until(() => up.out[0]);
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    const text = readFileSync(envFile, "utf8");
+    expect(text).not.toContain("OLD-CONTENT");
+    expect(text).toMatch(/^EMULATOR_TOKEN=/m);
+    up.ctrlC();
+    expect(await exit).toBe(0);
   });
 
   it("bad input is a precise error and an exit code, never a crash", async () => {

@@ -2,6 +2,7 @@
  * The control API and faults, served on loopback, exercised with undici and the public clients
  * (Ceph over HTTP, iLO over HTTPS trusting the emulator's CA).
  */
+import { connect } from "node:net";
 import { createCephClient } from "@homelab-kit/ceph";
 import { HttpError, NetworkError } from "@homelab-kit/core";
 import { createEmulator, type Emulator, type EmulatorEndpoints } from "@homelab-kit/emulator/world";
@@ -256,6 +257,32 @@ describe("control API", () => {
     expect((await control("GET", "/_emulator/faults")).body).toEqual([]);
   });
 
+  it("checks the token before reading a body: a 500 MB PUT without it is answered at once", async () => {
+    const url = new URL(endpoints.control.url);
+    /** Sends a PUT head declaring `length` bytes and one byte of body; resolves with the answer. */
+    const putHead = (length: number, authorization?: string) =>
+      new Promise<string>((resolve) => {
+        let received = "";
+        const auth = authorization === undefined ? "" : `Authorization: ${authorization}\r\n`;
+        const socket = connect(Number(url.port), url.hostname, () =>
+          socket.write(
+            `PUT /_emulator/state HTTP/1.1\r\nHost: ${url.host}\r\n${auth}Content-Type: application/json\r\nContent-Length: ${length}\r\n\r\n{`,
+          ),
+        );
+        socket.setEncoding("latin1");
+        socket.on("data", (chunk: string) => {
+          received += chunk;
+        });
+        socket.on("close", () => resolve(received));
+      });
+    const anonymous = await putHead(500_000_000);
+    expect(anonymous).toMatch(/^HTTP\/1\.1 401 /);
+    expect(anonymous).toMatch(/connection: close/i);
+    // With the token, the state's limit (64 MiB) applies to the declared length: nothing is buffered.
+    const tooBig = await putHead(65 << 20, `Bearer ${endpoints.control.token}`);
+    expect(tooBig).toMatch(/^HTTP\/1\.1 413 /);
+  });
+
   it("snapshots and restores the world: another emulator takes over the state", async () => {
     const client = ceph();
     await ilo(0).power.on();
@@ -270,7 +297,7 @@ describe("control API", () => {
     try {
       const put = await request(`${otherEndpoints.control.url}/_emulator/state`, {
         method: "PUT",
-        headers: { authorization: "Bearer other-token-0123456789" },
+        headers: { authorization: "Bearer other-token-0123456789", "content-type": "application/json" },
         body: JSON.stringify(snapshot.body),
       });
       expect(put.statusCode).toBe(204);
@@ -288,7 +315,7 @@ describe("control API", () => {
       expect(osds.filter((o) => o.up === 1).map((o) => o.host.name)).toEqual(["node1", "node1"]);
       const bad = await request(`${otherEndpoints.control.url}/_emulator/state`, {
         method: "PUT",
-        headers: { authorization: "Bearer other-token-0123456789" },
+        headers: { authorization: "Bearer other-token-0123456789", "content-type": "application/json" },
         body: JSON.stringify({ format: "nope" }),
       });
       expect(bad.statusCode).toBe(400);

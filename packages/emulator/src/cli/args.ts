@@ -17,6 +17,13 @@ Options (up):
   --topology FILE   topology YAML (default: the reference stack)
   --host ADDR       loopback address to bind (default 127.0.0.1)
   --allow-remote    allow a non-loopback --host (the control API is then reachable from the network)
+  --allow-browser-requests
+                    accept requests a web page could forge: any Host name, cross-origin Origin
+                    headers, form and text/plain bodies (refused by default: a page you visit could
+                    otherwise drive the emulator with its well-known credentials)
+  --allowed-host NAME
+                    also accept this name in Host (IP addresses and localhost always are), e.g. a
+                    name your /etc/hosts gives the BMCs; repeatable
   --port N          first port: control N, Ceph N+1, OpenNebula N+2, iLO of host k N+3+k
                     (default: free ports)
   --metrics-port N  Prometheus exporters: ceph-mgr module N, iLO exporter N+1, node_exporter
@@ -35,6 +42,8 @@ export interface UpArgs {
   topology: string | undefined;
   host: string;
   allowRemote: boolean;
+  allowBrowserRequests: boolean;
+  allowedHosts: string[];
   port: number;
   metricsPort: number;
   speed: number;
@@ -91,6 +100,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
         topology: values.topology,
         host,
         allowRemote,
+        allowBrowserRequests: values["allow-browser-requests"] === true,
+        allowedHosts: values["allowed-host"] ?? [],
         port:
           number(
             values.port,
@@ -132,6 +143,8 @@ function parse(argv: readonly string[]) {
       topology: { type: "string" },
       host: { type: "string" },
       "allow-remote": { type: "boolean" },
+      "allow-browser-requests": { type: "boolean" },
+      "allowed-host": { type: "string", multiple: true },
       port: { type: "string" },
       "metrics-port": { type: "string" },
       speed: { type: "string" },

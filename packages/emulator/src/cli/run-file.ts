@@ -1,5 +1,15 @@
 /** `<run-dir>/run.json`: how `status` and `down` find a running emulator. */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "./args.js";
 
@@ -15,9 +25,22 @@ export function runFilePath(runDir: string): string {
   return join(runDir, "run.json");
 }
 
-/** Writes a file only its owner can read (it holds the control token and passwords). */
+/**
+ * Writes a file only its owner can read (it holds the control token and passwords). An existing
+ * file keeps its inode but not its mode: it is made 0600 BEFORE it is emptied and written, so
+ * neither the old content nor the new is ever readable by others (a `mode` given to writeFile
+ * applies only to a file it creates).
+ */
 export function writePrivate(file: string, text: string): void {
-  writeFileSync(file, text, { mode: 0o600 });
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT, 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    ftruncateSync(fd, 0);
+    const bytes = Buffer.from(text, "utf8");
+    for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, at);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function writeRunFile(runDir: string, run: RunFile): void {

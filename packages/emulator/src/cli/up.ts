@@ -59,6 +59,8 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
     host: args.host,
     port: args.port,
     metricsPort: args.metricsPort,
+    allowBrowserRequests: args.allowBrowserRequests,
+    allowedHosts: args.allowedHosts,
     onError: (error) =>
       io.stderr(`homelab-emulator: ${error instanceof Error ? error.message : String(error)}\n`),
   });

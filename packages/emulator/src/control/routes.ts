@@ -5,7 +5,8 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { type Route, RouteError, type RouteRequest, route } from "../common/routes.js";
+import { DEFAULT_JSON_BUDGET, JsonBodyError, parseJsonBody } from "../common/json-body.js";
+import { type Route, RouteError, type RouteOptions, type RouteRequest, route } from "../common/routes.js";
 import { postState, powerState } from "../ilo/power.js";
 import { TopologyError } from "../topology/load.js";
 import type { Emulator } from "../world/emulator.js";
@@ -19,7 +20,16 @@ const ClockBody = z.strictObject({
     .max(366 * 86_400_000),
 });
 
-function authorized(request: RouteRequest, token: string): boolean {
+/**
+ * Largest `PUT /_emulator/state` body: a snapshot of the reference topology is ~100 KiB and one of
+ * 1,000 hosts a few MiB. Only read once the token has been checked (`beforeBody`).
+ */
+export const STATE_BODY_LIMIT = 64 * 1024 * 1024;
+
+/** A snapshot is a large but shallow document. */
+const STATE_JSON_BUDGET = { ...DEFAULT_JSON_BUDGET, maxValues: 20_000_000 };
+
+function authorized(request: Pick<RouteRequest, "headers">, token: string): boolean {
   const given = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? "")?.[1]?.trim() ?? "";
   const a = Buffer.from(given);
   const b = Buffer.from(token);
@@ -37,11 +47,20 @@ function parseBody<T>(schema: z.ZodType<T>, request: RouteRequest): T {
 
 export function createControlRoutes(emulator: Emulator): Route[] {
   const { world, faults, clock } = emulator;
+  const unauthorized = () => ({
+    status: 401,
+    body: { error: "missing or wrong control token (Authorization: Bearer <token>)" },
+  });
+  // The token is checked on the head, before any body is read, and again by the handler (in-process
+  // callers and any front end reach it the same way).
+  const guard: RouteOptions = {
+    bodyType: "json",
+    beforeBody: (head) => (authorized(head, emulator.controlToken) ? undefined : unauthorized()),
+  };
   const guarded =
     (handler: Route["handler"]): Route["handler"] =>
     (request) => {
-      if (!authorized(request, emulator.controlToken))
-        throw new RouteError(401, "missing or wrong control token (Authorization: Bearer <token>)");
+      if (!authorized(request, emulator.controlToken)) return unauthorized();
       return handler(request);
     };
   return [
@@ -71,6 +90,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
       "GET",
       "/_emulator/faults",
       guarded(() => ({ body: [...faults.list(), ...faults.listWorld()].sort((a, b) => a.id - b.id) })),
+      guard,
     ),
     route(
       "POST",
@@ -96,6 +116,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
           throw error;
         }
       }),
+      guard,
     ),
     route(
       "DELETE",
@@ -104,6 +125,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
         faults.clear();
         return { status: 204 };
       }),
+      guard,
     ),
     route(
       "DELETE",
@@ -113,6 +135,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
           throw new RouteError(404, `no fault rule ${request.params.id}`);
         return { status: 204 };
       }),
+      guard,
     ),
     route(
       "POST",
@@ -123,6 +146,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
         world.sync();
         return { body: { now: new Date(clock.now()).toISOString(), ms: clock.now() } };
       }),
+      guard,
     ),
     route(
       "POST",
@@ -133,18 +157,27 @@ export function createControlRoutes(emulator: Emulator): Route[] {
         setImmediate(() => emulator.requestShutdown());
         return { status: 202, body: { status: "stopping" } };
       }),
+      guard,
     ),
     route(
       "GET",
       "/_emulator/state",
       guarded(() => ({ body: snapshotWorld(world) })),
+      guard,
     ),
     route(
       "PUT",
       "/_emulator/state",
       guarded((request) => {
+        let snapshot: unknown;
         try {
-          restoreWorld(world, request.json());
+          snapshot = parseJsonBody(request.text(), STATE_JSON_BUDGET);
+        } catch (error) {
+          if (error instanceof JsonBodyError) throw new RouteError(400, `invalid snapshot: ${error.message}`);
+          throw error;
+        }
+        try {
+          restoreWorld(world, snapshot);
         } catch (error) {
           if (error instanceof SnapshotError || error instanceof TopologyError)
             throw new RouteError(400, error.message);
@@ -152,7 +185,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
         }
         return { status: 204 };
       }),
-      { bodyLimit: 512 << 20 },
+      { ...guard, bodyLimit: STATE_BODY_LIMIT },
     ),
   ];
 }

@@ -62,6 +62,10 @@ export interface ListenOptions {
    */
   metricsPort?: number;
   onError?: (error: unknown) => void;
+  /** Accept requests a web page could forge (see `ServeOptions.allowBrowserRequests`). Default false. */
+  allowBrowserRequests?: boolean;
+  /** Host names clients may use besides IP addresses and localhost (`ServeOptions.allowedHosts`). */
+  allowedHosts?: readonly string[];
 }
 
 export interface EmulatorEndpoints {
@@ -182,7 +186,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       const host = listenOptions.host ?? "127.0.0.1";
       const base = listenOptions.port ?? 0;
       const portAt = (offset: number) => (base === 0 ? 0 : base + offset);
-      const common = { host, ...(listenOptions.onError ? { onError: listenOptions.onError } : {}) };
+      const common = {
+        host,
+        allowBrowserRequests: listenOptions.allowBrowserRequests === true,
+        allowedHosts: listenOptions.allowedHosts ?? [],
+        ...(listenOptions.onError ? { onError: listenOptions.onError } : {}),
+      };
       const tls = await generateSelfSignedCertificate();
       try {
         const control = await serve(emulator.control.routes, { ...common, port: portAt(0) });
