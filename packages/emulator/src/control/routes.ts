@@ -56,6 +56,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
             ceph: world.ceph === undefined ? "absent" : "running",
             ilo: world.hosts.size,
             opennebula: world.opennebula === undefined ? "absent" : "running",
+            cloudflare: world.cloudflare === undefined ? "absent" : "running",
           },
           hosts: [...world.hosts.values()].map((h) => ({
             name: h.name,
@@ -64,6 +65,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
             up: h.up,
           })),
           faults: faults.list().length + faults.listWorld().length,
+          ...emulator.healthSections(),
         },
       };
     }),
