@@ -61,16 +61,26 @@ describe("Cloudflare API v4", () => {
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ success: true, errors: [], result: { status: "active" } });
     expect(ok.body.result.id).toMatch(/^[0-9a-f]{32}$/);
-    expect(ok.body.messages).toEqual([{ code: 10000, message: "This API Token is valid and active", type: null }]);
+    expect(ok.body.messages).toEqual([
+      { code: 10000, message: "This API Token is valid and active", type: null },
+    ]);
     const bad = await call("GET", "/user/tokens/verify", { token: "not-a-token-we-know" });
     expect(bad).toEqual({
       status: 401,
-      body: { success: false, errors: [{ code: 1000, message: "Invalid API Token" }], messages: [], result: null },
+      body: {
+        success: false,
+        errors: [{ code: 1000, message: "Invalid API Token" }],
+        messages: [],
+        result: null,
+      },
     });
   });
 
   it("lists and looks up zones, a scoped token seeing only its own", async () => {
-    const all = await call<Array<{ name: string; status: string; account: { name: string } }>>("GET", "/zones");
+    const all = await call<Array<{ name: string; status: string; account: { name: string } }>>(
+      "GET",
+      "/zones",
+    );
     expect(all.body.result.map((z) => z.name)).toEqual(["example.com", "example.org"]);
     expect(all.body.result[0]).toMatchObject({ status: "active", account: { name: "homelab" } });
     expect(all.body.result_info).toEqual({ page: 1, per_page: 20, count: 2, total_count: 2, total_pages: 1 });
@@ -84,7 +94,9 @@ describe("Cloudflare API v4", () => {
     const hidden = await zoneId("example.org");
     const refused = await call("GET", `/zones/${hidden}/dns_records`, { token: SCOPED });
     expect(refused.status).toBe(403);
-    expect(refused.body.errors).toEqual([{ code: 9109, message: "Unauthorized to access requested resource" }]);
+    expect(refused.body.errors).toEqual([
+      { code: 9109, message: "Unauthorized to access requested resource" },
+    ]);
   });
 
   it("creates, lists, reads and deletes DNS records", async () => {
@@ -122,7 +134,10 @@ describe("Cloudflare API v4", () => {
     const one = await call<Rec>("GET", `/zones/${id}/dns_records/${created.body.result.id}`);
     expect(one.body.result.content).toBe("abc");
 
-    const deleted = await call<{ id: string }>("DELETE", `/zones/${id}/dns_records/${created.body.result.id}`);
+    const deleted = await call<{ id: string }>(
+      "DELETE",
+      `/zones/${id}/dns_records/${created.body.result.id}`,
+    );
     expect(deleted.body).toMatchObject({ success: true, result: { id: created.body.result.id } });
     expect(cf.state.resolveTxt("_acme-challenge.redmine.example.com")).toEqual([]);
     const again = await call("DELETE", `/zones/${id}/dns_records/${created.body.result.id}`);
@@ -152,7 +167,10 @@ describe("Cloudflare API v4", () => {
     const unknown = await call("GET", "/zones", { token: "who-is-this-token" });
     expect(unknown.status).toBe(403);
     expect(unknown.body.errors).toEqual([{ code: 9109, message: "Invalid access token" }]);
-    const key = await call("GET", "/zones", { token: null, headers: { "x-auth-key": "k", "x-auth-email": "a@b.c" } });
+    const key = await call("GET", "/zones", {
+      token: null,
+      headers: { "x-auth-key": "k", "x-auth-email": "a@b.c" },
+    });
     expect(key.body.errors[0]?.code).toBe(9103);
 
     const badZone = await call("GET", "/zones/not-an-id/dns_records");
@@ -176,7 +194,9 @@ describe("Cloudflare API v4", () => {
     const dup = await post({ type: "TXT", name: "dup", content: "same" });
     expect(dup.status).toBe(400);
     expect(dup.body.errors[0]).toEqual({ code: 81058, message: "An identical record already exists." });
-    expect((await post({ type: "CNAME", name: "www", content: "example.org" })).body.errors[0]?.code).toBe(81053);
+    expect((await post({ type: "CNAME", name: "www", content: "example.org" })).body.errors[0]?.code).toBe(
+      81053,
+    );
   });
 });
 
@@ -193,11 +213,16 @@ describe("Cloudflare in the World", () => {
     const emulator = createEmulator({ topology });
     const endpoints = await emulator.listen();
     try {
-      expect(endpoints.cloudflare).toMatchObject({ token: "emulator-token-abcdefgh", zones: ["example.com"] });
+      expect(endpoints.cloudflare).toMatchObject({
+        token: "emulator-token-abcdefgh",
+        zones: ["example.com"],
+      });
       const url = endpoints.cloudflare?.url ?? "";
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/client\/v4$/);
       const auth = { authorization: `Bearer ${endpoints.cloudflare?.token}` };
-      const zones = (await (await fetch(`${url}/zones`, { headers: auth })).json()) as Envelope<Array<{ id: string }>>;
+      const zones = (await (await fetch(`${url}/zones`, { headers: auth })).json()) as Envelope<
+        Array<{ id: string }>
+      >;
       const res = await fetch(`${url}/zones/${zones.result[0]?.id}/dns_records`, {
         method: "POST",
         headers: { ...auth, "content-type": "application/json" },
@@ -215,7 +240,9 @@ describe("Cloudflare in the World", () => {
     const restored = createEmulator({ topology });
     restoreWorld(restored.world, snapshot);
     const records = [...(restored.world.cloudflare?.records.values() ?? [])];
-    expect(records.map((r) => [r.name, r.type, r.content])).toEqual([["blog.example.com", "A", "192.168.1.241"]]);
+    expect(records.map((r) => [r.name, r.type, r.content])).toEqual([
+      ["blog.example.com", "A", "192.168.1.241"],
+    ]);
   });
 
   it("takes fault rules like the other APIs", async () => {
@@ -238,10 +265,15 @@ describe("Cloudflare in the World", () => {
       createEmulator({
         topology: {
           ...topology,
-          cloudflare: { zones: [{ name: "example.com" }], tokens: [{ name: "t", value: "0123456789abcdefgh", zones: ["example.net"] }] },
+          cloudflare: {
+            zones: [{ name: "example.com" }],
+            tokens: [{ name: "t", value: "0123456789abcdefgh", zones: ["example.net"] }],
+          },
           kubernetes: {
             metallb: { pools: [{ name: "lan", addresses: ["10.0.0.300/24"] }] },
-            certManager: { clusterIssuers: [{ name: "le", email: "a@example.com", cloudflareToken: "nope" }] },
+            certManager: {
+              clusterIssuers: [{ name: "le", email: "a@example.com", cloudflareToken: "nope" }],
+            },
           },
         },
       }),

@@ -56,11 +56,18 @@ function page(request: RouteRequest, defaults: { perPage: number; min: number; m
     const n = Number(text);
     return text !== undefined && Number.isInteger(n) && n > 0 ? n : fallback;
   };
-  const perPage = Math.min(defaults.max, Math.max(defaults.min, number(request.query.per_page, defaults.perPage)));
+  const perPage = Math.min(
+    defaults.max,
+    Math.max(defaults.min, number(request.query.per_page, defaults.perPage)),
+  );
   return { page: number(request.query.page, 1), perPage };
 }
 
-function paged<T>(items: T[], request: RouteRequest, defaults: { perPage: number; min: number; max: number }) {
+function paged<T>(
+  items: T[],
+  request: RouteRequest,
+  defaults: { perPage: number; min: number; max: number },
+) {
   const { page: p, perPage } = page(request, defaults);
   const slice = items.slice((p - 1) * perPage, p * perPage);
   return envelope(slice, {
@@ -127,7 +134,9 @@ function tokenOf(state: CloudflareState, request: RouteRequest, verify = false):
   }
   const match = /^Bearer (\S+)$/.exec(header ?? "");
   if (match === null || !TOKEN_SYNTAX.test(match[1] ?? ""))
-    fail(400, 6003, "Invalid request headers", [{ code: 6111, message: "Invalid format for Authorization header" }]);
+    fail(400, 6003, "Invalid request headers", [
+      { code: 6111, message: "Invalid format for Authorization header" },
+    ]);
   const token = state.tokens.get(match?.[1] ?? "");
   if (token === undefined) {
     if (verify) fail(401, 1000, "Invalid API Token");
@@ -139,11 +148,15 @@ function tokenOf(state: CloudflareState, request: RouteRequest, verify = false):
 function zoneOf(state: CloudflareState, request: RouteRequest, token: CloudflareToken): CloudflareZone {
   const id = request.params.zone_id ?? "";
   if (!ID.test(id))
-    fail(400, 7003, `Could not route to ${request.path.slice(CLOUDFLARE_API_PREFIX.length)}, perhaps your object identifier is invalid?`, [
-      { code: 7000, message: "No route for that URI" },
-    ]);
+    fail(
+      400,
+      7003,
+      `Could not route to ${request.path.slice(CLOUDFLARE_API_PREFIX.length)}, perhaps your object identifier is invalid?`,
+      [{ code: 7000, message: "No route for that URI" }],
+    );
   const zone = state.zones.get(id);
-  if (zone === undefined || !state.allows(token, zone)) fail(403, 9109, "Unauthorized to access requested resource");
+  if (zone === undefined || !state.allows(token, zone))
+    fail(403, 9109, "Unauthorized to access requested resource");
   return zone as CloudflareZone;
 }
 
@@ -164,16 +177,20 @@ function validRecord(state: CloudflareState, zone: CloudflareZone, input: Record
   const name = state.qualify(input.name as string, zone);
   if (!/^[a-z0-9_*]([a-z0-9_-]*)(\.[a-z0-9_]([a-z0-9_-]*))*$/.test(name) || name.length > 253)
     fail(400, 9000, "DNS name is invalid.");
-  if (typeof input.content !== "string" || input.content === "") fail(400, 9000, `Content for ${type} record is invalid.`);
+  if (typeof input.content !== "string" || input.content === "")
+    fail(400, 9000, `Content for ${type} record is invalid.`);
   const content = input.content as string;
-  if (type === "A" && isIP(content) !== 4) fail(400, 9005, "Content for A record must be a valid IPv4 address.");
-  if (type === "AAAA" && isIP(content) !== 6) fail(400, 9006, "Content for AAAA record must be a valid IPv6 address.");
+  if (type === "A" && isIP(content) !== 4)
+    fail(400, 9005, "Content for A record must be a valid IPv4 address.");
+  if (type === "AAAA" && isIP(content) !== 6)
+    fail(400, 9006, "Content for AAAA record must be a valid IPv6 address.");
   if (type === "TXT" && content.length > 2048) fail(400, 9000, "Content for TXT record is invalid.");
   const ttl = input.ttl === undefined ? 1 : input.ttl;
   if (typeof ttl !== "number" || !Number.isInteger(ttl) || (ttl !== 1 && (ttl < 60 || ttl > 86_400)))
     fail(400, 9021, "Invalid TTL. Must be between 60 and 86400 seconds, or 1 for Automatic.");
   const proxied = input.proxied === true;
-  if (proxied && !["A", "AAAA", "CNAME"].includes(type)) fail(400, 9004, "This record type cannot be proxied.");
+  if (proxied && !["A", "AAAA", "CNAME"].includes(type))
+    fail(400, 9004, "This record type cannot be proxied.");
   const comment = typeof input.comment === "string" ? input.comment : null;
   const tags = Array.isArray(input.tags) ? input.tags.filter((t): t is string => typeof t === "string") : [];
   const others = state.recordsOf(zone.id).filter((r) => r.name === name);
@@ -229,7 +246,7 @@ export function createCloudflareRoutes(state: CloudflareState): Route[] {
         const zones = [...state.zones.values()]
           .filter((z) => state.allows(token, z))
           .filter((z) => name === undefined || z.name === name)
-          .filter((z) => status === undefined || status === "active")
+          .filter(() => status === undefined || status === "active")
           .sort((a, b) => a.name.localeCompare(b.name));
         return paged(
           zones.map((z) => zoneJson(state, z)),

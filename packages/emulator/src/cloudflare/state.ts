@@ -102,7 +102,10 @@ export class CloudflareState {
     const name = normalizeName(fqdn);
     let best: CloudflareZone | undefined;
     for (const zone of this.zones.values()) {
-      if ((name === zone.name || name.endsWith(`.${zone.name}`)) && zone.name.length > (best?.name.length ?? -1))
+      if (
+        (name === zone.name || name.endsWith(`.${zone.name}`)) &&
+        zone.name.length > (best?.name.length ?? -1)
+      )
         best = zone;
     }
     return best;
@@ -121,7 +124,12 @@ export class CloudflareState {
 
   addRecord(input: Omit<CloudflareRecord, "id" | "createdOn" | "modifiedOn">): CloudflareRecord {
     const at = new Date(this.now()).toISOString();
-    const record: CloudflareRecord = { ...input, id: randomBytes(16).toString("hex"), createdOn: at, modifiedOn: at };
+    const record: CloudflareRecord = {
+      ...input,
+      id: randomBytes(16).toString("hex"),
+      createdOn: at,
+      modifiedOn: at,
+    };
     this.records.set(record.id, record);
     return record;
   }

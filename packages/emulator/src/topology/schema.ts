@@ -325,7 +325,11 @@ function crossReferences(t: z.infer<typeof TopologySchema>, ctx: z.RefinementCtx
     unique(cf.tokens, ["cloudflare", "tokens"]);
     const values = new Set(cf.tokens.map((tk) => tk.value));
     if (values.size !== cf.tokens.length)
-      ctx.addIssue({ code: "custom", path: ["cloudflare", "tokens"], message: "two tokens have the same value" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["cloudflare", "tokens"],
+        message: "two tokens have the same value",
+      });
     cf.tokens.forEach((token, i) => {
       token.zones?.forEach((zone, j) => {
         refers(zone, zones, ["cloudflare", "tokens", i, "zones", j], "Cloudflare zone");

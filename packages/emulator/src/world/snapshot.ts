@@ -182,7 +182,8 @@ export function restoreWorld(world: World, input: unknown): void {
   )
     restoreOpenNebula(world.opennebula, snapshot.opennebula as Record<string, unknown>);
   assign(world.kubernetes, { nodes: snapshot.kubernetes ?? { $map: [] } });
-  if (world.cloudflare !== undefined) assign(world.cloudflare, { records: snapshot.cloudflare ?? { $map: [] } });
+  if (world.cloudflare !== undefined)
+    assign(world.cloudflare, { records: snapshot.cloudflare ?? { $map: [] } });
   if (typeof snapshot.now === "number" && snapshot.now > world.clock.now())
     world.clock.advance(snapshot.now - world.clock.now());
   world.watchAll();
