@@ -214,7 +214,7 @@ describe("ingress-nginx listener", () => {
         const socket = connect(
           { host: "127.0.0.1", port: https.port, servername: "nobody.test", rejectUnauthorized: false },
           () => {
-            resolve(socket.getPeerCertificate().subject?.CN ?? "");
+            resolve(String(socket.getPeerCertificate().subject?.CN ?? ""));
             socket.end();
           },
         );
