@@ -24,7 +24,7 @@ describe("homelab-emulator CLI", () => {
     const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
     const first = captureIo(dir);
     const exit = main(
-      ["up", "--json", "--speed", "1000", "--state", "state.json", "--run-dir", "run"],
+      ["up", "--json", "--no-kubernetes", "--speed", "1000", "--state", "state.json", "--run-dir", "run"],
       first.io,
     );
     const printed = await until(() => first.out[0]);
@@ -36,8 +36,24 @@ describe("homelab-emulator CLI", () => {
     expect(statSync(endpoints.envFile).mode & 0o777).toBe(0o600);
     const env = parseEnv(readFileSync(endpoints.envFile, "utf8"));
     expect(Object.keys(env)).toEqual(
-      expect.arrayContaining(["CEPH_URL", "CEPH_PASSWORD", "ILO_NODE1_URL", "ILO_CA_FILE", "EMULATOR_TOKEN"]),
+      expect.arrayContaining([
+        "CEPH_URL",
+        "CEPH_PASSWORD",
+        "ILO_NODE1_URL",
+        "ILO_CA_FILE",
+        "EMULATOR_TOKEN",
+        "CLOUDFLARE_API_URL",
+        "CLOUDFLARE_API_TOKEN",
+        "CLOUDFLARE_ZONE",
+      ]),
     );
+    expect(env.KUBECONFIG).toBeUndefined(); // --no-kubernetes
+    const zones = await fetch(`${env.CLOUDFLARE_API_URL}/zones?name=${env.CLOUDFLARE_ZONE}`, {
+      headers: { authorization: `Bearer ${env.CLOUDFLARE_API_TOKEN}` },
+    });
+    expect(((await zones.json()) as { result: Array<{ name: string }> }).result.map((z) => z.name)).toEqual([
+      "example.com",
+    ]);
     const ilo = createIloClient({
       baseUrl: env.ILO_NODE2_URL ?? "",
       username: env.ILO_NODE2_USERNAME ?? "",
@@ -51,6 +67,7 @@ describe("homelab-emulator CLI", () => {
     const status = captureIo(dir);
     expect(await main(["status", "--run-dir", "run"], status.io), status.err.join("")).toBe(0);
     expect(status.out.join("")).toMatch(/node2: On/);
+    expect(status.out.join("")).toContain("kubernetes: not started (--no-kubernetes)");
 
     const down = captureIo(dir);
     expect(await main(["down", "--run-dir", "run"], down.io), down.err.join("")).toBe(0);
@@ -62,7 +79,7 @@ describe("homelab-emulator CLI", () => {
     expect(await main(["status", "--run-dir", "run"], captureIo(dir).io)).toBe(2);
 
     const second = captureIo(dir);
-    const again = main(["up", "--state", "state.json", "--run-dir", "run"], second.io);
+    const again = main(["up", "--no-kubernetes", "--state", "state.json", "--run-dir", "run"], second.io);
     await until(() => (second.out.join("").includes("Ctrl-C") ? true : undefined));
     expect(second.out.join("")).toMatch(/iLO node1 \(ilo3\)\s+https:\/\/127\.0\.0\.1:\d+\s+Administrator/);
     const status2 = captureIo(dir);
@@ -72,6 +89,39 @@ describe("homelab-emulator CLI", () => {
     second.ctrlC();
     expect(await again).toBe(0);
     expect(second.out.join("")).toContain("stopped");
+  });
+
+  it("without the Kubernetes binaries, up says how to build them and how long it takes, and serves the rest", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
+    const saved = process.env.HOMELAB_KIT_K8S_ASSETS;
+    process.env.HOMELAB_KIT_K8S_ASSETS = join(dir, "no-binaries-here");
+    try {
+      const up = captureIo(dir);
+      const exit = main(["up", "--json", "--run-dir", "run"], up.io);
+      const printed = JSON.parse(await until(() => up.out[0])) as {
+        kubernetes: { status: string; reason: string };
+        ceph: { url: string };
+      };
+      expect(printed.kubernetes.status).toBe("not started");
+      const err = up.err.join("");
+      expect(err).toContain("Kubernetes not started: the cluster binaries are not built");
+      expect(err).toContain("bash scripts/k8s/build-binaries.sh");
+      expect(err).toMatch(/about 30 minutes on 2 cores/);
+      expect(err).toContain("KUBEBUILDER_ASSETS");
+      expect((await fetch(`${printed.ceph.url}/api/health/minimal`)).status).toBeLessThan(500); // the rest runs
+      const status = captureIo(dir);
+      await main(["status", "--run-dir", "run"], status.io);
+      expect(status.out.join("")).toMatch(
+        /kubernetes: not started \(Kubernetes not started: the cluster binaries are not built/,
+      );
+      const down = captureIo(dir);
+      expect(await main(["down", "--run-dir", "run"], down.io)).toBe(0);
+      expect(down.out.join("")).toContain("stopped");
+      expect(await exit).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.HOMELAB_KIT_K8S_ASSETS;
+      else process.env.HOMELAB_KIT_K8S_ASSETS = saved;
+    }
   });
 
   it("bad input is a precise error and an exit code, never a crash", async () => {

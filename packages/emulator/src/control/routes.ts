@@ -45,8 +45,9 @@ export function createControlRoutes(emulator: Emulator): Route[] {
       return handler(request);
     };
   return [
-    route("GET", "/_emulator/health", () => {
+    route("GET", "/_emulator/health", async () => {
       world.sync();
+      const sections = await emulator.healthSections();
       return {
         body: {
           status: "running",
@@ -65,7 +66,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
             up: h.up,
           })),
           faults: faults.list().length + faults.listWorld().length,
-          ...emulator.healthSections(),
+          ...sections,
         },
       };
     }),

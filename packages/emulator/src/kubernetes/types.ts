@@ -52,6 +52,12 @@ export interface BinariesClusterOptions extends CommonClusterOptions {
   kwok?: boolean;
   /** Where to make the cluster's temp dir (default `os.tmpdir()`). */
   tmpDir?: string;
+  /**
+   * Keep the cluster's objects in this folder (created if missing): etcd's data and the cluster
+   * CA stay there after `stop()`, and the next start with the same folder finds every object
+   * again (new ports, so read the new kubeconfig). Default: everything is in the temp dir.
+   */
+  dataDir?: string;
   /** Service ClusterIP range (default `10.96.0.0/16`). */
   serviceClusterIpRange?: string;
   /** Pod CIDR kwok hands pod IPs out of (default `10.244.0.0/16`). */

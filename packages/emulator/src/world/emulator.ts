@@ -112,8 +112,8 @@ export interface Emulator {
    * Kubernetes cluster `homelab-emulator up` started. Returns the remove function.
    */
   addHealth(name: string, report: () => unknown): () => void;
-  /** The sections added with `addHealth`, reported now. */
-  healthSections(): Record<string, unknown>;
+  /** The sections added with `addHealth`, reported now (a report may be a promise). */
+  healthSections(): Promise<Record<string, unknown>>;
 }
 
 function resolveTopology(topology: EmulatorOptions["topology"]): Topology {
@@ -296,7 +296,21 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
         if (health.get(name) === report) health.delete(name);
       };
     },
-    healthSections: () => Object.fromEntries([...health].map(([name, report]) => [name, report()])),
+    healthSections: async () =>
+      Object.fromEntries(
+        await Promise.all(
+          [...health].map(
+            async ([name, report]) =>
+              [
+                name,
+                await Promise.resolve(report()).catch((e: unknown) => ({
+                  status: "error",
+                  error: String(e),
+                })),
+              ] as const,
+          ),
+        ),
+      ),
     canShutdown: () => shutdownHandlers.size > 0,
     requestShutdown() {
       for (const handler of shutdownHandlers) handler();
