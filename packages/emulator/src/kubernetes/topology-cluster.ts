@@ -172,6 +172,8 @@ export async function startTopologyCluster(options: TopologyClusterOptions): Pro
     log,
     standIns: {
       world,
+      // A VM that finishes booting on the (real) clock alone gets its Node without an API request.
+      worldSyncIntervalMs: 250,
       log,
       metallb: { pools },
       certManager: {

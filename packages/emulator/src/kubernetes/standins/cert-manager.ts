@@ -5,9 +5,17 @@
  * solved through the DNS provider (the emulated Cloudflare API when `dns01` says where it is) and
  * validated by an emulated ACME server whose CA (`acmeCaCertificate()`) signs the certificates.
  * The Secrets are `kubernetes.io/tls`, renewed before they expire and issued again when deleted.
+ * Ingresses annotated `cert-manager.io/cluster-issuer` get their Certificates (ingress-shim).
  */
 import { generateKeyPairSync } from "node:crypto";
-import type { KubeConfig, KubernetesListObject, KubernetesObject, V1Secret } from "@kubernetes/client-node";
+import {
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  NetworkingV1Api,
+  type V1Ingress,
+  type V1Secret,
+} from "@kubernetes/client-node";
 import {
   ACME_FINALIZER,
   CHALLENGE,
@@ -30,6 +38,7 @@ import { createIssuerCa, type KeyPair } from "./cert-pki.js";
 import { CERT_MANAGER_GROUP, CERT_MANAGER_VERSION } from "./crds.js";
 import { apiStatus } from "./errors.js";
 import { keyOf, splitKey, type Watched, WorkQueue, watch } from "./informer.js";
+import { certificatesFor, createIngressShim } from "./ingress-shim.js";
 import { type IssuerSpec, validateIssuer } from "./issuers.js";
 
 export type { Dns01Options } from "./acme-orders.js";
@@ -195,6 +204,8 @@ export async function startCertManager(
     acmeCa: loadAcmeCa,
     dns01: options.dns01,
   });
+  let ingresses: Watched<V1Ingress> | undefined;
+  const ingressShim = createIngressShim({ api, certificates, ingresses: () => ingresses });
   queue = new WorkQueue(
     (key) => {
       const colon = key.indexOf(":");
@@ -209,6 +220,8 @@ export async function startCertManager(
           return acmeControllers.reconcileOrder(rest);
         case "Challenge":
           return acmeControllers.reconcileChallenge(rest);
+        case "Ingress":
+          return ingressShim(rest);
         default:
           return reconcileIssuer(key);
       }
@@ -279,6 +292,17 @@ export async function startCertManager(
       if (cert) queue.add(`Certificate:${o.metadata?.namespace}/${cert}`);
     });
     await watchKind(ORDER, orders, (o) => queue.add(`Order:${keyOf(o)}`));
+    const networking = kubeConfig.makeApiClient(NetworkingV1Api);
+    ingresses = await watch<V1Ingress>({
+      kubeConfig,
+      ...timeout,
+      path: "/apis/networking.k8s.io/v1/ingresses",
+      list: () => networking.listIngressForAllNamespaces(),
+      onChange: (ingress, deleted) => {
+        if (!deleted && certificatesFor(ingress).length > 0) queue.add(`Ingress:${keyOf(ingress)}`);
+      },
+    });
+    started.push(ingresses);
     await watchKind(CHALLENGE, challenges, (o, deleted) => {
       if (!deleted || o.metadata?.finalizers?.includes(ACME_FINALIZER)) queue.add(`Challenge:${keyOf(o)}`);
     });

@@ -33,6 +33,8 @@ export interface StandInsOptions {
    * CSI provisions into the World's Ceph on the topology's `kubernetes.rbdPool`.
    */
   world?: World;
+  /** With `world`: also sync the World this often (ms), so VMs that boot on the clock alone get their Node (default off). */
+  worldSyncIntervalMs?: number;
   /**
    * How long each watch's first list may keep failing (API server still starting, CRD just
    * Established) before `startStandIns` gives up with `WATCH_FAILED` (default 30 000 ms).
@@ -138,7 +140,12 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
         : linkWorld(
             world,
             { kubeConfig, setNodeReady: (name, ready) => nodes.setNodeReady(name, ready) },
-            { log },
+            {
+              log,
+              ...(options.worldSyncIntervalMs !== undefined
+                ? { syncIntervalMs: options.worldSyncIntervalMs }
+                : {}),
+            },
           );
     if (link !== undefined) running.push(link);
     return {
