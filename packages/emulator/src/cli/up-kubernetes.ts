@@ -1,9 +1,11 @@
 /**
  * The Kubernetes part of `homelab-emulator up`: starts the topology's cluster and stand-ins (or
  * says why not: binaries not built, how to build them and how long it takes), writes
- * `<run-dir>/kubeconfig` and `<run-dir>/ingress-ca.pem`, and gives the env file its lines and the
+ * `<run-dir>/kubeconfig` and `<run-dir>/ingress-ca.pem` (and the stand-ins' log to
+ * `<run-dir>/kubernetes.log`), and gives the env file its lines and the
  * endpoints table its rows. With `--state FILE`, the cluster's objects are kept in `FILE.k8s/`.
  */
+import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { ClusterError } from "../kubernetes/errors.js";
 import {
@@ -56,6 +58,8 @@ export async function startUpKubernetes(
       emulator,
       ...(stateFile !== undefined ? { dataDir: kubernetesStateDir(stateFile) } : {}),
       ingress: { host: args.host },
+      // What the cluster and the stand-ins do, for whoever wonders why a Certificate is not Ready.
+      log: (line) => appendFileSync(join(runDir, "kubernetes.log"), `${new Date().toISOString()} ${line}\n`),
     });
   } catch (error) {
     if (error instanceof ClusterError) throw error;

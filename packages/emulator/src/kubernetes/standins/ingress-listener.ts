@@ -85,6 +85,7 @@ function resolveBackend(view: IngressView, route: IngressRoute) {
 export async function startIngressListener(
   view: IngressView,
   options: IngressListenOptions = {},
+  log: (line: string) => void = () => {},
 ): Promise<IngressListener> {
   const host = options.host ?? "127.0.0.1";
   const fake = await generate(
@@ -93,8 +94,10 @@ export async function startIngressListener(
       { name: "organizationName", value: "Acme Co" },
     ],
     {
-      keyType: "ec",
-      curve: "P-256",
+      // RSA, as ingress-nginx's: with an EC default certificate, OpenSSL keeps serving it in TLS 1.3
+      // when the SNI callback switches to a context holding an RSA certificate (cert-manager's default).
+      keyType: "rsa",
+      keySize: 2048,
       algorithm: "sha256",
       extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "ingress.local" }] }],
     },
@@ -117,8 +120,12 @@ export async function startIngressListener(
           cert: Buffer.from(cert, "base64").toString("utf8"),
           key: Buffer.from(key, "base64").toString("utf8"),
         });
-      } catch {
-        return defaultContext; // ingress-nginx also falls back to its default certificate
+      } catch (error) {
+        // ingress-nginx also falls back to its default certificate (and says so in its log)
+        log(
+          `ingress-nginx: Secret ${choice.namespace}/${choice.secretName} is not a usable certificate (${(error as Error).message}); serving the default one`,
+        );
+        return defaultContext;
       }
       contexts.set(id, context);
     }

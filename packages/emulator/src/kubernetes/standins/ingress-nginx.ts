@@ -212,6 +212,7 @@ export async function startIngressNginx(
           secret: (namespace, name) => secrets?.get(name, namespace),
         },
         options.listen,
+        log,
       );
     } catch (error) {
       await Promise.all(started.map((w) => w.stop()));
