@@ -13,7 +13,7 @@ import {
   startTopologyCluster,
   type TopologyCluster,
 } from "../kubernetes/topology-cluster.js";
-import type { Emulator } from "../world/emulator.js";
+import type { Emulator, EmulatorEndpoints } from "../world/emulator.js";
 import type { UpArgs } from "./args.js";
 import { writePrivate } from "./run-file.js";
 
@@ -33,6 +33,7 @@ export const kubernetesStateDir = (stateFile: string) => `${stateFile}.k8s`;
 export async function startUpKubernetes(
   args: UpArgs,
   emulator: Emulator,
+  listening: Promise<EmulatorEndpoints>,
   runDir: string,
   stateFile: string | undefined,
   stderr: (text: string) => void,
@@ -56,6 +57,7 @@ export async function startUpKubernetes(
   try {
     cluster = await startTopologyCluster({
       emulator,
+      listening,
       ...(stateFile !== undefined ? { dataDir: kubernetesStateDir(stateFile) } : {}),
       ingress: { host: args.host },
       // What the cluster and the stand-ins do, for whoever wonders why a Certificate is not Ready.

@@ -59,20 +59,26 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
     ...(topology === undefined ? {} : { topology }),
   });
   if (snapshot !== undefined) restoreWorld(emulator.world, snapshot);
-  const endpoints = await emulator.listen({
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  // The APIs and the Kubernetes cluster start side by side (the stand-ins wait for the APIs).
+  const listening = emulator.listen({
     host: args.host,
     port: args.port,
     metricsPort: args.metricsPort,
     onError: (error) =>
       io.stderr(`homelab-emulator: ${error instanceof Error ? error.message : String(error)}\n`),
   });
-  mkdirSync(runDir, { recursive: true, mode: 0o700 });
-  const kubernetes = await startUpKubernetes(args, emulator, runDir, stateFile, io.stderr).catch(
-    async (error: unknown) => {
-      await emulator.close();
-      throw error;
-    },
-  );
+  const [listened, started] = await Promise.allSettled([
+    listening,
+    startUpKubernetes(args, emulator, listening, runDir, stateFile, io.stderr),
+  ]);
+  if (listened.status === "rejected" || started.status === "rejected") {
+    if (started.status === "fulfilled") await started.value.cluster?.stop();
+    await emulator.close();
+    throw listened.status === "rejected" ? listened.reason : (started as PromiseRejectedResult).reason;
+  }
+  const endpoints = listened.value;
+  const kubernetes = started.value;
   emulator.addHealth(
     "kubernetes",
     () => kubernetes.cluster?.health() ?? { status: "not started", reason: kubernetes.reason },

@@ -10,18 +10,24 @@ import { access, constants } from "node:fs/promises";
 import { join } from "node:path";
 import { CoreV1Api, CustomObjectsApi, type KubernetesObject, StorageV1Api } from "@kubernetes/client-node";
 import type { Topology } from "../topology/schema.js";
-import type { Emulator } from "../world/emulator.js";
+import type { Emulator, EmulatorEndpoints } from "../world/emulator.js";
 import { cacheDir, DEFAULT_BINARY_VERSIONS, resolveAssetsDir } from "./assets.js";
 import { k3sUnavailableReason } from "./providers/k3s.js";
 import { kindUnavailableReason } from "./providers/kind.js";
 import { apiStatus } from "./standins/errors.js";
 import type { IngressEndpoints } from "./standins/ingress-listener.js";
+import { type StandIns, type StandInsOptions, startStandIns } from "./standins/start.js";
 import { startCluster } from "./start-cluster.js";
 import { BINARY_NAMES, type Cluster, type ClusterProvider } from "./types.js";
 
 export interface TopologyClusterOptions {
-  /** A listening emulator (`await emulator.listen()`): its World and Cloudflare endpoint. */
+  /** The emulator: its World, and its Cloudflare endpoint once it listens. */
   emulator: Emulator;
+  /**
+   * `emulator.listen()`'s promise when it is still starting: the cluster starts meanwhile and the
+   * stand-ins wait for it (default: the emulator already listens).
+   */
+  listening?: Promise<EmulatorEndpoints>;
   /** Default: the topology's `kubernetes.provider` (`binaries`). */
   provider?: ClusterProvider;
   /** Keep the cluster's objects there across restarts (binaries provider: etcd data and CA). */
@@ -160,53 +166,69 @@ export async function startTopologyCluster(options: TopologyClusterOptions): Pro
   const t0 = performance.now();
   const timeout = options.startTimeout ?? 120_000;
   const world = emulator.world;
-  const cloudflare = emulator.endpoints?.cloudflare;
   const className = k8s.ingressNginx?.className ?? "nginx";
   const pools = (k8s.metallb?.pools ?? []).map((p) => ({
     name: p.name,
     addresses: p.addresses,
     autoAssign: p.autoAssign,
   }));
-  const common = {
-    startTimeout: timeout,
+  const standInsFor = (cloudflare: EmulatorEndpoints["cloudflare"]): Omit<StandInsOptions, "kubeconfig"> => ({
+    world,
+    // A VM that finishes booting on the (real) clock alone gets its Node without an API request.
+    worldSyncIntervalMs: 250,
     log,
-    standIns: {
-      world,
-      // A VM that finishes booting on the (real) clock alone gets its Node without an API request.
-      worldSyncIntervalMs: 250,
-      log,
-      metallb: { pools },
-      certManager: {
-        ...(cloudflare !== undefined && world.cloudflare !== undefined
-          ? {
-              dns01: {
-                cloudflareApiUrl: cloudflare.url,
-                resolveTxt: (fqdn: string) => world.cloudflare?.resolveTxt(fqdn) ?? [],
-              },
-            }
-          : {}),
-      },
-      ingressNginx: {
-        className,
-        default: k8s.ingressNginx?.default ?? false,
-        controllerService: true,
-        listen: {
-          host: options.ingress?.host ?? "127.0.0.1",
-          httpsPort: options.ingress?.httpsPort ?? 0,
-          httpPort: options.ingress?.httpPort ?? 0,
-        },
+    startTimeout: timeout,
+    metallb: { pools },
+    certManager: {
+      ...(cloudflare !== undefined && world.cloudflare !== undefined
+        ? {
+            dns01: {
+              cloudflareApiUrl: cloudflare.url,
+              resolveTxt: (fqdn: string) => world.cloudflare?.resolveTxt(fqdn) ?? [],
+            },
+          }
+        : {}),
+    },
+    ingressNginx: {
+      className,
+      default: k8s.ingressNginx?.default ?? false,
+      controllerService: true,
+      listen: {
+        host: options.ingress?.host ?? "127.0.0.1",
+        httpsPort: options.ingress?.httpsPort ?? 0,
+        httpPort: options.ingress?.httpPort ?? 0,
       },
     },
+  });
+  // The stand-ins start as soon as the API answers (and the emulator listens), while the
+  // controller-manager, the scheduler and kwok are still starting.
+  const listening = options.listening ?? Promise.resolve(emulator.endpoints);
+  let starting: Promise<StandIns> | undefined;
+  const startStandInsOn = (kubeconfig: string) => {
+    starting ??= listening.then((endpoints) =>
+      startStandIns({ ...standInsFor(endpoints?.cloudflare), kubeconfig }),
+    );
+    starting.catch(() => {}); // awaited below
   };
-  const cluster = await startCluster(
-    provider === "binaries"
-      ? { provider, ...common, ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) }
-      : { provider, ...common },
-  );
-  const standIns = cluster.standIns;
+  const common = { startTimeout: timeout, log, onApiReady: startStandInsOn };
+  let cluster: Cluster;
   try {
+    cluster = await startCluster(
+      provider === "binaries"
+        ? { provider, ...common, ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) }
+        : { provider, ...common },
+    );
+  } catch (error) {
+    await starting?.then((s) => s.stop()).catch(() => {});
+    throw error;
+  }
+  let standIns: StandIns | undefined;
+  try {
+    startStandInsOn(cluster.kubeconfig);
+    standIns = await starting;
     if (standIns === undefined) throw new Error("the stand-ins did not start");
-    const kc = standIns.kubeConfig;
+    const running: StandIns = standIns;
+    const kc = running.kubeConfig;
     const core = kc.makeApiClient(CoreV1Api);
     const custom = kc.makeApiClient(CustomObjectsApi);
     const storage = kc.makeApiClient(StorageV1Api);
@@ -240,7 +262,7 @@ export async function startTopologyCluster(options: TopologyClusterOptions): Pro
           if (apiStatus(e) !== 409) throw e;
         });
     }
-    const acmeCa = await standIns.certManager?.acmeCaCertificate();
+    const acmeCa = await running.certManager?.acmeCaCertificate();
 
     // Ready: every ClusterIssuer Ready, the controller Service's address (when there are pools), the StorageClass.
     type Issuer = KubernetesObject & {
@@ -271,10 +293,10 @@ export async function startTopologyCluster(options: TopologyClusterOptions): Pro
             });
             return service.status?.loadBalancer?.ingress?.[0]?.ip;
           });
-    const storageClass = standIns.cephCsi === undefined ? undefined : "ceph-rbd";
+    const storageClass = running.cephCsi === undefined ? undefined : "ceph-rbd";
     if (storageClass !== undefined)
       await until("StorageClass", deadline, () => storage.readStorageClass({ name: storageClass }));
-    await standIns.idle();
+    await running.idle();
     const readyMs = Math.round(performance.now() - t0);
     log(`kubernetes: cluster and stand-ins ready after ${readyMs} ms`);
 
@@ -322,8 +344,8 @@ export async function startTopologyCluster(options: TopologyClusterOptions): Pro
           cephCsi: { storageClass, pool: storageClass === undefined ? undefined : (k8s.rbdPool ?? "rbd") },
           ingressNginx: {
             className,
-            https: standIns.ingressNginx?.endpoints?.https.url,
-            http: standIns.ingressNginx?.endpoints?.http.url,
+            https: running.ingressNginx?.endpoints?.https.url,
+            http: running.ingressNginx?.endpoints?.http.url,
           },
         },
       };
@@ -332,7 +354,7 @@ export async function startTopologyCluster(options: TopologyClusterOptions): Pro
       provider,
       cluster,
       kubeconfig: cluster.kubeconfig,
-      ingress: standIns.ingressNginx?.endpoints,
+      ingress: running.ingressNginx?.endpoints,
       ingressAddress,
       ingressClass: className,
       acmeCa,
@@ -341,9 +363,13 @@ export async function startTopologyCluster(options: TopologyClusterOptions): Pro
       storageClass,
       timings: { apiReadyMs: cluster.timings.apiReadyMs, readyMs },
       health,
-      stop: () => cluster.stop(),
+      stop: async () => {
+        await running.stop();
+        await cluster.stop();
+      },
     };
   } catch (error) {
+    await standIns?.stop().catch(() => {});
     await cluster.stop();
     throw error;
   }

@@ -31,6 +31,12 @@ export interface CommonClusterOptions {
    * cluster is ready; they log through `log` unless given their own.
    */
   standIns?: Omit<StandInsOptions, "kubeconfig">;
+  /**
+   * Called with the admin kubeconfig as soon as the API server is ready, before the other
+   * components are (binaries provider; the others call it when ready): what only needs the API
+   * (CRDs, stand-ins) can start meanwhile.
+   */
+  onApiReady?: (kubeconfig: string) => void;
 }
 
 /** Real control-plane binaries on loopback ports (docs/DESIGN.md §6): Docker-less, the CI default. */

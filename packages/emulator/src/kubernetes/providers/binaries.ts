@@ -469,6 +469,7 @@ async function startOnce(options: BinariesClusterOptions): Promise<Cluster> {
     });
     const apiReadyMs = Math.round(performance.now() - t0);
     log(`kube-apiserver: ready after ${apiReadyMs} ms at ${server}`);
+    options.onApiReady?.(kubeconfig);
 
     // The others wait for a healthy API server for a few seconds only, so they start after it.
     const checks: [string, string][] = [];
