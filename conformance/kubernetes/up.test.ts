@@ -283,15 +283,16 @@ describe("homelab-emulator up: the whole private cloud", () => {
     ]);
     const orders = await kubectlJson<{ items: Array<{ status: { state: string } }> }>("get", "orders");
     expect(orders.items.map((o) => o.status.state)).toEqual(["valid"]);
-    const events = await kubectlJson<{ items: Array<{ reason: string; message: string }> }>(
-      "get",
-      "events",
-      "--field-selector",
-      "involvedObject.kind=Challenge",
-    );
-    expect(events.items.map((e) => e.reason)).toEqual(
-      expect.arrayContaining(["Started", "Presented", "DomainVerified"]),
-    );
+    await until("the Challenge's Events", async () => {
+      const events = await kubectlJson<{ items: Array<{ reason: string }> }>(
+        "get",
+        "events",
+        "--field-selector",
+        "involvedObject.kind=Challenge",
+      );
+      const reasons = events.items.map((e) => e.reason);
+      return ["Started", "Presented", "DomainVerified"].every((r) => reasons.includes(r)) ? true : undefined;
+    });
     const secret = await kubectlJson<{ data: Record<string, string> }>("get", "secret", "redmine-tls");
     const leaf = new X509Certificate(Buffer.from(secret.data["tls.crt"] ?? "", "base64"));
     expect(leaf.subjectAltName).toBe("DNS:redmine.example.com");

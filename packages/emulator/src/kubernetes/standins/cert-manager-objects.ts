@@ -237,13 +237,32 @@ export class CmApi {
     });
   }
 
+  /**
+   * Records an Event without waiting for it (as client-go's event broadcaster: Events are
+   * informative and never hold up a reconcile); `eventsSent()` waits for those still in flight.
+   */
   event(
     object: KubernetesObject,
     type: "Normal" | "Warning",
     reason: string,
     message: string,
   ): Promise<void> {
-    return recordEvent(this.kubeConfig, object, { type, reason, message, component: this.component });
+    const sending = recordEvent(this.kubeConfig, object, {
+      type,
+      reason,
+      message,
+      component: this.component,
+    });
+    this.#events.add(sending);
+    void sending.finally(() => this.#events.delete(sending));
+    return Promise.resolve();
+  }
+
+  readonly #events = new Set<Promise<void>>();
+
+  /** Resolves when the Events recorded so far have been sent. */
+  async eventsSent(): Promise<void> {
+    await Promise.all([...this.#events]);
   }
 }
 

@@ -322,10 +322,14 @@ export async function startCertManager(
   }
   return {
     acmeCaCertificate: async () => (await loadAcmeCa()).cert,
-    idle: () => queue.idle(),
+    idle: async () => {
+      await queue.idle();
+      await api.eventsSent();
+    },
     stop: async () => {
       await Promise.all(started.map((w) => w.stop()));
       await queue.stop();
+      await api.eventsSent();
     },
   };
 }
