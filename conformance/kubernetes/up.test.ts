@@ -15,6 +15,7 @@ import {
   type CliIo,
   main,
   parseCli,
+  parseEnvFile,
   type RunningEmulator,
   startUp,
   type UpArgs,
@@ -40,18 +41,6 @@ function captureIo(cwd: string) {
     onSignal: () => () => {},
   };
   return { io, out, err };
-}
-
-function parseEnv(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .trim()
-      .split("\n")
-      .map((line) => {
-        const at = line.indexOf("=");
-        return [line.slice(0, at), line.slice(at + 2, -1)];
-      }),
-  );
 }
 
 function run(
@@ -114,7 +103,7 @@ describe("homelab-emulator up: the whole private cloud", () => {
     const t0 = performance.now();
     running = await up(first.io);
     console.log(`[up] ready after ${Math.round(performance.now() - t0)} ms`);
-    env = parseEnv(readFileSync(join(dir, "run", "env"), "utf8"));
+    env = parseEnvFile(readFileSync(join(dir, "run", "env"), "utf8"));
   });
   afterAll(async () => {
     await running?.stop();
@@ -503,7 +492,7 @@ describe("homelab-emulator up: the whole private cloud", () => {
 
     const second = captureIo(dir);
     running = await up(second.io);
-    env = parseEnv(readFileSync(join(dir, "run", "env"), "utf8"));
+    env = parseEnvFile(readFileSync(join(dir, "run", "env"), "utf8"));
     const cert = await kubectlJson<{ status: { conditions: Array<{ type: string; status: string }> } }>(
       "get",
       "certificate",

@@ -2,22 +2,10 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "@homelab-kit/emulator/cli";
+import { envFileText, main, parseEnvFile } from "@homelab-kit/emulator/cli";
 import { createIloClient } from "@homelab-kit/ilo";
 import { describe, expect, it } from "vitest";
 import { captureIo, until } from "./cli-helpers.js";
-
-function parseEnv(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .trim()
-      .split("\n")
-      .map((line) => {
-        const at = line.indexOf("=");
-        return [line.slice(0, at), line.slice(at + 2, -1)];
-      }),
-  );
-}
 
 describe("homelab-emulator CLI", () => {
   it("up --json serves, writes a private env file; status reports; down stops and saves --state; up again restores it", async () => {
@@ -34,7 +22,7 @@ describe("homelab-emulator CLI", () => {
     expect(JSON.stringify(endpoints)).not.toContain("BEGIN CERTIFICATE");
 
     expect(statSync(endpoints.envFile).mode & 0o777).toBe(0o600);
-    const env = parseEnv(readFileSync(endpoints.envFile, "utf8"));
+    const env = parseEnvFile(readFileSync(endpoints.envFile, "utf8"));
     expect(Object.keys(env)).toEqual(
       expect.arrayContaining([
         "CEPH_URL",
@@ -122,6 +110,28 @@ describe("homelab-emulator CLI", () => {
       if (saved === undefined) delete process.env.HOMELAB_KIT_K8S_ASSETS;
       else process.env.HOMELAB_KIT_K8S_ASSETS = saved;
     }
+  });
+
+  it("reads back an env file as it was written, quotes included", () => {
+    const text = envFileText(
+      {
+        control: { url: "http://127.0.0.1:1", token: "t" },
+        ceph: undefined,
+        opennebula: undefined,
+        cloudflare: undefined,
+        ilo: [],
+        iloCa: "",
+      },
+      "/ca.pem",
+      [["INGRESS_CA_FILE", "/run dir/it's.pem"]],
+    );
+    expect(parseEnvFile(text)).toEqual({
+      EMULATOR_CONTROL_URL: "http://127.0.0.1:1",
+      EMULATOR_TOKEN: "t",
+      ILO_HOSTS: "",
+      ILO_CA_FILE: "/ca.pem",
+      INGRESS_CA_FILE: "/run dir/it's.pem",
+    });
   });
 
   it("bad input is a precise error and an exit code, never a crash", async () => {

@@ -50,6 +50,19 @@ export function envFileText(
   return `${lines.map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`).join("\n")}\n`;
 }
 
+/**
+ * Reads an env file as `envFileText` writes it (`KEY='value'`, a quote in a value written `'\''`):
+ * what a script in TypeScript does instead of `source`.
+ */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)='(.*)'$/.exec(line);
+    if (match?.[1] !== undefined) env[match[1]] = (match[2] ?? "").replaceAll(`'\\''`, "'");
+  }
+  return env;
+}
+
 export function endpointsTable(
   endpoints: EmulatorEndpoints,
   envFile: string,
