@@ -259,56 +259,64 @@ export async function startCertManager(
     });
     started.push(cache.watched);
   };
-  try {
-    secrets.watched = await watch<V1Secret>({
-      kubeConfig,
-      ...timeout,
-      path: "/api/v1/secrets",
-      list: () => api.core.listSecretForAllNamespaces(),
-      onChange: (secret, deleted) => {
-        if (deleted) secrets.forget(secret);
-        else secrets.settle(secret);
-        requeueIssuers();
-        // A deleted certificate Secret is issued again, as cert-manager does; a solver's token
-        // Secret that changed gives pending Challenges another try.
-        for (const cert of certificates.list(secret.metadata?.namespace)) {
-          if ((cert.spec as { secretName?: string } | undefined)?.secretName === secret.metadata?.name)
-            queue.add(`Certificate:${keyOf(cert)}`);
-        }
-        if (secret.metadata?.namespace === resourceNs || !deleted)
-          for (const ch of challenges.list())
-            if (ch.status?.state !== "valid") queue.add(`Challenge:${keyOf(ch)}`);
-      },
-    });
-    started.push(secrets.watched);
-    await watchKind(CLUSTER_ISSUER, clusterIssuers, (o) => queue.add(`ClusterIssuer:${keyOf(o)}`));
-    await watchKind(ISSUER, issuers, (o) => queue.add(`Issuer:${keyOf(o)}`));
-    await watchKind(CERTIFICATE, certificates, (o, deleted) => {
+  // Every watch lists at once (each first list is a round trip; the API server answers them side by side).
+  const networking = kubeConfig.makeApiClient(NetworkingV1Api);
+  const watching = await Promise.allSettled([
+    (async () => {
+      secrets.watched = await watch<V1Secret>({
+        kubeConfig,
+        ...timeout,
+        path: "/api/v1/secrets",
+        list: () => api.core.listSecretForAllNamespaces(),
+        onChange: (secret, deleted) => {
+          if (deleted) secrets.forget(secret);
+          else secrets.settle(secret);
+          requeueIssuers();
+          // A deleted certificate Secret is issued again, as cert-manager does; a solver's token
+          // Secret that changed gives pending Challenges another try.
+          for (const cert of certificates.list(secret.metadata?.namespace)) {
+            if ((cert.spec as { secretName?: string } | undefined)?.secretName === secret.metadata?.name)
+              queue.add(`Certificate:${keyOf(cert)}`);
+          }
+          if (secret.metadata?.namespace === resourceNs || !deleted)
+            for (const ch of challenges.list())
+              if (ch.status?.state !== "valid") queue.add(`Challenge:${keyOf(ch)}`);
+        },
+      });
+      started.push(secrets.watched);
+    })(),
+    watchKind(CLUSTER_ISSUER, clusterIssuers, (o) => queue.add(`ClusterIssuer:${keyOf(o)}`)),
+    watchKind(ISSUER, issuers, (o) => queue.add(`Issuer:${keyOf(o)}`)),
+    watchKind(CERTIFICATE, certificates, (o, deleted) => {
       if (!deleted) queue.add(`Certificate:${keyOf(o)}`);
-    });
-    await watchKind(CERTIFICATE_REQUEST, requests, (o) => {
+    }),
+    watchKind(CERTIFICATE_REQUEST, requests, (o) => {
       queue.add(`CertificateRequest:${keyOf(o)}`);
       const cert = o.metadata?.annotations?.["cert-manager.io/certificate-name"];
       if (cert) queue.add(`Certificate:${o.metadata?.namespace}/${cert}`);
-    });
-    await watchKind(ORDER, orders, (o) => queue.add(`Order:${keyOf(o)}`));
-    const networking = kubeConfig.makeApiClient(NetworkingV1Api);
-    ingresses = await watch<V1Ingress>({
-      kubeConfig,
-      ...timeout,
-      path: "/apis/networking.k8s.io/v1/ingresses",
-      list: () => networking.listIngressForAllNamespaces(),
-      onChange: (ingress, deleted) => {
-        if (!deleted && certificatesFor(ingress).length > 0) queue.add(`Ingress:${keyOf(ingress)}`);
-      },
-    });
-    started.push(ingresses);
-    await watchKind(CHALLENGE, challenges, (o, deleted) => {
+    }),
+    watchKind(ORDER, orders, (o) => queue.add(`Order:${keyOf(o)}`)),
+    (async () => {
+      ingresses = await watch<V1Ingress>({
+        kubeConfig,
+        ...timeout,
+        path: "/apis/networking.k8s.io/v1/ingresses",
+        list: () => networking.listIngressForAllNamespaces(),
+        onChange: (ingress, deleted) => {
+          if (!deleted && certificatesFor(ingress).length > 0) queue.add(`Ingress:${keyOf(ingress)}`);
+        },
+      });
+      started.push(ingresses);
+    })(),
+    watchKind(CHALLENGE, challenges, (o, deleted) => {
       if (!deleted || o.metadata?.finalizers?.includes(ACME_FINALIZER)) queue.add(`Challenge:${keyOf(o)}`);
-    });
-  } catch (error) {
+    }),
+  ]);
+  const failed = watching.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
     await Promise.all(started.map((w) => w.stop()));
-    throw error;
+    await queue.stop();
+    throw failed.reason;
   }
   requeueIssuers();
   for (const kind of ["Certificate", "CertificateRequest", "Order", "Challenge"] as const) {
