@@ -119,6 +119,7 @@ describe("homelab-emulator CLI", () => {
         ceph: undefined,
         opennebula: undefined,
         cloudflare: undefined,
+        metrics: { cephMgr: undefined, iloExporter: "http://127.0.0.1:2", node: [] },
         ilo: [],
         iloCa: "",
       },
@@ -130,6 +131,8 @@ describe("homelab-emulator CLI", () => {
       EMULATOR_TOKEN: "t",
       ILO_HOSTS: "",
       ILO_CA_FILE: "/ca.pem",
+      NODE_EXPORTER_HOSTS: "",
+      ILO_EXPORTER_URL: "http://127.0.0.1:2/metrics",
       INGRESS_CA_FILE: "/run dir/it's.pem",
     });
   });
