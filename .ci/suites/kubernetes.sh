@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Kubernetes peer suite: builds (or reuses, from "$HOMELAB_KIT_CACHE/k8s/") kube-apiserver,
-# kube-controller-manager, kube-scheduler, etcd and kwok from the Go module proxy, then runs
-# conformance/kubernetes against a real control plane started by the `binaries` provider (the
-# cluster itself, and the stand-ins: MetalLB, cert-manager, Ceph CSI, ingress-nginx, node health).
+# kube-controller-manager, kube-scheduler, etcd and kwok, and kubectl of the same version, from the
+# Go module proxy, then runs conformance/kubernetes against a real control plane started by the
+# `binaries` provider (the cluster itself, the stand-ins: MetalLB, cert-manager, Ceph CSI,
+# ingress-nginx, node health, and `homelab-emulator up` checked with kubectl and curl).
 # Works on a fresh machine as root with CI=true and no stdin; exits non-zero on failure.
 #   HOMELAB_KIT_K8S_ASSETS=/path  use an existing KUBEBUILDER_ASSETS-style folder (with kwok) instead
+#   HOMELAB_KIT_KUBECTL=/path     use that kubectl instead of building one
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export CI=true FORCE_COLOR=0 NO_COLOR=1
@@ -73,6 +75,17 @@ fi
 export HOMELAB_KIT_K8S_ASSETS
 say "binaries ready in $(( $(date +%s) - t0 )) s: $HOMELAB_KIT_K8S_ASSETS"
 cat "$HOMELAB_KIT_K8S_ASSETS/versions.json" 2>/dev/null || true
+
+# A real kubectl of the server's version (Debian bookworm's kubernetes-client is 1.20: sixteen
+# minor versions behind, outside kubectl's skew policy), built like the binaries (cold: about 4 min
+# with the Go build cache of the binaries, reused afterwards), and curl for the ingress checks.
+if [ -z "${HOMELAB_KIT_KUBECTL:-}" ]; then
+  ensure_go
+  HOMELAB_KIT_KUBECTL="$(bash scripts/k8s/build-binaries.sh --kubectl | tail -1)/kubectl"
+fi
+export HOMELAB_KIT_KUBECTL
+"$HOMELAB_KIT_KUBECTL" version --client
+command -v curl >/dev/null || apt-get install -y -qq curl
 
 [ -d node_modules/.pnpm ] || pnpm install --frozen-lockfile
 

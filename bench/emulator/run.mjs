@@ -59,7 +59,7 @@ async function start(args) {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [bin, "up", "--json", "--run-dir", mkdtempSync(join(tmpdir(), "emu-")), ...args],
+    [bin, "up", "--json", "--no-kubernetes", "--run-dir", mkdtempSync(join(tmpdir(), "emu-")), ...args],
     {
       stdio: ["ignore", "pipe", "inherit"],
     },

@@ -5,6 +5,7 @@ export default defineConfig(
   packageBuild([
     "src/index.ts",
     "src/ceph/index.ts",
+    "src/cloudflare/index.ts",
     "src/ilo/index.ts",
     "src/msw/index.ts",
     "src/kubernetes/index.ts",

@@ -5,6 +5,9 @@
 #
 #   scripts/k8s/build-binaries.sh            # build or reuse; prints the folder
 #   scripts/k8s/build-binaries.sh --print    # print the folder it would use; exit 1 if not built
+#   scripts/k8s/build-binaries.sh --kubectl  # kubectl of the same Kubernetes version, into
+#                                            # "$HOMELAB_KIT_CACHE/k8s/kubectl-<version>/" (same rules;
+#                                            # also with --print)
 #
 # How: one throw-away wrapper Go module per project.
 # - Kubernetes: requires k8s.io/kubernetes vX.Y.Z and replaces every staging module k8s.io/* (read
@@ -28,9 +31,16 @@ K8S_VERSION="${K8S_VERSION:-v1.36.3}"
 ETCD_VERSION="${ETCD_VERSION:-v3.6.16}"
 KWOK_VERSION="${KWOK_VERSION:-v0.8.0}"
 CACHE="${HOMELAB_KIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/homelab-kit}"
-KEY="kubernetes-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"
+MODE=control-plane
+if [ "${1:-}" = "--kubectl" ]; then MODE=kubectl; shift; fi
+if [ "$MODE" = kubectl ]; then
+  KEY="kubectl-${K8S_VERSION}"
+  BINARIES=(kubectl)
+else
+  KEY="kubernetes-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"
+  BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
+fi
 OUT="$CACHE/k8s/$KEY"
-BINARIES=(kube-apiserver kube-controller-manager kube-scheduler etcd kwok)
 
 complete() {
   [ -f "$OUT/versions.json" ] || return 1
@@ -99,8 +109,8 @@ proxy_info() { # proxy_info MODULE VERSION -> JSON of `go mod download -json`
 }
 
 # --- Kubernetes --------------------------------------------------------------------------------
-build_kubernetes() {
-  local dir="$WORK/kubernetes" minor major gomod staging commit
+build_kubernetes() { # build_kubernetes CMD... (each k8s.io/kubernetes/cmd/CMD)
+  local dir="$WORK/kubernetes" minor major gomod staging commit cmd
   mkdir -p "$dir"
   major=${K8S_VERSION#v}; major=${major%%.*}
   minor=${K8S_VERSION#v*.}; minor=${minor%%.*}
@@ -115,7 +125,9 @@ build_kubernetes() {
     printf 'module homelab-kit.local/kubernetes-binaries\n\ngo 1.26.0\n\n'
     printf 'godebug default=go1.26\n\n'
     printf 'require k8s.io/kubernetes %s\n\n' "$K8S_VERSION"
-    printf 'tool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kube-controller-manager\n\tk8s.io/kubernetes/cmd/kube-scheduler\n)\n\n'
+    printf 'tool (\n'
+    for cmd in "$@"; do printf '\tk8s.io/kubernetes/cmd/%s\n' "$cmd"; done
+    printf ')\n\n'
     printf 'replace (\n'
     local m
     for m in $staging; do printf '\t%s => %s v0.%s.%s\n' "$m" "$m" "$minor" "${K8S_VERSION##*.}"; done
@@ -128,8 +140,9 @@ build_kubernetes() {
     ld+=" -X $pkg.gitVersion=$K8S_VERSION -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
     ld+=" -X $pkg.gitCommit=${commit:-unknown} -X $pkg.gitTreeState=clean -X $pkg.buildDate=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   done
-  gobuild kubernetes "$dir" "$ld" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler
+  local pkgs=()
+  for cmd in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$cmd"); done
+  gobuild kubernetes "$dir" "$ld" "${pkgs[@]}"
 }
 
 # --- etcd --------------------------------------------------------------------------------------
@@ -173,9 +186,25 @@ build_kwok() {
 
 T0=$(date +%s)
 log "building $KEY into $OUT (go build -p $JOBS, nice $NICE, $(go version | cut -d' ' -f3))"
+if [ "$MODE" = kubectl ]; then
+  build_kubernetes kubectl
+  [ -x "$STAGE/kubectl" ] || { log "missing kubectl after the build"; exit 1; }
+  "$STAGE/kubectl" version --client >&2
+  cat >"$STAGE/versions.json" <<EOF
+{
+  "kubectl": "$K8S_VERSION",
+  "go": "$(go env GOVERSION)",
+  "builtAt": "$(date -u +%Y-%m-%dT%H:%M:%SZ)",
+  "buildJobs": $JOBS,
+  "buildSeconds": {"total": $(( $(date +%s) - T0 ))},
+  "peakRssMiB": {"kubectl": $(( $(tail -1 "$WORK/kubernetes.rss") / 1024 ))},
+  "sizeBytes": {"kubectl": $(stat -c %s "$STAGE/kubectl")}
+}
+EOF
+else
 build_etcd
 build_kwok
-build_kubernetes
+build_kubernetes kube-apiserver kube-controller-manager kube-scheduler
 
 for b in "${BINARIES[@]}"; do [ -x "$STAGE/$b" ] || { log "missing $b after the build"; exit 1; }; done
 "$STAGE/etcd" --version >&2
@@ -201,6 +230,7 @@ cat >"$STAGE/versions.json" <<EOF
   "sizeBytes": { ${sizes%, } }
 }
 EOF
+fi
 cat "$STAGE/versions.json" >&2
 
 # Publish atomically: a reader sees either no folder or a complete one.

@@ -79,12 +79,15 @@ async function main(): Promise<number> {
     return report.ok ? 0 : 1;
   }
   const runDir = mkdtempSync(join(tmpdir(), "monitoring-up-"));
-  const up = await startUp(parseCli(["up", "--run-dir", runDir, "--speed", "30"]) as UpArgs, {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    cwd: process.cwd(),
-    onSignal: () => () => {},
-  });
+  const up = await startUp(
+    parseCli(["up", "--no-kubernetes", "--run-dir", runDir, "--speed", "30"]) as UpArgs,
+    {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      cwd: process.cwd(),
+      onSignal: () => () => {},
+    },
+  );
   try {
     const report = await runDrill({
       ...common,

@@ -24,7 +24,7 @@ describe("homelab-emulator up: Prometheus scrape targets", () => {
   it("prints the targets, writes prometheus.yml and the env file; every target answers as its exporter", async () => {
     const dir = mkdtempSync(join(tmpdir(), "emu-prom-"));
     const { io, out, ctrlC } = captureIo(dir);
-    const exit = main(["up", "--run-dir", "run"], io);
+    const exit = main(["up", "--no-kubernetes", "--run-dir", "run"], io);
     const printed = await until(() =>
       out.some((t) => t.includes("scrape targets")) ? out.join("") : undefined,
     );

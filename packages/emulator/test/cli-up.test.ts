@@ -2,29 +2,17 @@
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { main } from "@homelab-kit/emulator/cli";
+import { envFileText, main, parseEnvFile } from "@homelab-kit/emulator/cli";
 import { createIloClient } from "@homelab-kit/ilo";
 import { describe, expect, it } from "vitest";
 import { captureIo, until } from "./cli-helpers.js";
-
-function parseEnv(text: string): Record<string, string> {
-  return Object.fromEntries(
-    text
-      .trim()
-      .split("\n")
-      .map((line) => {
-        const at = line.indexOf("=");
-        return [line.slice(0, at), line.slice(at + 2, -1)];
-      }),
-  );
-}
 
 describe("homelab-emulator CLI", () => {
   it("up --json serves, writes a private env file; status reports; down stops and saves --state; up again restores it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
     const first = captureIo(dir);
     const exit = main(
-      ["up", "--json", "--speed", "1000", "--state", "state.json", "--run-dir", "run"],
+      ["up", "--json", "--no-kubernetes", "--speed", "1000", "--state", "state.json", "--run-dir", "run"],
       first.io,
     );
     const printed = await until(() => first.out[0]);
@@ -34,10 +22,26 @@ describe("homelab-emulator CLI", () => {
     expect(JSON.stringify(endpoints)).not.toContain("BEGIN CERTIFICATE");
 
     expect(statSync(endpoints.envFile).mode & 0o777).toBe(0o600);
-    const env = parseEnv(readFileSync(endpoints.envFile, "utf8"));
+    const env = parseEnvFile(readFileSync(endpoints.envFile, "utf8"));
     expect(Object.keys(env)).toEqual(
-      expect.arrayContaining(["CEPH_URL", "CEPH_PASSWORD", "ILO_NODE1_URL", "ILO_CA_FILE", "EMULATOR_TOKEN"]),
+      expect.arrayContaining([
+        "CEPH_URL",
+        "CEPH_PASSWORD",
+        "ILO_NODE1_URL",
+        "ILO_CA_FILE",
+        "EMULATOR_TOKEN",
+        "CLOUDFLARE_API_URL",
+        "CLOUDFLARE_API_TOKEN",
+        "CLOUDFLARE_ZONE",
+      ]),
     );
+    expect(env.KUBECONFIG).toBeUndefined(); // --no-kubernetes
+    const zones = await fetch(`${env.CLOUDFLARE_API_URL}/zones?name=${env.CLOUDFLARE_ZONE}`, {
+      headers: { authorization: `Bearer ${env.CLOUDFLARE_API_TOKEN}` },
+    });
+    expect(((await zones.json()) as { result: Array<{ name: string }> }).result.map((z) => z.name)).toEqual([
+      "example.com",
+    ]);
     const ilo = createIloClient({
       baseUrl: env.ILO_NODE2_URL ?? "",
       username: env.ILO_NODE2_USERNAME ?? "",
@@ -51,6 +55,7 @@ describe("homelab-emulator CLI", () => {
     const status = captureIo(dir);
     expect(await main(["status", "--run-dir", "run"], status.io), status.err.join("")).toBe(0);
     expect(status.out.join("")).toMatch(/node2: On/);
+    expect(status.out.join("")).toContain("kubernetes: not started (--no-kubernetes)");
 
     const down = captureIo(dir);
     expect(await main(["down", "--run-dir", "run"], down.io), down.err.join("")).toBe(0);
@@ -62,7 +67,7 @@ describe("homelab-emulator CLI", () => {
     expect(await main(["status", "--run-dir", "run"], captureIo(dir).io)).toBe(2);
 
     const second = captureIo(dir);
-    const again = main(["up", "--state", "state.json", "--run-dir", "run"], second.io);
+    const again = main(["up", "--no-kubernetes", "--state", "state.json", "--run-dir", "run"], second.io);
     await until(() => (second.out.join("").includes("Ctrl-C") ? true : undefined));
     expect(second.out.join("")).toMatch(/iLO node1 \(ilo3\)\s+https:\/\/127\.0\.0\.1:\d+\s+Administrator/);
     const status2 = captureIo(dir);
@@ -80,7 +85,10 @@ describe("homelab-emulator CLI", () => {
     writeFileSync(envFile, `${"OLD-CONTENT ".repeat(1_000)}\n`, { mode: 0o644 });
     chmodSync(envFile, 0o644);
     const up = captureIo(dir);
-    const exit = main(["up", "--json", "--env-file", "lab.env", "--run-dir", "run"], up.io);
+    const exit = main(
+      ["up", "--json", "--no-kubernetes", "--env-file", "lab.env", "--run-dir", "run"],
+      up.io,
+    );
     await until(() => up.out[0]);
     expect(statSync(envFile).mode & 0o777).toBe(0o600);
     const text = readFileSync(envFile, "utf8");
@@ -88,6 +96,64 @@ describe("homelab-emulator CLI", () => {
     expect(text).toMatch(/^EMULATOR_TOKEN=/m);
     up.ctrlC();
     expect(await exit).toBe(0);
+  });
+
+  it("without the Kubernetes binaries, up says how to build them and how long it takes, and serves the rest", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "emu-cli-"));
+    const saved = process.env.HOMELAB_KIT_K8S_ASSETS;
+    process.env.HOMELAB_KIT_K8S_ASSETS = join(dir, "no-binaries-here");
+    try {
+      const up = captureIo(dir);
+      const exit = main(["up", "--json", "--run-dir", "run"], up.io);
+      const printed = JSON.parse(await until(() => up.out[0])) as {
+        kubernetes: { status: string; reason: string };
+        ceph: { url: string };
+      };
+      expect(printed.kubernetes.status).toBe("not started");
+      const err = up.err.join("");
+      expect(err).toContain("Kubernetes not started: the cluster binaries are not built");
+      expect(err).toContain("bash scripts/k8s/build-binaries.sh");
+      expect(err).toMatch(/about 30 minutes on 2 cores/);
+      expect(err).toContain("KUBEBUILDER_ASSETS");
+      expect((await fetch(`${printed.ceph.url}/api/health/minimal`)).status).toBeLessThan(500); // the rest runs
+      const status = captureIo(dir);
+      await main(["status", "--run-dir", "run"], status.io);
+      expect(status.out.join("")).toMatch(
+        /kubernetes: not started \(Kubernetes not started: the cluster binaries are not built/,
+      );
+      const down = captureIo(dir);
+      expect(await main(["down", "--run-dir", "run"], down.io)).toBe(0);
+      expect(down.out.join("")).toContain("stopped");
+      expect(await exit).toBe(0);
+    } finally {
+      if (saved === undefined) delete process.env.HOMELAB_KIT_K8S_ASSETS;
+      else process.env.HOMELAB_KIT_K8S_ASSETS = saved;
+    }
+  });
+
+  it("reads back an env file as it was written, quotes included", () => {
+    const text = envFileText(
+      {
+        control: { url: "http://127.0.0.1:1", token: "t" },
+        ceph: undefined,
+        opennebula: undefined,
+        cloudflare: undefined,
+        metrics: { cephMgr: undefined, iloExporter: "http://127.0.0.1:2", node: [] },
+        ilo: [],
+        iloCa: "",
+      },
+      "/ca.pem",
+      [["INGRESS_CA_FILE", "/run dir/it's.pem"]],
+    );
+    expect(parseEnvFile(text)).toEqual({
+      EMULATOR_CONTROL_URL: "http://127.0.0.1:1",
+      EMULATOR_TOKEN: "t",
+      ILO_HOSTS: "",
+      ILO_CA_FILE: "/ca.pem",
+      NODE_EXPORTER_HOSTS: "",
+      ILO_EXPORTER_URL: "http://127.0.0.1:2/metrics",
+      INGRESS_CA_FILE: "/run dir/it's.pem",
+    });
   });
 
   it("bad input is a precise error and an exit code, never a crash", async () => {

@@ -1,10 +1,13 @@
-import { X509Certificate } from "node:crypto";
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import {
   type AcmeSolver,
+  createCsr,
   createIssuerCa,
+  generatePrivateKey,
   type IssuerSpec,
-  issueLeaf,
   parseGoDuration,
+  readCsr,
+  signCsr,
   solverFor,
   validateIssuer,
 } from "@homelab-kit/emulator/kubernetes";
@@ -105,46 +108,60 @@ describe("certificates", () => {
   const now = new Date();
   const later = new Date(now.getTime() + 90 * 24 * 3600 * 1000);
 
-  it.each(["RSA", "ECDSA"] as const)(
-    "issues a %s certificate for the requested names, signed by the issuer's CA",
-    async (algorithm) => {
-      const ca = await createIssuerCa("test CA", algorithm === "RSA" ? "rsa" : "ec");
-      const leaf = await issueLeaf(
-        {
-          dnsNames: ["blog.example.org", "*.blog.example.org"],
-          ipAddresses: ["192.168.10.5"],
-          algorithm,
-          notBefore: now,
-          notAfter: later,
-        },
-        ca,
+  it.each([
+    ["RSA", "rsa"],
+    ["ECDSA", "ec"],
+    ["RSA", "ec"],
+    ["ECDSA", "rsa"],
+  ] as const)(
+    "issues a %s certificate for a CSR's names, signed by the issuer's %s CA",
+    async (algorithm, caType) => {
+      const ca = await createIssuerCa("test CA", caType);
+      const key = await generatePrivateKey({ algorithm });
+      expect(key).toContain(algorithm === "RSA" ? "BEGIN RSA PRIVATE KEY" : "BEGIN EC PRIVATE KEY"); // PKCS1, cert-manager's default
+      const csr = await createCsr(
+        { dnsNames: ["blog.example.org", "*.blog.example.org"], ipAddresses: ["192.168.10.5"] },
+        key,
       );
-      const cert = new X509Certificate(leaf.cert);
+      expect(csr).toContain("BEGIN CERTIFICATE REQUEST");
+      expect(await readCsr(Buffer.from(csr).toString("base64"))).toMatchObject({
+        commonName: undefined,
+        dnsNames: ["blog.example.org", "*.blog.example.org"],
+        ipAddresses: ["192.168.10.5"],
+        isCA: false,
+      });
+      const cert = new X509Certificate(await signCsr(csr, { ca }, { notBefore: now, notAfter: later }));
       const caCert = new X509Certificate(ca.cert);
       expect(cert.subjectAltName).toBe(
         "DNS:blog.example.org, DNS:*.blog.example.org, IP Address:192.168.10.5",
       );
-      expect(cert.subject).toBe("CN=blog.example.org");
       expect(cert.checkIssued(caCert)).toBe(true);
       expect(cert.verify(caCert.publicKey)).toBe(true);
-      expect(cert.publicKey.asymmetricKeyType).toBe(algorithm === "RSA" ? "rsa" : "ec");
+      expect(cert.checkPrivateKey(createPrivateKey(key))).toBe(true);
       expect(cert.ca).toBe(false);
       expect(caCert.ca).toBe(true);
       expect(Math.abs(new Date(cert.validTo).getTime() - later.getTime())).toBeLessThan(1000);
     },
   );
 
-  it("self-signs without a CA (selfSigned issuers)", async () => {
-    const leaf = await issueLeaf({
-      commonName: "me",
-      dnsNames: ["me.test"],
-      algorithm: "ECDSA",
-      notBefore: now,
-      notAfter: later,
-    });
-    const cert = new X509Certificate(leaf.cert);
+  it("self-signs with the CSR's own key (selfSigned issuers), and refuses a CSR whose signature is wrong", async () => {
+    const key = await generatePrivateKey({ algorithm: "ECDSA", size: 384, encoding: "PKCS8" });
+    expect(key).toContain("BEGIN PRIVATE KEY");
+    const csr = await createCsr({ commonName: "me", dnsNames: ["me.test"], isCA: true }, key);
+    const cert = new X509Certificate(
+      await signCsr(csr, { selfKey: key }, { notBefore: now, notAfter: later, isCA: true }),
+    );
     expect(cert.verify(cert.publicKey)).toBe(true);
     expect(cert.subject).toBe("CN=me");
+    expect(cert.ca).toBe(true);
+    const body = csr
+      .split("\n")
+      .filter((l) => !l.startsWith("-----"))
+      .join("");
+    const der = Buffer.from(body, "base64");
+    der[der.length - 5] = (der[der.length - 5] ?? 0) ^ 0xff; // inside the signature
+    const broken = `-----BEGIN CERTIFICATE REQUEST-----\n${der.toString("base64")}\n-----END CERTIFICATE REQUEST-----\n`;
+    await expect(readCsr(broken)).rejects.toThrow(/signature does not verify/);
   });
 
   it("parses Go durations as cert-manager takes them", () => {

@@ -35,6 +35,19 @@ describe("CRDs", () => {
         scope: "Namespaced",
         versions: ["v1:true:true"],
       },
+      {
+        name: "certificaterequests.cert-manager.io",
+        kind: "CertificateRequest",
+        scope: "Namespaced",
+        versions: ["v1:true:true"],
+      },
+      { name: "orders.acme.cert-manager.io", kind: "Order", scope: "Namespaced", versions: ["v1:true:true"] },
+      {
+        name: "challenges.acme.cert-manager.io",
+        kind: "Challenge",
+        scope: "Namespaced",
+        versions: ["v1:true:true"],
+      },
       { name: "issuers.cert-manager.io", kind: "Issuer", scope: "Namespaced", versions: ["v1:true:true"] },
       {
         name: "clusterissuers.cert-manager.io",

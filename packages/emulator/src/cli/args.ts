@@ -8,7 +8,7 @@ export class UsageError extends Error {
 export const USAGE = `Usage: homelab-emulator <command> [options]
 
 Commands:
-  up        serve every API of the topology on loopback until Ctrl-C
+  up        serve every API of the topology on loopback, and start its Kubernetes cluster, until Ctrl-C
   status    show the running emulator (from --run-dir)
   down      stop the running emulator (from --run-dir)
   topology  print the default topology (YAML) to start a file of your own
@@ -29,7 +29,9 @@ Options (up):
   --metrics-port N  Prometheus exporters: ceph-mgr module N, iLO exporter N+1, node_exporter
                     of host k N+2+k (default: free ports; the targets go to <run-dir>/prometheus.yml)
   --speed X         emulated seconds per real second (default 1; 60 makes a 30 s POST last 0.5 s)
-  --state FILE      restore the world from FILE at start, save it there at shutdown
+  --state FILE      restore the world from FILE at start, save it there at shutdown (the
+                    Kubernetes cluster's objects are kept in FILE.k8s/)
+  --no-kubernetes   do not start the topology's Kubernetes cluster and stand-ins
   --env-file FILE   where to write the endpoints as KEY=value (default <run-dir>/env)
   --json            print the endpoints as JSON instead of a table
 Options (all):
@@ -51,6 +53,8 @@ export interface UpArgs {
   envFile: string | undefined;
   json: boolean;
   runDir: string;
+  /** Start the topology's Kubernetes cluster (default true; `--no-kubernetes`). */
+  kubernetes: boolean;
 }
 
 export type CliArgs =
@@ -121,6 +125,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         envFile: values["env-file"],
         json: values.json === true,
         runDir,
+        kubernetes: values["no-kubernetes"] !== true,
       };
     }
     case "status":
@@ -151,6 +156,7 @@ function parse(argv: readonly string[]) {
       state: { type: "string" },
       "env-file": { type: "string" },
       json: { type: "boolean" },
+      "no-kubernetes": { type: "boolean" },
       "run-dir": { type: "string" },
       help: { type: "boolean", short: "h" },
     },

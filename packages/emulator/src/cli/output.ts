@@ -6,8 +6,12 @@ export function envKey(host: string): string {
   return host.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
-/** `KEY=value` lines (values single-quoted for shells) for `source` or dotenv. */
-export function envFileText(endpoints: EmulatorEndpoints, caFile: string): string {
+/** `KEY=value` lines (values single-quoted for shells) for `source` or dotenv; `extra` comes last. */
+export function envFileText(
+  endpoints: EmulatorEndpoints,
+  caFile: string,
+  extra: ReadonlyArray<readonly [string, string]> = [],
+): string {
   const lines: Array<[string, string]> = [
     ["EMULATOR_CONTROL_URL", endpoints.control.url],
     ["EMULATOR_TOKEN", endpoints.control.token],
@@ -34,11 +38,36 @@ export function envFileText(endpoints: EmulatorEndpoints, caFile: string): strin
       [`ILO_${key}_PASSWORD`, ilo.password],
     );
   }
+  if (endpoints.cloudflare !== undefined) {
+    lines.push(
+      ["CLOUDFLARE_API_URL", endpoints.cloudflare.url],
+      ["CLOUDFLARE_API_TOKEN", endpoints.cloudflare.token],
+      ["CLOUDFLARE_ZONE", endpoints.cloudflare.zones[0] ?? ""],
+    );
+  }
   lines.push(...metricsEnvLines(endpoints));
+  lines.push(...extra.map(([k, v]) => [k, v] as [string, string]));
   return `${lines.map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`).join("\n")}\n`;
 }
 
-export function endpointsTable(endpoints: EmulatorEndpoints, envFile: string): string {
+/**
+ * Reads an env file as `envFileText` writes it (`KEY='value'`, a quote in a value written `'\''`):
+ * what a script in TypeScript does instead of `source`.
+ */
+export function parseEnvFile(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split("\n")) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)='(.*)'$/.exec(line);
+    if (match?.[1] !== undefined) env[match[1]] = (match[2] ?? "").replaceAll(`'\\''`, "'");
+  }
+  return env;
+}
+
+export function endpointsTable(
+  endpoints: EmulatorEndpoints,
+  envFile: string,
+  extraRows: string[][] = [],
+): string {
   const rows: string[][] = [["SERVICE", "URL", "USER", "PASSWORD"]];
   rows.push(["control API", endpoints.control.url, "Bearer token", endpoints.control.token]);
   if (endpoints.ceph !== undefined)
@@ -51,6 +80,9 @@ export function endpointsTable(endpoints: EmulatorEndpoints, envFile: string): s
   ]);
   for (const ilo of endpoints.ilo)
     rows.push([`iLO ${ilo.host} (${ilo.generation})`, ilo.url, ilo.username, ilo.password]);
+  if (endpoints.cloudflare !== undefined)
+    rows.push(["Cloudflare API", endpoints.cloudflare.url, "Bearer token", endpoints.cloudflare.token]);
+  rows.push(...extraRows);
   const widths = rows[0]?.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length))) ?? [];
   const text = rows
     .map((r) =>

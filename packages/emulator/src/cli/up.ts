@@ -1,7 +1,8 @@
 /**
  * `homelab-emulator up`: builds the emulator (topology, real clock at `--speed`), restores
- * `--state`, serves every API, prints the endpoints, writes the env file and run file, and stops
- * cleanly on SIGINT/SIGTERM or `POST /_emulator/shutdown` (saving `--state`).
+ * `--state`, serves every API, starts the topology's Kubernetes cluster and stand-ins, prints the
+ * endpoints, writes the env file and run file, and stops cleanly on SIGINT/SIGTERM or
+ * `POST /_emulator/shutdown` (saving `--state`, the cluster's objects with it).
  */
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -13,6 +14,7 @@ import { type UpArgs, UsageError } from "./args.js";
 import { endpointsTable, envFileText } from "./output.js";
 import { scrapeTargetsText, writePrometheusConfig } from "./prometheus-config.js";
 import { removeRunFile, writePrivate, writeRunFile } from "./run-file.js";
+import { startUpKubernetes, type UpKubernetes } from "./up-kubernetes.js";
 
 export interface CliIo {
   stdout(text: string): void;
@@ -26,6 +28,8 @@ export interface CliIo {
 export interface RunningEmulator {
   emulator: Emulator;
   endpoints: EmulatorEndpoints;
+  /** The topology's Kubernetes cluster, when it was started. */
+  kubernetes: UpKubernetes;
   /** Resolves when the emulator has stopped (state saved, servers closed, run file removed). */
   stopped: Promise<void>;
   stop(): Promise<void>;
@@ -55,7 +59,9 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
     ...(topology === undefined ? {} : { topology }),
   });
   if (snapshot !== undefined) restoreWorld(emulator.world, snapshot);
-  const endpoints = await emulator.listen({
+  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  // The APIs and the Kubernetes cluster start side by side (the stand-ins wait for the APIs).
+  const listening = emulator.listen({
     host: args.host,
     port: args.port,
     metricsPort: args.metricsPort,
@@ -64,12 +70,26 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
     onError: (error) =>
       io.stderr(`homelab-emulator: ${error instanceof Error ? error.message : String(error)}\n`),
   });
-  mkdirSync(runDir, { recursive: true, mode: 0o700 });
+  const [listened, started] = await Promise.allSettled([
+    listening,
+    startUpKubernetes(args, emulator, listening, runDir, stateFile, io.stderr),
+  ]);
+  if (listened.status === "rejected" || started.status === "rejected") {
+    if (started.status === "fulfilled") await started.value.cluster?.stop();
+    await emulator.close();
+    throw listened.status === "rejected" ? listened.reason : (started as PromiseRejectedResult).reason;
+  }
+  const endpoints = listened.value;
+  const kubernetes = started.value;
+  emulator.addHealth(
+    "kubernetes",
+    () => kubernetes.cluster?.health() ?? { status: "not started", reason: kubernetes.reason },
+  );
   const caFile = join(runDir, "ilo-ca.pem");
   writePrivate(caFile, endpoints.iloCa);
   const envFile = args.envFile === undefined ? join(runDir, "env") : resolve(io.cwd, args.envFile);
   mkdirSync(dirname(envFile), { recursive: true });
-  writePrivate(envFile, envFileText(endpoints, caFile));
+  writePrivate(envFile, envFileText(endpoints, caFile, kubernetes.env));
   const prometheusConfig = writePrometheusConfig(runDir, endpoints);
   writeRunFile(runDir, {
     pid: process.pid,
@@ -81,10 +101,10 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
   if (args.json) {
     const { iloCa: _ca, ...rest } = endpoints;
     io.stdout(
-      `${JSON.stringify({ ...rest, iloCaFile: caFile, envFile, prometheusConfig, speed: args.speed })}\n`,
+      `${JSON.stringify({ ...rest, iloCaFile: caFile, envFile, prometheusConfig, speed: args.speed, kubernetes: kubernetes.json ?? { status: "not started", reason: kubernetes.reason } })}\n`,
     );
   } else {
-    io.stdout(endpointsTable(endpoints, envFile));
+    io.stdout(endpointsTable(endpoints, envFile, kubernetes.rows));
     io.stdout(scrapeTargetsText(endpoints, prometheusConfig));
     io.stdout(
       `homelab-emulator: ${emulator.world.topology.name} topology, clock x${args.speed}; Ctrl-C stops\n`,
@@ -103,6 +123,10 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
       try {
         if (stateFile !== undefined) writePrivate(stateFile, JSON.stringify(snapshotWorld(emulator.world)));
       } finally {
+        // The cluster first (its etcd data, kept with --state, is written when etcd stops).
+        await kubernetes.cluster?.stop().catch((error: unknown) => {
+          io.stderr(`homelab-emulator: stopping Kubernetes: ${(error as Error).message}\n`);
+        });
         await emulator.close();
         removeRunFile(runDir, process.pid);
         if (!args.json) io.stdout("homelab-emulator: stopped\n");
@@ -113,5 +137,5 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
   };
   const offSignal = io.onSignal(() => void stop());
   const offShutdown = emulator.onShutdownRequest(() => void stop());
-  return { emulator, endpoints, stopped, stop };
+  return { emulator, endpoints, kubernetes, stopped, stop };
 }

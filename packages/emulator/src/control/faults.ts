@@ -19,7 +19,7 @@ import type { RouteRequest, RouteResponse } from "../common/routes.js";
 import { noteHardware } from "../ilo/event-log.js";
 import type { World } from "../world/world.js";
 
-export const API_NAMES = ["ceph", "ilo", "opennebula", "metrics"] as const;
+export const API_NAMES = ["ceph", "cloudflare", "ilo", "opennebula", "metrics"] as const;
 export type ApiName = (typeof API_NAMES)[number];
 
 export const FaultRuleSchema = z

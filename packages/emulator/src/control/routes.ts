@@ -64,8 +64,9 @@ export function createControlRoutes(emulator: Emulator): Route[] {
       return handler(request);
     };
   return [
-    route("GET", "/_emulator/health", () => {
+    route("GET", "/_emulator/health", async () => {
       world.sync();
+      const sections = await emulator.healthSections();
       return {
         body: {
           status: "running",
@@ -75,6 +76,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
             ceph: world.ceph === undefined ? "absent" : "running",
             ilo: world.hosts.size,
             opennebula: world.opennebula === undefined ? "absent" : "running",
+            cloudflare: world.cloudflare === undefined ? "absent" : "running",
           },
           hosts: [...world.hosts.values()].map((h) => ({
             name: h.name,
@@ -83,6 +85,7 @@ export function createControlRoutes(emulator: Emulator): Route[] {
             up: h.up,
           })),
           faults: faults.list().length + faults.listWorld().length,
+          ...sections,
         },
       };
     }),

@@ -25,6 +25,14 @@ export {
 } from "./providers/kind.js";
 export * from "./standins/index.js";
 export { startCluster } from "./start-cluster.js";
+export {
+  binariesMissingMessage,
+  clusterUnavailableReason,
+  type KubernetesHealth,
+  startTopologyCluster,
+  type TopologyCluster,
+  type TopologyClusterOptions,
+} from "./topology-cluster.js";
 export type {
   BinariesClusterOptions,
   BinaryName,

@@ -26,10 +26,11 @@ export interface ClusterPki {
 
 const HOUR = 60 * 60 * 1000;
 
-function validity(): { notBeforeDate: Date; notAfterDate: Date } {
+function validity(days = 7): { notBeforeDate: Date; notAfterDate: Date } {
   const now = Date.now();
-  // Back-dated an hour for clock skew; a test cluster lives for minutes, a week is plenty.
-  return { notBeforeDate: new Date(now - HOUR), notAfterDate: new Date(now + 7 * 24 * HOUR) };
+  // Back-dated an hour for clock skew; a test cluster lives for minutes, a week is plenty (a CA
+  // kept with the cluster's data lives ten years: the leaves are made again at every start).
+  return { notBeforeDate: new Date(now - HOUR), notAfterDate: new Date(now + days * 24 * HOUR) };
 }
 
 async function leaf(
@@ -70,18 +71,25 @@ async function leaf(
  * Generates a fresh CA and the certificates of one cluster (EC P-256: generating all of them takes
  * milliseconds, where RSA-2048 keys take a noticeable part of a second each).
  */
-export async function generateClusterPki(options: { serviceIp: string }): Promise<ClusterPki> {
-  const caResult = await generate([{ name: "commonName", value: "homelab-kit-kubernetes-ca" }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    ...validity(),
-    extensions: [
-      { name: "basicConstraints", cA: true, critical: true },
-      { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    ],
-  });
-  const ca = { key: caResult.private, cert: caResult.cert };
+export async function generateClusterPki(options: {
+  serviceIp: string;
+  /** Keep this CA and service-account key pair (a cluster whose data is kept); default new ones. */
+  keep?: Pick<ClusterPki, "ca" | "serviceAccount"> | undefined;
+  /** Days a new CA is valid (default 7; a cluster whose data is kept uses years). */
+  caDays?: number;
+}): Promise<ClusterPki> {
+  const ca: KeyAndCert =
+    options.keep?.ca ??
+    (await generate([{ name: "commonName", value: "homelab-kit-kubernetes-ca" }], {
+      keyType: "ec",
+      curve: "P-256",
+      algorithm: "sha256",
+      ...validity(options.caDays),
+      extensions: [
+        { name: "basicConstraints", cA: true, critical: true },
+        { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
+      ],
+    }).then((r) => ({ key: r.private, cert: r.cert })));
   const [apiserver, admin, controllerManager, scheduler, kwok] = await Promise.all([
     leaf(ca, { cn: "kube-apiserver" }, "server", {
       dns: [
@@ -98,17 +106,14 @@ export async function generateClusterPki(options: { serviceIp: string }): Promis
     leaf(ca, { cn: "system:kube-scheduler" }, "client"),
     leaf(ca, { cn: "kwok-controller", o: "system:masters" }, "client"),
   ]);
+  const sa = options.keep?.serviceAccount ?? newServiceAccountKeys();
+  return { ca, apiserver, admin, controllerManager, scheduler, kwok, serviceAccount: sa };
+}
+
+function newServiceAccountKeys(): ClusterPki["serviceAccount"] {
   const sa = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   return {
-    ca,
-    apiserver,
-    admin,
-    controllerManager,
-    scheduler,
-    kwok,
-    serviceAccount: {
-      privateKey: sa.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-      publicKey: sa.publicKey.export({ type: "spki", format: "pem" }).toString(),
-    },
+    privateKey: sa.privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    publicKey: sa.publicKey.export({ type: "spki", format: "pem" }).toString(),
   };
 }

@@ -31,6 +31,12 @@ export interface CommonClusterOptions {
    * cluster is ready; they log through `log` unless given their own.
    */
   standIns?: Omit<StandInsOptions, "kubeconfig">;
+  /**
+   * Called with the admin kubeconfig as soon as the API server is ready, before the other
+   * components are (binaries provider; the others call it when ready): what only needs the API
+   * (CRDs, stand-ins) can start meanwhile.
+   */
+  onApiReady?: (kubeconfig: string) => void;
 }
 
 /** Real control-plane binaries on loopback ports (docs/DESIGN.md §6): Docker-less, the CI default. */
@@ -52,6 +58,12 @@ export interface BinariesClusterOptions extends CommonClusterOptions {
   kwok?: boolean;
   /** Where to make the cluster's temp dir (default `os.tmpdir()`). */
   tmpDir?: string;
+  /**
+   * Keep the cluster's objects in this folder (created if missing): etcd's data and the cluster
+   * CA stay there after `stop()`, and the next start with the same folder finds every object
+   * again (new ports, so read the new kubeconfig). Default: everything is in the temp dir.
+   */
+  dataDir?: string;
   /** Service ClusterIP range (default `10.96.0.0/16`). */
   serviceClusterIpRange?: string;
   /** Pod CIDR kwok hands pod IPs out of (default `10.244.0.0/16`). */

@@ -62,7 +62,26 @@ opennebula:
     - { name: mysql, template: mysql, host: node1 }
     - { name: prometheus, template: prometheus, host: node2 }
 
+# the public DNS of the services, at Cloudflare (emulated: API v4 on loopback)
+cloudflare:
+  account: homelab
+  zones:
+    - { name: example.com }
+  tokens:
+    # Zone:Read + DNS:Edit on example.com, as cert-manager's DNS01 solver needs
+    - { name: cert-manager, value: emulator-cloudflare-token-0123456789abcdef, zones: [example.com] }
+
 kubernetes:
+  provider: binaries
   rbdPool: rbd
   nodes: []
+  metallb:
+    # LoadBalancer addresses on the LAN, outside OpenNebula's lease range (.100-.149)
+    pools:
+      - { name: lan, addresses: [192.168.1.240-192.168.1.250] }
+  certManager:
+    clusterIssuers:
+      - { name: letsencrypt, email: admin@example.com, cloudflareToken: cert-manager }
+  ingressNginx:
+    className: nginx
 `;

@@ -3,6 +3,7 @@
  * emulator reads is typed here, unknown keys are refused (a typo must not silently do nothing).
  */
 import { z } from "zod";
+import { parseAddressRange } from "../kubernetes/standins/ip-pool.js";
 
 const name = z
   .string()
@@ -117,7 +118,45 @@ export const OpenNebulaSchema = z.strictObject({
   vms: z.array(z.strictObject({ name, template: name, host: name })).default([]),
 });
 
+const dnsName = z
+  .string()
+  .regex(
+    /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    "a lower-case DNS name such as example.com",
+  );
+
+/** The emulated Cloudflare account (API v4): DNS zones and the API tokens scripts and cert-manager use. */
+export const CloudflareSchema = z.strictObject({
+  /** Account name (its id is derived from it). */
+  account: z.string().min(1).default("homelab"),
+  zones: z
+    .array(
+      z.strictObject({
+        name: dnsName,
+        /** Zone identifier (default: derived from the name). */
+        id: z
+          .string()
+          .regex(/^[0-9a-f]{32}$/, "32 lower-case hex digits")
+          .optional(),
+      }),
+    )
+    .min(1, "a cloudflare section needs at least one zone"),
+  tokens: z
+    .array(
+      z.strictObject({
+        name,
+        /** The secret sent as `Authorization: Bearer <value>`. */
+        value: z.string().regex(/^[A-Za-z0-9_-]{16,}$/, "16 or more letters, digits, '_' or '-'"),
+        /** Zones the token may read and edit (default: every zone). */
+        zones: z.array(dnsName).optional(),
+      }),
+    )
+    .min(1, "a cloudflare section needs at least one API token"),
+});
+
 export const KubernetesSchema = z.strictObject({
+  /** Who runs the cluster `homelab-emulator up` starts (`binaries` needs no Docker). */
+  provider: z.enum(["binaries", "kind", "k3s"]).default("binaries"),
   /** Kubernetes nodes and the OpenNebula VM each runs on. */
   nodes: z
     .array(
@@ -126,6 +165,45 @@ export const KubernetesSchema = z.strictObject({
     .default([]),
   /** The StorageClass pool (RBD), shared with OpenNebula. */
   rbdPool: name.optional(),
+  /** MetalLB's IPAddressPools (layer 2, one L2Advertisement for all). */
+  metallb: z
+    .strictObject({
+      pools: z
+        .array(
+          z.strictObject({
+            name,
+            /** `192.168.1.240/28`, `192.168.1.240-192.168.1.250` or one address. */
+            addresses: z.array(z.string().min(1)).min(1),
+            autoAssign: z.boolean().default(true),
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
+  /** cert-manager's ClusterIssuers: ACME with the Cloudflare DNS01 solver of the emulated account. */
+  certManager: z
+    .strictObject({
+      clusterIssuers: z
+        .array(
+          z.strictObject({
+            name,
+            email: z.email(),
+            server: z.url({ protocol: /^https$/ }).default("https://acme-v02.api.letsencrypt.org/directory"),
+            /** The `cloudflare.tokens` entry the DNS01 solver uses (put in a Secret in `cert-manager`). */
+            cloudflareToken: name,
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
+  /** The NGINX ingress controller: its IngressClass, its LoadBalancer Service and loopback listener. */
+  ingressNginx: z
+    .strictObject({
+      className: name.default("nginx"),
+      /** Also the cluster's default IngressClass. */
+      default: z.boolean().default(false),
+    })
+    .optional(),
 });
 
 export const TopologySchema = z
@@ -134,6 +212,7 @@ export const TopologySchema = z
     hosts: z.array(HostSchema).min(1, "a topology needs at least one host"),
     ceph: CephSchema.optional(),
     opennebula: OpenNebulaSchema.optional(),
+    cloudflare: CloudflareSchema.optional(),
     kubernetes: KubernetesSchema.optional(),
   })
   .superRefine((topology, ctx) => crossReferences(topology, ctx));
@@ -213,6 +292,49 @@ function crossReferences(t: z.infer<typeof TopologySchema>, ctx: z.RefinementCtx
       refers(node.vm, vms, ["kubernetes", "nodes", i, "vm"], "OpenNebula VM");
     });
     refers(k8s.rbdPool, pools, ["kubernetes", "rbdPool"], "Ceph pool");
+    unique(k8s.metallb?.pools ?? [], ["kubernetes", "metallb", "pools"]);
+    k8s.metallb?.pools.forEach((pool, i) => {
+      pool.addresses.forEach((address, j) => {
+        try {
+          parseAddressRange(address);
+        } catch (error) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["kubernetes", "metallb", "pools", i, "addresses", j],
+            message: (error as Error).message,
+          });
+        }
+      });
+    });
+    const tokens = new Set(t.cloudflare?.tokens.map((tk) => tk.name) ?? []);
+    unique(k8s.certManager?.clusterIssuers ?? [], ["kubernetes", "certManager", "clusterIssuers"]);
+    k8s.certManager?.clusterIssuers.forEach((issuer, i) => {
+      refers(
+        issuer.cloudflareToken,
+        tokens,
+        ["kubernetes", "certManager", "clusterIssuers", i, "cloudflareToken"],
+        "Cloudflare token",
+      );
+    });
+  }
+  const cf = t.cloudflare;
+  if (cf !== undefined) {
+    const zones = new Set(cf.zones.map((z) => z.name));
+    if (zones.size !== cf.zones.length)
+      ctx.addIssue({ code: "custom", path: ["cloudflare", "zones"], message: "duplicate zone name" });
+    unique(cf.tokens, ["cloudflare", "tokens"]);
+    const values = new Set(cf.tokens.map((tk) => tk.value));
+    if (values.size !== cf.tokens.length)
+      ctx.addIssue({
+        code: "custom",
+        path: ["cloudflare", "tokens"],
+        message: "two tokens have the same value",
+      });
+    cf.tokens.forEach((token, i) => {
+      token.zones?.forEach((zone, j) => {
+        refers(zone, zones, ["cloudflare", "tokens", i, "zones", j], "Cloudflare zone");
+      });
+    });
   }
 }
 

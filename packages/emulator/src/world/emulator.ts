@@ -5,6 +5,7 @@
  */
 import type { Transport } from "@homelab-kit/core";
 import { createCephRoutes } from "../ceph/routes.js";
+import { CLOUDFLARE_API_PREFIX, createCloudflareRoutes } from "../cloudflare/routes.js";
 import { type ControllableClock, manualClock } from "../common/clock.js";
 import type { Route } from "../common/routes.js";
 import { type ServedRoutes, serve } from "../common/serve.js";
@@ -52,7 +53,7 @@ export interface ListenOptions {
   host?: string;
   /**
    * First port: control API on `port`, Ceph on `port + 1`, OpenNebula on `port + 2`, iLO of host
-   * k on `port + 3 + k`.
+   * k on `port + 3 + k`, Cloudflare after the last iLO (`port + 3 + hosts`).
    * Default 0: every server on a free port.
    */
   port?: number;
@@ -77,6 +78,8 @@ export interface EmulatorEndpoints {
   opennebula: { url: string; username: string; password: string } | undefined;
   /** Prometheus scrape targets (base URLs; see metrics/world-metrics.ts). */
   metrics: MetricsEndpoints;
+  /** Cloudflare API v4 base URL (`…/client/v4`) and the topology's first API token. */
+  cloudflare: { url: string; token: string; zones: string[] } | undefined;
 }
 
 export interface Emulator {
@@ -88,6 +91,8 @@ export interface Emulator {
   opennebula: ApiEndpoint | undefined;
   /** One iLO per physical host, by host name. */
   ilo: Map<string, ApiEndpoint>;
+  /** Cloudflare API v4 (paths under `/client/v4`), when the topology has a `cloudflare` section. */
+  cloudflare: ApiEndpoint | undefined;
   control: ApiEndpoint;
   /** Prometheus exporters: the ceph-mgr module, node_exporter per host, the iLO exporter. */
   metrics: WorldMetrics;
@@ -106,6 +111,13 @@ export interface Emulator {
   canShutdown(): boolean;
   /** Calls the shutdown handlers; false when there is none. */
   requestShutdown(): boolean;
+  /**
+   * Adds a section to `GET /_emulator/health` (what the CLI's `status` prints), e.g. the
+   * Kubernetes cluster `homelab-emulator up` started. Returns the remove function.
+   */
+  addHealth(name: string, report: () => unknown): () => void;
+  /** The sections added with `addHealth`, reported now (a report may be a promise). */
+  healthSections(): Promise<Record<string, unknown>>;
 }
 
 function resolveTopology(topology: EmulatorOptions["topology"]): Topology {
@@ -149,6 +161,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
             checkInvariants: check,
           }),
         );
+  const cloudflare =
+    world.cloudflare === undefined
+      ? undefined
+      : endpoint(
+          wrapRoutes(createCloudflareRoutes(world.cloudflare), {
+            world,
+            api: "cloudflare",
+            faults,
+            checkInvariants: check,
+          }),
+        );
   const ilo = new Map<string, ApiEndpoint>();
   for (const host of world.hosts.values()) {
     ilo.set(
@@ -170,6 +193,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   let servers: ServedRoutes[] = [];
   let closers: Array<() => Promise<void>> = [];
   const shutdownHandlers = new Set<() => void>();
+  const health = new Map<string, () => unknown>();
   const emulator: Emulator = {
     world,
     clock,
@@ -177,6 +201,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     ceph,
     opennebula,
     ilo,
+    cloudflare,
     control: endpoint([]),
     metrics,
     controlToken,
@@ -219,6 +244,11 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           port: listenOptions.metricsPort ?? 0,
         });
         closers.push(metricsServed.close);
+        const cloudflareServed =
+          cloudflare === undefined
+            ? undefined
+            : await serve(cloudflare.routes, { ...common, port: portAt(3 + hosts.length) });
+        if (cloudflareServed !== undefined) servers.push(cloudflareServed);
         const cephUser = topology.ceph?.users[0] ?? { username: "admin", password: "Adm1n-Passw0rd!" };
         emulator.endpoints = {
           control: { url: control.url, token: controlToken },
@@ -243,6 +273,14 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
                   password: topology.opennebula?.users[0]?.password ?? "opennebula",
                 },
           metrics: metricsServed.endpoints,
+          cloudflare:
+            cloudflareServed === undefined
+              ? undefined
+              : {
+                  url: `${cloudflareServed.url}${CLOUDFLARE_API_PREFIX}`,
+                  token: topology.cloudflare?.tokens[0]?.value ?? "",
+                  zones: topology.cloudflare?.zones.map((z) => z.name) ?? [],
+                },
         };
         return emulator.endpoints;
       } catch (error) {
@@ -261,6 +299,27 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       shutdownHandlers.add(handler);
       return () => shutdownHandlers.delete(handler);
     },
+    addHealth(name, report) {
+      health.set(name, report);
+      return () => {
+        if (health.get(name) === report) health.delete(name);
+      };
+    },
+    healthSections: async () =>
+      Object.fromEntries(
+        await Promise.all(
+          [...health].map(
+            async ([name, report]) =>
+              [
+                name,
+                await Promise.resolve(report()).catch((e: unknown) => ({
+                  status: "error",
+                  error: String(e),
+                })),
+              ] as const,
+          ),
+        ),
+      ),
     canShutdown: () => shutdownHandlers.size > 0,
     requestShutdown() {
       for (const handler of shutdownHandlers) handler();

@@ -2,7 +2,7 @@
  * Snapshot and restore of a World as JSON (`GET`/`PUT /_emulator/state`, `--state FILE`). The
  * snapshot holds the topology, the clock and the mutable state of every API (iLO power, boot, logs,
  * media, users, sensors; Ceph OSDs, pools, images, snapshots, trash, users, flags, config,
- * finished tasks; every OpenNebula object — users, hosts, datastores, images, networks with leases,
+ * finished tasks; Cloudflare DNS records; every OpenNebula object — users, hosts, datastores, images, networks with leases,
  * templates, VMs with their pending transitions, security groups, VM groups, ACL rules —; Ceph tasks
  * still running, which end failed at their time).
  * Pending iLO power changes, POST, and VM transitions are times on the clock, so they complete
@@ -29,6 +29,8 @@ export interface WorldSnapshot {
   ceph: unknown;
   opennebula: unknown;
   kubernetes: unknown;
+  /** The Cloudflare zones' DNS records (zones and tokens come from the topology). */
+  cloudflare?: unknown;
 }
 
 /** JSON with Maps, Sets, bytes and bigints kept as `{$map}`, `{$set}`, `{$bytes}`, `{$bigint}`; functions dropped. */
@@ -142,6 +144,7 @@ export function snapshotWorld(world: World): WorldSnapshot {
     ceph: world.ceph === undefined ? null : pick(world.ceph, CEPH_FIELDS),
     opennebula: world.opennebula === undefined ? null : pick(world.opennebula, oneFields(world.opennebula)),
     kubernetes: encode(world.kubernetes.nodes),
+    cloudflare: world.cloudflare === undefined ? null : encode(world.cloudflare.records),
   };
 }
 
@@ -179,6 +182,8 @@ export function restoreWorld(world: World, input: unknown): void {
   )
     restoreOpenNebula(world.opennebula, snapshot.opennebula as Record<string, unknown>);
   assign(world.kubernetes, { nodes: snapshot.kubernetes ?? { $map: [] } });
+  if (world.cloudflare !== undefined)
+    assign(world.cloudflare, { records: snapshot.cloudflare ?? { $map: [] } });
   if (typeof snapshot.now === "number" && snapshot.now > world.clock.now())
     world.clock.advance(snapshot.now - world.clock.now());
   world.watchAll();

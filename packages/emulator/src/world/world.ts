@@ -10,6 +10,7 @@
  * request calls first (see `createEmulator`), against the one clock of the world.
  */
 import { type CephState, createCephState } from "../ceph/state.js";
+import { type CloudflareState, createCloudflareState } from "../cloudflare/state.js";
 import { type ControllableClock, manualClock } from "../common/clock.js";
 import { isOn, postState } from "../ilo/power.js";
 import { createIloState, type IloState } from "../ilo/state.js";
@@ -62,6 +63,8 @@ export class World {
   /** Undefined when the topology has no `opennebula` section. */
   readonly opennebula: OpenNebulaState | undefined;
   readonly kubernetes = { nodes: new Map<string, KubernetesNodeRecord>() };
+  /** The Cloudflare account (DNS zones); undefined when the topology has no `cloudflare` section. */
+  readonly cloudflare: CloudflareState | undefined;
   /** Violations found by `checkInvariants()` while `recordViolations` is on (tests). */
   readonly violations: string[] = [];
   readonly #listeners = new Set<(event: HostChangeEvent) => void>();
@@ -138,6 +141,10 @@ export class World {
           });
     this.opennebula =
       topology.opennebula === undefined ? undefined : buildOpenNebula(topology, this.clock, this.ceph);
+    this.cloudflare =
+      topology.cloudflare === undefined
+        ? undefined
+        : createCloudflareState({ ...topology.cloudflare, now: () => this.clock.now() });
     for (const host of this.hosts.values()) {
       if (host.up) continue;
       if (this.ceph?.hosts.has(host.name)) this.ceph.setHostUp(host.name, false);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { resolveAssetsDir, resolveBinaries } from "../assets.js";
 import { ClusterError } from "../errors.js";
 import { renderKubeconfig } from "../kubeconfig.js";
 import { KWOK_STAGES_YAML } from "../kwok-stages.js";
-import { generateClusterPki } from "../pki.js";
+import { type ClusterPki, generateClusterPki } from "../pki.js";
 import { freePorts } from "../ports.js";
 import {
   commandLine,
@@ -34,6 +34,35 @@ export const KWOK_NODE_LABEL_VALUE = "fake";
 const TMP_PREFIX = "homelab-kit-k8s-";
 const POLL_MS = 100;
 const STOP_GRACE_MS = 5_000;
+
+/**
+ * A cluster whose objects are kept in `dataDir` (etcd's data and the CA, so kubeconfigs and
+ * ServiceAccount tokens stay valid): the etcd data dir inside the cluster dir is a link to
+ * `dataDir/etcd` (so etcd's command line still names the cluster dir, which the reaper and the
+ * suites' leak checks look for). Returns the kept CA and service-account keys, if any.
+ */
+async function keptCluster(
+  dataDir: string,
+  etcdLink: string,
+): Promise<Pick<ClusterPki, "ca" | "serviceAccount"> | undefined> {
+  await mkdir(join(dataDir, "etcd"), { recursive: true, mode: 0o700 });
+  await symlink(join(dataDir, "etcd"), etcdLink, "dir");
+  const read = (name: string) => readFile(join(dataDir, "pki", name), "utf8").catch(() => undefined);
+  const [caCert, caKey, saKey, saPub] = await Promise.all(["ca.crt", "ca.key", "sa.key", "sa.pub"].map(read));
+  if (!caCert || !caKey || !saKey || !saPub) return undefined;
+  return { ca: { cert: caCert, key: caKey }, serviceAccount: { privateKey: saKey, publicKey: saPub } };
+}
+
+async function keepCluster(dataDir: string, pki: ClusterPki): Promise<void> {
+  const dir = join(dataDir, "pki");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await Promise.all([
+    writeFile(join(dir, "ca.crt"), pki.ca.cert),
+    writeFile(join(dir, "ca.key"), pki.ca.key, { mode: 0o600 }),
+    writeFile(join(dir, "sa.key"), pki.serviceAccount.privateKey, { mode: 0o600 }),
+    writeFile(join(dir, "sa.pub"), pki.serviceAccount.publicKey),
+  ]);
+}
 
 /** The first host address of an IPv4 CIDR: the `kubernetes` Service's ClusterIP. */
 export function firstServiceIp(cidr: string): string {
@@ -338,7 +367,14 @@ async function startOnce(options: BinariesClusterOptions): Promise<Cluster> {
     await writeOwner();
     await mkdir(paths.pki, { recursive: true });
     await mkdir(paths.logs, { recursive: true });
-    const [pki, ports] = await Promise.all([generateClusterPki({ serviceIp }), freePorts(6)]);
+    const kept =
+      options.dataDir === undefined ? undefined : await keptCluster(options.dataDir, paths.etcdData);
+    const [pki, ports] = await Promise.all([
+      generateClusterPki({ serviceIp, keep: kept, caDays: options.dataDir === undefined ? 7 : 3650 }),
+      freePorts(6),
+    ]);
+    if (options.dataDir !== undefined && kept === undefined) await keepCluster(options.dataDir, pki);
+    if (kept !== undefined) log(`cluster: objects kept in ${options.dataDir} (etcd data, CA)`);
     const [etcd, etcdPeer, apiserver, controllerManager, scheduler, kwok] = ports as [
       number,
       number,
@@ -433,6 +469,7 @@ async function startOnce(options: BinariesClusterOptions): Promise<Cluster> {
     });
     const apiReadyMs = Math.round(performance.now() - t0);
     log(`kube-apiserver: ready after ${apiReadyMs} ms at ${server}`);
+    options.onApiReady?.(kubeconfig);
 
     // The others wait for a healthy API server for a few seconds only, so they start after it.
     const checks: [string, string][] = [];

@@ -1,70 +1,71 @@
 /**
  * cert-manager stand-in: its CRDs, Issuers and ClusterIssuers validated (Ready with cert-manager's
- * reasons), and Certificates issued for real: a `kubernetes.io/tls` Secret holding a certificate
- * for the requested names, signed by a CA the stand-in keeps per issuer (an ACME issuer's CA plays
- * Let's Encrypt; no ACME server or DNS provider is contacted), renewed before it expires.
+ * reasons), and Certificates issued for real through the objects cert-manager makes:
+ * CertificateRequests (a real CSR, approved, signed), and for ACME issuers Orders and Challenges
+ * solved through the DNS provider (the emulated Cloudflare API when `dns01` says where it is) and
+ * validated by an emulated ACME server whose CA (`acmeCaCertificate()`) signs the certificates.
+ * The Secrets are `kubernetes.io/tls`, renewed before they expire and issued again when deleted.
+ * Ingresses annotated `cert-manager.io/cluster-issuer` get their Certificates (ingress-shim).
  */
-import { generateKeyPairSync, X509Certificate } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import {
-  CoreV1Api,
-  CustomObjectsApi,
   type KubeConfig,
   type KubernetesListObject,
   type KubernetesObject,
-  PatchStrategy,
-  setHeaderOptions,
+  NetworkingV1Api,
+  type V1Ingress,
   type V1Secret,
 } from "@kubernetes/client-node";
 import {
-  createIssuerCa,
-  issueLeaf,
-  type KeyPair,
-  keyTypeOf,
-  leafKeyType,
-  parseGoDuration,
-} from "./cert-pki.js";
+  ACME_FINALIZER,
+  CHALLENGE,
+  createAcmeControllers,
+  type Dns01Options,
+  type IssuerLookup,
+  ORDER,
+} from "./acme-orders.js";
+import { CERTIFICATE, CERTIFICATE_REQUEST, createIssuanceControllers } from "./cert-manager-issuance.js";
+import {
+  b64,
+  CmApi,
+  type CmObject,
+  FreshCache,
+  type Kind,
+  unb64,
+  withCondition,
+} from "./cert-manager-objects.js";
+import { createIssuerCa, type KeyPair } from "./cert-pki.js";
 import { CERT_MANAGER_GROUP, CERT_MANAGER_VERSION } from "./crds.js";
 import { apiStatus } from "./errors.js";
-import { recordEvent } from "./events.js";
 import { keyOf, splitKey, type Watched, WorkQueue, watch } from "./informer.js";
-import { type IssuerCondition, type IssuerSpec, issuerType, solverFor, validateIssuer } from "./issuers.js";
+import { certificatesFor, createIngressShim } from "./ingress-shim.js";
+import { type IssuerSpec, validateIssuer } from "./issuers.js";
+
+export type { Dns01Options } from "./acme-orders.js";
 
 export interface CertManagerOptions {
   /** Where ClusterIssuers' Secrets live (cert-manager's `--cluster-resource-namespace`; default `cert-manager`). */
   clusterResourceNamespace?: string;
+  /**
+   * Where DNS01 challenges go: the Cloudflare API to call (the emulator's) and the authoritative
+   * TXT answers. Without it, DNS01 challenges are taken as presented and no DNS API is contacted.
+   */
+  dns01?: Dns01Options;
 }
 
-interface Condition extends IssuerCondition {
-  type: string;
-  lastTransitionTime?: string;
-  observedGeneration?: number;
-}
-
-interface CmObject extends KubernetesObject {
-  spec?: Record<string, unknown>;
-  status?: { conditions?: Condition[]; revision?: number; [k: string]: unknown };
-}
-
-interface CertificateSpec {
-  secretName?: string;
-  commonName?: string;
-  dnsNames?: string[];
-  ipAddresses?: string[];
-  duration?: string;
-  renewBefore?: string;
-  isCA?: boolean;
-  privateKey?: { algorithm?: string; size?: number };
-  issuerRef?: { name?: string; kind?: string; group?: string };
-  secretTemplate?: { labels?: Record<string, string>; annotations?: Record<string, string> };
-}
-
-const DAY = 24 * 60 * 60 * 1000;
-const MAX_TIMER = 24 * 60 * 60 * 1000;
-const rfc3339 = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, "Z");
-const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
-const unb64 = (text: string | undefined) => (text ? Buffer.from(text, "base64").toString("utf8") : "");
+const ISSUER: Kind = {
+  group: CERT_MANAGER_GROUP,
+  version: CERT_MANAGER_VERSION,
+  plural: "issuers",
+  kind: "Issuer",
+};
+const CLUSTER_ISSUER: Kind = { ...ISSUER, plural: "clusterissuers", kind: "ClusterIssuer" };
+/** The Secret (in the cluster resource namespace) holding the emulated ACME server's CA. */
+export const ACME_CA_SECRET = "homelab-kit-acme-ca";
 
 export interface CertManagerStandIn {
+  /** The PEM of the CA the emulated ACME server signs with (what clients trust, as ISRG Root X1). */
+  acmeCaCertificate(): Promise<string>;
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -76,402 +77,267 @@ export async function startCertManager(
   startTimeoutMs?: number,
 ): Promise<CertManagerStandIn> {
   const resourceNs = options.clusterResourceNamespace ?? "cert-manager";
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  await core.createNamespace({ body: { metadata: { name: resourceNs } } }).catch((e: unknown) => {
+  const api = new CmApi(kubeConfig, "cert-manager");
+  await api.core.createNamespace({ body: { metadata: { name: resourceNs } } }).catch((e: unknown) => {
     if (apiStatus(e) !== 409) throw e;
   });
-  const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
-  const cas = new Map<string, KeyPair>();
-  /** Secrets this stand-in wrote, until the informer's cache has caught up with them. */
-  const written = new Map<string, V1Secret>();
-  const secretOf = (name: string, namespace: string): V1Secret | undefined => {
-    const cached = secrets?.get(name, namespace);
-    const mine = written.get(`${namespace}/${name}`);
-    if (
-      mine &&
-      (!cached || Number(cached.metadata?.resourceVersion) < Number(mine.metadata?.resourceVersion))
-    )
-      return mine;
-    return cached;
-  };
+  const secrets = new FreshCache<V1Secret>();
+  const issuers = new FreshCache<CmObject>();
+  const clusterIssuers = new FreshCache<CmObject>();
+  const certificates = new FreshCache<CmObject>();
+  const requests = new FreshCache<CmObject>();
+  const orders = new FreshCache<CmObject>();
+  const challenges = new FreshCache<CmObject>();
 
-  let secrets: Watched<V1Secret> | undefined;
-  let issuers: Watched<CmObject> | undefined;
-  let clusterIssuers: Watched<CmObject> | undefined;
-  let certificates: Watched<CmObject> | undefined;
-
-  const issuerOf = (key: string) => {
-    const [kind, rest = ""] = key.split(":") as [string, string?];
-    const { namespace, name } = splitKey(rest);
-    const object = kind === "ClusterIssuer" ? clusterIssuers?.get(name) : issuers?.get(name, namespace);
-    return {
-      kind,
-      name,
-      namespace: kind === "ClusterIssuer" ? resourceNs : (namespace ?? "default"),
-      object,
-    };
-  };
-  const ready = (object: CmObject | undefined) => object?.status?.conditions?.find((c) => c.type === "Ready");
-
-  const withCondition = (object: CmObject, condition: IssuerCondition): Condition[] | undefined => {
-    const previous = ready(object);
-    if (
-      previous?.status === condition.status &&
-      previous.reason === condition.reason &&
-      previous.message === condition.message
-    ) {
-      return undefined;
-    }
-    const now = rfc3339(new Date());
-    return [
-      ...(object.status?.conditions ?? []).filter((c) => c.type !== "Ready"),
-      {
-        type: "Ready",
-        ...condition,
-        lastTransitionTime:
-          previous?.status === condition.status ? (previous.lastTransitionTime ?? now) : now,
-        observedGeneration: object.metadata?.generation ?? 1,
-      },
-    ];
-  };
-
-  const patchStatus = async (plural: string, object: CmObject, status: Record<string, unknown>) => {
-    const name = object.metadata?.name ?? "";
-    const namespace = object.metadata?.namespace;
-    const common = {
-      group: CERT_MANAGER_GROUP,
-      version: CERT_MANAGER_VERSION,
-      plural,
-      name,
-      body: { status },
-    };
-    if (namespace) await custom.patchNamespacedCustomObjectStatus({ ...common, namespace }, mergePatch);
-    else await custom.patchClusterCustomObjectStatus(common, mergePatch);
-  };
-
-  /**
-   * The issuer's signing key pair for a leaf of `keyType` (undefined for selfSigned: certificates
-   * sign themselves); a string says why it cannot sign.
-   */
-  const signerFor = async (
-    key: string,
-    spec: IssuerSpec,
+  const issuer = (
+    ref: { name?: string; kind?: string } | undefined,
     namespace: string,
-    uid: string,
-    keyType: "rsa" | "ec",
-  ): Promise<KeyPair | string | undefined> => {
-    const type = issuerType(spec);
-    if (type === "ca") {
-      const secret = secrets?.get(spec.ca?.secretName ?? "", namespace);
-      const pair = { key: unb64(secret?.data?.["tls.key"]), cert: unb64(secret?.data?.["tls.crt"]) };
-      const caType = keyTypeOf(pair.key);
-      if (caType !== keyType) {
-        return `the stand-in signs with a CA key of the leaf's type: the CA key is ${caType ?? "unreadable"}, the certificate asks for ${keyType}`;
-      }
-      return pair;
-    }
-    if (type !== "acme") return undefined;
-    const id = `${key}/${uid}/${keyType}`;
-    let ca = cas.get(id);
-    if (!ca) {
-      ca = await createIssuerCa(`homelab-kit fake ACME CA (${keyType}) for ${key}`, keyType);
-      cas.set(id, ca);
-    }
-    return ca;
+  ): IssuerLookup | undefined => {
+    const cluster = ref?.kind === "ClusterIssuer";
+    const object = cluster ? clusterIssuers.get(ref?.name ?? "") : issuers.get(ref?.name ?? "", namespace);
+    if (!object) return undefined;
+    return {
+      object,
+      spec: (object.spec ?? {}) as IssuerSpec,
+      secretNamespace: cluster ? resourceNs : namespace,
+    };
   };
 
-  const reconcileIssuer = async (key: string) => {
-    const { kind, namespace, object } = issuerOf(key);
-    if (!object) return;
-    const spec = object.spec as IssuerSpec | undefined;
-    const condition = validateIssuer(spec, (name) => secrets?.get(name, namespace));
-    const acme = spec?.acme;
-    if (
-      condition.status === "True" &&
-      acme?.privateKeySecretRef?.name &&
-      !secrets?.get(acme.privateKeySecretRef.name, namespace)
-    ) {
-      // cert-manager generates the ACME account key the first time it registers.
-      const account = generateKeyPairSync("ec", { namedCurve: "prime256v1" })
-        .privateKey.export({ type: "pkcs8", format: "pem" })
-        .toString();
-      await core
+  // The emulated ACME server's CA: kept in a Secret, so a cluster kept across restarts keeps it.
+  let acmeCa: Promise<KeyPair> | undefined;
+  const loadAcmeCa = (): Promise<KeyPair> => {
+    acmeCa ??= (async () => {
+      const existing = await api.core
+        .readNamespacedSecret({ name: ACME_CA_SECRET, namespace: resourceNs })
+        .catch((e: unknown) => {
+          if (apiStatus(e) === 404) return undefined;
+          throw e;
+        });
+      if (existing?.data?.["tls.crt"] && existing.data["tls.key"])
+        return { cert: unb64(existing.data["tls.crt"]), key: unb64(existing.data["tls.key"]) };
+      const ca = await createIssuerCa("homelab-kit emulated ACME CA", "ec");
+      await api.core
         .createNamespacedSecret({
-          namespace,
+          namespace: resourceNs,
           body: {
-            metadata: { name: acme.privateKeySecretRef.name, namespace },
-            data: { [acme.privateKeySecretRef.key ?? "tls.key"]: b64(account) },
+            metadata: { name: ACME_CA_SECRET, namespace: resourceNs },
+            type: "kubernetes.io/tls",
+            data: { "tls.crt": b64(ca.cert), "tls.key": b64(ca.key) },
           },
         })
         .catch((e: unknown) => {
           if (apiStatus(e) !== 409) throw e;
         });
-    }
-    const conditions = withCondition(object, condition);
-    if (!conditions) return;
-    await patchStatus(kind === "ClusterIssuer" ? "clusterissuers" : "issuers", object, {
-      conditions,
-      ...(acme && condition.status === "True"
-        ? {
-            acme: {
-              uri: `${acme.server}/acct/${object.metadata?.uid ?? ""}`,
-              lastRegisteredEmail: acme.email ?? "",
-            },
-          }
-        : {}),
+      const saved = await api.core.readNamespacedSecret({ name: ACME_CA_SECRET, namespace: resourceNs });
+      return { cert: unb64(saved.data?.["tls.crt"]), key: unb64(saved.data?.["tls.key"]) };
+    })();
+    acmeCa.catch(() => {
+      acmeCa = undefined;
     });
-    log(`cert-manager: ${key} Ready=${condition.status} ${condition.reason}`);
-    for (const cert of certificates?.list() ?? []) queue.add(`Certificate:${keyOf(cert)}`);
+    return acmeCa;
   };
 
-  const setCertificateStatus = async (
-    cert: CmObject,
-    condition: IssuerCondition,
-    extra: Record<string, unknown> = {},
-  ) => {
-    const conditions = withCondition(cert, condition);
-    if (!conditions && Object.keys(extra).length === 0) return;
-    await patchStatus("certificates", cert, { ...(conditions ? { conditions } : {}), ...extra });
-  };
-
-  const reconcileCertificate = async (key: string) => {
-    const { namespace = "default", name } = splitKey(key);
-    const cert = certificates?.get(name, namespace);
-    if (!cert) return;
-    const spec = (cert.spec ?? {}) as CertificateSpec;
-    const ref = spec.issuerRef ?? {};
-    if (ref.group && ref.group !== CERT_MANAGER_GROUP) return; // an external issuer's business
-    const issuerKind = ref.kind ?? "Issuer";
-    const issuerKey =
-      issuerKind === "ClusterIssuer" ? `ClusterIssuer:${ref.name}` : `Issuer:${namespace}/${ref.name}`;
-    const issuer = issuerOf(issuerKey);
-    const issuerReady = ready(issuer.object);
-    if (!issuer.object || issuerReady?.status !== "True") {
-      const why = issuer.object
-        ? `is not ready: ${issuerReady?.message ?? "no Ready condition"}`
-        : "not found";
-      await setCertificateStatus(cert, {
-        status: "False",
-        reason: "IssuerNotReady",
-        message: `${issuerKind} "${ref.name}" ${why}`,
-      });
-      return;
-    }
-    const issuerSpec = issuer.object.spec as IssuerSpec;
-    const dnsNames = spec.dnsNames ?? [];
-    const ipAddresses = spec.ipAddresses ?? [];
-    if (!spec.commonName && dnsNames.length === 0 && ipAddresses.length === 0) {
-      await setCertificateStatus(cert, {
-        status: "False",
-        reason: "Failed",
-        message: "at least one of commonName, dnsNames, uris, ipAddresses or emailAddresses must be set",
-      });
-      return;
-    }
-    if (issuerSpec.acme) {
-      const unsolvable = dnsNames.filter((n) => !solverFor(issuerSpec.acme?.solvers ?? [], n));
-      if (unsolvable.length) {
-        await setCertificateStatus(cert, {
-          status: "False",
-          reason: "Failed",
-          message: `Failed to determine a valid solver configuration for the set of domains on the Order: no configured challenge solvers can be used for ${unsolvable.join(", ")}`,
-        });
-        return;
-      }
-    }
-    const algorithm = spec.privateKey?.algorithm ?? "RSA";
-    if (algorithm !== "RSA" && algorithm !== "ECDSA") {
-      await setCertificateStatus(cert, {
-        status: "False",
-        reason: "Failed",
-        message: `private key algorithm ${algorithm} is not emulated`,
-      });
-      return;
-    }
-    const duration = parseGoDuration(spec.duration ?? "2160h") ?? 90 * DAY;
-    const renewBefore = spec.renewBefore ? (parseGoDuration(spec.renewBefore) ?? duration / 3) : duration / 3;
-    const secretName = spec.secretName ?? "";
-    const annotations: Record<string, string> = {
-      ...spec.secretTemplate?.annotations,
-      "cert-manager.io/certificate-name": name,
-      "cert-manager.io/issuer-name": ref.name ?? "",
-      "cert-manager.io/issuer-kind": issuerKind,
-      "cert-manager.io/issuer-group": CERT_MANAGER_GROUP,
-      "cert-manager.io/common-name": spec.commonName ?? "",
-      "cert-manager.io/alt-names": dnsNames.join(","),
-      "cert-manager.io/ip-sans": ipAddresses.join(","),
-      "cert-manager.io/uri-sans": "",
-    };
-    const existing = secretOf(secretName, namespace);
-    let notBefore: Date | undefined;
-    let notAfter: Date | undefined;
-    if (existing?.data?.["tls.crt"]) {
-      try {
-        const x509 = new X509Certificate(unb64(existing.data["tls.crt"]));
-        notBefore = new Date(x509.validFrom);
-        notAfter = new Date(x509.validTo);
-      } catch {
-        notAfter = undefined;
-      }
-    }
-    const upToDate =
-      notAfter !== undefined &&
-      notAfter.getTime() - renewBefore > Date.now() &&
-      Object.entries(annotations).every(([k, v]) => existing?.metadata?.annotations?.[k] === v);
-    let revision = cert.status?.revision ?? 0;
-    if (!upToDate) {
-      const signer = await signerFor(
-        issuerKey,
-        issuerSpec,
-        issuer.namespace,
-        issuer.object.metadata?.uid ?? "",
-        leafKeyType(algorithm),
-      );
-      if (typeof signer === "string") {
-        await setCertificateStatus(cert, { status: "False", reason: "Failed", message: signer });
-        return;
-      }
-      const now = new Date();
-      notBefore = now;
-      notAfter = new Date(now.getTime() + duration);
-      const leaf = await issueLeaf(
-        {
-          commonName: spec.commonName,
-          dnsNames,
-          ipAddresses,
-          algorithm,
-          size: spec.privateKey?.size,
-          notBefore,
-          notAfter,
-          isCA: spec.isCA,
-        },
-        signer,
-      );
-      const body: V1Secret = {
-        metadata: {
-          name: secretName,
-          namespace,
-          annotations,
-          labels: { ...spec.secretTemplate?.labels, "controller.cert-manager.io/fao": "true" },
-        },
-        type: "kubernetes.io/tls",
-        data: {
-          "tls.crt": b64(signer ? `${leaf.cert.trim()}\n${signer.cert.trim()}\n` : leaf.cert),
-          "tls.key": b64(leaf.key),
-          "ca.crt": b64(signer?.cert ?? leaf.cert),
-        },
-      };
-      const saved = existing
-        ? await core.replaceNamespacedSecret({
-            name: secretName,
-            namespace,
-            body: {
-              ...body,
-              metadata: { ...body.metadata, resourceVersion: existing.metadata?.resourceVersion },
-            },
-          })
-        : await core.createNamespacedSecret({ namespace, body });
-      written.set(`${namespace}/${secretName}`, saved);
-      revision += 1;
-      log(`cert-manager: ${key} issued by ${issuerKey} for ${[...dnsNames, ...ipAddresses].join(",")}`);
-      await recordEvent(kubeConfig, cert, {
-        reason: "Issuing",
-        message: "The certificate has been successfully issued",
-        component: "cert-manager-certificates-issuing",
-      });
-    }
-    const renewal = new Date((notAfter?.getTime() ?? Date.now()) - renewBefore);
-    await setCertificateStatus(
-      cert,
-      { status: "True", reason: "Ready", message: "Certificate is up to date and has not expired" },
-      upToDate && cert.status?.renewalTime
-        ? {}
-        : {
-            notBefore: rfc3339(notBefore ?? new Date()),
-            notAfter: rfc3339(notAfter ?? new Date()),
-            renewalTime: rfc3339(renewal),
-            revision,
+  const reconcileIssuer = async (key: string) => {
+    const [kind, rest = ""] = key.split(":") as [string, string?];
+    const { namespace, name } = splitKey(rest);
+    const cluster = kind === "ClusterIssuer";
+    const object = cluster ? clusterIssuers.get(name) : issuers.get(name, namespace);
+    if (!object) return;
+    const secretNamespace = cluster ? resourceNs : (namespace ?? "default");
+    const spec = object.spec as IssuerSpec | undefined;
+    const condition = validateIssuer(spec, (n) => secrets.get(n, secretNamespace));
+    const acme = spec?.acme;
+    if (
+      condition.status === "True" &&
+      acme?.privateKeySecretRef?.name &&
+      !secrets.get(acme.privateKeySecretRef.name, secretNamespace)
+    ) {
+      // cert-manager generates the ACME account key the first time it registers.
+      const account = generateKeyPairSync("ec", { namedCurve: "prime256v1" })
+        .privateKey.export({ type: "pkcs8", format: "pem" })
+        .toString();
+      await api.core
+        .createNamespacedSecret({
+          namespace: secretNamespace,
+          body: {
+            metadata: { name: acme.privateKeySecretRef.name, namespace: secretNamespace },
+            data: { [acme.privateKeySecretRef.key ?? "tls.key"]: b64(account) },
           },
+        })
+        .then((saved) => secrets.remember(saved))
+        .catch((e: unknown) => {
+          if (apiStatus(e) !== 409) throw e;
+        });
+    }
+    const conditions = withCondition(object, { type: "Ready", ...condition });
+    if (!conditions) return;
+    await api.patchStatus(
+      cluster ? CLUSTER_ISSUER : ISSUER,
+      object,
+      {
+        conditions,
+        ...(acme && condition.status === "True"
+          ? {
+              acme: {
+                uri: `${acme.server}/acct/${object.metadata?.uid ?? ""}`,
+                lastRegisteredEmail: acme.email ?? "",
+              },
+            }
+          : {}),
+      },
+      cluster ? clusterIssuers : issuers,
     );
-    queue.later(key, Math.min(MAX_TIMER, Math.max(1000, renewal.getTime() - Date.now())));
+    log(`cert-manager: ${key} Ready=${condition.status} ${condition.reason}`);
+    for (const cert of certificates.list()) queue.add(`Certificate:${keyOf(cert)}`);
   };
 
-  const queue = new WorkQueue(
-    (key) =>
-      key.startsWith("Certificate:")
-        ? reconcileCertificate(key.slice("Certificate:".length))
-        : reconcileIssuer(key),
-    (key, error) => log(`cert-manager: ${key}: ${String(error)}`),
+  const context = { api, secrets, certificates, requests, orders, challenges, issuer, log };
+  let queue: WorkQueue;
+  const lazyQueue = {
+    add: (k: string) => queue.add(k),
+    later: (k: string, ms: number) => queue.later(k, ms),
+  } as WorkQueue;
+  const issuance = createIssuanceControllers({ ...context, queue: lazyQueue });
+  const acmeControllers = createAcmeControllers({
+    ...context,
+    queue: lazyQueue,
+    acmeCa: loadAcmeCa,
+    dns01: options.dns01,
+  });
+  let ingresses: Watched<V1Ingress> | undefined;
+  const ingressShim = createIngressShim({ api, certificates, ingresses: () => ingresses });
+  queue = new WorkQueue(
+    (key) => {
+      const colon = key.indexOf(":");
+      const kind = key.slice(0, colon);
+      const rest = key.slice(colon + 1);
+      switch (kind) {
+        case "Certificate":
+          return issuance.reconcileCertificate(rest);
+        case "CertificateRequest":
+          return issuance.reconcileRequest(rest);
+        case "Order":
+          return acmeControllers.reconcileOrder(rest);
+        case "Challenge":
+          return acmeControllers.reconcileChallenge(rest);
+        case "Ingress":
+          return ingressShim(rest);
+        default:
+          return reconcileIssuer(key);
+      }
+    },
+    (key, error) => log(`cert-manager: ${key}: ${String(error).split("\n").join(" ")}`),
   );
-  const list = (plural: string) => () =>
-    custom.listClusterCustomObject({
-      group: CERT_MANAGER_GROUP,
-      version: CERT_MANAGER_VERSION,
-      plural,
-    }) as Promise<KubernetesListObject<CmObject>>;
-  const path = (plural: string) => `/apis/${CERT_MANAGER_GROUP}/${CERT_MANAGER_VERSION}/${plural}`;
+
   const requeueIssuers = () => {
-    for (const i of clusterIssuers?.list() ?? []) queue.add(`ClusterIssuer:${keyOf(i)}`);
-    for (const i of issuers?.list() ?? []) queue.add(`Issuer:${keyOf(i)}`);
+    for (const i of clusterIssuers.list()) queue.add(`ClusterIssuer:${keyOf(i)}`);
+    for (const i of issuers.list()) queue.add(`Issuer:${keyOf(i)}`);
   };
   const started: Watched<KubernetesObject>[] = [];
-  try {
-    secrets = await watch<V1Secret>({
+  const timeout = startTimeoutMs !== undefined ? { startTimeoutMs } : {};
+  /** Watches a cert-manager kind into its cache; `onChange` queues work. */
+  const watchKind = async (
+    kind: Kind,
+    cache: FreshCache<CmObject>,
+    onChange: (o: CmObject, deleted: boolean) => void,
+  ) => {
+    cache.watched = await watch<CmObject>({
       kubeConfig,
-      ...(startTimeoutMs !== undefined ? { startTimeoutMs } : {}),
-      path: "/api/v1/secrets",
-      list: () => core.listSecretForAllNamespaces(),
-      onChange: (secret, deleted) => {
-        requeueIssuers();
-        if (!deleted) return;
-        written.delete(keyOf(secret));
-        // A deleted certificate Secret is issued again, as cert-manager does.
-        for (const cert of certificates?.list(secret.metadata?.namespace) ?? []) {
-          if ((cert.spec as CertificateSpec | undefined)?.secretName === secret.metadata?.name) {
-            queue.add(`Certificate:${keyOf(cert)}`);
-          }
-        }
-      },
-    });
-    started.push(secrets);
-    clusterIssuers = await watch<CmObject>({
-      kubeConfig,
-      ...(startTimeoutMs !== undefined ? { startTimeoutMs } : {}),
-      path: path("clusterissuers"),
-      list: list("clusterissuers"),
-      onChange: (o) => queue.add(`ClusterIssuer:${keyOf(o)}`),
-    });
-    started.push(clusterIssuers);
-    issuers = await watch<CmObject>({
-      kubeConfig,
-      ...(startTimeoutMs !== undefined ? { startTimeoutMs } : {}),
-      path: path("issuers"),
-      list: list("issuers"),
-      onChange: (o) => queue.add(`Issuer:${keyOf(o)}`),
-    });
-    started.push(issuers);
-    certificates = await watch<CmObject>({
-      kubeConfig,
-      ...(startTimeoutMs !== undefined ? { startTimeoutMs } : {}),
-      path: path("certificates"),
-      list: list("certificates"),
+      ...timeout,
+      path: `/apis/${kind.group}/${kind.version}/${kind.plural}`,
+      list: () =>
+        api.custom.listClusterCustomObject({
+          group: kind.group,
+          version: kind.version,
+          plural: kind.plural,
+        }) as Promise<KubernetesListObject<CmObject>>,
       onChange: (o, deleted) => {
-        if (!deleted) queue.add(`Certificate:${keyOf(o)}`);
+        if (deleted) cache.forget(o);
+        else cache.settle(o);
+        onChange(o, deleted);
       },
     });
-    started.push(certificates);
-  } catch (error) {
+    started.push(cache.watched);
+  };
+  // Every watch lists at once (each first list is a round trip; the API server answers them side by side).
+  const networking = kubeConfig.makeApiClient(NetworkingV1Api);
+  const watching = await Promise.allSettled([
+    (async () => {
+      secrets.watched = await watch<V1Secret>({
+        kubeConfig,
+        ...timeout,
+        path: "/api/v1/secrets",
+        list: () => api.core.listSecretForAllNamespaces(),
+        onChange: (secret, deleted) => {
+          if (deleted) secrets.forget(secret);
+          else secrets.settle(secret);
+          requeueIssuers();
+          // A deleted certificate Secret is issued again, as cert-manager does; a solver's token
+          // Secret that changed gives pending Challenges another try.
+          for (const cert of certificates.list(secret.metadata?.namespace)) {
+            if ((cert.spec as { secretName?: string } | undefined)?.secretName === secret.metadata?.name)
+              queue.add(`Certificate:${keyOf(cert)}`);
+          }
+          if (secret.metadata?.namespace === resourceNs || !deleted)
+            for (const ch of challenges.list())
+              if (ch.status?.state !== "valid") queue.add(`Challenge:${keyOf(ch)}`);
+        },
+      });
+      started.push(secrets.watched);
+    })(),
+    watchKind(CLUSTER_ISSUER, clusterIssuers, (o) => queue.add(`ClusterIssuer:${keyOf(o)}`)),
+    watchKind(ISSUER, issuers, (o) => queue.add(`Issuer:${keyOf(o)}`)),
+    watchKind(CERTIFICATE, certificates, (o, deleted) => {
+      if (!deleted) queue.add(`Certificate:${keyOf(o)}`);
+    }),
+    watchKind(CERTIFICATE_REQUEST, requests, (o) => {
+      queue.add(`CertificateRequest:${keyOf(o)}`);
+      const cert = o.metadata?.annotations?.["cert-manager.io/certificate-name"];
+      if (cert) queue.add(`Certificate:${o.metadata?.namespace}/${cert}`);
+    }),
+    watchKind(ORDER, orders, (o) => queue.add(`Order:${keyOf(o)}`)),
+    (async () => {
+      ingresses = await watch<V1Ingress>({
+        kubeConfig,
+        ...timeout,
+        path: "/apis/networking.k8s.io/v1/ingresses",
+        list: () => networking.listIngressForAllNamespaces(),
+        onChange: (ingress, deleted) => {
+          if (!deleted && certificatesFor(ingress).length > 0) queue.add(`Ingress:${keyOf(ingress)}`);
+        },
+      });
+      started.push(ingresses);
+    })(),
+    watchKind(CHALLENGE, challenges, (o, deleted) => {
+      if (!deleted || o.metadata?.finalizers?.includes(ACME_FINALIZER)) queue.add(`Challenge:${keyOf(o)}`);
+    }),
+  ]);
+  const failed = watching.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) {
     await Promise.all(started.map((w) => w.stop()));
-    throw error;
+    await queue.stop();
+    throw failed.reason;
   }
   requeueIssuers();
-  for (const cert of certificates.list()) queue.add(`Certificate:${keyOf(cert)}`);
+  for (const kind of ["Certificate", "CertificateRequest", "Order", "Challenge"] as const) {
+    const cache = {
+      Certificate: certificates,
+      CertificateRequest: requests,
+      Order: orders,
+      Challenge: challenges,
+    }[kind];
+    for (const o of cache.list()) queue.add(`${kind}:${keyOf(o)}`);
+  }
   return {
-    idle: () => queue.idle(),
+    acmeCaCertificate: async () => (await loadAcmeCa()).cert,
+    idle: async () => {
+      await queue.idle();
+      await api.eventsSent();
+    },
     stop: async () => {
       await Promise.all(started.map((w) => w.stop()));
       await queue.stop();
+      await api.eventsSent();
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The CustomResourceDefinitions of MetalLB (metallb.io/v1beta1) and cert-manager
- * (cert-manager.io/v1): minimal but valid apiextensions.k8s.io/v1 CRDs with the real groups, kinds,
+ * (cert-manager.io/v1, acme.cert-manager.io/v1): minimal but valid apiextensions.k8s.io/v1 CRDs with the real groups, kinds,
  * scopes, short names and status subresources. The fields the stand-ins read are typed (the API
  * server rejects an IPAddressPool without `addresses`); the rest is kept as written.
  */
@@ -135,6 +135,8 @@ export const METALLB_GROUP = "metallb.io";
 export const METALLB_VERSION = "v1beta1";
 export const CERT_MANAGER_GROUP = "cert-manager.io";
 export const CERT_MANAGER_VERSION = "v1";
+export const ACME_GROUP = "acme.cert-manager.io";
+export const ACME_VERSION = "v1";
 
 export const METALLB_CRDS: V1CustomResourceDefinition[] = [
   crd({
@@ -199,13 +201,98 @@ export const CERT_MANAGER_CRDS: V1CustomResourceDefinition[] = [
         usages: strings,
         privateKey: open({
           algorithm: { type: "string", _enum: ["RSA", "ECDSA", "Ed25519"] },
+          encoding: { type: "string", _enum: ["PKCS1", "PKCS8"] },
           size: { type: "integer" },
+          rotationPolicy: { type: "string", _enum: ["Never", "Always"] },
         }),
         issuerRef: open({ name: str, kind: str, group: str }, ["name"]),
       },
       ["secretName", "issuerRef"],
     ),
     columns: [...readyColumns, { name: "Secret", type: "string", jsonPath: ".spec.secretName" }],
+  }),
+  crd({
+    group: CERT_MANAGER_GROUP,
+    version: CERT_MANAGER_VERSION,
+    kind: "CertificateRequest",
+    plural: "certificaterequests",
+    shortNames: ["cr", "crs"],
+    categories: ["cert-manager"],
+    scope: "Namespaced",
+    status: true,
+    spec: open(
+      {
+        request: str,
+        issuerRef: open({ name: str, kind: str, group: str }, ["name"]),
+        duration: str,
+        isCA: { type: "boolean" },
+        usages: strings,
+        username: str,
+        uid: str,
+      },
+      ["request", "issuerRef"],
+    ),
+    columns: [
+      { name: "Approved", type: "string", jsonPath: '.status.conditions[?(@.type=="Approved")].status' },
+      { name: "Denied", type: "string", jsonPath: '.status.conditions[?(@.type=="Denied")].status' },
+      ...readyColumns.slice(0, 1),
+      { name: "Issuer", type: "string", jsonPath: ".spec.issuerRef.name" },
+      { name: "Requester", type: "string", jsonPath: ".spec.username" },
+      ...readyColumns.slice(1),
+    ],
+  }),
+  crd({
+    group: ACME_GROUP,
+    version: ACME_VERSION,
+    kind: "Order",
+    plural: "orders",
+    categories: ["cert-manager", "cert-manager-acme"],
+    scope: "Namespaced",
+    status: true,
+    spec: open(
+      {
+        request: str,
+        issuerRef: open({ name: str, kind: str, group: str }, ["name"]),
+        commonName: str,
+        dnsNames: strings,
+        ipAddresses: strings,
+        duration: str,
+      },
+      ["request", "issuerRef"],
+    ),
+    columns: [
+      { name: "State", type: "string", jsonPath: ".status.state" },
+      { name: "Issuer", type: "string", jsonPath: ".spec.issuerRef.name", priority: 1 },
+      { name: "Reason", type: "string", jsonPath: ".status.reason", priority: 1 },
+    ],
+  }),
+  crd({
+    group: ACME_GROUP,
+    version: ACME_VERSION,
+    kind: "Challenge",
+    plural: "challenges",
+    categories: ["cert-manager", "cert-manager-acme"],
+    scope: "Namespaced",
+    status: true,
+    spec: open(
+      {
+        url: str,
+        authorizationURL: str,
+        dnsName: str,
+        wildcard: { type: "boolean" },
+        type: { type: "string", _enum: ["HTTP-01", "DNS-01"] },
+        token: str,
+        key: str,
+        solver: open(),
+        issuerRef: open({ name: str, kind: str, group: str }, ["name"]),
+      },
+      ["url", "authorizationURL", "dnsName", "type", "token", "key", "solver", "issuerRef"],
+    ),
+    columns: [
+      { name: "State", type: "string", jsonPath: ".status.state" },
+      { name: "Domain", type: "string", jsonPath: ".spec.dnsName" },
+      { name: "Reason", type: "string", jsonPath: ".status.reason", priority: 1 },
+    ],
   }),
   crd({
     group: CERT_MANAGER_GROUP,

@@ -1,7 +1,28 @@
+export { dns01Record } from "./acme-orders.js";
 export type { CephCsiOptions } from "./ceph-csi.js";
-export type { CertManagerOptions } from "./cert-manager.js";
-export { createIssuerCa, issueLeaf, type KeyPair, type LeafRequest, parseGoDuration } from "./cert-pki.js";
 export {
+  ACME_CA_SECRET,
+  type CertManagerOptions,
+  type CertManagerStandIn,
+  type Dns01Options,
+} from "./cert-manager.js";
+export {
+  type CsrContents,
+  type CsrRequest,
+  createCsr,
+  createIssuerCa,
+  generatePrivateKey,
+  type KeyPair,
+  type PrivateKeySpec,
+  parseGoDuration,
+  readCsr,
+  type SignOptions,
+  signCsr,
+} from "./cert-pki.js";
+export { type CloudflareCredentials, CloudflareDns01 } from "./cloudflare-dns01.js";
+export {
+  ACME_GROUP,
+  ACME_VERSION,
   CERT_MANAGER_CRDS,
   CERT_MANAGER_GROUP,
   CERT_MANAGER_VERSION,
@@ -11,7 +32,21 @@ export {
   METALLB_VERSION,
 } from "./crds.js";
 export { isStandInError, StandInError, type StandInErrorCode } from "./errors.js";
-export { INGRESS_NGINX_CONTROLLER, type IngressNginxOptions, ingressInClass } from "./ingress-nginx.js";
+export type { IngressEndpoints, IngressListenOptions } from "./ingress-listener.js";
+export {
+  INGRESS_NGINX_CONTROLLER,
+  type IngressNginxOptions,
+  type IngressNginxStandIn,
+  ingressInClass,
+} from "./ingress-nginx.js";
+export {
+  hostMatches,
+  type IngressRoute,
+  routeRequest,
+  serverFor,
+  type TlsChoice,
+  tlsFor,
+} from "./ingress-routing.js";
 export {
   type AddressRange,
   type AllocationRequest,

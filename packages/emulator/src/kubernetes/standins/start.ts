@@ -7,10 +7,10 @@ import { KubeConfig } from "@kubernetes/client-node";
 import type { World } from "../../world/world.js";
 import { linkWorld, type WorldLink } from "../world-link.js";
 import { type CephCsiOptions, type CephCsiStandIn, startCephCsi } from "./ceph-csi.js";
-import { type CertManagerOptions, startCertManager } from "./cert-manager.js";
+import { type CertManagerOptions, type CertManagerStandIn, startCertManager } from "./cert-manager.js";
 import { CERT_MANAGER_CRDS, installCrds, METALLB_CRDS } from "./crds.js";
 import { StandInError } from "./errors.js";
-import { type IngressNginxOptions, startIngressNginx } from "./ingress-nginx.js";
+import { type IngressNginxOptions, type IngressNginxStandIn, startIngressNginx } from "./ingress-nginx.js";
 import { type MetallbOptions, type MetallbStandIn, startMetallb } from "./metallb.js";
 import { type NodeHealthStandIn, type StandInNode, startNodeHealth } from "./nodes.js";
 
@@ -33,6 +33,8 @@ export interface StandInsOptions {
    * CSI provisions into the World's Ceph on the topology's `kubernetes.rbdPool`.
    */
   world?: World;
+  /** With `world`: also sync the World this often (ms), so VMs that boot on the clock alone get their Node (default off). */
+  worldSyncIntervalMs?: number;
   /**
    * How long each watch's first list may keep failing (API server still starting, CRD just
    * Established) before `startStandIns` gives up with `WATCH_FAILED` (default 30 000 ms).
@@ -48,6 +50,10 @@ export interface StandIns {
   setNodeReady(name: string, ready: boolean): Promise<void>;
   readonly metallb: Pick<MetallbStandIn, "announcingNode"> | undefined;
   readonly cephCsi: Pick<CephCsiStandIn, "clusterId"> | undefined;
+  /** cert-manager: the emulated ACME server's CA (trust it to check the issued certificates). */
+  readonly certManager: Pick<CertManagerStandIn, "acmeCaCertificate"> | undefined;
+  /** ingress-nginx: its loopback listeners, with `ingressNginx.listen`. */
+  readonly ingressNginx: Pick<IngressNginxStandIn, "endpoints"> | undefined;
   /** The link to the `world` option's World (its Nodes), when one was given. */
   readonly world: Pick<WorldLink, "nodes"> | undefined;
   /** Resolves when every change seen so far has been handled by every stand-in. */
@@ -126,13 +132,20 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
     if (failed) throw failed.reason;
     metallb = await starting.metallb;
     const cephCsi: CephCsiStandIn | undefined = await starting.cephCsi;
+    const certManager = await starting.certManager;
+    const ingressNginx = await starting.ingress;
     const link =
       world === undefined
         ? undefined
         : linkWorld(
             world,
             { kubeConfig, setNodeReady: (name, ready) => nodes.setNodeReady(name, ready) },
-            { log },
+            {
+              log,
+              ...(options.worldSyncIntervalMs !== undefined
+                ? { syncIntervalMs: options.worldSyncIntervalMs }
+                : {}),
+            },
           );
     if (link !== undefined) running.push(link);
     return {
@@ -140,6 +153,8 @@ export async function startStandIns(options: StandInsOptions): Promise<StandIns>
       setNodeReady: (name, ready) => nodes.setNodeReady(name, ready),
       metallb,
       cephCsi,
+      certManager,
+      ingressNginx,
       world: link,
       idle: async () => {
         for (const part of [...running]) await part.idle();
