@@ -284,6 +284,19 @@ async function send(side: Side, sample: Sample): Promise<RawResponse> {
   return rawRequest(side.url, method, substitute(path, side), out, payload);
 }
 
+async function prometheusModuleEnabled(url: string, token: string): Promise<boolean> {
+  const modules = await rawRequest(
+    url,
+    "GET",
+    "/api/mgr/module",
+    { Accept: "application/vnd.ceph.api.v1.0+json", Authorization: `Bearer ${token}` },
+    undefined,
+  );
+  return (JSON.parse(modules.text) as Array<{ name: string; enabled: boolean }>).some(
+    (m) => m.name === "prometheus" && m.enabled,
+  );
+}
+
 async function login(url: string, username: string, password: string): Promise<string> {
   const response = await rawRequest(
     url,
@@ -416,10 +429,21 @@ describe("Ceph parity: real Pacific vs the emulator (served alone, and by homela
       warnOnNoRedundancy: false,
     });
     const served = await emulator.listen();
+    const adminToken = await login(served.url, realCluster.username, realCluster.password);
+    // The CI cluster runs the prometheus module (scripts/ceph/start.sh with CEPH_PROMETHEUS_PORT);
+    // `up` serves it too: the emulator served alone gets it enabled the way a user would.
+    if (await prometheusModuleEnabled(realCluster.url, realToken))
+      await rawRequest(
+        served.url,
+        "POST",
+        "/api/mgr/module/prometheus/enable",
+        { Accept: "application/vnd.ceph.api.v1.0+json", Authorization: `Bearer ${adminToken}` },
+        undefined,
+      );
     emulators.push({
       name: "emulator",
       url: served.url,
-      adminToken: await login(served.url, realCluster.username, realCluster.password),
+      adminToken,
       tokens: new Map(),
       stop: () => served.close(),
     });

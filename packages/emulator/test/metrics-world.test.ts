@@ -235,4 +235,26 @@ describe("metrics of the World", () => {
     }
     expect([...ours.keys()]).toEqual([...ours.keys()].sort());
   });
+
+  it("the Ceph dashboard lists the served prometheus module in mgr_map.services, as a real mgr does", async () => {
+    emulator = createEmulator();
+    const endpoints = await emulator.listen();
+    const { ceph: api } = endpoints;
+    const token = (
+      (await (
+        await fetch(`${api!.url}/api/auth`, {
+          method: "POST",
+          headers: { accept: "application/vnd.ceph.api.v1.0+json", "content-type": "application/json" },
+          body: JSON.stringify({ username: api!.username, password: api!.password }),
+        })
+      ).json()) as { token: string }
+    ).token;
+    const full = (await (
+      await fetch(`${api!.url}/api/health/full`, {
+        headers: { accept: "application/vnd.ceph.api.v1.0+json", authorization: `Bearer ${token}` },
+      })
+    ).json()) as { mgr_map: { services: Record<string, string> } };
+    expect(full.mgr_map.services.prometheus).toBe(`${endpoints.metrics.cephMgr}/`);
+    expect(Object.keys(full.mgr_map.services).sort()).toEqual(["dashboard", "prometheus"]);
+  });
 });

@@ -184,6 +184,11 @@ export class CephState {
   readonly flags = new Set<string>(DEFAULT_FLAGS);
   readonly config = new Map<string, ConfigValue[]>();
   readonly enabledModules = new Set<string>(["dashboard", "iostat"]);
+  /**
+   * Where the enabled `prometheus` mgr module serves, as `mgr_map.services` lists it (set by whoever
+   * serves the module's routes; unset: the module's default port, 9283).
+   */
+  prometheusUrl: string | undefined;
   readonly ecProfiles = new Map<string, Record<string, string | number>>([
     ["default", { k: 2, m: 2, plugin: "jerasure", technique: "reed_sol_van", name: "default" }],
   ]);

@@ -244,6 +244,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
           port: listenOptions.metricsPort ?? 0,
         });
         closers.push(metricsServed.close);
+        if (world.ceph !== undefined && metricsServed.endpoints.cephMgr !== undefined)
+          world.ceph.prometheusUrl = `${metricsServed.endpoints.cephMgr}/`;
         const cloudflareServed =
           cloudflare === undefined
             ? undefined

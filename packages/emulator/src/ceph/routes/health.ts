@@ -109,7 +109,7 @@ export function healthRoutes(state: CephState): Route[] {
         },
         scrub_status: scrubStatus(state),
         pg_info: pgInfo(state),
-        mgr_map: structuredClone(MGR_MAP),
+        mgr_map: { ...structuredClone(MGR_MAP), services: mgrServices(state) },
         // The dashboard adds each pool's PG states and rate-tracked stats to this list.
         pools: pools.map((p) => ({
           ...osdmapPool(p),
@@ -162,4 +162,12 @@ export function healthRoutes(state: CephState): Route[] {
       () => reply(200, structuredClone(SETTINGS)),
     ),
   ];
+}
+
+/** `mgr_map.services`: the URL of each enabled mgr module that serves HTTP (the dashboard, prometheus). */
+function mgrServices(state: CephState): Record<string, string> {
+  const services: Record<string, string> = { ...(MGR_MAP as { services: Record<string, string> }).services };
+  if (state.enabledModules.has("prometheus"))
+    services.prometheus = state.prometheusUrl ?? "http://127.0.0.1:9283/";
+  return services;
 }
