@@ -1,18 +1,24 @@
 import type { Options } from "tsup";
 
-/** One build recipe for every package: ESM only, Node 20 target, bundled .d.ts, no minification. */
+/**
+ * One build recipe for every package: ESM only, Node 20 target, no minification. This is the
+ * JavaScript half of `pnpm build`; the declarations come from `tsc -b tsconfig.build.json`, run first
+ * by each package's `build` script: per-file `.d.ts` in `dist/`, read from the package's own `src/`
+ * and its dependencies' declarations (project references), incremental (`dist/types.tsbuildinfo`).
+ * So cleaning keeps the `.d.ts` and the build info; deleting `dist/` rebuilds both from scratch.
+ */
 export function packageBuild(entry: string[] | Record<string, string>): Options {
   return {
     entry,
     format: ["esm"],
     target: "node20",
     platform: "node",
-    dts: { compilerOptions: { composite: false, paths: {} } },
+    dts: false,
     sourcemap: true,
-    clean: true,
+    clean: ["!**/*.d.ts", "!types.tsbuildinfo"],
     splitting: true,
     treeshake: true,
-    tsconfig: "../../tsconfig.base.json",
+    tsconfig: "tsconfig.build.json",
   };
 }
 
