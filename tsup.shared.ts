@@ -23,25 +23,35 @@ export function packageBuild(entry: string[] | Record<string, string>): Options 
 }
 
 /**
- * One build recipe for the examples: they run from a fresh checkout without building the packages
- * first — the workspace packages are bundled from their sources (the root tsconfig maps
- * `@homelab-kit/*` to `src/`); so are their dependencies (undici's CommonJS gets a real `require`).
+ * A program bundled from this checkout's TypeScript sources, so it runs without `pnpm build`
+ * (`pnpm demo`, `pnpm emulator`): the workspace packages come from their `src/` (the root
+ * tsconfig.json, given as `tsconfig` relative to where tsup runs, maps `@homelab-kit/*` there) and
+ * so do their dependencies, except msw and @kubernetes/client-node, which stay external and resolve
+ * from the output folder's node_modules. CommonJS dependencies (undici) get a real `require`.
  */
-export function exampleBuild(entry: string[]): Options {
+export function sourceBundle(options: {
+  entry: Record<string, string> | string[];
+  tsconfig: string;
+}): Options {
   return {
-    entry,
+    entry: options.entry,
     format: ["esm"],
     target: "node20",
     platform: "node",
-    tsconfig: "../../tsconfig.json",
+    tsconfig: options.tsconfig,
     noExternal: [/^(?!msw|@kubernetes)/],
+    external: ["msw", "@kubernetes/client-node"],
     banner: {
       js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
     },
-    external: ["msw", "@kubernetes/client-node"],
     dts: false,
     sourcemap: true,
     clean: true,
     splitting: true,
   };
+}
+
+/** One build recipe for the examples (`examples/<name>/`): a source bundle, see `sourceBundle()`. */
+export function exampleBuild(entry: string[]): Options {
+  return sourceBundle({ entry, tsconfig: "../../tsconfig.json" });
 }
