@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The npm-import use case: packs every package (`pnpm pack`), installs the tarballs with npm into an
 # empty temp project (no workspace links; their dependencies come from the npm registry), type-checks
-# .ci/consumer/consumer.ts there with `strict` and `skipLibCheck: false`, and runs it against
-# createEmulator(). Needs `pnpm build` first. The project is left in $HOMELAB_KIT_CONSUMER_DIR when
+# .ci/consumer/consumer.ts (every entry point, run against createEmulator()) and consumer-msw.ts (the
+# emulator's msw entry) there with `strict` and `skipLibCheck: false`, and runs both. Needs
+# `pnpm build` first. The project is left in $HOMELAB_KIT_CONSUMER_DIR when
 # that is set (CI then runs the README's `npx homelab-emulator` commands in it), else removed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
