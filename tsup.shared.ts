@@ -1,4 +1,8 @@
+import { fileURLToPath } from "node:url";
 import type { Options } from "tsup";
+
+/** The root tsconfig.json (tsup's config loader keeps `import.meta.url` this file's own). */
+const rootTsconfig = fileURLToPath(new URL("tsconfig.json", import.meta.url));
 
 /**
  * One build recipe for every package: ESM only, Node 20 target, no minification. This is the
@@ -25,20 +29,17 @@ export function packageBuild(entry: string[] | Record<string, string>): Options 
 /**
  * A program bundled from this checkout's TypeScript sources, so it runs without `pnpm build`
  * (`pnpm demo`, `pnpm emulator`): the workspace packages come from their `src/` (the root
- * tsconfig.json, given as `tsconfig` relative to where tsup runs, maps `@homelab-kit/*` there) and
- * so do their dependencies, except msw and @kubernetes/client-node, which stay external and resolve
- * from the output folder's node_modules. CommonJS dependencies (undici) get a real `require`.
+ * tsconfig.json maps `@homelab-kit/*` there) and so do their dependencies, except msw and
+ * @kubernetes/client-node, which stay external and resolve from the output folder's node_modules.
+ * CommonJS dependencies (undici) get a real `require`.
  */
-export function sourceBundle(options: {
-  entry: Record<string, string> | string[];
-  tsconfig: string;
-}): Options {
+export function sourceBundle(entry: Record<string, string> | string[]): Options {
   return {
-    entry: options.entry,
+    entry,
     format: ["esm"],
     target: "node20",
     platform: "node",
-    tsconfig: options.tsconfig,
+    tsconfig: rootTsconfig,
     noExternal: [/^(?!msw|@kubernetes)/],
     external: ["msw", "@kubernetes/client-node"],
     banner: {
@@ -53,5 +54,5 @@ export function sourceBundle(options: {
 
 /** One build recipe for the examples (`examples/<name>/`): a source bundle, see `sourceBundle()`. */
 export function exampleBuild(entry: string[]): Options {
-  return sourceBundle({ entry, tsconfig: "../../tsconfig.json" });
+  return sourceBundle(entry);
 }

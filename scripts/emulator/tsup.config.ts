@@ -7,6 +7,6 @@ import { sourceBundle } from "../../tsup.shared.js";
  * external msw and @kubernetes/client-node resolve from the emulator's own node_modules.
  */
 export default defineConfig({
-  ...sourceBundle({ entry: { bin: "packages/emulator/src/cli/bin.ts" }, tsconfig: "tsconfig.json" }),
+  ...sourceBundle({ bin: "packages/emulator/src/cli/bin.ts" }),
   outDir: "packages/emulator/.tmp/cli",
 });
