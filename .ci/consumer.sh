@@ -14,6 +14,21 @@ for pkg in packages/*/; do
   [ -f "$pkg/dist/index.js" ] && [ -f "$pkg/dist/index.d.ts" ] || { say "$pkg has no dist/: run pnpm build first"; exit 1; }
 done
 
+# Every entry point of every package is imported by a consumer file (a new one must be added there).
+missing=$(node -e '
+  const { readFileSync, readdirSync } = require("node:fs");
+  const code = readdirSync(".ci/consumer").filter((f) => f.endsWith(".ts"))
+    .map((f) => readFileSync(`.ci/consumer/${f}`, "utf8")).join("\n");
+  for (const dir of readdirSync("packages")) {
+    const pkg = JSON.parse(readFileSync(`packages/${dir}/package.json`, "utf8"));
+    for (const sub of Object.keys(pkg.exports ?? {})) {
+      if (sub.endsWith(".json")) continue;
+      const spec = pkg.name + sub.slice(1);
+      if (!code.includes(`from "${spec}"`)) console.log(spec);
+    }
+  }')
+if [ -n "$missing" ]; then say "no consumer file imports: $missing (add them to .ci/consumer/)"; exit 1; fi
+
 if [ -n "${HOMELAB_KIT_CONSUMER_DIR:-}" ]; then
   work=$HOMELAB_KIT_CONSUMER_DIR
   rm -rf "$work" && mkdir -p "$work"

@@ -17,6 +17,7 @@ import { createCephEmulator } from "@homelab-kit/emulator/ceph";
 import { parseCli } from "@homelab-kit/emulator/cli";
 import { createIloEmulator } from "@homelab-kit/emulator/ilo";
 import { isClusterError } from "@homelab-kit/emulator/kubernetes";
+import { parseExposition } from "@homelab-kit/emulator/metrics";
 import { createOpenNebulaEmulator } from "@homelab-kit/emulator/opennebula";
 import { createEmulator, realClock } from "@homelab-kit/emulator/world";
 import { createIloClient } from "@homelab-kit/ilo";
@@ -40,6 +41,7 @@ for (const [name, value] of Object.entries({
   parseCli,
   createIloEmulator,
   isClusterError,
+  parseExposition,
   createOpenNebulaEmulator,
   buildRibclScript,
 }))
