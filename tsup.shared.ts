@@ -1,41 +1,58 @@
+import { fileURLToPath } from "node:url";
 import type { Options } from "tsup";
 
-/** One build recipe for every package: ESM only, Node 20 target, bundled .d.ts, no minification. */
+/** The root tsconfig.json (tsup's config loader keeps `import.meta.url` this file's own). */
+const rootTsconfig = fileURLToPath(new URL("tsconfig.json", import.meta.url));
+
+/**
+ * One build recipe for every package: ESM only, Node 20 target, no minification. This is the
+ * JavaScript half of `pnpm build`; the declarations come from `tsc -b tsconfig.build.json`, run first
+ * by each package's `build` script: per-file `.d.ts` in `dist/`, read from the package's own `src/`
+ * and its dependencies' declarations (project references), incremental (`dist/types.tsbuildinfo`).
+ * So cleaning keeps the `.d.ts` and the build info; deleting `dist/` rebuilds both from scratch.
+ */
 export function packageBuild(entry: string[] | Record<string, string>): Options {
   return {
     entry,
     format: ["esm"],
     target: "node20",
     platform: "node",
-    dts: { compilerOptions: { composite: false, paths: {} } },
+    dts: false,
     sourcemap: true,
-    clean: true,
+    clean: ["!**/*.d.ts", "!types.tsbuildinfo"],
     splitting: true,
     treeshake: true,
-    tsconfig: "../../tsconfig.base.json",
+    tsconfig: "tsconfig.build.json",
   };
 }
 
 /**
- * One build recipe for the examples: they run from a fresh checkout without building the packages
- * first — the workspace packages are bundled from their sources (the root tsconfig maps
- * `@homelab-kit/*` to `src/`); so are their dependencies (undici's CommonJS gets a real `require`).
+ * A program bundled from this checkout's TypeScript sources, so it runs without `pnpm build`
+ * (`pnpm demo`, `pnpm emulator`): the workspace packages come from their `src/` (the root
+ * tsconfig.json maps `@homelab-kit/*` there) and so do their dependencies, except msw and
+ * @kubernetes/client-node, which stay external and resolve from the output folder's node_modules.
+ * CommonJS dependencies (undici) get a real `require`.
  */
-export function exampleBuild(entry: string[]): Options {
+export function sourceBundle(entry: Record<string, string> | string[]): Options {
   return {
     entry,
     format: ["esm"],
     target: "node20",
     platform: "node",
-    tsconfig: "../../tsconfig.json",
+    tsconfig: rootTsconfig,
     noExternal: [/^(?!msw|@kubernetes)/],
+    external: ["msw", "@kubernetes/client-node"],
     banner: {
       js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
     },
-    external: ["msw", "@kubernetes/client-node"],
     dts: false,
     sourcemap: true,
     clean: true,
     splitting: true,
   };
+}
+
+/** One build recipe for the examples (`examples/<name>/`): a source bundle, see `sourceBundle()`. */
+export function exampleBuild(entry: string[]): Options {
+  return sourceBundle(entry);
 }

@@ -16,7 +16,13 @@ describe("homelab-emulator CLI", () => {
       first.io,
     );
     const printed = await until(() => first.out[0]);
-    const endpoints = JSON.parse(printed) as { envFile: string; ilo: Array<{ host: string }>; speed: number };
+    const endpoints = JSON.parse(printed) as {
+      envFile: string;
+      runDir: string;
+      ilo: Array<{ host: string }>;
+      speed: number;
+    };
+    expect(endpoints.runDir).toBe(join(dir, "run"));
     expect(endpoints.ilo.map((i) => i.host)).toEqual(["node1", "node2", "node3"]);
     expect(endpoints.speed).toBe(1000);
     expect(JSON.stringify(endpoints)).not.toContain("BEGIN CERTIFICATE");
@@ -70,6 +76,9 @@ describe("homelab-emulator CLI", () => {
     const again = main(["up", "--no-kubernetes", "--state", "state.json", "--run-dir", "run"], second.io);
     await until(() => (second.out.join("").includes("Ctrl-C") ? true : undefined));
     expect(second.out.join("")).toMatch(/iLO node1 \(ilo3\)\s+https:\/\/127\.0\.0\.1:\d+\s+Administrator/);
+    // It says where the secrets went, and how to keep them out of the user's repository.
+    expect(second.out.join("")).toContain(`run directory ${join(dir, "run")} (env file with passwords`);
+    expect(second.out.join("")).toContain("add run/ to your .gitignore");
     const status2 = captureIo(dir);
     await main(["status", "--run-dir", "run"], status2.io);
     expect(status2.out.join("")).toMatch(/node2: On/);

@@ -42,7 +42,7 @@ export interface ValidateOptions {
   kubesprayVersion?: string;
   /** Playbook about to run. Since v2.28 the etcd checks run for every playbook, including remove-node/reset (#12268). */
   operation?: "deploy" | "scale" | "upgrade" | "remove-node" | "reset";
-  /** Narrow override for the odd-etcd rule while replacing a member (ISSUES #8): reported as a warning instead. */
+  /** Narrow override for the odd-etcd rule while replacing a member (docs/reference/kubespray/ISSUES.md #8): reported as a warning instead. */
   allowEvenEtcd?: boolean;
   /** Extra vars (`-e`), highest precedence. */
   extraVars?: Vars;

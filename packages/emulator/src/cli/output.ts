@@ -1,4 +1,5 @@
 /** What `up` prints (a table or JSON) and the env file it writes. */
+import { isAbsolute } from "node:path";
 import type { EmulatorEndpoints } from "../world/emulator.js";
 import { metricsEnvLines } from "./prometheus-config.js";
 
@@ -93,4 +94,13 @@ export function endpointsTable(
     )
     .join("\n");
   return `${text}\n\niLO certificates are self-signed: trust ILO_CA_FILE. Endpoints written to ${envFile}\n`;
+}
+
+/**
+ * Where `up` wrote its run directory (env file with passwords, the iLO CA, run.json), and how to keep
+ * it out of the user's repository: `git add -A` in the folder `up` ran in would commit the secrets.
+ */
+export function runDirNotice(runDir: string, asGiven: string): string {
+  const advice = isAbsolute(asGiven) ? "" : `: add ${asGiven.replace(/\/+$/, "")}/ to your .gitignore`;
+  return `homelab-emulator: run directory ${runDir} (env file with passwords, iLO CA, run.json); keep it out of version control${advice}\n`;
 }

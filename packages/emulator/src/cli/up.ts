@@ -11,7 +11,7 @@ import { parseTopology } from "../topology/load.js";
 import { createEmulator, type Emulator, type EmulatorEndpoints } from "../world/emulator.js";
 import { restoreWorld, snapshotWorld, type WorldSnapshot } from "../world/snapshot.js";
 import { type UpArgs, UsageError } from "./args.js";
-import { endpointsTable, envFileText } from "./output.js";
+import { endpointsTable, envFileText, runDirNotice } from "./output.js";
 import { scrapeTargetsText, writePrometheusConfig } from "./prometheus-config.js";
 import { removeRunFile, writePrivate, writeRunFile } from "./run-file.js";
 import { startUpKubernetes, type UpKubernetes } from "./up-kubernetes.js";
@@ -101,11 +101,12 @@ export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator>
   if (args.json) {
     const { iloCa: _ca, ...rest } = endpoints;
     io.stdout(
-      `${JSON.stringify({ ...rest, iloCaFile: caFile, envFile, prometheusConfig, speed: args.speed, kubernetes: kubernetes.json ?? { status: "not started", reason: kubernetes.reason } })}\n`,
+      `${JSON.stringify({ ...rest, iloCaFile: caFile, envFile, prometheusConfig, runDir, speed: args.speed, kubernetes: kubernetes.json ?? { status: "not started", reason: kubernetes.reason } })}\n`,
     );
   } else {
     io.stdout(endpointsTable(endpoints, envFile, kubernetes.rows));
     io.stdout(scrapeTargetsText(endpoints, prometheusConfig));
+    io.stdout(runDirNotice(runDir, args.runDir));
     io.stdout(
       `homelab-emulator: ${emulator.world.topology.name} topology, clock x${args.speed}; Ctrl-C stops\n`,
     );

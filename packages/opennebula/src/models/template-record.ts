@@ -37,11 +37,26 @@ export const TemplateRecord = z.unknown().transform((value, ctx): TemplateRecord
 });
 
 /**
+ * A template parsed by `templateWith(shape)`: the well-known attributes typed by `shape`, every
+ * other attribute a `TemplateValue`. Written as an intersection on purpose: zod infers one object
+ * type with an index signature, which is not valid TypeScript once printed into a `.d.ts` (a typed
+ * attribute such as `DISK: TemplateRecord[]` or `CPU?: string | undefined` does not fit the
+ * `TemplateValue` index: TS2411 for users who type-check libraries). Reading an attribute gives
+ * the same type either way.
+ */
+export type TemplateWith<Shape extends z.ZodRawShape> = z.output<z.ZodObject<Shape>> & TemplateRecord;
+
+/**
  * A template whose well-known attributes are typed (`shape`) while every other attribute is kept
  * as a `TemplateValue`, e.g. a VM TEMPLATE whose DISK and NIC are always arrays.
  */
-export function templateWith<Shape extends z.ZodRawShape>(shape: Shape) {
-  return z.preprocess((value) => (value === "" ? {} : value), z.object(shape).catchall(TemplateValue));
+export function templateWith<Shape extends z.ZodRawShape>(shape: Shape): z.ZodType<TemplateWith<Shape>> {
+  const schema = z.preprocess(
+    (value) => (value === "" ? {} : value),
+    z.object(shape).catchall(TemplateValue),
+  );
+  // The same output, typed as the intersection above (TypeScript cannot relate the two for a generic Shape).
+  return schema as unknown as z.ZodType<TemplateWith<Shape>>;
 }
 
 function report<T>(value: T, problems: Problem[], ctx: z.RefinementCtx): T {
