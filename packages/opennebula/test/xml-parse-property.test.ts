@@ -96,6 +96,56 @@ describe("parseXmlDocument properties", () => {
     );
   });
 
+  it("reads the same tree from UTF-8 bytes (scanned as their Latin-1 view) as from the text", () => {
+    fc.assert(
+      fc.property(tree.filter(readable), fc.integer({ min: 0, max: 2 }), (body, style) => {
+        const xml = `<ROOT>${write(body, style)}<NOTE>é \u{1F600}</NOTE></ROOT>`;
+        expect(parseXmlDocument(Buffer.from(xml, "utf8"))).toEqual(parseXmlDocument(xml));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("damaged UTF-8 documents: the bytes give the value or the exact error the text gives", () => {
+    const vm = readFileSync(
+      new URL("../../../docs/reference/opennebula/samples/vm.xml", import.meta.url),
+      "utf8",
+    ).replace("<NAME>", "<NAME>Zürich 東京 ");
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: vm.length - 1 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.constantFrom(
+          "",
+          "<",
+          ">",
+          "&",
+          "]]>",
+          "<![CDATA[",
+          "</VM>",
+          "&#0;",
+          "<é>",
+          "</é>",
+          "<!DOCTYPE x>",
+        ),
+        (at, remove, insert) => {
+          const damaged = vm.slice(0, at) + insert + vm.slice(at + remove);
+          const outcome = (input: string | Uint8Array) => {
+            try {
+              return parseXmlDocument(input);
+            } catch (error) {
+              expect(error).toBeInstanceOf(XmlSyntaxError);
+              const { reason, offset, line, column } = error as XmlSyntaxError;
+              return { reason, offset, line, column };
+            }
+          };
+          expect(outcome(Buffer.from(damaged, "utf8"))).toEqual(outcome(damaged));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
   it("reads the same tree from the escaped envelope (fast path or its fallback)", () => {
     fc.assert(
       fc.property(tree.filter(readable), fc.integer({ min: 0, max: 2 }), (body, style) => {
