@@ -1,14 +1,18 @@
-// bench/emulator: start time of a topology (CLI spawn → every endpoint answering), RSS, and mixed-API
-// requests per second. Needs the emulator built: pnpm --filter @homelab-kit/core --filter
-// @homelab-kit/emulator build && node bench/emulator/run.mjs [seconds=5] [runs=3]
+// bench/emulator: start time of a topology (CLI spawn → every endpoint answering: HTTP 200 and the
+// expected content from the control API, Ceph, OpenNebula and every BMC), the emulator process's CPU
+// time until then, RSS, and mixed-API requests per second (every answer checked the same way).
+//   pnpm build && node bench/emulator/bench.mjs [seconds=5] [runs=3]     (pnpm bench emulator)
+//   --quick: one run, 1 s of load, a generated topology of 20 hosts / 200 VMs instead of 1,000 / 10,000
 import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/bench.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
+requireBuilt("core", "emulator");
 // undici is the emulator's devDependency: resolve it from there
 const { Agent, request } = createRequire(join(root, "packages/emulator/package.json"))("undici");
 // A private copy of the built emulator, so a concurrent build (which cleans dist/) cannot pull it
@@ -18,8 +22,8 @@ cpSync(join(root, "packages/emulator/dist"), join(copy, "dist"), { recursive: tr
 symlinkSync(join(root, "packages/emulator/node_modules"), join(copy, "node_modules"));
 cpSync(join(root, "packages/emulator/package.json"), join(copy, "package.json"));
 const bin = join(copy, "dist/cli/bin.js");
-const seconds = Number(process.argv[2] ?? 5);
-const runs = Number(process.argv[3] ?? 3);
+const [seconds = QUICK ? 1 : 5, runs = QUICK ? 1 : 3] = numbers;
+const [bigHosts, bigVms] = QUICK ? [20, 200] : [1000, 10_000];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** A generated topology: `hosts` hosts with Ceph OSDs, `vms` VMs spread over them. */
@@ -45,6 +49,22 @@ function generatedTopology(hosts, vms) {
   return `${lines.join("\n")}\n`;
 }
 
+/** CPU seconds (user + system) the process has used so far (Linux /proc, clock ticks of 1/100 s). */
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** What a healthy answer of each API looks like (status 200 and this content). */
+const EXPECT = {
+  control: (body) => JSON.parse(body) !== null,
+  ceph: (body) => typeof JSON.parse(body).health === "object",
+  opennebula: (body) => body.includes("<boolean>1</boolean>"),
+  xmldata: (body) => body.includes("<RIMP>"),
+  ribcl: (body) => body.includes('STATUS="0x0000"'),
+};
+
 function rssMiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
@@ -64,6 +84,7 @@ async function start(args) {
       stdio: ["ignore", "pipe", "inherit"],
     },
   );
+  started.add(child);
   let out = "";
   const endpoints = await new Promise((resolve, reject) => {
     child.stdout.on("data", (chunk) => {
@@ -76,31 +97,64 @@ async function start(args) {
   const printed = performance.now() - t0;
   const ca = readFileSync(endpoints.iloCaFile, "utf8");
   const dispatcher = new Agent({ connect: { ca }, connections: 64 });
-  const answer = async (url, init = {}) => {
+  /** Asks, and fails the bench unless the answer is a 200 with the expected content. */
+  const answer = async (what, url, init = {}) => {
     const res = await request(url, { dispatcher, ...init });
-    await res.body.dump();
+    const body = await res.body.text();
+    if (res.statusCode !== 200 || !EXPECT[what](body))
+      throw new Error(`${what} ${url}: HTTP ${res.statusCode}: ${body.slice(0, 200)}`);
     return res.statusCode;
   };
+  const token = await cephToken(endpoints, dispatcher);
   const checks = [
-    answer(`${endpoints.control.url}/_emulator/health`),
-    answer(`${endpoints.ceph.url}/api/health/minimal`),
-    answer(endpoints.opennebula.url, {
+    answer("control", `${endpoints.control.url}/_emulator/health`),
+    answer("ceph", `${endpoints.ceph.url}/api/health/minimal`, {
+      headers: { authorization: `Bearer ${token}`, accept: "application/vnd.ceph.api.v1.0+json" },
+    }),
+    answer("opennebula", endpoints.opennebula.url, {
       method: "POST",
-      body: xmlrpc("one.system.version", "<string>oneadmin:opennebula</string>"),
+      body: xmlrpc(
+        "one.system.version",
+        `<string>${endpoints.opennebula.username}:${endpoints.opennebula.password}</string>`,
+      ),
     }),
   ];
   for (let i = 0; i < endpoints.ilo.length; i += 200) {
-    await Promise.all(endpoints.ilo.slice(i, i + 200).map((ilo) => answer(`${ilo.url}/xmldata?item=all`)));
+    await Promise.all(
+      endpoints.ilo.slice(i, i + 200).map((ilo) => answer("xmldata", `${ilo.url}/xmldata?item=all`)),
+    );
   }
   const statuses = await Promise.all(checks);
   const answering = performance.now() - t0;
-  return { child, endpoints, dispatcher, printed, answering, statuses };
+  const cpu = cpuSeconds(child.pid);
+  return { child, endpoints, dispatcher, printed, answering, cpu, statuses };
 }
+
+/** Logs in to the emulated Ceph Dashboard (the health endpoint needs a token, as on real Ceph). */
+async function cephToken(endpoints, dispatcher) {
+  const login = await request(`${endpoints.ceph.url}/api/auth`, {
+    dispatcher,
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/vnd.ceph.api.v1.0+json" },
+    body: JSON.stringify({ username: endpoints.ceph.username, password: endpoints.ceph.password }),
+  });
+  const body = await login.body.text();
+  if (login.statusCode !== 201 && login.statusCode !== 200)
+    throw new Error(`ceph login: HTTP ${login.statusCode}: ${body.slice(0, 200)}`);
+  return JSON.parse(body).token;
+}
+
+/** Every emulator this bench started: stopped however the bench ends. */
+const started = new Set();
+process.on("exit", () => {
+  for (const child of started) child.kill("SIGTERM");
+});
 
 async function stop(child) {
   const exited = new Promise((r) => child.on("exit", r));
   child.kill("SIGTERM");
   await exited;
+  started.delete(child);
 }
 
 /**
@@ -108,13 +162,7 @@ async function stop(child) {
  * with `inFlight / 4` requests in flight of its own (so a slow API does not hold the others back).
  */
 async function mixed({ endpoints, dispatcher }, ms, inFlight = 16) {
-  const login = await request(`${endpoints.ceph.url}/api/auth`, {
-    dispatcher,
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/vnd.ceph.api.v1.0+json" },
-    body: JSON.stringify({ username: endpoints.ceph.username, password: endpoints.ceph.password }),
-  });
-  const { token } = await login.body.json();
+  const token = await cephToken(endpoints, dispatcher);
   const auth = `${endpoints.opennebula.username}:${endpoints.opennebula.password}`;
   const ops = [
     () =>
@@ -139,8 +187,10 @@ async function mixed({ endpoints, dispatcher }, ms, inFlight = 16) {
   // BENCH_OPS=0,1,2 keeps only those operations (0 Ceph, 1 OpenNebula, 2 iLO xmldata, 3 iLO RIBCL)
   const keep = (process.env.BENCH_OPS ?? "0,1,2,3").split(",").map(Number);
   ops.splice(0, ops.length, ...ops.filter((_, i) => keep.includes(i)));
+  const kinds = ["ceph", "opennebula", "xmldata", "ribcl"].filter((_, i) => keep.includes(i));
   const counts = ops.map(() => 0);
   let errors = 0;
+  let firstError;
   const end = performance.now() + ms;
   await Promise.all(
     Array.from({ length: inFlight }, async (_, worker) => {
@@ -148,15 +198,20 @@ async function mixed({ endpoints, dispatcher }, ms, inFlight = 16) {
       while (performance.now() < end) {
         try {
           const res = await ops[k]();
-          await res.body.dump();
-          if (res.statusCode >= 400) errors++;
-          else counts[k]++;
-        } catch {
+          const body = await res.body.text();
+          if (res.statusCode === 200 && EXPECT[kinds[k]](body)) counts[k]++;
+          else {
+            errors++;
+            firstError ??= `${kinds[k]}: HTTP ${res.statusCode}: ${body.slice(0, 200)}`;
+          }
+        } catch (error) {
           errors++;
+          firstError ??= `${kinds[k]}: ${error}`;
         }
       }
     }),
   );
+  if (errors > 0) throw new Error(`mixed load: ${errors} bad answers, first: ${firstError}`);
   const total = counts.reduce((a, b) => a + b, 0);
   return {
     reqPerSec: Math.round(total / (ms / 1000)),
@@ -167,7 +222,7 @@ async function mixed({ endpoints, dispatcher }, ms, inFlight = 16) {
 
 const dir = mkdtempSync(join(tmpdir(), "emu-bench-"));
 const bigFile = join(dir, "big.json");
-const bigYaml = generatedTopology(1000, 10_000);
+const bigYaml = generatedTopology(bigHosts, bigVms);
 // the same topology as JSON (what a generator writes; JSON is YAML too and is read much faster)
 const { parse } = createRequire(join(root, "packages/emulator/package.json"))("yaml");
 writeFileSync(bigFile, JSON.stringify(parse(bigYaml)));
@@ -178,7 +233,7 @@ const results = { default: [], big: [], bigYaml: [], mixed: [] };
 for (let run = 1; run <= runs; run++) {
   const small = await start([]);
   const rss = rssMiB(small.child.pid);
-  results.default.push({ printed: small.printed, answering: small.answering, rss, statuses: small.statuses });
+  results.default.push({ printed: small.printed, answering: small.answering, cpu: small.cpu, rss });
   const load = await mixed(small, seconds * 1000);
   results.mixed.push({ ...load, rssAfter: rssMiB(small.child.pid) });
   await small.dispatcher.close();
@@ -195,13 +250,19 @@ for (let run = 1; run <= runs; run++) {
   results.big.push({
     printed: big.printed,
     answering: big.answering,
+    cpu: big.cpu,
     rss: rssMiB(big.child.pid),
     ilos: big.endpoints.ilo.length,
   });
   await big.dispatcher.close();
   await stop(big.child);
   const bigY = await start(["--topology", bigYamlFile]);
-  results.bigYaml.push({ printed: bigY.printed, answering: bigY.answering, rss: rssMiB(bigY.child.pid) });
+  results.bigYaml.push({
+    printed: bigY.printed,
+    answering: bigY.answering,
+    cpu: bigY.cpu,
+    rss: rssMiB(bigY.child.pid),
+  });
   await bigY.dispatcher.close();
   await stop(bigY.child);
   console.error(
@@ -216,13 +277,44 @@ for (let run = 1; run <= runs; run++) {
 }
 
 const fmt = (n) => (n === undefined ? "-" : Math.round(n).toLocaleString("en"));
-console.log(JSON.stringify(results, null, 1));
+const med = (list, key) => median(list.map((r) => r[key]));
 console.log(`
-| topology | CLI printed endpoints (ms) | every endpoint answered (ms) | RSS (MiB) |
-|---|---:|---:|---:|
-| default (3 hosts, 2 VMs) | ${fmt(median(results.default.map((r) => r.printed)))} | ${fmt(median(results.default.map((r) => r.answering)))} | ${fmt(median(results.default.map((r) => r.rss)))} |
-| generated (1,000 hosts, 10,000 VMs), JSON file | ${fmt(median(results.big.map((r) => r.printed)))} | ${fmt(median(results.big.map((r) => r.answering)))} | ${fmt(median(results.big.map((r) => r.rss)))} |
-| the same, YAML file | ${fmt(median(results.bigYaml.map((r) => r.printed)))} | ${fmt(median(results.bigYaml.map((r) => r.answering)))} | ${fmt(median(results.bigYaml.map((r) => r.rss)))} |
+| topology | CLI printed endpoints (ms) | every endpoint answered 200 (ms) | emulator CPU until then (s) | RSS (MiB) |
+|---|---:|---:|---:|---:|
+| default (3 hosts, 2 VMs) | ${fmt(med(results.default, "printed"))} | ${fmt(med(results.default, "answering"))} | ${med(results.default, "cpu").toFixed(2)} | ${fmt(med(results.default, "rss"))} |
+| generated (${bigHosts} hosts, ${bigVms} VMs), JSON file | ${fmt(med(results.big, "printed"))} | ${fmt(med(results.big, "answering"))} | ${med(results.big, "cpu")?.toFixed(2)} | ${fmt(med(results.big, "rss"))} |
+| the same, YAML file | ${fmt(med(results.bigYaml, "printed"))} | ${fmt(med(results.bigYaml, "answering"))} | ${med(results.bigYaml, "cpu")?.toFixed(2)} | ${fmt(med(results.bigYaml, "rss"))} |
 
-Mixed API (default topology, 16 in flight, ${seconds} s): ${fmt(median(results.mixed.map((r) => r.reqPerSec)))} req/s (median of ${runs}); per API [Ceph health, ONE vm.info, iLO xmldata, iLO RIBCL]: ${results.mixed.map((r) => r.perApi.join("/")).join("; ")}; errors ${results.mixed.map((r) => r.errors).join("/")}; RSS after ${fmt(median(results.mixed.map((r) => r.rssAfter)))} MiB
+Mixed API (default topology, 16 in flight, ${seconds} s, every answer checked): ${fmt(med(results.mixed, "reqPerSec"))} req/s (median of ${runs}); per API [Ceph health, ONE vm.info, iLO xmldata, iLO RIBCL]: ${results.mixed.map((r) => r.perApi.join("/")).join("; ")}; RSS after ${fmt(med(results.mixed, "rssAfter"))} MiB
 `);
+const cmd = "pnpm bench emulator";
+const goals = [
+  goal(
+    "default topology: spawn → every endpoint answered 200 (wall)",
+    med(results.default, "answering") / 1000,
+    "<=",
+    1,
+    " s",
+    cmd,
+  ),
+];
+if (results.big.length)
+  goals.push(
+    goal(
+      `${bigHosts} hosts / ${bigVms} VMs (JSON): spawn → every endpoint answered 200 (wall)`,
+      med(results.big, "answering") / 1000,
+      "<=",
+      10,
+      " s",
+      cmd,
+    ),
+    goal(
+      `${bigHosts} hosts / ${bigVms} VMs: emulator RSS`,
+      Math.max(...results.big.map((r) => r.rss), ...results.bigYaml.map((r) => r.rss)),
+      "<=",
+      1024,
+      " MiB",
+      cmd,
+    ),
+  );
+writeResult("emulator", { seconds, runs, bigHosts, bigVms, results, goals });
