@@ -93,7 +93,6 @@ async function load(name, pool, request, check, pid) {
 }
 
 const tls = { ca: cert, servername: "localhost" };
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
 // Both servers run side by side; the cases alternate in rounds so that a machine whose load
 // changes over time (CI neighbours) weighs on each case alike.
