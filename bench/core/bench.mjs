@@ -13,7 +13,7 @@
 import { fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/bench.mjs";
+import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const coreDir = new URL("../../packages/core/", import.meta.url);

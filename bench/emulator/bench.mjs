@@ -9,7 +9,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/bench.mjs";
+import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 requireBuilt("core", "emulator");

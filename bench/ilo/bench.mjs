@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/bench.mjs";
+import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
 
 requireBuilt("core", "emulator");
 const { undiciTransport } = await import("../../packages/core/dist/index.js");

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { goal, median, numbers, QUICK, ROOT, writeResult } from "../lib/bench.mjs";
+import { goal, median, numbers, QUICK, ROOT, writeResult } from "../lib/harness.mjs";
 
 const [runs = QUICK ? 1 : 5] = numbers;
 const assets =

@@ -19,7 +19,7 @@ import {
   runProcesses,
   summarize,
   writeResult,
-} from "../lib/bench.mjs";
+} from "../lib/harness.mjs";
 import { generate } from "./generate.mjs";
 
 const [rounds = QUICK ? 1 : 5, hosts = QUICK ? 200 : 5000] = numbers;

@@ -13,7 +13,7 @@
 import { execFileSync } from "node:child_process";
 import { statSync } from "node:fs";
 import { join } from "node:path";
-import { benchPython, goal, median, numbers, QUICK, requireBuilt, writeResult } from "../lib/bench.mjs";
+import { benchPython, goal, median, numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
 import { generate } from "./generate.mjs";
 
 const here = import.meta.dirname;

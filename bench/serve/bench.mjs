@@ -24,7 +24,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/bench.mjs";
+import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
 import { makeDocument } from "./document.mjs";
 
 const run = promisify(execFile);
