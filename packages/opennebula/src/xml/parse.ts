@@ -48,6 +48,8 @@ const hasBom = (bytes: Uint8Array): boolean => bytes[0] === 0xef && bytes[1] ===
 const NOT_IN_VIEW = Symbol("not in the Latin-1 view");
 /** The next multi-byte character in a Latin-1 view of UTF-8. */
 const HIGH = /[\x80-\xff]/g;
+/** `nextHigh` of an ASCII or decoded source: past any offset (a small integer, so compares stay integer). */
+const NO_HIGH = 0x7fffffff;
 
 /**
  * Parses the document in `src[start, end)`; offsets in errors are relative to `src`.
@@ -94,14 +96,10 @@ export function parseXmlRange(
   let depth = 0;
   let nextAmp = indexOrEnd(src, "&", pos, end);
   // With `utf8`, `src` is the Latin-1 view of those bytes: a range before `nextHigh` is ASCII and
-  // sliced as is; one reaching it is decoded from the bytes.
+  // sliced as is; one reaching it is decoded from the bytes (a local, not captured by a closure: it
+  // is read on every element).
   const bytes = utf8 === undefined ? undefined : Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength);
-  let nextHigh = bytes === undefined ? Number.POSITIVE_INFINITY : -1;
-  /** `src.slice(from, to)`, decoded from the bytes when it holds a multi-byte character. */
-  const slice = (from: number, to: number): string => {
-    if (nextHigh < from) nextHigh = findHigh(src, from);
-    return nextHigh < to ? bytes!.toString("utf8", from, to) : src.slice(from, to);
-  };
+  let nextHigh = bytes === undefined ? NO_HIGH : -1;
 
   for (;;) {
     let lt: number;
@@ -137,14 +135,14 @@ export function parseXmlRange(
               textTo = lt;
             } else {
               if (textFrom !== -1) {
-                text = slice(textFrom, textTo);
+                text = viewSlice(src, bytes, textFrom, textTo);
                 textFrom = -1;
               }
-              text += slice(pos, lt);
+              text += viewSlice(src, bytes, pos, lt);
             }
           }
         } else {
-          let value = bytes === undefined ? decodeEntities(src, pos, lt) : decodeEntitiesOf(slice(pos, lt));
+          let value = bytes === undefined ? decodeEntities(src, pos, lt) : decodeEntitiesOf(viewSlice(src, bytes, pos, lt));
           if (escaped) {
             // A character reference such as &#60; would hide markup from the escaped scanner.
             if (value.includes("<")) throw syntaxError(src, pos, "markup behind a character reference");
@@ -153,7 +151,7 @@ export function parseXmlRange(
           if (!hasKids) {
             // text beside child elements is dropped (validated above)
             if (textFrom !== -1) {
-              text = slice(textFrom, textTo);
+              text = viewSlice(src, bytes, textFrom, textTo);
               textFrom = -1;
             }
             text += value;
@@ -227,16 +225,16 @@ export function parseXmlRange(
               textTo = close;
             } else {
               if (textFrom !== -1) {
-                text = slice(textFrom, textTo);
+                text = viewSlice(src, bytes, textFrom, textTo);
                 textFrom = -1;
               }
-              text += slice(from, close);
+              text += viewSlice(src, bytes, from, close);
             }
           } else {
             const value = decodeEntities(src, from, close);
             if (value.includes("]]>")) throw syntaxError(src, lt, "CDATA end behind a character reference");
             if (textFrom !== -1) {
-              text = slice(textFrom, textTo);
+              text = viewSlice(src, bytes, textFrom, textTo);
               textFrom = -1;
             }
             text += value;
@@ -420,10 +418,17 @@ function compileShape(
   }
 }
 
-/** Offset of the next character ≥ 0x80 from `from` (in a Latin-1 view of UTF-8), or +∞. */
+/** Offset of the next character ≥ 0x80 from `from` (in a Latin-1 view of UTF-8), or NO_HIGH. */
 function findHigh(src: string, from: number): number {
   HIGH.lastIndex = from;
-  return HIGH.exec(src)?.index ?? Number.POSITIVE_INFINITY;
+  return HIGH.exec(src)?.index ?? NO_HIGH;
+}
+
+/** `src.slice(from, to)`; in a Latin-1 view (`bytes` given), decoded from the bytes if it holds a multi-byte character. */
+function viewSlice(src: string, bytes: Buffer | undefined, from: number, to: number): string {
+  if (bytes !== undefined)
+    for (let i = from; i < to; i++) if (src.charCodeAt(i) >= 0x80) return bytes.toString("utf8", from, to);
+  return src.slice(from, to);
 }
 
 function decodeEntitiesOf(text: string): string {
