@@ -85,27 +85,7 @@ export function generate(n = 5000, { anchors = false } = {}) {
   }
   y.push("  children:", "    kube_control_plane:", "      hosts:", ...cp.map((h) => `        ${h}:`));
   y.push("    etcd:", "      hosts:", ...cp.map((h) => `        ${h}:`));
-  y.push("    kube_node:", "      hosts:", ...workers.map((h) => `        ${h}:`));
-  y.push(
-    "    calico_rr:",
-    "      hosts: {}",
-    "    k8s_cluster:",
-    "      children:",
-    "        kube_control_plane:",
-    "        kube_node:",
-    "        calico_rr:",
-  );
-  for (let r = 0; r < racks; r++) {
-    const name = `rack${String(r).padStart(2, "0")}`;
-    y.push(
-      `    ${name}:`,
-      "      vars:",
-      `        rack_id: ${r}`,
-      `        rack_name: ${name}`,
-      "      hosts:",
-    );
-    y.push(...hosts.filter((_, i) => rackOf(i) === name).map((h) => `        ${h.name}:`));
-  }
+  yamlWorkerGroups(y, hosts, workers, racks, rackOf);
   return {
     ini: `${ini.join("\n")}\n`,
     yaml: `${(anchors ? anchoredYaml(hosts, cp, workers, racks, rackOf) : y).join("\n")}\n`,
@@ -162,6 +142,25 @@ function anchoredYaml(hosts, cp, workers, racks, rackOf) {
     ...cp.map((h) => `        ${h}:`),
   );
   y.push("    etcd:", "      hosts:", "        <<: *control_plane");
+  yamlWorkerGroups(y, hosts, workers, racks, rackOf);
+  return y;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const n = Number(process.argv[2] ?? 5000);
+  const dir = process.argv[3] ?? ".";
+  mkdirSync(dir, { recursive: true });
+  const { ini, yaml } = generate(n);
+  writeFileSync(join(dir, "inv.ini"), ini);
+  writeFileSync(join(dir, "inv.yaml"), yaml);
+  writeFileSync(join(dir, "inv-anchors.yaml"), generate(n, { anchors: true }).yaml);
+  console.log(
+    `wrote ${join(dir, "inv.ini")} (${ini.length} B) and ${join(dir, "inv.yaml")} (${yaml.length} B)`,
+  );
+}
+
+/** The YAML groups both variants write alike: kube_node, calico_rr, k8s_cluster and the racks. */
+function yamlWorkerGroups(y, hosts, workers, racks, rackOf) {
   y.push("    kube_node:", "      hosts:", ...workers.map((h) => `        ${h}:`));
   y.push(
     "    calico_rr:",
@@ -183,18 +182,4 @@ function anchoredYaml(hosts, cp, workers, racks, rackOf) {
     );
     y.push(...hosts.filter((_, i) => rackOf(i) === name).map((h) => `        ${h.name}:`));
   }
-  return y;
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const n = Number(process.argv[2] ?? 5000);
-  const dir = process.argv[3] ?? ".";
-  mkdirSync(dir, { recursive: true });
-  const { ini, yaml } = generate(n);
-  writeFileSync(join(dir, "inv.ini"), ini);
-  writeFileSync(join(dir, "inv.yaml"), yaml);
-  writeFileSync(join(dir, "inv-anchors.yaml"), generate(n, { anchors: true }).yaml);
-  console.log(
-    `wrote ${join(dir, "inv.ini")} (${ini.length} B) and ${join(dir, "inv.yaml")} (${yaml.length} B)`,
-  );
 }
