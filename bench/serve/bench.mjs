@@ -79,7 +79,7 @@ function bundle(esbuild, root, outfile) {
 const [seconds = QUICK ? 1 : 5, rounds = QUICK ? 1 : 7] = numbers;
 const warmup = QUICK ? 1 : 2;
 const expected = Buffer.from(JSON.stringify(makeDocument()));
-const variants = ["bare", "serve-bytes", "bare-object", "serve-object", "msw"];
+const variants = ["bare", "serve-bytes", "bare-object", "bare-object-loaded", "serve-object", "msw"];
 const here = new URL(".", import.meta.url).pathname;
 
 /** Starts a server process; retries a few times because a concurrent `pnpm build` may be rewriting dist/. */
@@ -178,6 +178,7 @@ for (const variant of variants) {
 const perRound = (a, b) =>
   results[a].map((r, i) => (results[b][i] ? results[b][i].cpuMicros / r.cpuMicros : Number.NaN));
 const serveObject = median(perRound("serve-object", "bare-object").filter(Number.isFinite));
+const serveObjectLoaded = median(perRound("serve-object", "bare-object-loaded").filter(Number.isFinite));
 const serveBytes = median(perRound("serve-bytes", "bare").filter(Number.isFinite));
 const mswVsServe = median(perRound("msw", "serve-object").filter(Number.isFinite));
 console.log(
@@ -188,7 +189,7 @@ console.log(
     .map((x) => (100 * x).toFixed(0))
     .join(
       ", ",
-    )}); bytes: ${(100 * serveBytes).toFixed(1)} %; msw per CPU-second vs serve(), object bodies: ${(100 * mswVsServe).toFixed(1)} %`,
+    )}); against bare node:http with the emulator imported too: ${(100 * serveObjectLoaded).toFixed(1)} %; bytes: ${(100 * serveBytes).toFixed(1)} %; msw per CPU-second vs serve(), object bodies: ${(100 * mswVsServe).toFixed(1)} %`,
 );
 writeResult("serve", {
   setup,
@@ -197,6 +198,7 @@ writeResult("serve", {
   rows,
   ratios: {
     serveObjectVsBareObject: serveObject,
+    serveObjectVsBareObjectLoaded: serveObjectLoaded,
     serveBytesVsBare: serveBytes,
     mswVsServeObject: mswVsServe,
   },
