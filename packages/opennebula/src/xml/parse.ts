@@ -142,7 +142,10 @@ export function parseXmlRange(
             }
           }
         } else {
-          let value = bytes === undefined ? decodeEntities(src, pos, lt) : decodeEntitiesOf(viewSlice(src, bytes, pos, lt));
+          let value =
+            bytes === undefined
+              ? decodeEntities(src, pos, lt)
+              : decodeEntitiesOf(viewSlice(src, bytes, pos, lt));
           if (escaped) {
             // A character reference such as &#60; would hide markup from the escaped scanner.
             if (value.includes("<")) throw syntaxError(src, pos, "markup behind a character reference");
@@ -170,13 +173,14 @@ export function parseXmlRange(
       while (p < end && isSpace(src.charCodeAt(p))) p++;
       const g = p < end ? gtLength(src, p, escaped) : 0;
       if (g === 0) throw syntaxError(src, lt, `mismatched end tag: expected </${name}>`);
-      const value: string | RawXmlObject = hasKids
-        ? build(name, kidKeys, kidValues, base, kidTop)
-        : textFrom === -1
-          ? text
-          : nextHigh < textTo && (nextHigh >= textFrom || (nextHigh = findHigh(src, textFrom)) < textTo)
-            ? bytes!.toString("utf8", textFrom, textTo)
-            : values.get(src, textFrom, textTo);
+      let value: string | RawXmlObject;
+      if (hasKids) value = build(name, kidKeys, kidValues, base, kidTop);
+      else if (textFrom === -1) value = text;
+      else {
+        if (nextHigh < textFrom) nextHigh = findHigh(src, textFrom);
+        value =
+          nextHigh < textTo ? bytes!.toString("utf8", textFrom, textTo) : values.get(src, textFrom, textTo);
+      }
       const closed = name;
       kidTop = base;
       depth--;
@@ -258,7 +262,10 @@ export function parseXmlRange(
         if (d === 0x3e || d === 0x2f || d === 0x20 || d === 0x0a || d === 0x09 || d === 0x0d || d === 0x26)
           break;
       }
-      if (nextHigh < p && (nextHigh >= m || (nextHigh = findHigh(src, m)) < p)) throw NOT_IN_VIEW;
+      if (nextHigh < p) {
+        if (nextHigh < m) nextHigh = findHigh(src, m);
+        if (nextHigh < p) throw NOT_IN_VIEW; // a non-ASCII element name: the exact path reads it
+      }
       const child = names.get(src, m, p);
       let tagEnd: number; // just after the tag's ">"
       let selfClosing = false;
