@@ -33,7 +33,7 @@ export function requireBuilt(...packages) {
 export function benchPython() {
   if (process.env.BENCH_PYTHON) return process.env.BENCH_PYTHON;
   const cache = process.env.HOMELAB_KIT_CACHE ?? join(process.env.HOME ?? "/root", ".cache/homelab-kit");
-  const venv = join(cache, "bench-venv/bin/python");
+  const venv = join(cache, "bench-pyone-7.3.80/bin/python");
   if (!existsSync(venv)) throw new Error(`${venv} is missing: run bash bench/setup-peers.sh`);
   return venv;
 }
