@@ -3,25 +3,26 @@
 // time until then, RSS, and mixed-API requests per second (every answer checked the same way).
 //   pnpm build && node bench/emulator/bench.mjs [seconds=5] [runs=3]     (pnpm bench emulator)
 //   --quick: one run, 1 s of load, a generated topology of 20 hosts / 200 VMs instead of 1,000 / 10,000
-import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
+import {
+  emulatorCopy,
+  emulatorUp,
+  goal,
+  numbers,
+  QUICK,
+  requireBuilt,
+  writeResult,
+} from "../lib/harness.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 requireBuilt("core", "emulator");
 // undici is the emulator's devDependency: resolve it from there
 const { Agent, request } = createRequire(join(root, "packages/emulator/package.json"))("undici");
-// A private copy of the built emulator, so a concurrent build (which cleans dist/) cannot pull it
-// away mid-run; its dependencies still resolve from the package's node_modules.
-const copy = mkdtempSync(join(tmpdir(), "emu-dist-"));
-cpSync(join(root, "packages/emulator/dist"), join(copy, "dist"), { recursive: true });
-symlinkSync(join(root, "packages/emulator/node_modules"), join(copy, "node_modules"));
-cpSync(join(root, "packages/emulator/package.json"), join(copy, "package.json"));
-const bin = join(copy, "dist/cli/bin.js");
+const bin = emulatorCopy();
 const [seconds = QUICK ? 1 : 5, runs = QUICK ? 1 : 3] = numbers;
 const [bigHosts, bigVms] = QUICK ? [20, 200] : [1000, 10_000];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -77,23 +78,11 @@ const xmlrpc = (method, ...params) =>
 /** Spawns `homelab-emulator up --json`, waits for every endpoint to answer; returns times and the child. */
 async function start(args) {
   const t0 = performance.now();
-  const child = spawn(
-    process.execPath,
-    [bin, "up", "--json", "--no-kubernetes", "--run-dir", mkdtempSync(join(tmpdir(), "emu-")), ...args],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
+  // the cluster is measured by bench/kubernetes; here the APIs alone
+  const up = emulatorUp(bin, mkdtempSync(join(tmpdir(), "emu-")), ["--no-kubernetes", ...args]);
+  const child = up.child;
   started.add(child);
-  let out = "";
-  const endpoints = await new Promise((resolve, reject) => {
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const nl = out.indexOf("\n");
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
-    });
-    child.on("exit", (code) => reject(new Error(`emulator exited ${code}`)));
-  });
+  const endpoints = await up.endpoints;
   const printed = performance.now() - t0;
   const ca = readFileSync(endpoints.iloCaFile, "utf8");
   const dispatcher = new Agent({ connect: { ca }, connections: 64 });

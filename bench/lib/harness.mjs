@@ -1,8 +1,8 @@
 // Shared helpers of the bench scripts: command-line flags, statistics, interleaved whole-process runs
 // (bench/lib/procs.py), goals and the JSON result each area writes next to its RESULTS.md table.
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -27,6 +27,38 @@ export function requireBuilt(...packages) {
   for (const p of packages)
     if (!existsSync(join(ROOT, "packages", p, "dist/index.js")))
       throw new Error(`packages/${p}/dist is missing: run pnpm build first`);
+}
+
+/**
+ * A private copy of the built emulator, so a concurrent build (which cleans dist/) cannot pull it away
+ * mid-run; its dependencies still resolve from the package's node_modules. Returns its CLI's path.
+ */
+export function emulatorCopy() {
+  const copy = mkdtempSync(join(tmpdir(), "emu-dist-"));
+  cpSync(join(ROOT, "packages/emulator/dist"), join(copy, "dist"), { recursive: true });
+  symlinkSync(join(ROOT, "packages/emulator/node_modules"), join(copy, "node_modules"));
+  cpSync(join(ROOT, "packages/emulator/package.json"), join(copy, "package.json"));
+  return join(copy, "dist/cli/bin.js");
+}
+
+/**
+ * Spawns `homelab-emulator up --json --run-dir RUN_DIR ARGS…` (the CLI at `bin`); returns the child at
+ * once and a promise of the endpoints it prints as its first line.
+ */
+export function emulatorUp(bin, runDir, args = []) {
+  const child = spawn(process.execPath, [bin, "up", "--json", "--run-dir", runDir, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  const endpoints = new Promise((resolve, reject) => {
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const nl = out.indexOf("\n");
+      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
+    });
+    child.on("exit", (code) => reject(new Error(`emulator exited ${code}`)));
+  });
+  return { child, endpoints };
 }
 
 /** A Python with the peers installed: $BENCH_PYTHON, else the venv bench/setup-peers.sh makes. */
