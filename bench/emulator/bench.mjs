@@ -102,6 +102,7 @@ async function start(args) {
     }),
     answer("opennebula", endpoints.opennebula.url, {
       method: "POST",
+      headers: { "content-type": "text/xml" },
       body: xmlrpc(
         "one.system.version",
         `<string>${endpoints.opennebula.username}:${endpoints.opennebula.password}</string>`,
@@ -163,6 +164,7 @@ async function mixed({ endpoints, dispatcher }, ms, inFlight = 16) {
       request(endpoints.opennebula.url, {
         dispatcher,
         method: "POST",
+        headers: { "content-type": "text/xml" },
         body: xmlrpc("one.vm.info", `<string>${auth}</string>`, "<int>0</int>"),
       }),
     () => request(`${endpoints.ilo[0].url}/xmldata?item=all`, { dispatcher }),
@@ -170,6 +172,7 @@ async function mixed({ endpoints, dispatcher }, ms, inFlight = 16) {
       request(`${endpoints.ilo[1 % endpoints.ilo.length].url}/ribcl`, {
         dispatcher,
         method: "POST",
+        headers: { "content-type": "text/xml" },
         body: RIBCL_POWER,
       }),
   ];
