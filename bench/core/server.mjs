@@ -1,5 +1,5 @@
-// Loopback HTTP server for bench/core: answers every request with the same 1 kB JSON body,
-// keep-alive on. Runs in its own process so that it does not share the clients' event loop.
+// Loopback HTTP server for bench/core: answers every request with the same 679-byte JSON body and
+// echoes the path asked for in an x-path header (the bench checks it), keep-alive on. Runs in its own process so that it does not share the clients' event loop.
 import { createServer } from "node:http";
 
 const body = Buffer.from(
@@ -10,7 +10,11 @@ const body = Buffer.from(
 const server = createServer((req, res) => {
   req.resume();
   req.on("end", () => {
-    res.writeHead(200, { "content-type": "application/json", "content-length": body.length });
+    res.writeHead(200, {
+      "content-type": "application/json",
+      "content-length": body.length,
+      "x-path": req.url,
+    });
     res.end(body);
   });
 });

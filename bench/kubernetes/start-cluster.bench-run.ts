@@ -1,9 +1,10 @@
 /**
  * Measures the binaries provider: start to ready API (/readyz), to every component healthy, to the
  * first kwok Node Ready, the components' resident memory once ready, and stop. BENCH_RUNS (default
- * 3) sequential runs; prints one JSON line per run and a summary. See RESULTS.md.
+ * 3) sequential runs; prints one JSON line per run and a summary, and writes the runs to BENCH_RESULT
+ * when set. Run it through bench/kubernetes/bench.mjs (pnpm bench kubernetes).
  */
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { k8s, kwokNode, startCluster } from "@homelab-kit/emulator/kubernetes";
 import { expect, it } from "vitest";
@@ -56,4 +57,6 @@ it("starts, serves and stops a binaries cluster", async () => {
       `node Ready ${median(results.map((r) => r.nodeReadyMs))} ms, stop ${median(results.map((r) => r.stopMs))} ms`,
   );
   expect(results).toHaveLength(runs);
+  // bench/kubernetes/bench.mjs reads the runs from here
+  if (process.env.BENCH_RESULT) await writeFile(process.env.BENCH_RESULT, JSON.stringify(results));
 });

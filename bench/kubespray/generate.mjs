@@ -1,9 +1,11 @@
-// Generates a Kubespray-style inventory of N hosts (default 5,000) as INI and YAML, same content.
+// Generates a Kubespray-style inventory of N hosts (default 5,000) as INI and YAML, same content, and
+// (`anchors: true`) a YAML variant written as people write shared settings: anchors, aliases, merge
+// keys (`<<: *node_defaults` on every host) and literal/folded block scalars.
 // Usage: node bench/kubespray/generate.mjs [N] [OUTDIR]
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-export function generate(n = 5000) {
+export function generate(n = 5000, { anchors = false } = {}) {
   const hosts = [];
   for (let i = 1; i <= n; i++) {
     const a = 10 + Math.floor(i / 65536);
@@ -83,6 +85,82 @@ export function generate(n = 5000) {
   }
   y.push("  children:", "    kube_control_plane:", "      hosts:", ...cp.map((h) => `        ${h}:`));
   y.push("    etcd:", "      hosts:", ...cp.map((h) => `        ${h}:`));
+  yamlWorkerGroups(y, hosts, workers, racks, rackOf);
+  return {
+    ini: `${ini.join("\n")}\n`,
+    yaml: `${(anchors ? anchoredYaml(hosts, cp, workers, racks, rackOf) : y).join("\n")}\n`,
+  };
+}
+
+/** The same inventory with shared settings written once and referred to: the hard case for a YAML reader. */
+function anchoredYaml(hosts, cp, workers, racks, rackOf) {
+  const y = [
+    "# generated Kubespray-style inventory: anchors, merge keys, block scalars",
+    "all:",
+    "  vars:",
+    "    ansible_user: ubuntu",
+    "    ansible_become: true",
+    '    kube_version: "1.35.4"',
+    "    node_defaults: &node_defaults",
+    "      ansible_python_interpreter: /usr/bin/python3",
+    "      kubelet_max_pods: 110",
+    "    ssh_banner: |",
+    "      Authorized access only.",
+    "      # this line is text, not a comment",
+    "",
+    "      Disconnect now if you are not an operator.",
+    "    kubelet_custom_flags_note: >-",
+    "      flags are folded",
+    "      into one line",
+    "    metallb_config: &metallb",
+    "      address_pools:",
+    "        primary:",
+    "          ip_range:",
+    "            - 192.168.250.10-192.168.250.250",
+    "  hosts:",
+  ];
+  const zones = new Set();
+  for (const [i, h] of hosts.entries()) {
+    y.push(`    ${h.name}:`, "      <<: *node_defaults");
+    for (const [k, v] of Object.entries(h.vars)) {
+      if (typeof v === "string") y.push(`      ${k}: ${v}`);
+      else {
+        const zone = v["topology.kubernetes.io/zone"];
+        if (zones.has(zone)) y.push(`      ${k}: *${zone}`);
+        else {
+          zones.add(zone);
+          y.push(`      ${k}: &${zone}`, `        topology.kubernetes.io/zone: ${zone}`);
+        }
+      }
+    }
+    if (i % 100 === 0) y.push("      motd: |-", `        ${h.name}`, "        managed by kubespray");
+  }
+  y.push(
+    "  children:",
+    "    kube_control_plane:",
+    "      hosts: &control_plane",
+    ...cp.map((h) => `        ${h}:`),
+  );
+  y.push("    etcd:", "      hosts:", "        <<: *control_plane");
+  yamlWorkerGroups(y, hosts, workers, racks, rackOf);
+  return y;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const n = Number(process.argv[2] ?? 5000);
+  const dir = process.argv[3] ?? ".";
+  mkdirSync(dir, { recursive: true });
+  const { ini, yaml } = generate(n);
+  writeFileSync(join(dir, "inv.ini"), ini);
+  writeFileSync(join(dir, "inv.yaml"), yaml);
+  writeFileSync(join(dir, "inv-anchors.yaml"), generate(n, { anchors: true }).yaml);
+  console.log(
+    `wrote ${join(dir, "inv.ini")} (${ini.length} B) and ${join(dir, "inv.yaml")} (${yaml.length} B)`,
+  );
+}
+
+/** The YAML groups both variants write alike: kube_node, calico_rr, k8s_cluster and the racks. */
+function yamlWorkerGroups(y, hosts, workers, racks, rackOf) {
   y.push("    kube_node:", "      hosts:", ...workers.map((h) => `        ${h}:`));
   y.push(
     "    calico_rr:",
@@ -104,17 +182,4 @@ export function generate(n = 5000) {
     );
     y.push(...hosts.filter((_, i) => rackOf(i) === name).map((h) => `        ${h.name}:`));
   }
-  return { ini: `${ini.join("\n")}\n`, yaml: `${y.join("\n")}\n` };
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const n = Number(process.argv[2] ?? 5000);
-  const dir = process.argv[3] ?? ".";
-  mkdirSync(dir, { recursive: true });
-  const { ini, yaml } = generate(n);
-  writeFileSync(join(dir, "inv.ini"), ini);
-  writeFileSync(join(dir, "inv.yaml"), yaml);
-  console.log(
-    `wrote ${join(dir, "inv.ini")} (${ini.length} B) and ${join(dir, "inv.yaml")} (${yaml.length} B)`,
-  );
 }

@@ -11,20 +11,17 @@
 // Times are wall time per scrape over keep-alive HTTP (median, p95) and the CPU time the serving
 // process spent per scrape (from /proc/<pid>/stat): the machine is shared, CPU time is the steadier.
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { emulatorCopy, emulatorUp } from "../lib/harness.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const { Agent, request } = createRequire(join(root, "packages/emulator/package.json"))("undici");
-const copy = mkdtempSync(join(tmpdir(), "emu-dist-"));
-cpSync(join(root, "packages/emulator/dist"), join(copy, "dist"), { recursive: true });
-symlinkSync(join(root, "packages/emulator/node_modules"), join(copy, "node_modules"));
-cpSync(join(root, "packages/emulator/package.json"), join(copy, "package.json"));
-const bin = join(copy, "dist/cli/bin.js");
+const bin = emulatorCopy();
 const scrapes = Number(process.argv[2] ?? 20);
 const drills = Number(process.env.BENCH_DRILLS ?? process.argv[3] ?? 5);
 const interval = process.argv[4] ?? "1s";
@@ -52,18 +49,8 @@ async function freePort() {
 /** Spawns `homelab-emulator up --json`; resolves with the printed endpoints and the child. */
 async function up(args) {
   const runDir = mkdtempSync(join(tmpdir(), "emu-"));
-  const child = spawn(process.execPath, [bin, "up", "--json", "--run-dir", join(runDir, "run"), ...args], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  const endpoints = await new Promise((resolve, reject) => {
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const nl = out.indexOf("\n");
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
-    });
-    child.on("exit", (code) => reject(new Error(`emulator exited ${code}`)));
-  });
+  const { child, endpoints: printed } = emulatorUp(bin, join(runDir, "run"), args);
+  const endpoints = await printed;
   return { child, endpoints, runDir: join(runDir, "run") };
 }
 

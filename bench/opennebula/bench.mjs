@@ -1,125 +1,185 @@
-// OpenNebula decode benchmark: 10,000 full VMs, as a pool document and as the XML-RPC
-// envelope oned sends for one.vmpool.infoextended. Every decoder walks every VM (ID, NAME, STATE,
-// LCM_STATE, TEMPLATE.NIC.IP), each run in a fresh process (peak RSS per run), in the same session.
+// OpenNebula decode benchmark, object against object: our decoders and Python's (lxml; pyone's path,
+// and pyone itself) on the same bytes, in the same run, rounds interleaved (case order rotated every
+// round). Inputs: the OpenNebula emulator's own answer to one.vmpool.infoextended for 10,000 VMs
+// (ASCII), and the same with notes and names in German, Japanese, Russian and French (UTF-8-heavy).
+// Every decoder walks every VM (ID, NAME, STATE, LCM_STATE, TEMPLATE.NIC.IP) and the counts are
+// checked; each run is a fresh process, CPU time measured inside it from the bytes in memory to the
+// walked VMs (import excluded on both sides).
 //
-//   pnpm --filter @homelab-kit/core build && pnpm --filter @homelab-kit/opennebula build \
-//     && pnpm --filter @homelab-kit/emulator build
-//   python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install lxml xmltodict
-//   BENCH_PYTHON=/tmp/bench-venv/bin/python node bench/opennebula/bench.mjs [runs=5] [--slow] [--sample-input]
-//
-// The input is the OpenNebula emulator's answer to one.vmpool.infoextended (emulator-input.mjs);
-// --sample-input uses the older input built from the reference vm.xml instead (generate.mjs).
-// --slow adds the JavaScript peers that take tens of seconds (xmlrpc npm + fast-xml-parser,
-// fast-xml-parser on the pool), run once each.
+//   pnpm build && bash bench/setup-peers.sh && node bench/opennebula/bench.mjs [ROUNDS=5] [VMS=10000]
+//   (pnpm bench opennebula; --quick: 300 VMs, one round; --slow adds the JavaScript peers that take
+//   tens of seconds: xmlrpc npm + fast-xml-parser, fast-xml-parser on the pool, run once each)
+//   --sample-input uses the older input built from docs/reference/opennebula/samples/vm.xml.
 import { execFileSync } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
-import { loadavg } from "node:os";
+import { statSync } from "node:fs";
 import { join } from "node:path";
+import { benchPython, goal, median, numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
 import { generate } from "./generate.mjs";
 
 const here = import.meta.dirname;
-const runs = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5);
+const [rounds = QUICK ? 1 : 5, count = QUICK ? 300 : 10_000] = numbers;
 const slow = process.argv.includes("--slow");
-const python = process.env.BENCH_PYTHON ?? "python3";
+const python = benchPython();
+requireBuilt("core", "opennebula", "emulator");
 
-const source = process.argv.includes("--sample-input") ? "sample" : "emulator";
-for (const pkg of ["opennebula", ...(source === "emulator" ? ["emulator"] : [])]) {
-  if (!existsSync(join(here, `../../packages/${pkg}/dist/index.js`))) {
-    throw new Error(
-      `build first: pnpm --filter @homelab-kit/core build && pnpm --filter @homelab-kit/${pkg} build`,
-    );
-  }
-}
-const { poolPath, envelopePath } = generate(10_000, source);
-process.stderr.write(`input: ${source} (${envelopePath})\n`);
+const sources = process.argv.includes("--sample-input") ? ["sample"] : ["emulator", "emulator-utf8"];
+const inputs = Object.fromEntries(sources.map((s) => [s, generate(count, s)]));
 
-const cases = [
-  { name: "ours-envelope", what: "envelope → walked raw VMs (ours)", input: envelopePath, node: true },
-  {
-    name: "ours-envelope-zod",
-    what: "envelope → zod-validated typed VMs (ours)",
-    input: envelopePath,
-    node: true,
-  },
-  {
-    name: "client-raw",
-    what: "client, validate: false: vmpool.infoextended → walked raw VMs",
-    input: envelopePath,
-    node: true,
-  },
-  {
-    name: "client-zod",
-    what: "client (zod, item by item): vmpool.infoextended → typed VMs",
-    input: envelopePath,
-    node: true,
-  },
-  {
-    name: "pyone-envelope",
-    what: "envelope → VMs, pyone's path (xmlrpc.client + lxml + xmltodict)",
-    input: envelopePath,
-  },
-  { name: "ours-pool", what: "pool XML → walked VMs (ours)", input: poolPath, node: true },
-  { name: "lxml-pool", what: "pool XML → walked VMs (Python lxml)", input: poolPath },
+/** Cases per input: name, what, which file (envelope or pool), who runs it, its baseline. */
+const CASES = [
+  ["ours-envelope", "envelope → walked raw VMs (ours)", "envelope", "node", "pyone-envelope"],
+  ["ours-envelope-zod", "envelope → zod-validated typed VMs (ours)", "envelope", "node", "pyone-envelope"],
+  [
+    "client-raw",
+    "client, validate: false: vmpool.infoextended → walked raw VMs",
+    "envelope",
+    "node",
+    "pyone-envelope",
+  ],
+  [
+    "client-zod",
+    "client (zod, item by item): vmpool.infoextended → typed VMs",
+    "envelope",
+    "node",
+    "pyone-envelope",
+  ],
+  [
+    "pyone-envelope",
+    "envelope → VMs, pyone's path (xmlrpc.client + lxml + xmltodict)",
+    "envelope",
+    "python",
+    "pyone-envelope",
+  ],
+  [
+    "pyone-real-envelope",
+    "envelope → VMs, pyone 7 itself (generateDS objects)",
+    "envelope",
+    "python",
+    "pyone-envelope",
+  ],
+  ["ours-pool", "pool XML → walked VMs (ours)", "pool", "node", "lxml-pool"],
+  ["lxml-pool", "pool XML → walked VMs (Python lxml)", "pool", "python", "lxml-pool"],
 ];
-const slowCases = [
-  {
-    name: "xmlrpc-fxp-envelope",
-    what: "envelope → VMs (xmlrpc npm + fast-xml-parser)",
-    input: envelopePath,
-    node: true,
-  },
-  { name: "fxp-pool", what: "pool XML → VMs (fast-xml-parser)", input: poolPath, node: true },
+const SLOW = [
+  [
+    "xmlrpc-fxp-envelope",
+    "envelope → VMs (xmlrpc npm + fast-xml-parser)",
+    "envelope",
+    "node",
+    "pyone-envelope",
+  ],
+  ["fxp-pool", "pool XML → VMs (fast-xml-parser)", "pool", "node", "lxml-pool"],
 ];
+const expectedIps = count + Math.ceil(count / 3); // every third VM has a second NIC
 
-function runCase(c) {
-  const [cmd, args] = c.node
-    ? [process.execPath, [join(here, "case.mjs"), c.name, c.input]]
-    : [python, [join(here, "peer_python.py"), c.name, c.input]];
+function runCase([name, , file, runner], source) {
+  const path = file === "pool" ? inputs[source].poolPath : inputs[source].envelopePath;
+  const [cmd, args] =
+    runner === "node"
+      ? [process.execPath, [join(here, "case.mjs"), name, path]]
+      : [python, [join(here, "peer_python.py"), name, path]];
   const out = execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 20 });
   const result = JSON.parse(out.trim().split("\n").at(-1));
-  if (result.vms !== 10_000 || result.ips !== 13_334)
-    throw new Error(`${c.name} walked ${result.vms}/${result.ips}`);
+  if (result.vms !== count || result.ips !== expectedIps)
+    throw new Error(`${name} on ${source} walked ${result.vms} VMs / ${result.ips} IPs`);
   return result;
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-const results = new Map();
-for (let r = 0; r < runs; r++) {
-  for (const c of cases) {
-    const list = results.get(c.name) ?? [];
-    list.push(runCase(c));
-    results.set(c.name, list);
+const runs = new Map(); // `${source} ${case}` → results
+const jobs = sources.flatMap((source) => CASES.map((c) => ({ source, c })));
+for (let r = 0; r < rounds; r++) {
+  const shift = r % jobs.length;
+  for (const { source, c } of [...jobs.slice(shift), ...jobs.slice(0, shift)]) {
+    const key = `${source} ${c[0]}`;
+    runs.set(key, [...(runs.get(key) ?? []), runCase(c, source)]);
     process.stderr.write(".");
   }
 }
-if (slow) for (const c of slowCases) results.set(c.name, [runCase(c)]);
+if (slow) for (const c of SLOW) runs.set(`${sources[0]} ${c[0]}`, [runCase(c, sources[0])]);
 process.stderr.write("\n");
 
-const stat = (name) => {
-  const list = results.get(name);
+const stat = (key) => {
+  const list = runs.get(key);
   return {
-    wall: median(list.map((x) => x.seconds)),
+    runs: list.length,
     cpu: median(list.map((x) => x.cpuSeconds)),
-    rss: Math.max(...list.map((x) => x.rssMiB)),
-    n: list.length,
+    cpuRange: [Math.min(...list.map((x) => x.cpuSeconds)), Math.max(...list.map((x) => x.cpuSeconds))],
+    wall: median(list.map((x) => x.seconds)),
+    rssMiB: Math.max(...list.map((x) => x.rssMiB)),
   };
 };
-const pyone = stat("pyone-envelope");
-const lxml = stat("lxml-pool");
-const rows = [...cases, ...(slow ? slowCases : [])].map((c) => {
-  const s = stat(c.name);
-  const base = c.input === envelopePath ? pyone : lxml;
-  return `| ${c.what} | ${s.wall.toFixed(2)} s | ${s.cpu.toFixed(2)} s | ${(s.cpu / base.cpu).toFixed(3)}× ${c.input === envelopePath ? "pyone" : "lxml"} | ${(s.wall / base.wall).toFixed(3)}× | ${s.rss.toFixed(0)} MiB | ${s.n} |`;
-});
-const mb = (path) => (statSync(path).size / 1e6).toFixed(1);
-console.log(
-  `Node ${process.version}, ${runs} runs (median), ${new Date().toISOString()}, load ${loadavg()[0].toFixed(1)}`,
+const rows = [];
+for (const source of sources)
+  for (const c of [...CASES, ...(slow ? SLOW : [])]) {
+    if (!runs.has(`${source} ${c[0]}`)) continue;
+    const s = stat(`${source} ${c[0]}`);
+    const base = stat(`${source} ${c[4]}`);
+    // per round: the case against its baseline measured in the same round
+    const perRound = runs
+      .get(`${source} ${c[0]}`)
+      .map((x, i) => x.cpuSeconds / runs.get(`${source} ${c[4]}`)[i].cpuSeconds);
+    rows.push({
+      input: source,
+      case: c[0],
+      what: c[1],
+      baseline: c[4],
+      ...s,
+      cpuRatio: s.cpu / base.cpu,
+      cpuRatioPerRound: perRound,
+    });
+  }
+const mb = (path) => Number((statSync(path).size / 1e6).toFixed(1));
+const sizes = Object.fromEntries(
+  sources.map((s) => [s, { envelopeMB: mb(inputs[s].envelopePath), poolMB: mb(inputs[s].poolPath) }]),
 );
-console.log(`input: ${source}, envelope ${mb(envelopePath)} MB, pool ${mb(poolPath)} MB`);
-console.log("| case | wall (median) | CPU (median) | CPU ratio | wall ratio | peak RSS (max) | runs |");
-console.log("|---|---|---|---|---|---|---|");
-for (const row of rows) console.log(row);
+const pythonVersions = execFileSync(
+  python,
+  [
+    "-c",
+    "import sys, lxml, importlib.metadata as m; print(sys.version.split()[0], lxml.__version__, m.version('pyone'))",
+  ],
+  { encoding: "utf8" },
+).trim();
+
+console.log(
+  `Node ${process.version}; Python, lxml, pyone: ${pythonVersions}; ${count} VMs; ${rounds} rounds (median)`,
+);
+console.log("| input | case | CPU (median) | CPU ratio | per round | wall (median) | peak RSS |");
+console.log("|---|---|---:|---:|---|---:|---:|");
+for (const r of rows)
+  console.log(
+    `| ${r.input} (${sizes[r.input][r.case.includes("pool") ? "poolMB" : "envelopeMB"]} MB) | ${r.what} | ${r.cpu.toFixed(3)} s | ${r.cpuRatio.toFixed(3)}× ${r.baseline.replace("-envelope", "").replace("-pool", "")} | ${r.cpuRatioPerRound.map((x) => x.toFixed(3)).join(", ")} | ${r.wall.toFixed(2)} s | ${r.rssMiB.toFixed(0)} MiB |`,
+  );
+
+const find = (input, name) => rows.find((r) => r.input === input && r.case === name);
+const cmd = "pnpm bench opennebula";
+const goals = [];
+if (sources.includes("emulator")) {
+  goals.push(
+    goal(
+      `pool XML → walked VMs, ${count} VMs ASCII: ours / lxml CPU`,
+      find("emulator", "ours-pool").cpuRatio,
+      "<=",
+      0.5,
+      "×",
+      cmd,
+    ),
+    goal(
+      `pool XML → walked VMs, ${count} VMs UTF-8-heavy: ours / lxml CPU`,
+      find("emulator-utf8", "ours-pool").cpuRatio,
+      "<=",
+      0.5,
+      "×",
+      cmd,
+    ),
+    goal(
+      `envelope → walked raw VMs, ${count} VMs: ours / pyone's path CPU`,
+      find("emulator", "ours-envelope").cpuRatio,
+      "<=",
+      0.12,
+      "×",
+      cmd,
+    ),
+  );
+}
+writeResult("opennebula", { count, rounds, python: pythonVersions, sizes, rows, goals });

@@ -22,8 +22,17 @@ const SSH_KEYS = [
   "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQC7x9Kp2mW4qL8vN1rT6yH3jF5sD0aZ9cB2eG7uI4oP1kM8nQ3wE6tY5rU2iO9pA4sD7fG1hJ0kL3zX6cV9bN2mQ8wE5rT1yU4iO7pA0sD3fG6hJ9kL2zX5cV8bN1mQ7wE4rT0yU3iO6pA9sD2fG5hJ8kL1zX4cV7bN0mQ6wE3rT9yU2iO5pA8sD1fG4hJ7kL0zX3cV6bN9mQ5wE2rT8yU1iO4pA7sD0fG3hJ6kL9zX2cV5bN8mQ4wE1rT7yU0iO3pA6sD9fG2hJ5kL8zX1cV4bN7mQ3wE0rT6yU9iO2pA5sD8fG1hJ4kL7zX0cV3bN6mQ2wE9rT5yU8iO1pA4sD7fG0hJ3kL6zX9cV2bN5mQ1wE8rT4yU7iO0pA3sD6fG9hJ2kL5zX8cV1bN4mQ0wE7rT3yU6iO9pA2sD5fG8hJ1kL4zX7c= admin@workstation",
 ].join("\n");
 
-function templateText(nics) {
+/** Text in the languages people write their notes in: what makes a pool document UTF-8-heavy. */
+const NOTES = [
+  "Frontend des Team-Blogs – Größe: klein, Ansprechpartner: Jürgen Müller (Bereitschaft: Änderungen nur nach Rücksprache)",
+  "ブログのフロントエンド。担当：プラットフォームチーム。変更する前に運用チームに連絡してください。",
+  "Фронтенд блога команды. Ответственный: Пётр Иванов; изменения только после согласования с дежурным.",
+  "Équipe plateforme — serveur de façade, redémarrage autorisé le week-end ; contact : Zoë Løvås (ØST-2).",
+].join(" ");
+
+function templateText(nics, utf8 = false) {
   return [
+    ...(utf8 ? [`NOTES="${NOTES}"`, 'OWNER_NAME="Jürgen Müller – 運用チーム"'] : []),
     `NAME="web-${nics}-nic"`,
     'CPU="1"',
     'VCPU="2"',
@@ -54,8 +63,12 @@ function templateText(nics) {
   ].join("\n");
 }
 
-/** Runs the scenario and returns `{ envelope, pool }` (strings) for `count` VMs. */
-export function emulatorInput(count = 10_000) {
+/**
+ * Runs the scenario and returns `{ envelope, pool }` (strings) for `count` VMs; with `utf8`, every
+ * template (and so every VM) carries notes in German, Japanese, Russian and French, and VM names
+ * have non-ASCII characters: about a tenth of the bytes are multi-byte UTF-8.
+ */
+export function emulatorInput(count = 10_000, { utf8 = false } = {}) {
   const clock = manualClock(1_764_000_000_000);
   const hosts = Array.from({ length: Math.max(3, Math.ceil(count / 100)) }, (_, i) => ({
     name: `kvm${String(i + 1).padStart(3, "0")}`,
@@ -75,14 +88,14 @@ export function emulatorInput(count = 10_000) {
     `NAME="storage"\nVN_MAD="bridge"\nBRIDGE="br1"\nAR=[TYPE="IP4", IP="10.2.0.10", SIZE="${size}"]`,
     -1,
   );
-  const one = call("one.template.allocate", templateText(1)).value;
-  const two = call("one.template.allocate", templateText(2)).value;
+  const one = call("one.template.allocate", templateText(1, utf8)).value;
+  const two = call("one.template.allocate", templateText(2, utf8)).value;
   const ids = [];
   for (let i = 0; i < count; i++) {
     const id = call(
       "one.template.instantiate",
       i % 3 === 0 ? two : one,
-      `vm-${i} & co`,
+      utf8 ? `vm-${i} & Café Zürich 東京` : `vm-${i} & co`,
       i % 10 === 9,
       "",
       false,

@@ -58,8 +58,8 @@ export function generate(count = 10_000, source = "emulator", dir = join(tmpdir(
   mkdirSync(dir, { recursive: true });
   const poolPath = join(dir, `vm-pool-${source}-${count}.xml`);
   const envelopePath = join(dir, `vm-pool-${source}-${count}.envelope.xml`);
-  if (source === "emulator") {
-    const input = emulatorInput(count);
+  if (source === "emulator" || source === "emulator-utf8") {
+    const input = emulatorInput(count, { utf8: source === "emulator-utf8" });
     writeFileSync(poolPath, input.pool);
     writeFileSync(envelopePath, input.envelope);
   } else if (source === "sample") {
@@ -67,7 +67,7 @@ export function generate(count = 10_000, source = "emulator", dir = join(tmpdir(
     writeFileSync(poolPath, pool);
     writeFileSync(envelopePath, envelope(pool));
   } else {
-    throw new Error(`unknown input source ${source} (emulator or sample)`);
+    throw new Error(`unknown input source ${source} (emulator, emulator-utf8 or sample)`);
   }
   return { poolPath, envelopePath };
 }

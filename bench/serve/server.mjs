@@ -3,6 +3,7 @@
  * (run `pnpm --filter @homelab-kit/emulator build` first), or the snapshot in EMULATOR_ENTRY.
  *   bare          node:http returning pre-encoded bytes
  *   bare-object   node:http running JSON.stringify(object) per request (the cost serve-object also pays)
+ *   bare-object-loaded  the same, in a process that has also imported the emulator (the heap serve() runs in)
  *   serve-bytes   emulator serve(), the route returns the same pre-encoded bytes
  *   serve-object  emulator serve(), the route returns the object (JSON.stringify per request)
  *   msw           node:http → msw getResponse() with http.get(...) returning HttpResponse.json(object)
@@ -33,7 +34,11 @@ if (variant === "bare") {
       res.end(bytes);
     }),
   );
-} else if (variant === "bare-object") {
+} else if (variant === "bare-object" || variant === "bare-object-loaded") {
+  if (variant === "bare-object-loaded")
+    await import(
+      process.env.EMULATOR_ENTRY ?? new URL("../../packages/emulator/dist/index.js", import.meta.url).href
+    );
   url = await listen(
     createServer((_req, res) => {
       const body = Buffer.from(JSON.stringify(doc));

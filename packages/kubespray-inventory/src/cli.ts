@@ -1,16 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { toAnsibleList } from "./ansible-list.js";
-import { type BuildOptions, buildInventory, planChanges, type VmInput } from "./build.js";
-import { editInventoryText, type InventoryEdit } from "./edit.js";
 import { isInventoryError } from "./errors.js";
-import { writeIni } from "./ini-writer.js";
-import { migrateInventory } from "./migrate.js";
-import { formatFromFileName, type InventoryFormat, parseInventory, readInventory } from "./read-inventory.js";
 import { replaceLoneSurrogates } from "./text.js";
-import { type ValidateOptions, validateInventory } from "./validate.js";
-import { toAnsibleJson } from "./values.js";
-import { writeYaml } from "./yaml-writer.js";
+
+// Only what every command needs is loaded with the CLI: parsing the command line and mapping errors
+// to exit codes. Each command loads its own modules when it runs, so `--help` and `list` on an INI
+// file never load the `yaml` package, zod or the writers.
 
 /** Exit codes scripts can rely on. */
 export const EXIT = {
@@ -56,7 +50,8 @@ Options:
 Exit codes: 0 ok, 1 validation findings, 2 unreadable input, 64 usage error.
 `;
 
-class UsageError extends Error {}
+/** A bad command line: printed with the usage text, exit code 64. */
+export class UsageError extends Error {}
 
 /** Runs the CLI; returns the exit code (never calls process.exit, so it can be tested in-process). */
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
@@ -76,16 +71,22 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
   try {
     if (!path) throw new UsageError(`${command} needs a PATH`);
     switch (command) {
-      case "list":
+      case "list": {
+        const [{ readInventory }, { toAnsibleList }, { toAnsibleJson }] = await Promise.all([
+          import("./read-inventory.js"),
+          import("./ansible-list.js"),
+          import("./values.js"),
+        ]);
         io.stdout(`${toAnsibleJson(toAnsibleList(readInventory(path)))}\n`);
         return EXIT.OK;
+      }
       case "validate":
-        return validate(path, o, io);
+        return (await import("./cli-commands.js")).validate(path, o, io);
       case "convert":
       case "migrate":
-        return convertOrMigrate(command, path, o, io);
+        return (await import("./cli-commands.js")).convertOrMigrate(command, path, o, io);
       case "build":
-        return build(path, o, io);
+        return (await import("./cli-commands.js")).build(path, o, io);
       default:
         throw new UsageError(`unknown command ${command}`);
     }
@@ -137,118 +138,7 @@ function parse(argv: string[]) {
   });
 }
 
-type Opts = ReturnType<typeof parse>["values"];
-
-function validate(path: string, o: Opts, io: CliIo): number {
-  const op = o.operation;
-  if (op !== undefined && !["deploy", "scale", "upgrade", "remove-node", "reset"].includes(op))
-    throw new UsageError(`--operation must be deploy, scale, upgrade, remove-node or reset`);
-  const opts: ValidateOptions = {
-    kubesprayVersion: o["kubespray-version"] ?? "2.31",
-    allowEvenEtcd: o["allow-even-etcd"] ?? false,
-  };
-  if (op) opts.operation = op as NonNullable<ValidateOptions["operation"]>;
-  const findings = validateInventory(readInventory(path), opts);
-  const errors = findings.filter((f) => f.severity === "error").length;
-  const warnings = findings.length - errors;
-  const failed = errors > 0 || (o.strict === true && warnings > 0);
-  if (o.json) io.stdout(`${JSON.stringify({ ok: !failed, errors, warnings, findings }, null, 2)}\n`);
-  else {
-    for (const f of findings) {
-      const where = f.location ? `${f.location.file ?? path}:${f.location.line}:${f.location.column}` : path;
-      io.stdout(`${where}: ${f.severity} ${f.code}: ${f.message}\n    rule: ${f.rule}\n`);
-    }
-    io.stdout(`${errors} error(s), ${warnings} warning(s)\n`);
-  }
-  return failed ? EXIT.FINDINGS : EXIT.OK;
-}
-
-function outputFormat(o: Opts, fallback: InventoryFormat): InventoryFormat {
-  const to = o.to ?? (o.output ? formatFromFileName(o.output) : undefined) ?? fallback;
-  if (to !== "ini" && to !== "yaml") throw new UsageError(`--to must be ini or yaml`);
-  return to;
-}
-
-function emit(text: string, o: Opts, io: CliIo, report?: unknown): void {
-  if (o.output) writeFileSync(o.output, text);
-  if (o.json)
-    io.stdout(
-      `${JSON.stringify({ ok: true, output: o.output ?? null, ...(report as object), ...(o.output ? {} : { inventory: text }) }, null, 2)}\n`,
-    );
-  else if (!o.output) io.stdout(text);
-}
-
-function convertOrMigrate(command: "convert" | "migrate", path: string, o: Opts, io: CliIo): number {
-  const inv = readInventory(path);
-  const format = outputFormat(o, formatFromFileName(inv.file ?? path) ?? "yaml");
-  const { changes } = migrateInventory(inv);
-  const text = format === "ini" ? writeIni(inv) : writeYaml(inv);
-  if (command === "migrate" && !o.json) for (const c of changes) io.stderr(`${c.message}\n`);
-  emit(text, o, io, command === "migrate" ? { changes } : undefined);
-  return EXIT.OK;
-}
-
-function readVms(path: string): VmInput[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, "utf8"));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") throw e;
-    throw Object.assign(new Error(`${path}: not JSON: ${(e as Error).message}`), {
-      name: "InventoryError",
-      code: "BUILD_BAD_INPUT",
-    });
-  }
-  const list = Array.isArray(data) ? data : (data as { vms?: unknown })?.vms;
-  const ok =
-    Array.isArray(list) &&
-    list.every(
-      (v) =>
-        typeof v?.name === "string" &&
-        Array.isArray(v.nics) &&
-        v.nics.every((n: { ip?: unknown }) => typeof n?.ip === "string"),
-    );
-  if (!ok)
-    throw Object.assign(new Error(`${path}: expected a list of {name, nics: [{ip, network?}], labels?}`), {
-      name: "InventoryError",
-      code: "BUILD_BAD_INPUT",
-    });
-  return list as VmInput[];
-}
-
-function build(path: string, o: Opts, io: CliIo): number {
-  const vms = readVms(path);
-  const opts: BuildOptions = {};
-  if (o["control-planes"] !== undefined) {
-    const n = Number(o["control-planes"]);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError("--control-planes must be a positive integer");
-    opts.controlPlaneCount = n;
-  }
-  if (o["role-label"]) opts.roleLabel = o["role-label"];
-  if (o["node-network"]) opts.nodeNetwork = o["node-network"];
-  if (o["access-network"]) opts.accessNetwork = o["access-network"];
-  if (o.update) {
-    if (!existsSync(o.update))
-      throw Object.assign(new Error(`${o.update}: no such file`), { code: "ENOENT" });
-    const text = readFileSync(o.update, "utf8");
-    const format = formatFromFileName(o.update) ?? "yaml";
-    const existing = parseInventory(text, { file: o.update, format });
-    const plan = planChanges(existing, vms, { ...opts, removeMissing: o["remove-missing"] ?? false });
-    const edits: InventoryEdit[] = [
-      ...plan.add.map((a) => ({ op: "add-host" as const, ...a })),
-      ...plan.remove.map((host) => ({ op: "remove-host" as const, host })),
-    ];
-    const out = edits.length ? editInventoryText(text, format, edits) : text;
-    if (!o.output) o.output = o.update;
-    if (!o.json) for (const e of edits) io.stderr(`${e.op} ${e.host}\n`);
-    emit(out, o, io, { added: plan.add.map((a) => a.host), removed: plan.remove });
-    return EXIT.OK;
-  }
-  const inv = buildInventory(vms, opts);
-  const format = outputFormat(o, "yaml");
-  emit(format === "ini" ? writeIni(inv) : writeYaml(inv), o, io, { hosts: [...inv.hosts.keys()] });
-  return EXIT.OK;
-}
+export type Opts = ReturnType<typeof parse>["values"];
 
 const defaultIo: CliIo = {
   stdout: (t) => process.stdout.write(t),

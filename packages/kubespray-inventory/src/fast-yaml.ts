@@ -1,14 +1,12 @@
-import { Document, LineCounter, Scalar, type YAMLMap, type YAMLSeq } from "yaml";
+import type { Document, Scalar, YAMLMap, YAMLSeq } from "yaml";
+import { ALIAS, isMap, LineIndex, MAP, PAIR, SCALAR, SCALAR_TYPE, SEQ } from "./yaml-nodes.js";
 
-// The `yaml` package tells node kinds apart by these registered symbols (nodes/identity.js), so plain
-// objects carrying them pass its isMap/isScalar/isSeq/isPair checks without the cost of its classes.
+// Plain objects carrying the `yaml` package's node-type symbols pass its isMap/isScalar/… checks (and
+// ours, yaml-nodes.ts) without the cost of its classes.
 const NODE_TYPE = Symbol.for("yaml.node.type");
-const MAP = Symbol.for("yaml.map");
-const SEQ = Symbol.for("yaml.seq");
-const PAIR = Symbol.for("yaml.pair");
-const SCALAR = Symbol.for("yaml.scalar");
 
 type Range = [number, number, number];
+type Value = Scalar | YAMLMap | YAMLSeq | FastAlias;
 const newMap = (): YAMLMap =>
   ({ [NODE_TYPE]: MAP, items: [], range: undefined, flow: false }) as unknown as YAMLMap;
 const newSeq = (): YAMLSeq =>
@@ -17,17 +15,33 @@ const newPair = (key: unknown, value: unknown) => ({ [NODE_TYPE]: PAIR, key, val
 const newScalar = (value: unknown, source: string, type: Scalar.Type, range: Range): Scalar =>
   ({ [NODE_TYPE]: SCALAR, value, source, type, range }) as unknown as Scalar;
 
+/** An alias bound to its anchor while reading (the anchor is always defined before, in document order). */
+class FastAlias {
+  readonly [NODE_TYPE] = ALIAS;
+  constructor(
+    readonly source: string,
+    readonly range: Range,
+    private readonly target: Value,
+  ) {}
+  resolve(): Value {
+    return this.target;
+  }
+}
+
 /**
  * A fast reader for the block-style YAML subset inventories are written in (nested `key: value`
  * maps, `- item` lists of scalars, plain/quoted scalars, `{}`/`[]`, comments). It builds the same
- * `yaml` node types the full parser builds, so everything downstream is shared. On anything outside
- * the subset (anchors, aliases, tags, block or multi-line scalars, flow collections with content,
- * tabs, CR, document markers, escapes) it returns undefined and the caller uses the `yaml` package.
- * It is never the one that reports an error: invalid input always falls back.
+ * `yaml` node types the full parser builds, so everything downstream is shared. Also in the subset:
+ * anchors on mapping values (`key: &name …`), aliases as mapping values (`key: *name`), merge keys
+ * (`<<: *name`, `<<: [*a, *b]`) and literal/folded block scalars (`|`, `|-`, `>`, `>-`). On anything
+ * outside it (tags, other anchors or aliases, keep-chomping or indentation indicators, multi-line
+ * flow scalars, flow collections with content, tabs, CR, document markers, escapes) it returns
+ * undefined and the caller uses the `yaml` package. It is never the one that reports an error:
+ * invalid input always falls back.
  */
-export function fastParseYaml(text: string): { doc: Document; lines: LineCounter } | undefined {
+export function fastParseYaml(text: string): { doc: Document; lines: LineIndex } | undefined {
   if (/[\t\r\ufeff]/.test(text) || text.length === 0) return undefined;
-  const lines = new LineCounter();
+  const lines = new LineIndex();
   const rows: Row[] = [];
   let start = 0;
   while (start <= text.length) {
@@ -47,13 +61,12 @@ export function fastParseYaml(text: string): { doc: Document; lines: LineCounter
     start = end + 1;
   }
   if (rows.length === 0 || rows[0]!.indent !== 0) return undefined;
-  const p = new FastParser(rows);
+  const p = new FastParser(rows, text);
   try {
     const root = p.block(0, 0);
     if (p.pos !== rows.length) return undefined;
-    const doc = new Document();
-    doc.contents = root as YAMLMap;
-    return { doc, lines };
+    // Only `contents` is read downstream (aliases carry their target), so no Document instance is built.
+    return { doc: { contents: root } as Document, lines };
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
@@ -72,9 +85,21 @@ const bail = (): never => {
 };
 const BAD_START = /^[?:,[\]{}#&*!|>%@`"']/;
 
+const ANCHOR = /^&([A-Za-z0-9_.-]+)(?: +|$)/;
+const ALIAS_VALUE = /^\*([A-Za-z0-9_.-]+)(?: +#.*| *)$/;
+const MERGE_LIST = /^\[ *\*[A-Za-z0-9_.-]+ *(?:, *\*[A-Za-z0-9_.-]+ *)*\](?: +#.*| *)$/;
+const BLOCK_HEADER = /^([|>])(-?)(?: +#.*| *)$/;
+
 class FastParser {
   pos = 0;
-  constructor(private readonly rows: Row[]) {}
+  /** Anchors defined so far, in document order (a later definition of a name replaces the earlier). */
+  private readonly anchors = new Map<string, Value>();
+  /** Anchors whose node is still being read: an alias to one of them is a recursive structure. */
+  private readonly open = new Set<string>();
+  constructor(
+    private readonly rows: Row[],
+    private readonly text: string,
+  ) {}
 
   block(i: number, indent: number): YAMLMap | YAMLSeq {
     const row = this.rows[i]!;
@@ -104,7 +129,6 @@ class FastParser {
         BAD_START.test(keyText) ||
         keyText.endsWith(" ") ||
         keyText.includes(" #") ||
-        keyText === "<<" ||
         keyText.startsWith("- ")
       )
         bail();
@@ -113,25 +137,145 @@ class FastParser {
       const restOffset = row.start + colon + 1;
       const lead = rest.length - trimSpacesStart(rest).length;
       rest = trimSpacesStart(rest);
-      const valueStart = restOffset + lead;
+      let valueStart = restOffset + lead;
       this.pos++;
-      let value: Scalar | YAMLMap | YAMLSeq;
-      if (rest === "" || rest[0] === "#") {
+      if (keyText === "<<") {
+        map.items.push(newPair(key, this.mergeSources(rest, valueStart, indent)) as never);
+        last = valueStart;
+        continue;
+      }
+      let anchor: string | undefined;
+      const a = ANCHOR.exec(rest);
+      if (a) {
+        anchor = a[1]!;
+        rest = rest.slice(a[0].length);
+        valueStart += a[0].length;
+        this.open.add(anchor);
+      }
+      let value: Value;
+      if (rest[0] === "*") {
+        if (anchor !== undefined) bail();
+        value = this.alias(rest, valueStart);
+        this.noContinuation(indent);
+      } else if (rest[0] === "|" || rest[0] === ">") {
+        value = this.blockScalar(rest, valueStart, indent);
+      } else if (rest === "" || rest[0] === "#") {
         const next = this.rows[this.pos];
         if (next && next.indent > indent) value = this.block(this.pos, next.indent);
         else if (next && next.indent === indent && (next.content === "-" || next.content.startsWith("- ")))
           value = this.seq(this.pos, indent);
+        else if (anchor !== undefined) return bail();
         else value = nullScalar(valueStart);
       } else {
         value = scalar(rest, valueStart);
-        const next = this.rows[this.pos];
-        if (next && next.indent > indent) bail(); // a continuation line: multi-line scalar or a YAML error
+        this.noContinuation(indent);
+      }
+      if (anchor !== undefined) {
+        (value as { anchor?: string }).anchor = anchor;
+        this.open.delete(anchor);
+        this.anchors.set(anchor, value);
       }
       map.items.push(newPair(key, value) as never);
       last = valueStart;
     }
     map.range = [first.start, last, last];
     return map;
+  }
+
+  /** A line indented below a one-line value continues it: a multi-line scalar or a YAML error. */
+  private noContinuation(indent: number): void {
+    const next = this.rows[this.pos];
+    if (next && next.indent > indent) bail();
+  }
+
+  private alias(text: string, offset: number): FastAlias {
+    const m = ALIAS_VALUE.exec(text);
+    if (!m) return bail();
+    const name = m[1]!;
+    const target = this.anchors.get(name);
+    if (target === undefined || this.open.has(name)) bail();
+    const end = offset + 1 + name.length;
+    return new FastAlias(name, [offset, end, end], target!);
+  }
+
+  /** `<<: *name` or `<<: [*a, *b]` naming mappings; anything else is left to the full parser. */
+  private mergeSources(text: string, offset: number, indent: number): FastAlias | YAMLSeq {
+    let value: FastAlias | YAMLSeq;
+    if (text[0] === "*") value = this.alias(text, offset);
+    else {
+      if (!MERGE_LIST.test(text)) bail();
+      const seq = newSeq();
+      seq.flow = true;
+      for (const m of text.matchAll(/\*[A-Za-z0-9_.-]+/g)) seq.items.push(this.alias(m[0], offset + m.index));
+      const end = offset + text.lastIndexOf("]") + 1;
+      seq.range = [offset, end, end];
+      value = seq;
+    }
+    for (const source of value instanceof FastAlias ? [value] : (value.items as FastAlias[]))
+      if (!isMap(source.resolve())) bail();
+    this.noContinuation(indent);
+    return value;
+  }
+
+  /**
+   * A literal (`|`) or folded (`>`) block scalar with clip or strip chomping and its indentation found
+   * from the first content line, read from the text itself (its lines may look like comments).
+   */
+  private blockScalar(header: string, offset: number, indent: number): Scalar {
+    const h = BLOCK_HEADER.exec(header);
+    if (!h) return bail();
+    const text = this.text;
+    let at = text.indexOf("\n", offset);
+    if (at === -1) bail();
+    at++;
+    const lines: string[] = [];
+    let contentIndent = -1;
+    let end = at;
+    while (at < text.length) {
+      let eol = text.indexOf("\n", at);
+      if (eol === -1) eol = text.length;
+      let spaces = 0;
+      while (text.charCodeAt(at + spaces) === 32) spaces++;
+      if (at + spaces === eol) {
+        // an empty line: part of the scalar unless the scalar ends before the next content line
+        if (contentIndent !== -1 && spaces > contentIndent) bail(); // trailing spaces are content
+        if (contentIndent === -1 && spaces > indent) bail(); // leading spaces decide the indentation
+        lines.push("");
+      } else {
+        if (contentIndent === -1) {
+          if (spaces <= indent) bail(); // an empty scalar
+          contentIndent = spaces;
+        }
+        if (spaces < contentIndent) break;
+        if (h[1] === ">" && spaces > contentIndent) bail(); // more-indented lines fold differently
+        lines.push(text.slice(at + contentIndent, eol));
+        end = eol;
+      }
+      if (eol === text.length) bail(); // no line break after the last line
+      at = eol + 1;
+    }
+    while (lines.length && lines[lines.length - 1] === "") lines.pop();
+    let value: string;
+    if (h[1] === "|") value = lines.join("\n");
+    else {
+      value = "";
+      let breaks = 0;
+      for (const line of lines) {
+        if (line === "") breaks++;
+        else {
+          if (value !== "") value += breaks === 0 ? " " : "\n".repeat(breaks);
+          value += line;
+          breaks = 0;
+        }
+      }
+    }
+    if (h[2] !== "-") value += "\n";
+    while (this.pos < this.rows.length && this.rows[this.pos]!.start < end) this.pos++;
+    return newScalar(value, value, h[1] === "|" ? SCALAR_TYPE.BLOCK_LITERAL : SCALAR_TYPE.BLOCK_FOLDED, [
+      offset,
+      end + 1,
+      end + 1,
+    ]);
   }
 
   private seq(i: number, indent: number): YAMLSeq {
@@ -166,11 +310,11 @@ const trimSpacesStart = (s: string): string => s.replace(/^ +/, "");
 const trimSpacesEnd = (s: string): string => s.replace(/ +$/, "");
 
 function nullScalar(offset: number): Scalar {
-  return newScalar(null, "", Scalar.PLAIN, [offset, offset, offset]);
+  return newScalar(null, "", SCALAR_TYPE.PLAIN, [offset, offset, offset]);
 }
 
 function plain(text: string, offset: number): Scalar {
-  return newScalar(text, text, Scalar.PLAIN, [offset, offset + text.length, offset + text.length]);
+  return newScalar(text, text, SCALAR_TYPE.PLAIN, [offset, offset + text.length, offset + text.length]);
 }
 
 /** A one-line scalar value: quoted (no escapes), `{}`/`[]`, or plain up to a ` #` comment. */
@@ -196,7 +340,7 @@ function scalar(text: string, offset: number): Scalar | YAMLMap | YAMLSeq {
     }
     const after = trimSpacesStart(text.slice(i + 1));
     if (after !== "" && after[0] !== "#") bail();
-    return newScalar(out, out, q === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE, [
+    return newScalar(out, out, q === '"' ? SCALAR_TYPE.QUOTE_DOUBLE : SCALAR_TYPE.QUOTE_SINGLE, [
       offset,
       offset + i + 1,
       offset + i + 1,

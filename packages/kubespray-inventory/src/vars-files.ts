@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { extname, join } from "node:path";
-import { isMap } from "yaml";
 import { InventoryParseError, type SourceLocation } from "./errors.js";
 import { prepareYamlText } from "./libyaml-parity.js";
 import type { Inventory, InventoryWarning, VarsLayer } from "./model.js";
 import { decodeSurrogateEscape } from "./text.js";
 import type { AnsibleValue, Vars } from "./values.js";
+import { isMap } from "./yaml-nodes.js";
 import { parseYamlDocument } from "./yaml-reader.js";
 import {
   type ConvertContext,

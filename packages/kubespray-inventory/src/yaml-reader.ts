@@ -1,10 +1,11 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { Node } from "yaml";
 import { InventoryError, InventoryParseError, type SourceLocation } from "./errors.js";
 import { fastParseYaml } from "./fast-yaml.js";
 import { expandHostPattern, HostPatternError } from "./host-pattern.js";
 import { asLibyamlError, prepareYamlText } from "./libyaml-parity.js";
 import { Inventory } from "./model.js";
 import type { AnsibleValue } from "./values.js";
+import { isMap, isScalar, isSeq, yamlPackage } from "./yaml-nodes.js";
 import {
   type ConvertContext,
   DEFAULT_MAX_ALIAS_NODES,
@@ -28,6 +29,7 @@ export interface YamlReadOptions {
 
 /** Parses YAML text into a `yaml` Document with Ansible-compatible options; syntax errors become InventoryParseError. */
 export function parseYamlDocument(text: string, file: string | undefined) {
+  const { LineCounter, parseDocument } = yamlPackage();
   const lines = new LineCounter();
   const doc = parseDocument(text, {
     version: "1.1",

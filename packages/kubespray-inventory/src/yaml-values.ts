@@ -1,16 +1,7 @@
-import {
-  type Document,
-  isAlias,
-  isMap,
-  isPair,
-  isScalar,
-  isSeq,
-  type LineCounter,
-  type Node,
-  Scalar,
-} from "yaml";
+import type { Document, Node, Scalar } from "yaml";
 import { InventoryParseError, type SourceLocation } from "./errors.js";
 import { type AnsibleValue, type PyFloat, pyFloat, scalarKeyText } from "./values.js";
+import { isAlias, isMap, isPair, isScalar, isSeq, SCALAR_TYPE } from "./yaml-nodes.js";
 
 /**
  * YAML scalars typed the way Ansible's loader (PyYAML, YAML 1.1) types them, not the way YAML 1.2 or
@@ -100,7 +91,7 @@ export const DEFAULT_MAX_ALIAS_NODES = 100_000;
 
 export interface ConvertContext {
   doc: Document;
-  lines: LineCounter;
+  lines: { linePos(offset: number): { line: number; col: number } };
   file: string | undefined;
   /** Remaining node budget for alias expansion. */
   aliasBudget: number;
@@ -194,7 +185,7 @@ export function scalarValue(node: Scalar, ctx: ConvertContext): AnsibleValue {
       "fix the value or the tag",
     );
   }
-  if (node.type === Scalar.PLAIN) {
+  if (node.type === SCALAR_TYPE.PLAIN) {
     if (text === "=")
       throw new InventoryParseError(
         "YAML_VALUE_TAG",
@@ -256,7 +247,7 @@ function flattenMapping(node: unknown, ctx: ConvertContext): Entry[] {
   const own: { key: AnsibleValue; keyNode: unknown; value: unknown }[] = [];
   for (const pair of node.items) {
     const k = deref(pair.key, ctx);
-    if (isScalar(k) && k.type === Scalar.PLAIN && !k.tag && (k.source ?? k.value) === "<<") {
+    if (isScalar(k) && k.type === SCALAR_TYPE.PLAIN && !k.tag && (k.source ?? k.value) === "<<") {
       const v = deref(pair.value, ctx);
       const sources = isSeq(v) ? [...v.items].reverse().map((x) => deref(x, ctx)) : [v];
       const chunk: typeof merged = [];

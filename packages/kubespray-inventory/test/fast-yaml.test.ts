@@ -33,13 +33,95 @@ describe("fast YAML reader gives exactly what the yaml package path gives", () =
     expect(fast).toEqual(full);
   });
 
-  test("it takes the builder-style files and the benchmark file; it declines anchors and block scalars", () => {
+  test("it takes the builder-style files, the benchmark files, anchors, merge keys and block scalars", () => {
     expect(fastParseYaml(readFileSync(join(DIR, "ks-pr10362-builder-output.yaml"), "utf8"))).toBeDefined();
     expect(fastParseYaml(generate(50).yaml)).toBeDefined();
-    expect(fastParseYaml(readFileSync(join(DIR, "ks-heketi-inventory.yml"), "utf8"))).toBeUndefined();
-    expect(fastParseYaml("all:\n  vars:\n    x: |\n      text\n")).toBeUndefined();
-    expect(fastParseYaml('all:\n  vars:\n    x: "a\\tb"\n')).toBeUndefined();
-    expect(fastParseYaml("all:\n  vars:\n    x: a\n      continued\n")).toBeUndefined();
+    expect(fastParseYaml(generate(50, { anchors: true }).yaml)).toBeDefined();
+    expect(fastParseYaml(readFileSync(join(DIR, "ks-heketi-inventory.yml"), "utf8"))).toBeDefined();
+    expect(fastParseYaml("all:\n  vars:\n    x: |\n      text\n")).toBeDefined();
+    expect(fastParseYaml("all:\n  vars:\n    x: >-\n      a\n      b\n")).toBeDefined();
+  });
+
+  test("it declines what is outside the subset (the yaml package reads it)", () => {
+    for (const text of [
+      'all:\n  vars:\n    x: "a\\tb"\n', // escape
+      "all:\n  vars:\n    x: a\n      continued\n", // multi-line plain scalar
+      "all:\n  vars:\n    x: !!str 1\n", // tag
+      "all:\n  vars:\n    x: |+\n      kept\n\n", // keep chomping
+      "all:\n  vars:\n    x: |2\n       indented\n", // indentation indicator
+      "all:\n  vars:\n    x: >\n      a\n        more\n", // more-indented folded line
+      "all:\n  vars:\n    x: |\n      last line without a newline", // no final line break
+      "all:\n  vars:\n    x: *nowhere\n", // alias before (without) its anchor
+      "all:\n  vars: &v\n    x: *v\n", // alias inside its own anchor
+      "all:\n  vars:\n    a: &s 1\n    <<: *s\n", // merge of a scalar
+      "all:\n  vars:\n    - &a x\n", // anchor in a sequence
+      "all:\n  vars:\n    x: &a\n    y: 1\n", // anchored empty value
+    ])
+      expect(fastParseYaml(text), text).toBeUndefined();
+  });
+
+  test("anchors, aliases, merge keys and block scalars: same values, warnings and locations as the yaml package", () => {
+    const text = [
+      "all:",
+      "  vars:",
+      "    ntp: &ntp",
+      "      servers:",
+      "        - 0.pool.ntp.org",
+      "      enabled: yes",
+      "    motd: |",
+      "      Welcome",
+      "      # not a comment",
+      "",
+      "      bye",
+      "    banner: >-",
+      "      folded",
+      "      text",
+      "",
+      "      new paragraph",
+      "    script: &script |-",
+      "      #!/bin/sh",
+      "      echo hi",
+      "    again: *script  # a comment",
+      "  hosts:",
+      "    n1: &base",
+      "      ip: 10.0.0.1",
+      "      zone: a",
+      "    n2:",
+      "      <<: *base",
+      "      ip: 10.0.0.2",
+      "    n3:",
+      "      <<: [*base, *ntp]",
+      "      zone: b",
+      "      zone: c",
+      "  children:",
+      "    kube_node:",
+      "      hosts: &nodes",
+      "        n1:",
+      "        n2:",
+      "    workers:",
+      "      hosts:",
+      "        <<: *nodes",
+      "        n3:",
+      "",
+    ].join("\n");
+    expect(fastParseYaml(text)).toBeDefined();
+    const read = (fast: boolean) => parseYamlInventory(text, { file: "f.yaml", fast });
+    const fast = read(true);
+    const full = read(false);
+    expect(toAnsibleList(fast)).toEqual(toAnsibleList(full));
+    expect(fast.warnings).toEqual(full.warnings);
+    // n2 overrides a merged key, n3 a merged key and its own: one warning per mapping
+    expect(fast.warnings.map((w) => w.code)).toEqual(["YAML_DUPLICATE_KEY", "YAML_DUPLICATE_KEY"]);
+    for (const [name, host] of full.hosts) {
+      expect(fast.hosts.get(name)!.varLocations).toEqual(host.varLocations);
+      expect(fast.hosts.get(name)!.location).toEqual(host.location);
+    }
+    expect(fast.groups.get("all")!.varLocations).toEqual(full.groups.get("all")!.varLocations);
+    const vars = toAnsibleList(fast)._meta.hostvars.n1!;
+    expect(vars.motd).toBe("Welcome\n# not a comment\n\nbye\n");
+    expect(vars.banner).toBe("folded text\nnew paragraph");
+    expect(vars.again).toBe("#!/bin/sh\necho hi");
+    expect(toAnsibleList(fast)._meta.hostvars.n3).toMatchObject({ zone: "c", enabled: true, ip: "10.0.0.1" });
   });
 
   test("errors and locations are the same either way", () => {

@@ -33,6 +33,19 @@ const text = fc
   )
   .filter((s) => s.trim() === s || s.trim() !== ""); // whitespace-only leaves are kept as they are
 
+const sampleVm = () =>
+  readFileSync(new URL("../../../docs/reference/opennebula/samples/vm.xml", import.meta.url), "utf8");
+
+/** `doc` with `remove` characters at `at` replaced by one of `inserts`. */
+const damagedOf = (doc: string, inserts: string[]) =>
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: doc.length - 1 }),
+      fc.integer({ min: 0, max: 20 }),
+      fc.constantFrom(...inserts),
+    )
+    .map(([at, remove, insert]) => doc.slice(0, at) + insert + doc.slice(at + remove));
+
 type Tree = { [name: string]: string | Tree | Array<string | Tree> };
 
 /** Element trees in the raw XML object shape: repeated names as arrays of 2+. */
@@ -96,6 +109,36 @@ describe("parseXmlDocument properties", () => {
     );
   });
 
+  it("reads the same tree from UTF-8 bytes (scanned as their Latin-1 view) as from the text", () => {
+    fc.assert(
+      fc.property(tree.filter(readable), fc.integer({ min: 0, max: 2 }), (body, style) => {
+        const xml = `<ROOT>${write(body, style)}<NOTE>é \u{1F600}</NOTE></ROOT>`;
+        expect(parseXmlDocument(Buffer.from(xml, "utf8"))).toEqual(parseXmlDocument(xml));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("damaged UTF-8 documents: the bytes give the value or the exact error the text gives", () => {
+    const vm = sampleVm().replace("<NAME>", "<NAME>Zürich 東京 ");
+    const inserts = ["", "<", ">", "&", "]]>", "<![CDATA[", "</VM>", "&#0;", "<é>", "</é>", "<!DOCTYPE x>"];
+    fc.assert(
+      fc.property(damagedOf(vm, inserts), (damaged) => {
+        const outcome = (input: string | Uint8Array) => {
+          try {
+            return parseXmlDocument(input);
+          } catch (error) {
+            expect(error).toBeInstanceOf(XmlSyntaxError);
+            const { reason, offset, line, column } = error as XmlSyntaxError;
+            return { reason, offset, line, column };
+          }
+        };
+        expect(outcome(Buffer.from(damaged, "utf8"))).toEqual(outcome(damaged));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it("reads the same tree from the escaped envelope (fast path or its fallback)", () => {
     fc.assert(
       fc.property(tree.filter(readable), fc.integer({ min: 0, max: 2 }), (body, style) => {
@@ -113,39 +156,30 @@ describe("parseXmlDocument properties", () => {
   });
 
   it("never crashes on damaged documents: a value or an XmlSyntaxError", () => {
-    const vm = readFileSync(
-      new URL("../../../docs/reference/opennebula/samples/vm.xml", import.meta.url),
-      "utf8",
-    );
+    const inserts = [
+      "",
+      "<",
+      ">",
+      "&",
+      "]]>",
+      "<!--",
+      "<![CDATA[",
+      "</VM>",
+      "&#0;",
+      "\uFFFF",
+      "<!DOCTYPE x>",
+    ];
     fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: vm.length - 1 }),
-        fc.integer({ min: 0, max: 20 }),
-        fc.constantFrom(
-          "",
-          "<",
-          ">",
-          "&",
-          "]]>",
-          "<!--",
-          "<![CDATA[",
-          "</VM>",
-          "&#0;",
-          "\uFFFF",
-          "<!DOCTYPE x>",
-        ),
-        (at, remove, insert) => {
-          const damaged = vm.slice(0, at) + insert + vm.slice(at + remove);
-          try {
-            parseXmlDocument(damaged);
-          } catch (error) {
-            expect(error).toBeInstanceOf(XmlSyntaxError);
-            const { line, column } = error as XmlSyntaxError;
-            expect(line).toBeGreaterThanOrEqual(1);
-            expect(column).toBeGreaterThanOrEqual(1);
-          }
-        },
-      ),
+      fc.property(damagedOf(sampleVm(), inserts), (damaged) => {
+        try {
+          parseXmlDocument(damaged);
+        } catch (error) {
+          expect(error).toBeInstanceOf(XmlSyntaxError);
+          const { line, column } = error as XmlSyntaxError;
+          expect(line).toBeGreaterThanOrEqual(1);
+          expect(column).toBeGreaterThanOrEqual(1);
+        }
+      }),
       { numRuns: 1000 },
     );
   });

@@ -120,6 +120,18 @@ describe("parseXmlDocument", () => {
     expect([error.offset, error.line, error.column]).toEqual([6, 2, 2]);
   });
 
+  it("decodes multi-byte UTF-8 in text, CDATA, entities and element names from bytes", () => {
+    const xml =
+      "<VM><NAME>Zürich &amp; 東京</NAME><NOTE><![CDATA[Größe \u{1F600}]]></NOTE><é>ok</é><ID>1</ID></VM>";
+    expect(parseXmlDocument(Buffer.from(xml, "utf8"))).toEqual({
+      VM: { NAME: "Zürich & 東京", NOTE: "Größe \u{1F600}", é: "ok", ID: "1" },
+    });
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from("<a>ü</a>")]);
+    expect(parseXmlDocument(bom)).toEqual({ a: "ü" });
+    const error = syntaxErrorOf(Buffer.from("<a>ü\n<b>ä</c></a>", "utf8"));
+    expect([error.reason, error.line, error.column]).toEqual(["mismatched end tag: expected </b>", 2, 5]);
+  });
+
   it("rejects overlong and surrogate UTF-8 sequences", () => {
     expect(syntaxErrorOf(new Uint8Array([0x3c, 0x61, 0x3e, 0xc0, 0xaf])).offset).toBe(3);
     expect(syntaxErrorOf(new Uint8Array([0x3c, 0x61, 0x3e, 0xed, 0xa0, 0x80])).offset).toBe(3);

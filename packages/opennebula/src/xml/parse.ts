@@ -1,5 +1,6 @@
+import { isAscii, isUtf8 } from "node:buffer";
 import { decodeEntities } from "./entities.js";
-import { syntaxError } from "./errors.js";
+import { syntaxError, XmlSyntaxError } from "./errors.js";
 import { decodeUtf8 } from "./utf8.js";
 
 /**
@@ -24,9 +25,31 @@ export interface RawXmlObject {
  * {@link XmlSyntaxError} with line and column.
  */
 export function parseXmlDocument(xml: string | Uint8Array): RawXmlObject {
+  if (typeof xml !== "string" && !isAscii(xml) && isUtf8(xml) && !hasBom(xml)) {
+    // Valid UTF-8 with multi-byte characters: scanned as its Latin-1 view (one character per byte,
+    // so markup is found exactly as in ASCII and offsets are byte offsets), and only the names and
+    // text that hold multi-byte characters are decoded, from the bytes. Any syntax error is reported
+    // by the exact path below (line and column in characters).
+    const view = latin1(xml);
+    try {
+      return parseXmlRange(view, 0, view.length, false, xml);
+    } catch (error) {
+      if (!(error instanceof XmlSyntaxError) && error !== NOT_IN_VIEW) throw error;
+    }
+  }
   const src = typeof xml === "string" ? xml : decodeUtf8(xml);
   return parseXmlRange(src, 0, src.length);
 }
+
+const latin1 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+const hasBom = (bytes: Uint8Array): boolean => bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+/** Thrown in the Latin-1 view for what only the exact path handles (a non-ASCII element name). */
+const NOT_IN_VIEW = Symbol("not in the Latin-1 view");
+/** The next multi-byte character in a Latin-1 view of UTF-8. */
+const HIGH = /[\x80-\xff]/g;
+/** `nextHigh` of an ASCII or decoded source: past any offset (a small integer, so compares stay integer). */
+const NO_HIGH = 0x7fffffff;
 
 /**
  * Parses the document in `src[start, end)`; offsets in errors are relative to `src`.
@@ -38,7 +61,13 @@ export function parseXmlDocument(xml: string | Uint8Array): RawXmlObject {
  * markup; its error positions refer to the escaped text, so callers re-parse the unescaped text
  * when it throws.
  */
-export function parseXmlRange(src: string, start: number, end: number, escaped = false): RawXmlObject {
+export function parseXmlRange(
+  src: string,
+  start: number,
+  end: number,
+  escaped = false,
+  utf8?: Uint8Array,
+): RawXmlObject {
   const LT = escaped ? "&lt;" : "<";
   const ltLen = LT.length;
   let pos = skipMisc(src, start, end, true);
@@ -66,6 +95,11 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
   let textTo = -1;
   let depth = 0;
   let nextAmp = indexOrEnd(src, "&", pos, end);
+  // With `utf8`, `src` is the Latin-1 view of those bytes: a range before `nextHigh` is ASCII and
+  // sliced as is; one reaching it is decoded from the bytes (a local, not captured by a closure: it
+  // is read on every element).
+  const bytes = utf8 === undefined ? undefined : Buffer.from(utf8.buffer, utf8.byteOffset, utf8.byteLength);
+  let nextHigh = bytes === undefined ? NO_HIGH : -1;
 
   for (;;) {
     let lt: number;
@@ -101,14 +135,17 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
               textTo = lt;
             } else {
               if (textFrom !== -1) {
-                text = src.slice(textFrom, textTo);
+                text = viewSlice(src, bytes, textFrom, textTo);
                 textFrom = -1;
               }
-              text += src.slice(pos, lt);
+              text += viewSlice(src, bytes, pos, lt);
             }
           }
         } else {
-          let value = decodeEntities(src, pos, lt);
+          let value =
+            bytes === undefined
+              ? decodeEntities(src, pos, lt)
+              : decodeEntitiesOf(viewSlice(src, bytes, pos, lt));
           if (escaped) {
             // A character reference such as &#60; would hide markup from the escaped scanner.
             if (value.includes("<")) throw syntaxError(src, pos, "markup behind a character reference");
@@ -117,7 +154,7 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
           if (!hasKids) {
             // text beside child elements is dropped (validated above)
             if (textFrom !== -1) {
-              text = src.slice(textFrom, textTo);
+              text = viewSlice(src, bytes, textFrom, textTo);
               textFrom = -1;
             }
             text += value;
@@ -136,11 +173,14 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
       while (p < end && isSpace(src.charCodeAt(p))) p++;
       const g = p < end ? gtLength(src, p, escaped) : 0;
       if (g === 0) throw syntaxError(src, lt, `mismatched end tag: expected </${name}>`);
-      const value: string | RawXmlObject = hasKids
-        ? build(name, kidKeys, kidValues, base, kidTop)
-        : textFrom === -1
-          ? text
-          : values.get(src, textFrom, textTo);
+      let value: string | RawXmlObject;
+      if (hasKids) value = build(name, kidKeys, kidValues, base, kidTop);
+      else if (textFrom === -1) value = text;
+      else {
+        if (nextHigh < textFrom) nextHigh = findHigh(src, textFrom);
+        value =
+          nextHigh < textTo ? bytes!.toString("utf8", textFrom, textTo) : values.get(src, textFrom, textTo);
+      }
       const closed = name;
       kidTop = base;
       depth--;
@@ -189,16 +229,16 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
               textTo = close;
             } else {
               if (textFrom !== -1) {
-                text = src.slice(textFrom, textTo);
+                text = viewSlice(src, bytes, textFrom, textTo);
                 textFrom = -1;
               }
-              text += src.slice(from, close);
+              text += viewSlice(src, bytes, from, close);
             }
           } else {
             const value = decodeEntities(src, from, close);
             if (value.includes("]]>")) throw syntaxError(src, lt, "CDATA end behind a character reference");
             if (textFrom !== -1) {
-              text = src.slice(textFrom, textTo);
+              text = viewSlice(src, bytes, textFrom, textTo);
               textFrom = -1;
             }
             text += value;
@@ -221,6 +261,10 @@ export function parseXmlRange(src: string, start: number, end: number, escaped =
         const d = src.charCodeAt(p);
         if (d === 0x3e || d === 0x2f || d === 0x20 || d === 0x0a || d === 0x09 || d === 0x0d || d === 0x26)
           break;
+      }
+      if (nextHigh < p) {
+        if (nextHigh < m) nextHigh = findHigh(src, m);
+        if (nextHigh < p) throw NOT_IN_VIEW; // a non-ASCII element name: the exact path reads it
       }
       const child = names.get(src, m, p);
       let tagEnd: number; // just after the tag's ">"
@@ -379,6 +423,23 @@ function compileShape(
     codegen = false;
     return undefined;
   }
+}
+
+/** Offset of the next character ≥ 0x80 from `from` (in a Latin-1 view of UTF-8), or NO_HIGH. */
+function findHigh(src: string, from: number): number {
+  HIGH.lastIndex = from;
+  return HIGH.exec(src)?.index ?? NO_HIGH;
+}
+
+/** `src.slice(from, to)`; in a Latin-1 view (`bytes` given), decoded from the bytes if it holds a multi-byte character. */
+function viewSlice(src: string, bytes: Buffer | undefined, from: number, to: number): string {
+  if (bytes !== undefined)
+    for (let i = from; i < to; i++) if (src.charCodeAt(i) >= 0x80) return bytes.toString("utf8", from, to);
+  return src.slice(from, to);
+}
+
+function decodeEntitiesOf(text: string): string {
+  return decodeEntities(text, 0, text.length);
 }
 
 /** Length of the ">" token at `p`: 1 for ">", 4 for "&gt;" in escaped mode, else 0. */

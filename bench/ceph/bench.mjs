@@ -1,8 +1,10 @@
 // bench/ceph: the Ceph emulator's throughput over loopback keep-alive, and the Ceph client's
 // overhead against raw undici on the same server. Not a timed test.
 //
-//   pnpm --filter @homelab-kit/core --filter @homelab-kit/emulator --filter @homelab-kit/ceph build
-//   node bench/ceph/run.mjs [seconds-per-run] [rounds]
+//   pnpm build && node bench/ceph/bench.mjs [seconds-per-run=5] [rounds=3]   (pnpm bench ceph)
+//   --quick: 1 s × 1 round
+// Every raw answer is checked for status 200 and parsed (the health answer must carry `health`);
+// the client's answers are validated by the client itself (zod) or checked the same way.
 //
 // Throughput: CONCURRENCY raw undici requests in flight for SECONDS per endpoint (median of ROUNDS).
 // Client overhead: GET /api/health/minimal through raw undici.request (+ JSON.parse), through
@@ -11,14 +13,16 @@ import { fork } from "node:child_process";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
+import { numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const coreDir = new URL("../../packages/core/", import.meta.url);
 const undici = createRequire(new URL("package.json", coreDir))("undici");
+requireBuilt("core", "emulator", "ceph");
 const { createCephClient } = await import(new URL("../../packages/ceph/dist/index.js", import.meta.url).href);
 
-const SECONDS = Number(process.argv[2] ?? 5);
-const ROUNDS = Number(process.argv[3] ?? 3);
+const [SECONDS = QUICK ? 1 : 5, ROUNDS = QUICK ? 1 : 3] = numbers;
+const WARMUP = QUICK ? 0.3 : 2;
 const CONCURRENCY = 16;
 const ACCEPT_V1 = "application/vnd.ceph.api.v1.0+json";
 const ACCEPT_V2 = "application/vnd.ceph.api.v2.0+json";
@@ -46,7 +50,7 @@ async function raw(path, accept) {
   return JSON.parse(body);
 }
 
-/** Runs `fn` with CONCURRENCY in flight for `seconds`; returns requests per second. */
+/** Runs `fn` with CONCURRENCY in flight for `seconds`; returns req/s and this process's CPU µs per request. */
 async function throughput(fn, seconds) {
   const end = performance.now() + seconds * 1000;
   let done = 0;
@@ -56,10 +60,18 @@ async function throughput(fn, seconds) {
       done++;
     }
   };
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return done / ((performance.now() - start) / 1000);
+  const cpu = process.cpuUsage(cpu0);
+  return { rps: done / ((performance.now() - start) / 1000), cpuMicros: (cpu.user + cpu.system) / done };
 }
+const health = async (answer) => {
+  const value = await answer;
+  if (typeof value?.health !== "object" && typeof value?.health !== "string")
+    throw new Error(`unexpected health answer: ${JSON.stringify(value).slice(0, 200)}`);
+  return value;
+};
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
@@ -70,24 +82,24 @@ if (full[0].value.length !== 1000 || images !== 1000) throw new Error("expected 
 const listBytes = JSON.stringify(full).length;
 
 const endpoints = {
-  "GET /api/health/minimal": () => raw("/api/health/minimal", ACCEPT_V1),
+  "GET /api/health/minimal": () => health(raw("/api/health/minimal", ACCEPT_V1)),
   "GET /api/block/image (1,000 images, default page of 5)": () => raw("/api/block/image", ACCEPT_V2),
   [`GET /api/block/image?limit=1000 (all 1,000, ${(listBytes / 1e6).toFixed(1)} MB)`]: () =>
     raw("/api/block/image?limit=1000", ACCEPT_V2),
 };
 const emulatorRows = [];
 for (const [name, fn] of Object.entries(endpoints)) {
-  await throughput(fn, 2); // warm-up
+  await throughput(fn, WARMUP);
   const results = [];
-  for (let r = 0; r < ROUNDS; r++) results.push(await throughput(fn, SECONDS));
+  for (let r = 0; r < ROUNDS; r++) results.push((await throughput(fn, SECONDS)).rps);
   emulatorRows.push([name, median(results)]);
 }
 
 const clients = {
-  "raw undici.request + JSON.parse": () => raw("/api/health/minimal", ACCEPT_V1),
+  "raw undici.request + JSON.parse": () => health(raw("/api/health/minimal", ACCEPT_V1)),
   "ceph.health.minimal() (zod on)": (() => {
     const ceph = createCephClient({ baseUrl: url, username: "admin", password: "Adm1n-Passw0rd!" });
-    return () => ceph.health.minimal();
+    return () => health(ceph.health.minimal());
   })(),
   "ceph.health.minimal() (validate: false)": (() => {
     const ceph = createCephClient({
@@ -96,11 +108,11 @@ const clients = {
       password: "Adm1n-Passw0rd!",
       validate: false,
     });
-    return () => ceph.health.minimal();
+    return () => health(ceph.health.minimal());
   })(),
 };
 const names = Object.keys(clients);
-for (const name of names) await throughput(clients[name], 2);
+for (const name of names) await throughput(clients[name], WARMUP);
 const clientResults = Object.fromEntries(names.map((n) => [n, []]));
 for (let r = 0; r < ROUNDS; r++) {
   for (let i = 0; i < names.length; i++) {
@@ -109,17 +121,38 @@ for (let r = 0; r < ROUNDS; r++) {
   }
 }
 
-console.log(
-  `\nNode ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model}), concurrency ${CONCURRENCY}, ${SECONDS} s × ${ROUNDS} rounds, median\n`,
-);
+const setup = `Node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model}), concurrency ${CONCURRENCY}, ${SECONDS} s × ${ROUNDS} rounds, median`;
+console.log(`\n${setup}\n`);
 console.log("| emulator endpoint (loopback, keep-alive) | req/s |\n|---|---:|");
 for (const [name, rps] of emulatorRows) console.log(`| ${name} | ${fmt(rps)} |`);
-const base = median(clientResults[names[0]]);
-console.log("\n| GET /api/health/minimal through | req/s | vs raw undici |\n|---|---:|---:|");
-for (const name of names) {
-  const rps = median(clientResults[name]);
-  console.log(`| ${name} | ${fmt(rps)} | ${((rps / base) * 100).toFixed(0)} % |`);
-}
+// per round against raw undici of the same round, then the median
+const ratio = (name, key, invert) =>
+  median(
+    clientResults[name].map((x, i) => {
+      const b = clientResults[names[0]][i][key];
+      return invert ? b / x[key] : x[key] / b;
+    }),
+  );
+const clientRows = names.map((name) => ({
+  name,
+  rps: median(clientResults[name].map((x) => x.rps)),
+  cpuMicrosPerRequest: median(clientResults[name].map((x) => x.cpuMicros)),
+  rpsVsRaw: ratio(name, "rps", false),
+  perCpuVsRaw: ratio(name, "cpuMicros", true),
+}));
+console.log(
+  "\n| GET /api/health/minimal through | req/s | client CPU µs/req | req/s vs raw undici | req per client CPU-s vs raw undici |\n|---|---:|---:|---:|---:|",
+);
+for (const r of clientRows)
+  console.log(
+    `| ${r.name} | ${fmt(r.rps)} | ${r.cpuMicrosPerRequest.toFixed(0)} | ${(r.rpsVsRaw * 100).toFixed(0)} % | ${(r.perCpuVsRaw * 100).toFixed(0)} % |`,
+  );
 await agent.close();
 child.disconnect();
+writeResult("ceph", {
+  setup,
+  emulator: emulatorRows.map(([name, rps]) => ({ name, rps })),
+  client: clientRows,
+  goals: [],
+});
 process.exit(0);

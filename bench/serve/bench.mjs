@@ -3,7 +3,13 @@
  * load from wrk (Debian package `wrk`) in its own process; each server in its own process.
  * Rounds are interleaved and the median req/s per variant reported, with ratios to bare node:http.
  *
- *   pnpm --filter @homelab-kit/emulator build && node bench/serve/run.mjs [seconds=10] [rounds=3] [--pin]
+ *   pnpm build && node bench/serve/bench.mjs [seconds=5] [rounds=7] [--pin] [--nice] [--snapshot]
+ *   (pnpm bench serve; --quick: 1 s × 1 round)
+ *
+ * The goal compares serve() with bare node:http on the same work, object against object: both
+ * answer the document as an object stringified per request (serve-object, bare-object); msw does the
+ * same (HttpResponse.json per request). Every server's answer is checked (status, content type and
+ * the exact bytes of the document) before it is measured, and wrk's non-2xx count must be zero.
  *
  * --pin runs every server on CPU 0 and wrk on CPU 1 (taskset), so the two never share a core.
  * --nice raises both to nice -15 (needs root) so that other work on a shared machine disturbs less.
@@ -18,12 +24,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
+import { makeDocument } from "./document.mjs";
 
 const run = promisify(execFile);
 const pin = process.argv.includes("--pin");
 const boost = process.argv.includes("--nice") ? ["nice", "-n", "-15"] : [];
 const serverEnv = { ...process.env };
 if (process.argv.includes("--snapshot")) serverEnv.EMULATOR_ENTRY = await snapshotEmulator();
+else requireBuilt("emulator");
 
 /** Bundles the emulator (with core and its dependencies) from src/ into one file under the OS temp dir. */
 async function snapshotEmulator() {
@@ -67,10 +76,10 @@ function bundle(esbuild, root, outfile) {
     logLevel: "silent",
   });
 }
-const [secondsArg, roundsArg] = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
-const seconds = Number(secondsArg ?? 10);
-const rounds = Number(roundsArg ?? 3);
-const variants = ["bare", "serve-bytes", "bare-object", "serve-object", "msw"];
+const [seconds = QUICK ? 1 : 5, rounds = QUICK ? 1 : 7] = numbers;
+const warmup = QUICK ? 1 : 2;
+const expected = Buffer.from(JSON.stringify(makeDocument()));
+const variants = ["bare", "serve-bytes", "bare-object", "bare-object-loaded", "serve-object", "msw"];
 const here = new URL(".", import.meta.url).pathname;
 
 /** Starts a server process; retries a few times because a concurrent `pnpm build` may be rewriting dist/. */
@@ -118,9 +127,15 @@ for (let round = 0; round < rounds; round++) {
     bodySize = size;
     try {
       const check = await fetch(url);
-      if (check.status !== 200 || (await check.arrayBuffer()).byteLength !== size)
-        throw new Error(`${variant}: bad answer`);
-      await wrk(url, 2); // warm-up
+      const body = Buffer.from(await check.arrayBuffer());
+      if (
+        check.status !== 200 ||
+        !check.headers.get("content-type")?.startsWith("application/json") ||
+        body.byteLength !== size ||
+        !body.equals(expected)
+      )
+        throw new Error(`${variant}: bad answer (${check.status}, ${body.byteLength} B)`);
+      await wrk(url, warmup);
       const cpuBefore = await cpuSeconds(child.pid);
       const result = await wrk(url, seconds);
       result.cpuMicros = (((await cpuSeconds(child.pid)) - cpuBefore) * 1e6) / result.requests;
@@ -141,21 +156,60 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const bare = median(results.bare.map((r) => r.rps));
 const bareCpu = median(results.bare.map((r) => r.cpuMicros));
 const { stdout: wrkVersion } = await run("wrk", ["-v"]).catch((e) => ({ stdout: e.stdout ?? "" }));
+const setup = `node ${process.version}, ${(await import("node:os")).cpus().length} CPUs, ${wrkVersion.split("\n")[0].trim()}, body ${bodySize} B, ${seconds}s × ${rounds} rounds, c=10, keep-alive${pin ? ", server on CPU 0 and wrk on CPU 1" : ""}${boost.length > 0 ? ", nice -15" : ""}${serverEnv.EMULATOR_ENTRY ? ", emulator bundled from src/ by esbuild" : ""}`;
+console.log(setup);
 console.log(
-  `node ${process.version}, ${(await import("node:os")).cpus().length} CPUs, ${wrkVersion.split("\n")[0].trim()}, body ${bodySize} B, ${seconds}s × ${rounds} rounds, c=10, keep-alive${pin ? ", server on CPU 0 and wrk on CPU 1" : ""}${boost.length > 0 ? ", nice -15" : ""}${serverEnv.EMULATOR_ENTRY ? ", emulator bundled from src/ by esbuild" : ""}`,
+  "| server | req/s (median) | server CPU µs/req (median) | req/s per CPU-second vs bare (bytes) | vs bare-object | p99 (median round) |",
 );
-console.log(
-  "| server | req/s (median) | vs bare | server CPU µs/req (median) | req/s per CPU-second vs bare | p99 (median round) |",
-);
-console.log("|---|---|---|---|---|---|");
+console.log("|---|---:|---:|---:|---:|---|");
+const rows = {};
 for (const variant of variants) {
   const rps = median(results[variant].map((r) => r.rps));
   const cpu = median(results[variant].map((r) => r.cpuMicros));
   const p99 = results[variant].find((r) => r.rps === rps)?.p99;
+  rows[variant] = { rps, cpuMicrosPerRequest: cpu, rounds: results[variant] };
   console.log(
-    `| ${variant} | ${Math.round(rps).toLocaleString("en")} | ${((100 * rps) / bare).toFixed(0)} % | ${cpu.toFixed(1)} | ${((100 * bareCpu) / cpu).toFixed(0)} % | ${p99} |`,
+    `| ${variant} | ${Math.round(rps).toLocaleString("en")} | ${cpu.toFixed(1)} | ${((100 * bareCpu) / cpu).toFixed(0)} % | ${((100 * median(results["bare-object"].map((r) => r.cpuMicros))) / cpu).toFixed(0)} % | ${p99} |`,
   );
 }
+// Per round (neighbouring measurements), then the median: the load moves between rounds.
+const perRound = (a, b) =>
+  results[a].map((r, i) => (results[b][i] ? results[b][i].cpuMicros / r.cpuMicros : Number.NaN));
+const serveObject = median(perRound("serve-object", "bare-object").filter(Number.isFinite));
+const serveObjectLoaded = median(perRound("serve-object", "bare-object-loaded").filter(Number.isFinite));
+const serveBytes = median(perRound("serve-bytes", "bare").filter(Number.isFinite));
+const mswVsServe = median(perRound("msw", "serve-object").filter(Number.isFinite));
+console.log(
+  `serve() per CPU-second vs bare node:http, object bodies: ${(100 * serveObject).toFixed(1)} % (per round: ${perRound(
+    "serve-object",
+    "bare-object",
+  )
+    .map((x) => (100 * x).toFixed(0))
+    .join(
+      ", ",
+    )}); against bare node:http with the emulator imported too: ${(100 * serveObjectLoaded).toFixed(1)} %; bytes: ${(100 * serveBytes).toFixed(1)} %; msw per CPU-second vs serve(), object bodies: ${(100 * mswVsServe).toFixed(1)} %`,
+);
+writeResult("serve", {
+  setup,
+  seconds,
+  rounds,
+  rows,
+  ratios: {
+    serveObjectVsBareObject: serveObject,
+    serveObjectVsBareObjectLoaded: serveObjectLoaded,
+    serveBytesVsBare: serveBytes,
+    mswVsServeObject: mswVsServe,
+  },
+  goals: [
+    goal(
+      "serve() req per server CPU-second vs bare node:http, object bodies",
+      100 * serveObject,
+      ">=",
+      90,
+      " %",
+      "pnpm bench serve --pin",
+    ),
+  ],
+});
