@@ -20,7 +20,7 @@ import { envEntries } from "../cli/output.js";
 import { type ControlClient, createControlClient } from "../control/client.js";
 import { registerEmergencyCleanup } from "../kubernetes/processes.js";
 import { defaultTopology, loadTopologyFile, parseTopology } from "../topology/load.js";
-import type { Topology, TopologyInput } from "../topology/schema.js";
+import type { HostSpec, Topology, TopologyInput } from "../topology/schema.js";
 import type { EmulatorEndpoints } from "../world/emulator.js";
 import { CONTAINER_PORTS, containerPorts, RUN_DIR } from "./ports.js";
 
@@ -44,7 +44,7 @@ export interface OpenNebulaEndpoint {
 /** Options for `@homelab-kit/ilo`'s `createIloClient`: HTTPS with the emulator's own CA. */
 export interface IloEndpoint {
   host: string;
-  generation: string;
+  generation: HostSpec["ilo"]["generation"];
   /** The same as `baseUrl`. */
   url: string;
   baseUrl: string;
@@ -214,7 +214,8 @@ export class StartedHomelabEmulatorContainer extends AbstractStartedContainer {
       throw new RangeError(
         `no host "${host}" in the topology (hosts: ${this.endpoints.ilo.map((i) => i.host).join(", ")})`,
       );
-    return { ...ilo, baseUrl: ilo.url, tls: { ca: this.endpoints.iloCa } };
+    const generation = this.topology.hosts.find((h) => h.name === host)?.ilo.generation ?? "ilo3";
+    return { ...ilo, generation, baseUrl: ilo.url, tls: { ca: this.endpoints.iloCa } };
   }
 
   /**
