@@ -52,6 +52,19 @@ function runFixture(env: Record<string, string>): {
   return { child, done };
 }
 
+/**
+ * The container is removed by the test's worker process as it goes down, which vitest's main
+ * process does not wait for: allow it a few seconds after the run has ended.
+ */
+async function gone(label: string): Promise<void> {
+  await until(
+    `the removal of the container labelled ${label}`,
+    async () =>
+      (await containersLabelled(`homelab-kit.cleanup-test=${label}`)).length === 0 ? true : undefined,
+    20_000,
+  );
+}
+
 describe("cleanup", () => {
   it("a test that fails after starting the emulator leaves no container behind", async () => {
     const label = `fails-${process.pid}-${Date.now()}`;
@@ -66,7 +79,7 @@ describe("cleanup", () => {
       expect(output).toMatch(/the assertion this test was written to fail/);
       expect(existsSync(started), `the fixture never started its container:\n${output}`).toBe(true);
       expect(readFileSync(started, "utf8")).toMatch(/^[0-9a-f]{64}$/);
-      expect(await containersLabelled(`homelab-kit.cleanup-test=${label}`)).toEqual([]);
+      await gone(label);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -87,13 +100,7 @@ describe("cleanup", () => {
       run.child.kill("SIGTERM");
       const { code, output } = await run.done;
       expect(code, output).not.toBe(0);
-      // vitest's main process exits at once; its worker removes the container as it goes down.
-      await until(
-        "the container's removal",
-        async () =>
-          (await containersLabelled(`homelab-kit.cleanup-test=${label}`)).length === 0 ? true : undefined,
-        20_000,
-      );
+      await gone(label);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
