@@ -53,7 +53,7 @@ describe("the emulator image through @homelab-kit/emulator/testcontainers", () =
       const info = await inspect(id);
       expect(info.Config.User).toBe("10001:10001");
       const published = Object.values(info.NetworkSettings.Ports).flatMap((b) => b ?? []);
-      expect(published.length).toBe(6); // control, Ceph, OpenNebula, 3 iLOs
+      expect(published.length).toBe(11); // control, Ceph, OpenNebula, 3 iLOs; ceph-mgr, iLO exporter, 3 node_exporters
       expect(new Set(published.map((b) => b.HostIp))).toEqual(new Set(["127.0.0.1"]));
       const uid = await emulator.exec(["node", "-e", "process.stdout.write(String(process.getuid()))"]);
       expect(uid.output).toBe("10001");
@@ -92,6 +92,17 @@ describe("the emulator image through @homelab-kit/emulator/testcontainers", () =
       await ilo.close();
       expect((await emulator.control.health()).hosts.find((h) => h.name === "node2")?.power).toBe("On");
       expect(() => emulator.ilo("node9")).toThrow(/hosts: node1, node2, node3/);
+
+      // Prometheus exporters, through their published ports: node2's answers once its OS is up
+      // (a switched-off host's exporter is unreachable, as a real one is).
+      const node2 = emulator.endpoints.metrics.node.find((n) => n.host === "node2");
+      const scraped = await until("node2's node_exporter", async () => {
+        const res = await fetch(`${node2?.url}/metrics`);
+        return res.ok ? await res.text() : undefined;
+      });
+      expect(scraped).toMatch(/^node_/m);
+      const cephMgr = await fetch(`${emulator.endpoints.metrics.cephMgr}/metrics`);
+      expect(cephMgr.status).toBe(200);
 
       const env = emulator.env("/tmp/ca.pem");
       expect(env).toMatchObject({
@@ -150,7 +161,7 @@ describe("the emulator image through @homelab-kit/emulator/testcontainers", () =
 });
 
 describe("a topology without Ceph or OpenNebula", () => {
-  it("publishes only the control API and the iLOs, and the module reads the CA the iLOs chain to", async () => {
+  it("publishes only the control API, the iLOs and their exporters, and the module reads the CA the iLOs chain to", async () => {
     const emulator = await new HomelabEmulatorContainer(IMAGE)
       .withTopology({ name: "solo", hosts: [{ name: "solo", memoryGiB: 8, ilo: { generation: "ilo4" } }] })
       .start();
@@ -162,7 +173,7 @@ describe("a topology without Ceph or OpenNebula", () => {
         Object.keys(ports)
           .filter((p) => ports[p] !== null)
           .sort(),
-      ).toEqual(["8080/tcp", "8083/tcp"]);
+      ).toEqual(["8080/tcp", "8083/tcp", "9101/tcp", "9102/tcp"]);
       expect(emulator.endpoints.iloCa).toMatch(/^-----BEGIN CERTIFICATE-----/);
       const ilo = createIloClient(emulator.ilo("solo"));
       expect(await ilo.power.get()).toMatch(/^(On|Off)$/);

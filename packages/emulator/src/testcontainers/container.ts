@@ -194,6 +194,11 @@ export class StartedHomelabEmulatorContainer extends AbstractStartedContainer {
         password: h.ilo.users[0]?.password ?? "",
       })),
       iloCa,
+      metrics: {
+        cephMgr: ports.metrics.cephMgr === undefined ? undefined : url("http", ports.metrics.cephMgr),
+        iloExporter: url("http", ports.metrics.iloExporter),
+        node: topology.hosts.map((h, k) => ({ host: h.name, url: url("http", ports.metrics.node[k] ?? 0) })),
+      },
     };
     const { control, ceph, opennebula } = this.endpoints;
     this.control = Object.assign(createControlClient(control), control);
