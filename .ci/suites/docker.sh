@@ -88,12 +88,8 @@ say "conformance/docker ran in $(( $(date +%s) - t1 )) s"
 
 # The README's Python example, as a Python team would run it: its own venv, pytest, testcontainers.
 pyvenv="$CACHE/python-testcontainers-$PY_TESTCONTAINERS_VERSION"
-if [ ! -x "$pyvenv/bin/pytest" ] || ! "$pyvenv/bin/python" -c "import testcontainers, pyone, requests" 2>/dev/null; then
-  rm -rf "$pyvenv"
-  /usr/bin/python3 -m venv "$pyvenv"
-  "$pyvenv/bin/pip" install --quiet --disable-pip-version-check "testcontainers==$PY_TESTCONTAINERS_VERSION" \
-    "pytest==$PYTEST_VERSION" "pyone==$PYONE_VERSION" requests
-fi
+pip_venv "$pyvenv" "testcontainers==$PY_TESTCONTAINERS_VERSION" "testcontainers, pyone, requests, pytest" \
+  "pytest==$PYTEST_VERSION" "pyone==$PYONE_VERSION" requests
 say "pytest + testcontainers $PY_TESTCONTAINERS_VERSION (PyPI) against the image"
 (cd packages/emulator/container/examples && "$pyvenv/bin/pytest" -p no:cacheprovider -W ignore::DeprecationWarning \
   test_emulator_pytest.py </dev/null) || status=1
