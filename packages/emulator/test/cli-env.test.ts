@@ -3,31 +3,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCephClient } from "@homelab-kit/ceph";
-import { type CliIo, main, parseCli } from "@homelab-kit/emulator/cli";
+import { main, parseCli } from "@homelab-kit/emulator/cli";
 import { createIloClient } from "@homelab-kit/ilo";
 import { describe, expect, it } from "vitest";
+import { captureIo } from "./cli-helpers.js";
 
 const TOKEN = "container-token-0123456789";
-
-function io(cwd: string, env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const signals = new Set<() => void>();
-  const cli: CliIo = {
-    stdout: (t) => out.push(t),
-    stderr: (t) => err.push(t),
-    cwd,
-    env,
-    onSignal(handler) {
-      signals.add(handler);
-      return () => signals.delete(handler);
-    },
-  };
-  const stop = () => {
-    for (const s of signals) s();
-  };
-  return { cli, out, err, stop };
-}
 
 async function firstLine(out: string[], err: string[]): Promise<string> {
   const end = Date.now() + 10_000;
@@ -55,7 +36,7 @@ describe("up from the environment", () => {
       ceph: {},
       opennebula: {},
     };
-    const c = io(dir, {
+    const c = captureIo(dir, {
       HOMELAB_EMULATOR_TOPOLOGY_YAML: JSON.stringify(topology),
       HOMELAB_EMULATOR_TOKEN: TOKEN,
       HOMELAB_EMULATOR_SPEED: "50",
@@ -65,7 +46,7 @@ describe("up from the environment", () => {
       HOMELAB_EMULATOR_ILO_USERNAME: "admin",
       HOMELAB_EMULATOR_ILO_PASSWORD: "ilo-secret-1",
     });
-    const exit = main(["up", "--json", "--run-dir", "run"], c.cli);
+    const exit = main(["up", "--json", "--run-dir", "run"], c.io);
     const up = JSON.parse(await firstLine(c.out, c.err)) as UpJson;
     try {
       expect(up.speed).toBe(50);
@@ -99,7 +80,7 @@ describe("up from the environment", () => {
       expect(await ilo.power.get()).toMatch(/^(On|Off)$/);
       await ilo.close();
     } finally {
-      c.stop();
+      c.ctrlC();
       expect(await exit).toBe(0);
     }
   });
@@ -123,8 +104,8 @@ describe("up from the environment", () => {
   it("refuses contradictory or unusable settings with the variable's name, never its value", async () => {
     const dir = mkdtempSync(join(tmpdir(), "emu-env-"));
     const run = async (env: Record<string, string>, ...argv: string[]) => {
-      const c = io(dir, env);
-      const code = await main(["up", "--run-dir", "run", ...argv], c.cli);
+      const c = captureIo(dir, env);
+      const code = await main(["up", "--run-dir", "run", ...argv], c.io);
       return { code, err: c.err.join("") };
     };
     expect(

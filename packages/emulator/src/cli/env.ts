@@ -60,25 +60,28 @@ function credential(env: Environment, name: string): string | undefined {
   return value;
 }
 
+/** The fields whose variables are set, or undefined when none is. */
+function fields<K extends string>(
+  env: Environment,
+  names: Record<K, string>,
+): Partial<Record<K, string>> | undefined {
+  const out: Partial<Record<K, string>> = {};
+  for (const [field, name] of Object.entries(names) as Array<[K, string]>) {
+    const value = credential(env, name);
+    if (value !== undefined) out[field] = value;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
 export function credentialsFromEnv(env: Environment): CredentialOverrides {
-  const out: CredentialOverrides = {};
-  const cephUsername = credential(env, ENV.cephUsername);
-  const cephPassword = credential(env, ENV.cephPassword);
-  if (cephUsername !== undefined || cephPassword !== undefined)
-    out.ceph = {
-      ...(cephUsername === undefined ? {} : { username: cephUsername }),
-      ...(cephPassword === undefined ? {} : { password: cephPassword }),
-    };
-  const onePassword = credential(env, ENV.onePassword);
-  if (onePassword !== undefined) out.opennebula = { password: onePassword };
-  const iloLogin = credential(env, ENV.iloUsername);
-  const iloPassword = credential(env, ENV.iloPassword);
-  if (iloLogin !== undefined || iloPassword !== undefined)
-    out.ilo = {
-      ...(iloLogin === undefined ? {} : { login: iloLogin }),
-      ...(iloPassword === undefined ? {} : { password: iloPassword }),
-    };
-  return out;
+  const ceph = fields(env, { username: ENV.cephUsername, password: ENV.cephPassword });
+  const opennebula = fields(env, { password: ENV.onePassword });
+  const ilo = fields(env, { login: ENV.iloUsername, password: ENV.iloPassword });
+  return {
+    ...(ceph === undefined ? {} : { ceph }),
+    ...(opennebula === undefined ? {} : { opennebula }),
+    ...(ilo === undefined ? {} : { ilo }),
+  };
 }
 
 /**
