@@ -53,7 +53,8 @@ describe("the emulator image through @homelab-kit/emulator/testcontainers", () =
       const info = await inspect(id);
       expect(info.Config.User).toBe("10001:10001");
       const published = Object.values(info.NetworkSettings.Ports).flatMap((b) => b ?? []);
-      expect(published.length).toBe(11); // control, Ceph, OpenNebula, 3 iLOs; ceph-mgr, iLO exporter, 3 node_exporters
+      // control, Ceph, OpenNebula, 3 iLOs, Cloudflare; ceph-mgr, iLO exporter, 3 node_exporters
+      expect(published.length).toBe(12);
       expect(new Set(published.map((b) => b.HostIp))).toEqual(new Set(["127.0.0.1"]));
       const uid = await emulator.exec(["node", "-e", "process.stdout.write(String(process.getuid()))"]);
       expect(uid.output).toBe("10001");
@@ -103,6 +104,14 @@ describe("the emulator image through @homelab-kit/emulator/testcontainers", () =
       expect(scraped).toMatch(/^node_/m);
       const cephMgr = await fetch(`${emulator.endpoints.metrics.cephMgr}/metrics`);
       expect(cephMgr.status).toBe(200);
+
+      const cloudflare = emulator.endpoints.cloudflare;
+      const zones = await fetch(`${cloudflare?.url}/zones`, {
+        headers: { authorization: `Bearer ${cloudflare?.token}` },
+      });
+      expect(((await zones.json()) as { result: Array<{ name: string }> }).result.map((z) => z.name)).toEqual(
+        ["example.com"],
+      );
 
       const env = emulator.env("/tmp/ca.pem");
       expect(env).toMatchObject({

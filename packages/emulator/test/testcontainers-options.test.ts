@@ -20,8 +20,9 @@ describe("HomelabEmulatorContainer options", () => {
       ceph: 8081,
       opennebula: 8082,
       ilo: [8083, 8084, 8085],
+      cloudflare: 8086,
       metrics: { cephMgr: 9100, iloExporter: 9101, node: [9102, 9103, 9104] },
-      all: [8080, 8081, 8082, 8083, 8084, 8085, 9100, 9101, 9102, 9103, 9104],
+      all: [8080, 8081, 8082, 8083, 8084, 8085, 8086, 9100, 9101, 9102, 9103, 9104],
     });
     const bare = parseTopology({
       hosts: [
@@ -34,6 +35,7 @@ describe("HomelabEmulatorContainer options", () => {
       ceph: undefined,
       opennebula: undefined,
       ilo: [8083, 8084],
+      cloudflare: undefined,
       metrics: { cephMgr: undefined, iloExporter: 9101, node: [9102, 9103] },
       all: [8080, 8083, 8084, 9101, 9102, 9103],
     });
@@ -45,7 +47,7 @@ describe("HomelabEmulatorContainer options", () => {
     };
     expect(HOMELAB_EMULATOR_IMAGE).toBe(`homelab-kit/emulator:${pkg.version}`);
     expect(readFileSync(join(import.meta.dirname, "../container/Dockerfile"), "utf8")).toContain(
-      `"--port", "${CONTAINER_PORTS.control}", "--metrics-port", "${CONTAINER_PORTS.cephMgrMetrics}"`,
+      `"--port", "${CONTAINER_PORTS.control}", "--metrics-port", "${CONTAINER_PORTS.cephMgrMetrics}", "--no-kubernetes"`,
     );
   });
 

@@ -17,6 +17,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { AbstractStartedContainer, GenericContainer, type StartedTestContainer, Wait } from "testcontainers";
 import { envEntries } from "../cli/output.js";
+import { CLOUDFLARE_API_PREFIX } from "../cloudflare/routes.js";
 import { type ControlClient, createControlClient } from "../control/client.js";
 import { registerEmergencyCleanup } from "../kubernetes/processes.js";
 import { defaultTopology, loadTopologyFile, parseTopology } from "../topology/load.js";
@@ -194,6 +195,14 @@ export class StartedHomelabEmulatorContainer extends AbstractStartedContainer {
         password: h.ilo.users[0]?.password ?? "",
       })),
       iloCa,
+      cloudflare:
+        ports.cloudflare === undefined || topology.cloudflare === undefined
+          ? undefined
+          : {
+              url: `${url("http", ports.cloudflare)}${CLOUDFLARE_API_PREFIX}`,
+              token: topology.cloudflare.tokens[0]?.value ?? "",
+              zones: topology.cloudflare.zones.map((z) => z.name),
+            },
       metrics: {
         cephMgr: ports.metrics.cephMgr === undefined ? undefined : url("http", ports.metrics.cephMgr),
         iloExporter: url("http", ports.metrics.iloExporter),
