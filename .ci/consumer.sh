@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The npm-import use case: packs every package (`pnpm pack`), installs the tarballs with npm into an
 # empty temp project (no workspace links; their dependencies come from the npm registry), type-checks
-# .ci/consumer/consumer.ts (every entry point, run against createEmulator()) and consumer-msw.ts (the
-# emulator's msw entry) there with `strict` and `skipLibCheck: false`, and runs both. Needs
+# .ci/consumer/consumer.ts (every entry point, run against createEmulator()), consumer-msw.ts (the
+# emulator's msw entry) and consumer-testcontainers.ts (with testcontainers installed) there with `strict`
+# and `skipLibCheck: false`, and runs them. Needs
 # `pnpm build` first. The project is left in $HOMELAB_KIT_CONSUMER_DIR when
 # that is set (CI then runs the README's `npx homelab-emulator` commands in it), else removed.
 set -euo pipefail
@@ -51,12 +52,13 @@ version() { node -p "require('$1/package.json').version"; }
 ts=$(version "$root/node_modules/typescript")
 types_node=$(version "$root/node_modules/@types/node")
 msw=$(version "$root/packages/emulator/node_modules/msw")
+testcontainers=$(version "$root/packages/emulator/node_modules/testcontainers")
 ws=$(node -p "require('$root/packages/emulator/node_modules/@kubernetes/client-node/package.json').dependencies.ws.replace(/^\\^?(\\d+).*/, '\$1')")
 
 cd "$work/project"
 printf '{ "name": "homelab-kit-consumer", "private": true, "type": "module" }\n' > package.json
 npm install --no-fund --no-audit --loglevel=error "$work"/tarballs/*.tgz \
-  "typescript@$ts" "@types/node@$types_node" "msw@$msw" "@types/ws@$ws"
+  "typescript@$ts" "@types/node@$types_node" "msw@$msw" "@types/ws@$ws" "testcontainers@$testcontainers"
 say "installed: $(npm ls --depth=0 --parseable | sed 1d | sed 's|.*/node_modules/||' | tr '\n' ' ')"
 cp "$root"/.ci/consumer/*.ts "$root"/.ci/consumer/tsconfig*.json .
 # tsc skips the type arguments of inline `import("x").T<…>` types, which declaration emit writes
@@ -65,5 +67,7 @@ node "$root/.ci/consumer/hoist-import-types.mjs" node_modules/@homelab-kit
 say "tsc (strict, skipLibCheck false) $(npx tsc --version)"
 npx tsc -p tsconfig.json
 npx tsc -p tsconfig.msw.json
+npx tsc -p tsconfig.testcontainers.json
 node out/consumer.js
 node out/consumer-msw.js
+node out/consumer-testcontainers.js

@@ -56,13 +56,15 @@ print_emulator_log() {
   if [ -s "$work/server.log" ]; then echo "--- emulator log"; cat "$work/server.log"; fi
 }
 
-# pip_venv DIR SPEC MODULE: makes sure the venv DIR (under the cache) has SPEC installed from PyPI
-# (checked by importing MODULE); made anew when missing or broken. Uses Debian's python3.
+# pip_venv DIR SPEC MODULE [SPEC...]: makes sure the venv DIR (under the cache) has SPEC (and the
+# further SPECs) installed from PyPI (checked by importing MODULE; several: "a, b"); made anew when
+# missing or broken. Uses Debian's python3.
 pip_venv() {
   local dir="$1" spec="$2" module="$3"
+  shift 3
   if [ ! -x "$dir/bin/python" ] || ! "$dir/bin/python" -c "import $module" 2>/dev/null; then
     rm -rf "$dir"
     /usr/bin/python3 -m venv "$dir"
-    "$dir/bin/pip" install --quiet --disable-pip-version-check "$spec"
+    "$dir/bin/pip" install --quiet --disable-pip-version-check "$spec" "$@"
   fi
 }

@@ -13,6 +13,7 @@ export default defineConfig(
     "src/world/index.ts",
     "src/metrics/index.ts",
     "src/cli/index.ts",
+    "src/testcontainers/index.ts",
     "src/cli/bin.ts",
   ]),
 );

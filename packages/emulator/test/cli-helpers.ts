@@ -1,7 +1,8 @@
 /** Test helpers for the CLI tests: a captured io (signals included) and polling. */
 import type { CliIo } from "@homelab-kit/emulator/cli";
 
-export function captureIo(cwd: string) {
+/** `env`: what `up` reads its HOMELAB_EMULATOR_* settings from (none by default). */
+export function captureIo(cwd: string, env: Record<string, string> = {}) {
   const out: string[] = [];
   const err: string[] = [];
   const signals = new Set<() => void>();
@@ -9,6 +10,7 @@ export function captureIo(cwd: string) {
     stdout: (t) => out.push(t),
     stderr: (t) => err.push(t),
     cwd,
+    env,
     onSignal(handler) {
       signals.add(handler);
       return () => signals.delete(handler);

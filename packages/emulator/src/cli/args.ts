@@ -1,9 +1,16 @@
 /** Command-line parsing for `homelab-emulator` (node:util parseArgs, strict: unknown flags are errors). */
 import { parseArgs } from "node:util";
+import {
+  type CredentialOverrides,
+  controlTokenFromEnv,
+  credentialsFromEnv,
+  ENV,
+  type Environment,
+  envValue,
+} from "./env.js";
+import { UsageError } from "./errors.js";
 
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+export { UsageError } from "./errors.js";
 
 export const USAGE = `Usage: homelab-emulator <command> [options]
 
@@ -34,6 +41,10 @@ Options (up):
   --no-kubernetes   do not start the topology's Kubernetes cluster and stand-ins
   --env-file FILE   where to write the endpoints as KEY=value (default <run-dir>/env)
   --json            print the endpoints as JSON instead of a table
+Environment (up; a flag wins): HOMELAB_EMULATOR_TOPOLOGY (file), HOMELAB_EMULATOR_TOPOLOGY_YAML
+  (the topology as YAML/JSON text), HOMELAB_EMULATOR_SPEED, HOMELAB_EMULATOR_TOKEN (control API),
+  HOMELAB_EMULATOR_CEPH_USERNAME/_PASSWORD, HOMELAB_EMULATOR_ONE_PASSWORD,
+  HOMELAB_EMULATOR_ILO_USERNAME/_PASSWORD (first user of each API)
 Options (all):
   --run-dir DIR     where a running emulator keeps run.json (default .homelab-emulator)
   -h, --help        this text
@@ -55,6 +66,12 @@ export interface UpArgs {
   runDir: string;
   /** Start the topology's Kubernetes cluster (default true; `--no-kubernetes`). */
   kubernetes: boolean;
+  /** The topology as YAML/JSON text (`HOMELAB_EMULATOR_TOPOLOGY_YAML`), instead of a file. */
+  topologyYaml: string | undefined;
+  /** The control API's token (`HOMELAB_EMULATOR_TOKEN`; default: a random one). */
+  controlToken: string | undefined;
+  /** First users of each API replaced (`HOMELAB_EMULATOR_*_USERNAME/_PASSWORD`). */
+  credentials: CredentialOverrides;
 }
 
 export type CliArgs =
@@ -79,7 +96,8 @@ function number(
   return n;
 }
 
-export function parseCli(argv: readonly string[]): CliArgs {
+/** Parses `argv`; `up` falls back on `env` for what no flag gives (see `./env.ts`). */
+export function parseCli(argv: readonly string[], env: Environment = {}): CliArgs {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);
@@ -99,9 +117,16 @@ export function parseCli(argv: readonly string[]): CliArgs {
         throw new UsageError(
           `--host ${host} is not a loopback address; add --allow-remote to serve it anyway`,
         );
+      const topology = values.topology ?? envValue(env, ENV.topology);
+      const topologyYaml = values.topology === undefined ? envValue(env, ENV.topologyYaml) : undefined;
+      if (topology !== undefined && topologyYaml !== undefined)
+        throw new UsageError(`${ENV.topology} and ${ENV.topologyYaml} are both set: give one topology`);
       return {
         command,
-        topology: values.topology,
+        topology,
+        topologyYaml,
+        controlToken: controlTokenFromEnv(env),
+        credentials: credentialsFromEnv(env),
         host,
         allowRemote,
         allowBrowserRequests: values["allow-browser-requests"] === true,
@@ -120,7 +145,13 @@ export function parseCli(argv: readonly string[]): CliArgs {
             (n) => Number.isInteger(n) && n >= 0 && n <= 65_000,
             "a port number 0-65000",
           ) ?? 0,
-        speed: number(values.speed, "--speed", (n) => n > 0 && n <= 1_000_000, "a number > 0") ?? 1,
+        speed:
+          number(
+            values.speed ?? envValue(env, ENV.speed),
+            values.speed === undefined ? ENV.speed : "--speed",
+            (n) => n > 0 && n <= 1_000_000,
+            "a number > 0",
+          ) ?? 1,
         state: values.state,
         envFile: values["env-file"],
         json: values.json === true,

@@ -19,6 +19,7 @@ export function processIo(): CliIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     cwd: process.cwd(),
+    env: process.env,
     onSignal(handler) {
       process.on("SIGINT", handler);
       process.on("SIGTERM", handler);
@@ -45,7 +46,7 @@ async function controlCall(runDir: string, cwd: string, method: string, path: st
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   try {
-    const args = parseCli(argv);
+    const args = parseCli(argv, io.env ?? {});
     switch (args.command) {
       case "help":
         io.stdout(USAGE);

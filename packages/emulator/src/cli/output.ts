@@ -7,12 +7,8 @@ export function envKey(host: string): string {
   return host.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
-/** `KEY=value` lines (values single-quoted for shells) for `source` or dotenv; `extra` comes last. */
-export function envFileText(
-  endpoints: EmulatorEndpoints,
-  caFile: string,
-  extra: ReadonlyArray<readonly [string, string]> = [],
-): string {
+/** The env file's variables, in order (`ILO_CA_FILE` only when there is a CA file to name). */
+export function envEntries(endpoints: EmulatorEndpoints, caFile?: string): Array<[string, string]> {
   const lines: Array<[string, string]> = [
     ["EMULATOR_CONTROL_URL", endpoints.control.url],
     ["EMULATOR_TOKEN", endpoints.control.token],
@@ -30,7 +26,8 @@ export function envFileText(
       ["ONE_AUTH", `${endpoints.opennebula.username}:${endpoints.opennebula.password}`],
     );
   }
-  lines.push(["ILO_HOSTS", endpoints.ilo.map((i) => i.host).join(",")], ["ILO_CA_FILE", caFile]);
+  lines.push(["ILO_HOSTS", endpoints.ilo.map((i) => i.host).join(",")]);
+  if (caFile !== undefined) lines.push(["ILO_CA_FILE", caFile]);
   for (const ilo of endpoints.ilo) {
     const key = envKey(ilo.host);
     lines.push(
@@ -47,8 +44,18 @@ export function envFileText(
     );
   }
   lines.push(...metricsEnvLines(endpoints));
-  lines.push(...extra.map(([k, v]) => [k, v] as [string, string]));
-  return `${lines.map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`).join("\n")}\n`;
+  return lines;
+}
+
+/** `KEY=value` lines (values single-quoted for shells) for `source` or dotenv; `extra` comes last. */
+export function envFileText(
+  endpoints: EmulatorEndpoints,
+  caFile: string,
+  extra: ReadonlyArray<readonly [string, string]> = [],
+): string {
+  return `${[...envEntries(endpoints, caFile), ...extra]
+    .map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'`)
+    .join("\n")}\n`;
 }
 
 /**

@@ -7,10 +7,12 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { realClock } from "../common/clock.js";
-import { parseTopology } from "../topology/load.js";
+import { defaultTopology, loadTopologyFile, parseTopology, parseTopologyYaml } from "../topology/load.js";
+import type { Topology } from "../topology/schema.js";
 import { createEmulator, type Emulator, type EmulatorEndpoints } from "../world/emulator.js";
 import { restoreWorld, snapshotWorld, type WorldSnapshot } from "../world/snapshot.js";
 import { type UpArgs, UsageError } from "./args.js";
+import { applyCredentials, ENV } from "./env.js";
 import { endpointsTable, envFileText, runDirNotice } from "./output.js";
 import { scrapeTargetsText, writePrometheusConfig } from "./prometheus-config.js";
 import { removeRunFile, writePrivate, writeRunFile } from "./run-file.js";
@@ -21,6 +23,8 @@ export interface CliIo {
   stderr(text: string): void;
   /** Where relative paths start (default `process.cwd()`). */
   cwd: string;
+  /** Where `up` reads `HOMELAB_EMULATOR_*` settings (`process.env` for the real CLI; none when absent). */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Signals that stop `up` (default SIGINT and SIGTERM on `process`). */
   onSignal(handler: () => void): () => void;
 }
@@ -44,19 +48,36 @@ function readSnapshot(file: string): WorldSnapshot | undefined {
   }
 }
 
+/** `--topology`, else the environment's topology text, else the saved world's, else the default; then the credential variables. */
+function upTopology(
+  args: UpArgs,
+  cwd: string,
+  snapshot: WorldSnapshot | undefined,
+  stateFile?: string,
+): Topology {
+  const topology =
+    args.topology !== undefined
+      ? loadTopologyFile(resolve(cwd, args.topology))
+      : args.topologyYaml !== undefined
+        ? parseTopologyYaml(args.topologyYaml, ENV.topologyYaml)
+        : snapshot !== undefined
+          ? parseTopology(snapshot.topology, `${stateFile} topology`)
+          : defaultTopology();
+  if (Object.keys(args.credentials).length === 0) return topology;
+  return parseTopology(
+    applyCredentials(topology, args.credentials),
+    "the topology with HOMELAB_EMULATOR_* credentials",
+  );
+}
+
 export async function startUp(args: UpArgs, io: CliIo): Promise<RunningEmulator> {
   const runDir = resolve(io.cwd, args.runDir);
   const stateFile = args.state === undefined ? undefined : resolve(io.cwd, args.state);
   const snapshot = stateFile === undefined ? undefined : readSnapshot(stateFile);
-  const topology =
-    args.topology !== undefined
-      ? resolve(io.cwd, args.topology)
-      : snapshot !== undefined
-        ? parseTopology(snapshot.topology, `${stateFile} topology`)
-        : undefined;
   const emulator = createEmulator({
     clock: realClock({ speed: args.speed, ...(snapshot ? { start: snapshot.now } : {}) }),
-    ...(topology === undefined ? {} : { topology }),
+    topology: upTopology(args, io.cwd, snapshot, stateFile),
+    ...(args.controlToken === undefined ? {} : { controlToken: args.controlToken }),
   });
   if (snapshot !== undefined) restoreWorld(emulator.world, snapshot);
   mkdirSync(runDir, { recursive: true, mode: 0o700 });

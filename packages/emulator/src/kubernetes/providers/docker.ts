@@ -42,6 +42,18 @@ export async function dockerUnavailableReason(): Promise<string | undefined> {
 }
 
 /**
+ * Why `image` cannot be used, or undefined when it is present or `docker pull` gets it (a provider
+ * would pull it anyway; where no registry is reachable, this says so instead of a pull error
+ * deep inside testcontainers).
+ */
+export async function imageUnavailableReason(image: string): Promise<string | undefined> {
+  if ((await run("docker", ["image", "inspect", "--format", "{{.Id}}", image])).ok) return undefined;
+  const pulled = await run("docker", ["pull", "--quiet", image], { timeout: 600_000 });
+  if (pulled.ok) return undefined;
+  return `image ${image} is not present and cannot be pulled (${pulled.stderr.trim() || pulled.reason})`;
+}
+
+/**
  * The `Cluster` a Docker-based provider (kind, k3s) returns once its kubeconfig is written: the
  * server from the kubeconfig, both timings the milliseconds since `t0` (they are ready at once).
  */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { ClusterError } from "../errors.js";
 import { registerEmergencyCleanup } from "../processes.js";
 import type { Cluster, K3sClusterOptions } from "../types.js";
-import { dockerCluster, dockerUnavailableReason } from "./docker.js";
+import { dockerCluster, dockerUnavailableReason, imageUnavailableReason } from "./docker.js";
 
 /** The k3s image used when none is given (Kubernetes 1.34, docs/DESIGN.md §8). */
 export const DEFAULT_K3S_IMAGE = "rancher/k3s:v1.34.1-k3s1";
@@ -45,12 +45,13 @@ async function loadTestcontainers(): Promise<K3sModule | string> {
   }
 }
 
-/** Why the k3s provider cannot run here, or undefined. */
-export async function k3sUnavailableReason(): Promise<string | undefined> {
+/** Why the k3s provider cannot run here with `image`, or undefined (may pull the image). */
+export async function k3sUnavailableReason(image = DEFAULT_K3S_IMAGE): Promise<string | undefined> {
   const docker = await dockerUnavailableReason();
   if (docker) return docker;
   const mod = await loadTestcontainers();
-  return typeof mod === "string" ? mod : undefined;
+  if (typeof mod === "string") return mod;
+  return imageUnavailableReason(image);
 }
 
 export async function startK3sCluster(options: K3sClusterOptions): Promise<Cluster> {
@@ -69,6 +70,12 @@ export async function startK3sCluster(options: K3sClusterOptions): Promise<Clust
     });
   options.signal?.throwIfAborted();
   const image = options.image ?? DEFAULT_K3S_IMAGE;
+  const noImage = await imageUnavailableReason(image);
+  if (noImage)
+    throw new ClusterError(`k3s provider cannot run: ${noImage}`, {
+      code: "PROVIDER_UNAVAILABLE",
+      component: "k3s",
+    });
   options.log?.(`k3s: starting ${image}`);
   const container = await new mod.K3sContainer(image).withCommand(k3sCommand(options)).start();
   const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), "homelab-kit-k3s-"));

@@ -189,9 +189,16 @@ export interface CsrContents {
 }
 
 /** Reads (and checks the signature of) a PEM or base64 PEM certificate request. */
-export async function readCsr(
-  pemOrBase64: string,
-): Promise<CsrContents & { csr: x509.Pkcs10CertificateRequest }> {
+export async function readCsr(pemOrBase64: string): Promise<CsrContents> {
+  const { csr: _csr, ...contents } = await parseCsr(pemOrBase64);
+  return contents;
+}
+
+/**
+ * {@link readCsr} with the parsed request, for signing. Not exported from the package: its type is
+ * @peculiar/x509's, whose declarations need the DOM library (a strict consumer would have to add it).
+ */
+async function parseCsr(pemOrBase64: string): Promise<CsrContents & { csr: x509.Pkcs10CertificateRequest }> {
   const pem = pemOrBase64.includes("-----BEGIN")
     ? pemOrBase64
     : Buffer.from(pemOrBase64, "base64").toString("utf8");
@@ -224,7 +231,7 @@ export async function signCsr(
   signer: { ca: KeyPair } | { selfKey: string },
   options: SignOptions,
 ): Promise<string> {
-  const { csr, commonName, dnsNames, ipAddresses } = await readCsr(csrPem);
+  const { csr, commonName, dnsNames, ipAddresses } = await parseCsr(csrPem);
   const signingPem = "ca" in signer ? signer.ca.key : signer.selfKey;
   const { pair, algorithm } = await cryptoKeys(signingPem);
   const caCert = "ca" in signer ? new x509.X509Certificate(signer.ca.cert) : undefined;
