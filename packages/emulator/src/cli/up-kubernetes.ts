@@ -8,11 +8,7 @@
 import { appendFileSync } from "node:fs";
 import { join } from "node:path";
 import { ClusterError } from "../kubernetes/errors.js";
-import {
-  clusterUnavailableReason,
-  startTopologyCluster,
-  type TopologyCluster,
-} from "../kubernetes/topology-cluster.js";
+import type { TopologyCluster } from "../kubernetes/topology-cluster.js";
 import type { Emulator, EmulatorEndpoints } from "../world/emulator.js";
 import type { UpArgs } from "./args.js";
 import { writePrivate } from "./run-file.js";
@@ -48,6 +44,11 @@ export async function startUpKubernetes(
   const k8s = emulator.world.topology.kubernetes;
   if (k8s === undefined) return none("the topology has no kubernetes section");
   if (!args.kubernetes) return none("--no-kubernetes");
+  // Loaded only when a cluster is wanted: @kubernetes/client-node and the stand-ins are most of the
+  // CLI's code, which `up --no-kubernetes`, `status` and `down` never run.
+  const { clusterUnavailableReason, startTopologyCluster } = await import(
+    "../kubernetes/topology-cluster.js"
+  );
   const unavailable = await clusterUnavailableReason(k8s.provider);
   if (unavailable !== undefined) {
     stderr(`homelab-emulator: ${unavailable}\n`);
