@@ -8,6 +8,7 @@ const root = import.meta.dirname;
  * needs no build and a change in core is seen at once by every client's tests.
  */
 export const sourceAliases = [
+  { find: /^@homelab-kit\/example-([a-z-]+)$/, replacement: `${root}/examples/$1/src/index.ts` },
   { find: /^@homelab-kit\/([a-z-]+)$/, replacement: `${root}/packages/$1/src/index.ts` },
   { find: /^@homelab-kit\/([a-z-]+)\/([a-z-]+)$/, replacement: `${root}/packages/$1/src/$2/index.ts` },
 ];
