@@ -1,0 +1,1 @@
+export { deployRedmine, destroyRedmine, REDMINE_IMAGE, redmine, redmineCli } from "./redmine.js";
