@@ -53,9 +53,11 @@ export async function runExampleCli(cli: ExampleCli, io: CliIo = {}): Promise<nu
   const err = io.err ?? ((line: string) => console.error(line));
   const cwd = io.cwd ?? process.env.INIT_CWD ?? process.cwd();
   let values: Record<string, string | boolean | string[] | undefined>;
+  // `pnpm example:redmine -- --dry-run` hands the script a leading "--"
+  const argv = io.argv ?? process.argv.slice(2);
   try {
     values = parseArgs({
-      args: io.argv ?? process.argv.slice(2),
+      args: argv[0] === "--" ? argv.slice(1) : argv,
       options: {
         "env-file": { type: "string", multiple: true },
         "dry-run": { type: "boolean" },

@@ -233,13 +233,15 @@ export async function deployApp(
   });
   if (dryRun) return summary;
 
-  await reporter.step("waiting for the app", async () => {
-    const pvc = await waitPvcBound(kube, names, reporter);
-    summary.volume = pvc?.spec?.volumeName;
-    await waitDeploymentAvailable(kube, names, reporter);
-    summary.ingressAddress = await waitIngressAddress(kube, names, reporter);
-    summary.certificate = await waitCertificateReady(kube, names, reporter);
-  });
+  const pvc = await reporter.step("PVC Bound", () => waitPvcBound(kube, names, reporter));
+  summary.volume = pvc?.spec?.volumeName;
+  await reporter.step("Deployment available", () => waitDeploymentAvailable(kube, names, reporter));
+  summary.ingressAddress = await reporter.step("Ingress address", () =>
+    waitIngressAddress(kube, names, reporter),
+  );
+  summary.certificate = await reporter.step("Certificate Ready", () =>
+    waitCertificateReady(kube, names, reporter),
+  );
   await reporter.step("verifying from outside", async () => {
     if (summary.volume === undefined) throw new Error(`PVC ${names.pvc} has no volume`);
     const ref = await rbdImageOfVolume(kube, summary.volume);
@@ -249,7 +251,7 @@ export async function deployApp(
     );
     summary.https = await verifyHttps(stack, host);
     reporter.note(
-      `HTTPS ${summary.https.endpoint} for ${host}: certificate CN=${summary.https.subject} (${summary.https.altNames}) issued by ${summary.https.issuer}, valid until ${summary.https.validTo}, chains to ${summary.https.trust}; GET / answered ${summary.https.status}`,
+      `HTTPS ${summary.https.endpoint} for ${host}: certificate for ${summary.https.subject} issued by ${summary.https.issuer}, valid until ${summary.https.validTo}, chains to ${summary.https.trust}; GET / answered ${summary.https.status}`,
     );
   });
   return summary;

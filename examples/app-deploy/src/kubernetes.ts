@@ -138,10 +138,40 @@ export async function applyObject(
     reporter.record(action, what, detail);
     return action;
   }
+  if (plan.action === "update") await dropRollingUpdate(kube, wanted, plan.fields);
   await kube.objects.patch(wanted, undefined, undefined, MANAGED_BY, true, PatchStrategy.ServerSideApply);
   const action = plan.action === "create" ? "created" : "updated";
   reporter.record(action, what, detail);
   return action;
+}
+
+/**
+ * A Deployment going from RollingUpdate (the default) to Recreate keeps the defaulted
+ * `strategy.rollingUpdate`, which no manager of ours owns, so the API server refuses the apply
+ * ("may not be specified when strategy `type` is 'Recreate'"). A merge patch removes it first,
+ * as kubectl's client-side apply does with its retainKeys directive.
+ */
+async function dropRollingUpdate(
+  kube: KubeClients,
+  wanted: KubernetesObject,
+  fields: string[],
+): Promise<void> {
+  const strategy = (wanted as { spec?: { strategy?: { type?: string } } }).spec?.strategy;
+  if (wanted.kind !== "Deployment" || strategy?.type !== "Recreate" || !fields.includes("spec.strategy.type"))
+    return;
+  await kube.objects.patch(
+    {
+      apiVersion: wanted.apiVersion,
+      kind: wanted.kind,
+      metadata: { name: wanted.metadata?.name, namespace: wanted.metadata?.namespace },
+      spec: { strategy: { type: "Recreate", rollingUpdate: null } },
+    } as KubernetesObject,
+    undefined,
+    undefined,
+    MANAGED_BY,
+    undefined,
+    PatchStrategy.MergePatch,
+  );
 }
 
 function fieldList(fields: string[]): string {

@@ -36,7 +36,7 @@ export function mysqlTarget(mysqlEnv: MysqlEnv, vmIp: string): MysqlTarget {
 export function describeTarget(target: MysqlTarget): string {
   const vm = `${target.vmAddress}:${target.vmPort}`;
   const here = `${target.host}:${target.port}`;
-  return here === vm ? vm : `${here} (MYSQL_HOST_OVERRIDE for the VM's ${vm})`;
+  return here === vm ? vm : `${here} (MYSQL_HOST_OVERRIDE, for the VM's ${vm})`;
 }
 
 /** A new random password (24 URL-safe characters), registered with core's redaction. */

@@ -121,7 +121,7 @@ export async function ensureMysqlVm(
       }
     } else if (existing !== undefined && now.lcm === "RUNNING")
       reporter.record("unchanged", `VM ${name}`, `ID ${id}`);
-    if (!options.dryRun) {
+    if (!options.dryRun && !(now.state === "ACTIVE" && now.lcm === "RUNNING")) {
       await reporter.wait(`VM ${name} (${id}) RUNNING`, async () => {
         now = await vmStatus(one, id);
         if (

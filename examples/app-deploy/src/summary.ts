@@ -49,7 +49,7 @@ export function formatDeploySummary(s: DeploySummary): string {
     );
   if (s.https !== undefined)
     lines.push(
-      `  HTTPS: ${s.https.endpoint} presents CN=${s.https.subject} from ${s.https.issuer} (checked against ${s.https.trust}); GET / ${s.https.status}`,
+      `  HTTPS: ${s.https.endpoint} presents a certificate for ${s.https.subject} from ${s.https.issuer} (checked against ${s.https.trust}); GET / ${s.https.status}`,
     );
   lines.push(changesLine(s.changes, s.dryRun));
   return `${lines.join("\n")}\n`;

@@ -76,10 +76,10 @@ export async function rbdImageExists(
 export interface HttpsCheck {
   /** Where it connected (INGRESS_HOST:INGRESS_HTTPS_PORT), with SNI = the app's host. */
   endpoint: string;
+  /** The names the certificate is for: its DNS subjectAltNames (Let's Encrypt's have no CN), else its CN. */
   subject: string;
   issuer: string;
   validTo: string;
-  altNames: string;
   /** Which roots it was checked against. */
   trust: string;
   status: number;
@@ -152,11 +152,18 @@ export async function verifyHttps(stack: StackEnv, host: string, timeout = 15_00
   if (status >= 500) throw new Error(`GET https://${host}/ on ${endpoint} answered ${status}`);
   return {
     endpoint,
-    subject: String(cert.subject?.CN ?? ""),
+    subject: certificateNames(cert),
     issuer: String(cert.issuer?.CN ?? ""),
     validTo: cert.valid_to,
-    altNames: cert.subjectaltname ?? "",
     trust,
     status,
   };
+}
+
+function certificateNames(cert: PeerCertificate): string {
+  const dns = (cert.subjectaltname ?? "")
+    .split(", ")
+    .filter((n) => n.startsWith("DNS:"))
+    .map((n) => n.slice(4));
+  return dns.length > 0 ? dns.join(", ") : `CN=${String(cert.subject?.CN ?? "?")}`;
 }

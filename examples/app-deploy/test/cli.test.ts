@@ -106,7 +106,7 @@ describe("MySQL through mysql2", () => {
       "192.168.1.100",
     );
     await expect(connect(target, "root", "Very-S3cret")).rejects.toThrow(
-      /^cannot log in to MySQL at 127\.0\.0\.1:1 \(MYSQL_HOST_OVERRIDE for the VM's 192\.168\.1\.100:3306\) as root: connect ECONNREFUSED 127\.0\.0\.1:1$/,
+      /^cannot log in to MySQL at 127\.0\.0\.1:1 \(MYSQL_HOST_OVERRIDE, for the VM's 192\.168\.1\.100:3306\) as root: connect ECONNREFUSED 127\.0\.0\.1:1$/,
     );
   });
 });
