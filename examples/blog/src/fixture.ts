@@ -158,10 +158,11 @@ export async function ensureBlogFixture(file: string): Promise<BlogFixture> {
       ["locale", "en", "core"],
       ["db_hash", null, "core"],
     ])
-      db.run("INSERT INTO settings (key, value, type) VALUES (?, ?, ?)", [
+      db.run("INSERT INTO settings (key, value, type, updated_at) VALUES (?, ?, ?, ?)", [
         key ?? "",
         value ?? null,
         type ?? "",
+        day(20),
       ]);
     mkdirSync(dirname(file), { recursive: true });
     saveSqlite(db, file);
