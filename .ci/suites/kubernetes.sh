@@ -13,54 +13,17 @@ export CI=true FORCE_COLOR=0 NO_COLOR=1
 CACHE="${HOMELAB_KIT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/homelab-kit}"
 export HOMELAB_KIT_CACHE="$CACHE"
 mkdir -p "$CACHE"
-GO_MIN=1.26
-GO_TOOLCHAIN_VERSION=go1.26.8
 
 say() { echo "kubernetes suite: $*"; }
 
-# Go 1.26+: the machine's, else a toolchain from the Go module proxy (golang.org/toolchain is a
-# module like any other), cached under "$CACHE/go/<version>".
-ensure_go() {
-  if command -v go >/dev/null; then
-    local v; v=$(go env GOVERSION 2>/dev/null | sed 's/^go//')
-    if [ "$(printf '%s\n%s\n' "$GO_MIN" "$v" | sort -V | head -1)" = "$GO_MIN" ]; then return 0; fi
-    say "go $v is older than $GO_MIN"
-  fi
-  local dir="$CACHE/go/$GO_TOOLCHAIN_VERSION"
-  if [ ! -x "$dir/bin/go" ]; then
-    local mod="golang.org/toolchain/@v/v0.0.1-${GO_TOOLCHAIN_VERSION}.linux-amd64.zip"
-    say "fetching $GO_TOOLCHAIN_VERSION from ${GOPROXY_URL:-https://proxy.golang.org}/$mod"
-    local tmp; tmp=$(mktemp -d)
-    curl -fsSL --retry 3 -o "$tmp/go.zip" "${GOPROXY_URL:-https://proxy.golang.org}/$mod"
-    if command -v python3 >/dev/null; then python3 -m zipfile -e "$tmp/go.zip" "$tmp/x"; else unzip -q "$tmp/go.zip" -d "$tmp/x"; fi
-    rm -rf "$dir" && mkdir -p "$(dirname "$dir")"
-    mv "$tmp/x/golang.org/toolchain@v0.0.1-${GO_TOOLCHAIN_VERSION}.linux-amd64" "$dir"
-    chmod +x "$dir"/bin/* "$dir"/pkg/tool/*/*
-    rm -rf "$tmp"
-  fi
-  export PATH="$dir/bin:$PATH"
-}
+source .ci/lib/k8s.sh
 
 # Components of a failed run must not outlive the suite: every cluster dir lives under this TMPDIR,
 # and on exit any process whose command line names it is killed (by pid) before it is removed.
 SUITE_TMP=$(mktemp -d "${TMPDIR:-/tmp}/homelab-kit-kubernetes-suite.XXXXXX")
 export TMPDIR="$SUITE_TMP"
-leftovers() {
-  local p cmd
-  for p in /proc/[0-9]*; do
-    [ "${p#/proc/}" = "$$" ] && continue
-    cmd=$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null) || continue
-    if [[ $cmd == *"$SUITE_TMP/homelab-kit-k8s-"* ]]; then echo "${p#/proc/}"; fi
-  done
-  return 0
-}
 cleanup() {
-  local pids; pids=$(leftovers)
-  if [ -n "$pids" ]; then
-    say "killing leftover components: $pids"
-    # shellcheck disable=SC2086
-    kill -9 $pids 2>/dev/null || true
-  fi
+  kill_leftovers "$SUITE_TMP/homelab-kit-k8s-"
   rm -rf "$SUITE_TMP"
 }
 trap cleanup EXIT
@@ -68,11 +31,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 t0=$(date +%s)
-if [ -z "${HOMELAB_KIT_K8S_ASSETS:-}" ]; then
-  ensure_go
-  HOMELAB_KIT_K8S_ASSETS=$(bash scripts/k8s/build-binaries.sh | tail -1)
-fi
-export HOMELAB_KIT_K8S_ASSETS
+k8s_assets
 say "binaries ready in $(( $(date +%s) - t0 )) s: $HOMELAB_KIT_K8S_ASSETS"
 cat "$HOMELAB_KIT_K8S_ASSETS/versions.json" 2>/dev/null || true
 
@@ -93,7 +52,7 @@ t1=$(date +%s)
 pnpm exec vitest run --config conformance/kubernetes/vitest.config.ts
 say "conformance ran in $(( $(date +%s) - t1 )) s"
 
-left=$(leftovers)
+left=$(leftover_pids "$SUITE_TMP/homelab-kit-k8s-")
 if [ -n "$left" ]; then
   say "FAILED: processes left running after the suite: $left"
   exit 1
