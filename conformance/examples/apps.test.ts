@@ -10,8 +10,14 @@ import { readFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
 import { parseEnv } from "node:util";
-import { createCephClient } from "@homelab-kit/ceph";
-import { applyObject, kubeClients, Reporter, runExampleCli } from "@homelab-kit/example-app-deploy";
+import {
+  applyObject,
+  findRbdImage,
+  kubeClients,
+  Reporter,
+  runExampleCli,
+  stackEnv,
+} from "@homelab-kit/example-app-deploy";
 import { blogCli } from "@homelab-kit/example-blog";
 import { redmineCli } from "@homelab-kit/example-redmine";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -99,21 +105,9 @@ async function rbdImage(app: string) {
   return { pool, image: imageName };
 }
 
+/** Through our Ceph client, with the env's credentials. */
 async function cephHas(ref: { pool: string; image: string }): Promise<boolean> {
-  const ceph = createCephClient({
-    baseUrl: env.CEPH_URL ?? "",
-    username: env.CEPH_USERNAME ?? "",
-    password: env.CEPH_PASSWORD ?? "",
-  });
-  try {
-    await ceph.rbd.images.get(ref);
-    return true;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return false;
-    throw error;
-  } finally {
-    await ceph.close();
-  }
+  return (await findRbdImage(stackEnv(env), ref)) !== undefined;
 }
 
 /** GET / over HTTPS on the ingress listener with SNI = host, trusting only the issuer's CA. */

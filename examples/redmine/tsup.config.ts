@@ -1,22 +1,3 @@
-import { defineConfig } from "tsup";
+import { appTsupConfig } from "../app-deploy/tsup.app.js";
 
-/**
- * As examples/bootstrap: the workspace packages are bundled from their sources (the root tsconfig
- * maps `@homelab-kit/*` to `src/`). Kept external: @kubernetes/client-node, mysql2 (CommonJS with
- * optional parts) and sql.js (it loads its .wasm file from beside its own script).
- */
-export default defineConfig({
-  entry: ["src/main.ts"],
-  format: ["esm"],
-  target: "node20",
-  platform: "node",
-  tsconfig: "../../tsconfig.json",
-  noExternal: [/^(?!@kubernetes|mysql2|sql\.js)/],
-  banner: {
-    js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
-  },
-  external: ["@kubernetes/client-node", "mysql2", "sql.js"],
-  dts: false,
-  sourcemap: true,
-  clean: true,
-});
+export default appTsupConfig;

@@ -24,9 +24,9 @@ import { ensureMysqlVm, lookupMysqlVm, type MysqlVm } from "./mysql-vm.js";
 import { checkCluster, clusterVersion } from "./preflight.js";
 import { type Change, Reporter, type WaitOptions } from "./progress.js";
 import {
+  findRbdImage,
   type HttpsCheck,
   type RbdImageCheck,
-  rbdImageExists,
   rbdImageOfVolume,
   verifyHttps,
   verifyRbdImage,
@@ -337,7 +337,7 @@ export async function destroyApp(definition: AppDefinition, stack: StackEnv, opt
       });
     if (image !== undefined) {
       await reporter.wait(`RBD image ${image.pool}/${image.image} deleted in Ceph`, async () => {
-        const exists = await rbdImageExists(stack, image);
+        const exists = (await findRbdImage(stack, image)) !== undefined;
         return { done: !exists, status: exists ? "still in Ceph" : "gone" };
       });
       reporter.record("deleted", `RBD image ${image.pool}/${image.image}`, "with the PVC (ceph-csi)");

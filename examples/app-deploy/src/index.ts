@@ -36,4 +36,4 @@ export {
   readSqliteSchema,
 } from "./sqlite-migration.js";
 export { formatDeploySummary, formatDestroySummary } from "./summary.js";
-export { verifyHttps, verifyRbdImage } from "./verify.js";
+export { findRbdImage, type RbdRef, verifyHttps, verifyRbdImage } from "./verify.js";

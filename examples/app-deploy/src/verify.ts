@@ -38,39 +38,26 @@ function cephClient(stack: StackEnv) {
   });
 }
 
-export async function verifyRbdImage(
-  stack: StackEnv,
-  ref: { pool: string; image: string; namespace?: string | undefined },
-): Promise<RbdImageCheck> {
+export type RbdRef = { pool: string; image: string; namespace?: string | undefined };
+
+/** The image as Ceph's dashboard reports it, or undefined when Ceph has no such image (404). */
+export async function findRbdImage(stack: StackEnv, ref: RbdRef) {
   const ceph = cephClient(stack);
   try {
-    const found = await ceph.rbd.images.get(ref).catch((error: unknown) => {
-      if ((error as { status?: number }).status === 404) return undefined;
-      throw error;
-    });
-    if (found === undefined)
-      throw new Error(`RBD image ${ref.pool}/${ref.image} is not in Ceph (${stack.ceph.url})`);
-    return { pool: ref.pool, image: ref.image, sizeBytes: Number(found.size) };
+    return await ceph.rbd.images.get(ref);
+  } catch (error) {
+    if ((error as { status?: number }).status === 404) return undefined;
+    throw error;
   } finally {
     await ceph.close();
   }
 }
 
-/** Polls Ceph until the image is gone (ceph-csi deletes it after the PV). */
-export async function rbdImageExists(
-  stack: StackEnv,
-  ref: { pool: string; image: string; namespace?: string | undefined },
-): Promise<boolean> {
-  const ceph = cephClient(stack);
-  try {
-    await ceph.rbd.images.get(ref);
-    return true;
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return false;
-    throw error;
-  } finally {
-    await ceph.close();
-  }
+export async function verifyRbdImage(stack: StackEnv, ref: RbdRef): Promise<RbdImageCheck> {
+  const found = await findRbdImage(stack, ref);
+  if (found === undefined)
+    throw new Error(`RBD image ${ref.pool}/${ref.image} is not in Ceph (${stack.ceph.url})`);
+  return { pool: ref.pool, image: ref.image, sizeBytes: Number(found.size) };
 }
 
 export interface HttpsCheck {
