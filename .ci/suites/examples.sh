@@ -49,9 +49,11 @@ INVENTORY_FILE="$work/hosts.yaml" bash -c 'set -a; . "$1"; set +a; pnpm --filter
   { cat "$work/bootstrap.log"; exit 1; }
 status=0
 for app in redmine blog; do
+  extra=()
+  [ "$app" = blog ] && extra=(--sqlite "$work/blog.sqlite") # not ./blog.sqlite in the clone
   for run in first second; do
     out="$work/$app-$run.log"
-    if ! pnpm "example:$app" -- --env-file "$up_env" --env-file "$MARIADB_ENV" --timeout 120 </dev/null >"$out" 2>&1; then
+    if ! pnpm "example:$app" -- --env-file "$up_env" --env-file "$MARIADB_ENV" "${extra[@]}" --timeout 120 </dev/null >"$out" 2>&1; then
       cat "$out"; status=1; continue
     fi
     grep -E "^Summary|^  changes|^Done in" "$out" | sed "s/^/  $app $run run: /"
