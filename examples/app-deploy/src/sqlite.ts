@@ -1,7 +1,7 @@
 /**
  * SQLite files through sql.js (SQLite compiled to WebAssembly): the same engine as the `sqlite3`
  * CLI, with no native addon, so it runs on Node 20 and 24 alike from one install
- * (decisions/0015-sqlite-through-sql-js.md). The whole file is read into memory, which suits a blog's
+ * (decisions/0018-app-examples-mysql-and-sqlite.md). The whole file is read into memory, which suits a blog's
  * database (megabytes); the file is written back only by `saveSqlite`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
