@@ -248,6 +248,20 @@ describe("examples/redmine against homelab-emulator up and a real MariaDB", () =
 
   it("--destroy removes the objects, the RBD image with the PVC and the user, and keeps the database", async () => {
     const image = await rbdImage("redmine");
+    const plan = await run(redmineCli, ["--destroy", "--dry-run"]);
+    expect(plan.code, plan.err.join("\n")).toBe(0);
+    for (const what of [
+      "Ingress redmine/redmine",
+      "PersistentVolumeClaim redmine/redmine-data",
+      "Secret redmine/redmine-tls",
+      "Namespace redmine",
+      `RBD image ${image.pool}/${image.image}`,
+      "MySQL user redmine@%",
+    ])
+      expect(plan.text).toContain(`would delete ${what}`);
+    expect(plan.text).toMatch(/kept database redmine/);
+    expect(await cephHas(image)).toBe(true);
+    expect(await exists(() => kube().core.readNamespace({ name: "redmine" }))).toBe(true);
     const r = await run(redmineCli, ["--destroy"]);
     expect(r.code, r.err.join("\n")).toBe(0);
     expect(r.text).toContain(`deleted RBD image ${image.pool}/${image.image}`);

@@ -16,6 +16,7 @@ import {
   describeTarget,
   ensureAppDatabase,
   generatePassword,
+  logsIn,
   type MysqlTarget,
   mysqlTarget,
   removeAppDatabase,
@@ -192,7 +193,11 @@ export async function deployApp(
   if (definition.prepareData !== undefined) {
     const prepare = definition.prepareData;
     summary.prepared = await reporter.step(prepare.step, async () => {
-      if (target === undefined || !runnable || (dryRun && !(await logsIn(target, wanted))))
+      if (
+        target === undefined ||
+        !runnable ||
+        (dryRun && !(await logsIn(target, wanted.user, wanted.password, wanted.database)))
+      )
         return prepare.run({ db: undefined, reporter, dryRun: true });
       const db = await connect(target, wanted.user, wanted.password, wanted.database);
       try {
@@ -257,16 +262,6 @@ export async function deployApp(
   return summary;
 }
 
-async function logsIn(target: MysqlTarget, wanted: AppDatabase): Promise<boolean> {
-  try {
-    const conn = await connect(target, wanted.user, wanted.password, wanted.database);
-    await conn.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export async function destroyApp(definition: AppDefinition, stack: StackEnv, options: DestroyOptions = {}) {
   const dryRun = options.dryRun === true;
   const dropData = options.dropData === true;
@@ -310,6 +305,8 @@ export async function destroyApp(definition: AppDefinition, stack: StackEnv, opt
     };
     for (const object of objects) {
       if (object.kind === "Namespace") {
+        // cert-manager's Secret: not deleted with the Certificate (nor with a Namespace we keep)
+        await deleteObject(kube, tlsSecret, reporter, { dryRun });
         if (namespace !== undefined && !ours) {
           reporter.record(
             "kept",
@@ -318,7 +315,6 @@ export async function destroyApp(definition: AppDefinition, stack: StackEnv, opt
           );
           continue;
         }
-        await deleteObject(kube, tlsSecret, reporter, { dryRun });
       }
       await deleteObject(kube, object, reporter, { dryRun });
     }

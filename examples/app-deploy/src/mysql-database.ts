@@ -151,14 +151,28 @@ export async function ensureAppDatabase(
   }
 }
 
-async function logsIn(target: MysqlTarget, user: string, password: string): Promise<boolean> {
+/**
+ * Whether `user` logs in with `password` (to `database` when given): false when MySQL refuses the
+ * password or the database, an error for anything else (an unreachable server).
+ */
+export async function logsIn(
+  target: MysqlTarget,
+  user: string,
+  password: string,
+  database?: string,
+): Promise<boolean> {
   try {
-    const conn = await connect(target, user, password);
+    const conn = await connect(target, user, password, database);
     await conn.end();
     return true;
   } catch (error) {
     const code = (error as { cause?: { code?: string } }).cause?.code;
-    if (code === "ER_ACCESS_DENIED_ERROR") return false;
+    if (
+      code === "ER_ACCESS_DENIED_ERROR" ||
+      code === "ER_DBACCESS_DENIED_ERROR" ||
+      code === "ER_BAD_DB_ERROR"
+    )
+      return false;
     throw error;
   }
 }
