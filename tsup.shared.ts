@@ -29,21 +29,28 @@ export function packageBuild(entry: string[] | Record<string, string>): Options 
 /**
  * A program bundled from this checkout's TypeScript sources, so it runs without `pnpm build`
  * (`pnpm demo`, `pnpm emulator`): the workspace packages come from their `src/` (the root
- * tsconfig.json maps `@homelab-kit/*` there) and so do their dependencies, except msw and
- * @kubernetes/client-node, which stay external and resolve from the output folder's node_modules.
- * CommonJS dependencies (undici) get a real `require`.
+ * tsconfig.json maps `@homelab-kit/*` there) and so do their dependencies, except msw,
+ * @kubernetes/client-node and `options.external`, which stay external and resolve from the output
+ * folder's node_modules. CommonJS dependencies (undici) get a real `require`; the banner's import is
+ * renamed so that bundled code importing `createRequire` itself (kubespray-inventory's lazy yaml)
+ * does not declare it twice.
  */
-export function sourceBundle(entry: Record<string, string> | string[]): Options {
+export function sourceBundle(
+  entry: Record<string, string> | string[],
+  options: { external?: string[] } = {},
+): Options {
+  const external = ["msw", "@kubernetes/client-node", ...(options.external ?? [])];
+  const escaped = external.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&"));
   return {
     entry,
     format: ["esm"],
     target: "node20",
     platform: "node",
     tsconfig: rootTsconfig,
-    noExternal: [/^(?!msw|@kubernetes)/],
-    external: ["msw", "@kubernetes/client-node"],
+    noExternal: [new RegExp(`^(?!${escaped.join("|")})`)],
+    external,
     banner: {
-      js: 'import { createRequire } from "node:module"; const require = createRequire(import.meta.url);',
+      js: 'import { createRequire as __bannerCreateRequire } from "node:module"; const require = __bannerCreateRequire(import.meta.url);',
     },
     dts: false,
     sourcemap: true,
@@ -52,7 +59,10 @@ export function sourceBundle(entry: Record<string, string> | string[]): Options 
   };
 }
 
-/** One build recipe for the examples (`examples/<name>/`): a source bundle, see `sourceBundle()`. */
-export function exampleBuild(entry: string[]): Options {
-  return sourceBundle(entry);
+/**
+ * One build recipe for the examples (`examples/<name>/`): a source bundle, see `sourceBundle()`
+ * (the app examples keep mysql2 and sql.js external: sql.js loads its .wasm from beside its script).
+ */
+export function exampleBuild(entry: string[], options: { external?: string[] } = {}): Options {
+  return sourceBundle(entry, options);
 }

@@ -1,3 +1,4 @@
-import { appTsupConfig } from "../app-deploy/tsup.app.js";
+import { defineConfig } from "tsup";
+import { exampleBuild } from "../../tsup.shared.js";
 
-export default appTsupConfig;
+export default defineConfig(exampleBuild(["src/main.ts"], { external: ["mysql2", "sql.js"] }));
