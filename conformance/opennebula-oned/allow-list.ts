@@ -95,12 +95,7 @@ export const ALLOWED: Allowed[] = [
       "not modelled: oned writes DEFAULT_DEVICE_PREFIX (sd) into an image allocated without DEV_PREFIX (methods/image.ts)",
   },
   // --- templates, locks, parser ---------------------------------------------------------------
-  {
-    step: /: update locked$/,
-    path: /^failed\/(code|message|id)$/,
-    reason:
-      "not modelled: oned 7.4 refuses an operation on a locked object in AuthManager (AUTHORIZATION 'User [0] : TEMPLATE is locked. [id].', no object ID); the emulator answers LOCKED 'The resource … is locked. [id].' (methods/lock.ts, methods/owned.ts; every locked-object test changes with it)",
-  },
+
   {
     method: /^one\.template\.allocate$/,
     step: /: allocate a syntax error$/,

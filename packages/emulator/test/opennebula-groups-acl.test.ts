@@ -113,8 +113,8 @@ describe("OpenNebula emulator: VM groups", () => {
     );
     await s.ok("one.vmgroup.lock", id, 2, false);
     expect(await s.call("one.vmgroup.rename", id, "x")).toMatchObject({
-      code: 0x8000,
-      message: `[one.vmgroup.rename] The resource vm group is locked. [${id}].`,
+      code: 0x200,
+      message: `[one.vmgroup.rename] User [0] : VMGROUP is locked. [${id}].`,
     });
     await s.ok("one.vmgroup.unlock", id);
     await s.ok("one.vm.action", "terminate", vm);

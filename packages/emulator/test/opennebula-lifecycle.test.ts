@@ -336,15 +336,15 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     expect(performance.now() - started).toBeLessThan(15_000);
   });
 
-  it("a locked VM refuses operations at or above the lock level with LOCKED; info still works", async () => {
+  it("a locked VM refuses operations at or above the lock level (AUTHORIZATION, as oned 7.4); info still works", async () => {
     const s = setup();
     const id = await running(s);
     await s.ok("one.vm.lock", id, 2);
     expect(await s.call("one.vm.action", "poweroff", id)).toMatchObject({
       kind: "error",
-      code: 0x8000,
-      respId: id,
-      message: `[one.vm.action] The resource virtual machine is locked. [${id}].`,
+      code: 0x200,
+      respId: -1,
+      message: `[one.vm.action] User [0] : VM is locked. [${id}].`,
     });
     expect(String(await s.ok("one.vm.info", id))).toContain("<LOCK><LOCKED>2</LOCKED>");
     // test=true on a locked VM answers ACTION with the lock's time; a wrong level is ACTION too
@@ -356,7 +356,7 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     // the lock's owner may relock: 4 (ALL) is level 1, which refuses USE operations too
     await s.ok("one.vm.lock", id, 4);
     expect(String(await s.ok("one.vm.info", id))).toContain("<LOCK><LOCKED>1</LOCKED>");
-    expect(await s.call("one.vm.attachnic", id, "NIC=[NETWORK_ID=0]")).toMatchObject({ code: 0x8000 });
+    expect(await s.call("one.vm.attachnic", id, "NIC=[NETWORK_ID=0]")).toMatchObject({ code: 0x200 });
     await s.ok("one.vm.unlock", id);
     await s.ok("one.vm.action", "poweroff", id);
   });

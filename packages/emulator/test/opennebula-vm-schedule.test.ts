@@ -292,8 +292,8 @@ describe("OpenNebula emulator: scheduled actions", () => {
     expect(await s.vmState(own)).toEqual([1, 0]);
     await s.ok("one.vm.lock", id, 2, false);
     expect(await s.call("one.vm.schedadd", id, 'SCHED_ACTION=[ACTION="stop", TIME="+1"]')).toMatchObject({
-      code: 0x8000,
-      message: `[one.vm.schedadd] The resource virtual machine is locked. [${id}].`,
+      code: 0x200,
+      message: `[one.vm.schedadd] User [0] : VM is locked. [${id}].`,
     });
     expect(await s.call("one.vm.schedadd", 99, 'SCHED_ACTION=[ACTION="stop", TIME="+1"]')).toMatchObject({
       code: 0x400,
@@ -414,7 +414,10 @@ describe("OpenNebula emulator: VM group membership", () => {
     });
     expect(await alice.rpc.call("one.vm.vmgroupdel", id)).toMatchObject({ code: 0x200 });
     await s.ok("one.vmgroup.lock", vg, 1, false);
-    expect(await s.call("one.vm.vmgroupadd", id, vg, "primary")).toMatchObject({ code: 0x8000 });
+    expect(await s.call("one.vm.vmgroupadd", id, vg, "primary")).toMatchObject({
+      code: 0x200,
+      message: `[one.vm.vmgroupadd] User [0] : VMGROUP is locked. [${vg}].`,
+    });
     await s.ok("one.vmgroup.unlock", vg);
     await s.ok("one.vm.action", "terminate-hard", id);
     s.clock.advance(5_000);

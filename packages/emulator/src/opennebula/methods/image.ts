@@ -94,7 +94,7 @@ export function imageXml(state: OpenNebulaState, image: OneImage): string {
 function getImage(ctx: Ctx, id: number, op: Operation, lock = true): OneImage {
   const image = lookup(ctx.state.images, id, "image");
   authorize(ctx, image, op, "IMAGE");
-  if (lock) checkLock(image, op, "image");
+  if (lock) checkLock(ctx, image, op, "IMAGE");
   return image;
 }
 
@@ -306,7 +306,7 @@ export function cloneImage(ctx: Ctx, id: number, name: string, dsArg: number): O
     if (origin.dsMad !== ds.dsMad) throw failures.action("Clone only supported to same DS_MAD Datastores");
   }
   authorize(ctx, source, "USE", "IMAGE");
-  checkLock(source, "USE", "image");
+  checkLock(ctx, source, "USE", "IMAGE");
   authorize(ctx, ds, "USE", "DATASTORE");
   if (origin !== undefined && origin !== ds) authorize(ctx, origin, "USE", "DATASTORE");
   checkImageName(ctx.state, ctx.user.id, name);

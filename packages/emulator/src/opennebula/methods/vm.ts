@@ -362,7 +362,7 @@ export function chown(ctx: Ctx, obj: Owned, uid: number, gid: number): void {
 export function getVm(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN", read = false): OneVm {
   const vm = lookup(ctx.state.vms, id, "virtual machine");
   authorize(ctx, vm, op, "VM");
-  if (!read) checkLock(vm, op, "virtual machine");
+  if (!read) checkLock(ctx, vm, op, "VM");
   return vm;
 }
 
