@@ -189,22 +189,12 @@ export const ALLOWED: Allowed[] = [
   },
   {
     method: /^one\.vm\.info$/,
-    path: /^VM\/(LAST_POLL|PREV_LCM_STATE|MONITORING(\/.*)?)$/,
+    path: /^VM\/(LAST_POLL|MONITORING(\/.*)?)$/,
     reason:
-      "timing: what the dummy VM state poll (every 5 s) last wrote — LAST_POLL, PREV_LCM_STATE, the MONITORING record — against the emulator's values computed when asked",
+      "timing: oned has not polled a VM that has just reached RUNNING (LAST_POLL 0, an empty MONITORING until the dummy VM probe's next report); the emulator monitors a VM from the moment it runs",
   },
-  {
-    method: /^one\.vm\.info$/,
-    path: /^VM\/PREV_STATE$/,
-    reason:
-      "not modelled: oned keeps PREV_STATE at POWEROFF/SUSPENDED after the VM resumed, until its next state change; the emulator resets it (lifecycle.ts)",
-  },
-  {
-    method: /^one\.vm\.info$/,
-    path: /^VM\/HISTORY_RECORDS\/HISTORY(\[\])?\/[A-Z_]+$/,
-    reason:
-      "not modelled: oned closes a history record at every poweroff, suspend, resume and migrate (ACTION: what closed it, REQUEST_ID, PLAN_ID -2, the system datastore as DS_ID); the emulator keeps one record per placement (lifecycle.ts, with its refactor)",
-  },
+
+
   {
     method: /^one\.vm\.info$/,
     path: /^VM\/(TEMPLATE\/SNAPSHOT|SNAPSHOTS)(\/[A-Z_]+|\/SNAPSHOT\/[A-Z_]+)$/,

@@ -4,7 +4,8 @@
  * between two servers replaced by placeholders:
  * - object IDs → the alias the scenario gave the object (`vm:web`), so that oned's VM 57 and the
  *   emulator's VM 3 compare equal; IDs the scenario never named stay as they are;
- * - timestamps → `<time>` (0 stays 0: "never" must still match "never");
+ * - timestamps → `<time>` (0 stays 0: "never" must still match "never"), a history record's
+ *   random REQUEST_ID → `<request>` (-1, no request, stays);
  * - host-specific values (HOST_SPECIFIC below: what the dummy drivers report for capacity,
  *   monitoring and device names, versus the emulator's modelled hardware) → `<host>`.
  * Presence is never normalised: an element one side has and the other lacks is a difference.
@@ -183,6 +184,8 @@ function normaliseValue(path: string, raw: string, aliases: Aliases): string {
       .map((v) => aliases.name(listType, v.trim()) ?? v.trim())
       .join(",");
   if (TIME_NAMES.has(name) && /^\d+$/.test(value) && value !== "0") return "<time>";
+  // RequestAttributes::req_id: random per request (0…9999); -1 (no request) must still match
+  if (name === "REQUEST_ID" && /^\d+$/.test(value)) return "<request>";
   if (HOST_SPECIFIC.some((h) => h.path.test(path.replace(/\[\d+\]/g, "")))) return "<host>";
   return value;
 }

@@ -4,7 +4,7 @@
  * A PENDING VM is placed by the scheduler on the host with free CPU and memory that runs the fewest
  * VMs; stop/undeploy/terminate free the capacity, terminate frees leases and images too.
  */
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { agendaPeek, agendaPop, agendaPush } from "./agenda.js";
 import { failures } from "./errors.js";
 import { completeImageOp, keepDiskSnapshots } from "./image-ops.js";
@@ -22,6 +22,7 @@ import {
   type OpenNebulaState,
   type StepHook,
   type VmDisk,
+  type VmHistory,
   type VmNic,
 } from "./state.js";
 import { getAttr, getVectors, setAttr, type Template } from "./template.js";
@@ -125,13 +126,165 @@ const L = {
   PROLOG_MIGRATE_UNKNOWN: 60,
 };
 
+/**
+ * Moves the VM to `s`/`lcm`. PREV_STATE / PREV_LCM_STATE follow as oned 7.4 stores them:
+ * VirtualMachinePool::update calls set_prev_state() before every write, so an answer always shows
+ * the state the VM was written in, which is the current one.
+ */
 export function setVmState(state: OpenNebulaState, vm: OneVm, s: number, lcm: number): void {
   if (vm.state === s && vm.lcm === lcm) return;
-  vm.prevState = vm.state;
-  vm.prevLcm = vm.lcm;
   vm.state = s;
   vm.lcm = lcm;
+  vm.prevState = s;
+  vm.prevLcm = lcm;
   state.emit({ type: "vm-state", vm, state: s, lcm });
+}
+
+// --- history records (VirtualMachine::add_history / cp_history / set_action, DispatchManager::close_cp_history)
+
+/** VMActions::Action values the history records name. */
+export const VM_ACTION_ID = {
+  NONE: 0,
+  MIGRATE: 1,
+  LIVE_MIGRATE: 2,
+  UNDEPLOY: 5,
+  UNDEPLOY_HARD: 6,
+  STOP: 9,
+  SUSPEND: 10,
+  RESUME: 11,
+  POWEROFF: 19,
+  POWEROFF_HARD: 20,
+  DISK_ATTACH: 21,
+  DISK_DETACH: 22,
+  NIC_ATTACH: 23,
+  NIC_DETACH: 24,
+  DISK_SNAPSHOT_CREATE: 25,
+  DISK_SNAPSHOT_DELETE: 26,
+  TERMINATE: 27,
+  TERMINATE_HARD: 28,
+  DISK_RESIZE: 29,
+  RESIZE: 35,
+  DISK_SNAPSHOT_REVERT: 41,
+  POFF_MIGRATE: 48,
+  POFF_HARD_MIGRATE: 49,
+  BACKUP: 50,
+  NIC_UPDATE: 51,
+  PCI_ATTACH: 58,
+  PCI_DETACH: 59,
+  RESTORE: 60,
+  EXEC: 61,
+  EXEC_CANCEL: 63,
+} as const;
+
+/** Who asked (RequestAttributes: the caller's UID and GID, a random REQUEST_ID per request). */
+export interface Requester {
+  uid: number;
+  gid: number;
+  reqId: number;
+}
+
+/** The requester of a call by `user` (a new REQUEST_ID, 0…9999 as oned draws it). */
+export function requester(user: { id: number; gid: number }): Requester {
+  return { uid: user.id, gid: user.gid, reqId: randomInt(0, 10_000) };
+}
+
+/** VirtualMachine::set_action on a record; without `by`, clear_action / set_internal_action (nobody asked). */
+function setHistoryAction(h: VmHistory, action: number, by?: Requester): void {
+  h.action = action;
+  h.uid = by?.uid ?? -1;
+  h.gid = by?.gid ?? -1;
+  h.reqId = by?.reqId ?? -1;
+}
+
+/** The current record's action, when the VM has one (the LCM actions' set_action). */
+function markAction(vm: OneVm, action: number, by: Requester): void {
+  const h = vm.history.at(-1);
+  if (h) setHistoryAction(h, action, by);
+}
+
+/**
+ * The system datastore a VM placed on `host` uses (the deploy's ds_id -1: the first enabled
+ * SYSTEM_DS of the host's cluster, as VirtualMachineAPI::deploy picks it).
+ */
+function systemDatastore(state: OpenNebulaState, host: OneHost): { id: number; tmMad: string } {
+  const systems = [...state.datastores.values()]
+    .filter((d) => d.type === 1 && d.clusterIds.includes(host.clusterId))
+    .sort((a, b) => a.id - b.id);
+  const ds = systems.find((d) => d.state === 0) ?? systems[0];
+  return ds === undefined ? { id: 0, tmMad: "ceph" } : { id: ds.id, tmMad: ds.tmMad };
+}
+
+/** VirtualMachine::add_history: a new record on `host` opened at `sec` (PLAN_ID -2, nobody's action). */
+function addHistory(state: OpenNebulaState, vm: OneVm, host: OneHost, sec: number): VmHistory {
+  const ds = systemDatastore(state, host);
+  const h: VmHistory = {
+    seq: vm.history.length,
+    hostId: host.id,
+    hostname: host.name,
+    clusterId: host.clusterId,
+    dsId: ds.id,
+    vmMad: host.vmMad,
+    tmMad: ds.tmMad,
+    stime: sec,
+    etime: 0,
+    pstime: 0,
+    petime: 0,
+    rstime: 0,
+    retime: 0,
+    estime: 0,
+    eetime: 0,
+    action: VM_ACTION_ID.NONE,
+    uid: -1,
+    gid: -1,
+    reqId: -1,
+  };
+  vm.history.push(h);
+  return h;
+}
+
+/**
+ * VirtualMachine::cp_history: ends the current record at `sec` (ETIME) and opens a copy of it on the
+ * same host and datastore from `sec` (STIME and RSTIME), with no action yet.
+ */
+function copyHistory(vm: OneVm, sec: number): VmHistory | undefined {
+  const prev = vm.history.at(-1);
+  if (prev === undefined) return undefined;
+  prev.etime = sec;
+  const h: VmHistory = {
+    ...prev,
+    seq: prev.seq + 1,
+    stime: sec,
+    etime: 0,
+    pstime: 0,
+    petime: 0,
+    rstime: sec,
+    retime: 0,
+    estime: 0,
+    eetime: 0,
+  };
+  setHistoryAction(h, VM_ACTION_ID.NONE);
+  vm.history.push(h);
+  return h;
+}
+
+/**
+ * DispatchManager::close_cp_history, what oned does for every hot-plug, disk snapshot, resize,
+ * backup, PCI and exec request on a VM that has a host: the current record ends now with the
+ * request's action and requester, and a copy starts now carrying the action the record had before
+ * (nobody's); a VM that was not running (its RETIME set) stays so in the copy. An UNDEPLOYED VM
+ * (no host) or one never deployed keeps its records.
+ */
+export function closeCopyHistory(state: OpenNebulaState, vm: OneVm, action: number, by: Requester): void {
+  const prev = vm.history.at(-1);
+  if (prev === undefined || vm.state === S.UNDEPLOYED) return;
+  const sec = nowSeconds(state);
+  const notRunning = prev.retime !== 0;
+  if (!notRunning) prev.retime = sec;
+  const before = prev.action;
+  setHistoryAction(prev, action, by);
+  const h = copyHistory(vm, sec)!;
+  h.action = before;
+  if (notRunning) h.retime = sec;
 }
 
 function hostUsage(_state: OpenNebulaState, host: OneHost): { cpu: number; memKb: number; vms: number } {
@@ -177,8 +330,8 @@ function fits(state: OpenNebulaState, host: OneHost, vm: OneVm): boolean {
   return u.cpu + Math.round(vm.cpu * 100) <= host.totalCpu && u.memKb + vm.memoryMb * 1024 <= host.totalMemKb;
 }
 
-/** Starts the deployment of `vm` on `host` at clock time `at`: PROLOG → BOOT → RUNNING. */
-export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: number, action = 0): void {
+/** Starts the deployment of `vm` on `host` at clock time `at`: PROLOG → BOOT → RUNNING, in a new history record. */
+export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: number): void {
   const t = state.timings;
   const sec = Math.floor(at / 1000);
   takeCapacity(state, vm, host);
@@ -186,26 +339,10 @@ export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: n
   vm.userTemplate = vm.userTemplate.filter(([k]) => k !== "SCHED_MESSAGE");
   const prev = vm.history.at(-1);
   if (prev && prev.etime === 0) prev.etime = sec;
-  vm.history.push({
-    seq: vm.history.length,
-    hostId: host.id,
-    hostname: host.name,
-    clusterId: host.clusterId,
-    dsId: 0,
-    vmMad: host.vmMad,
-    tmMad: "ceph",
-    stime: sec,
-    etime: 0,
-    pstime: sec,
-    petime: Math.floor((at + t.prolog) / 1000),
-    rstime: Math.floor((at + t.prolog) / 1000),
-    retime: 0,
-    estime: 0,
-    eetime: 0,
-    action,
-    uid: vm.uid,
-    gid: vm.gid,
-  });
+  const h = addHistory(state, vm, host, sec);
+  h.pstime = sec;
+  h.petime = Math.floor((at + t.prolog) / 1000);
+  h.rstime = h.petime;
   setVmState(state, vm, S.ACTIVE, L.PROLOG);
   vm.steps = [
     { at: at + t.prolog, state: S.ACTIVE, lcm: L.BOOT },
@@ -326,9 +463,53 @@ function runStepHook(state: OpenNebulaState, vm: OneVm, at: number, hook: StepHo
   stepHooks.get(hook.kind)?.(state, vm, at, hook.arg);
 }
 
+/** LifeCycleManager::trigger_deploy_success from a BOOT state: the record's action is done (clear_action). */
+function bootSuccess(vm: OneVm): void {
+  const h = vm.history.at(-1);
+  if (h === undefined) return;
+  setHistoryAction(h, VM_ACTION_ID.NONE);
+  h.etime = 0;
+  h.retime = 0;
+}
+
 registerStepHook("deployed", (_state, vm) => {
   if (vm.deployId === "") vm.deployId = `one-${vm.id}`;
+  bootSuccess(vm);
 });
+registerStepHook("booted", (_state, vm) => bootSuccess(vm));
+/** Live migration done (trigger_deploy_success in MIGRATE): the previous record ends, the new one runs. */
+registerStepHook("migrated", (_state, vm, at) => {
+  const sec = Math.floor(at / 1000);
+  const [prev, h] = vm.history.slice(-2);
+  if (prev === undefined || h === undefined) return;
+  prev.etime = sec;
+  prev.retime = sec;
+  h.rstime = sec;
+});
+/** The VM stopped running on its host (poweroff_success, suspend_success: RETIME). */
+registerStepHook("running-end", (_state, vm, at) => {
+  const h = vm.history.at(-1);
+  if (h && h.retime === 0) h.retime = Math.floor(at / 1000);
+});
+/** EPILOG starts (save/shutdown success, or at once from POWEROFF…): ESTIME, and RETIME when still running. */
+registerStepHook("epilog-start", (_state, vm, at) => epilogStart(vm, at));
+/** start_prolog_migrate: the previous record ends, the new one's PROLOG starts. */
+registerStepHook("prolog-migrate", (_state, vm, at) => {
+  const sec = Math.floor(at / 1000);
+  const [prev, h] = vm.history.slice(-2);
+  if (prev === undefined || h === undefined) return;
+  prev.etime = sec;
+  if (prev.retime === 0) prev.retime = sec;
+  h.pstime = sec;
+});
+
+function epilogStart(vm: OneVm, at: number): void {
+  const h = vm.history.at(-1);
+  if (h === undefined) return;
+  const sec = Math.floor(at / 1000);
+  h.estime = sec;
+  if (h.retime === 0) h.retime = sec;
+}
 registerStepHook("finish", (state, vm, at) => finish(state, vm, at));
 registerStepHook("release-capacity", (state, vm, at) => releaseCapacity(state, vm, at));
 
@@ -363,8 +544,17 @@ export const VM_ACTIONS = [
   "unresched",
 ] as const;
 
-/** `one.vm.action`: throws an ACTION failure (message without the method prefix) when not allowed. */
-export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): void {
+/**
+ * `one.vm.action`: throws an ACTION failure (message without the method prefix) when not allowed.
+ * `by` asked for it (the history record's UID/GID/REQUEST_ID; by default the VM's owner, as a
+ * scheduled action runs).
+ */
+export function vmAction(
+  state: OpenNebulaState,
+  vm: OneVm,
+  action: string,
+  by: Requester = requester({ id: vm.uid, gid: vm.gid }),
+): void {
   if (!(VM_ACTIONS as readonly string[]).includes(action)) {
     throw failures.action(`Action "${action}" is not supported`);
   }
@@ -386,11 +576,19 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
         vm.steps = [];
         finish(state, vm, state.clock.now());
       } else if (running || (unknown && hard)) {
+        markAction(vm, hard ? VM_ACTION_ID.TERMINATE_HARD : VM_ACTION_ID.TERMINATE, by);
         run(state, vm, { state: S.ACTIVE, lcm: L.SHUTDOWN }, [
-          { after: hard ? 0 : t.shutdown, state: S.ACTIVE, lcm: L.EPILOG },
+          {
+            after: hard ? 0 : t.shutdown,
+            state: S.ACTIVE,
+            lcm: L.EPILOG,
+            hook: { kind: "epilog-start" },
+          },
           { after: t.epilog, state: S.DONE, lcm: L.NONE, hook: { kind: "finish" } },
         ]);
       } else if ([S.POWEROFF, S.SUSPENDED, S.STOPPED, S.UNDEPLOYED].includes(vm.state)) {
+        markAction(vm, hard ? VM_ACTION_ID.TERMINATE_HARD : VM_ACTION_ID.TERMINATE, by);
+        if (vm.state === S.POWEROFF || vm.state === S.SUSPENDED) epilogStart(vm, state.clock.now());
         run(state, vm, { state: S.ACTIVE, lcm: L.EPILOG }, [
           { after: t.epilog, state: S.DONE, lcm: L.NONE, hook: { kind: "finish" } },
         ]);
@@ -400,13 +598,16 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
     case "poweroff":
     case "poweroff-hard":
       if (!running && !(unknown && hard)) wrong();
+      markAction(vm, hard ? VM_ACTION_ID.POWEROFF_HARD : VM_ACTION_ID.POWEROFF, by);
       run(state, vm, { state: S.ACTIVE, lcm: L.SHUTDOWN_POWEROFF }, [
-        { after: hard ? 0 : t.shutdown, state: S.POWEROFF, lcm: L.NONE },
+        { after: hard ? 0 : t.shutdown, state: S.POWEROFF, lcm: L.NONE, hook: { kind: "running-end" } },
       ]);
       return;
     case "undeploy":
     case "undeploy-hard":
       if (!running && vm.state !== S.POWEROFF) wrong();
+      markAction(vm, hard ? VM_ACTION_ID.UNDEPLOY_HARD : VM_ACTION_ID.UNDEPLOY, by);
+      if (vm.state === S.POWEROFF) epilogStart(vm, state.clock.now());
       run(
         state,
         vm,
@@ -414,7 +615,14 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
         [
           ...(vm.state === S.POWEROFF
             ? []
-            : [{ after: hard ? 0 : t.shutdown, state: S.ACTIVE, lcm: L.EPILOG_UNDEPLOY }]),
+            : [
+                {
+                  after: hard ? 0 : t.shutdown,
+                  state: S.ACTIVE,
+                  lcm: L.EPILOG_UNDEPLOY,
+                  hook: { kind: "epilog-start" },
+                },
+              ]),
           {
             after: t.epilog,
             state: S.UNDEPLOYED,
@@ -426,8 +634,9 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
       return;
     case "stop":
       if (!running) wrong();
+      markAction(vm, VM_ACTION_ID.STOP, by);
       run(state, vm, { state: S.ACTIVE, lcm: L.SAVE_STOP }, [
-        { after: t.save, state: S.ACTIVE, lcm: L.EPILOG_STOP },
+        { after: t.save, state: S.ACTIVE, lcm: L.EPILOG_STOP, hook: { kind: "epilog-start" } },
         {
           after: t.epilog,
           state: S.STOPPED,
@@ -438,19 +647,22 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
       return;
     case "suspend":
       if (!running) wrong();
+      markAction(vm, VM_ACTION_ID.SUSPEND, by);
       run(state, vm, { state: S.ACTIVE, lcm: L.SAVE_SUSPEND }, [
-        { after: t.save, state: S.SUSPENDED, lcm: L.NONE },
+        { after: t.save, state: S.SUSPENDED, lcm: L.NONE, hook: { kind: "running-end" } },
       ]);
       return;
     case "resume":
-      if (vm.state === S.POWEROFF) {
-        run(state, vm, { state: S.ACTIVE, lcm: L.BOOT_POWEROFF }, [
-          { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
-        ]);
-      } else if (vm.state === S.SUSPENDED) {
-        run(state, vm, { state: S.ACTIVE, lcm: L.BOOT_SUSPENDED }, [
-          { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
-        ]);
+      if (vm.state === S.POWEROFF || vm.state === S.SUSPENDED) {
+        // restart / restore: the record ends, a copy on the same host carries the RESUME until it runs
+        const h = copyHistory(vm, nowSeconds(state));
+        if (h) setHistoryAction(h, VM_ACTION_ID.RESUME, by);
+        run(
+          state,
+          vm,
+          { state: S.ACTIVE, lcm: vm.state === S.POWEROFF ? L.BOOT_POWEROFF : L.BOOT_SUSPENDED },
+          [{ after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } }],
+        );
       } else if (vm.state === S.STOPPED || vm.state === S.UNDEPLOYED) {
         submit(state, vm);
       } else wrong();
@@ -491,7 +703,7 @@ export function manualDeploy(state: OpenNebulaState, vm: OneVm, host: OneHost, e
   }
   if (enforce && !fits(state, host, vm))
     throw capacityFailure(host, vm, Math.round(vm.cpu * 100), vm.memoryMb * 1024);
-  deployVm(state, vm, host, state.clock.now(), 30);
+  deployVm(state, vm, host, state.clock.now());
 }
 
 /** The ACTION message of a capacity check (`one.vm.deploy`/`migrate`/`resize` with enforce). */
@@ -513,6 +725,7 @@ export function migrateVm(
   vm: OneVm,
   host: OneHost,
   opts: { live: boolean; enforce: boolean; type: number },
+  by: Requester = requester({ id: vm.uid, gid: vm.gid }),
 ): void {
   const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING;
   const unknown = vm.state === S.ACTIVE && vm.lcm === L.UNKNOWN;
@@ -527,51 +740,54 @@ export function migrateVm(
   const now = state.clock.now();
   const sec = Math.floor(now / 1000);
   const prev = vm.history.at(-1);
-  if (prev && prev.etime === 0) {
-    prev.etime = sec;
-    prev.eetime = sec;
-  }
   takeCapacity(state, vm, host);
-  const action = opts.live ? 2 : running && opts.type === 1 ? 48 : running && opts.type === 2 ? 49 : 1;
-  vm.history.push({
-    seq: vm.history.length,
-    hostId: host.id,
-    hostname: host.name,
-    clusterId: host.clusterId,
-    dsId: 0,
-    vmMad: host.vmMad,
-    tmMad: "ceph",
-    stime: sec,
-    etime: 0,
-    pstime: opts.live ? 0 : sec,
-    petime: opts.live ? 0 : Math.floor((now + t.prolog) / 1000),
-    rstime: sec,
-    retime: 0,
-    estime: 0,
-    eetime: 0,
-    action,
-    uid: vm.uid,
-    gid: vm.gid,
-  });
+  // the request's action goes on the record being left (LifeCycleManager::trigger_migrate /
+  // trigger_live_migrate: set_previous_action), except from POWEROFF / SUSPENDED, where the new
+  // record carries MIGRATE and the old one keeps what stopped it
+  const action = opts.live
+    ? VM_ACTION_ID.LIVE_MIGRATE
+    : running && opts.type === 1
+      ? VM_ACTION_ID.POFF_MIGRATE
+      : running && opts.type === 2
+        ? VM_ACTION_ID.POFF_HARD_MIGRATE
+        : VM_ACTION_ID.MIGRATE;
+  const h = addHistory(state, vm, host, sec);
+  if (prev && (running || unknown)) setHistoryAction(prev, action, by);
   if (opts.live) {
-    run(state, vm, { state: S.ACTIVE, lcm: L.MIGRATE }, [{ after: t.save, state: S.ACTIVE, lcm: L.RUNNING }]);
+    run(state, vm, { state: S.ACTIVE, lcm: L.MIGRATE }, [
+      { after: t.save, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "migrated" } },
+    ]);
   } else if (running) {
     const first = opts.type === 0 ? L.SAVE_MIGRATE : L.SHUTDOWN_POWEROFF;
     const firstDelay = opts.type === 0 ? t.save : opts.type === 1 ? t.shutdown : 0;
+    setHistoryAction(h, action, by);
     run(state, vm, { state: S.ACTIVE, lcm: first }, [
-      { after: firstDelay, state: S.ACTIVE, lcm: L.PROLOG_MIGRATE },
+      { after: firstDelay, state: S.ACTIVE, lcm: L.PROLOG_MIGRATE, hook: { kind: "prolog-migrate" } },
       { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT_MIGRATE },
-      { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
-    ]);
-  } else if (unknown) {
-    run(state, vm, { state: S.ACTIVE, lcm: L.PROLOG_MIGRATE_UNKNOWN }, [
-      { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT },
-      { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
+      { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } },
     ]);
   } else {
-    const back = vm.state;
-    const lcm = back === S.POWEROFF ? L.PROLOG_MIGRATE_POWEROFF : L.PROLOG_MIGRATE_SUSPEND;
-    run(state, vm, { state: S.ACTIVE, lcm }, [{ after: t.prolog, state: back, lcm: L.NONE }]);
+    // PROLOG_MIGRATE_POWEROFF / _SUSPEND / _UNKNOWN: the old record ends now
+    if (prev) {
+      prev.etime = sec;
+      if (prev.retime === 0) prev.retime = sec;
+    }
+    setHistoryAction(h, VM_ACTION_ID.MIGRATE, by);
+    h.pstime = sec;
+    h.petime = Math.floor((now + t.prolog) / 1000);
+    if (unknown) {
+      h.rstime = h.petime;
+      run(state, vm, { state: S.ACTIVE, lcm: L.PROLOG_MIGRATE_UNKNOWN }, [
+        { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT },
+        { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } },
+      ]);
+    } else {
+      const back = vm.state;
+      const lcm = back === S.POWEROFF ? L.PROLOG_MIGRATE_POWEROFF : L.PROLOG_MIGRATE_SUSPEND;
+      h.rstime = sec;
+      h.retime = sec;
+      run(state, vm, { state: S.ACTIVE, lcm }, [{ after: t.prolog, state: back, lcm: L.NONE }]);
+    }
   }
 }
 
@@ -582,7 +798,13 @@ const RESIZABLE = [S.PENDING, S.HOLD, S.POWEROFF, S.UNDEPLOYED, 10, 11];
  * `one.vm.resize`: new CPU / VCPU / MEMORY (each optional) from a template. In POWEROFF the VM
  * still holds its host's capacity, so with `enforce` the host must fit the difference.
  */
-export function resizeVm(state: OpenNebulaState, vm: OneVm, tmpl: Template, enforce: boolean): void {
+export function resizeVm(
+  state: OpenNebulaState,
+  vm: OneVm,
+  tmpl: Template,
+  enforce: boolean,
+  by: Requester = requester({ id: vm.uid, gid: vm.gid }),
+): void {
   if (!RESIZABLE.includes(vm.state))
     throw failures.action(`Cannot resize a VM in state ${stateName(vm)}`, vm.id);
   const fail = (msg: string) => failures.action(msg, vm.id);
@@ -611,6 +833,8 @@ export function resizeVm(state: OpenNebulaState, vm: OneVm, tmpl: Template, enfo
   vm.cpu = cpu;
   vm.memoryMb = memory;
   vm.vcpu = vcpu;
+  // DispatchManager::resize: a VM on a host (POWEROFF here) gets a new history record
+  if (vm.state === S.POWEROFF) closeCopyHistory(state, vm, VM_ACTION_ID.RESIZE, by);
 }
 
 /** Host unreachable: ERROR, and its active VMs to UNKNOWN; back: MONITORED and UNKNOWN VMs RUNNING. */

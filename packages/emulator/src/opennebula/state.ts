@@ -324,9 +324,13 @@ export interface VmHistory {
   retime: number;
   estime: number;
   eetime: number;
+  /** VMActions::Action of the request that ended (or, while it runs, drives) the record; 0 none. */
   action: number;
+  /** Who asked for `action` (-1: nobody, oned's `clear_action`). */
   uid: number;
   gid: number;
+  /** The request's random REQUEST_ID (0…9999, RequestAttributes::req_id); absent or -1: none. */
+  reqId?: number;
 }
 
 /**

@@ -9,14 +9,17 @@
 import { failures } from "../errors.js";
 import {
   buildDisk,
+  closeCopyHistory,
   contextDiskId,
   hotplug,
   leaseNic,
   passThrough,
   releaseImage,
   releaseLease,
+  requester,
   stateName,
   useImage,
+  VM_ACTION_ID,
 } from "../lifecycle.js";
 import { nowSeconds, type OneVm, type VmDisk } from "../state.js";
 import { getVectors } from "../template.js";
@@ -140,6 +143,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         LCM.HOTPLUG_PROLOG_POWEROFF,
         `Could not attach a new disk to VM ${vm.id}`,
       );
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_ATTACH, requester(ctx.user));
       // the first free target of the disk's prefix (DISK_IDs skip the CONTEXT disk's, targets do not)
       if (d.TARGET === undefined) {
         const prefix = disk.attrs.DEV_PREFIX ?? "vd";
@@ -167,6 +171,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         LCM.HOTPLUG_EPILOG_POWEROFF,
         `Could not detach disk from VM ${vm.id}`,
       );
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_DETACH, requester(ctx.user));
       vm.disks = vm.disks.filter((d) => d !== disk);
       const image = disk.imageId === null ? undefined : ctx.state.images.get(disk.imageId);
       if (image) releaseImage(image, vm.id);
@@ -195,6 +200,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         LCM.HOTPLUG_NIC_POWEROFF,
         `Could not add a new NIC to VM ${vm.id}`,
       );
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.NIC_ATTACH, requester(ctx.user));
       vm.nics.push(nic);
       return vm.id;
     },
@@ -213,6 +219,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         LCM.HOTPLUG_NIC_POWEROFF,
         `Could not detach NIC from VM ${vm.id}`,
       );
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.NIC_DETACH, requester(ctx.user));
       vm.nics = vm.nics.filter((x) => x !== nic);
       releaseLease(ctx.state, nic);
       return vm.id;
@@ -275,6 +282,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         `Could not create a new snapshot for VM ${vm.id}`,
       );
       passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug);
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_SNAPSHOT_CREATE, requester(ctx.user));
       const snapId = disk.nextSnapshot ?? 0;
       disk.nextSnapshot = snapId + 1;
       disk.snapshots ??= [];
@@ -303,6 +311,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       if (!disk || !snapshot)
         throw failures.action(`Disk id (${diskId}) or snapshot id (${snapId}) is not valid.`, vm.id);
       hotplug(ctx.state, vm, -1, LCM.DISK_SNAPSHOT_REVERT_POWEROFF, what);
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_SNAPSHOT_REVERT, requester(ctx.user));
       disk.active = snapshot.id;
       ctx.state.emit({ type: "disk-snapshot", action: "revert", vm, disk, snapshot });
       return vm.id;
@@ -322,6 +331,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       if (problem !== null) throw failures.action(problem, vm.id);
       const snapshot = disk.snapshots!.find((x) => x.id === snapId)!;
       passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug);
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_SNAPSHOT_DELETE, requester(ctx.user));
       deleteDiskSnapshot(disk, snapshot.id);
       ctx.state.emit({ type: "disk-snapshot", action: "delete", vm, disk, snapshot });
       return vm.id;

@@ -10,8 +10,8 @@ import { registerVmTimer, scheduleVm, stateName, VM_ACTIONS, vmAction } from "..
 import type { OneVm, OpenNebulaState, VmSchedAction } from "../state.js";
 import { getVectors, parseTemplate, type Template, TemplateSyntaxError } from "../template.js";
 import { authorize, type Ctx, int, lookup, type MethodDef, str } from "./context.js";
-import { execStatus, getVm } from "./vm.js";
 import { checkLock } from "./lock.js";
+import { execStatus, getVm } from "./vm.js";
 import { startBackup } from "./vm-backup.js";
 import { vmHotplugMethods } from "./vm-hotplug.js";
 

@@ -7,6 +7,7 @@ import {
   createVm,
   manualDeploy,
   migrateVm,
+  requester,
   resizeVm,
   scheduleVm,
   VM_STATES,
@@ -272,7 +273,7 @@ function storedName(state: OpenNebulaState, vm: OneVm): OneVm {
 
 /** One HISTORY record (vm.xsd); `vmBody` is the VM document acct.xsd's records end with. */
 export function historyXml(vmId: number, h: OneVm["history"][number], vmBody = ""): string {
-  return `<HISTORY><OID>${vmId}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><STIME>${h.stime}</STIME><ETIME>${h.etime}</ETIME>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<DS_ID>${h.dsId}</DS_ID><PLAN_ID>-1</PLAN_ID><ACTION_ID>-1</ACTION_ID><PSTIME>${h.pstime}</PSTIME><PETIME>${h.petime}</PETIME><RSTIME>${h.rstime}</RSTIME><RETIME>${h.retime}</RETIME><ESTIME>${h.estime}</ESTIME><EETIME>${h.eetime}</EETIME><ACTION>${h.action}</ACTION><UID>${h.uid}</UID><GID>${h.gid}</GID><REQUEST_ID>-1</REQUEST_ID>${vmBody}</HISTORY>`;
+  return `<HISTORY><OID>${vmId}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><STIME>${h.stime}</STIME><ETIME>${h.etime}</ETIME>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<DS_ID>${h.dsId}</DS_ID><PLAN_ID>-2</PLAN_ID><ACTION_ID>-1</ACTION_ID><PSTIME>${h.pstime}</PSTIME><PETIME>${h.petime}</PETIME><RSTIME>${h.rstime}</RSTIME><RETIME>${h.retime}</RETIME><ESTIME>${h.estime}</ESTIME><EETIME>${h.eetime}</EETIME><ACTION>${h.action}</ACTION><UID>${h.uid}</UID><GID>${h.gid}</GID><REQUEST_ID>${h.reqId ?? -1}</REQUEST_ID>${vmBody}</HISTORY>`;
 }
 
 export function vmXml(state: OpenNebulaState, vm: OneVm): string {
@@ -422,7 +423,7 @@ export const vmMethods: Record<string, MethodDef> = {
     params: [str(), int()],
     run(ctx, [action, id]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      vmAction(ctx.state, vm, action as string);
+      vmAction(ctx.state, vm, action as string, requester(ctx.user));
       return vm.id;
     },
   },
@@ -454,7 +455,12 @@ export const vmMethods: Record<string, MethodDef> = {
       if (op === 3 || op === 5) {
         vm.steps = [];
         if (vm.state !== 6)
-          vmAction(ctx.state, vm, vm.state === 1 || vm.state === 2 ? "terminate" : "terminate-hard");
+          vmAction(
+            ctx.state,
+            vm,
+            vm.state === 1 || vm.state === 2 ? "terminate" : "terminate-hard",
+            requester(ctx.user),
+          );
         vm.steps = vm.steps.map((s) => ({ ...s, at: ctx.state.clock.now() }));
         scheduleVm(ctx.state, vm);
         return vm.id;
@@ -494,7 +500,7 @@ export const vmMethods: Record<string, MethodDef> = {
     params: [int(), str(), bool(true)],
     run(ctx, [id, text, enforce]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      resizeVm(ctx.state, vm, parseOrActionError(text as string), enforce as boolean);
+      resizeVm(ctx.state, vm, parseOrActionError(text as string), enforce as boolean, requester(ctx.user));
       return vm.id;
     },
   },
@@ -512,7 +518,13 @@ export const vmMethods: Record<string, MethodDef> = {
         throw failures.action("Migration to a different system datastore is not supported", vm.id);
       const t = type as number;
       if (t < 0 || t > 2) throw failures.rpcApi("Wrong migration type");
-      migrateVm(ctx.state, vm, host, { live: live as boolean, enforce: enforce as boolean, type: t });
+      migrateVm(
+        ctx.state,
+        vm,
+        host,
+        { live: live as boolean, enforce: enforce as boolean, type: t },
+        requester(ctx.user),
+      );
       return vm.id;
     },
   },
