@@ -84,7 +84,9 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
       });
     // deployed: one record on the system datastore, nobody's action once RUNNING (clear_action)
     const systemDs = Number(
-      /<ID>(\d+)<\/ID>(?:(?!<ID>)[\s\S])*?<TYPE>1<\/TYPE>/.exec(String(await s.ok("one.datastorepool.info", -2, -1, -1)))![1],
+      /<ID>(\d+)<\/ID>(?:(?!<ID>)[\s\S])*?<TYPE>1<\/TYPE>/.exec(
+        String(await s.ok("one.datastorepool.info", -2, -1, -1)),
+      )![1],
     );
     expect(await records()).toEqual([
       { seq: 0, ds: systemDs, plan: -2, action: 0, uid: -1, request: -1, ended: false, retime: false },

@@ -15,6 +15,7 @@ import {
   nowSeconds,
   numberToIp,
   numberToMac,
+  type OneDatastore,
   type OneHost,
   type OneImage,
   type OneUser,
@@ -26,6 +27,7 @@ import {
   type VmNic,
 } from "./state.js";
 import { getAttr, getVectors, setAttr, type Template } from "./template.js";
+import { DEFAULT_DEVICE_PREFIX, INHERIT_DATASTORE_ATTR, TM_MAD_CONF } from "./tm-mad-conf.js";
 
 export const VM_STATES = [
   "INIT",
@@ -196,6 +198,16 @@ function setHistoryAction(h: VmHistory, action: number, by?: Requester): void {
   h.reqId = by?.reqId ?? -1;
 }
 
+/**
+ * VirtualMachine::automatic_requirements, recomputed (migrate, release, resume from STOPPED /
+ * UNDEPLOYED, resched): a VM that has a TM_MAD_SYSTEM (it was deployed) asks for it in its system
+ * datastore requirements from then on.
+ */
+function recomputeRequirements(vm: OneVm): void {
+  const h = vm.history.at(-1);
+  if (h !== undefined) vm.requirementsTmMad = h.tmMad;
+}
+
 /** The current record's action, when the VM has one (the LCM actions' set_action). */
 function markAction(vm: OneVm, action: number, by: Requester): void {
   const h = vm.history.at(-1);
@@ -343,6 +355,7 @@ export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: n
   h.pstime = sec;
   h.petime = Math.floor((at + t.prolog) / 1000);
   h.rstime = h.petime;
+  volatileDiskInfo(state, vm.disks, h.dsId);
   setVmState(state, vm, S.ACTIVE, L.PROLOG);
   vm.steps = [
     { at: at + t.prolog, state: S.ACTIVE, lcm: L.BOOT },
@@ -664,6 +677,7 @@ export function vmAction(
           [{ after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } }],
         );
       } else if (vm.state === S.STOPPED || vm.state === S.UNDEPLOYED) {
+        recomputeRequirements(vm);
         submit(state, vm);
       } else wrong();
       return;
@@ -678,12 +692,14 @@ export function vmAction(
       return;
     case "release":
       if (vm.state !== S.HOLD) wrong();
+      recomputeRequirements(vm);
       submit(state, vm);
       return;
     case "resched":
     case "unresched":
       if (!running && vm.state !== S.POWEROFF) wrong();
       vm.resched = action === "resched" ? 1 : 0;
+      if (action === "resched") recomputeRequirements(vm);
       return;
   }
 }
@@ -740,6 +756,7 @@ export function migrateVm(
   const now = state.clock.now();
   const sec = Math.floor(now / 1000);
   const prev = vm.history.at(-1);
+  recomputeRequirements(vm);
   takeCapacity(state, vm, host);
   // the request's action goes on the record being left (LifeCycleManager::trigger_migrate /
   // trigger_live_migrate: set_previous_action), except from POWEROFF / SUSPENDED, where the new
@@ -882,6 +899,59 @@ function withContextDisk(t: Template, diskCount: number): Template {
   return t;
 }
 
+/**
+ * VirtualMachineContext.cc's NETWORK_CONTEXT and NETWORK6_CONTEXT: [context name, NIC attribute,
+ * its alternative, whether the address range and the network are looked up when the NIC has none].
+ */
+const NETWORK_CONTEXT: ReadonlyArray<[string, string, string, boolean]> = [
+  ["IP", "IP", "", false],
+  ["MAC", "MAC", "", false],
+  ["MASK", "NETWORK_MASK", "", true],
+  ["NETWORK", "NETWORK_ADDRESS", "", true],
+  ["GATEWAY", "GATEWAY", "", true],
+  ["DNS", "DNS", "", true],
+  ["SEARCH_DOMAIN", "SEARCH_DOMAIN", "", true],
+  ["MTU", "GUEST_MTU", "", true],
+  ["METRIC", "METRIC", "", true],
+  ["METHOD", "METHOD", "", true],
+  ["VLAN_ID", "VLAN_ID", "", true],
+  ["VROUTER_IP", "VROUTER_IP", "", false],
+  ["VROUTER_MANAGEMENT", "VROUTER_MANAGEMENT", "", false],
+  ["EXTERNAL", "EXTERNAL", "", false],
+  ["ROUTES", "ROUTES", "", true],
+  ["IP6", "IP6_GLOBAL", "IP6", false],
+  ["IP6_ULA", "IP6_ULA", "", false],
+  ["IP6_GATEWAY", "GATEWAY6", "", true],
+  ["IP6_METRIC", "IP6_METRIC", "", true],
+  ["IP6_METHOD", "IP6_METHOD", "", true],
+  ["IP6_PREFIX_LENGTH", "PREFIX_LENGTH", "", true],
+  ["VROUTER_IP6", "VROUTER_IP6_GLOBAL", "VROUTER_IP6", false],
+];
+
+/**
+ * VirtualMachine::generate_network_context: with CONTEXT NETWORK="YES", ETH<NIC_ID>_* for every
+ * NIC (oned writes them at allocation and again when a NIC is attached or detached): the NIC's own
+ * value, else `$NETWORK[…]`'s — the NIC's address range, then its network's template — else empty.
+ */
+export function setNetworkContext(state: OpenNebulaState, template: Template, nics: VmNic[]): void {
+  const entry = template.find(([k]) => k === "CONTEXT");
+  if (entry === undefined || typeof entry[1] === "string") return;
+  const context = Object.fromEntries(Object.entries(entry[1]).filter(([k]) => !/^ETH\d+_/.test(k)));
+  if ((context.NETWORK ?? "").toUpperCase() === "YES")
+    for (const nic of [...nics].sort((a, b) => a.nicId - b.nicId)) {
+      const vnet = state.vnets.get(nic.networkId);
+      const ar = vnet?.ars.find((a) => a.id === nic.arId);
+      for (const [name, attr, alt, lookUp] of NETWORK_CONTEXT) {
+        let value = nic.attrs[attr] ?? "";
+        if (value === "" && alt !== "") value = nic.attrs[alt] ?? "";
+        if (value === "" && lookUp)
+          value = ar?.extra[attr] || (vnet === undefined ? "" : (getAttr(vnet.template, attr) ?? ""));
+        context[`ETH${nic.nicId}_${name}`] = value;
+      }
+    }
+  entry[1] = context;
+}
+
 /** The DISK_ID the CONTEXT disk holds, if any (see withContextDisk). */
 export function contextDiskId(vm: OneVm): number | undefined {
   const context = vm.template.find(([k]) => k === "CONTEXT")?.[1];
@@ -937,6 +1007,7 @@ export function createVm(
     if (built.image) images.push(built.image);
     return built.disk;
   });
+  assignDiskTargets(disks, new Set(getVectors(tmpl, "CONTEXT").length > 0 ? ["hda"] : []));
   checkVmQuota(state, owner, { cpu, memoryMb: memory, disks });
   // Leases are taken only once every NIC has found one, so a failure leaves the ranges untouched.
   const taken: Array<{ ar: AddressRange; index: number; prevNext: number }> = [];
@@ -979,6 +1050,7 @@ export function createVm(
       holdsCapacity: false,
       lock: null,
     };
+    setNetworkContext(state, vm.template, nics);
     for (const t of vmTimers) t.onCreate?.(state, vm);
     state.nextId.vm++;
     for (const image of images) useImage(image, id);
@@ -1000,8 +1072,13 @@ export function buildDisk(
   d: Record<string, string>,
   diskId: number,
   fail: (msg: string) => Error,
+  /** The VM's TM_MAD_SYSTEM once deployed (a disk attached then carries it). */
+  tmMadSystem?: string,
 ): { disk: VmDisk; image: OneImage | undefined } {
   let image: OneImage | undefined;
+  const base: Record<string, string> = { ...d };
+  if (tmMadSystem !== undefined) base.TM_MAD_SYSTEM = tmMadSystem;
+  else delete base.TM_MAD_SYSTEM;
   if (d.IMAGE_ID !== undefined) image = state.images.get(Number(d.IMAGE_ID));
   else if (d.IMAGE !== undefined) image = [...state.images.values()].find((i) => i.name === d.IMAGE);
   else
@@ -1009,7 +1086,13 @@ export function buildDisk(
       disk: {
         diskId,
         imageId: null,
-        attrs: { ...d, TYPE: d.TYPE ?? "fs", SIZE: d.SIZE ?? "1024", DISK_ID: String(diskId) },
+        attrs: {
+          ...base,
+          TYPE: d.TYPE ?? "fs",
+          SIZE: d.SIZE ?? "1024",
+          DEV_PREFIX: d.DEV_PREFIX ?? DEFAULT_DEVICE_PREFIX,
+          DISK_ID: String(diskId),
+        },
       },
       image: undefined,
     };
@@ -1020,29 +1103,101 @@ export function buildDisk(
     );
   }
   const ds = state.datastores.get(image.datastoreId);
-  return {
-    image,
-    disk: {
-      diskId,
-      imageId: image.id,
-      attrs: {
-        ...d,
-        CLONE: image.persistent ? "NO" : "YES",
-        DATASTORE: ds?.name ?? "",
-        DATASTORE_ID: String(image.datastoreId),
-        DEV_PREFIX: getAttr(image.template, "DEV_PREFIX") ?? "vd",
-        DISK_ID: String(diskId),
-        IMAGE: image.name,
-        IMAGE_ID: String(image.id),
-        IMAGE_STATE: String(image.persistent ? 8 : 2),
-        SIZE: String(image.sizeMb),
-        SOURCE: image.source,
-        TARGET: `vd${String.fromCharCode(97 + diskId)}`,
-        TM_MAD: ds?.tmMad ?? "ceph",
-        TYPE: ds?.diskType === 3 ? "RBD" : "FILE",
-      },
-    },
+  const cdrom = image.type === 1;
+  const immutable = getAttr(image.template, "PERSISTENT_TYPE")?.toUpperCase() === "IMMUTABLE";
+  const format = image.format.toLowerCase();
+  // Image::disk_attribute
+  const attrs: Record<string, string> = {
+    ...base,
+    ...(cdrom
+      ? {}
+      : { DEV_PREFIX: d.DEV_PREFIX ?? getAttr(image.template, "DEV_PREFIX") ?? DEFAULT_DEVICE_PREFIX }),
+    DISK_ID: String(diskId),
+    IMAGE: image.name,
+    IMAGE_ID: String(image.id),
+    SOURCE: image.source,
+    ORIGINAL_SIZE: String(image.sizeMb),
+    SIZE: d.SIZE ?? String(image.sizeMb),
+    DISK_SNAPSHOT_TOTAL_SIZE: String((image.snapshots ?? []).reduce((n, sn) => n + sn.sizeMb, 0)),
+    ...(format === "" ? {} : { DRIVER: format, FORMAT: format }),
+    IMAGE_STATE: String(image.persistent ? 8 : 2),
+    ...(cdrom || immutable
+      ? { SAVE: "NO", CLONE: "NO", READONLY: "YES" }
+      : {
+          READONLY:
+            d.READONLY ?? (getAttr(image.template, "READONLY")?.toUpperCase() === "YES" ? "YES" : "NO"),
+          ...(image.persistent
+            ? { PERSISTENT: "YES", CLONE: "NO", SAVE: "YES" }
+            : { CLONE: "YES", SAVE: "NO" }),
+        }),
+    TYPE: ds?.diskType === 3 ? (cdrom ? "RBD_CDROM" : "RBD") : cdrom ? "CDROM" : "FILE",
   };
+  const imageTarget = getAttr(image.template, "TARGET");
+  if (d.TARGET === undefined && imageTarget !== undefined) attrs.TARGET = imageTarget;
+  if (ds !== undefined) Object.assign(attrs, datastoreDiskAttributes(ds, attrs));
+  return { image, disk: { diskId, imageId: image.id, attrs } };
+}
+
+/**
+ * Datastore::disk_attribute: what a disk takes from its datastore (the image's, or the system
+ * datastore for a volatile disk): DATASTORE, DATASTORE_ID, TM_MAD, CLUSTER_ID, the datastore's
+ * CLONE_TARGET / LN_TARGET and the INHERIT_DATASTORE_ATTR attributes the disk does not have; a
+ * volatile disk also its DISK_TYPE and DRIVER / FORMAT (raw unless the driver names one).
+ */
+function datastoreDiskAttributes(ds: OneDatastore, disk: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {
+    DATASTORE: ds.name,
+    DATASTORE_ID: String(ds.id),
+    TM_MAD: ds.tmMad,
+    CLUSTER_ID: ds.clusterIds.join(","),
+  };
+  for (const name of ["CLONE_TARGET", "LN_TARGET"]) {
+    const value = getAttr(ds.template, name);
+    if (value !== undefined && value !== "" && disk[name] === undefined) out[name] = value;
+  }
+  for (const name of INHERIT_DATASTORE_ATTR) {
+    const value = getAttr(ds.template, name);
+    if (value !== undefined && value !== "" && (disk[name] ?? "") === "") out[name] = value;
+  }
+  if (disk.IMAGE_ID === undefined) {
+    const type = (disk.TYPE ?? "").toUpperCase();
+    if ((disk.DISK_TYPE ?? "") === "" && out.DISK_TYPE === undefined)
+      out.DISK_TYPE = ["FILE", "CD_ROM", "BLOCK", "RBD"][ds.diskType] ?? "FILE";
+    if (type !== "CDROM") {
+      const driver = TM_MAD_CONF[ds.tmMad]?.DRIVER ?? getAttr(ds.template, "DRIVER") ?? "";
+      const chosen = type === "FS" ? driver || disk.FORMAT || "raw" : "raw";
+      out.DRIVER = chosen;
+      out.FORMAT = type === "FS" && driver === "" && disk.FORMAT ? disk.FORMAT : chosen;
+    }
+  }
+  return out;
+}
+
+/**
+ * VirtualMachineDisks::volatile_info (at deploy, and for a disk attached to a deployed VM): the
+ * VM's volatile disks take the system datastore's attributes.
+ */
+export function volatileDiskInfo(state: OpenNebulaState, disks: VmDisk[], systemDsId: number): void {
+  const ds = state.datastores.get(systemDsId);
+  if (ds === undefined) return;
+  for (const disk of disks)
+    if (disk.imageId === null) disk.attrs = { ...disk.attrs, ...datastoreDiskAttributes(ds, disk.attrs) };
+}
+
+/**
+ * VirtualMachineDisks::assign_disk_targets: each disk without a TARGET gets the first free one of
+ * its DEV_PREFIX (`vda`, `sda`…), the CONTEXT disk's `hda` included.
+ */
+export function assignDiskTargets(disks: VmDisk[], used: Set<string> = new Set()): void {
+  for (const disk of disks) if (disk.attrs.TARGET !== undefined) used.add(disk.attrs.TARGET);
+  for (const disk of disks) {
+    if (disk.attrs.TARGET !== undefined) continue;
+    const prefix = disk.attrs.DEV_PREFIX ?? DEFAULT_DEVICE_PREFIX;
+    let i = 0;
+    while (used.has(`${prefix}${String.fromCharCode(97 + i)}`)) i++;
+    disk.attrs.TARGET = `${prefix}${String.fromCharCode(97 + i)}`;
+    used.add(disk.attrs.TARGET);
+  }
 }
 
 /** Marks an image as used by a VM (READY → USED / USED_PERS). */

@@ -8,6 +8,7 @@
  */
 import { failures } from "../errors.js";
 import {
+  assignDiskTargets,
   buildDisk,
   closeCopyHistory,
   contextDiskId,
@@ -17,9 +18,11 @@ import {
   releaseImage,
   releaseLease,
   requester,
+  setNetworkContext,
   stateName,
   useImage,
   VM_ACTION_ID,
+  volatileDiskInfo,
 } from "../lifecycle.js";
 import { nowSeconds, type OneVm, type VmDisk } from "../state.js";
 import { getVectors } from "../template.js";
@@ -130,12 +133,15 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       );
       const d = getVectors(tmpl, "DISK")[0];
       if (!d) throw failures.action("Internal error parsing DISK attribute", vm.id);
+      const placed = vm.history.at(-1);
       const { disk, image } = buildDisk(
         ctx.state,
         d,
         nextId([...vm.disks.map((x) => x.diskId), contextDiskId(vm) ?? -1]),
         (msg) => failures.action(msg, vm.id),
+        placed?.tmMad,
       );
+      if (placed) volatileDiskInfo(ctx.state, [disk], placed.dsId);
       hotplug(
         ctx.state,
         vm,
@@ -145,13 +151,13 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       );
       closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_ATTACH, requester(ctx.user));
       // the first free target of the disk's prefix (DISK_IDs skip the CONTEXT disk's, targets do not)
-      if (d.TARGET === undefined) {
-        const prefix = disk.attrs.DEV_PREFIX ?? "vd";
-        const used = new Set(vm.disks.map((x) => x.attrs.TARGET));
-        let i = 0;
-        while (used.has(`${prefix}${String.fromCharCode(97 + i)}`)) i++;
-        disk.attrs.TARGET = `${prefix}${String.fromCharCode(97 + i)}`;
-      }
+      assignDiskTargets(
+        [disk],
+        new Set([
+          ...vm.disks.map((x) => x.attrs.TARGET ?? ""),
+          ...(contextDiskId(vm) === undefined ? [] : ["hda"]),
+        ]),
+      );
       if (image) useImage(image, vm.id);
       vm.disks.push(disk);
       return vm.id;
@@ -202,6 +208,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       );
       closeCopyHistory(ctx.state, vm, VM_ACTION_ID.NIC_ATTACH, requester(ctx.user));
       vm.nics.push(nic);
+      setNetworkContext(ctx.state, vm.template, vm.nics);
       return vm.id;
     },
   },
@@ -222,6 +229,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       closeCopyHistory(ctx.state, vm, VM_ACTION_ID.NIC_DETACH, requester(ctx.user));
       vm.nics = vm.nics.filter((x) => x !== nic);
       releaseLease(ctx.state, nic);
+      setNetworkContext(ctx.state, vm.template, vm.nics);
       return vm.id;
     },
   },
@@ -240,6 +248,8 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         time: nowSeconds(ctx.state),
         hypervisorId: `snap-${snapId}`,
         active: true,
+        action: "CREATE",
+        systemDiskSize: vm.memoryMb,
       });
       return snapId;
     },
@@ -254,6 +264,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       if (!snap) throw failures.action(`${what}, it does not exist.`);
       hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, what);
       for (const sn of vm.snapshots ?? []) sn.active = sn === snap;
+      snap.action = "REVERT";
       return vm.id;
     },
   },

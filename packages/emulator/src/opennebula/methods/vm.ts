@@ -13,7 +13,7 @@ import {
   VM_STATES,
   vmAction,
 } from "../lifecycle.js";
-import type { OneVm, OpenNebulaState, Owned, VmExec, VmSchedAction } from "../state.js";
+import type { OneVm, OpenNebulaState, Owned, VmDisk, VmExec, VmSchedAction } from "../state.js";
 import { renderEntries, renderTemplate, type Template } from "../template.js";
 import { cel, el, ids } from "../xml.js";
 import {
@@ -129,27 +129,40 @@ function splitTemplate(state: OpenNebulaState, vm: OneVm): { template: string; u
   const entries: Template = [
     ...vm.template,
     // what oned 7.4's scheduler requirements read for a VM in cluster 0 (conformance/opennebula-oned)
-    ["AUTOMATIC_DS_REQUIREMENTS", '("CLUSTERS/ID" @> 0)'],
+    [
+      "AUTOMATIC_DS_REQUIREMENTS",
+      `("CLUSTERS/ID" @> 0)${vm.requirementsTmMad === undefined ? "" : ` & (TM_MAD = "${vm.requirementsTmMad}")`}`,
+    ],
     ...(vm.nics.length > 0
       ? [["AUTOMATIC_NIC_REQUIREMENTS", '("CLUSTERS/ID" @> 0)'] as [string, string]]
       : []),
     ["AUTOMATIC_REQUIREMENTS", "(CLUSTER_ID = 0) & !(PIN_POLICY = PINNED)"],
     ["CPU", String(vm.cpu)],
-    ...vm.disks.map((d): [string, Record<string, string>] => ["DISK", d.attrs]),
+    // a disk's DISK_SNAPSHOT_TOTAL_SIZE follows its snapshots (oned updates it with each one)
+    ...vm.disks.map((d): [string, Record<string, string>] => [
+      "DISK",
+      d.snapshots === undefined || d.imageId === null
+        ? d.attrs
+        : { ...d.attrs, DISK_SNAPSHOT_TOTAL_SIZE: String(d.snapshots.reduce((n, sn) => n + sn.sizeMb, 0)) },
+    ]),
     ["MEMORY", String(vm.memoryMb)],
     ...vm.nics.map((n): [string, Record<string, string>] => ["NIC", n.attrs]),
     ...(vm.templateId === null ? [] : [["TEMPLATE_ID", String(vm.templateId)] as [string, string]]),
-    ["TM_MAD_SYSTEM", state.datastores.get(0)?.tmMad ?? "ceph"],
+    // VirtualMachine::check_tm_mad_disks: the system datastore's TM_MAD, once deployed
+    ...(vm.history.length === 0 ? [] : [["TM_MAD_SYSTEM", vm.history.at(-1)!.tmMad] as [string, string]]),
     ["VCPU", String(vm.vcpu)],
     ["VMID", String(vm.id)],
     ...(vm.snapshots ?? []).map((sn): [string, Record<string, string>] => [
       "SNAPSHOT",
       {
-        ...(sn.active ? { ACTIVE: "YES" } : {}),
+        // VirtualMachine::clear_active_snapshot: ACTIVE/ACTION only while the operation runs
+        ...(sn.active && vm.state === 3 && vm.lcm === 24
+          ? { ACTION: sn.action ?? "CREATE", ACTIVE: "YES" }
+          : {}),
         HYPERVISOR_ID: sn.hypervisorId,
         NAME: sn.name,
         SNAPSHOT_ID: String(sn.id),
-        SYSTEM_DISK_SIZE: "0",
+        SYSTEM_DISK_SIZE: String(sn.systemDiskSize ?? 0),
         TIME: String(sn.time),
       },
     ]),
@@ -286,10 +299,21 @@ export function vmXml(state: OpenNebulaState, vm: OneVm): string {
   )}${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}${diskSnapshotsXml(vm)}${backupsXml(state, vm)}</VM>`;
 }
 
+/**
+ * VirtualMachineDisk::allow_orphans of a disk: its ALLOW_ORPHANS upper-cased (YES, MIXED, LINEAR;
+ * FORMAT is YES for a raw disk, else NO; anything else NO).
+ */
+function snapshotOrphans(disk: VmDisk): string {
+  const v = (disk.attrs.ALLOW_ORPHANS ?? "").toUpperCase();
+  if (v === "FORMAT") return (disk.attrs.FORMAT ?? "").toLowerCase() === "raw" ? "YES" : "NO";
+  return ["YES", "MIXED", "LINEAR"].includes(v) ? v : "NO";
+}
+
 /** `<SNAPSHOTS>` per disk with snapshots (vm.xsd): the snapshot tree, the active one marked. */
 function diskSnapshotsXml(vm: OneVm): string {
+  // a disk keeps its (possibly empty) snapshot list once it had one, as oned's Snapshots does
   return vm.disks
-    .filter((d) => (d.snapshots?.length ?? 0) > 0)
+    .filter((d) => (d.snapshots?.length ?? 0) > 0 || d.nextSnapshot !== undefined)
     .map((d) => {
       const snaps = d.snapshots ?? [];
       const body = snaps
@@ -298,7 +322,7 @@ function diskSnapshotsXml(vm: OneVm): string {
           return `<SNAPSHOT>${d.active === sn.id ? "<ACTIVE>YES</ACTIVE>" : ""}${children.length > 0 ? `<CHILDREN>${children.join(",")}</CHILDREN>` : ""}<DATE>${sn.date}</DATE><ID>${sn.id}</ID>${el("NAME", sn.name)}<PARENT>${sn.parent}</PARENT><SIZE>${sn.sizeMb}</SIZE></SNAPSHOT>`;
         })
         .join("");
-      return `<SNAPSHOTS><ALLOW_ORPHANS>NO</ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><DISK_ID>${d.diskId}</DISK_ID><NEXT_SNAPSHOT>${d.nextSnapshot ?? 0}</NEXT_SNAPSHOT>${body}</SNAPSHOTS>`;
+      return `<SNAPSHOTS><ALLOW_ORPHANS>${snapshotOrphans(d)}</ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><DISK_ID>${d.diskId}</DISK_ID><NEXT_SNAPSHOT>${d.nextSnapshot ?? 0}</NEXT_SNAPSHOT>${body}</SNAPSHOTS>`;
     })
     .join("");
 }
