@@ -130,8 +130,12 @@ export const HOST_SPECIFIC: ReadonlyArray<{ path: RegExp; why: string }> = [
   { path: /\/(TOTAL_MB|FREE_MB|USED_MB)$/, why: "datastore capacity as the dummy driver reports it" },
   { path: /^IMAGE\/(SIZE|SOURCE|FORMAT)$/, why: "what the dummy datastore driver's cp/stat answer" },
   {
-    path: /\/DISK(\[\d+\])?\/(SIZE|SOURCE|FORMAT|DRIVER)$/,
-    why: "disk size/source/format come from the image's driver",
+    path: /\/DISK(\[\d+\])?\/(SIZE|ORIGINAL_SIZE|DISK_SNAPSHOT_TOTAL_SIZE|SOURCE|FORMAT|DRIVER)$/,
+    why: "disk size/source/format come from the image's driver (the dummy one's stat says 1024 MB, the topology's image is 3584)",
+  },
+  {
+    path: /^VM\/SNAPSHOTS\/SNAPSHOT\/SIZE$/,
+    why: "a disk snapshot's size is its disk's (from the image's driver)",
   },
   { path: /\/DEPLOY_ID$/, why: "the hypervisor's domain name (dummy driver vs emulator)" },
   { path: /\/GRAPHICS\/PORT$/, why: "VNC port: oned's VNC_PORTS allocator over its whole VM history" },
