@@ -204,8 +204,7 @@ function setHistoryAction(h: VmHistory, action: number, by?: Requester): void {
  * datastore requirements from then on.
  */
 function recomputeRequirements(vm: OneVm): void {
-  const h = vm.history.at(-1);
-  if (h !== undefined) vm.requirementsTmMad = h.tmMad;
+  if (vm.tmMadSystem !== undefined) vm.requirementsTmMad = vm.tmMadSystem;
 }
 
 /** The current record's action, when the VM has one (the LCM actions' set_action). */
@@ -352,6 +351,7 @@ export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: n
   const prev = vm.history.at(-1);
   if (prev && prev.etime === 0) prev.etime = sec;
   const h = addHistory(state, vm, host, sec);
+  vm.tmMadSystem ??= h.tmMad;
   h.pstime = sec;
   h.petime = Math.floor((at + t.prolog) / 1000);
   h.rstime = h.petime;

@@ -384,6 +384,8 @@ export interface OneVm extends Owned {
   holdsCapacity: boolean;
   /** `one.vm.lock`: level 1 USE, 2 MANAGE, 3 ADMIN blocks operations at or above it. */
   lock: { level: number; owner: number; time: number } | null;
+  /** TEMPLATE/TM_MAD_SYSTEM: the system datastore's TM_MAD, set at the first deploy (check_tm_mad_disks). */
+  tmMadSystem?: string;
   /**
    * The TM_MAD_SYSTEM oned put into AUTOMATIC_DS_REQUIREMENTS when it last recomputed them for a
    * deployed VM (migrate, release, resume from STOPPED/UNDEPLOYED, resched); absent: not since deploy.

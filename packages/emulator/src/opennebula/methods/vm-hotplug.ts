@@ -139,7 +139,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         d,
         nextId([...vm.disks.map((x) => x.diskId), contextDiskId(vm) ?? -1]),
         (msg) => failures.action(msg, vm.id),
-        placed?.tmMad,
+        found.tmMadSystem,
       );
       if (placed) volatileDiskInfo(ctx.state, [disk], placed.dsId);
       hotplug(

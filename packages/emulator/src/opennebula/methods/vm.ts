@@ -149,7 +149,7 @@ function splitTemplate(state: OpenNebulaState, vm: OneVm): { template: string; u
     ...vm.nics.map((n): [string, Record<string, string>] => ["NIC", n.attrs]),
     ...(vm.templateId === null ? [] : [["TEMPLATE_ID", String(vm.templateId)] as [string, string]]),
     // VirtualMachine::check_tm_mad_disks: the system datastore's TM_MAD, once deployed
-    ...(vm.history.length === 0 ? [] : [["TM_MAD_SYSTEM", vm.history.at(-1)!.tmMad] as [string, string]]),
+    ...(vm.tmMadSystem === undefined ? [] : [["TM_MAD_SYSTEM", vm.tmMadSystem] as [string, string]]),
     ["VCPU", String(vm.vcpu)],
     ["VMID", String(vm.id)],
     ...(vm.snapshots ?? []).map((sn): [string, Record<string, string>] => [
