@@ -34,6 +34,16 @@ const SSH_MODE = {
   DISK_TYPE_SSH: "FILE",
 } as const;
 
+/** The storage arrays' drivers (netapp, purefa): raw block devices cloned in the array. */
+const SAN_BLOCK = {
+  LN_TARGET: "NONE",
+  CLONE_TARGET: "SELF",
+  SHARED: "YES",
+  DRIVER: "raw",
+  DISK_TYPE: "BLOCK",
+  ...NO_MIGRATE,
+} as const;
+
 /** TM_MAD_CONF of oned.conf 7.4, by NAME. */
 export const TM_MAD_CONF: Readonly<Record<string, TmMadConf>> = {
   dummy: { LN_TARGET: "NONE", CLONE_TARGET: "SYSTEM", SHARED: "YES", ...MIGRATE },
@@ -100,24 +110,8 @@ export const TM_MAD_CONF: Readonly<Record<string, TmMadConf>> = {
   },
   iscsi_libvirt: { LN_TARGET: "NONE", CLONE_TARGET: "SELF", SHARED: "YES", DRIVER: "raw", ...NO_MIGRATE },
   dev: { LN_TARGET: "NONE", CLONE_TARGET: "NONE", SHARED: "YES", DRIVER: "raw", ...NO_MIGRATE },
-  netapp: {
-    LN_TARGET: "NONE",
-    CLONE_TARGET: "SELF",
-    SHARED: "YES",
-    DRIVER: "raw",
-    DISK_TYPE: "BLOCK",
-    ALLOW_ORPHANS: "LINEAR",
-    ...NO_MIGRATE,
-  },
-  purefa: {
-    LN_TARGET: "NONE",
-    CLONE_TARGET: "SELF",
-    SHARED: "YES",
-    DRIVER: "raw",
-    DISK_TYPE: "BLOCK",
-    ALLOW_ORPHANS: "YES",
-    ...NO_MIGRATE,
-  },
+  netapp: { ...SAN_BLOCK, ALLOW_ORPHANS: "LINEAR" },
+  purefa: { ...SAN_BLOCK, ALLOW_ORPHANS: "YES" },
   virtiofs: {
     LN_TARGET: "NONE",
     CLONE_TARGET: "NONE",
