@@ -4,8 +4,10 @@
  * (`homelab-emulator up`), and their answers must match after normalisation (normalise.ts), except
  * for the differences allow-list.ts explains one by one. Run by `bash .ci/suites/oned.sh`.
  *
- * Writes a summary ({calls, differences, allowed, unexplained, byScenario}) to ONED_DIFF_REPORT
- * (default .tmp/oned-differential.json) for the report and bench/opennebula/oned-startup.mjs.
+ * Writes a summary ({calls, differences, allowed, unexplained, entries, byScenario, byEntry,
+ * allowedList, unexplainedList}) to ONED_DIFF_REPORT (default .tmp/oned-differential.json) for the
+ * report and bench/opennebula/oned-startup.mjs: byEntry counts the differences each allow-list entry
+ * explains (by its reason), allowedList names them.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
@@ -18,16 +20,19 @@ import { emulatorTarget, onedTarget } from "./targets.js";
 
 const oned = onedTarget();
 const emulator = emulatorTarget();
-const used = new Set<Allowed>();
+const used = new Map<Allowed, number>();
 const summary = {
   calls: 0,
   differences: 0,
   allowed: 0,
   unexplained: 0,
+  entries: ALLOWED.length,
   byScenario: {} as Record<
     string,
     { calls: number; differences: number; allowed: number; unexplained: number }
   >,
+  byEntry: {} as Record<string, number>,
+  allowedList: [] as string[],
   unexplainedList: [] as string[],
 };
 
@@ -44,7 +49,10 @@ describe("real oned ↔ emulator", () => {
       for (const d of differences) {
         const entry = allowedBy(d, ALLOWED);
         if (entry === undefined) unexplained.push(d);
-        else used.add(entry);
+        else {
+          used.set(entry, (used.get(entry) ?? 0) + 1);
+          summary.allowedList.push(formatDifference(d));
+        }
       }
       summary.calls += stepsA.length;
       summary.differences += differences.length;
@@ -68,6 +76,7 @@ describe("real oned ↔ emulator", () => {
 });
 
 afterAll(() => {
+  for (const entry of ALLOWED) summary.byEntry[entry.reason] = used.get(entry) ?? 0;
   const file = resolve(process.env.ONED_DIFF_REPORT ?? ".tmp/oned-differential.json");
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);

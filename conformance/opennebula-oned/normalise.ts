@@ -4,7 +4,8 @@
  * between two servers replaced by placeholders:
  * - object IDs → the alias the scenario gave the object (`vm:web`), so that oned's VM 57 and the
  *   emulator's VM 3 compare equal; IDs the scenario never named stay as they are;
- * - timestamps → `<time>` (0 stays 0: "never" must still match "never");
+ * - timestamps → `<time>` (0 stays 0: "never" must still match "never"), a history record's
+ *   random REQUEST_ID → `<request>` (-1, no request, stays);
  * - host-specific values (HOST_SPECIFIC below: what the dummy drivers report for capacity,
  *   monitoring and device names, versus the emulator's modelled hardware) → `<host>`.
  * Presence is never normalised: an element one side has and the other lacks is a difference.
@@ -129,8 +130,12 @@ export const HOST_SPECIFIC: ReadonlyArray<{ path: RegExp; why: string }> = [
   { path: /\/(TOTAL_MB|FREE_MB|USED_MB)$/, why: "datastore capacity as the dummy driver reports it" },
   { path: /^IMAGE\/(SIZE|SOURCE|FORMAT)$/, why: "what the dummy datastore driver's cp/stat answer" },
   {
-    path: /\/DISK(\[\d+\])?\/(SIZE|SOURCE|FORMAT|DRIVER)$/,
-    why: "disk size/source/format come from the image's driver",
+    path: /\/DISK(\[\d+\])?\/(SIZE|ORIGINAL_SIZE|DISK_SNAPSHOT_TOTAL_SIZE|SOURCE|FORMAT|DRIVER)$/,
+    why: "disk size/source/format come from the image's driver (the dummy one's stat says 1024 MB, the topology's image is 3584)",
+  },
+  {
+    path: /^VM\/SNAPSHOTS\/SNAPSHOT\/SIZE$/,
+    why: "a disk snapshot's size is its disk's (from the image's driver)",
   },
   { path: /\/DEPLOY_ID$/, why: "the hypervisor's domain name (dummy driver vs emulator)" },
   { path: /\/GRAPHICS\/PORT$/, why: "VNC port: oned's VNC_PORTS allocator over its whole VM history" },
@@ -183,6 +188,8 @@ function normaliseValue(path: string, raw: string, aliases: Aliases): string {
       .map((v) => aliases.name(listType, v.trim()) ?? v.trim())
       .join(",");
   if (TIME_NAMES.has(name) && /^\d+$/.test(value) && value !== "0") return "<time>";
+  // RequestAttributes::req_id: random per request (0…9999); -1 (no request) must still match
+  if (name === "REQUEST_ID" && /^\d+$/.test(value)) return "<request>";
   if (HOST_SPECIFIC.some((h) => h.path.test(path.replace(/\[\d+\]/g, "")))) return "<host>";
   return value;
 }

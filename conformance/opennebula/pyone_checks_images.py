@@ -13,7 +13,8 @@ def templates(one, expect, wait_state):
     one.template.lock(tid, 2, False)
     locked = one.template.info(tid)
     expect((locked.LOCK.LOCKED, locked.LOCK.OWNER), (2, 0), "VMTEMPLATE/LOCK")
-    refused(lambda: one.template.rename(tid, "x"), pyone.OneException, "is locked")
+    # oned 7.4 refuses a locked object while authorizing: AUTHORIZATION, not LOCKED
+    refused(lambda: one.template.rename(tid, "x"), pyone.OneAuthorizationException, "TEMPLATE is locked")
     vm_id = one.template.instantiate(tid, "pyone-from-locked", True, "", False)  # USE passes a MANAGE lock
     refused(lambda: one.template.lock(tid, 9, False), pyone.OneActionException, "Wrong lock level specified")
     one.template.unlock(tid)
@@ -42,7 +43,7 @@ def images(one, expect, wait_state):
     expect(one.image.info(img).STATE, 1, "source READY after the clone")
     refused(lambda: one.image.clone(img, "pyone-clone", -1), pyone.OneException, "NAME is already taken by IMAGE")
     one.image.lock(clone, 2, False)
-    refused(lambda: one.image.chown(clone, 0, 0), pyone.OneException, "The resource image is locked")
+    refused(lambda: one.image.chown(clone, 0, 0), pyone.OneAuthorizationException, "IMAGE is locked")
     one.image.unlock(clone)
     uid = one.user.allocate("pyone-img-user", "pw", "")
     one.image.chown(clone, uid, 1)
@@ -114,7 +115,7 @@ def datastores(one, expect, wait_state):
 
 
 CHECKS = [
-    ("templates: chown, lock (LOCKED, USE passes), unlock, recursive clone/delete", templates),
+    ("templates: chown, lock (AUTHORIZATION, USE passes), unlock, recursive clone/delete", templates),
     ("images: chtype, clone (USED + CLONES → READY), lock, chown", images),
     ("image snapshots from a persistent disk: revert, delete, flatten", snapshots),
     ("image restore of a one.vm.backup image into an image and a template", restore),

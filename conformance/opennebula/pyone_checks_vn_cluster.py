@@ -31,8 +31,8 @@ def reservations(one, expect, wait_state):
     locked = one.vn.info(rid)
     expect((locked.NAME, locked.LOCK.LOCKED, locked.PERMISSIONS.GROUP_U, locked.GID),
            ("pyone-res-2", 2, 1, 1), "renamed, locked, chmod, chown")
-    # pyone has no class for LOCKED (0x8000)
-    refused(lambda: one.vn.update(rid, 'X="1"', 1), pyone.OneException, "is locked")
+    # oned 7.4 refuses a locked object while authorizing: AUTHORIZATION, not LOCKED (0x8000)
+    refused(lambda: one.vn.update(rid, 'X="1"', 1), pyone.OneAuthorizationException, "NET is locked")
     one.vn.unlock(rid)
     refused(lambda: one.vn.recover(rid, 1), pyone.OneInternalException,
             "Could not perform 'recover success' on VN %d, wrong state READY." % rid)

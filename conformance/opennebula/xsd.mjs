@@ -21,6 +21,29 @@ import { upTarget } from "./up-target.mjs";
 
 const xsdDir = join(import.meta.dirname, "../../docs/reference/opennebula/xsd");
 
+/**
+ * The one place the official vm.xsd is stricter than oned 7.4: it requires TEMPLATE/TM_MAD_SYSTEM,
+ * which oned writes only when a VM is first deployed (VirtualMachine::check_tm_mad_disks); a VM
+ * never deployed (PENDING, HOLD, or DONE from there) has none in real oned, and so in the emulator
+ * (conformance/opennebula-oned compares them). Such a document passes when every schema error is
+ * the missing TM_MAD_SYSTEM of one of its VMs that has none — any other error still fails.
+ */
+const TM_MAD_SYSTEM_NOTE = "no TM_MAD_SYSTEM before the first deploy, as oned 7.4; vm.xsd requires it";
+function onlyMissingTmMadSystem(xml, stderr) {
+  const errors = stderr.split("\n").filter((l) => l.includes("Schemas validity error"));
+  const vms = xml.split(/<VM>/).slice(1);
+  const without = vms.filter(
+    (vm) => /<TEMPLATE>/.test(vm) && !/<TM_MAD_SYSTEM>/.test(vm.split("</TEMPLATE>")[0]),
+  ).length;
+  return (
+    errors.length > 0 &&
+    errors.length <= without &&
+    errors.every((l) =>
+      /This element is not expected\. Expected is (one of )?\( .*TM_MAD_SYSTEM \)\.$/.test(l),
+    )
+  );
+}
+
 /** Fresh OpenNebula states on a manual clock, answered in-process. */
 const inProcess = {
   label: "the OpenNebula emulator in-process",
@@ -217,8 +240,13 @@ try {
       execFileSync("xmllint", ["--noout", "--schema", join(xsdDir, doc.xsd), file], { stdio: "pipe" });
       console.log(`ok   ${doc.label} (${doc.xsd}, ${doc.xml.length} bytes)`);
     } catch (e) {
+      const stderr = String(e.stderr);
+      if (onlyMissingTmMadSystem(doc.xml, stderr)) {
+        console.log(`ok   ${doc.label} (${doc.xsd}, ${doc.xml.length} bytes; ${TM_MAD_SYSTEM_NOTE})`);
+        continue;
+      }
       failed++;
-      console.log(`FAIL ${doc.label} (${doc.xsd})\n${String(e.stderr).slice(0, 2000)}`);
+      console.log(`FAIL ${doc.label} (${doc.xsd})\n${stderr.slice(0, 2000)}`);
     }
   }
 } finally {

@@ -195,8 +195,10 @@ if [ "$TOPOLOGY" = reference ]; then
   # 2 files) are removed.
   for ds in 0 1 2; do call one.datastore.delete "i:$ds" >/dev/null; done
   for h in node1 node2 node3; do call one.host.allocate "$h" dummy dummy i:-1 >/dev/null; done
-  ds_images=$(call one.datastore.allocate $'NAME="ceph-images"\nTYPE="IMAGE_DS"\nDS_MAD="dummy"\nTM_MAD="dummy"\nPOOL_NAME="rbd"' i:-1)
-  call one.datastore.allocate $'NAME="ceph-system"\nTYPE="SYSTEM_DS"\nTM_MAD="dummy"\nPOOL_NAME="rbd"' i:-1 >/dev/null
+  # The Ceph attributes the emulator's datastores carry (POOL_NAME, CEPH_USER; state.ts addDatastore),
+  # so that the disks inheriting them (INHERIT_DATASTORE_ATTR) compare; the drivers stay dummy.
+  ds_images=$(call one.datastore.allocate $'NAME="ceph-images"\nTYPE="IMAGE_DS"\nDS_MAD="dummy"\nTM_MAD="dummy"\nPOOL_NAME="rbd"\nCEPH_USER="libvirt"' i:-1)
+  call one.datastore.allocate $'NAME="ceph-system"\nTYPE="SYSTEM_DS"\nTM_MAD="dummy"\nPOOL_NAME="rbd"\nCEPH_USER="libvirt"' i:-1 >/dev/null
   lan=$(call one.vn.allocate $'NAME="lan"\nBRIDGE="br0"\nVN_MAD="bridge"\nAR=[TYPE="IP4",IP="192.168.1.100",SIZE="50"]' i:-1)
   # oned checks an image's size against the datastore's free space: wait for its first monitoring.
   for _ in $(seq 1 600); do

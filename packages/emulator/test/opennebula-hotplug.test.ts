@@ -24,7 +24,9 @@ describe("OpenNebula emulator: disk hot-plug", () => {
     // DISK_ID 1 is the CONTEXT disk's (oned 7.4, conformance/opennebula-oned)
     expect(field(attached, "DISK_ID")).toBe("2");
     expect(field(attached, "IMAGE_ID")).toBe(String(img));
-    expect(field(attached, "TARGET")).toBe("vdb");
+    // an image allocated without DEV_PREFIX gets oned's DEFAULT_DEVICE_PREFIX (sd): the first sd target
+    expect(field(attached, "DEV_PREFIX")).toBe("sd");
+    expect(field(attached, "TARGET")).toBe("sda");
     expect(field(String(await s.ok("one.image.info", img)), "STATE")).toBe("2");
     expect(await s.call("one.vm.detach", id, 7)).toMatchObject({
       code: 0x800,
@@ -127,13 +129,19 @@ describe("OpenNebula emulator: snapshots", () => {
     let xml = await s.info(id);
     expect(xml).toContain("<NAME><![CDATA[before-upgrade]]></NAME><SNAPSHOT_ID><![CDATA[0]]>");
     expect(xml).toContain("snapshot-1");
+    // SYSTEM_DISK_SIZE: the VM's memory (VM_SNAPSHOT_FACTOR 0); no ACTIVE once an operation is over
+    const memory = /<TEMPLATE>[\s\S]*?<MEMORY><!\[CDATA\[(\d+)\]\]><\/MEMORY>/.exec(xml)![1];
+    expect(xml).toContain(`<SYSTEM_DISK_SIZE><![CDATA[${memory}]]></SYSTEM_DISK_SIZE>`);
+    expect(xml).not.toContain("<ACTIVE>");
     await s.ok("one.vm.snapshotrevert", id, 0);
+    // while the revert runs, the snapshot is ACTIVE with ACTION REVERT (oned's set_revert_snapshot)
+    expect(await s.info(id)).toContain("<ACTION><![CDATA[REVERT]]></ACTION><ACTIVE><![CDATA[YES]]></ACTIVE>");
     s.clock.advance(1_000);
     await s.ok("one.vm.snapshotdelete", id, 1);
     s.clock.advance(1_000);
     xml = await s.info(id);
     expect(xml).not.toContain("snapshot-1");
-    expect(xml).toContain("<ACTIVE><![CDATA[YES]]></ACTIVE>");
+    expect(xml).not.toContain("<ACTIVE>");
     expect(await s.call("one.vm.snapshotrevert", id, 5)).toMatchObject({
       code: 0x800,
       message: `[one.vm.snapshotrevert] Could not revert VM ${id} to snapshot 5, it does not exist.`,
@@ -150,7 +158,8 @@ describe("OpenNebula emulator: snapshots", () => {
     s.clock.advance(1_000);
     let xml = await s.info(id);
     expect(xml).toContain(
-      "<SNAPSHOTS><ALLOW_ORPHANS>NO</ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><DISK_ID>0</DISK_ID><NEXT_SNAPSHOT>2</NEXT_SNAPSHOT>",
+      // the disk's ALLOW_ORPHANS, inherited from its Ceph datastore (TM_MAD_CONF ceph: mixed)
+      "<SNAPSHOTS><ALLOW_ORPHANS>MIXED</ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><DISK_ID>0</DISK_ID><NEXT_SNAPSHOT>2</NEXT_SNAPSHOT>",
     );
     expect(xml).toMatch(
       /<SNAPSHOT><CHILDREN>1<\/CHILDREN><DATE>\d+<\/DATE><ID>0<\/ID><NAME>s0<\/NAME><PARENT>-1<\/PARENT>/,

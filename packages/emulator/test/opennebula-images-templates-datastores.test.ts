@@ -55,7 +55,7 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     expect(await s.call("one.template.chown", a, "2", 1)).toMatchObject({ kind: "fault", faultCode: -501 });
   });
 
-  it("a lock refuses calls at or above its level with LOCKED; info, lock and unlock pass", async () => {
+  it("a lock refuses calls at or above its level (AUTHORIZATION, as oned 7.4); info, lock and unlock pass", async () => {
     const s = setup();
     s.clock.advance(5_000);
     expect(await s.ok("one.template.lock", 0, 2, false)).toBe(0);
@@ -70,19 +70,19 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
       ["one.template.delete", [0]],
     ] as const) {
       expect(await s.call(method, ...args)).toMatchObject({
-        code: 0x8000,
-        message: `[${method}] The resource virtual machine template is locked. [0].`,
-        respId: 0,
+        code: 0x200,
+        message: `[${method}] User [0] : TEMPLATE is locked. [0].`,
+        respId: -1,
       });
     }
     // USE still passes at level 2
     expect(typeof (await s.ok("one.template.instantiate", 0, "a", true, "", false))).toBe("number");
     expect(await s.ok("one.template.lock", 0, 1, false)).toBe(0);
     expect(await s.call("one.template.instantiate", 0, "b", true, "", false)).toMatchObject({
-      code: 0x8000,
-      message: "[one.template.instantiate] The resource virtual machine template is locked. [0].",
+      code: 0x200,
+      message: "[one.template.instantiate] User [0] : TEMPLATE is locked. [0].",
     });
-    expect(await s.call("one.template.clone", 0, "c", false)).toMatchObject({ code: 0x8000 });
+    expect(await s.call("one.template.clone", 0, "c", false)).toMatchObject({ code: 0x200 });
     // test=true on a locked template answers ACTION with the lock's time
     expect(await s.call("one.template.lock", 0, 3, true)).toMatchObject({
       code: 0x800,
@@ -97,7 +97,7 @@ describe("OpenNebula emulator: VM template chown, lock and unlock", () => {
     expect(xml).not.toContain("<LOCK>");
     expect(await s.ok("one.template.lock", 0, 4, true)).toBe(0);
     expect(field(await s.template(0), "LOCKED")).toBe("1"); // ALL is USE
-    expect(await s.call("one.template.rename", 0, "x")).toMatchObject({ code: 0x8000 });
+    expect(await s.call("one.template.rename", 0, "x")).toMatchObject({ code: 0x200 });
     await s.ok("one.template.unlock", 0);
     expect(await s.ok("one.template.rename", 0, "x")).toBe(0);
     expect(await s.call("one.template.lock", 42, 1, false)).toMatchObject({
@@ -242,15 +242,15 @@ describe("OpenNebula emulator: image chown, lock and chtype", () => {
       ["one.image.snapshotflatten", [0, 0]],
     ] as const)
       expect(await s.call(method, ...args)).toMatchObject({
-        code: 0x8000,
-        message: `[${method}] The resource image is locked. [0].`,
+        code: 0x200,
+        message: `[${method}] User [0] : IMAGE is locked. [0].`,
       });
     // USE passes at level 2: the image can still be cloned
     expect(typeof (await s.ok("one.image.clone", 0, "copy", -1))).toBe("number");
     await s.ok("one.image.lock", 0, 1, false);
     expect(await s.call("one.image.clone", 0, "copy2", -1)).toMatchObject({
-      code: 0x8000,
-      message: "[one.image.clone] The resource image is locked. [0].",
+      code: 0x200,
+      message: "[one.image.clone] User [0] : IMAGE is locked. [0].",
     });
     await s.ok("one.image.unlock", 0);
     expect(await s.image(0)).not.toContain("<LOCK>");

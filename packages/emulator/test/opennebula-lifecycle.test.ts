@@ -64,6 +64,62 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     expect(await s.vmState(id)).toEqual([8, 0]);
   });
 
+  it("opens a history record at every resume and hot-plug, as oned 7.4: the record left names the action and who asked", async () => {
+    const s = setup();
+    const id = await running(s);
+    const records = async () =>
+      [...String(await s.ok("one.vm.info", id)).matchAll(/<HISTORY>([\s\S]*?)<\/HISTORY>/g)].map((m) => {
+        const r = m[1]!;
+        const n = (name: string) => Number(field(r, name));
+        return {
+          seq: n("SEQ"),
+          ds: n("DS_ID"),
+          plan: n("PLAN_ID"),
+          action: n("ACTION"),
+          uid: n("UID"),
+          request: n("REQUEST_ID"),
+          ended: n("ETIME") > 0,
+          retime: n("RETIME") > 0,
+        };
+      });
+    // deployed: one record on the system datastore, nobody's action once RUNNING (clear_action)
+    const systemDs = Number(
+      /<ID>(\d+)<\/ID>(?:(?!<ID>)[\s\S])*?<TYPE>1<\/TYPE>/.exec(
+        String(await s.ok("one.datastorepool.info", -2, -1, -1)),
+      )![1],
+    );
+    expect(await records()).toEqual([
+      { seq: 0, ds: systemDs, plan: -2, action: 0, uid: -1, request: -1, ended: false, retime: false },
+    ]);
+    await s.ok("one.vm.action", "poweroff", id);
+    s.clock.advance(2_000);
+    let r = await records();
+    expect(r).toHaveLength(1);
+    expect([r[0]!.action, r[0]!.uid, r[0]!.ended, r[0]!.retime]).toEqual([19, 0, false, true]);
+    expect(r[0]!.request).toBeGreaterThanOrEqual(0);
+    // resume ends the record and opens a copy on the same host (RESUME until it runs)
+    await s.ok("one.vm.action", "resume", id);
+    expect((await records())[1]).toMatchObject({ seq: 1, action: 11, uid: 0 });
+    s.clock.advance(2_000);
+    await s.ok("one.vm.action", "suspend", id);
+    s.clock.advance(2_000);
+    await s.ok("one.vm.action", "resume", id);
+    s.clock.advance(2_000);
+    // a hot-plug closes the running record with its action and copies it
+    await s.ok("one.vm.attachnic", id, "NIC=[NETWORK_ID=0]");
+    s.clock.advance(2_000);
+    r = await records();
+    expect(r.map((x) => [x.seq, x.action, x.uid, x.ended])).toEqual([
+      [0, 19, 0, true],
+      [1, 10, 0, true],
+      [2, 23, 0, true],
+      [3, 0, -1, false],
+    ]);
+    expect(r.every((x) => x.ds === systemDs && x.plan === -2)).toBe(true);
+    expect(r[2]!.retime).toBe(true);
+    expect(r[3]!.retime).toBe(false);
+  });
+
   it("stop and undeploy free the host; resume goes back through the scheduler", async () => {
     const s = setup();
     const id = await running(s);
@@ -336,15 +392,15 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     expect(performance.now() - started).toBeLessThan(15_000);
   });
 
-  it("a locked VM refuses operations at or above the lock level with LOCKED; info still works", async () => {
+  it("a locked VM refuses operations at or above the lock level (AUTHORIZATION, as oned 7.4); info still works", async () => {
     const s = setup();
     const id = await running(s);
     await s.ok("one.vm.lock", id, 2);
     expect(await s.call("one.vm.action", "poweroff", id)).toMatchObject({
       kind: "error",
-      code: 0x8000,
-      respId: id,
-      message: `[one.vm.action] The resource virtual machine is locked. [${id}].`,
+      code: 0x200,
+      respId: -1,
+      message: `[one.vm.action] User [0] : VM is locked. [${id}].`,
     });
     expect(String(await s.ok("one.vm.info", id))).toContain("<LOCK><LOCKED>2</LOCKED>");
     // test=true on a locked VM answers ACTION with the lock's time; a wrong level is ACTION too
@@ -356,7 +412,7 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     // the lock's owner may relock: 4 (ALL) is level 1, which refuses USE operations too
     await s.ok("one.vm.lock", id, 4);
     expect(String(await s.ok("one.vm.info", id))).toContain("<LOCK><LOCKED>1</LOCKED>");
-    expect(await s.call("one.vm.attachnic", id, "NIC=[NETWORK_ID=0]")).toMatchObject({ code: 0x8000 });
+    expect(await s.call("one.vm.attachnic", id, "NIC=[NETWORK_ID=0]")).toMatchObject({ code: 0x200 });
     await s.ok("one.vm.unlock", id);
     await s.ok("one.vm.action", "poweroff", id);
   });

@@ -115,7 +115,7 @@ describe("OpenNebula emulator: one.vm.backup", () => {
     });
     s.clock.advance(10_000);
     await s.ok("one.vm.lock", id, 3, false);
-    expect(await s.call("one.vm.backup", id, ds, false)).toMatchObject({ code: 0x8000 });
+    expect(await s.call("one.vm.backup", id, ds, false)).toMatchObject({ code: 0x200 });
     await s.ok("one.vm.unlock", id);
     const small = Number(
       await s.ok("one.datastore.allocate", 'NAME="tiny"\nTYPE="BACKUP_DS"\nDS_MAD="rsync"\nTM_MAD="-"', -1),

@@ -340,7 +340,7 @@ describe("OpenNebula emulator: one.vn rename, chmod, chown, lock", () => {
     expect(await s.call("one.vn.rename", n)).toMatchObject({ kind: "fault", faultCode: -501 });
   });
 
-  it("locks: refuses operations at or above the level with LOCKED, never info; only the owner or an admin unlocks", async () => {
+  it("locks: refuses operations at or above the level (AUTHORIZATION, as oned 7.4), never info; only the owner or an admin unlocks", async () => {
     const s = setup();
     const { clock } = s;
     await s.ok("one.vn.lock", 0, 2, false);
@@ -349,11 +349,11 @@ describe("OpenNebula emulator: one.vn rename, chmod, chown, lock", () => {
       `<LOCK><LOCKED>2</LOCKED><OWNER>0</OWNER><TIME>${Math.floor(clock.now() / 1000)}</TIME><REQ_ID>-1</REQ_ID></LOCK>`,
     );
     expect(await s.call("one.vn.update", 0, 'X="1"', 1)).toMatchObject({
-      code: 0x8000,
-      message: "[one.vn.update] The resource virtual network is locked. [0].",
+      code: 0x200,
+      message: "[one.vn.update] User [0] : NET is locked. [0].",
     });
-    expect(await s.call("one.vn.hold", 0, 'LEASES=[IP="192.168.10.110"]')).toMatchObject({ code: 0x8000 });
-    expect(await s.call("one.vn.rename", 0, "x")).toMatchObject({ code: 0x8000 });
+    expect(await s.call("one.vn.hold", 0, 'LEASES=[IP="192.168.10.110"]')).toMatchObject({ code: 0x200 });
+    expect(await s.call("one.vn.rename", 0, "x")).toMatchObject({ code: 0x200 });
     // USE (a reservation) is below the lock.
     await s.ok("one.vn.reserve", 0, "SIZE=1\nNAME=r");
     expect(await s.call("one.vn.lock", 0, 1, true)).toMatchObject({
@@ -361,7 +361,10 @@ describe("OpenNebula emulator: one.vn rename, chmod, chown, lock", () => {
       message: `[one.vn.lock] ${Math.floor(clock.now() / 1000)}`,
     });
     await s.ok("one.vn.lock", 0, 4, false); // ALL is USE
-    expect(await s.call("one.vn.reserve", 0, "SIZE=1\nNAME=r2")).toMatchObject({ code: 0x8000 });
+    expect(await s.call("one.vn.reserve", 0, "SIZE=1\nNAME=r2")).toMatchObject({
+      code: 0x200,
+      message: "[one.vn.reserve] User [0] : NET is locked. [0].",
+    });
     expect(await s.call("one.vn.lock", 0, 5, false)).toMatchObject({
       code: 0x800,
       message: "[one.vn.lock] Wrong lock level specified",
@@ -369,7 +372,11 @@ describe("OpenNebula emulator: one.vn rename, chmod, chown, lock", () => {
     const alice = await regularUser(s);
     const mine = Number(await alice.rpc.ok("one.vn.allocate", 'NAME="m"\nVN_MAD="bridge"', -1));
     await alice.rpc.ok("one.vn.lock", mine, 2, false);
-    expect(await alice.rpc.call("one.vn.rename", mine, "m2")).toMatchObject({ code: 0x8000 });
+    // a regular user is told she is not authorized, even on her own network
+    expect(await alice.rpc.call("one.vn.rename", mine, "m2")).toMatchObject({
+      code: 0x200,
+      message: `[one.vn.rename] User [${alice.id}] : Not authorized to perform MANAGE NET [${mine}].`,
+    });
     await alice.rpc.ok("one.vn.lock", mine, 3, false); // its own lock: re-locked at ADMIN
     await alice.rpc.ok("one.vn.update", mine, 'X="1"', 1);
     await s.ok("one.vn.lock", mine, 2, false); // an admin overrides the lock

@@ -12,6 +12,7 @@ export const OpenNebulaErrorCode = {
   RPC_API: 0x1000,
   INTERNAL: 0x2000,
   ALLOCATE: 0x4000,
+  /** Defined by oned; 7.4 answers an operation on a locked object with AUTHORIZATION instead. */
   LOCKED: 0x8000,
   REPLICATION: 0x10000,
 } as const;

@@ -10,7 +10,7 @@ import { emulatorClients } from "./helpers/emulator.js";
 const setup = emulatorClients();
 
 describe("@homelab-kit/opennebula: images, templates and datastores against the emulator", () => {
-  it("chowns and locks a template; a lock refuses with LOCKED and shows in the model", async () => {
+  it("chowns and locks a template; a lock refuses with AUTHORIZATION (as oned 7.4) and shows in the model", async () => {
     const { one } = setup();
     const uid = await one.user.allocate("carol", "pw", "");
     expect(await one.template.chown(0, uid, 1)).toBe(0);
@@ -19,7 +19,8 @@ describe("@homelab-kit/opennebula: images, templates and datastores against the 
     expect([t.UNAME, t.LOCK?.LOCKED, t.LOCK?.OWNER]).toEqual(["carol", 2, 0]);
     const err = await one.template.rename(0, "x").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenNebulaError);
-    expect((err as OpenNebulaError).code).toBe("LOCKED");
+    expect((err as OpenNebulaError).code).toBe("AUTHORIZATION");
+    expect((err as OpenNebulaError).message).toContain("User [0] : TEMPLATE is locked. [0].");
     expect(await one.template.unlock(0)).toBe(0);
     expect((await one.template.info(0)).LOCK).toBeUndefined();
   });

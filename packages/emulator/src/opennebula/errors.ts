@@ -60,8 +60,13 @@ export const failures = {
   action: (message: string, id = -1) => new OneFailure(ErrorCode.ACTION, message, id),
   rpcApi: (message: string) => new OneFailure(ErrorCode.RPC_API, message),
   internal: (message: string) => new OneFailure(ErrorCode.INTERNAL, message),
-  locked: (obj: ObjectName, id: number) =>
-    new OneFailure(ErrorCode.LOCKED, `The resource ${obj} is locked. [${id}].`, id),
+  /**
+   * An operation a lock refuses, to a member of the oneadmin group: oned 7.4 checks locks while
+   * authorizing (AclManager::oneadmin_authorize, AuthRequest::add_auth), so the answer is
+   * AUTHORIZATION without the object ID, not LOCKED (which no 7.4 call answers).
+   */
+  locked: (uid: number, objectType: string, id: number) =>
+    new OneFailure(ErrorCode.AUTHORIZATION, `User [${uid}] : ${objectType} is locked. [${id}].`),
   allocate: (obj: ObjectName, message: string) =>
     new OneFailure(ErrorCode.ALLOCATE, `Error allocating a new ${obj}. ${message}`),
   /**

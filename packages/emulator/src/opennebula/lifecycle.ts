@@ -4,7 +4,7 @@
  * A PENDING VM is placed by the scheduler on the host with free CPU and memory that runs the fewest
  * VMs; stop/undeploy/terminate free the capacity, terminate frees leases and images too.
  */
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { agendaPeek, agendaPop, agendaPush } from "./agenda.js";
 import { failures } from "./errors.js";
 import { completeImageOp, keepDiskSnapshots } from "./image-ops.js";
@@ -15,6 +15,7 @@ import {
   nowSeconds,
   numberToIp,
   numberToMac,
+  type OneDatastore,
   type OneHost,
   type OneImage,
   type OneUser,
@@ -22,9 +23,11 @@ import {
   type OpenNebulaState,
   type StepHook,
   type VmDisk,
+  type VmHistory,
   type VmNic,
 } from "./state.js";
 import { getAttr, getVectors, setAttr, type Template } from "./template.js";
+import { DEFAULT_DEVICE_PREFIX, INHERIT_DATASTORE_ATTR, TM_MAD_CONF } from "./tm-mad-conf.js";
 
 export const VM_STATES = [
   "INIT",
@@ -125,13 +128,174 @@ const L = {
   PROLOG_MIGRATE_UNKNOWN: 60,
 };
 
+/**
+ * Moves the VM to `s`/`lcm`. PREV_STATE / PREV_LCM_STATE follow as oned 7.4 stores them:
+ * VirtualMachinePool::update calls set_prev_state() before every write, so an answer always shows
+ * the state the VM was written in, which is the current one.
+ */
 export function setVmState(state: OpenNebulaState, vm: OneVm, s: number, lcm: number): void {
   if (vm.state === s && vm.lcm === lcm) return;
-  vm.prevState = vm.state;
-  vm.prevLcm = vm.lcm;
   vm.state = s;
   vm.lcm = lcm;
+  vm.prevState = s;
+  vm.prevLcm = lcm;
   state.emit({ type: "vm-state", vm, state: s, lcm });
+}
+
+// --- history records (VirtualMachine::add_history / cp_history / set_action, DispatchManager::close_cp_history)
+
+/** VMActions::Action values the history records name. */
+export const VM_ACTION_ID = {
+  NONE: 0,
+  MIGRATE: 1,
+  LIVE_MIGRATE: 2,
+  UNDEPLOY: 5,
+  UNDEPLOY_HARD: 6,
+  STOP: 9,
+  SUSPEND: 10,
+  RESUME: 11,
+  POWEROFF: 19,
+  POWEROFF_HARD: 20,
+  DISK_ATTACH: 21,
+  DISK_DETACH: 22,
+  NIC_ATTACH: 23,
+  NIC_DETACH: 24,
+  DISK_SNAPSHOT_CREATE: 25,
+  DISK_SNAPSHOT_DELETE: 26,
+  TERMINATE: 27,
+  TERMINATE_HARD: 28,
+  DISK_RESIZE: 29,
+  RESIZE: 35,
+  DISK_SNAPSHOT_REVERT: 41,
+  POFF_MIGRATE: 48,
+  POFF_HARD_MIGRATE: 49,
+  BACKUP: 50,
+  NIC_UPDATE: 51,
+  PCI_ATTACH: 58,
+  PCI_DETACH: 59,
+  RESTORE: 60,
+  EXEC: 61,
+  EXEC_CANCEL: 63,
+} as const;
+
+/** Who asked (RequestAttributes: the caller's UID and GID, a random REQUEST_ID per request). */
+export interface Requester {
+  uid: number;
+  gid: number;
+  reqId: number;
+}
+
+/** The requester of a call by `user` (a new REQUEST_ID, 0…9999 as oned draws it). */
+export function requester(user: { id: number; gid: number }): Requester {
+  return { uid: user.id, gid: user.gid, reqId: randomInt(0, 10_000) };
+}
+
+/** VirtualMachine::set_action on a record; without `by`, clear_action / set_internal_action (nobody asked). */
+function setHistoryAction(h: VmHistory, action: number, by?: Requester): void {
+  h.action = action;
+  h.uid = by?.uid ?? -1;
+  h.gid = by?.gid ?? -1;
+  h.reqId = by?.reqId ?? -1;
+}
+
+/**
+ * VirtualMachine::automatic_requirements, recomputed (migrate, release, resume from STOPPED /
+ * UNDEPLOYED, resched): a VM that has a TM_MAD_SYSTEM (it was deployed) asks for it in its system
+ * datastore requirements from then on.
+ */
+function recomputeRequirements(vm: OneVm): void {
+  if (vm.tmMadSystem !== undefined) vm.requirementsTmMad = vm.tmMadSystem;
+}
+
+/** The current record's action, when the VM has one (the LCM actions' set_action). */
+function markAction(vm: OneVm, action: number, by: Requester): void {
+  const h = vm.history.at(-1);
+  if (h) setHistoryAction(h, action, by);
+}
+
+/**
+ * The system datastore a VM placed on `host` uses (the deploy's ds_id -1: the first enabled
+ * SYSTEM_DS of the host's cluster, as VirtualMachineAPI::deploy picks it).
+ */
+function systemDatastore(state: OpenNebulaState, host: OneHost): { id: number; tmMad: string } {
+  const systems = [...state.datastores.values()]
+    .filter((d) => d.type === 1 && d.clusterIds.includes(host.clusterId))
+    .sort((a, b) => a.id - b.id);
+  const ds = systems.find((d) => d.state === 0) ?? systems[0];
+  return ds === undefined ? { id: 0, tmMad: "ceph" } : { id: ds.id, tmMad: ds.tmMad };
+}
+
+/** VirtualMachine::add_history: a new record on `host` opened at `sec` (PLAN_ID -2, nobody's action). */
+function addHistory(state: OpenNebulaState, vm: OneVm, host: OneHost, sec: number): VmHistory {
+  const ds = systemDatastore(state, host);
+  const h: VmHistory = {
+    seq: vm.history.length,
+    hostId: host.id,
+    hostname: host.name,
+    clusterId: host.clusterId,
+    dsId: ds.id,
+    vmMad: host.vmMad,
+    tmMad: ds.tmMad,
+    stime: sec,
+    etime: 0,
+    pstime: 0,
+    petime: 0,
+    rstime: 0,
+    retime: 0,
+    estime: 0,
+    eetime: 0,
+    action: VM_ACTION_ID.NONE,
+    uid: -1,
+    gid: -1,
+    reqId: -1,
+  };
+  vm.history.push(h);
+  return h;
+}
+
+/**
+ * VirtualMachine::cp_history: ends the current record at `sec` (ETIME) and opens a copy of it on the
+ * same host and datastore from `sec` (STIME and RSTIME), with no action yet.
+ */
+function copyHistory(vm: OneVm, sec: number): VmHistory | undefined {
+  const prev = vm.history.at(-1);
+  if (prev === undefined) return undefined;
+  prev.etime = sec;
+  const h: VmHistory = {
+    ...prev,
+    seq: prev.seq + 1,
+    stime: sec,
+    etime: 0,
+    pstime: 0,
+    petime: 0,
+    rstime: sec,
+    retime: 0,
+    estime: 0,
+    eetime: 0,
+  };
+  setHistoryAction(h, VM_ACTION_ID.NONE);
+  vm.history.push(h);
+  return h;
+}
+
+/**
+ * DispatchManager::close_cp_history, what oned does for every hot-plug, disk snapshot, resize,
+ * backup, PCI and exec request on a VM that has a host: the current record ends now with the
+ * request's action and requester, and a copy starts now carrying the action the record had before
+ * (nobody's); a VM that was not running (its RETIME set) stays so in the copy. An UNDEPLOYED VM
+ * (no host) or one never deployed keeps its records.
+ */
+export function closeCopyHistory(state: OpenNebulaState, vm: OneVm, action: number, by: Requester): void {
+  const prev = vm.history.at(-1);
+  if (prev === undefined || vm.state === S.UNDEPLOYED) return;
+  const sec = nowSeconds(state);
+  const notRunning = prev.retime !== 0;
+  if (!notRunning) prev.retime = sec;
+  const before = prev.action;
+  setHistoryAction(prev, action, by);
+  const h = copyHistory(vm, sec)!;
+  h.action = before;
+  if (notRunning) h.retime = sec;
 }
 
 function hostUsage(_state: OpenNebulaState, host: OneHost): { cpu: number; memKb: number; vms: number } {
@@ -177,8 +341,8 @@ function fits(state: OpenNebulaState, host: OneHost, vm: OneVm): boolean {
   return u.cpu + Math.round(vm.cpu * 100) <= host.totalCpu && u.memKb + vm.memoryMb * 1024 <= host.totalMemKb;
 }
 
-/** Starts the deployment of `vm` on `host` at clock time `at`: PROLOG → BOOT → RUNNING. */
-export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: number, action = 0): void {
+/** Starts the deployment of `vm` on `host` at clock time `at`: PROLOG → BOOT → RUNNING, in a new history record. */
+export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: number): void {
   const t = state.timings;
   const sec = Math.floor(at / 1000);
   takeCapacity(state, vm, host);
@@ -186,26 +350,12 @@ export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: n
   vm.userTemplate = vm.userTemplate.filter(([k]) => k !== "SCHED_MESSAGE");
   const prev = vm.history.at(-1);
   if (prev && prev.etime === 0) prev.etime = sec;
-  vm.history.push({
-    seq: vm.history.length,
-    hostId: host.id,
-    hostname: host.name,
-    clusterId: host.clusterId,
-    dsId: 0,
-    vmMad: host.vmMad,
-    tmMad: "ceph",
-    stime: sec,
-    etime: 0,
-    pstime: sec,
-    petime: Math.floor((at + t.prolog) / 1000),
-    rstime: Math.floor((at + t.prolog) / 1000),
-    retime: 0,
-    estime: 0,
-    eetime: 0,
-    action,
-    uid: vm.uid,
-    gid: vm.gid,
-  });
+  const h = addHistory(state, vm, host, sec);
+  vm.tmMadSystem ??= h.tmMad;
+  h.pstime = sec;
+  h.petime = Math.floor((at + t.prolog) / 1000);
+  h.rstime = h.petime;
+  volatileDiskInfo(state, vm.disks, h.dsId);
   setVmState(state, vm, S.ACTIVE, L.PROLOG);
   vm.steps = [
     { at: at + t.prolog, state: S.ACTIVE, lcm: L.BOOT },
@@ -326,9 +476,53 @@ function runStepHook(state: OpenNebulaState, vm: OneVm, at: number, hook: StepHo
   stepHooks.get(hook.kind)?.(state, vm, at, hook.arg);
 }
 
+/** LifeCycleManager::trigger_deploy_success from a BOOT state: the record's action is done (clear_action). */
+function bootSuccess(vm: OneVm): void {
+  const h = vm.history.at(-1);
+  if (h === undefined) return;
+  setHistoryAction(h, VM_ACTION_ID.NONE);
+  h.etime = 0;
+  h.retime = 0;
+}
+
 registerStepHook("deployed", (_state, vm) => {
   if (vm.deployId === "") vm.deployId = `one-${vm.id}`;
+  bootSuccess(vm);
 });
+registerStepHook("booted", (_state, vm) => bootSuccess(vm));
+/** Live migration done (trigger_deploy_success in MIGRATE): the previous record ends, the new one runs. */
+registerStepHook("migrated", (_state, vm, at) => {
+  const sec = Math.floor(at / 1000);
+  const [prev, h] = vm.history.slice(-2);
+  if (prev === undefined || h === undefined) return;
+  prev.etime = sec;
+  prev.retime = sec;
+  h.rstime = sec;
+});
+/** The VM stopped running on its host (poweroff_success, suspend_success: RETIME). */
+registerStepHook("running-end", (_state, vm, at) => {
+  const h = vm.history.at(-1);
+  if (h && h.retime === 0) h.retime = Math.floor(at / 1000);
+});
+/** EPILOG starts (save/shutdown success, or at once from POWEROFF…): ESTIME, and RETIME when still running. */
+registerStepHook("epilog-start", (_state, vm, at) => epilogStart(vm, at));
+/** start_prolog_migrate: the previous record ends, the new one's PROLOG starts. */
+registerStepHook("prolog-migrate", (_state, vm, at) => {
+  const sec = Math.floor(at / 1000);
+  const [prev, h] = vm.history.slice(-2);
+  if (prev === undefined || h === undefined) return;
+  prev.etime = sec;
+  if (prev.retime === 0) prev.retime = sec;
+  h.pstime = sec;
+});
+
+function epilogStart(vm: OneVm, at: number): void {
+  const h = vm.history.at(-1);
+  if (h === undefined) return;
+  const sec = Math.floor(at / 1000);
+  h.estime = sec;
+  if (h.retime === 0) h.retime = sec;
+}
 registerStepHook("finish", (state, vm, at) => finish(state, vm, at));
 registerStepHook("release-capacity", (state, vm, at) => releaseCapacity(state, vm, at));
 
@@ -363,8 +557,17 @@ export const VM_ACTIONS = [
   "unresched",
 ] as const;
 
-/** `one.vm.action`: throws an ACTION failure (message without the method prefix) when not allowed. */
-export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): void {
+/**
+ * `one.vm.action`: throws an ACTION failure (message without the method prefix) when not allowed.
+ * `by` asked for it (the history record's UID/GID/REQUEST_ID; by default the VM's owner, as a
+ * scheduled action runs).
+ */
+export function vmAction(
+  state: OpenNebulaState,
+  vm: OneVm,
+  action: string,
+  by: Requester = requester({ id: vm.uid, gid: vm.gid }),
+): void {
   if (!(VM_ACTIONS as readonly string[]).includes(action)) {
     throw failures.action(`Action "${action}" is not supported`);
   }
@@ -386,11 +589,19 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
         vm.steps = [];
         finish(state, vm, state.clock.now());
       } else if (running || (unknown && hard)) {
+        markAction(vm, hard ? VM_ACTION_ID.TERMINATE_HARD : VM_ACTION_ID.TERMINATE, by);
         run(state, vm, { state: S.ACTIVE, lcm: L.SHUTDOWN }, [
-          { after: hard ? 0 : t.shutdown, state: S.ACTIVE, lcm: L.EPILOG },
+          {
+            after: hard ? 0 : t.shutdown,
+            state: S.ACTIVE,
+            lcm: L.EPILOG,
+            hook: { kind: "epilog-start" },
+          },
           { after: t.epilog, state: S.DONE, lcm: L.NONE, hook: { kind: "finish" } },
         ]);
       } else if ([S.POWEROFF, S.SUSPENDED, S.STOPPED, S.UNDEPLOYED].includes(vm.state)) {
+        markAction(vm, hard ? VM_ACTION_ID.TERMINATE_HARD : VM_ACTION_ID.TERMINATE, by);
+        if (vm.state === S.POWEROFF || vm.state === S.SUSPENDED) epilogStart(vm, state.clock.now());
         run(state, vm, { state: S.ACTIVE, lcm: L.EPILOG }, [
           { after: t.epilog, state: S.DONE, lcm: L.NONE, hook: { kind: "finish" } },
         ]);
@@ -400,13 +611,16 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
     case "poweroff":
     case "poweroff-hard":
       if (!running && !(unknown && hard)) wrong();
+      markAction(vm, hard ? VM_ACTION_ID.POWEROFF_HARD : VM_ACTION_ID.POWEROFF, by);
       run(state, vm, { state: S.ACTIVE, lcm: L.SHUTDOWN_POWEROFF }, [
-        { after: hard ? 0 : t.shutdown, state: S.POWEROFF, lcm: L.NONE },
+        { after: hard ? 0 : t.shutdown, state: S.POWEROFF, lcm: L.NONE, hook: { kind: "running-end" } },
       ]);
       return;
     case "undeploy":
     case "undeploy-hard":
       if (!running && vm.state !== S.POWEROFF) wrong();
+      markAction(vm, hard ? VM_ACTION_ID.UNDEPLOY_HARD : VM_ACTION_ID.UNDEPLOY, by);
+      if (vm.state === S.POWEROFF) epilogStart(vm, state.clock.now());
       run(
         state,
         vm,
@@ -414,7 +628,14 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
         [
           ...(vm.state === S.POWEROFF
             ? []
-            : [{ after: hard ? 0 : t.shutdown, state: S.ACTIVE, lcm: L.EPILOG_UNDEPLOY }]),
+            : [
+                {
+                  after: hard ? 0 : t.shutdown,
+                  state: S.ACTIVE,
+                  lcm: L.EPILOG_UNDEPLOY,
+                  hook: { kind: "epilog-start" },
+                },
+              ]),
           {
             after: t.epilog,
             state: S.UNDEPLOYED,
@@ -426,8 +647,9 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
       return;
     case "stop":
       if (!running) wrong();
+      markAction(vm, VM_ACTION_ID.STOP, by);
       run(state, vm, { state: S.ACTIVE, lcm: L.SAVE_STOP }, [
-        { after: t.save, state: S.ACTIVE, lcm: L.EPILOG_STOP },
+        { after: t.save, state: S.ACTIVE, lcm: L.EPILOG_STOP, hook: { kind: "epilog-start" } },
         {
           after: t.epilog,
           state: S.STOPPED,
@@ -438,20 +660,24 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
       return;
     case "suspend":
       if (!running) wrong();
+      markAction(vm, VM_ACTION_ID.SUSPEND, by);
       run(state, vm, { state: S.ACTIVE, lcm: L.SAVE_SUSPEND }, [
-        { after: t.save, state: S.SUSPENDED, lcm: L.NONE },
+        { after: t.save, state: S.SUSPENDED, lcm: L.NONE, hook: { kind: "running-end" } },
       ]);
       return;
     case "resume":
-      if (vm.state === S.POWEROFF) {
-        run(state, vm, { state: S.ACTIVE, lcm: L.BOOT_POWEROFF }, [
-          { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
-        ]);
-      } else if (vm.state === S.SUSPENDED) {
-        run(state, vm, { state: S.ACTIVE, lcm: L.BOOT_SUSPENDED }, [
-          { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
-        ]);
+      if (vm.state === S.POWEROFF || vm.state === S.SUSPENDED) {
+        // restart / restore: the record ends, a copy on the same host carries the RESUME until it runs
+        const h = copyHistory(vm, nowSeconds(state));
+        if (h) setHistoryAction(h, VM_ACTION_ID.RESUME, by);
+        run(
+          state,
+          vm,
+          { state: S.ACTIVE, lcm: vm.state === S.POWEROFF ? L.BOOT_POWEROFF : L.BOOT_SUSPENDED },
+          [{ after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } }],
+        );
       } else if (vm.state === S.STOPPED || vm.state === S.UNDEPLOYED) {
+        recomputeRequirements(vm);
         submit(state, vm);
       } else wrong();
       return;
@@ -466,12 +692,14 @@ export function vmAction(state: OpenNebulaState, vm: OneVm, action: string): voi
       return;
     case "release":
       if (vm.state !== S.HOLD) wrong();
+      recomputeRequirements(vm);
       submit(state, vm);
       return;
     case "resched":
     case "unresched":
       if (!running && vm.state !== S.POWEROFF) wrong();
       vm.resched = action === "resched" ? 1 : 0;
+      if (action === "resched") recomputeRequirements(vm);
       return;
   }
 }
@@ -491,7 +719,7 @@ export function manualDeploy(state: OpenNebulaState, vm: OneVm, host: OneHost, e
   }
   if (enforce && !fits(state, host, vm))
     throw capacityFailure(host, vm, Math.round(vm.cpu * 100), vm.memoryMb * 1024);
-  deployVm(state, vm, host, state.clock.now(), 30);
+  deployVm(state, vm, host, state.clock.now());
 }
 
 /** The ACTION message of a capacity check (`one.vm.deploy`/`migrate`/`resize` with enforce). */
@@ -513,6 +741,7 @@ export function migrateVm(
   vm: OneVm,
   host: OneHost,
   opts: { live: boolean; enforce: boolean; type: number },
+  by: Requester = requester({ id: vm.uid, gid: vm.gid }),
 ): void {
   const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING;
   const unknown = vm.state === S.ACTIVE && vm.lcm === L.UNKNOWN;
@@ -527,51 +756,55 @@ export function migrateVm(
   const now = state.clock.now();
   const sec = Math.floor(now / 1000);
   const prev = vm.history.at(-1);
-  if (prev && prev.etime === 0) {
-    prev.etime = sec;
-    prev.eetime = sec;
-  }
+  recomputeRequirements(vm);
   takeCapacity(state, vm, host);
-  const action = opts.live ? 2 : running && opts.type === 1 ? 48 : running && opts.type === 2 ? 49 : 1;
-  vm.history.push({
-    seq: vm.history.length,
-    hostId: host.id,
-    hostname: host.name,
-    clusterId: host.clusterId,
-    dsId: 0,
-    vmMad: host.vmMad,
-    tmMad: "ceph",
-    stime: sec,
-    etime: 0,
-    pstime: opts.live ? 0 : sec,
-    petime: opts.live ? 0 : Math.floor((now + t.prolog) / 1000),
-    rstime: sec,
-    retime: 0,
-    estime: 0,
-    eetime: 0,
-    action,
-    uid: vm.uid,
-    gid: vm.gid,
-  });
+  // the request's action goes on the record being left (LifeCycleManager::trigger_migrate /
+  // trigger_live_migrate: set_previous_action), except from POWEROFF / SUSPENDED, where the new
+  // record carries MIGRATE and the old one keeps what stopped it
+  const action = opts.live
+    ? VM_ACTION_ID.LIVE_MIGRATE
+    : running && opts.type === 1
+      ? VM_ACTION_ID.POFF_MIGRATE
+      : running && opts.type === 2
+        ? VM_ACTION_ID.POFF_HARD_MIGRATE
+        : VM_ACTION_ID.MIGRATE;
+  const h = addHistory(state, vm, host, sec);
+  if (prev && (running || unknown)) setHistoryAction(prev, action, by);
   if (opts.live) {
-    run(state, vm, { state: S.ACTIVE, lcm: L.MIGRATE }, [{ after: t.save, state: S.ACTIVE, lcm: L.RUNNING }]);
+    run(state, vm, { state: S.ACTIVE, lcm: L.MIGRATE }, [
+      { after: t.save, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "migrated" } },
+    ]);
   } else if (running) {
     const first = opts.type === 0 ? L.SAVE_MIGRATE : L.SHUTDOWN_POWEROFF;
     const firstDelay = opts.type === 0 ? t.save : opts.type === 1 ? t.shutdown : 0;
+    setHistoryAction(h, action, by);
     run(state, vm, { state: S.ACTIVE, lcm: first }, [
-      { after: firstDelay, state: S.ACTIVE, lcm: L.PROLOG_MIGRATE },
+      { after: firstDelay, state: S.ACTIVE, lcm: L.PROLOG_MIGRATE, hook: { kind: "prolog-migrate" } },
       { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT_MIGRATE },
-      { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
-    ]);
-  } else if (unknown) {
-    run(state, vm, { state: S.ACTIVE, lcm: L.PROLOG_MIGRATE_UNKNOWN }, [
-      { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT },
-      { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING },
+      { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } },
     ]);
   } else {
-    const back = vm.state;
-    const lcm = back === S.POWEROFF ? L.PROLOG_MIGRATE_POWEROFF : L.PROLOG_MIGRATE_SUSPEND;
-    run(state, vm, { state: S.ACTIVE, lcm }, [{ after: t.prolog, state: back, lcm: L.NONE }]);
+    // PROLOG_MIGRATE_POWEROFF / _SUSPEND / _UNKNOWN: the old record ends now
+    if (prev) {
+      prev.etime = sec;
+      if (prev.retime === 0) prev.retime = sec;
+    }
+    setHistoryAction(h, VM_ACTION_ID.MIGRATE, by);
+    h.pstime = sec;
+    h.petime = Math.floor((now + t.prolog) / 1000);
+    if (unknown) {
+      h.rstime = h.petime;
+      run(state, vm, { state: S.ACTIVE, lcm: L.PROLOG_MIGRATE_UNKNOWN }, [
+        { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT },
+        { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } },
+      ]);
+    } else {
+      const back = vm.state;
+      const lcm = back === S.POWEROFF ? L.PROLOG_MIGRATE_POWEROFF : L.PROLOG_MIGRATE_SUSPEND;
+      h.rstime = sec;
+      h.retime = sec;
+      run(state, vm, { state: S.ACTIVE, lcm }, [{ after: t.prolog, state: back, lcm: L.NONE }]);
+    }
   }
 }
 
@@ -582,7 +815,13 @@ const RESIZABLE = [S.PENDING, S.HOLD, S.POWEROFF, S.UNDEPLOYED, 10, 11];
  * `one.vm.resize`: new CPU / VCPU / MEMORY (each optional) from a template. In POWEROFF the VM
  * still holds its host's capacity, so with `enforce` the host must fit the difference.
  */
-export function resizeVm(state: OpenNebulaState, vm: OneVm, tmpl: Template, enforce: boolean): void {
+export function resizeVm(
+  state: OpenNebulaState,
+  vm: OneVm,
+  tmpl: Template,
+  enforce: boolean,
+  by: Requester = requester({ id: vm.uid, gid: vm.gid }),
+): void {
   if (!RESIZABLE.includes(vm.state))
     throw failures.action(`Cannot resize a VM in state ${stateName(vm)}`, vm.id);
   const fail = (msg: string) => failures.action(msg, vm.id);
@@ -611,6 +850,8 @@ export function resizeVm(state: OpenNebulaState, vm: OneVm, tmpl: Template, enfo
   vm.cpu = cpu;
   vm.memoryMb = memory;
   vm.vcpu = vcpu;
+  // DispatchManager::resize: a VM on a host (POWEROFF here) gets a new history record
+  if (vm.state === S.POWEROFF) closeCopyHistory(state, vm, VM_ACTION_ID.RESIZE, by);
 }
 
 /** Host unreachable: ERROR, and its active VMs to UNKNOWN; back: MONITORED and UNKNOWN VMs RUNNING. */
@@ -656,6 +897,59 @@ function withContextDisk(t: Template, diskCount: number): Template {
   if (context !== undefined && typeof context[1] !== "string")
     context[1] = { ...context[1], DISK_ID: String(diskCount), TARGET: "hda" };
   return t;
+}
+
+/**
+ * VirtualMachineContext.cc's NETWORK_CONTEXT and NETWORK6_CONTEXT: [context name, NIC attribute,
+ * its alternative, whether the address range and the network are looked up when the NIC has none].
+ */
+const NETWORK_CONTEXT: ReadonlyArray<[string, string, string, boolean]> = [
+  ["IP", "IP", "", false],
+  ["MAC", "MAC", "", false],
+  ["MASK", "NETWORK_MASK", "", true],
+  ["NETWORK", "NETWORK_ADDRESS", "", true],
+  ["GATEWAY", "GATEWAY", "", true],
+  ["DNS", "DNS", "", true],
+  ["SEARCH_DOMAIN", "SEARCH_DOMAIN", "", true],
+  ["MTU", "GUEST_MTU", "", true],
+  ["METRIC", "METRIC", "", true],
+  ["METHOD", "METHOD", "", true],
+  ["VLAN_ID", "VLAN_ID", "", true],
+  ["VROUTER_IP", "VROUTER_IP", "", false],
+  ["VROUTER_MANAGEMENT", "VROUTER_MANAGEMENT", "", false],
+  ["EXTERNAL", "EXTERNAL", "", false],
+  ["ROUTES", "ROUTES", "", true],
+  ["IP6", "IP6_GLOBAL", "IP6", false],
+  ["IP6_ULA", "IP6_ULA", "", false],
+  ["IP6_GATEWAY", "GATEWAY6", "", true],
+  ["IP6_METRIC", "IP6_METRIC", "", true],
+  ["IP6_METHOD", "IP6_METHOD", "", true],
+  ["IP6_PREFIX_LENGTH", "PREFIX_LENGTH", "", true],
+  ["VROUTER_IP6", "VROUTER_IP6_GLOBAL", "VROUTER_IP6", false],
+];
+
+/**
+ * VirtualMachine::generate_network_context: with CONTEXT NETWORK="YES", ETH<NIC_ID>_* for every
+ * NIC (oned writes them at allocation and again when a NIC is attached or detached): the NIC's own
+ * value, else `$NETWORK[…]`'s — the NIC's address range, then its network's template — else empty.
+ */
+export function setNetworkContext(state: OpenNebulaState, template: Template, nics: VmNic[]): void {
+  const entry = template.find(([k]) => k === "CONTEXT");
+  if (entry === undefined || typeof entry[1] === "string") return;
+  const context = Object.fromEntries(Object.entries(entry[1]).filter(([k]) => !/^ETH\d+_/.test(k)));
+  if ((context.NETWORK ?? "").toUpperCase() === "YES")
+    for (const nic of [...nics].sort((a, b) => a.nicId - b.nicId)) {
+      const vnet = state.vnets.get(nic.networkId);
+      const ar = vnet?.ars.find((a) => a.id === nic.arId);
+      for (const [name, attr, alt, lookUp] of NETWORK_CONTEXT) {
+        let value = nic.attrs[attr] ?? "";
+        if (value === "" && alt !== "") value = nic.attrs[alt] ?? "";
+        if (value === "" && lookUp)
+          value = ar?.extra[attr] || (vnet === undefined ? "" : (getAttr(vnet.template, attr) ?? ""));
+        context[`ETH${nic.nicId}_${name}`] = value;
+      }
+    }
+  entry[1] = context;
 }
 
 /** The DISK_ID the CONTEXT disk holds, if any (see withContextDisk). */
@@ -713,6 +1007,7 @@ export function createVm(
     if (built.image) images.push(built.image);
     return built.disk;
   });
+  assignDiskTargets(disks, new Set(getVectors(tmpl, "CONTEXT").length > 0 ? ["hda"] : []));
   checkVmQuota(state, owner, { cpu, memoryMb: memory, disks });
   // Leases are taken only once every NIC has found one, so a failure leaves the ranges untouched.
   const taken: Array<{ ar: AddressRange; index: number; prevNext: number }> = [];
@@ -755,6 +1050,7 @@ export function createVm(
       holdsCapacity: false,
       lock: null,
     };
+    setNetworkContext(state, vm.template, nics);
     for (const t of vmTimers) t.onCreate?.(state, vm);
     state.nextId.vm++;
     for (const image of images) useImage(image, id);
@@ -776,8 +1072,13 @@ export function buildDisk(
   d: Record<string, string>,
   diskId: number,
   fail: (msg: string) => Error,
+  /** The VM's TM_MAD_SYSTEM once deployed (a disk attached then carries it). */
+  tmMadSystem?: string,
 ): { disk: VmDisk; image: OneImage | undefined } {
   let image: OneImage | undefined;
+  const base: Record<string, string> = { ...d };
+  if (tmMadSystem !== undefined) base.TM_MAD_SYSTEM = tmMadSystem;
+  else delete base.TM_MAD_SYSTEM;
   if (d.IMAGE_ID !== undefined) image = state.images.get(Number(d.IMAGE_ID));
   else if (d.IMAGE !== undefined) image = [...state.images.values()].find((i) => i.name === d.IMAGE);
   else
@@ -785,7 +1086,13 @@ export function buildDisk(
       disk: {
         diskId,
         imageId: null,
-        attrs: { ...d, TYPE: d.TYPE ?? "fs", SIZE: d.SIZE ?? "1024", DISK_ID: String(diskId) },
+        attrs: {
+          ...base,
+          TYPE: d.TYPE ?? "fs",
+          SIZE: d.SIZE ?? "1024",
+          DEV_PREFIX: d.DEV_PREFIX ?? DEFAULT_DEVICE_PREFIX,
+          DISK_ID: String(diskId),
+        },
       },
       image: undefined,
     };
@@ -796,29 +1103,101 @@ export function buildDisk(
     );
   }
   const ds = state.datastores.get(image.datastoreId);
-  return {
-    image,
-    disk: {
-      diskId,
-      imageId: image.id,
-      attrs: {
-        ...d,
-        CLONE: image.persistent ? "NO" : "YES",
-        DATASTORE: ds?.name ?? "",
-        DATASTORE_ID: String(image.datastoreId),
-        DEV_PREFIX: getAttr(image.template, "DEV_PREFIX") ?? "vd",
-        DISK_ID: String(diskId),
-        IMAGE: image.name,
-        IMAGE_ID: String(image.id),
-        IMAGE_STATE: String(image.persistent ? 8 : 2),
-        SIZE: String(image.sizeMb),
-        SOURCE: image.source,
-        TARGET: `vd${String.fromCharCode(97 + diskId)}`,
-        TM_MAD: ds?.tmMad ?? "ceph",
-        TYPE: ds?.diskType === 3 ? "RBD" : "FILE",
-      },
-    },
+  const cdrom = image.type === 1;
+  const immutable = getAttr(image.template, "PERSISTENT_TYPE")?.toUpperCase() === "IMMUTABLE";
+  const format = image.format.toLowerCase();
+  // Image::disk_attribute
+  const attrs: Record<string, string> = {
+    ...base,
+    ...(cdrom
+      ? {}
+      : { DEV_PREFIX: d.DEV_PREFIX ?? getAttr(image.template, "DEV_PREFIX") ?? DEFAULT_DEVICE_PREFIX }),
+    DISK_ID: String(diskId),
+    IMAGE: image.name,
+    IMAGE_ID: String(image.id),
+    SOURCE: image.source,
+    ORIGINAL_SIZE: String(image.sizeMb),
+    SIZE: d.SIZE ?? String(image.sizeMb),
+    DISK_SNAPSHOT_TOTAL_SIZE: String((image.snapshots ?? []).reduce((n, sn) => n + sn.sizeMb, 0)),
+    ...(format === "" ? {} : { DRIVER: format, FORMAT: format }),
+    IMAGE_STATE: String(image.persistent ? 8 : 2),
+    ...(cdrom || immutable
+      ? { SAVE: "NO", CLONE: "NO", READONLY: "YES" }
+      : {
+          READONLY:
+            d.READONLY ?? (getAttr(image.template, "READONLY")?.toUpperCase() === "YES" ? "YES" : "NO"),
+          ...(image.persistent
+            ? { PERSISTENT: "YES", CLONE: "NO", SAVE: "YES" }
+            : { CLONE: "YES", SAVE: "NO" }),
+        }),
+    TYPE: ds?.diskType === 3 ? (cdrom ? "RBD_CDROM" : "RBD") : cdrom ? "CDROM" : "FILE",
   };
+  const imageTarget = getAttr(image.template, "TARGET");
+  if (d.TARGET === undefined && imageTarget !== undefined) attrs.TARGET = imageTarget;
+  if (ds !== undefined) Object.assign(attrs, datastoreDiskAttributes(ds, attrs));
+  return { image, disk: { diskId, imageId: image.id, attrs } };
+}
+
+/**
+ * Datastore::disk_attribute: what a disk takes from its datastore (the image's, or the system
+ * datastore for a volatile disk): DATASTORE, DATASTORE_ID, TM_MAD, CLUSTER_ID, the datastore's
+ * CLONE_TARGET / LN_TARGET and the INHERIT_DATASTORE_ATTR attributes the disk does not have; a
+ * volatile disk also its DISK_TYPE and DRIVER / FORMAT (raw unless the driver names one).
+ */
+function datastoreDiskAttributes(ds: OneDatastore, disk: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {
+    DATASTORE: ds.name,
+    DATASTORE_ID: String(ds.id),
+    TM_MAD: ds.tmMad,
+    CLUSTER_ID: ds.clusterIds.join(","),
+  };
+  for (const name of ["CLONE_TARGET", "LN_TARGET"]) {
+    const value = getAttr(ds.template, name);
+    if (value !== undefined && value !== "" && disk[name] === undefined) out[name] = value;
+  }
+  for (const name of INHERIT_DATASTORE_ATTR) {
+    const value = getAttr(ds.template, name);
+    if (value !== undefined && value !== "" && (disk[name] ?? "") === "") out[name] = value;
+  }
+  if (disk.IMAGE_ID === undefined) {
+    const type = (disk.TYPE ?? "").toUpperCase();
+    if ((disk.DISK_TYPE ?? "") === "" && out.DISK_TYPE === undefined)
+      out.DISK_TYPE = ["FILE", "CD_ROM", "BLOCK", "RBD"][ds.diskType] ?? "FILE";
+    if (type !== "CDROM") {
+      const driver = TM_MAD_CONF[ds.tmMad]?.DRIVER ?? getAttr(ds.template, "DRIVER") ?? "";
+      const chosen = type === "FS" ? driver || disk.FORMAT || "raw" : "raw";
+      out.DRIVER = chosen;
+      out.FORMAT = type === "FS" && driver === "" && disk.FORMAT ? disk.FORMAT : chosen;
+    }
+  }
+  return out;
+}
+
+/**
+ * VirtualMachineDisks::volatile_info (at deploy, and for a disk attached to a deployed VM): the
+ * VM's volatile disks take the system datastore's attributes.
+ */
+export function volatileDiskInfo(state: OpenNebulaState, disks: VmDisk[], systemDsId: number): void {
+  const ds = state.datastores.get(systemDsId);
+  if (ds === undefined) return;
+  for (const disk of disks)
+    if (disk.imageId === null) disk.attrs = { ...disk.attrs, ...datastoreDiskAttributes(ds, disk.attrs) };
+}
+
+/**
+ * VirtualMachineDisks::assign_disk_targets: each disk without a TARGET gets the first free one of
+ * its DEV_PREFIX (`vda`, `sda`…), the CONTEXT disk's `hda` included.
+ */
+export function assignDiskTargets(disks: VmDisk[], used: Set<string> = new Set()): void {
+  for (const disk of disks) if (disk.attrs.TARGET !== undefined) used.add(disk.attrs.TARGET);
+  for (const disk of disks) {
+    if (disk.attrs.TARGET !== undefined) continue;
+    const prefix = disk.attrs.DEV_PREFIX ?? DEFAULT_DEVICE_PREFIX;
+    let i = 0;
+    while (used.has(`${prefix}${String.fromCharCode(97 + i)}`)) i++;
+    disk.attrs.TARGET = `${prefix}${String.fromCharCode(97 + i)}`;
+    used.add(disk.attrs.TARGET);
+  }
 }
 
 /** Marks an image as used by a VM (READY → USED / USED_PERS). */

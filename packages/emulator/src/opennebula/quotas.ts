@@ -36,9 +36,24 @@ const KINDS: QuotaKind[] = ["DATASTORE", "NETWORK", "VM", "IMAGE"];
 const DEFAULT = -1;
 const UNLIMITED = -2;
 
-/** oned's float_to_str: six significant digits, no trailing zeros. */
+/** one_util::float_to_str of a C++ float: a whole number without decimals, else two (0.50). */
 export function floatStr(n: number): string {
-  return String(Number(n.toPrecision(6)));
+  const f = Math.fround(n);
+  return f === Math.ceil(f) ? f.toFixed(0) : f.toFixed(2);
+}
+
+/** A C++ float written to a stream as it is (six significant digits): the limit in quota messages. */
+function streamFloat(n: number): string {
+  return String(Number(Math.fround(n).toPrecision(6)));
+}
+
+/**
+ * Attribute::vector_value_str into a float (istringstream >> float, the whole text read): the
+ * number, or null when the text is not one (oned then treats the limit as not given).
+ */
+function quotaLimit(raw: string): number | null {
+  if (!/^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return null;
+  return Number(raw);
 }
 
 /** Whose usage a quota counts: a user's objects (uid) or a group's (gid). */
@@ -50,8 +65,14 @@ const owns = (scope: Scope, o: { uid: number; gid: number }) =>
 /** VMs that hold RUNNING_* quota: not DONE, POWEROFF, UNDEPLOYED or STOPPED. */
 const RUNNING_OFF = new Set([4, 6, 8, 9]);
 
+/**
+ * VirtualMachineDisk::system_ds_size: volatile disks, and image disks whose transfer target
+ * (CLONE_TARGET for a clone, LN_TARGET otherwise) is the system datastore.
+ */
 function systemDiskMb(vm: Pick<OneVm, "disks">): number {
-  return vm.disks.filter((d) => d.imageId === null).reduce((a, d) => a + (Number(d.attrs.SIZE) || 0), 0);
+  const inSystem = (d: OneVm["disks"][number]) =>
+    d.imageId === null || (d.attrs.CLONE === "YES" ? d.attrs.CLONE_TARGET : d.attrs.LN_TARGET) === "SYSTEM";
+  return vm.disks.filter(inSystem).reduce((a, d) => a + (Number(d.attrs.SIZE) || 0), 0);
 }
 
 /** Usage per kind and quota ID ("" for VM) of `scope`, from the state. */
@@ -126,9 +147,10 @@ export function quotasXml(
 
 /**
  * `one.user.quota` / `one.group.quota`: merges the quota template into the owner's limits
- * (Quota::set). Each vector replaces the entry with its ID (VM has none); a metric left out
- * becomes "-1" (default); negative values other than -1/-2 and non-numbers are refused with
- * oned's message. `tag` is the `UID`/`GID` oned stamps into VM vectors (it shows in the message).
+ * (Quota::set). Each vector replaces the entry with its ID (VM has none); a metric left out, or
+ * given as something that is not a number (oned 7.4 reads `VMS="many"` as not given), becomes "-1"
+ * (default), and an entry left with only defaults is dropped; negative values other than -1/-2
+ * are refused with oned's message. `tag` is the `UID`/`GID` oned stamps into VM vectors (it shows in the message).
  */
 export function setQuotas(
   owner: OneUser | OneGroup,
@@ -158,8 +180,7 @@ export function setQuotas(
     if (kind !== "VM" && !/^-?\d+$/.test(id.trim())) throw refuse();
     const entry: Record<string, string> = id === "" ? {} : { ID: id.trim() };
     for (const m of METRICS[kind]) {
-      const raw = (given[m] ?? "").trim();
-      const n = raw === "" ? DEFAULT : Number(raw);
+      const n = quotaLimit(given[m] ?? "") ?? DEFAULT;
       if (!Number.isFinite(n) || (n < 0 && n !== DEFAULT && n !== UNLIMITED)) throw refuse();
       entry[m] = floatStr(n);
     }
@@ -208,7 +229,7 @@ export function checkVmQuota(state: OpenNebulaState, owner: OneUser, req: VmQuot
       if ((used[m] ?? 0) + want > limit) {
         throw new OneFailure(
           ErrorCode.AUTHORIZATION,
-          `User [${owner.id}] : ${scope.kind} [${scope.id}] limit of ${floatStr(limit)} reached for ${m} quota in VM.`,
+          `User [${owner.id}] : ${scope.kind} [${scope.id}] limit of ${streamFloat(limit)} reached for ${m} quota in VM.`,
         );
       }
     }

@@ -6,10 +6,12 @@
  * so nothing sleeps. The shared World drives it through the explicit hooks at the bottom:
  * `setHostReachable`, `subscribe` (image created/deleted, VM and host state changes) and `sync`.
  */
+
 import { type EmulatorClock, systemClock } from "../ilo/clock.js";
 import { parseAcl } from "./acl.js";
 import { type Agenda, createAgenda } from "./agenda.js";
 import type { Template } from "./template.js";
+import { applyDefaultDirs, applyTmMad } from "./tm-mad-conf.js";
 
 /** Owner/group/other × use/manage/admin, as 0/1 in XML order (OWNER_U … OTHER_A). */
 export type Permissions = [number, number, number, number, number, number, number, number, number];
@@ -248,7 +250,12 @@ export interface VmSnapshot {
   /** Seconds. */
   time: number;
   hypervisorId: string;
+  /** The snapshot the running operation works on (oned shows ACTIVE/ACTION only until it ends). */
   active: boolean;
+  /** ACTION while active: CREATE or REVERT. */
+  action?: "CREATE" | "REVERT";
+  /** SYSTEM_DISK_SIZE: the VM's memory when taken (VM_SNAPSHOT_FACTOR 0: disks count nothing). */
+  systemDiskSize?: number;
 }
 
 /**
@@ -324,9 +331,13 @@ export interface VmHistory {
   retime: number;
   estime: number;
   eetime: number;
+  /** VMActions::Action of the request that ended (or, while it runs, drives) the record; 0 none. */
   action: number;
+  /** Who asked for `action` (-1: nobody, oned's `clear_action`). */
   uid: number;
   gid: number;
+  /** The request's random REQUEST_ID (0…9999, RequestAttributes::req_id); absent or -1: none. */
+  reqId?: number;
 }
 
 /**
@@ -373,6 +384,13 @@ export interface OneVm extends Owned {
   holdsCapacity: boolean;
   /** `one.vm.lock`: level 1 USE, 2 MANAGE, 3 ADMIN blocks operations at or above it. */
   lock: { level: number; owner: number; time: number } | null;
+  /** TEMPLATE/TM_MAD_SYSTEM: the system datastore's TM_MAD, set at the first deploy (check_tm_mad_disks). */
+  tmMadSystem?: string;
+  /**
+   * The TM_MAD_SYSTEM oned put into AUTOMATIC_DS_REQUIREMENTS when it last recomputed them for a
+   * deployed VM (migrate, release, resume from STOPPED/UNDEPLOYED, resched); absent: not since deploy.
+   */
+  requirementsTmMad?: string;
   /** System snapshots (absent until the first `one.vm.snapshotcreate`). */
   snapshots?: VmSnapshot[];
   nextSnapshot?: number;
@@ -392,6 +410,7 @@ export interface OneSecGroup extends Owned {
 export interface OneVmGroupRole {
   id: number;
   name: string;
+  /** NONE, AFFINED or ANTI_AFFINED; "" when the role was given none (NONE, no POLICY element). */
   policy: string;
   hostAffined: string;
   hostAntiAffined: string;
@@ -701,6 +720,13 @@ export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): Ope
   return state;
 }
 
+/** libvirt's CPU models a Westmere host runs (`virsh cpu-models` filtered by the host's CPU). */
+const WESTMERE_MODELS =
+  "486 pentium pentium2 pentium3 pentiumpro coreduo n270 core2duo qemu32 kvm32 cpu64-rhel5 kvm64 qemu64 Conroe Penryn Nehalem Westmere";
+/** The CPU flags libvirt reports beyond the Westmere model's (`virsh capabilities`). */
+const WESTMERE_FEATURES =
+  "vme,ds,acpi,ss,ht,tm,pbe,dtes64,monitor,ds_cpl,vmx,smx,est,tm2,xtpr,pdcm,dca,pdpe1gb,rdtscp,invtsc";
+
 export function addHost(state: OpenNebulaState, spec: HostSpec): OneHost {
   let clusterId = 0;
   if (spec.cluster !== undefined) {
@@ -731,7 +757,17 @@ export function addHost(state: OpenNebulaState, spec: HostSpec): OneHost {
       ["CPUSPEED", "2400"],
       ["HOSTNAME", spec.name],
       ["HYPERVISOR", "kvm"],
+      // Host::Host: oned's own attributes of every host (the drivers, empty reservations)
+      ["IM_MAD", "kvm"],
+      // what the KVM probes (kvm-probes.d/host/system: cpu_features.sh, machines_models.rb,
+      // memory_encryption.rb) report for this Westmere Xeon
+      ["KVM_CPU_FEATURES", WESTMERE_FEATURES],
+      ["KVM_CPU_MODELS", WESTMERE_MODELS],
+      ["MEMORY_ENCRYPTION", "NONE"],
       ["MODELNAME", "Intel(R) Xeon(R) CPU E5620 @ 2.40GHz"],
+      ["RESERVED_CPU", ""],
+      ["RESERVED_MEM", ""],
+      ["VM_MAD", "kvm"],
     ],
   };
   state.hosts.set(host.id, host);
@@ -761,6 +797,8 @@ export function addDatastore(
     ],
   };
   if (spec.diskType === 3) ds.template.push(["POOL_NAME", "one"], ["CEPH_USER", "libvirt"]);
+  applyTmMad(ds.template, ds.type, ds.tmMad);
+  applyDefaultDirs(ds.template);
   state.datastores.set(ds.id, ds);
   return ds;
 }

@@ -57,7 +57,11 @@ export const VmRecoverOperation = {
 } as const;
 export type VmRecoverOperationValue = (typeof VmRecoverOperation)[keyof typeof VmRecoverOperation];
 
-/** Lock levels of `one.*.lock`: lock every operation at or above that level. */
+/**
+ * Lock levels of `one.*.lock`: lock every operation at or above that level. oned 7.4 refuses such an
+ * operation as `AUTHORIZATION` (`User [uid] : TEMPLATE is locked. [id].` for the oneadmin group, `Not
+ * authorized to perform MANAGE TEMPLATE [id]` for other users), not as `LOCKED`.
+ */
 export const LockLevel = { USE: 1, MANAGE: 2, ADMIN: 3 } as const;
 export type LockLevelValue = (typeof LockLevel)[keyof typeof LockLevel];
 

@@ -6,6 +6,7 @@
 import { failures } from "../errors.js";
 import { addDatastore, type OneDatastore, type OpenNebulaState } from "../state.js";
 import { getAttr, renderTemplate, setAttr, type Template } from "../template.js";
+import { applyTmMad, unknownTmMad } from "../tm-mad-conf.js";
 import { el, ids } from "../xml.js";
 import {
   authorize,
@@ -88,6 +89,7 @@ function applyDatastoreTemplate(ds: OneDatastore, next: Template): void {
   const tm = getAttr(next, "TM_MAD");
   if (tm && ds.type !== 3) ds.tmMad = tm;
   else setAttr(next, "TM_MAD", ds.tmMad);
+  applyTmMad(next, ds.type, ds.tmMad);
   const dsMad = getAttr(next, "DS_MAD");
   if (ds.type === 1) {
     ds.dsMad = "-";
@@ -124,6 +126,8 @@ export const datastoreMethods: Record<string, MethodDef> = {
       if (dsMad === "") throw failures.internal("No DS_MAD in template.");
       const tmMad = getAttr(tmpl, "TM_MAD");
       if (!tmMad) throw failures.internal("No TM_MAD in template.");
+      const unknown = type === 3 ? null : unknownTmMad(tmMad);
+      if (unknown !== null) throw failures.internal(unknown);
       // DatastorePool: datastores users create start from ID 100
       ctx.state.nextId.datastore = Math.max(ctx.state.nextId.datastore, 100);
       const ds = addDatastore(ctx.state, {
@@ -136,12 +140,19 @@ export const datastoreMethods: Record<string, MethodDef> = {
         gid: ctx.user.gid,
         permissions: [1, 1, 0, 1, 0, 0, 0, 0, 0],
       });
-      // a Ceph datastore keeps the pool it was given (its images live there)
-      const poolName = getAttr(tmpl, "POOL_NAME");
-      if (poolName !== undefined) {
-        const entry = ds.template.find(([k]) => k === "POOL_NAME");
-        if (entry) entry[1] = poolName;
-        else ds.template.push(["POOL_NAME", poolName]);
+      // a Ceph datastore keeps the pool it was given (its images live there); the directories a
+      // datastore was given replace oned's defaults
+      for (const name of ["POOL_NAME", "SAFE_DIRS", "RESTRICTED_DIRS"]) {
+        const value = getAttr(tmpl, name);
+        if (value !== undefined) setAttr(ds.template, name, value);
+      }
+      const dirs = ["SAFE_DIRS", "RESTRICTED_DIRS"].filter((n) => getAttr(tmpl, n) !== undefined);
+      if (dirs.length === 1) {
+        const other = dirs[0] === "SAFE_DIRS" ? "RESTRICTED_DIRS" : "SAFE_DIRS";
+        ds.template.splice(
+          ds.template.findIndex(([k]) => k === other),
+          1,
+        );
       }
       return ds.id;
     },
@@ -157,8 +168,9 @@ export const datastoreMethods: Record<string, MethodDef> = {
   "one.datastore.delete": {
     params: [int()],
     run(ctx, [id]) {
+      // SharedAPI::del asks MANAGE on the datastore (AUTHORIZATION `… MANAGE DATASTORE [id]`)
       const ds = lookup(ctx.state.datastores, id as number, "datastore");
-      authorize(ctx, ds, "ADMIN", "DATASTORE");
+      authorize(ctx, ds, "MANAGE", "DATASTORE");
       if ([...ctx.state.images.values()].some((i) => i.datastoreId === ds.id)) {
         throw failures.cannotDelete("datastore", `Datastore ${ds.id} is not empty.`);
       }

@@ -1,9 +1,9 @@
 /** `one.host.*` and `one.hostpool.info`: hosts with their capacity (HOST_SHARE) and VMs. */
 import { aclAllows } from "../acl.js";
-import { failures } from "../errors.js";
+import { ErrorCode, failures, OneFailure } from "../errors.js";
 import { hostShare } from "../lifecycle.js";
 import { addHost, type OneHost, type OpenNebulaState } from "../state.js";
-import { renderTemplate } from "../template.js";
+import { getAttr, renderTemplate, setAttr } from "../template.js";
 import { el, ids } from "../xml.js";
 import { bool, type Ctx, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
 import { renameMethod, updateMethod } from "./edit.js";
@@ -86,7 +86,14 @@ export const hostMethods: Record<string, MethodDef> = {
   "one.host.allocate": {
     params: [str(), str(), str(), int()],
     run(ctx: Ctx, [name, imMad, vmMad, clusterId]) {
-      requireAdmin(ctx, "CREATE", "HOST");
+      // HostAllocate authorizes CREATE HOST and ADMIN on the cluster in one request: a regular user
+      // is told both (AuthRequest joins the refusals with "; ")
+      if (!ctx.admin) {
+        const cid = (clusterId as number) === -1 ? 0 : (clusterId as number);
+        const refusals = ["Not authorized to perform CREATE HOST"];
+        if (ctx.state.clusters.has(cid)) refusals.push(`Not authorized to perform ADMIN CLUSTER [${cid}]`);
+        throw new OneFailure(ErrorCode.AUTHORIZATION, `User [${ctx.user.id}] : ${refusals.join("; ")}.`);
+      }
       const n = (name as string).trim();
       if (n === "") throw failures.allocate("host", "Invalid NAME, it cannot be empty");
       if ([...ctx.state.hosts.values()].some((h) => h.name === n)) {
@@ -101,6 +108,8 @@ export const hostMethods: Record<string, MethodDef> = {
       host.clusterId = cluster.id;
       host.imMad = imMad as string;
       host.vmMad = vmMad as string;
+      setAttr(host.template, "IM_MAD", host.imMad);
+      setAttr(host.template, "VM_MAD", host.vmMad);
       host.state = 0;
       host.prevState = 0;
       host.firstMonitorAt = ctx.state.clock.now() + ctx.state.timings.monitor;
@@ -138,7 +147,13 @@ export const hostMethods: Record<string, MethodDef> = {
       return host.id;
     },
   },
-  "one.host.update": updateMethod(adminHost, "template"),
+  // Host::post_update_template: IM_MAD / VM_MAD given change the drivers; the template keeps them either way
+  "one.host.update": updateMethod(adminHost, "template", (_ctx, host, next) => {
+    host.imMad = getAttr(next, "IM_MAD") || host.imMad;
+    host.vmMad = getAttr(next, "VM_MAD") || host.vmMad;
+    setAttr(next, "IM_MAD", host.imMad);
+    setAttr(next, "VM_MAD", host.vmMad);
+  }),
   // host names are unique in the whole pool (oned 7.4: "host cannot be renamed to … because it collides with host N")
   "one.host.rename": renameMethod(adminHost, {
     obj: "host",

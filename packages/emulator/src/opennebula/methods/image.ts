@@ -13,7 +13,8 @@ import {
   type Owned,
   type VmDiskSnapshot,
 } from "../state.js";
-import { getAttr, renderTemplate, type Template } from "../template.js";
+import { getAttr, renderTemplate, setAttr, type Template } from "../template.js";
+import { DEFAULT_DEVICE_PREFIX } from "../tm-mad-conf.js";
 import { cel, el, ids } from "../xml.js";
 import {
   applyChmod,
@@ -80,11 +81,12 @@ function snapshotsXml(state: OpenNebulaState, image: OneImage): string {
   return `<SNAPSHOTS><ALLOW_ORPHANS><![CDATA[NO]]></ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><NEXT_SNAPSHOT>${next}</NEXT_SNAPSHOT>${body}</SNAPSHOTS>`;
 }
 
+/** IMAGE (image.xsd); PREV_STATE is the current state, as ImagePool::update stores it (set_prev_state before every write). */
 export function imageXml(state: OpenNebulaState, image: OneImage): string {
   const ds = state.datastores.get(image.datastoreId);
   const op = image.pendingOp;
   const clones = [...(image.clones ?? [])].sort((a, b) => a - b);
-  return `<IMAGE>${ownerXml(state, image)}${lockXml(image.lock)}${permissionsXml(image.permissions)}<TYPE>${image.type}</TYPE><DISK_TYPE>${ds?.diskType ?? 0}</DISK_TYPE><PERSISTENT>${image.persistent ? 1 : 0}</PERSISTENT><REGTIME>${image.regtime}</REGTIME><MODTIME>${image.regtime}</MODTIME>${cel("SOURCE", image.source)}${cel("PATH", image.path)}${cel("FORMAT", image.format)}${cel("FS", "")}<SIZE>${image.sizeMb}</SIZE><STATE>${image.state}</STATE><PREV_STATE>${image.prevState}</PREV_STATE><RUNNING_VMS>${image.vms.size}</RUNNING_VMS><CLONING_OPS>${clones.length}</CLONING_OPS><CLONING_ID>${op?.kind === "clone" ? op.target : -1}</CLONING_ID><TARGET_SNAPSHOT>${op !== undefined && op.kind !== "clone" ? op.target : -1}</TARGET_SNAPSHOT><DATASTORE_ID>${image.datastoreId}</DATASTORE_ID>${el("DATASTORE", ds?.name ?? "")}${ids(
+  return `<IMAGE>${ownerXml(state, image)}${lockXml(image.lock)}${permissionsXml(image.permissions)}<TYPE>${image.type}</TYPE><DISK_TYPE>${ds?.diskType ?? 0}</DISK_TYPE><PERSISTENT>${image.persistent ? 1 : 0}</PERSISTENT><REGTIME>${image.regtime}</REGTIME><MODTIME>${image.regtime}</MODTIME>${cel("SOURCE", image.source)}${cel("PATH", image.path)}${cel("FORMAT", image.format)}${cel("FS", "")}<SIZE>${image.sizeMb}</SIZE><STATE>${image.state}</STATE><PREV_STATE>${image.state}</PREV_STATE><RUNNING_VMS>${image.vms.size}</RUNNING_VMS><CLONING_OPS>${clones.length}</CLONING_OPS><CLONING_ID>${op?.kind === "clone" ? op.target : -1}</CLONING_ID><TARGET_SNAPSHOT>${op !== undefined && op.kind !== "clone" ? op.target : -1}</TARGET_SNAPSHOT><DATASTORE_ID>${image.datastoreId}</DATASTORE_ID>${el("DATASTORE", ds?.name ?? "")}${ids(
     "VMS",
     [...image.vms].sort((a, b) => a - b),
   )}${ids("CLONES", clones)}<APP_CLONES/>${renderTemplate("TEMPLATE", image.template)}${snapshotsXml(state, image)}${backupImageXml(image)}</IMAGE>`;
@@ -94,7 +96,7 @@ export function imageXml(state: OpenNebulaState, image: OneImage): string {
 function getImage(ctx: Ctx, id: number, op: Operation, lock = true): OneImage {
   const image = lookup(ctx.state.images, id, "image");
   authorize(ctx, image, op, "IMAGE");
-  if (lock) checkLock(image, op, "image");
+  if (lock) checkLock(ctx, image, op, "IMAGE");
   return image;
 }
 
@@ -118,6 +120,7 @@ export function addImage(
   },
 ): OneImage {
   const id = state.nextId.image++;
+  applyDevPrefix(spec.type, spec.template);
   const image: OneImage = {
     id,
     name: spec.name,
@@ -146,6 +149,17 @@ export function addImage(
   state.lockedImages.add(image);
   state.emit({ type: "image-created", image });
   return image;
+}
+
+/**
+ * Image::insert's DEV_PREFIX: an OS or DATABLOCK image given none gets DEFAULT_DEVICE_PREFIX, the
+ * other types (CDROM, KERNEL, RAMDISK, CONTEXT, BACKUP) lose it.
+ */
+function applyDevPrefix(type: number, template: Template): void {
+  const at = template.findIndex(([k]) => k === "DEV_PREFIX");
+  if (type === 0 || type === 2) {
+    if (at < 0 || template[at]![1] === "") setAttr(template, "DEV_PREFIX", DEFAULT_DEVICE_PREFIX);
+  } else if (at >= 0) template.splice(at, 1);
 }
 
 /** Puts a READY image in LOCKED while the driver works on snapshot `target`. */
@@ -306,7 +320,7 @@ export function cloneImage(ctx: Ctx, id: number, name: string, dsArg: number): O
     if (origin.dsMad !== ds.dsMad) throw failures.action("Clone only supported to same DS_MAD Datastores");
   }
   authorize(ctx, source, "USE", "IMAGE");
-  checkLock(source, "USE", "image");
+  checkLock(ctx, source, "USE", "IMAGE");
   authorize(ctx, ds, "USE", "DATASTORE");
   if (origin !== undefined && origin !== ds) authorize(ctx, origin, "USE", "DATASTORE");
   checkImageName(ctx.state, ctx.user.id, name);

@@ -1,9 +1,11 @@
 /**
  * `one.<object>.lock` / `unlock` and the check every other call makes (oned's `SharedAPI::lock`,
  * `PoolObjectSQL::lock_db`): a lock at level 1 USE, 2 MANAGE or 3 ADMIN refuses operations at or
- * above it with LOCKED; info, lock and unlock are never refused by it (`*_NO_LCK`).
+ * above it; info, lock and unlock are never refused by it (`*_NO_LCK`). oned 7.4 refuses while
+ * authorizing (AclManager::authorize / oneadmin_authorize), so the answer is AUTHORIZATION: `TYPE is
+ * locked. [id]` for the oneadmin group, `Not authorized to perform OP TYPE [id]` for everyone else.
  */
-import { failures, type ObjectName } from "../errors.js";
+import { failures, type OneFailure } from "../errors.js";
 import type { ObjectLock } from "../state.js";
 import { bool, type Ctx, int, type MethodDef, type Operation } from "./context.js";
 
@@ -19,9 +21,16 @@ export function lockBlocks(o: Lockable, op: Operation): boolean {
   return o.lock != null && OP_LEVEL[op] >= o.lock.level;
 }
 
-/** Throws LOCKED when the object's lock refuses `op`. */
-export function checkLock(o: Lockable, op: Operation, obj: ObjectName): void {
-  if (lockBlocks(o, op)) throw failures.locked(obj, o.id);
+/** The AUTHORIZATION failure oned answers when a lock refuses `op` on object `id` of `objectType` (`TEMPLATE`, `VM`…). */
+export function lockedFailure(ctx: Ctx, op: Operation, objectType: string, id: number): OneFailure {
+  return ctx.admin
+    ? failures.locked(ctx.user.id, objectType, id)
+    : failures.authorization(ctx.user.id, op, objectType, id);
+}
+
+/** Throws AUTHORIZATION when the object's lock refuses `op` (`objectType` as in AUTHORIZATION messages). */
+export function checkLock(ctx: Ctx, o: Lockable, op: Operation, objectType: string): void {
+  if (lockBlocks(o, op)) throw lockedFailure(ctx, op, objectType, o.id);
 }
 
 /** `<LOCK>` (shared.xsd LOCK), or nothing when unlocked. */

@@ -19,6 +19,7 @@ import {
   str,
 } from "./context.js";
 import { updateMethod } from "./edit.js";
+import { lockedFailure } from "./lock.js";
 import { chown } from "./vm.js";
 
 export interface OwnedKind<T extends Owned & { template: Template }> {
@@ -38,7 +39,7 @@ export interface OwnedKind<T extends Owned & { template: Template }> {
   locked?(o: T, op: Operation): boolean;
 }
 
-/** Looks the object up (NO_EXISTS), authorizes `op` (AUTHORIZATION) and checks its lock (LOCKED). */
+/** Looks the object up (NO_EXISTS), authorizes `op` and checks its lock (both AUTHORIZATION). */
 export function getOwned<T extends Owned & { template: Template }>(
   ctx: Ctx,
   k: OwnedKind<T>,
@@ -47,7 +48,7 @@ export function getOwned<T extends Owned & { template: Template }>(
 ): T {
   const o = lookup(k.map(ctx.state), id, k.obj);
   authorize(ctx, o, op, k.authName);
-  if (k.locked?.(o, op)) throw failures.locked(k.obj, o.id);
+  if (k.locked?.(o, op)) throw lockedFailure(ctx, op, k.authName, o.id);
   return o;
 }
 

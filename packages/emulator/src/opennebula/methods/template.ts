@@ -32,7 +32,7 @@ export function templateXml(state: OpenNebulaState, t: OneTemplate): string {
 function getTemplate(ctx: Ctx, id: number, op: Operation, lock = true): OneTemplate {
   const t = lookup(ctx.state.templates, id, "virtual machine template");
   authorize(ctx, t, op, "TEMPLATE");
-  if (lock) checkLock(t, op, "virtual machine template");
+  if (lock) checkLock(ctx, t, op, "TEMPLATE");
   return t;
 }
 
@@ -70,7 +70,7 @@ function diskImages(
 function respMsg(e: OneFailure): string {
   if (e.code === ErrorCode.ALLOCATE) return e.message.replace(/^Error allocating a new [^.]*\. ?/, "");
   if (e.code === ErrorCode.AUTHORIZATION) return e.message.replace(/^User \[\d+\] : /, "").replace(/\.$/, "");
-  if (e.code === ErrorCode.NO_EXISTS || e.code === ErrorCode.LOCKED) return "";
+  if (e.code === ErrorCode.NO_EXISTS) return "";
   return e.message;
 }
 

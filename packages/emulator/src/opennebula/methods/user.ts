@@ -29,9 +29,9 @@ function passwordHash(user: OneUser): string {
 
 const USER_BIT = ACL_OBJECTS.find(([n]) => n === "USER")![1];
 
-/** User::pass_is_valid: not empty, no whitespace. */
+/** User::pass_is_valid: not empty, no whitespace (an empty one is refused without the user's ID, as oned 7.4). */
 function checkPassword(password: string, id: number): void {
-  if (password === "") throw failures.action("Invalid password, it cannot be empty", id);
+  if (password === "") throw failures.action("Invalid password, it cannot be empty");
   const bad = /[ \t\n\v\f\r]/.exec(password);
   if (bad) throw failures.action(`Invalid password, character '${bad[0]}' is not allowed`, id);
 }

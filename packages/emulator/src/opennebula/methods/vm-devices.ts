@@ -8,7 +8,14 @@
  * DispatchManagerActions.cc (7.x).
  */
 import { ErrorCode, failures, OneFailure } from "../errors.js";
-import { passThrough, registerStepHook, stateName } from "../lifecycle.js";
+import {
+  closeCopyHistory,
+  passThrough,
+  registerStepHook,
+  requester,
+  stateName,
+  VM_ACTION_ID,
+} from "../lifecycle.js";
 import type { OneVm, VmNic } from "../state.js";
 import { getVectors, type Template, type TemplateValue } from "../template.js";
 import { authorize, int, lookup, type MethodDef, str } from "./context.js";
@@ -356,6 +363,7 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
         kind: "disk-resized",
         arg: { diskId: disk.diskId, size },
       });
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_RESIZE, requester(ctx.user));
       return vm.id;
     },
   },
@@ -445,6 +453,7 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       pciState(vm, "attach PCI device to");
       const pciId = Math.max(-1, ...pciEntries(vm).map(([, v]) => Number(v.PCI_ID ?? -1))) + 1;
       vm.template.push(["PCI", pciAddress(pci, pciId)]);
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.PCI_ATTACH, requester(ctx.user));
       return vm.id;
     },
   },
@@ -459,6 +468,7 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       if (at < 0)
         throw failures.action(`Could not detach PCI with PCI_ID ${pciId}, it does not exist.`, vm.id);
       vm.template.splice(at, 1);
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.PCI_DETACH, requester(ctx.user));
       return vm.id;
     },
   },

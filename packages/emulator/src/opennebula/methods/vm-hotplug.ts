@@ -8,15 +8,21 @@
  */
 import { failures } from "../errors.js";
 import {
+  assignDiskTargets,
   buildDisk,
+  closeCopyHistory,
   contextDiskId,
   hotplug,
   leaseNic,
   passThrough,
   releaseImage,
   releaseLease,
+  requester,
+  setNetworkContext,
   stateName,
   useImage,
+  VM_ACTION_ID,
+  volatileDiskInfo,
 } from "../lifecycle.js";
 import { nowSeconds, type OneVm, type VmDisk } from "../state.js";
 import { getVectors } from "../template.js";
@@ -127,12 +133,15 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       );
       const d = getVectors(tmpl, "DISK")[0];
       if (!d) throw failures.action("Internal error parsing DISK attribute", vm.id);
+      const placed = vm.history.at(-1);
       const { disk, image } = buildDisk(
         ctx.state,
         d,
         nextId([...vm.disks.map((x) => x.diskId), contextDiskId(vm) ?? -1]),
         (msg) => failures.action(msg, vm.id),
+        found.tmMadSystem,
       );
+      if (placed) volatileDiskInfo(ctx.state, [disk], placed.dsId);
       hotplug(
         ctx.state,
         vm,
@@ -140,14 +149,15 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         LCM.HOTPLUG_PROLOG_POWEROFF,
         `Could not attach a new disk to VM ${vm.id}`,
       );
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_ATTACH, requester(ctx.user));
       // the first free target of the disk's prefix (DISK_IDs skip the CONTEXT disk's, targets do not)
-      if (d.TARGET === undefined) {
-        const prefix = disk.attrs.DEV_PREFIX ?? "vd";
-        const used = new Set(vm.disks.map((x) => x.attrs.TARGET));
-        let i = 0;
-        while (used.has(`${prefix}${String.fromCharCode(97 + i)}`)) i++;
-        disk.attrs.TARGET = `${prefix}${String.fromCharCode(97 + i)}`;
-      }
+      assignDiskTargets(
+        [disk],
+        new Set([
+          ...vm.disks.map((x) => x.attrs.TARGET ?? ""),
+          ...(contextDiskId(vm) === undefined ? [] : ["hda"]),
+        ]),
+      );
       if (image) useImage(image, vm.id);
       vm.disks.push(disk);
       return vm.id;
@@ -167,6 +177,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         LCM.HOTPLUG_EPILOG_POWEROFF,
         `Could not detach disk from VM ${vm.id}`,
       );
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_DETACH, requester(ctx.user));
       vm.disks = vm.disks.filter((d) => d !== disk);
       const image = disk.imageId === null ? undefined : ctx.state.images.get(disk.imageId);
       if (image) releaseImage(image, vm.id);
@@ -195,7 +206,9 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         LCM.HOTPLUG_NIC_POWEROFF,
         `Could not add a new NIC to VM ${vm.id}`,
       );
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.NIC_ATTACH, requester(ctx.user));
       vm.nics.push(nic);
+      setNetworkContext(ctx.state, vm.template, vm.nics);
       return vm.id;
     },
   },
@@ -213,8 +226,10 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         LCM.HOTPLUG_NIC_POWEROFF,
         `Could not detach NIC from VM ${vm.id}`,
       );
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.NIC_DETACH, requester(ctx.user));
       vm.nics = vm.nics.filter((x) => x !== nic);
       releaseLease(ctx.state, nic);
+      setNetworkContext(ctx.state, vm.template, vm.nics);
       return vm.id;
     },
   },
@@ -233,6 +248,8 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         time: nowSeconds(ctx.state),
         hypervisorId: `snap-${snapId}`,
         active: true,
+        action: "CREATE",
+        systemDiskSize: vm.memoryMb,
       });
       return snapId;
     },
@@ -247,6 +264,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       if (!snap) throw failures.action(`${what}, it does not exist.`);
       hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, what);
       for (const sn of vm.snapshots ?? []) sn.active = sn === snap;
+      snap.action = "REVERT";
       return vm.id;
     },
   },
@@ -275,6 +293,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
         `Could not create a new snapshot for VM ${vm.id}`,
       );
       passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug);
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_SNAPSHOT_CREATE, requester(ctx.user));
       const snapId = disk.nextSnapshot ?? 0;
       disk.nextSnapshot = snapId + 1;
       disk.snapshots ??= [];
@@ -303,6 +322,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       if (!disk || !snapshot)
         throw failures.action(`Disk id (${diskId}) or snapshot id (${snapId}) is not valid.`, vm.id);
       hotplug(ctx.state, vm, -1, LCM.DISK_SNAPSHOT_REVERT_POWEROFF, what);
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_SNAPSHOT_REVERT, requester(ctx.user));
       disk.active = snapshot.id;
       ctx.state.emit({ type: "disk-snapshot", action: "revert", vm, disk, snapshot });
       return vm.id;
@@ -322,6 +342,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       if (problem !== null) throw failures.action(problem, vm.id);
       const snapshot = disk.snapshots!.find((x) => x.id === snapId)!;
       passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug);
+      closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_SNAPSHOT_DELETE, requester(ctx.user));
       deleteDiskSnapshot(disk, snapshot.id);
       ctx.state.emit({ type: "disk-snapshot", action: "delete", vm, disk, snapshot });
       return vm.id;

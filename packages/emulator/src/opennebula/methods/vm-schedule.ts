@@ -10,6 +10,7 @@ import { registerVmTimer, scheduleVm, stateName, VM_ACTIONS, vmAction } from "..
 import type { OneVm, OpenNebulaState, VmSchedAction } from "../state.js";
 import { getVectors, parseTemplate, type Template, TemplateSyntaxError } from "../template.js";
 import { authorize, type Ctx, int, lookup, type MethodDef, str } from "./context.js";
+import { checkLock } from "./lock.js";
 import { execStatus, getVm } from "./vm.js";
 import { startBackup } from "./vm-backup.js";
 import { vmHotplugMethods } from "./vm-hotplug.js";
@@ -419,7 +420,7 @@ export const vmScheduleMethods: Record<string, MethodDef> = {
       const vm = getVm(ctx, id as number, "MANAGE");
       const group = lookup(ctx.state.vmgroups, vmgId as number, "vm group");
       authorize(ctx, group, "USE", "VMGROUP");
-      if (group.lock !== null && group.lock.level <= 1) throw failures.locked("vm group", group.id);
+      checkLock(ctx, group, "USE", "VMGROUP");
       if (vm.state === DONE_STATE)
         throw failures.action(`Could not add VM ${vm.id} to VM group, wrong state ${stateName(vm)}.`, vm.id);
       const current = vmGroupOf(vm);

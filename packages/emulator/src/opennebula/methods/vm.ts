@@ -7,12 +7,13 @@ import {
   createVm,
   manualDeploy,
   migrateVm,
+  requester,
   resizeVm,
   scheduleVm,
   VM_STATES,
   vmAction,
 } from "../lifecycle.js";
-import type { OneVm, OpenNebulaState, Owned, VmExec, VmSchedAction } from "../state.js";
+import type { OneVm, OpenNebulaState, Owned, VmDisk, VmExec, VmSchedAction } from "../state.js";
 import { renderEntries, renderTemplate, type Template } from "../template.js";
 import { cel, el, ids } from "../xml.js";
 import {
@@ -128,27 +129,40 @@ function splitTemplate(state: OpenNebulaState, vm: OneVm): { template: string; u
   const entries: Template = [
     ...vm.template,
     // what oned 7.4's scheduler requirements read for a VM in cluster 0 (conformance/opennebula-oned)
-    ["AUTOMATIC_DS_REQUIREMENTS", '("CLUSTERS/ID" @> 0)'],
+    [
+      "AUTOMATIC_DS_REQUIREMENTS",
+      `("CLUSTERS/ID" @> 0)${vm.requirementsTmMad === undefined ? "" : ` & (TM_MAD = "${vm.requirementsTmMad}")`}`,
+    ],
     ...(vm.nics.length > 0
       ? [["AUTOMATIC_NIC_REQUIREMENTS", '("CLUSTERS/ID" @> 0)'] as [string, string]]
       : []),
     ["AUTOMATIC_REQUIREMENTS", "(CLUSTER_ID = 0) & !(PIN_POLICY = PINNED)"],
     ["CPU", String(vm.cpu)],
-    ...vm.disks.map((d): [string, Record<string, string>] => ["DISK", d.attrs]),
+    // a disk's DISK_SNAPSHOT_TOTAL_SIZE follows its snapshots (oned updates it with each one)
+    ...vm.disks.map((d): [string, Record<string, string>] => [
+      "DISK",
+      d.snapshots === undefined || d.imageId === null
+        ? d.attrs
+        : { ...d.attrs, DISK_SNAPSHOT_TOTAL_SIZE: String(d.snapshots.reduce((n, sn) => n + sn.sizeMb, 0)) },
+    ]),
     ["MEMORY", String(vm.memoryMb)],
     ...vm.nics.map((n): [string, Record<string, string>] => ["NIC", n.attrs]),
     ...(vm.templateId === null ? [] : [["TEMPLATE_ID", String(vm.templateId)] as [string, string]]),
-    ["TM_MAD_SYSTEM", state.datastores.get(0)?.tmMad ?? "ceph"],
+    // VirtualMachine::check_tm_mad_disks: the system datastore's TM_MAD, once deployed
+    ...(vm.tmMadSystem === undefined ? [] : [["TM_MAD_SYSTEM", vm.tmMadSystem] as [string, string]]),
     ["VCPU", String(vm.vcpu)],
     ["VMID", String(vm.id)],
     ...(vm.snapshots ?? []).map((sn): [string, Record<string, string>] => [
       "SNAPSHOT",
       {
-        ...(sn.active ? { ACTIVE: "YES" } : {}),
+        // VirtualMachine::clear_active_snapshot: ACTIVE/ACTION only while the operation runs
+        ...(sn.active && vm.state === 3 && vm.lcm === 24
+          ? { ACTION: sn.action ?? "CREATE", ACTIVE: "YES" }
+          : {}),
         HYPERVISOR_ID: sn.hypervisorId,
         NAME: sn.name,
         SNAPSHOT_ID: String(sn.id),
-        SYSTEM_DISK_SIZE: "0",
+        SYSTEM_DISK_SIZE: String(sn.systemDiskSize ?? 0),
         TIME: String(sn.time),
       },
     ]),
@@ -272,7 +286,7 @@ function storedName(state: OpenNebulaState, vm: OneVm): OneVm {
 
 /** One HISTORY record (vm.xsd); `vmBody` is the VM document acct.xsd's records end with. */
 export function historyXml(vmId: number, h: OneVm["history"][number], vmBody = ""): string {
-  return `<HISTORY><OID>${vmId}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><STIME>${h.stime}</STIME><ETIME>${h.etime}</ETIME>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<DS_ID>${h.dsId}</DS_ID><PLAN_ID>-1</PLAN_ID><ACTION_ID>-1</ACTION_ID><PSTIME>${h.pstime}</PSTIME><PETIME>${h.petime}</PETIME><RSTIME>${h.rstime}</RSTIME><RETIME>${h.retime}</RETIME><ESTIME>${h.estime}</ESTIME><EETIME>${h.eetime}</EETIME><ACTION>${h.action}</ACTION><UID>${h.uid}</UID><GID>${h.gid}</GID><REQUEST_ID>-1</REQUEST_ID>${vmBody}</HISTORY>`;
+  return `<HISTORY><OID>${vmId}</OID><SEQ>${h.seq}</SEQ>${el("HOSTNAME", h.hostname)}<HID>${h.hostId}</HID><CID>${h.clusterId}</CID><STIME>${h.stime}</STIME><ETIME>${h.etime}</ETIME>${cel("VM_MAD", h.vmMad)}${cel("TM_MAD", h.tmMad)}<DS_ID>${h.dsId}</DS_ID><PLAN_ID>-2</PLAN_ID><ACTION_ID>-1</ACTION_ID><PSTIME>${h.pstime}</PSTIME><PETIME>${h.petime}</PETIME><RSTIME>${h.rstime}</RSTIME><RETIME>${h.retime}</RETIME><ESTIME>${h.estime}</ESTIME><EETIME>${h.eetime}</EETIME><ACTION>${h.action}</ACTION><UID>${h.uid}</UID><GID>${h.gid}</GID><REQUEST_ID>${h.reqId ?? -1}</REQUEST_ID>${vmBody}</HISTORY>`;
 }
 
 export function vmXml(state: OpenNebulaState, vm: OneVm): string {
@@ -285,10 +299,21 @@ export function vmXml(state: OpenNebulaState, vm: OneVm): string {
   )}${template}${renderTemplate("USER_TEMPLATE", user)}${history === "" ? "<HISTORY_RECORDS/>" : `<HISTORY_RECORDS>${history}</HISTORY_RECORDS>`}${diskSnapshotsXml(vm)}${backupsXml(state, vm)}</VM>`;
 }
 
+/**
+ * VirtualMachineDisk::allow_orphans of a disk: its ALLOW_ORPHANS upper-cased (YES, MIXED, LINEAR;
+ * FORMAT is YES for a raw disk, else NO; anything else NO).
+ */
+function snapshotOrphans(disk: VmDisk): string {
+  const v = (disk.attrs.ALLOW_ORPHANS ?? "").toUpperCase();
+  if (v === "FORMAT") return (disk.attrs.FORMAT ?? "").toLowerCase() === "raw" ? "YES" : "NO";
+  return ["YES", "MIXED", "LINEAR"].includes(v) ? v : "NO";
+}
+
 /** `<SNAPSHOTS>` per disk with snapshots (vm.xsd): the snapshot tree, the active one marked. */
 function diskSnapshotsXml(vm: OneVm): string {
+  // a disk keeps its (possibly empty) snapshot list once it had one, as oned's Snapshots does
   return vm.disks
-    .filter((d) => (d.snapshots?.length ?? 0) > 0)
+    .filter((d) => (d.snapshots?.length ?? 0) > 0 || d.nextSnapshot !== undefined)
     .map((d) => {
       const snaps = d.snapshots ?? [];
       const body = snaps
@@ -297,7 +322,7 @@ function diskSnapshotsXml(vm: OneVm): string {
           return `<SNAPSHOT>${d.active === sn.id ? "<ACTIVE>YES</ACTIVE>" : ""}${children.length > 0 ? `<CHILDREN>${children.join(",")}</CHILDREN>` : ""}<DATE>${sn.date}</DATE><ID>${sn.id}</ID>${el("NAME", sn.name)}<PARENT>${sn.parent}</PARENT><SIZE>${sn.sizeMb}</SIZE></SNAPSHOT>`;
         })
         .join("");
-      return `<SNAPSHOTS><ALLOW_ORPHANS>NO</ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><DISK_ID>${d.diskId}</DISK_ID><NEXT_SNAPSHOT>${d.nextSnapshot ?? 0}</NEXT_SNAPSHOT>${body}</SNAPSHOTS>`;
+      return `<SNAPSHOTS><ALLOW_ORPHANS>${snapshotOrphans(d)}</ALLOW_ORPHANS><CURRENT_BASE>-1</CURRENT_BASE><DISK_ID>${d.diskId}</DISK_ID><NEXT_SNAPSHOT>${d.nextSnapshot ?? 0}</NEXT_SNAPSHOT>${body}</SNAPSHOTS>`;
     })
     .join("");
 }
@@ -362,7 +387,7 @@ export function chown(ctx: Ctx, obj: Owned, uid: number, gid: number): void {
 export function getVm(ctx: Ctx, id: number, op: "USE" | "MANAGE" | "ADMIN", read = false): OneVm {
   const vm = lookup(ctx.state.vms, id, "virtual machine");
   authorize(ctx, vm, op, "VM");
-  if (!read) checkLock(vm, op, "virtual machine");
+  if (!read) checkLock(ctx, vm, op, "VM");
   return vm;
 }
 
@@ -422,7 +447,7 @@ export const vmMethods: Record<string, MethodDef> = {
     params: [str(), int()],
     run(ctx, [action, id]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      vmAction(ctx.state, vm, action as string);
+      vmAction(ctx.state, vm, action as string, requester(ctx.user));
       return vm.id;
     },
   },
@@ -454,7 +479,12 @@ export const vmMethods: Record<string, MethodDef> = {
       if (op === 3 || op === 5) {
         vm.steps = [];
         if (vm.state !== 6)
-          vmAction(ctx.state, vm, vm.state === 1 || vm.state === 2 ? "terminate" : "terminate-hard");
+          vmAction(
+            ctx.state,
+            vm,
+            vm.state === 1 || vm.state === 2 ? "terminate" : "terminate-hard",
+            requester(ctx.user),
+          );
         vm.steps = vm.steps.map((s) => ({ ...s, at: ctx.state.clock.now() }));
         scheduleVm(ctx.state, vm);
         return vm.id;
@@ -494,7 +524,7 @@ export const vmMethods: Record<string, MethodDef> = {
     params: [int(), str(), bool(true)],
     run(ctx, [id, text, enforce]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      resizeVm(ctx.state, vm, parseOrActionError(text as string), enforce as boolean);
+      resizeVm(ctx.state, vm, parseOrActionError(text as string), enforce as boolean, requester(ctx.user));
       return vm.id;
     },
   },
@@ -512,7 +542,13 @@ export const vmMethods: Record<string, MethodDef> = {
         throw failures.action("Migration to a different system datastore is not supported", vm.id);
       const t = type as number;
       if (t < 0 || t > 2) throw failures.rpcApi("Wrong migration type");
-      migrateVm(ctx.state, vm, host, { live: live as boolean, enforce: enforce as boolean, type: t });
+      migrateVm(
+        ctx.state,
+        vm,
+        host,
+        { live: live as boolean, enforce: enforce as boolean, type: t },
+        requester(ctx.user),
+      );
       return vm.id;
     },
   },

@@ -20,8 +20,9 @@ function toRole(v: Record<string, string>, id: number, others: OneVmGroupRole[])
   const name = (v.NAME ?? "").trim();
   if (name === "") return "A ROLE must have a NAME";
   if (others.some((r) => r.name === name)) return "Role already exists";
-  const policy = (v.POLICY ?? "NONE").toUpperCase();
-  if (!POLICIES.includes(policy)) return `Invalid POLICY ${v.POLICY} for role ${name}`;
+  // a role given without POLICY keeps none (VMGroupRole: no POLICY element), which means NONE
+  const policy = (v.POLICY ?? "").toUpperCase();
+  if (policy !== "" && !POLICIES.includes(policy)) return `Invalid POLICY ${v.POLICY} for role ${name}`;
   return { id, name, policy, hostAffined: v.HOST_AFFINED ?? "", hostAntiAffined: v.HOST_ANTI_AFFINED ?? "" };
 }
 
@@ -40,7 +41,7 @@ export function vmgroupXml(state: OpenNebulaState, g: OneVmGroup): string {
   const roles = g.roles
     .map((r) => {
       const vms = roleVms(state, g, r);
-      return `<ROLE>${r.hostAffined ? el("HOST_AFFINED", r.hostAffined) : ""}${r.hostAntiAffined ? el("HOST_ANTI_AFFINED", r.hostAntiAffined) : ""}<ID>${r.id}</ID>${el("NAME", r.name)}${el("POLICY", r.policy)}${vms.length > 0 ? el("VMS", vms.join(",")) : ""}</ROLE>`;
+      return `<ROLE>${r.hostAffined ? el("HOST_AFFINED", r.hostAffined) : ""}${r.hostAntiAffined ? el("HOST_ANTI_AFFINED", r.hostAntiAffined) : ""}<ID>${r.id}</ID>${el("NAME", r.name)}${r.policy === "" ? "" : el("POLICY", r.policy)}${vms.length > 0 ? el("VMS", vms.join(",")) : ""}</ROLE>`;
     })
     .join("");
   return `<VM_GROUP>${ownerXml(state, g)}${permissionsXml(g.permissions)}${lockXml(g.lock)}<ROLES>${roles}</ROLES>${renderTemplate("TEMPLATE", g.template)}</VM_GROUP>`;

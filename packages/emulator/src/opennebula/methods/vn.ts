@@ -73,7 +73,7 @@ export function vnetXml(state: OpenNebulaState, vnet: OneVnet, full = true): str
 function getVnet(ctx: Ctx, id: number, op: Operation, lockCheck = true): OneVnet {
   const vnet = lookup(ctx.state.vnets, id, "virtual network");
   authorize(ctx, vnet, op, "NET");
-  if (lockCheck) checkLock(vnet, op, "virtual network");
+  if (lockCheck) checkLock(ctx, vnet, op, "NET");
   return vnet;
 }
 
@@ -189,10 +189,10 @@ function reserve(ctx: Ctx, id: number, text: string): number {
   const parent = lookup(ctx.state.vnets, id, "virtual network");
   if (parent.parentId !== undefined) throw failures.action("Cannot reserve addresses from a reserved VNET");
   authorize(ctx, parent, "USE", "NET");
-  checkLock(parent, "USE", "virtual network");
+  checkLock(ctx, parent, "USE", "NET");
   if (target) {
     authorize(ctx, target, "MANAGE", "NET");
-    checkLock(target, "MANAGE", "virtual network");
+    checkLock(ctx, target, "MANAGE", "NET");
   } else {
     const taken = [...ctx.state.vnets.values()].find((v) => v.uid === ctx.user.id && v.name === name);
     if (taken) throw failures.internal(`NAME is already taken by NET ${taken.id}.`);
