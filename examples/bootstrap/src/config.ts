@@ -3,6 +3,7 @@
  * emulator's env file (`homelab-emulator up` writes it) or a real stack's, with the same names.
  */
 import { readFileSync } from "node:fs";
+import { iloEndpointsFromEnv } from "@homelab-kit/emulator/cli";
 
 export interface StackConfig {
   ilo: Array<{ host: string; url: string; username: string; password: string }>;
@@ -21,18 +22,11 @@ function need(env: Record<string, string | undefined>, name: string): string {
 
 /** Reads `CEPH_URL`, `ILO_HOSTS`, `ILO_<HOST>_URL`…, `ILO_CA_FILE`, `ONE_XMLRPC`, `ONE_AUTH`. */
 export function configFromEnv(env: Record<string, string | undefined> = process.env): StackConfig {
-  const hosts = need(env, "ILO_HOSTS").split(",").filter(Boolean);
-  const key = (host: string) => host.toUpperCase().replace(/[^A-Z0-9]/g, "_");
   const oneAuth = env.ONE_AUTH;
   const colon = oneAuth?.indexOf(":") ?? -1;
   const caFile = env.ILO_CA_FILE;
   return {
-    ilo: hosts.map((host) => ({
-      host,
-      url: need(env, `ILO_${key(host)}_URL`),
-      username: need(env, `ILO_${key(host)}_USERNAME`),
-      password: need(env, `ILO_${key(host)}_PASSWORD`),
-    })),
+    ilo: iloEndpointsFromEnv(env),
     iloCa: caFile ? readFileSync(caFile, "utf8") : undefined,
     ceph: {
       url: need(env, "CEPH_URL"),

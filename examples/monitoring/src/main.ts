@@ -16,36 +16,13 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parseCli, startUp, type UpArgs } from "@homelab-kit/emulator/cli";
+import { iloEndpointsFromEnv, parseCli, parseEnvFile, startUp, type UpArgs } from "@homelab-kit/emulator/cli";
 import { type DrillOptions, formatReport, type IloEndpoint, runDrill } from "./drill.js";
 
 const DEFAULT_RULES = resolve(
   import.meta.dirname,
   "../../../docs/reference/ceph/prometheus/ceph_default_alerts.yml",
 );
-
-/** `KEY='value'` lines as `homelab-emulator up` writes them. */
-function readEnvFile(file: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^([A-Z0-9_]+)='(.*)'$/.exec(line);
-    if (m) env[m[1]!] = m[2]!.replace(/'\\''/g, "'");
-  }
-  return env;
-}
-
-function iloFromEnv(env: Record<string, string>): IloEndpoint[] {
-  const key = (host: string) => host.toUpperCase().replace(/[^A-Z0-9]/g, "_");
-  return (env.ILO_HOSTS ?? "")
-    .split(",")
-    .filter(Boolean)
-    .map((host) => ({
-      host,
-      url: env[`ILO_${key(host)}_URL`] ?? "",
-      username: env[`ILO_${key(host)}_USERNAME`] ?? "",
-      password: env[`ILO_${key(host)}_PASSWORD`] ?? "",
-    }));
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -68,10 +45,10 @@ async function main(): Promise<number> {
   };
   if (values["run-dir"] !== undefined) {
     const dir = resolve(values["run-dir"]);
-    const env = readEnvFile(join(dir, "env"));
+    const env = parseEnvFile(readFileSync(join(dir, "env"), "utf8"));
     const report = await runDrill({
       ...common,
-      ilo: iloFromEnv(env),
+      ilo: iloEndpointsFromEnv(env),
       iloCa: env.ILO_CA_FILE ? readFileSync(env.ILO_CA_FILE, "utf8") : undefined,
       upConfigFile: join(dir, "prometheus.yml"),
     });

@@ -2,7 +2,7 @@
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { envFileText, main, parseEnvFile } from "@homelab-kit/emulator/cli";
+import { envFileText, iloEndpointsFromEnv, main, parseEnvFile } from "@homelab-kit/emulator/cli";
 import { createIloClient } from "@homelab-kit/ilo";
 import { describe, expect, it } from "vitest";
 import { captureIo, until } from "./cli-helpers.js";
@@ -163,6 +163,37 @@ describe("homelab-emulator CLI", () => {
       ILO_EXPORTER_URL: "http://127.0.0.1:2/metrics",
       INGRESS_CA_FILE: "/run dir/it's.pem",
     });
+  });
+
+  it("reads the BMCs back from an env file, and names a missing variable", () => {
+    const ilo = [
+      {
+        host: "node-1.lab",
+        url: "https://127.0.0.1:3",
+        generation: "ilo3",
+        username: "admin",
+        password: "p'w",
+      },
+    ];
+    const text = envFileText(
+      {
+        control: { url: "http://127.0.0.1:1", token: "t" },
+        ceph: undefined,
+        opennebula: undefined,
+        cloudflare: undefined,
+        metrics: { cephMgr: undefined, iloExporter: undefined, node: [] },
+        ilo,
+        iloCa: "",
+      },
+      "/ca.pem",
+    );
+    expect(iloEndpointsFromEnv(parseEnvFile(text))).toEqual([
+      { host: "node-1.lab", url: "https://127.0.0.1:3", username: "admin", password: "p'w" },
+    ]);
+    expect(() => iloEndpointsFromEnv({ ILO_HOSTS: "node-1.lab", ILO_NODE_1_LAB_URL: "https://x" })).toThrow(
+      "missing ILO_NODE_1_LAB_USERNAME in the environment",
+    );
+    expect(() => iloEndpointsFromEnv({})).toThrow("missing ILO_HOSTS");
   });
 
   it("bad input is a precise error and an exit code, never a crash", async () => {

@@ -7,6 +7,37 @@ export function envKey(host: string): string {
   return host.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
+/** One BMC as the env file names it: `ILO_<HOST>_URL`, `ILO_<HOST>_USERNAME`, `ILO_<HOST>_PASSWORD`. */
+export interface IloEnvEndpoint {
+  host: string;
+  url: string;
+  username: string;
+  password: string;
+}
+
+/**
+ * The BMCs an env file lists (`ILO_HOSTS`, then each host's URL and credentials), as `up` writes
+ * them or a real stack's file does with the same names. A name that is missing or empty throws
+ * `missing NAME in the environment`.
+ */
+export function iloEndpointsFromEnv(env: Readonly<Record<string, string | undefined>>): IloEnvEndpoint[] {
+  const need = (name: string): string => {
+    const value = env[name];
+    if (value === undefined || value === "")
+      throw new Error(`missing ${name} in the environment (see the env file)`);
+    return value;
+  };
+  return need("ILO_HOSTS")
+    .split(",")
+    .filter(Boolean)
+    .map((host) => ({
+      host,
+      url: need(`ILO_${envKey(host)}_URL`),
+      username: need(`ILO_${envKey(host)}_USERNAME`),
+      password: need(`ILO_${envKey(host)}_PASSWORD`),
+    }));
+}
+
 /** The env file's variables, in order (`ILO_CA_FILE` only when there is a CA file to name). */
 export function envEntries(endpoints: EmulatorEndpoints, caFile?: string): Array<[string, string]> {
   const lines: Array<[string, string]> = [
