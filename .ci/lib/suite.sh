@@ -1,17 +1,8 @@
 # Shell helpers shared by the peer suites in .ci/suites/ (sourced, never run: it lives outside the
 # .ci/suites/*.sh glob that .ci/peers runs). Expects to be sourced from the repository root.
 
-# apt_need PKG...: installs the Debian packages that are not installed yet.
-apt_need() {
-  local need=() pkg
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
-  done
-  if [ ${#need[@]} -gt 0 ]; then
-    # Other suites may hold the dpkg lock: wait for it rather than fail.
-    apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 "${need[@]}"
-  fi
-}
+# apt_need PKG...: installs the Debian packages that are not installed yet (scripts/lib/apt.sh).
+source scripts/lib/apt.sh
 
 # build_emulator_if_stale DIST: installs node_modules if missing, and builds the emulator (and what it
 # depends on) when DIST is missing or older than the sources. CI's build stage has built dist already.

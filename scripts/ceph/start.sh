@@ -31,13 +31,8 @@ ceph_() { timeout 60 ceph -c "$CONF" "$@"; }
 if [ "$(id -u)" != 0 ]; then echo "start.sh: must run as root (daemons and apt-get)" >&2; exit 1; fi
 
 # 1. packages (only if missing)
-PKGS="ceph-mon ceph-mgr ceph-osd ceph-mgr-dashboard ceph-common curl"
-missing=""
-for p in $PKGS; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-  log "apt-get install$missing"
-  apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 $missing >/dev/null
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/apt.sh"
+apt_need ceph-mon ceph-mgr ceph-osd ceph-mgr-dashboard ceph-common curl
 
 alive() { local f="$CEPH_DIR/run/$1.pid"; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null; }
 

@@ -50,32 +50,12 @@ complete() {
 
 log() { echo "build-binaries: $*" >&2; }
 
-if [ "${1:-}" = "--print" ]; then
-  complete || { log "not built yet: $OUT"; exit 1; }
-  echo "$OUT"
-  exit 0
-fi
-
-if complete; then
-  log "reusing $OUT"
-  echo "$OUT"
-  exit 0
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/build-cache.sh"
+build_cache_reuse "${1:-}"
 
 command -v go >/dev/null || { log "go is not installed (needs Go 1.26+)"; exit 2; }
 
-mkdir -p "$CACHE/k8s"
-# One builder at a time per version key (parallel suites would otherwise build twice).
-exec 9>"$CACHE/k8s/.$KEY.lock"
-if ! flock -n 9; then
-  log "another build of $KEY is running; waiting for it"
-  flock 9
-fi
-if complete; then
-  log "reusing $OUT (built by the other process)"
-  echo "$OUT"
-  exit 0
-fi
+build_cache_lock "$CACHE/k8s" "$KEY"
 
 cores=$(nproc 2>/dev/null || echo 2)
 JOBS="${K8S_BUILD_JOBS:-$(( cores > 1 ? cores - 1 : 1 ))}"

@@ -21,14 +21,8 @@ if [ "$(id -u)" != 0 ]; then echo "start.sh: must run as root (apt-get, and mari
 
 # 1. packages (only if missing). The image's policy-rc.d, if any, keeps Debian's own service down;
 # nothing here uses it (no port 3306, no /var/lib/mysql).
-missing=""
-for p in mariadb-server mariadb-client; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  log "apt-get install$missing"
-  apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 $missing >/dev/null
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/apt.sh"
+apt_need mariadb-server mariadb-client
 
 SOCK="$MARIADB_DIR/run/mysqld.sock"
 PID_FILE="$MARIADB_DIR/run/mysqld.pid"

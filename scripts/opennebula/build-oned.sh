@@ -49,43 +49,12 @@ complete() {
     [ -x "$OUT/lib/mads/one_vmm_dummy" ] && [ -f "$OUT/etc/oned.conf" ]
 }
 
-if [ "${1:-}" = "--print" ]; then
-  complete || { log "not built yet: $OUT"; exit 1; }
-  echo "$OUT"
-  exit 0
-fi
-if complete; then
-  log "reusing $OUT"
-  echo "$OUT"
-  exit 0
-fi
+here="$(dirname "${BASH_SOURCE[0]}")"
+source "$here/../lib/apt.sh"
+source "$here/../lib/build-cache.sh"
+build_cache_reuse "${1:-}"
 
-apt_need() {
-  local need=() pkg
-  for pkg in "$@"; do
-    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
-  done
-  if [ ${#need[@]} -gt 0 ]; then
-    log "installing ${need[*]}"
-    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 "${need[@]}" >&2; then
-      DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 "${need[@]}" >&2
-    fi
-  fi
-}
-
-mkdir -p "$CACHE/oned"
-# One builder at a time per version (parallel suites would otherwise build twice).
-exec 9>"$CACHE/oned/.$KEY.lock"
-if ! flock -n 9; then
-  log "another build of $KEY is running; waiting for it"
-  flock 9
-fi
-if complete; then
-  log "reusing $OUT (built by the other process)"
-  echo "$OUT"
-  exit 0
-fi
+build_cache_lock "$CACHE/oned" "$KEY"
 
 apt_need "${APT_DEPS[@]}"
 

@@ -27,14 +27,8 @@ log() { echo "start-oned: $*" >&2; }
 # for the monitor probes' state, ZeroMQ for the hook manager, Nokogiri, and what OpenNebula's Ruby
 # library (lib/ruby/opennebula.rb, loaded by the drivers) requires: treetop, parse-cron, xmlrpc.
 RUNTIME_DEPS=(ruby ruby-sqlite3 ruby-ffi-rzmq ruby-nokogiri ruby-treetop ruby-parse-cron ruby-xmlrpc curl bc)
-missing=()
-for pkg in "${RUNTIME_DEPS[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=600 "${missing[@]}" >&2
-fi
+source "$here/../lib/apt.sh"
+apt_need "${RUNTIME_DEPS[@]}"
 
 ONED_HOME="${ONED_HOME:-$(bash "$here/build-oned.sh" --print)}"
 [ -x "$ONED_HOME/bin/oned" ] || { log "no oned in $ONED_HOME (run scripts/opennebula/build-oned.sh)"; exit 2; }
