@@ -22,7 +22,7 @@ import { createCephEmulator } from "@homelab-kit/emulator/ceph";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rootDir } from "../../vitest.shared.js";
 import { startUp } from "../emulator-up.js";
-import { realCeph } from "./env.js";
+import { realCeph, realCephMetrics } from "./env.js";
 import { type RawResponse, rawRequest } from "./raw-http.js";
 import { type ShapeDifference as Difference, shapeDiff } from "./shape.js";
 
@@ -292,21 +292,29 @@ async function send(side: Side, sample: Sample): Promise<RawResponse> {
 }
 
 /**
- * Whether the real mgr serves its prometheus module, read where the sequence compares it
- * (`mgr_map.services` of /api/health/full). /api/mgr/module can still say "disabled" for a while after
- * the mgr respawned with the module (start.sh enables it just before the suites run).
+ * Waits until the real mgr lists its prometheus module in `mgr_map.services` (/api/health/full, the
+ * field the sequence compares): start.sh enables the module just before the suites run, and the
+ * respawned mgr publishes the service a little later.
  */
-async function prometheusModuleServed(url: string, token: string): Promise<boolean> {
-  const health = await rawRequest(
-    url,
-    "GET",
-    "/api/health/full",
-    { Accept: "application/vnd.ceph.api.v1.0+json", Authorization: `Bearer ${token}` },
-    undefined,
-  );
-  const services = (JSON.parse(health.text) as { mgr_map?: { services?: Record<string, string> } }).mgr_map
-    ?.services;
-  return services?.prometheus !== undefined;
+async function waitForPrometheusService(url: string, token: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const health = await rawRequest(
+      url,
+      "GET",
+      "/api/health/full",
+      { Accept: "application/vnd.ceph.api.v1.0+json", Authorization: `Bearer ${token}` },
+      undefined,
+    );
+    const services = (JSON.parse(health.text) as { mgr_map?: { services?: Record<string, string> } }).mgr_map
+      ?.services;
+    if (services?.prometheus !== undefined) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `the real mgr runs the prometheus module (start.sh wrote CEPH_PROMETHEUS_URL) but mgr_map.services lists only ${Object.keys(services ?? {}).join(", ")} after 90 s`,
+      );
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 async function login(url: string, username: string, password: string): Promise<string> {
@@ -444,7 +452,8 @@ describe("Ceph parity: real Pacific vs the emulator (served alone, and by homela
     const adminToken = await login(served.url, realCluster.username, realCluster.password);
     // The CI cluster runs the prometheus module (scripts/ceph/start.sh with CEPH_PROMETHEUS_PORT);
     // `up` serves it too: the emulator served alone gets it enabled the way a user would.
-    if (await prometheusModuleServed(realCluster.url, realToken))
+    if (realCephMetrics() !== undefined) {
+      await waitForPrometheusService(realCluster.url, realToken);
       await rawRequest(
         served.url,
         "POST",
@@ -452,6 +461,7 @@ describe("Ceph parity: real Pacific vs the emulator (served alone, and by homela
         { Accept: "application/vnd.ceph.api.v1.0+json", Authorization: `Bearer ${adminToken}` },
         undefined,
       );
+    }
     emulators.push({
       name: "emulator",
       url: served.url,
