@@ -181,7 +181,7 @@ describe("homelab-emulator CLI", () => {
         ceph: undefined,
         opennebula: undefined,
         cloudflare: undefined,
-        metrics: { cephMgr: undefined, iloExporter: undefined, node: [] },
+        metrics: { cephMgr: undefined, iloExporter: "http://127.0.0.1:2", node: [] },
         ilo,
         iloCa: "",
       },
