@@ -17,7 +17,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { iloEndpointsFromEnv, parseCli, parseEnvFile, startUp, type UpArgs } from "@homelab-kit/emulator/cli";
-import { type DrillOptions, formatReport, type IloEndpoint, runDrill } from "./drill.js";
+import { type DrillOptions, formatReport, runDrill } from "./drill.js";
 
 const DEFAULT_RULES = resolve(
   import.meta.dirname,
