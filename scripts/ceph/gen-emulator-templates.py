@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Writes packages/emulator/src/ceph/fixtures/templates.ts from the recorded real-Ceph samples.
+"""Writes the Ceph emulator's fixtures (packages/emulator/src/ceph/fixtures/*.json and their README.md)
+from the recorded real-Ceph samples.
 
 The emulator must not read the reference folder at runtime (published packages cannot), so the
 shapes it answers with are copied once, here, from docs/reference/ceph/samples (or the path
 given as the first argument). Big lists are trimmed; everything the state owns is overridden in code.
+Each fixture is one JSON file; packages/emulator/src/ceph/fixtures.ts imports them (bundled into dist by tsup) and types
+the parts the emulator reads. The README.md written beside them records where each one came from.
 Run: python3 scripts/ceph/gen-emulator-templates.py [SAMPLES_DIR]
 """
 import json
@@ -12,19 +15,24 @@ import sys
 
 root = os.path.dirname(os.path.abspath(__file__))
 samples = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, "../../docs/reference/ceph/samples")
-out = os.path.join(root, "../../packages/emulator/src/ceph/fixtures/templates.ts")
+out_dir = os.path.join(root, "../../packages/emulator/src/ceph/fixtures")
+
+
+def sample(name):
+    with open(os.path.join(samples, name)) as f:
+        return json.load(f)
 
 
 def body(name):
-    with open(os.path.join(samples, name)) as f:
-        return json.load(f)["response"]["body"]
+    return sample(name)["response"]["body"]
 
 
 full = body("016_health_full.json")
 osd_map = {k: v for k, v in full["osd_map"].items() if k not in ("pools", "osds")}
 mgr_map = dict(full["mgr_map"])
 mgr_map["available_modules"] = [m for m in mgr_map["available_modules"] if m["name"] in ("dashboard", "iostat")]
-modules = [m for m in body("033_mgr_modules.json") if m["name"] in ("dashboard", "iostat", "pg_autoscaler", "balancer", "prometheus", "telemetry", "alerts", "restful")]
+module_names = ("dashboard", "iostat", "pg_autoscaler", "balancer", "prometheus", "telemetry", "alerts", "restful")
+modules = [m for m in body("033_mgr_modules.json") if m["name"] in module_names]
 conf_names = {
     "osd_pool_default_size", "osd_pool_default_min_size", "mon_allow_pool_delete", "mon_max_pg_per_osd",
     "mon_allow_pool_size_one", "mon_warn_on_pool_no_redundancy", "osd_pool_default_pg_autoscale_mode",
@@ -32,32 +40,52 @@ conf_names = {
     "osd_pool_default_pg_num", "mon_data_avail_warn", "mon_data_avail_crit", "osd_memory_target",
 }
 conf = [o for o in body("037_cluster_conf_all.json") if o["name"] in conf_names]
-templates = {
-    "OSDMAP_POOL": full["osd_map"]["pools"][0],
-    "OSDMAP_OSD": full["osd_map"]["osds"][0],
-    "OSD_MAP": osd_map,
-    "OSD_LIST_ENTRY": body("024_osd_list.json")[0],
-    "OSD_METADATA": body("025_osd_get.json")["osd_metadata"],
-    "MON_STATUS": body("019_monitor.json")["mon_status"],
-    "MON_IN_QUORUM": body("019_monitor.json")["in_quorum"][0],
-    "FS_MAP": full["fs_map"],
-    "MGR_MAP": mgr_map,
-    "DF_STATS": full["df"]["stats"],
-    "DF_POOL_STATS": full["df"]["pools"][0]["stats"],
-    "RBD_CONFIGURATION": body("072_pool_configuration.json"),
-    "MGR_MODULES": modules,
-    "CLUSTER_CONF": conf,
-    "CRUSH_RULES": body("031_crush_rules.json"),
-    "EC_PROFILES": body("032_ec_profiles.json"),
-    "FEATURE_TOGGLES": body("034_feature_toggles.json"),
-    "SETTINGS": body("047_settings.json"),
-    "HOST": body("020_host_list.json")[0],
-    "ROLES": body("049_roles.json"),
-    "OSD_HISTOGRAM": body("030_osd_histogram.json"),
+
+# file name -> (value, sample file, part of the response body taken)
+fixtures = {
+    "osdmap-pool.json": (full["osd_map"]["pools"][0], "016_health_full.json", "`osd_map.pools[0]`"),
+    "osdmap-osd.json": (full["osd_map"]["osds"][0], "016_health_full.json", "`osd_map.osds[0]`"),
+    "osd-map.json": (osd_map, "016_health_full.json", "`osd_map` without `pools` and `osds`"),
+    "osd-list-entry.json": (body("024_osd_list.json")[0], "024_osd_list.json", "`[0]`"),
+    "osd-metadata.json": (body("025_osd_get.json")["osd_metadata"], "025_osd_get.json", "`osd_metadata`"),
+    "mon-status.json": (body("019_monitor.json")["mon_status"], "019_monitor.json", "`mon_status`"),
+    "mon-in-quorum.json": (body("019_monitor.json")["in_quorum"][0], "019_monitor.json", "`in_quorum[0]`"),
+    "fs-map.json": (full["fs_map"], "016_health_full.json", "`fs_map`"),
+    "mgr-map.json": (mgr_map, "016_health_full.json",
+                     "`mgr_map`, `available_modules` trimmed to dashboard and iostat"),
+    "df-stats.json": (full["df"]["stats"], "016_health_full.json", "`df.stats`"),
+    "df-pool-stats.json": (full["df"]["pools"][0]["stats"], "016_health_full.json", "`df.pools[0].stats`"),
+    "rbd-configuration.json": (body("072_pool_configuration.json"), "072_pool_configuration.json", "whole body"),
+    "mgr-modules.json": (modules, "033_mgr_modules.json", "the entries of " + ", ".join(module_names)),
+    "cluster-conf.json": (conf, "037_cluster_conf_all.json",
+                          "the entries of " + ", ".join(sorted(conf_names))),
+    "crush-rules.json": (body("031_crush_rules.json"), "031_crush_rules.json", "whole body"),
+    "ec-profiles.json": (body("032_ec_profiles.json"), "032_ec_profiles.json", "whole body"),
+    "feature-toggles.json": (body("034_feature_toggles.json"), "034_feature_toggles.json", "whole body"),
+    "settings.json": (body("047_settings.json"), "047_settings.json", "whole body"),
+    "host.json": (body("020_host_list.json")[0], "020_host_list.json", "`[0]`"),
+    "roles.json": (body("049_roles.json"), "049_roles.json", "whole body"),
+    "osd-histogram.json": (body("030_osd_histogram.json"), "030_osd_histogram.json", "whole body"),
 }
-with open(out, "w") as f:
-    f.write("// Generated by scripts/ceph/gen-emulator-templates.py from real Ceph 16.2.15 responses. Do not edit.\n")
-    f.write("/* eslint-disable */\n")
-    for name, value in templates.items():
-        f.write(f"export const {name}: any = {json.dumps(value, indent=1)};\n")
-print(out, os.path.getsize(out))
+
+rows = []
+for name, (value, source, part) in fixtures.items():
+    with open(os.path.join(out_dir, name), "w") as f:
+        f.write(json.dumps(value, indent=1) + "\n")
+    request = sample(source)["request"]
+    rows.append(f"| `{name}` | `{request['method']} {request['path']}` | `{source}` | {part} |")
+
+readme = f"""# Ceph emulator fixtures
+
+Generated by `scripts/ceph/gen-emulator-templates.py`: do not edit, rerun it. Each JSON file is part of
+a response body that a real Ceph 16.2.15 (Pacific) mgr dashboard answered with, recorded in
+`docs/reference/ceph/samples/` (the published package never reads that folder: tsup bundles these
+files into `dist`). `../fixtures.ts` imports them and types the parts the emulator reads; the emulator
+copies them and overrides everything its state owns (`views.ts`, `routes/`).
+
+| File | Recorded call | Sample | Part of the response body |
+| --- | --- | --- | --- |
+""" + "\n".join(rows) + "\n"
+with open(os.path.join(out_dir, "README.md"), "w") as f:
+    f.write(readme)
+print(out_dir, sum(os.path.getsize(os.path.join(out_dir, n)) for n in fixtures), "bytes of JSON")

@@ -1,18 +1,19 @@
 /**
  * JSON views of the state in the shapes real Ceph 16.2.15 answers with (templates copied from
- * recorded responses, see fixtures/templates.ts; what the state owns is filled in here).
+ * recorded responses, see fixtures/README.md; what the state owns is filled in here).
  */
 import {
   DF_POOL_STATS,
   HOST,
   MON_IN_QUORUM,
   MON_STATUS,
+  type MonStatus,
   OSD_LIST_ENTRY,
   OSD_METADATA,
   OSDMAP_OSD,
   OSDMAP_POOL,
   RBD_CONFIGURATION,
-} from "./fixtures/templates.js";
+} from "./fixtures.js";
 import type { CephState, ImageState, OsdState, PoolState } from "./state.js";
 
 export const CEPH_VERSION =
@@ -316,7 +317,7 @@ export function monStatus(
     ...(withStats ? { stats: { num_sessions: [[state.now() / 1000, 1]] } } : {}),
   });
   const quorum = mons.flatMap((h, rank) => (h.up ? [rank] : []));
-  const status = clone(MON_STATUS);
+  const status: MonStatus = clone(MON_STATUS);
   status.quorum = quorum;
   status.name = mons[quorum[0] ?? 0]?.mon ?? "a";
   status.rank = quorum[0] ?? 0;

@@ -1,6 +1,6 @@
 /** `/api/auth`: login (JWT + cookie), check, logout (revokes the token id). */
 import type { Route } from "../../common/routes.js";
-import { ROLES } from "../fixtures/templates.js";
+import { ROLES } from "../fixtures.js";
 import { authenticate, cephRoute, dashboardError, reply, required } from "../http.js";
 import { decodeToken, issueToken, verifyToken } from "../jwt.js";
 import type { CephState, UserState } from "../state.js";
@@ -15,7 +15,7 @@ const LOCKOUT_ATTEMPTS = 10;
  */
 function permissions(user: UserState): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  for (const role of ROLES as Array<{ name: string; scopes_permissions: Record<string, string[]> }>) {
+  for (const role of ROLES) {
     if (!user.roles.includes(role.name)) continue;
     for (const [scope, perms] of Object.entries(role.scopes_permissions))
       out[scope] = out[scope] === undefined ? [...perms] : [...new Set([...out[scope], ...perms])];

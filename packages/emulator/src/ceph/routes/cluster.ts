@@ -1,26 +1,21 @@
 /** CRUSH rules, erasure-code profiles, mgr modules and the central configuration (`/api/cluster_conf`). */
 import type { Route } from "../../common/routes.js";
-import { CLUSTER_CONF, CRUSH_RULES, MGR_MODULES } from "../fixtures/templates.js";
+import { CLUSTER_CONF, CRUSH_RULES, MGR_MODULES } from "../fixtures.js";
 import { cephRoute, dashboardError, notFound, reply, required } from "../http.js";
 import type { CephState } from "../state.js";
 
-interface ConfOption {
-  name: string;
-  [key: string]: unknown;
-}
-
 export function clusterRoutes(state: CephState): Route[] {
   const options = () =>
-    (CLUSTER_CONF as ConfOption[]).map((o) => {
+    CLUSTER_CONF.map((o) => {
       const values = state.config.get(o.name);
       return values === undefined ? structuredClone(o) : { ...structuredClone(o), value: values };
     });
   const modules = () =>
-    (MGR_MODULES as Array<{ name: string }>).map((m) => ({
+    MGR_MODULES.map((m) => ({
       ...structuredClone(m),
       enabled: state.enabledModules.has(m.name),
     }));
-  const known = (name: string) => (MGR_MODULES as Array<{ name: string }>).some((m) => m.name === name);
+  const known = (name: string) => MGR_MODULES.some((m) => m.name === name);
   return [
     cephRoute(state, { method: "GET", path: "/api/crush_rule", version: "1.0", scope: "pool" }, () =>
       reply(200, structuredClone(CRUSH_RULES)),
@@ -29,9 +24,7 @@ export function clusterRoutes(state: CephState): Route[] {
       state,
       { method: "GET", path: "/api/crush_rule/:name", version: "1.0", scope: "pool" },
       ({ request }) => {
-        const rule = (CRUSH_RULES as Array<{ rule_name: string }>).find(
-          (r) => r.rule_name === request.params.name,
-        );
+        const rule = CRUSH_RULES.find((r) => r.rule_name === request.params.name);
         if (rule === undefined) throw notFound();
         return reply(200, structuredClone(rule));
       },

@@ -3,7 +3,7 @@
  * perf counters (derived from the state) and the cluster/audit log (health transitions).
  */
 import type { Route } from "../../common/routes.js";
-import { OSD_HISTOGRAM } from "../fixtures/templates.js";
+import { OSD_HISTOGRAM } from "../fixtures.js";
 import { health } from "../health.js";
 import { cephRoute, reply } from "../http.js";
 import type { CephState } from "../state.js";

@@ -1,6 +1,6 @@
 /** Health (minimal, full), summary, cluster status, monitors, feature toggles, settings. */
 import type { Route } from "../../common/routes.js";
-import { DF_STATS, FEATURE_TOGGLES, FS_MAP, MGR_MAP, OSD_MAP, SETTINGS } from "../fixtures/templates.js";
+import { DF_STATS, FEATURE_TOGGLES, FS_MAP, MGR_MAP, OSD_MAP, SETTINGS } from "../fixtures.js";
 import { health, pgSummary } from "../health.js";
 import { cephRoute, reply } from "../http.js";
 import type { CephState } from "../state.js";
@@ -166,7 +166,7 @@ export function healthRoutes(state: CephState): Route[] {
 
 /** `mgr_map.services`: the URL of each enabled mgr module that serves HTTP (the dashboard, prometheus). */
 function mgrServices(state: CephState): Record<string, string> {
-  const services: Record<string, string> = { ...(MGR_MAP as { services: Record<string, string> }).services };
+  const services: Record<string, string> = { ...MGR_MAP.services };
   if (state.enabledModules.has("prometheus"))
     services.prometheus = state.prometheusUrl ?? "http://127.0.0.1:9283/";
   return services;
