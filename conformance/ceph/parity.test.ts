@@ -454,13 +454,22 @@ describe("Ceph parity: real Pacific vs the emulator (served alone, and by homela
     // `up` serves it too: the emulator served alone gets it enabled the way a user would.
     if (realCephMetrics() !== undefined) {
       await waitForPrometheusService(realCluster.url, realToken);
-      await rawRequest(
+      // With a body (Content-Length): a bodyless raw POST gets CherryPy's 411, as on real Ceph.
+      const enabled = await rawRequest(
         served.url,
         "POST",
         "/api/mgr/module/prometheus/enable",
-        { Accept: "application/vnd.ceph.api.v1.0+json", Authorization: `Bearer ${adminToken}` },
-        undefined,
+        {
+          Accept: "application/vnd.ceph.api.v1.0+json",
+          "Content-Type": "application/json",
+          Authorization: `Bearer ${adminToken}`,
+        },
+        "{}",
       );
+      if (enabled.status >= 300)
+        throw new Error(
+          `enabling the emulator's prometheus module answered ${enabled.status}: ${enabled.text}`,
+        );
     }
     emulators.push({
       name: "emulator",
