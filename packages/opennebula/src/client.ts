@@ -1,7 +1,7 @@
 import {
   type CallOptions,
   InvalidRequestError,
-  ResponseValidationError,
+  ResponseTooLargeError,
   registerSecret,
   request,
   type Transport,
@@ -244,10 +244,9 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
       },
     );
     if (response.body.byteLength > resolved.maxResponseBytes) {
-      throw new ResponseValidationError({
+      throw new ResponseTooLargeError({
         message: `${name}: response of ${response.body.byteLength} bytes exceeds maxResponseBytes (${resolved.maxResponseBytes})`,
-        issues: [{ path: [], message: "response too large" }],
-        code: "RESPONSE_TOO_LARGE",
+        limit: resolved.maxResponseBytes,
       });
     }
     return decodeOpenNebulaResponse(response.body, name);
