@@ -5,7 +5,7 @@
  */
 import { clipText } from "../common/dispatch.js";
 import type { RouteResponse } from "../common/routes.js";
-import { CephFailure, reply } from "./http.js";
+import { CephFailure, reply } from "./replies.js";
 import type { CephState, TaskRecord } from "./state.js";
 
 /** The dashboard waits this long for a task before answering 202. */
