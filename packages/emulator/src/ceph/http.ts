@@ -5,7 +5,7 @@
  * of it; the answers' headers and error body shapes are in replies.ts.
  */
 import { DEFAULT_JSON_BUDGET, JsonBodyError, parseJsonBody } from "../common/json-body.js";
-import type { Route, RouteHead, RouteRequest, RouteResponse } from "../common/routes.js";
+import type { Route, RouteHead, RouteRequest, RouteResponse } from "../common/route-table.js";
 import { verifyToken } from "./jwt.js";
 import { CephFailure, frameworkError, GENERIC_500, internalError } from "./replies.js";
 import type { CephState, UserState } from "./state.js";

@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import { clipText } from "../common/dispatch.js";
-import type { RouteResponse } from "../common/routes.js";
+import type { RouteResponse } from "../common/route-table.js";
 
 const COMMON_HEADERS = {
   Server: "Ceph-Dashboard",

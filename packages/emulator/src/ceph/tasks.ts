@@ -4,7 +4,7 @@
  * answers at once. Either way it is listed by `/api/task` (newest first) with its outcome.
  */
 import { clipText } from "../common/dispatch.js";
-import type { RouteResponse } from "../common/routes.js";
+import type { RouteResponse } from "../common/route-table.js";
 import { CephFailure, reply } from "./replies.js";
 import type { CephState, TaskRecord } from "./state.js";
 
