@@ -385,17 +385,16 @@ export function parseResponse<T>(
   throw new ResponseValidationError({ issues: result.error.issues, ...context });
 }
 
-export const isApiError = (value: unknown): value is ApiError => hasErrorKind(value, ApiError.kind);
-export const isHttpError = (value: unknown): value is HttpError => hasErrorKind(value, HttpError.kind);
-export const isNetworkError = (value: unknown): value is NetworkError =>
-  hasErrorKind(value, NetworkError.kind);
-export const isTimeoutError = (value: unknown): value is TimeoutError =>
-  hasErrorKind(value, TimeoutError.kind);
-export const isResponseValidationError = (value: unknown): value is ResponseValidationError =>
-  hasErrorKind(value, ResponseValidationError.kind);
-export const isInvalidRequestError = (value: unknown): value is InvalidRequestError =>
-  hasErrorKind(value, InvalidRequestError.kind);
-export const isRequestScopedError = (value: unknown): value is RequestScopedError =>
-  hasErrorKind(value, RequestScopedError.kind);
-export const isResponseTooLargeError = (value: unknown): value is ResponseTooLargeError =>
-  hasErrorKind(value, ResponseTooLargeError.kind);
+/** The guard of one error class: its brand, so it holds for an error made by any copy of core. */
+function guardOf<T extends ApiError>(errorClass: { readonly kind: string }): (value: unknown) => value is T {
+  return (value: unknown): value is T => hasErrorKind(value, errorClass.kind);
+}
+
+export const isApiError = guardOf<ApiError>(ApiError);
+export const isHttpError = guardOf<HttpError>(HttpError);
+export const isNetworkError = guardOf<NetworkError>(NetworkError);
+export const isTimeoutError = guardOf<TimeoutError>(TimeoutError);
+export const isResponseValidationError = guardOf<ResponseValidationError>(ResponseValidationError);
+export const isInvalidRequestError = guardOf<InvalidRequestError>(InvalidRequestError);
+export const isRequestScopedError = guardOf<RequestScopedError>(RequestScopedError);
+export const isResponseTooLargeError = guardOf<ResponseTooLargeError>(ResponseTooLargeError);
