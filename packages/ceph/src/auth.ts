@@ -4,10 +4,17 @@
  * is about to expire (read from `exp`) or once after a 401. Passwords and tokens are registered
  * with core's redaction, so no error can show them.
  */
-import { type CallOptions, registerSecret, request } from "@homelab-kit/core";
+import {
+  type CallOptions,
+  type ReauthPolicy,
+  registerSecret,
+  request,
+  singleFlight,
+} from "@homelab-kit/core";
 import type { ResolvedOptions } from "./context.js";
 import { endpointUrl, mediaType } from "./endpoint.js";
 import { authEndpoints } from "./endpoints/auth.js";
+import { CephApiError } from "./errors.js";
 import { cephHttpError, decodeJson, parseBody } from "./request.js";
 import { AuthResult } from "./schemas/auth.js";
 
@@ -35,7 +42,6 @@ export class Session {
   #token: string | undefined;
   #expiresAt: number | undefined;
   #unregisterToken: (() => void) | undefined;
-  #login: Promise<AuthResult> | undefined;
   readonly #credentials: Credentials | undefined;
   readonly #options: ResolvedOptions;
   readonly #now: () => number;
@@ -75,36 +81,44 @@ export class Session {
     if (token !== undefined && token === this.#token) this.#clear();
   }
 
+  /**
+   * core's re-login policy for one call: the token from {@link ensureToken}, forgotten after a 401
+   * when this session can log in by itself (a bare token cannot be renewed: the 401 surfaces).
+   */
+  reauthPolicy(options?: CallOptions): ReauthPolicy<string | undefined> {
+    return {
+      current: () => this.ensureToken(options),
+      invalidate: (token) => this.invalidate(token),
+      isAuthFailure: (error) => this.canLogin && error instanceof CephApiError && error.status === 401,
+    };
+  }
+
   /** `POST /api/auth`. Concurrent callers share one login. */
   login(options?: CallOptions): Promise<AuthResult> {
-    if (this.#login !== undefined) return this.#login;
-    const credentials = this.#credentials;
-    if (credentials === undefined) {
+    if (this.#login.pending === undefined && this.#credentials === undefined) {
       return Promise.reject(new TypeError("this Ceph client has no username/password to log in with"));
     }
+    return this.#login(options);
+  }
+
+  readonly #login = singleFlight(async (options?: CallOptions): Promise<AuthResult> => {
+    const credentials = this.#credentials;
     const endpoint = authEndpoints.login;
     const url = endpointUrl(this.#options.baseUrl, endpoint);
-    const run = async (): Promise<AuthResult> => {
-      const response = await request(
-        this.#options.transport,
-        {
-          method: "POST",
-          url,
-          headers: { accept: mediaType(endpoint.version), "content-type": "application/json" },
-          body: JSON.stringify(credentials),
-        },
-        { ...options, defaults: this.#options.defaults, httpError: cephHttpError(endpoint.version) },
-      );
-      const parsed = parseBody(AuthResult, decodeJson(response, "POST", url), "POST", url);
-      this.#setToken(parsed.token);
-      return parsed;
-    };
-    const pending = run().finally(() => {
-      if (this.#login === pending) this.#login = undefined;
-    });
-    this.#login = pending;
-    return pending;
-  }
+    const response = await request(
+      this.#options.transport,
+      {
+        method: "POST",
+        url,
+        headers: { accept: mediaType(endpoint.version), "content-type": "application/json" },
+        body: JSON.stringify(credentials),
+      },
+      { ...options, defaults: this.#options.defaults, httpError: cephHttpError(endpoint.version) },
+    );
+    const parsed = parseBody(AuthResult, decodeJson(response, "POST", url), "POST", url);
+    this.#setToken(parsed.token);
+    return parsed;
+  });
 
   /** Drops the token (after logout) and stops redacting it. */
   clear(): void {

@@ -11,6 +11,7 @@ import {
   request,
   type SafeParseSchema,
   type TransportResponse,
+  withReauth,
 } from "@homelab-kit/core";
 import type { Session } from "./auth.js";
 import type { CallContext, CallResult, CephCallOptions, ResolvedOptions } from "./context.js";
@@ -91,17 +92,10 @@ export function createCallContext(options: ResolvedOptions, session: Session): C
     const version = options.apiVersions[endpointKey(endpoint)] ?? endpoint.version;
     const body =
       endpoint.method === "POST" || endpoint.method === "PUT" ? JSON.stringify(input.body ?? {}) : undefined;
-    let token = await session.ensureToken(call);
-    let response: TransportResponse;
-    try {
-      response = await send(endpoint, url, version, body, call, token);
-    } catch (error) {
-      // One fresh login after a 401 (expired, revoked, or the user's tokens invalidated).
-      if (!(error instanceof CephApiError && error.status === 401 && session.canLogin)) throw error;
-      session.invalidate(token);
-      token = await session.ensureToken(call);
-      response = await send(endpoint, url, version, body, call, token);
-    }
+    // One fresh login after a 401 (expired, revoked, or the user's tokens invalidated).
+    const response = await withReauth(session.reauthPolicy(call), (token) =>
+      send(endpoint, url, version, body, call, token),
+    );
     let data = decodeJson(response, endpoint.method, url);
     if (response.status === 202 && endpoint.task) {
       const ref = parseBody(TaskRef, data, endpoint.method, url);

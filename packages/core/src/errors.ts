@@ -3,10 +3,11 @@
  *
  *   ApiError                     base: `code`, `cause`, `attempts`
  *   ├─ HttpError                 the API answered with an error status
- *   ├─ NetworkError              no answer: refused, reset, DNS, TLS
- *   ├─ TimeoutError              OUR deadline passed (never a caller's abort)
- *   ├─ ResponseValidationError   the API answered, but not what the schema expects
- *   ├─ ResponseTooLargeError     the response body passed the transport's `maxResponseBytes`
+ *   ├─ RequestScopedError        base of the four below: `method`, `url` (redacted)
+ *   │  ├─ NetworkError           no answer: refused, reset, DNS, TLS
+ *   │  ├─ TimeoutError           OUR deadline passed (never a caller's abort)
+ *   │  ├─ ResponseValidationError  the API answered, but not what the schema expects
+ *   │  └─ ResponseTooLargeError  the response body passed the transport's `maxResponseBytes`
  *   └─ InvalidRequestError       the request could not be sent (bad URL, bad header)
  *
  * Class identity works across copies of this package: each class declares a static `kind`, every
@@ -193,19 +194,40 @@ export interface RequestContextOptions extends ApiErrorOptions {
   url?: string | undefined;
 }
 
-/** The method (upper case) and URL (redacted) an error keeps about its request. */
-function requestContext(options: RequestContextOptions): {
-  method: string | undefined;
-  url: string | undefined;
-} {
-  return {
-    method: options.method?.toUpperCase(),
-    url: options.url === undefined ? undefined : redactUrl(options.url),
-  };
-}
+/**
+ * The base of the errors about one request that may have no HTTP answer (`NetworkError`,
+ * `TimeoutError`, `ResponseValidationError`, `ResponseTooLargeError`): it keeps the request's
+ * method (upper case) and URL (redacted) as `method`/`url` and hands the message builder the
+ * ` (METHOD url)` suffix to append.
+ */
+export abstract class RequestScopedError extends ApiError {
+  static override readonly kind: string = "RequestScopedError";
 
-function describe(method: string | undefined, url: string | undefined): string {
-  return method !== undefined || url !== undefined ? ` (${[method, url].filter(Boolean).join(" ")})` : "";
+  declare readonly method: string | undefined;
+  /** The request URL, redacted. */
+  declare readonly url: string | undefined;
+
+  /**
+   * @param message builds the message from ` (METHOD url)` (empty when neither is known)
+   * @param code the code to use when `context.code` is not given
+   * @param fields the subclass's own fields (set before `method`/`url`, after `context.fields`)
+   */
+  protected constructor(
+    context: RequestContextOptions,
+    message: (where: string) => string,
+    code: string,
+    fields: Readonly<Record<string, unknown>> = {},
+  ) {
+    const method = context.method?.toUpperCase();
+    const url = context.url === undefined ? undefined : redactUrl(context.url);
+    const where =
+      method !== undefined || url !== undefined ? ` (${[method, url].filter(Boolean).join(" ")})` : "";
+    super(message(where), {
+      code: context.code ?? code,
+      cause: context.cause,
+      fields: { ...context.fields, ...fields, method, url },
+    });
+  }
 }
 
 /**
@@ -229,19 +251,11 @@ function codeOf(cause: unknown): string | undefined {
   return first;
 }
 
-export class NetworkError extends ApiError {
+export class NetworkError extends RequestScopedError {
   static override readonly kind: string = "NetworkError";
 
-  declare readonly method: string | undefined;
-  declare readonly url: string | undefined;
-
   constructor(message: string, options: RequestContextOptions = {}) {
-    const { method, url } = requestContext(options);
-    super(`${message}${describe(method, url)}`, {
-      code: options.code ?? codeOf(options.cause) ?? "NETWORK_ERROR",
-      cause: options.cause,
-      fields: { ...options.fields, method, url },
-    });
+    super(options, (where) => `${message}${where}`, codeOf(options.cause) ?? "NETWORK_ERROR");
   }
 }
 
@@ -255,21 +269,19 @@ export interface TimeoutErrorInit extends RequestContextOptions {
   message?: string | undefined;
 }
 
-export class TimeoutError extends ApiError {
+export class TimeoutError extends RequestScopedError {
   static override readonly kind: string = "TimeoutError";
 
   declare readonly timeout: number;
   declare readonly phase: TimeoutPhase;
-  declare readonly method: string | undefined;
-  declare readonly url: string | undefined;
 
   constructor(init: TimeoutErrorInit) {
-    const { method, url } = requestContext(init);
-    super(init.message ?? `Timed out after ${init.timeout} ms (${init.phase})${describe(method, url)}`, {
-      code: init.code ?? "TIMEOUT",
-      cause: init.cause,
-      fields: { ...init.fields, timeout: init.timeout, phase: init.phase, method, url },
-    });
+    super(
+      init,
+      (where) => init.message ?? `Timed out after ${init.timeout} ms (${init.phase})${where}`,
+      "TIMEOUT",
+      { timeout: init.timeout, phase: init.phase },
+    );
   }
 }
 
@@ -294,12 +306,10 @@ function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out === "" ? "(root)" : out;
 }
 
-export class ResponseValidationError extends ApiError {
+export class ResponseValidationError extends RequestScopedError {
   static override readonly kind: string = "ResponseValidationError";
 
   declare readonly issues: ReadonlyArray<ValidationIssue>;
-  declare readonly method: string | undefined;
-  declare readonly url: string | undefined;
 
   constructor(init: ResponseValidationErrorInit) {
     const issues = init.issues.map((issue) => ({
@@ -307,19 +317,16 @@ export class ResponseValidationError extends ApiError {
       message: redactText(String(issue.message)),
       code: issue.code,
     }));
-    const { method, url } = requestContext(init);
     const shown = issues
       .slice(0, 3)
       .map((i) => `${formatPath(i.path)}: ${i.message}`)
       .join("; ");
     const more = issues.length > 3 ? ` (+${issues.length - 3} more)` : "";
     super(
-      init.message ?? `Response did not match the expected schema: ${shown}${more}${describe(method, url)}`,
-      {
-        code: init.code ?? "RESPONSE_VALIDATION",
-        cause: init.cause,
-        fields: { ...init.fields, issues, method, url },
-      },
+      init,
+      (where) => init.message ?? `Response did not match the expected schema: ${shown}${more}${where}`,
+      "RESPONSE_VALIDATION",
+      { issues },
     );
   }
 }
@@ -327,23 +334,23 @@ export class ResponseValidationError extends ApiError {
 export interface ResponseTooLargeErrorInit extends RequestContextOptions {
   /** The limit that was passed, in bytes. */
   limit: number;
+  /** Replaces the default message `Response body larger than N bytes (POST https://…)`. */
+  message?: string | undefined;
 }
 
 /** The response body grew past the transport's `maxResponseBytes`; the connection was dropped. */
-export class ResponseTooLargeError extends ApiError {
+export class ResponseTooLargeError extends RequestScopedError {
   static override readonly kind: string = "ResponseTooLargeError";
 
   declare readonly limit: number;
-  declare readonly method: string | undefined;
-  declare readonly url: string | undefined;
 
   constructor(init: ResponseTooLargeErrorInit) {
-    const { method, url } = requestContext(init);
-    super(`Response body larger than ${init.limit} bytes${describe(method, url)}`, {
-      code: init.code ?? "RESPONSE_TOO_LARGE",
-      cause: init.cause,
-      fields: { ...init.fields, limit: init.limit, method, url },
-    });
+    super(
+      init,
+      (where) => init.message ?? `Response body larger than ${init.limit} bytes${where}`,
+      "RESPONSE_TOO_LARGE",
+      { limit: init.limit },
+    );
   }
 }
 
@@ -378,15 +385,16 @@ export function parseResponse<T>(
   throw new ResponseValidationError({ issues: result.error.issues, ...context });
 }
 
-export const isApiError = (value: unknown): value is ApiError => hasErrorKind(value, ApiError.kind);
-export const isHttpError = (value: unknown): value is HttpError => hasErrorKind(value, HttpError.kind);
-export const isNetworkError = (value: unknown): value is NetworkError =>
-  hasErrorKind(value, NetworkError.kind);
-export const isTimeoutError = (value: unknown): value is TimeoutError =>
-  hasErrorKind(value, TimeoutError.kind);
-export const isResponseValidationError = (value: unknown): value is ResponseValidationError =>
-  hasErrorKind(value, ResponseValidationError.kind);
-export const isInvalidRequestError = (value: unknown): value is InvalidRequestError =>
-  hasErrorKind(value, InvalidRequestError.kind);
-export const isResponseTooLargeError = (value: unknown): value is ResponseTooLargeError =>
-  hasErrorKind(value, ResponseTooLargeError.kind);
+/** The guard of one error class: its brand, so it holds for an error made by any copy of core. */
+function guardOf<T extends ApiError>(errorClass: { readonly kind: string }): (value: unknown) => value is T {
+  return (value: unknown): value is T => hasErrorKind(value, errorClass.kind);
+}
+
+export const isApiError = guardOf<ApiError>(ApiError);
+export const isHttpError = guardOf<HttpError>(HttpError);
+export const isNetworkError = guardOf<NetworkError>(NetworkError);
+export const isTimeoutError = guardOf<TimeoutError>(TimeoutError);
+export const isResponseValidationError = guardOf<ResponseValidationError>(ResponseValidationError);
+export const isInvalidRequestError = guardOf<InvalidRequestError>(InvalidRequestError);
+export const isRequestScopedError = guardOf<RequestScopedError>(RequestScopedError);
+export const isResponseTooLargeError = guardOf<ResponseTooLargeError>(ResponseTooLargeError);

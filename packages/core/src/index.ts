@@ -1,6 +1,7 @@
 export { raceAbort, sleep } from "./deadline.js";
 export * from "./errors.js";
 export * from "./fetch-transport.js";
+export * from "./reauth.js";
 export * from "./redact.js";
 export * from "./request.js";
 export { hasHeader, type ParsedRequestUrl, parseRequestUrl } from "./request-url.js";

@@ -86,6 +86,24 @@ const RECIPES: Record<string, Recipe> = {
       }),
     redacted: ["issues", "url"],
   },
+  RequestScopedError: {
+    build: () =>
+      new (class Probe extends core.RequestScopedError {
+        constructor() {
+          super(
+            {
+              method: "GET",
+              url: request.url,
+              cause: causeWith("cause"),
+              fields: { detail: said("detail") },
+            },
+            (where) => `${said("message")}${where}`,
+            "PROBE",
+          );
+        }
+      })(),
+    redacted: ["url", "detail"],
+  },
   ResponseTooLargeError: {
     build: () => new core.ResponseTooLargeError({ limit: 1, url: request.url, cause: causeWith("cause") }),
     redacted: ["url"],

@@ -8,10 +8,13 @@ import {
   isHttpError,
   isInvalidRequestError,
   isNetworkError,
+  isRequestScopedError,
   isResponseValidationError,
   isTimeoutError,
   NetworkError,
   parseResponse,
+  RequestScopedError,
+  ResponseTooLargeError,
   ResponseValidationError,
   TimeoutError,
 } from "../src/index.js";
@@ -127,6 +130,33 @@ describe("hierarchy", () => {
     expect(isHttpError(foreign)).toBe(true);
     expect(new TimeoutError({ timeout: 1, phase: "total" })).toBeInstanceOf(copy.TimeoutError);
     expect(copy.isApiError(new InvalidRequestError("x"))).toBe(true);
+  });
+
+  test("the request-scoped errors share one base: method (upper case), url (redacted), the suffix", async () => {
+    const url = "http://admin:pw@h/x?token=abc";
+    const errors = [
+      new NetworkError("refused", { method: "get", url }),
+      new TimeoutError({ timeout: 5, phase: "headers", method: "get", url }),
+      new ResponseValidationError({ issues: [{ message: "bad" }], method: "get", url }),
+      new ResponseTooLargeError({ limit: 10, method: "get", url }),
+    ];
+    const copy = await loadSecondCopy();
+    for (const e of errors) {
+      expect(e).toBeInstanceOf(RequestScopedError);
+      expect(e).toBeInstanceOf(copy.RequestScopedError);
+      expect(isRequestScopedError(e)).toBe(true);
+      expect(e.method).toBe("GET");
+      expect(e.url).not.toContain("pw");
+      expect(e.message.endsWith(`(GET ${e.url})`)).toBe(true);
+    }
+    expect(errors.map((e) => e.name)).toEqual([
+      "NetworkError",
+      "TimeoutError",
+      "ResponseValidationError",
+      "ResponseTooLargeError",
+    ]);
+    expect(http).not.toBeInstanceOf(RequestScopedError);
+    expect(new ResponseTooLargeError({ limit: 1, message: "too big" }).message).toBe("too big");
   });
 
   test("JSON.stringify gives name, code, message and fields", () => {

@@ -9,8 +9,8 @@ export type {
   RouteRequest,
   RouteResponse,
   RouteTable,
-} from "./common/routes.js";
-export { RouteError, route } from "./common/routes.js";
+} from "./common/route-table.js";
+export { RouteError, route } from "./common/route-table.js";
 export { type ServedRoutes, type ServeOptions, serve } from "./common/serve.js";
 export { generateSelfSignedCertificate, type TlsCredentials } from "./common/tls.js";
 export { type RoutesTransportOptions, routesTransport } from "./common/transport.js";

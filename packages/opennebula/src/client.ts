@@ -1,13 +1,13 @@
 import {
   type CallOptions,
   InvalidRequestError,
-  ResponseValidationError,
+  ResponseTooLargeError,
   registerSecret,
   request,
   type Transport,
   undiciTransport,
+  withReauth,
 } from "@homelab-kit/core";
-import { isOpenNebulaError } from "./errors.js";
 import { aclMethods } from "./methods/acl.js";
 import { clusterMethods, clusterPoolMethods } from "./methods/cluster.js";
 import { datastoreMethods, datastorePoolMethods } from "./methods/datastore.js";
@@ -202,16 +202,9 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
   ): Promise<EnvelopeValue> {
     if (tokens === undefined) return sendAs(session.value, name, params, idempotent, long, callOptions);
     if (closed) throw new InvalidRequestError(`${name}: the client is closed`, { code: "CLIENT_CLOSED" });
-    const current = await tokens.current();
-    try {
-      return await sendAs(current, name, params, idempotent, long, callOptions);
-    } catch (error) {
-      // oned refused the token (revoked, or expired early): log in again and send once more. The
-      // call was not run, so even a mutation is safe to resend.
-      if (!isOpenNebulaError(error) || error.code !== "AUTHENTICATION") throw error;
-      tokens.invalidate(current);
-      return sendAs(await tokens.current(), name, params, idempotent, long, callOptions);
-    }
+    // oned refused the token (revoked, or expired early): log in again and send once more. The
+    // call was not run, so even a mutation is safe to resend.
+    return withReauth(tokens, (current) => sendAs(current, name, params, idempotent, long, callOptions));
   }
 
   async function sendAs(
@@ -244,10 +237,9 @@ export function createOpenNebulaClient(options: OpenNebulaClientOptions): OpenNe
       },
     );
     if (response.body.byteLength > resolved.maxResponseBytes) {
-      throw new ResponseValidationError({
+      throw new ResponseTooLargeError({
         message: `${name}: response of ${response.body.byteLength} bytes exceeds maxResponseBytes (${resolved.maxResponseBytes})`,
-        issues: [{ path: [], message: "response too large" }],
-        code: "RESPONSE_TOO_LARGE",
+        limit: resolved.maxResponseBytes,
       });
     }
     return decodeOpenNebulaResponse(response.body, name);

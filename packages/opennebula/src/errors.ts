@@ -56,16 +56,22 @@ export interface OpenNebulaErrorInit {
 }
 
 /**
- * An error reported by OpenNebula: an error array (`kind: "error"`, `code` the 7.x name of the
- * error code such as `NO_EXISTS`) or an XML-RPC fault (`kind: "fault"`, `code`
+ * An error reported by OpenNebula: an error array (`reply: "error"`, `code` the 7.x name of the
+ * error code such as `NO_EXISTS`) or an XML-RPC fault (`reply: "fault"`, `code`
  * `METHOD_NOT_FOUND` for -506, `BAD_PARAMS` for -501, `FAULT` otherwise).
  * Message and fields are redacted like every core error: the session string never shows.
+ *
+ * `kind` is the brand's name in core (each error class's static `kind`, see
+ * packages/core/src/errors.ts); the instance's reply type is `reply`. The instance getter `kind`
+ * stays as a deprecated alias of `reply` (and `JSON.stringify` still shows it), so code reading
+ * `error.kind` keeps working; the brand (static `kind`, `instanceof`, `isOpenNebulaError`) is untouched.
  */
 export class OpenNebulaError extends ApiError {
   static override readonly kind: string = "OpenNebulaError";
 
   declare readonly code: OpenNebulaErrorName | "UNKNOWN" | "METHOD_NOT_FOUND" | "BAD_PARAMS" | "FAULT";
-  declare readonly kind: "error" | "fault";
+  /** `error`: oned answered `[false, message, code, …]`; `fault`: the XML-RPC layer answered a `<fault>`. */
+  declare readonly reply: "error" | "fault";
   /** The XML-RPC method, e.g. `one.vm.info`. */
   declare readonly method: string;
   /** The numeric OpenNebula error code or XML-RPC fault code. */
@@ -93,7 +99,7 @@ export class OpenNebulaError extends ApiError {
       {
         code,
         fields: {
-          kind: init.kind,
+          reply: init.kind,
           method: init.method,
           errorCode: init.errorCode,
           legacyName: LEGACY_ERROR_NAMES[code as OpenNebulaErrorName] ?? code,
@@ -102,6 +108,16 @@ export class OpenNebulaError extends ApiError {
         },
       },
     );
+  }
+
+  /** @deprecated the same as {@link OpenNebulaError.reply}; `kind` names the brand in core. */
+  get kind(): "error" | "fault" {
+    return this.reply;
+  }
+
+  /** `JSON.stringify(err)`: as every core error, plus the deprecated `kind`. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), kind: this.reply };
   }
 }
 

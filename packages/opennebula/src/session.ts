@@ -1,4 +1,5 @@
-import { registerSecret } from "@homelab-kit/core";
+import { type ReauthPolicy, registerSecret, singleFlight } from "@homelab-kit/core";
+import { isOpenNebulaError } from "./errors.js";
 
 /**
  * Secrets shorter than this are only redacted as part of the session string, not alone (a
@@ -38,11 +39,13 @@ export function createSession(username: string, secret: string): Session {
  * expiry (counted from the moment the login was sent, so the client's clock errs early), and
  * forgets a token oned refused so that the next call logs in again.
  */
-export interface TokenSession {
+export interface TokenSession extends ReauthPolicy<string> {
   /** The session string to send; logs in first when there is no fresh token. */
   current(): Promise<string>;
   /** oned answered AUTHENTICATION to this session string: drop the token if it is the current one. */
   invalidate(value: string): void;
+  /** oned answered AUTHENTICATION: the token was refused (core's `withReauth` logs in once more). */
+  isAuthFailure(error: unknown): boolean;
   dispose(): void;
 }
 
@@ -59,48 +62,43 @@ export interface TokenSessionOptions {
 export function createTokenSession(options: TokenSessionOptions): TokenSession {
   const now = options.now ?? Date.now;
   let token: { value: string; renewAt: number; expiresAt: number; unregister: () => void } | undefined;
-  let pending: Promise<string> | undefined;
   let disposed = false;
 
   function fresh(): boolean {
     return token !== undefined && (options.ttl === -1 || now() < token.renewAt);
   }
 
-  function renew(): Promise<string> {
-    pending ??= (async () => {
-      const sent = now();
-      try {
-        const secret = await options.login();
-        const value = `${options.username}:${secret}`;
-        const unregisters = [registerSecret(value)];
-        if (secret.length >= MIN_STANDALONE_SECRET) unregisters.push(registerSecret(secret));
-        token?.unregister();
-        const expiresAt = options.ttl === -1 ? Number.POSITIVE_INFINITY : sent + options.ttl * 1000;
-        token = {
-          value,
-          expiresAt,
-          renewAt: expiresAt - options.renewBefore,
-          unregister: () => {
-            for (const remove of unregisters) remove();
-          },
-        };
-        if (disposed) token.unregister();
-        return value;
-      } catch (error) {
-        // A failed renewal is harmless while the old token is still valid.
-        if (token === undefined || now() >= token.expiresAt) throw error;
-        return token.value;
-      }
-    })().finally(() => {
-      pending = undefined;
-    });
-    return pending;
-  }
+  const renew = singleFlight(async (): Promise<string> => {
+    const sent = now();
+    try {
+      const secret = await options.login();
+      const value = `${options.username}:${secret}`;
+      const unregisters = [registerSecret(value)];
+      if (secret.length >= MIN_STANDALONE_SECRET) unregisters.push(registerSecret(secret));
+      token?.unregister();
+      const expiresAt = options.ttl === -1 ? Number.POSITIVE_INFINITY : sent + options.ttl * 1000;
+      token = {
+        value,
+        expiresAt,
+        renewAt: expiresAt - options.renewBefore,
+        unregister: () => {
+          for (const remove of unregisters) remove();
+        },
+      };
+      if (disposed) token.unregister();
+      return value;
+    } catch (error) {
+      // A failed renewal is harmless while the old token is still valid.
+      if (token === undefined || now() >= token.expiresAt) throw error;
+      return token.value;
+    }
+  });
 
   return {
     async current() {
       return token !== undefined && fresh() ? token.value : renew();
     },
+    isAuthFailure: (error) => isOpenNebulaError(error) && error.code === "AUTHENTICATION",
     invalidate(value) {
       if (token?.value === value) {
         token.unregister();

@@ -4,6 +4,7 @@ import {
   HttpError,
   InvalidRequestError,
   NetworkError,
+  ResponseTooLargeError,
   ResponseValidationError,
   TimeoutError,
 } from "@homelab-kit/core";
@@ -180,6 +181,13 @@ describe("OpenNebula errors", () => {
     const error = (await rejection(client().vm.retryexec(3))) as OpenNebulaError;
     expect(error).toBeInstanceOf(OpenNebulaError);
     expect(error).toMatchObject({ kind: "fault", code, errorCode: faultCode, method: "one.vm.retryexec" });
+    expect(error.reply).toBe("fault");
+    expect(OpenNebulaError.kind).toBe("OpenNebulaError");
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      name: "OpenNebulaError",
+      reply: "fault",
+      kind: "fault",
+    });
     expect(error.message).toBe(`XML-RPC fault ${faultCode}: ${text}`);
   });
 
@@ -268,8 +276,11 @@ describe("bad responses get typed errors", () => {
 
   it("maxResponseBytes refuses larger responses", async () => {
     server.handle(() => success(stringValue(vmXml)));
-    const error = (await rejection(client({ maxResponseBytes: 1024 }).vm.info(1))) as ResponseValidationError;
+    const error = (await rejection(client({ maxResponseBytes: 1024 }).vm.info(1))) as ResponseTooLargeError;
+    expect(error).toBeInstanceOf(ResponseTooLargeError);
     expect(error.code).toBe("RESPONSE_TOO_LARGE");
+    expect(error.limit).toBe(1024);
+    expect(error.message).toMatch(/^one\.vm\.info: response of \d+ bytes exceeds maxResponseBytes \(1024\)$/);
   });
 });
 

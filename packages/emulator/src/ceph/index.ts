@@ -5,12 +5,12 @@
 import type { Transport } from "@homelab-kit/core";
 import { type ServedRoutes, type ServeOptions, serve } from "../common/serve.js";
 import { routesTransport } from "../common/transport.js";
-import { createCephRoutes } from "./routes.js";
+import { createCephRoutes } from "./routes/index.js";
 import { type CephState, type CephStateOptions, createCephState } from "./state.js";
 
 export { type HealthCheck, healthChecks, healthStatus } from "./health.js";
 export { issueToken } from "./jwt.js";
-export { createCephRoutes } from "./routes.js";
+export { createCephRoutes } from "./routes/index.js";
 export {
   type CephHostInit,
   type CephPoolInit,

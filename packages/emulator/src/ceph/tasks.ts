@@ -4,8 +4,8 @@
  * answers at once. Either way it is listed by `/api/task` (newest first) with its outcome.
  */
 import { clipText } from "../common/dispatch.js";
-import type { RouteResponse } from "../common/routes.js";
-import { CephFailure, reply } from "./http.js";
+import type { RouteResponse } from "../common/route-table.js";
+import { CephFailure, reply } from "./replies.js";
 import type { CephState, TaskRecord } from "./state.js";
 
 /** The dashboard waits this long for a task before answering 202. */

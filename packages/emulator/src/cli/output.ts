@@ -1,7 +1,6 @@
 /** What `up` prints (a table or JSON) and the env file it writes. */
 import { isAbsolute } from "node:path";
 import type { EmulatorEndpoints } from "../world/emulator.js";
-import { metricsEnvLines } from "./prometheus-config.js";
 
 export function envKey(host: string): string {
   return host.toUpperCase().replace(/[^A-Z0-9]/g, "_");
@@ -36,6 +35,17 @@ export function iloEndpointsFromEnv(env: Readonly<Record<string, string | undefi
       username: need(`ILO_${envKey(host)}_USERNAME`),
       password: need(`ILO_${envKey(host)}_PASSWORD`),
     }));
+}
+
+/** The scrape targets (prometheus-config.ts) as env lines: `CEPH_METRICS_URL`, `NODE_EXPORTER_<HOST>_URL`, `ILO_EXPORTER_URL`. */
+export function metricsEnvLines(endpoints: EmulatorEndpoints): Array<[string, string]> {
+  const m = endpoints.metrics;
+  return [
+    ...(m.cephMgr === undefined ? [] : [["CEPH_METRICS_URL", `${m.cephMgr}/metrics`] as [string, string]]),
+    ["NODE_EXPORTER_HOSTS", m.node.map((n) => n.host).join(",")],
+    ...m.node.map((n): [string, string] => [`NODE_EXPORTER_${envKey(n.host)}_URL`, `${n.url}/metrics`]),
+    ["ILO_EXPORTER_URL", `${m.iloExporter}/metrics`],
+  ];
 }
 
 /** The env file's variables, in order (`ILO_CA_FILE` only when there is a CA file to name). */

@@ -10,7 +10,6 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { EmulatorEndpoints } from "../world/emulator.js";
-import { envKey } from "./output.js";
 import { writePrivate } from "./run-file.js";
 
 export interface PrometheusConfigOptions {
@@ -64,17 +63,6 @@ export function writePrometheusConfig(runDir: string, endpoints: EmulatorEndpoin
   mkdirSync(join(runDir, "rules"), { recursive: true, mode: 0o700 });
   writePrivate(file, prometheusConfigText(endpoints));
   return file;
-}
-
-/** The scrape targets as env lines: `CEPH_METRICS_URL`, `NODE_EXPORTER_<HOST>_URL`, `ILO_EXPORTER_URL`. */
-export function metricsEnvLines(endpoints: EmulatorEndpoints): Array<[string, string]> {
-  const m = endpoints.metrics;
-  return [
-    ...(m.cephMgr === undefined ? [] : [["CEPH_METRICS_URL", `${m.cephMgr}/metrics`] as [string, string]]),
-    ["NODE_EXPORTER_HOSTS", m.node.map((n) => n.host).join(",")],
-    ...m.node.map((n): [string, string] => [`NODE_EXPORTER_${envKey(n.host)}_URL`, `${n.url}/metrics`]),
-    ["ILO_EXPORTER_URL", `${m.iloExporter}/metrics`],
-  ];
 }
 
 /** What `up` prints about metrics (after the endpoints table). */

@@ -8,7 +8,7 @@
  * identifier, no route), 81044 (no such record), 81053/81058 (conflicting or identical record).
  */
 import { isIP } from "node:net";
-import { type Route, type RouteRequest, type RouteResponse, route } from "../common/routes.js";
+import { type Route, type RouteRequest, type RouteResponse, route } from "../common/route-table.js";
 import {
   type CloudflareRecord,
   type CloudflareState,

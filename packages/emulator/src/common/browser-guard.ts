@@ -16,7 +16,7 @@
  *   `multipart/form-data`, `text/plain`).
  */
 import { isIP } from "node:net";
-import type { RouteBodyType, RouteResponse } from "./routes.js";
+import type { RouteBodyType, RouteResponse } from "./route-table.js";
 
 export interface BrowserGuardOptions {
   /** Host names (without port) accepted besides IP literals and `localhost`; lower case. */

@@ -1,6 +1,5 @@
 import { validateHeaderName, validateHeaderValue } from "node:http";
 import { JsonBodyError, parseJsonBody } from "./json-body.js";
-import type { CompiledRoutes } from "./router.js";
 import {
   type ConnectionEnd,
   type Route,
@@ -8,7 +7,8 @@ import {
   type RouteHead,
   type RouteRequest,
   type RouteResponse,
-} from "./routes.js";
+} from "./route-table.js";
+import type { CompiledRoutes } from "./router.js";
 
 /** What a front end (socket server, in-process transport, msw) knows about a request before the body. */
 export interface RequestHead {

@@ -9,8 +9,8 @@ import {
 } from "./dispatch.js";
 import { parseRawResponse } from "./raw-response.js";
 import { collectBody, framingHeader, headerRecord, normalizeResponse } from "./response.js";
+import type { Fault, RouteResponse } from "./route-table.js";
 import type { CompiledRoutes } from "./router.js";
-import type { Fault, RouteResponse } from "./routes.js";
 
 /** What an in-process caller gets back: a full response, or the fault a socket would have shown. */
 export type InProcessResult =

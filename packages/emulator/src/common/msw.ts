@@ -1,7 +1,7 @@
 import { type HttpHandler, HttpResponse, http } from "msw";
 import { dispatchInProcess } from "./in-process.js";
+import type { RouteTable } from "./route-table.js";
 import { compileRoutes } from "./router.js";
-import type { RouteTable } from "./routes.js";
 
 export interface MswHandlerOptions {
   /**

@@ -1,4 +1,4 @@
-import type { Fault, Framing, RouteBody, RouteResponse } from "./routes.js";
+import type { Fault, Framing, RouteBody, RouteResponse } from "./route-table.js";
 
 /** A {@link RouteResponse} with defaults applied and the body encoded: what every front end writes. */
 export interface NormalizedResponse {

@@ -1,6 +1,6 @@
 import type { HTTPMethod } from "find-my-way";
 import FindMyWay from "find-my-way";
-import type { Route, RouteTable } from "./routes.js";
+import type { Route, RouteTable } from "./route-table.js";
 
 /** What matching a method and URL against a table gives. */
 export type RouteMatch =

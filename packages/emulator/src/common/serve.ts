@@ -20,8 +20,8 @@ import {
   type NormalizedResponse,
   normalizeResponse,
 } from "./response.js";
+import type { RouteResponse, RouteTable } from "./route-table.js";
 import { compileRoutes } from "./router.js";
-import type { RouteResponse, RouteTable } from "./routes.js";
 import { generateSelfSignedCertificate, type TlsCredentials } from "./tls.js";
 
 export interface ServeOptions {

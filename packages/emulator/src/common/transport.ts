@@ -6,8 +6,8 @@ import {
   type TransportRequest,
 } from "@homelab-kit/core";
 import { dispatchInProcess } from "./in-process.js";
+import type { Fault, RouteTable } from "./route-table.js";
 import { compileRoutes } from "./router.js";
-import type { Fault, RouteTable } from "./routes.js";
 
 export interface RoutesTransportOptions {
   /** Largest request body in bytes, as `serve()`'s option. Default 1 MiB. */

@@ -15,7 +15,7 @@
  * HTTP rules, are listed with them and cleared the same way (which switches the fault off).
  */
 import { z } from "zod";
-import type { RouteRequest, RouteResponse } from "../common/routes.js";
+import type { RouteRequest, RouteResponse } from "../common/route-table.js";
 import { noteHardware } from "../ilo/event-log.js";
 import type { World } from "../world/world.js";
 

@@ -6,7 +6,13 @@
 import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { DEFAULT_JSON_BUDGET, JsonBodyError, parseJsonBody } from "../common/json-body.js";
-import { type Route, RouteError, type RouteOptions, type RouteRequest, route } from "../common/routes.js";
+import {
+  type Route,
+  RouteError,
+  type RouteOptions,
+  type RouteRequest,
+  route,
+} from "../common/route-table.js";
 import { postState, powerState } from "../ilo/power.js";
 import { TopologyError } from "../topology/load.js";
 import type { Emulator } from "../world/emulator.js";

@@ -5,7 +5,7 @@
  * broken invariant answers 500 `WorldInvariantError` and is kept in `world.violations`).
  */
 import { setTimeout as delay } from "node:timers/promises";
-import type { Route, RouteHandler, RouteRequest, RouteResponse, RouteTable } from "../common/routes.js";
+import type { Route, RouteHandler, RouteRequest, RouteResponse, RouteTable } from "../common/route-table.js";
 import { checkInvariants, WorldInvariantError } from "../world/invariants.js";
 import type { World } from "../world/world.js";
 import { type ApiName, type FaultInjector, type FaultRule, faultResponse } from "./faults.js";

@@ -12,7 +12,7 @@
  *   iLO runs on standby power). No `host`: 400; an unknown one: 404.
  */
 import type { CephState } from "../ceph/state.js";
-import { type Route, type RouteResponse, route } from "../common/routes.js";
+import { type Route, type RouteResponse, route } from "../common/route-table.js";
 import type { World } from "../world/world.js";
 import { type CephMgrExporterOptions, createCephMgrExporter } from "./ceph-mgr.js";
 import { type ExpositionChunk, TEXT_FORMAT } from "./exposition.js";

@@ -4,7 +4,7 @@
  * host (9100 on each real host; behind one server, see world/ilo-fleet.ts), and one iLO exporter
  * port for every BMC (`/metrics?host=<host>`).
  */
-import type { Route } from "../common/routes.js";
+import type { Route } from "../common/route-table.js";
 import type { ServeOptions } from "../common/serve.js";
 import { serve } from "../common/serve.js";
 import { serveFleet } from "../world/ilo-fleet.js";

@@ -4,10 +4,10 @@
  * BMC, the control API). Each call builds fresh state (no module singletons).
  */
 import type { Transport } from "@homelab-kit/core";
-import { createCephRoutes } from "../ceph/routes.js";
+import { createCephRoutes } from "../ceph/routes/index.js";
 import { CLOUDFLARE_API_PREFIX, createCloudflareRoutes } from "../cloudflare/routes.js";
 import { type ControllableClock, manualClock } from "../common/clock.js";
-import type { Route } from "../common/routes.js";
+import type { Route } from "../common/route-table.js";
 import { type ServedRoutes, serve } from "../common/serve.js";
 import { generateSelfSignedCertificate } from "../common/tls.js";
 import { routesTransport } from "../common/transport.js";

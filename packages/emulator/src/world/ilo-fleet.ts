@@ -7,7 +7,7 @@
  * none at all). Each BMC port is a plain TCP listener that hands its connections to that server.
  */
 import { createServer, type Server } from "node:net";
-import { type Route, RouteError } from "../common/routes.js";
+import { type Route, RouteError } from "../common/route-table.js";
 import { type ServedRoutes, type ServeOptions, serve } from "../common/serve.js";
 
 export interface FleetMember {

@@ -1,10 +1,13 @@
 import {
   type CallOptions,
   parseResponse,
+  type ReauthPolicy,
   registerSecret,
   request,
   type SafeParseSchema,
+  singleFlight,
   type Transport,
+  withReauth,
 } from "@homelab-kit/core";
 import { RedfishError } from "../errors.js";
 import { linkAt, notLinked } from "./links.js";
@@ -44,7 +47,6 @@ export function createRedfishHttp(options: RedfishHttpOptions) {
   const origin = new URL(options.baseUrl).origin;
   const unregister = [registerSecret(password)];
   let session: Session | null = null;
-  let login: Promise<Session> | null = null;
   let root: Promise<ServiceRoot> | null = null;
   let closed = false;
 
@@ -122,16 +124,30 @@ export function createRedfishHttp(options: RedfishHttpOptions) {
     return opened;
   }
 
-  async function authHeaders(call: CallOptions): Promise<Record<string, string>> {
-    if (options.auth === "basic") return basicAuth();
-    if (!session) {
-      login ??= openSession(call).finally(() => {
-        login = null;
-      });
-      session = await login;
-      call.signal?.throwIfAborted();
-    }
-    return { "x-auth-token": session.token };
+  /** Concurrent requests share one login. */
+  const login = singleFlight(openSession);
+
+  /**
+   * core's re-login policy: the session (`null` with basic auth), opened on first use and opened
+   * again once when iLO answers 401 (an idle session expired).
+   */
+  function reauthPolicy(call: CallOptions): ReauthPolicy<Session | null> {
+    return {
+      async current() {
+        if (closed) throw new Error("the iLO client is closed");
+        if (options.auth === "basic") return null;
+        if (!session) {
+          session = await login(call);
+          call.signal?.throwIfAborted();
+        }
+        return session;
+      },
+      invalidate(used) {
+        if (session === used) session = null;
+      },
+      isAuthFailure: (error) =>
+        options.auth === "session" && error instanceof RedfishError && error.status === 401,
+    };
   }
 
   async function send(
@@ -141,41 +157,25 @@ export function createRedfishHttp(options: RedfishHttpOptions) {
     call: CallOptions,
     extra: Record<string, string> = {},
   ) {
-    for (let attempt = 0; ; attempt++) {
-      if (closed) throw new Error("the iLO client is closed");
-      const used = session;
+    return withReauth(reauthPolicy(call), (used) => {
       const headers: Record<string, string> = {
         accept: "application/json",
         "odata-version": "4.0",
         ...extra,
-        ...(await authHeaders(call)),
+        ...(used ? { "x-auth-token": used.token } : basicAuth()),
       };
       if (body !== undefined) headers["content-type"] = "application/json";
-      try {
-        return await request(
-          transport,
-          {
-            method,
-            url: url(path),
-            headers,
-            body: body === undefined ? undefined : encoder.encode(JSON.stringify(body)),
-          },
-          { ...call, defaults, httpError: toError },
-        );
-      } catch (error) {
-        // An idle session expired on the iLO: log in again, once.
-        if (
-          attempt === 0 &&
-          options.auth === "session" &&
-          error instanceof RedfishError &&
-          error.status === 401
-        ) {
-          if (session === used) session = null;
-          continue;
-        }
-        throw error;
-      }
-    }
+      return request(
+        transport,
+        {
+          method,
+          url: url(path),
+          headers,
+          body: body === undefined ? undefined : encoder.encode(JSON.stringify(body)),
+        },
+        { ...call, defaults, httpError: toError },
+      );
+    });
   }
 
   function json(bytes: Uint8Array): unknown {
@@ -228,7 +228,7 @@ export function createRedfishHttp(options: RedfishHttpOptions) {
     /** Logs out (DELETE on the session's Location) even after errors; never throws for that. */
     async close(): Promise<void> {
       closed = true;
-      const s = session ?? (login ? await login.catch(() => null) : null);
+      const s = session ?? (login.pending ? await login.pending.catch(() => null) : null);
       session = null;
       try {
         if (s) await deleteSession(s).catch(() => undefined);

@@ -1,5 +1,5 @@
 /** `/api/auth`: login (JWT + cookie), check, logout (revokes the token id). */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { ROLES } from "../fixtures.js";
 import { authenticate, cephRoute, dashboardError, reply, required } from "../http.js";
 import { decodeToken, issueToken, verifyToken } from "../jwt.js";

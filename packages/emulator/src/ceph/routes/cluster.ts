@@ -1,5 +1,5 @@
 /** CRUSH rules, erasure-code profiles, mgr modules and the central configuration (`/api/cluster_conf`). */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { CLUSTER_CONF, CRUSH_RULES, MGR_MODULES } from "../fixtures.js";
 import { cephRoute, dashboardError, notFound, reply, required } from "../http.js";
 import type { CephState } from "../state.js";

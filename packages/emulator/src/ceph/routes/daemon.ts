@@ -2,7 +2,7 @@
  * Daemon data the emulator only sketches: an OSD's perf histogram (a recorded idle OSD's), its
  * perf counters (derived from the state) and the cluster/audit log (health transitions).
  */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { OSD_HISTOGRAM } from "../fixtures.js";
 import { health } from "../health.js";
 import { cephRoute, reply } from "../http.js";

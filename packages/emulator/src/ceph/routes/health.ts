@@ -1,5 +1,5 @@
 /** Health (minimal, full), summary, cluster status, monitors, feature toggles, settings. */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { DF_STATS, FEATURE_TOGGLES, FS_MAP, MGR_MAP, OSD_MAP, SETTINGS } from "../fixtures.js";
 import { health, pgSummary } from "../health.js";
 import { cephRoute, reply } from "../http.js";

@@ -1,5 +1,5 @@
 /** Hosts with the Ceph daemons they run (`/api/host`). */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { cephRoute, notFound, reply } from "../http.js";
 import type { CephState } from "../state.js";
 import { hostJson } from "../views.js";

@@ -1,5 +1,5 @@
 /** OSDs: list, get, mark in/out/down/lost, scrub, reweight, flags, settings, safe-to-destroy. */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { cephRoute, dashboardError, internalError, reply, required } from "../http.js";
 import type { CephState, OsdState } from "../state.js";
 import { osdJson, osdMetadata, osdmapOsd } from "../views.js";

@@ -3,7 +3,7 @@
  * missing pool answers 204, `size: 1` creates the pool but fails (`--yes-i-really-mean-it`),
  * a missing `pool` or a non-integer `pg_num` is a generic 500.
  */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { CephFailure, cephRoute, dashboardError, integer, notFound, reply, required } from "../http.js";
 import type { CephState, PoolState } from "../state.js";
 import { runTask } from "../tasks.js";

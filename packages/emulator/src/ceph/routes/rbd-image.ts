@@ -1,5 +1,5 @@
 /** RBD images: list (v2.0, paginated), get, create, update/resize, delete, copy, flatten, move to trash. */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { cephRoute, integer, internalError, notFound, reply, required, taskError } from "../http.js";
 import {
   addImage,

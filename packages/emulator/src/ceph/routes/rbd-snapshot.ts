@@ -1,5 +1,5 @@
 /** RBD snapshots: create, rename, protect/unprotect, rollback, clone, delete. */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { cephRoute, reply, required } from "../http.js";
 import {
   addImage,

@@ -1,5 +1,5 @@
 /** The RBD trash: list per pool, restore, delete, purge. */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { cephRoute, reply, required } from "../http.js";
 import { addImage, findImage, rbdError } from "../rbd-model.js";
 import type { CephState, TrashState } from "../state.js";

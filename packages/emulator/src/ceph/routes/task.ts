@@ -1,5 +1,5 @@
 /** `GET /api/task[?name=]`: executing and finished dashboard tasks, newest first. */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { cephRoute, reply } from "../http.js";
 import type { CephState, TaskRecord } from "../state.js";
 import { taskJson } from "../tasks.js";

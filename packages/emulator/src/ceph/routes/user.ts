@@ -1,5 +1,5 @@
 /** Dashboard users and roles (`/api/user`, `/api/role`): enough for read-only users and token revocation. */
-import type { Route } from "../../common/routes.js";
+import type { Route } from "../../common/route-table.js";
 import { ROLES } from "../fixtures.js";
 import { cephRoute, dashboardError, notFound, reply, required } from "../http.js";
 import type { CephState, UserState } from "../state.js";

@@ -2,21 +2,21 @@
  * `createCephRoutes(state)`: the Ceph Manager Dashboard API of Pacific 16.2.15 as a route table
  * over a {@link CephState}. Paths not served answer as CherryPy does (404 `The path '…' was not found.`).
  */
-import type { Route, RouteTable } from "../common/routes.js";
-import { frameworkError } from "./http.js";
-import { authRoutes } from "./routes/auth.js";
-import { clusterRoutes } from "./routes/cluster.js";
-import { daemonRoutes } from "./routes/daemon.js";
-import { healthRoutes } from "./routes/health.js";
-import { hostRoutes } from "./routes/host.js";
-import { osdRoutes } from "./routes/osd.js";
-import { poolRoutes } from "./routes/pool.js";
-import { rbdImageRoutes } from "./routes/rbd-image.js";
-import { rbdSnapshotRoutes } from "./routes/rbd-snapshot.js";
-import { rbdTrashRoutes } from "./routes/rbd-trash.js";
-import { taskRoutes } from "./routes/task.js";
-import { userRoutes } from "./routes/user.js";
-import type { CephState } from "./state.js";
+import type { Route, RouteTable } from "../../common/route-table.js";
+import { frameworkError } from "../http.js";
+import type { CephState } from "../state.js";
+import { authRoutes } from "./auth.js";
+import { clusterRoutes } from "./cluster.js";
+import { daemonRoutes } from "./daemon.js";
+import { healthRoutes } from "./health.js";
+import { hostRoutes } from "./host.js";
+import { osdRoutes } from "./osd.js";
+import { poolRoutes } from "./pool.js";
+import { rbdImageRoutes } from "./rbd-image.js";
+import { rbdSnapshotRoutes } from "./rbd-snapshot.js";
+import { rbdTrashRoutes } from "./rbd-trash.js";
+import { taskRoutes } from "./task.js";
+import { userRoutes } from "./user.js";
 
 export function createCephRoutes(state: CephState): RouteTable {
   // No controller matched: CherryPy's default handler, which also sets these two headers. It
