@@ -5,6 +5,14 @@ import { RIBCL_SECTION_COMMANDS } from "./ribcl-logs.js";
 import { OK, type RibclStatus, RibclStatuses } from "./ribcl-response.js";
 import { type RibclElement, xmlElement } from "./ribcl-xml.js";
 import { type BootTarget, type IloState, type IloUser, touch, type VirtualMediaDevice } from "./state.js";
+import {
+  disconnectMedia,
+  ejectMedia,
+  insertMedia,
+  mediaStatus,
+  setBootOption,
+  setWriteProtected,
+} from "./virtual-media.js";
 
 export type RibclSection = "SERVER_INFO" | "RIB_INFO" | "USER_INFO";
 type Privilege = keyof IloUser["privileges"];
@@ -163,13 +171,13 @@ function embeddedHealth(state: IloState): string {
 }
 
 function vmStatus(state: IloState, dev: VirtualMediaDevice, name: string): string {
-  const vm = state.virtualMedia[dev];
+  const vm = mediaStatus(state, dev);
   return xmlElement("GET_VM_STATUS", {
-    VM_APPLET: vm.image ? "CONNECTED" : "DISCONNECTED",
+    VM_APPLET: vm.inserted ? "CONNECTED" : "DISCONNECTED",
     DEVICE: name,
     BOOT_OPTION: vm.bootOption,
     WRITE_PROTECT: vm.writeProtected ? "YES" : "NO",
-    IMAGE_INSERTED: vm.image ? "YES" : "NO",
+    IMAGE_INSERTED: vm.inserted ? "YES" : "NO",
     IMAGE_URL: vm.image ?? "",
   });
 }
@@ -416,10 +424,7 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
     privilege: "virtualMedia",
     run: ({ state, command }) => {
       const dev = device(command);
-      const url = attr(command, "IMAGE_URL");
-      if (!dev || !url || !/^(https?|ftp|nfs|smb|cifs):\/\//i.test(url)) return invalidVm();
-      if (!state.faults.unreachableImages) state.virtualMedia[dev].image = url;
-      touch(state);
+      if (!dev || insertMedia(state, dev, attr(command, "IMAGE_URL")) !== "ok") return invalidVm();
       return ok();
     },
   },
@@ -430,12 +435,8 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
     run: ({ state, command }) => {
       const dev = device(command);
       if (!dev) return invalidVm();
-      const vm = state.virtualMedia[dev];
-      if (!vm.image)
+      if (ejectMedia(state, dev) === "no-image")
         return status(RibclStatuses.invalidVirtualMediaOption, "No image present in the Virtual Media drive");
-      vm.image = null;
-      vm.bootOption = "NO_BOOT";
-      touch(state);
       return ok();
     },
   },
@@ -446,18 +447,16 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
     run: ({ state, command }) => {
       const dev = device(command);
       if (!dev) return invalidVm();
-      const vm = state.virtualMedia[dev];
       for (const child of command.children) {
         const value = (child.attrs.VALUE ?? "").toUpperCase();
         if (child.name === "VM_BOOT_OPTION") {
-          if (value === "BOOT_ONCE" || value === "BOOT_ALWAYS" || value === "NO_BOOT") vm.bootOption = value;
-          else if (value === "DISCONNECT") {
-            vm.image = null;
-            vm.bootOption = "NO_BOOT";
-          } else if (value !== "CONNECT") return invalidVm();
+          if (value === "BOOT_ONCE" || value === "BOOT_ALWAYS" || value === "NO_BOOT")
+            setBootOption(state, dev, value);
+          else if (value === "DISCONNECT") disconnectMedia(state, dev);
+          else if (value !== "CONNECT") return invalidVm();
         } else if (child.name === "VM_WRITE_PROTECT") {
           if (value !== "YES" && value !== "NO") return invalidVm();
-          vm.writeProtected = value === "YES";
+          setWriteProtected(state, dev, value === "YES");
         } else return syntaxError(child);
       }
       touch(state);

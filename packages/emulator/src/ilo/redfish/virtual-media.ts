@@ -4,6 +4,7 @@
  */
 import type { RouteResponse } from "../../common/routes.js";
 import { type IloState, touch, type VirtualMediaDevice } from "../state.js";
+import { ejectMedia, insertMedia, mediaStatus, setBootOption, setWriteProtected } from "../virtual-media.js";
 import {
   boolProp,
   type Ctx,
@@ -23,7 +24,7 @@ export const VM_IDS: Record<string, VirtualMediaDevice> = { "1": "floppy", "2": 
 export function virtualMedia(state: IloState, id: string, device: VirtualMediaDevice): object {
   const oem = oemOf(state);
   const base = `/redfish/v1/Managers/1/VirtualMedia/${id}/`;
-  const vm = state.virtualMedia[device];
+  const vm = mediaStatus(state, device);
   const oemActions = {
     [`#${oem.prefix}iLOVirtualMedia.EjectVirtualMedia`]: {
       target: `${base}Actions/Oem/${oem.key}/${oem.prefix}iLOVirtualMedia.EjectVirtualMedia/`,
@@ -49,7 +50,7 @@ export function virtualMedia(state: IloState, id: string, device: VirtualMediaDe
     Description: "Virtual Removable Media",
     Image: vm.image ?? "",
     ImageName: vm.image ? (vm.image.split("/").pop() ?? "") : "",
-    Inserted: vm.image !== null,
+    Inserted: vm.inserted,
     MediaTypes: device === "cd" ? ["CD", "DVD"] : ["Floppy", "USBStick"],
     Name: "VirtualMedia",
     Oem: {
@@ -69,22 +70,16 @@ function vmDevice(ctx: Ctx): VirtualMediaDevice {
   return device;
 }
 
-const IMAGE_URL = /^(https?|ftp|nfs|smb|cifs):\/\/\S+$/i;
-
-function insertMedia(ctx: Ctx, device: VirtualMediaDevice, image: unknown, action: string): void {
+/** Inserts `image` or answers why not; `action` names the request in ActionParameterMissing. */
+function insert(ctx: Ctx, device: VirtualMediaDevice, image: unknown, action: string): void {
   if (image === undefined || image === null)
     fail(ctx.state, 400, "ActionParameterMissing", [action, "Image"]);
-  if (typeof image !== "string" || !IMAGE_URL.test(image)) {
+  if (insertMedia(ctx.state, device, image) === "invalid-url")
     fail(ctx.state, 400, "ActionParameterValueNotInList", [String(image), "Image"]);
-  }
-  if (!ctx.state.faults.unreachableImages) ctx.state.virtualMedia[device].image = image;
 }
 
-function ejectMedia(ctx: Ctx, device: VirtualMediaDevice): void {
-  const vm = ctx.state.virtualMedia[device];
-  if (vm.image === null) fail(ctx.state, 400, "NoVirtualMediaConnectionAvailable");
-  vm.image = null;
-  vm.bootOption = "NO_BOOT";
+function eject(ctx: Ctx, device: VirtualMediaDevice): void {
+  if (ejectMedia(ctx.state, device) === "no-image") fail(ctx.state, 400, "NoVirtualMediaConnectionAvailable");
 }
 
 function vmAction(ctx: Ctx, kind: "insert" | "eject"): RouteResponse {
@@ -93,10 +88,9 @@ function vmAction(ctx: Ctx, kind: "insert" | "eject"): RouteResponse {
   needPrivilege(ctx, "virtualMedia");
   if (kind === "insert") {
     const wp = boolProp(ctx, body, "WriteProtected");
-    insertMedia(ctx, device, body.Image, "InsertMedia");
-    if (wp !== undefined) ctx.state.virtualMedia[device].writeProtected = wp;
-  } else ejectMedia(ctx, device);
-  touch(ctx.state);
+    insert(ctx, device, body.Image, "InsertMedia");
+    if (wp !== undefined) setWriteProtected(ctx.state, device, wp);
+  } else eject(ctx, device);
   return success(ctx.state);
 }
 
@@ -119,14 +113,14 @@ function patchVirtualMedia(ctx: Ctx): RouteResponse {
     bootOnNext = boolProp(ctx, inner, "BootOnNextServerReset");
   }
   if ("Image" in body) {
-    if (body.Image === null || body.Image === "") ejectMedia(ctx, device);
-    else insertMedia(ctx, device, body.Image, "PATCH");
-  } else if (inserted === false && state.virtualMedia[device].image !== null) ejectMedia(ctx, device);
-  const vm = state.virtualMedia[device];
-  if (wp !== undefined) vm.writeProtected = wp;
+    if (body.Image === null || body.Image === "") eject(ctx, device);
+    else insert(ctx, device, body.Image, "PATCH");
+  } else if (inserted === false && mediaStatus(state, device).inserted) eject(ctx, device);
+  if (wp !== undefined) setWriteProtected(state, device, wp);
   if (bootOnNext !== undefined) {
-    if (bootOnNext && vm.image === null) fail(state, 400, "NoVirtualMediaConnectionAvailable");
-    vm.bootOption = bootOnNext ? "BOOT_ONCE" : "NO_BOOT";
+    if (bootOnNext && !mediaStatus(state, device).inserted)
+      fail(state, 400, "NoVirtualMediaConnectionAvailable");
+    setBootOption(state, device, bootOnNext ? "BOOT_ONCE" : "NO_BOOT");
   }
   touch(state);
   return success(state);
