@@ -97,6 +97,23 @@ function device(el: RibclElement): VirtualMediaDevice | undefined {
 const invalidVm = () =>
   status(RibclStatuses.invalidVirtualMediaOption, "An invalid Virtual Media option has been given");
 
+/**
+ * A virtual media command (ilo/virtual-media.ts): in RIB_INFO, on the drive its `DEVICE` names
+ * (FLOPPY when absent; anything else is 0x0035); a write needs the virtual media privilege.
+ */
+function vmCommand(
+  mode: RibclMode,
+  run: (state: IloState, dev: VirtualMediaDevice, command: RibclElement) => RibclCommandResult,
+): RibclCommand {
+  const runOnDevice = ({ state, command }: RibclCommandContext) => {
+    const dev = device(command);
+    return dev ? run(state, dev, command) : invalidVm();
+  };
+  return mode === "write"
+    ? { section: "RIB_INFO", write: true, privilege: "virtualMedia", run: runOnDevice }
+    : { section: "RIB_INFO", run: runOnDevice };
+}
+
 function powerResult(outcome: ReturnType<typeof powerOn>, message = "No error"): RibclCommandResult {
   if (outcome === "already-on") return status(0, "Host power is already ON.");
   if (outcome === "already-off" || outcome === "refused-while-off")
@@ -410,59 +427,33 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
         ]),
       ),
   },
-  GET_VM_STATUS: {
-    section: "RIB_INFO",
-    run: ({ state, command }) => {
-      const dev = device(command);
-      if (!dev) return invalidVm();
-      return ok(vmStatus(state, dev, dev === "cd" ? "CDROM" : "FLOPPY"));
-    },
-  },
-  INSERT_VIRTUAL_MEDIA: {
-    section: "RIB_INFO",
-    write: true,
-    privilege: "virtualMedia",
-    run: ({ state, command }) => {
-      const dev = device(command);
-      if (!dev || insertMedia(state, dev, attr(command, "IMAGE_URL")) !== "ok") return invalidVm();
-      return ok();
-    },
-  },
-  EJECT_VIRTUAL_MEDIA: {
-    section: "RIB_INFO",
-    write: true,
-    privilege: "virtualMedia",
-    run: ({ state, command }) => {
-      const dev = device(command);
-      if (!dev) return invalidVm();
-      if (ejectMedia(state, dev) === "no-image")
-        return status(RibclStatuses.invalidVirtualMediaOption, "No image present in the Virtual Media drive");
-      return ok();
-    },
-  },
-  SET_VM_STATUS: {
-    section: "RIB_INFO",
-    write: true,
-    privilege: "virtualMedia",
-    run: ({ state, command }) => {
-      const dev = device(command);
-      if (!dev) return invalidVm();
-      for (const child of command.children) {
-        const value = (child.attrs.VALUE ?? "").toUpperCase();
-        if (child.name === "VM_BOOT_OPTION") {
-          if (value === "BOOT_ONCE" || value === "BOOT_ALWAYS" || value === "NO_BOOT")
-            setBootOption(state, dev, value);
-          else if (value === "DISCONNECT") disconnectMedia(state, dev);
-          else if (value !== "CONNECT") return invalidVm();
-        } else if (child.name === "VM_WRITE_PROTECT") {
-          if (value !== "YES" && value !== "NO") return invalidVm();
-          setWriteProtected(state, dev, value === "YES");
-        } else return syntaxError(child);
-      }
-      touch(state);
-      return ok();
-    },
-  },
+  GET_VM_STATUS: vmCommand("read", (state, dev) =>
+    ok(vmStatus(state, dev, dev === "cd" ? "CDROM" : "FLOPPY")),
+  ),
+  INSERT_VIRTUAL_MEDIA: vmCommand("write", (state, dev, command) =>
+    insertMedia(state, dev, attr(command, "IMAGE_URL")) === "ok" ? ok() : invalidVm(),
+  ),
+  EJECT_VIRTUAL_MEDIA: vmCommand("write", (state, dev) =>
+    ejectMedia(state, dev) === "ok"
+      ? ok()
+      : status(RibclStatuses.invalidVirtualMediaOption, "No image present in the Virtual Media drive"),
+  ),
+  SET_VM_STATUS: vmCommand("write", (state, dev, command) => {
+    for (const child of command.children) {
+      const value = (child.attrs.VALUE ?? "").toUpperCase();
+      if (child.name === "VM_BOOT_OPTION") {
+        if (value === "BOOT_ONCE" || value === "BOOT_ALWAYS" || value === "NO_BOOT")
+          setBootOption(state, dev, value);
+        else if (value === "DISCONNECT") disconnectMedia(state, dev);
+        else if (value !== "CONNECT") return invalidVm();
+      } else if (child.name === "VM_WRITE_PROTECT") {
+        if (value !== "YES" && value !== "NO") return invalidVm();
+        setWriteProtected(state, dev, value === "YES");
+      } else return syntaxError(child);
+    }
+    touch(state);
+    return ok();
+  }),
   GET_ALL_USERS: {
     section: "USER_INFO",
     // "The user must have the Administer User Accounts privilege to retrieve all user accounts."
