@@ -106,6 +106,16 @@ describe("iLO RIBCL emulator", () => {
       script('<INSERT_VIRTUAL_MEDIA DEVICE="TAPE" IMAGE_URL="http://x/y"/>', "RIB_INFO", "write"),
     );
     expect(statuses(badVm.text).at(-1)).toEqual(["0x0035", "An invalid Virtual Media option has been given"]);
+    // The URL check Redfish makes too (ilo/virtual-media.ts): a scheme iLO mounts from and a location.
+    for (const url of ["file:///y.iso", "http://"]) {
+      const badUrl = await post(
+        script(`<INSERT_VIRTUAL_MEDIA DEVICE="CDROM" IMAGE_URL="${url}"/>`, "RIB_INFO", "write"),
+      );
+      expect(statuses(badUrl.text).at(-1)).toEqual([
+        "0x0035",
+        "An invalid Virtual Media option has been given",
+      ]);
+    }
     await post(script('<EJECT_VIRTUAL_MEDIA DEVICE="CDROM"/>', "RIB_INFO", "write"));
     expect((await post(script('<GET_VM_STATUS DEVICE="CDROM"/>', "RIB_INFO"))).text).toContain(
       'IMAGE_INSERTED="NO"',

@@ -13,6 +13,18 @@ import { createRedfishBackend } from "./redfish/backend.js";
 import { createRibclBackend } from "./ribcl/backend.js";
 import type { IloBackend, IloClient, IloProtocol } from "./types.js";
 
+/**
+ * For each method of a backend group, how many arguments come before its call options:
+ * `insert(device, url, call)` → 2. Checked against the method's type.
+ */
+type CallPositions<G> = {
+  [K in keyof G]: G[K] extends (...args: infer A) => unknown
+    ? Required<A> extends [...infer Before, CallOptions]
+      ? Before["length"]
+      : never
+    : never;
+};
+
 function protocolOfGeneration(generation: IloClientOptions["generation"]): IloProtocol | undefined {
   if (generation === undefined || generation === "unknown") return undefined;
   return generation === "ilo2" || generation === "ilo3" ? "ribcl" : "redfish";
@@ -97,17 +109,38 @@ export function createIloClient(options: IloClientOptions): IloClient {
     }
   }
 
+  /** `pick`'s methods, each called once the backend is there; `callAt`: where the call options are. */
+  function forward<G extends object>(pick: (b: IloBackend) => G, callAt: NoInfer<CallPositions<G>>): G {
+    const call =
+      (name: string, at: number) =>
+      async (...args: unknown[]) => {
+        const group = pick(await get(args[at] as CallOptions | undefined));
+        return Reflect.apply(group[name as keyof G] as (...a: unknown[]) => unknown, group, args);
+      };
+    return Object.fromEntries(
+      Object.entries(callAt).map(([name, at]) => [name, call(name, at as number)]),
+    ) as G;
+  }
+  const power = forward((b) => b.power, {
+    get: 0,
+    on: 0,
+    off: 0,
+    press: 0,
+    hold: 0,
+    coldReset: 0,
+    warmReset: 0,
+    readings: 0,
+  });
+  const users = forward((b) => b.users, { list: 0, add: 1, remove: 1, setPassword: 2 });
+  const { health, firmware, firmwareInventory, product } = forward(
+    (b): Pick<IloBackend, "health" | "firmware" | "firmwareInventory" | "product"> => b,
+    { health: 0, firmware: 0, firmwareInventory: 0, product: 0 },
+  );
+
   return {
     protocol,
     power: {
-      get: async (call) => (await get(call)).power.get(call),
-      on: async (call) => (await get(call)).power.on(call),
-      off: async (call) => (await get(call)).power.off(call),
-      press: async (call) => (await get(call)).power.press(call),
-      hold: async (call) => (await get(call)).power.hold(call),
-      coldReset: async (call) => (await get(call)).power.coldReset(call),
-      warmReset: async (call) => (await get(call)).power.warmReset(call),
-      readings: async (call) => (await get(call)).power.readings(call),
+      ...power,
       async waitFor(state, call = {}) {
         const b = await get(call);
         const { interval = 1000, timeout = 300_000, signal } = call;
@@ -118,39 +151,18 @@ export function createIloClient(options: IloClientOptions): IloClient {
         );
       },
     },
-    boot: {
-      getOneTime: async (call) => (await get(call)).boot.getOneTime(call),
-      setOneTime: async (device, call) => (await get(call)).boot.setOneTime(device, call),
-      getPersistent: async (call) => (await get(call)).boot.getPersistent(call),
-      setPersistent: async (device, call) => (await get(call)).boot.setPersistent(device, call),
-    },
-    virtualMedia: {
-      status: async (device, call) => (await get(call)).virtualMedia.status(device, call),
-      insert: async (device, url, call) => (await get(call)).virtualMedia.insert(device, url, call),
-      eject: async (device, call) => (await get(call)).virtualMedia.eject(device, call),
-    },
-    health: async (call) => (await get(call)).health(call),
-    firmware: Object.assign(async (call?: CallOptions) => (await get(call)).firmware(call), {
-      inventory: async (call?: CallOptions) => (await get(call)).firmwareInventory(call),
-    }),
-    logs: {
-      iml: async (call) => (await get(call)).logs.iml(call),
-      iel: async (call) => (await get(call)).logs.iel(call),
-      clearIml: async (call) => (await get(call)).logs.clearIml(call),
-      clearIel: async (call) => (await get(call)).logs.clearIel(call),
-    },
-    product: async (call) => (await get(call)).product(call),
-    uid: {
-      get: async (call) => (await get(call)).uid.get(call),
-      set: async (on, call) => (await get(call)).uid.set(on, call),
-    },
+    boot: forward((b) => b.boot, { getOneTime: 0, setOneTime: 1, getPersistent: 0, setPersistent: 1 }),
+    virtualMedia: forward((b) => b.virtualMedia, { status: 1, insert: 2, eject: 1 }),
+    health,
+    firmware: Object.assign(firmware, { inventory: firmwareInventory }),
+    logs: forward((b) => b.logs, { iml: 0, iel: 0, clearIml: 0, clearIel: 0 }),
+    product,
+    uid: forward((b) => b.uid, { get: 0, set: 1 }),
     users: {
-      list: async (call) => (await get(call)).users.list(call),
-      add: async (user, call) =>
-        withSecret(user.password, async () => (await get(call)).users.add(user, call)),
-      remove: async (login, call) => (await get(call)).users.remove(login, call),
-      setPassword: async (login, password, call) =>
-        withSecret(password, async () => (await get(call)).users.setPassword(login, password, call)),
+      ...users,
+      add: (user, call) => withSecret(user.password, () => users.add(user, call)),
+      setPassword: (login, password, call) =>
+        withSecret(password, () => users.setPassword(login, password, call)),
     },
     async close() {
       if (closed) return;

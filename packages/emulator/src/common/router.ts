@@ -1,17 +1,24 @@
 import type { HTTPMethod } from "find-my-way";
 import FindMyWay from "find-my-way";
-import type { Route, RouteTable } from "./route-table.js";
+import type { Route } from "./route-table.js";
 
 /** What matching a method and URL against a table gives. */
-export type RouteMatch =
-  | { kind: "found"; route: Route; params: Record<string, string> }
+export type RouteMatch<R extends RoutePattern = Route> =
+  | { kind: "found"; route: R; params: Record<string, string> }
   | { kind: "not-found" }
   | { kind: "method-not-allowed"; allow: string[] };
 
+/**
+ * What the router matches: a method and a pattern. A {@link Route} usually; an adapter that
+ * dispatches within one of its routes (the iLO's `/redfish/*`, ilo/redfish/router.ts) compiles
+ * its own entries with the same router.
+ */
+export type RoutePattern = Pick<Route, "method" | "path">;
+
 /** A compiled route table: one find-my-way router shared by `serve()`, `routesTransport()` and msw. */
-export interface CompiledRoutes {
+export interface CompiledRoutes<R extends RoutePattern = Route> {
   /** `url` is the request target: a path with an optional `?query` (the query is ignored). */
-  match(method: string, url: string): RouteMatch;
+  match(method: string, url: string): RouteMatch<R>;
 }
 
 const EXPLICIT_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] as const;
@@ -20,7 +27,7 @@ const EXPLICIT_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTI
  * Compiles a table; a GET route also answers HEAD unless the table has its own HEAD route. Throws a `TypeError` naming the route when two routes clash or a pattern
  * is invalid, so a broken adapter fails when it is built rather than on a request.
  */
-export function compileRoutes(routes: RouteTable): CompiledRoutes {
+export function compileRoutes<R extends RoutePattern = Route>(routes: readonly R[]): CompiledRoutes<R> {
   const router = FindMyWay({ ignoreTrailingSlash: false, caseSensitive: true, maxParamLength: 2048 });
   const methodsInUse = new Set<string>();
   for (const route of routes) {
@@ -52,7 +59,7 @@ export function compileRoutes(routes: RouteTable): CompiledRoutes {
     match(method, url) {
       const found = router.find(method as HTTPMethod, url);
       if (found !== null) {
-        return { kind: "found", route: found.store as Route, params: found.params as Record<string, string> };
+        return { kind: "found", route: found.store as R, params: found.params as Record<string, string> };
       }
       const allow = methods.filter(
         (other) => other !== method && router.find(other as HTTPMethod, url) !== null,

@@ -3,7 +3,7 @@
  * about the server — POST errors, failed parts, maintenance) and the iLO Event Log (IEL: what iLO
  * itself did — power, resets, logins). Both protocols read the same entries: RIBCL's
  * GET_EVENT_LOG (SERVER_INFO: IML, RIB_INFO: IEL; ribcl-logs.ts) and Redfish's
- * `Systems/1/LogServices/IML/Entries`, `Managers/1/LogServices/IEL/Entries` (redfish-logs.ts).
+ * `Systems/1/LogServices/IML/Entries`, `Managers/1/LogServices/IEL/Entries` (redfish/logs.ts).
  *
  * Entries are written when the World changes (power.ts, the RIBCL and Redfish logins, drive health
  * noticed by `noteHardware`) with the texts and severities real iLO uses; each message below names

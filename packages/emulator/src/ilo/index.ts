@@ -33,7 +33,7 @@ export {
   reset,
   settle,
 } from "./power.js";
-export { etagOf } from "./redfish-routes.js";
+export { etagOf } from "./redfish/context.js";
 export { answerRibcl } from "./ribcl-handler.js";
 export { createIloRoutes } from "./routes.js";
 export {

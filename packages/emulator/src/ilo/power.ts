@@ -1,5 +1,6 @@
 import { logEvent, noteHardware } from "./event-log.js";
 import { type IloState, touch } from "./state.js";
+import { consumeBootOnce } from "./virtual-media.js";
 
 /** What a power operation did; adapters turn it into RIBCL statuses or Redfish errors. */
 export type PowerOutcome = "ok" | "already-on" | "already-off" | "refused-while-off";
@@ -123,7 +124,5 @@ function consumeOneTimeBoot(state: IloState): void {
   if (state.boot.override.enabled === "Once") {
     state.boot.override = { ...state.boot.override, target: "None", enabled: "Disabled" };
   }
-  for (const vm of Object.values(state.virtualMedia)) {
-    if (vm.bootOption === "BOOT_ONCE") vm.bootOption = "NO_BOOT";
-  }
+  consumeBootOnce(state);
 }

@@ -5,6 +5,14 @@ import { RIBCL_SECTION_COMMANDS } from "./ribcl-logs.js";
 import { OK, type RibclStatus, RibclStatuses } from "./ribcl-response.js";
 import { type RibclElement, xmlElement } from "./ribcl-xml.js";
 import { type BootTarget, type IloState, type IloUser, touch, type VirtualMediaDevice } from "./state.js";
+import {
+  disconnectMedia,
+  ejectMedia,
+  insertMedia,
+  mediaStatus,
+  setBootOption,
+  setWriteProtected,
+} from "./virtual-media.js";
 
 export type RibclSection = "SERVER_INFO" | "RIB_INFO" | "USER_INFO";
 type Privilege = keyof IloUser["privileges"];
@@ -89,6 +97,23 @@ function device(el: RibclElement): VirtualMediaDevice | undefined {
 const invalidVm = () =>
   status(RibclStatuses.invalidVirtualMediaOption, "An invalid Virtual Media option has been given");
 
+/**
+ * A virtual media command (ilo/virtual-media.ts): in RIB_INFO, on the drive its `DEVICE` names
+ * (FLOPPY when absent; anything else is 0x0035); a write needs the virtual media privilege.
+ */
+function vmCommand(
+  mode: RibclMode,
+  run: (state: IloState, dev: VirtualMediaDevice, command: RibclElement) => RibclCommandResult,
+): RibclCommand {
+  const runOnDevice = ({ state, command }: RibclCommandContext) => {
+    const dev = device(command);
+    return dev ? run(state, dev, command) : invalidVm();
+  };
+  return mode === "write"
+    ? { section: "RIB_INFO", write: true, privilege: "virtualMedia", run: runOnDevice }
+    : { section: "RIB_INFO", run: runOnDevice };
+}
+
 function powerResult(outcome: ReturnType<typeof powerOn>, message = "No error"): RibclCommandResult {
   if (outcome === "already-on") return status(0, "Host power is already ON.");
   if (outcome === "already-off" || outcome === "refused-while-off")
@@ -163,13 +188,13 @@ function embeddedHealth(state: IloState): string {
 }
 
 function vmStatus(state: IloState, dev: VirtualMediaDevice, name: string): string {
-  const vm = state.virtualMedia[dev];
+  const vm = mediaStatus(state, dev);
   return xmlElement("GET_VM_STATUS", {
-    VM_APPLET: vm.image ? "CONNECTED" : "DISCONNECTED",
+    VM_APPLET: vm.inserted ? "CONNECTED" : "DISCONNECTED",
     DEVICE: name,
     BOOT_OPTION: vm.bootOption,
     WRITE_PROTECT: vm.writeProtected ? "YES" : "NO",
-    IMAGE_INSERTED: vm.image ? "YES" : "NO",
+    IMAGE_INSERTED: vm.inserted ? "YES" : "NO",
     IMAGE_URL: vm.image ?? "",
   });
 }
@@ -402,68 +427,33 @@ export const RIBCL_COMMANDS: Record<string, RibclCommand> = {
         ]),
       ),
   },
-  GET_VM_STATUS: {
-    section: "RIB_INFO",
-    run: ({ state, command }) => {
-      const dev = device(command);
-      if (!dev) return invalidVm();
-      return ok(vmStatus(state, dev, dev === "cd" ? "CDROM" : "FLOPPY"));
-    },
-  },
-  INSERT_VIRTUAL_MEDIA: {
-    section: "RIB_INFO",
-    write: true,
-    privilege: "virtualMedia",
-    run: ({ state, command }) => {
-      const dev = device(command);
-      const url = attr(command, "IMAGE_URL");
-      if (!dev || !url || !/^(https?|ftp|nfs|smb|cifs):\/\//i.test(url)) return invalidVm();
-      if (!state.faults.unreachableImages) state.virtualMedia[dev].image = url;
-      touch(state);
-      return ok();
-    },
-  },
-  EJECT_VIRTUAL_MEDIA: {
-    section: "RIB_INFO",
-    write: true,
-    privilege: "virtualMedia",
-    run: ({ state, command }) => {
-      const dev = device(command);
-      if (!dev) return invalidVm();
-      const vm = state.virtualMedia[dev];
-      if (!vm.image)
-        return status(RibclStatuses.invalidVirtualMediaOption, "No image present in the Virtual Media drive");
-      vm.image = null;
-      vm.bootOption = "NO_BOOT";
-      touch(state);
-      return ok();
-    },
-  },
-  SET_VM_STATUS: {
-    section: "RIB_INFO",
-    write: true,
-    privilege: "virtualMedia",
-    run: ({ state, command }) => {
-      const dev = device(command);
-      if (!dev) return invalidVm();
-      const vm = state.virtualMedia[dev];
-      for (const child of command.children) {
-        const value = (child.attrs.VALUE ?? "").toUpperCase();
-        if (child.name === "VM_BOOT_OPTION") {
-          if (value === "BOOT_ONCE" || value === "BOOT_ALWAYS" || value === "NO_BOOT") vm.bootOption = value;
-          else if (value === "DISCONNECT") {
-            vm.image = null;
-            vm.bootOption = "NO_BOOT";
-          } else if (value !== "CONNECT") return invalidVm();
-        } else if (child.name === "VM_WRITE_PROTECT") {
-          if (value !== "YES" && value !== "NO") return invalidVm();
-          vm.writeProtected = value === "YES";
-        } else return syntaxError(child);
-      }
-      touch(state);
-      return ok();
-    },
-  },
+  GET_VM_STATUS: vmCommand("read", (state, dev) =>
+    ok(vmStatus(state, dev, dev === "cd" ? "CDROM" : "FLOPPY")),
+  ),
+  INSERT_VIRTUAL_MEDIA: vmCommand("write", (state, dev, command) =>
+    insertMedia(state, dev, attr(command, "IMAGE_URL")) === "ok" ? ok() : invalidVm(),
+  ),
+  EJECT_VIRTUAL_MEDIA: vmCommand("write", (state, dev) =>
+    ejectMedia(state, dev) === "ok"
+      ? ok()
+      : status(RibclStatuses.invalidVirtualMediaOption, "No image present in the Virtual Media drive"),
+  ),
+  SET_VM_STATUS: vmCommand("write", (state, dev, command) => {
+    for (const child of command.children) {
+      const value = (child.attrs.VALUE ?? "").toUpperCase();
+      if (child.name === "VM_BOOT_OPTION") {
+        if (value === "BOOT_ONCE" || value === "BOOT_ALWAYS" || value === "NO_BOOT")
+          setBootOption(state, dev, value);
+        else if (value === "DISCONNECT") disconnectMedia(state, dev);
+        else if (value !== "CONNECT") return invalidVm();
+      } else if (child.name === "VM_WRITE_PROTECT") {
+        if (value !== "YES" && value !== "NO") return invalidVm();
+        setWriteProtected(state, dev, value === "YES");
+      } else return syntaxError(child);
+    }
+    touch(state);
+    return ok();
+  }),
   GET_ALL_USERS: {
     section: "USER_INFO",
     // "The user must have the Administer User Accounts privilege to retrieve all user accounts."

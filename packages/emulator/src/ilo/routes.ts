@@ -1,6 +1,6 @@
-import { type Route, type RouteResponse, route } from "../common/routes.js";
-import { REDFISH_BODY_LIMIT } from "./redfish-context.js";
-import { createRedfishHandler } from "./redfish-routes.js";
+import { type Route, type RouteResponse, route } from "../common/route-table.js";
+import { REDFISH_BODY_LIMIT } from "./redfish/context.js";
+import { createRedfishHandler } from "./redfish/router.js";
 import { answerRibcl } from "./ribcl-handler.js";
 import type { IloState } from "./state.js";
 import { xmldataDocument } from "./xmldata.js";

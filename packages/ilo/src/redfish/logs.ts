@@ -1,30 +1,19 @@
 /**
- * The iLO logs and the firmware inventory over Redfish, reached through links only:
+ * The iLO logs over Redfish, reached through links only:
  *
  * - IML: the system's `LogServices` → the member whose `Id` is `IML` → its `Entries`;
  *   iLO Event Log: the manager's `LogServices` → `IEL` → `Entries` (HPE's iLO log services: IML
  *   under the system, IEL under the manager). Clearing posts to the log service's
  *   `#LogService.ClearLog` target.
- * - Firmware: the root's `UpdateService` → `FirmwareInventory` members (DMTF, iLO 5+); else the
- *   system's `Oem.Hp(e).Links.FirmwareInventory` (iLO 4's FwSwVersionInventory, `Current.{item}[]`).
  *
- * A missing link is a typed 404 `RedfishError`: `REDFISH_NO_LOG_SERVICE`,
- * `REDFISH_NO_FIRMWARE_INVENTORY`, `REDFISH_NO_ACTION` (no ClearLog).
+ * A missing link is a typed 404 `RedfishError`: `REDFISH_NO_LOG_SERVICE`, `REDFISH_NO_ACTION`
+ * (no ClearLog).
  */
 import type { CallOptions } from "@homelab-kit/core";
-import type { FirmwareComponent, LogEntry, LogSeverity } from "../types.js";
-import type { RedfishHttp } from "./http.js";
+import type { IloBackend, LogEntry, LogSeverity } from "../types.js";
+import type { RedfishContext } from "./context.js";
 import { actionTarget, linkAt, notLinked, oemOf } from "./links.js";
-import type { RedfishNavigator } from "./navigator.js";
-import {
-  ComputerSystem,
-  FwSwVersionInventory,
-  LogEntry as LogEntrySchema,
-  LogService,
-  Manager,
-  SoftwareInventory,
-  UpdateService,
-} from "./schemas.js";
+import { ComputerSystem, LogEntry as LogEntrySchema, LogService, Manager } from "./schemas.js";
 
 type LogName = "IML" | "IEL";
 
@@ -62,7 +51,7 @@ export function toLogEntry(e: LogEntrySchema): LogEntry {
   };
 }
 
-export function createRedfishLogs(http: RedfishHttp, nav: RedfishNavigator) {
+export function redfishLogs({ http, nav }: RedfishContext): IloBackend["logs"] {
   /** The log service `name` under the system (IML) or the manager (IEL). */
   async function logService(name: LogName, call?: CallOptions) {
     const owner = name === "IML" ? await nav.systemUrl(call) : await nav.managerUrl(call);
@@ -98,47 +87,10 @@ export function createRedfishLogs(http: RedfishHttp, nav: RedfishNavigator) {
     await http.post(target, {}, call);
   }
 
-  async function firmwareInventory(call?: CallOptions): Promise<FirmwareComponent[]> {
-    const root = await nav.root(call);
-    const updateService = linkAt(root, "UpdateService");
-    if (updateService !== undefined) {
-      const { body } = await http.get(updateService, UpdateService, call);
-      const inventory = linkAt(body, "FirmwareInventory");
-      if (inventory !== undefined) {
-        const members = await nav.readAll(inventory, SoftwareInventory, call);
-        return members.map((m) => ({
-          name: m.Name ?? m.Id ?? "",
-          version: m.Version ?? "",
-          updateable: m.Updateable ?? undefined,
-          location: str(oemOf(m).DeviceContext),
-        }));
-      }
-    }
-    // iLO 4: the system links HPE's own inventory.
-    const { url, body } = await nav.system(call);
-    const own = linkAt(oemOf(body), "Links", "FirmwareInventory");
-    if (own === undefined)
-      throw notLinked(
-        nav.absolute(url),
-        "firmware inventory (UpdateService)",
-        "REDFISH_NO_FIRMWARE_INVENTORY",
-      );
-    const inventory = (await http.get(own, FwSwVersionInventory, call)).body;
-    return Object.values(inventory.Current).flatMap((items) =>
-      items.map((i) => ({
-        name: i.Name ?? "",
-        version: i.VersionString ?? "",
-        updateable: i.Updateable ?? undefined,
-        location: i.Location ?? undefined,
-      })),
-    );
-  }
-
   return {
     iml: (call?: CallOptions) => entries("IML", call),
     iel: (call?: CallOptions) => entries("IEL", call),
     clearIml: (call?: CallOptions) => clear("IML", call),
     clearIel: (call?: CallOptions) => clear("IEL", call),
-    firmwareInventory,
   };
 }

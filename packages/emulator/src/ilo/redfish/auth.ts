@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { type IloSession, type IloState, type IloUser, touch } from "./state.js";
+import { type IloSession, type IloState, type IloUser, touch } from "../state.js";
 
 /** Who a request is authenticated as, or why it is not. */
 export type Auth =

@@ -5,8 +5,9 @@
  * odata/index.json): `$metadata` references the DMTF schema of every type the emulator serves and
  * declares the `Service` entity container; `odata` lists the root's collections and services.
  */
-import { hasUpdateService } from "./redfish-firmware.js";
-import type { IloState } from "./state.js";
+
+import type { IloState } from "../state.js";
+import { hasUpdateService } from "./firmware.js";
 
 /** Namespaces of the types the emulator serves (`#ComputerSystem.v1_4_0.ComputerSystem` → both). */
 const SCHEMAS: Array<[string, string[]]> = [

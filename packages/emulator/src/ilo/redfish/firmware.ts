@@ -7,10 +7,10 @@
  *   `Oem.Hp.Links.FirmwareInventory`, HPE's FwSwVersionInventory (`Current.{item}[]` with Name,
  *   VersionString, Location, Updateable), as HewlettPackard/ilo-rest-api-docs defines it for iLO 4.
  */
-import { firmwareComponents } from "./firmware.js";
-import { fail, type Resource } from "./redfish-context.js";
-import { collection, link } from "./redfish-resources.js";
-import type { IloState } from "./state.js";
+import { firmwareComponents } from "../firmware.js";
+import type { IloState } from "../state.js";
+import { fail, type Resource } from "./context.js";
+import { collection, link } from "./resources.js";
 
 export const UPDATE_SERVICE = "/redfish/v1/UpdateService/";
 export const FIRMWARE_INVENTORY = `${UPDATE_SERVICE}FirmwareInventory/`;
@@ -89,6 +89,6 @@ export function firmwareResources(state: IloState): Resource[] {
           firmwareComponents(state).map((c) => `${FIRMWARE_INVENTORY}${c.id}/`),
         ),
     },
-    { path: `${inventory}/{id}`, get: (ctx) => softwareInventory(state, ctx.id) },
+    { path: `${inventory}/:id`, get: (ctx) => softwareInventory(state, ctx.id) },
   ];
 }

@@ -5,9 +5,10 @@
  * flavour serves the collection too, so that DMTF's Redfish Protocol Validator (which stops without
  * it) runs to the end there as well — a known difference from a real iLO 4, written in the README.
  */
-import { fail, type Resource } from "./redfish-context.js";
-import { collection, oemOf } from "./redfish-resources.js";
-import type { IloState } from "./state.js";
+
+import type { IloState } from "../state.js";
+import { fail, type Resource } from "./context.js";
+import { collection, oemOf } from "./resources.js";
 
 export const ROLES = "/redfish/v1/AccountService/Roles/";
 
@@ -54,6 +55,6 @@ export function roleResources(state: IloState): Resource[] {
           Object.keys(PREDEFINED).map((r) => `${ROLES}${r}/`),
         ),
     },
-    { path: "/redfish/v1/accountservice/roles/{id}", get: (ctx) => role(state, ctx.id) },
+    { path: "/redfish/v1/accountservice/roles/:id", get: (ctx) => role(state, ctx.id) },
   ];
 }

@@ -11,11 +11,11 @@
  * iLO-wide event number that keeps counting after a clear. Severity: Informational and Repaired
  * are OK, Caution is Warning, Critical is Critical.
  */
-import { clearLog, type LogEntry, type LogName, redfishTime } from "./event-log.js";
-import { settle } from "./power.js";
-import { type Ctx, fail, needPrivilege, parseBody, type Resource, success } from "./redfish-context.js";
-import { collection, link, oemOf } from "./redfish-resources.js";
-import type { IloState } from "./state.js";
+import { clearLog, type LogEntry, type LogName, redfishTime } from "../event-log.js";
+import { settle } from "../power.js";
+import type { IloState } from "../state.js";
+import { type Ctx, fail, needPrivilege, parseBody, type Resource, success } from "./context.js";
+import { collection, link, oemOf } from "./resources.js";
 
 const V1 = "/redfish/v1";
 
@@ -122,7 +122,7 @@ function clearAction(ctx: Ctx, p: LogPlace) {
   return success(ctx.state);
 }
 
-/** The routes of both log services (paths lower case, without trailing slash, as redfish-routes.ts matches them). */
+/** The routes of both log services (paths lower case, without trailing slash, as router.ts matches them). */
 export function logResources(state: IloState): Resource[] {
   const table: Resource[] = [];
   for (const p of Object.values(PLACES)) {
@@ -143,7 +143,7 @@ export function logResources(state: IloState): Resource[] {
         },
       },
       {
-        path: `${service}/entries/{id}`,
+        path: `${service}/entries/:id`,
         get: (ctx) => {
           const { entry, id } = entryAt(ctx, p);
           return logEntry(state, p, entry, id);

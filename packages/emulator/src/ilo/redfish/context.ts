@@ -2,12 +2,12 @@
  * What every Redfish resource handler of the iLO emulator works with: the request context, the
  * `Reply` that carries an error answer out of a handler, and the request-body checks (iLO's
  * PropertyNotWritableOrUnknown, PropertyValueTypeError, … answers). The resource files
- * (redfish-routes.ts, redfish-logs.ts, redfish-firmware.ts, redfish-roles.ts) share them.
+ * (systems.ts, managers.ts, chassis.ts, sessions.ts, accounts.ts, virtual-media.ts, logs.ts, …) share them.
  */
-import { DEFAULT_JSON_BUDGET, JsonBodyError, parseJsonBody } from "../common/json-body.js";
-import type { RouteRequest, RouteResponse } from "../common/routes.js";
-import { type RedfishMessage, redfishError } from "./redfish-errors.js";
-import type { IloSession, IloState, IloUser } from "./state.js";
+import { DEFAULT_JSON_BUDGET, JsonBodyError, parseJsonBody } from "../../common/json-body.js";
+import type { RouteRequest, RouteResponse } from "../../common/route-table.js";
+import type { IloSession, IloState, IloUser } from "../state.js";
+import { type RedfishMessage, redfishError } from "./errors.js";
 
 export interface Ctx {
   state: IloState;
@@ -126,7 +126,10 @@ export function boolProp(ctx: Ctx, body: Json, key: string): boolean | undefined
 }
 
 export interface Resource {
-  /** Path pattern, lower case, no trailing slash; `{id}` matches one segment. */
+  /**
+   * Path pattern, lower case, no trailing slash; `:id` matches one segment (find-my-way syntax:
+   * router.ts matches it with the emulator's shared router).
+   */
   path: string;
   get?: (ctx: Ctx) => object;
   patch?: (ctx: Ctx) => RouteResponse;

@@ -1,5 +1,6 @@
-import { collection, health, link, oemOf, SMART_STORAGE, STORAGE } from "./redfish-resources.js";
-import type { Drive, IloState } from "./state.js";
+import type { Drive, IloState } from "../state.js";
+import { type Ctx, fail, type Resource } from "./context.js";
+import { collection, hasDmtfStorage, health, link, oemOf, SMART_STORAGE, STORAGE, V1 } from "./resources.js";
 
 /**
  * The drives of `state.sensors.drives` as Redfish shows them, so that a client reads the same bays,
@@ -141,4 +142,28 @@ export function drive(id: string, d: Drive): object {
     ...(d.rpm !== undefined ? { RotationSpeedRPM: d.rpm } : {}),
     Status: { Health: d.health, State: "Enabled" },
   };
+}
+
+/** The storage resources under `Systems/1` (systems.ts serves them). */
+export function storageResources(state: IloState): Resource[] {
+  const smart = `${V1}/systems/1/smartstorage`;
+  const controller = `${smart}/arraycontrollers/0`;
+  const driveOf = (ctx: Ctx) =>
+    driveAt(state, ctx.id) ?? fail(state, 404, "ResourceMissingAtURI", [ctx.req.path]);
+  const table: Resource[] = [
+    { path: smart, get: () => smartStorage(state) },
+    { path: `${smart}/arraycontrollers`, get: () => arrayControllers(state) },
+    { path: controller, get: () => arrayController(state) },
+    { path: `${controller}/diskdrives`, get: () => diskDrives(state) },
+    { path: `${controller}/diskdrives/:id`, get: (ctx) => diskDrive(state, ctx.id, driveOf(ctx)) },
+  ];
+  if (hasDmtfStorage(state)) {
+    const member = `${V1}/systems/1/storage/da000000`;
+    table.push(
+      { path: `${V1}/systems/1/storage`, get: () => storageCollection() },
+      { path: member, get: () => storage(state) },
+      { path: `${member}/drives/:id`, get: (ctx) => drive(ctx.id, driveOf(ctx)) },
+    );
+  }
+  return table;
 }

@@ -1,6 +1,6 @@
-import { clipText } from "../common/dispatch.js";
-import type { RouteResponse } from "../common/routes.js";
-import type { IloGeneration } from "./state.js";
+import { clipText } from "../../common/dispatch.js";
+import type { RouteResponse } from "../../common/route-table.js";
+import type { IloGeneration } from "../state.js";
 
 /**
  * iLO error bodies: `{"error":{"code":"iLO.0.10.ExtendedInfo","message":"See @Message.ExtendedInfo…",
