@@ -28,105 +28,9 @@ import {
 } from "./state.js";
 import { getAttr, getVectors, setAttr, type Template } from "./template.js";
 import { DEFAULT_DEVICE_PREFIX, INHERIT_DATASTORE_ATTR, TM_MAD_CONF } from "./tm-mad-conf.js";
+import { LcmState, stateName, VmState } from "./vm-states.js";
 
-export const VM_STATES = [
-  "INIT",
-  "PENDING",
-  "HOLD",
-  "ACTIVE",
-  "STOPPED",
-  "SUSPENDED",
-  "DONE",
-  "FAILED",
-  "POWEROFF",
-  "UNDEPLOYED",
-  "CLONING",
-  "CLONING_FAILURE",
-] as const;
-
-const LCM_NAMES: Record<number, string> = {
-  0: "LCM_INIT",
-  1: "PROLOG",
-  2: "BOOT",
-  3: "RUNNING",
-  4: "MIGRATE",
-  5: "SAVE_STOP",
-  6: "SAVE_SUSPEND",
-  7: "SAVE_MIGRATE",
-  8: "PROLOG_MIGRATE",
-  10: "EPILOG_STOP",
-  11: "EPILOG",
-  12: "SHUTDOWN",
-  16: "UNKNOWN",
-  18: "SHUTDOWN_POWEROFF",
-  19: "BOOT_UNKNOWN",
-  20: "BOOT_POWEROFF",
-  21: "BOOT_SUSPENDED",
-  22: "BOOT_STOPPED",
-  29: "SHUTDOWN_UNDEPLOY",
-  30: "EPILOG_UNDEPLOY",
-  31: "PROLOG_UNDEPLOY",
-  32: "BOOT_UNDEPLOY",
-  17: "HOTPLUG",
-  24: "HOTPLUG_SNAPSHOT",
-  25: "HOTPLUG_NIC",
-  33: "HOTPLUG_PROLOG_POWEROFF",
-  34: "HOTPLUG_EPILOG_POWEROFF",
-  51: "DISK_SNAPSHOT_POWEROFF",
-  52: "DISK_SNAPSHOT_REVERT_POWEROFF",
-  53: "DISK_SNAPSHOT_DELETE_POWEROFF",
-  54: "DISK_SNAPSHOT_SUSPENDED",
-  56: "DISK_SNAPSHOT_DELETE_SUSPENDED",
-  57: "DISK_SNAPSHOT",
-  59: "DISK_SNAPSHOT_DELETE",
-  65: "HOTPLUG_NIC_POWEROFF",
-  26: "HOTPLUG_SAVEAS",
-  27: "HOTPLUG_SAVEAS_POWEROFF",
-  28: "HOTPLUG_SAVEAS_SUSPENDED",
-  62: "DISK_RESIZE",
-  63: "DISK_RESIZE_POWEROFF",
-  64: "DISK_RESIZE_UNDEPLOYED",
-  67: "HOTPLUG_SAVEAS_UNDEPLOYED",
-  68: "HOTPLUG_SAVEAS_STOPPED",
-  35: "BOOT_MIGRATE",
-  43: "PROLOG_MIGRATE_POWEROFF",
-  45: "PROLOG_MIGRATE_SUSPEND",
-  60: "PROLOG_MIGRATE_UNKNOWN",
-  69: "BACKUP",
-  70: "BACKUP_POWEROFF",
-  71: "RESTORE",
-};
-
-/** `VirtualMachine::state_str`: the LCM state's name while ACTIVE, else the VM state's. */
-export function stateName(vm: OneVm): string {
-  return vm.state === 3 ? (LCM_NAMES[vm.lcm] ?? String(vm.lcm)) : (VM_STATES[vm.state] ?? String(vm.state));
-}
-
-const S = { PENDING: 1, HOLD: 2, ACTIVE: 3, STOPPED: 4, SUSPENDED: 5, DONE: 6, POWEROFF: 8, UNDEPLOYED: 9 };
-const L = {
-  NONE: 0,
-  PROLOG: 1,
-  BOOT: 2,
-  RUNNING: 3,
-  SAVE_STOP: 5,
-  SAVE_SUSPEND: 6,
-  EPILOG_STOP: 10,
-  EPILOG: 11,
-  SHUTDOWN: 12,
-  UNKNOWN: 16,
-  SHUTDOWN_POWEROFF: 18,
-  BOOT_POWEROFF: 20,
-  BOOT_SUSPENDED: 21,
-  SHUTDOWN_UNDEPLOY: 29,
-  EPILOG_UNDEPLOY: 30,
-  MIGRATE: 4,
-  SAVE_MIGRATE: 7,
-  PROLOG_MIGRATE: 8,
-  BOOT_MIGRATE: 35,
-  PROLOG_MIGRATE_POWEROFF: 43,
-  PROLOG_MIGRATE_SUSPEND: 45,
-  PROLOG_MIGRATE_UNKNOWN: 60,
-};
+export { stateName, VM_STATES } from "./vm-states.js";
 
 /**
  * Moves the VM to `s`/`lcm`. PREV_STATE / PREV_LCM_STATE follow as oned 7.4 stores them:
@@ -287,7 +191,7 @@ function copyHistory(vm: OneVm, sec: number): VmHistory | undefined {
  */
 export function closeCopyHistory(state: OpenNebulaState, vm: OneVm, action: number, by: Requester): void {
   const prev = vm.history.at(-1);
-  if (prev === undefined || vm.state === S.UNDEPLOYED) return;
+  if (prev === undefined || vm.state === VmState.UNDEPLOYED) return;
   const sec = nowSeconds(state);
   const notRunning = prev.retime !== 0;
   if (!notRunning) prev.retime = sec;
@@ -356,10 +260,10 @@ export function deployVm(state: OpenNebulaState, vm: OneVm, host: OneHost, at: n
   h.petime = Math.floor((at + t.prolog) / 1000);
   h.rstime = h.petime;
   volatileDiskInfo(state, vm.disks, h.dsId);
-  setVmState(state, vm, S.ACTIVE, L.PROLOG);
+  setVmState(state, vm, VmState.ACTIVE, LcmState.PROLOG);
   vm.steps = [
-    { at: at + t.prolog, state: S.ACTIVE, lcm: L.BOOT },
-    { at: at + t.prolog + t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "deployed" } },
+    { at: at + t.prolog, state: VmState.ACTIVE, lcm: LcmState.BOOT },
+    { at: at + t.prolog + t.boot, state: VmState.ACTIVE, lcm: LcmState.RUNNING, hook: { kind: "deployed" } },
   ];
   scheduleVm(state, vm);
 }
@@ -398,7 +302,7 @@ export function registerVmTimer(timer: VmTimer): void {
 
 function ownAt(vm: OneVm): number {
   if (vm.steps.length > 0) return vm.steps[0]!.at;
-  if (vm.state === S.PENDING && vm.schedAt !== null && vm.resched === 0) return vm.schedAt;
+  if (vm.state === VmState.PENDING && vm.schedAt !== null && vm.resched === 0) return vm.schedAt;
   return Number.POSITIVE_INFINITY;
 }
 
@@ -539,6 +443,11 @@ function run(state: OpenNebulaState, vm: OneVm, first: { state: number; lcm: num
   scheduleVm(state, vm);
 }
 
+/** VM states `terminate` ends with an EPILOG only (not running, its disks still on a host or datastore). */
+const STOPPED_LIKE: number[] = [VmState.POWEROFF, VmState.SUSPENDED, VmState.STOPPED, VmState.UNDEPLOYED];
+/** VM states `one.vm.deploy` accepts. */
+const DEPLOYABLE: number[] = [VmState.PENDING, VmState.HOLD, VmState.STOPPED, VmState.UNDEPLOYED];
+
 export const VM_ACTIONS = [
   "terminate",
   "terminate-hard",
@@ -572,8 +481,8 @@ export function vmAction(
     throw failures.action(`Action "${action}" is not supported`);
   }
   const t = state.timings;
-  const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING;
-  const unknown = vm.state === S.ACTIVE && vm.lcm === L.UNKNOWN;
+  const running = vm.state === VmState.ACTIVE && vm.lcm === LcmState.RUNNING;
+  const unknown = vm.state === VmState.ACTIVE && vm.lcm === LcmState.UNKNOWN;
   const wrong = () => {
     throw failures.action(
       // no object ID in the answer (oned 7.4, conformance/opennebula-oned)
@@ -584,26 +493,27 @@ export function vmAction(
   switch (action) {
     case "terminate":
     case "terminate-hard": {
-      if (vm.state === S.PENDING || vm.state === S.HOLD) {
-        setVmState(state, vm, S.DONE, L.NONE);
+      if (vm.state === VmState.PENDING || vm.state === VmState.HOLD) {
+        setVmState(state, vm, VmState.DONE, LcmState.LCM_INIT);
         vm.steps = [];
         finish(state, vm, state.clock.now());
       } else if (running || (unknown && hard)) {
         markAction(vm, hard ? VM_ACTION_ID.TERMINATE_HARD : VM_ACTION_ID.TERMINATE, by);
-        run(state, vm, { state: S.ACTIVE, lcm: L.SHUTDOWN }, [
+        run(state, vm, { state: VmState.ACTIVE, lcm: LcmState.SHUTDOWN }, [
           {
             after: hard ? 0 : t.shutdown,
-            state: S.ACTIVE,
-            lcm: L.EPILOG,
+            state: VmState.ACTIVE,
+            lcm: LcmState.EPILOG,
             hook: { kind: "epilog-start" },
           },
-          { after: t.epilog, state: S.DONE, lcm: L.NONE, hook: { kind: "finish" } },
+          { after: t.epilog, state: VmState.DONE, lcm: LcmState.LCM_INIT, hook: { kind: "finish" } },
         ]);
-      } else if ([S.POWEROFF, S.SUSPENDED, S.STOPPED, S.UNDEPLOYED].includes(vm.state)) {
+      } else if (STOPPED_LIKE.includes(vm.state)) {
         markAction(vm, hard ? VM_ACTION_ID.TERMINATE_HARD : VM_ACTION_ID.TERMINATE, by);
-        if (vm.state === S.POWEROFF || vm.state === S.SUSPENDED) epilogStart(vm, state.clock.now());
-        run(state, vm, { state: S.ACTIVE, lcm: L.EPILOG }, [
-          { after: t.epilog, state: S.DONE, lcm: L.NONE, hook: { kind: "finish" } },
+        if (vm.state === VmState.POWEROFF || vm.state === VmState.SUSPENDED)
+          epilogStart(vm, state.clock.now());
+        run(state, vm, { state: VmState.ACTIVE, lcm: LcmState.EPILOG }, [
+          { after: t.epilog, state: VmState.DONE, lcm: LcmState.LCM_INIT, hook: { kind: "finish" } },
         ]);
       } else wrong();
       return;
@@ -612,34 +522,42 @@ export function vmAction(
     case "poweroff-hard":
       if (!running && !(unknown && hard)) wrong();
       markAction(vm, hard ? VM_ACTION_ID.POWEROFF_HARD : VM_ACTION_ID.POWEROFF, by);
-      run(state, vm, { state: S.ACTIVE, lcm: L.SHUTDOWN_POWEROFF }, [
-        { after: hard ? 0 : t.shutdown, state: S.POWEROFF, lcm: L.NONE, hook: { kind: "running-end" } },
+      run(state, vm, { state: VmState.ACTIVE, lcm: LcmState.SHUTDOWN_POWEROFF }, [
+        {
+          after: hard ? 0 : t.shutdown,
+          state: VmState.POWEROFF,
+          lcm: LcmState.LCM_INIT,
+          hook: { kind: "running-end" },
+        },
       ]);
       return;
     case "undeploy":
     case "undeploy-hard":
-      if (!running && vm.state !== S.POWEROFF) wrong();
+      if (!running && vm.state !== VmState.POWEROFF) wrong();
       markAction(vm, hard ? VM_ACTION_ID.UNDEPLOY_HARD : VM_ACTION_ID.UNDEPLOY, by);
-      if (vm.state === S.POWEROFF) epilogStart(vm, state.clock.now());
+      if (vm.state === VmState.POWEROFF) epilogStart(vm, state.clock.now());
       run(
         state,
         vm,
-        { state: S.ACTIVE, lcm: vm.state === S.POWEROFF ? L.EPILOG_UNDEPLOY : L.SHUTDOWN_UNDEPLOY },
+        {
+          state: VmState.ACTIVE,
+          lcm: vm.state === VmState.POWEROFF ? LcmState.EPILOG_UNDEPLOY : LcmState.SHUTDOWN_UNDEPLOY,
+        },
         [
-          ...(vm.state === S.POWEROFF
+          ...(vm.state === VmState.POWEROFF
             ? []
             : [
                 {
                   after: hard ? 0 : t.shutdown,
-                  state: S.ACTIVE,
-                  lcm: L.EPILOG_UNDEPLOY,
+                  state: VmState.ACTIVE,
+                  lcm: LcmState.EPILOG_UNDEPLOY,
                   hook: { kind: "epilog-start" },
                 },
               ]),
           {
             after: t.epilog,
-            state: S.UNDEPLOYED,
-            lcm: L.NONE,
+            state: VmState.UNDEPLOYED,
+            lcm: LcmState.LCM_INIT,
             hook: { kind: "release-capacity" },
           },
         ],
@@ -648,12 +566,12 @@ export function vmAction(
     case "stop":
       if (!running) wrong();
       markAction(vm, VM_ACTION_ID.STOP, by);
-      run(state, vm, { state: S.ACTIVE, lcm: L.SAVE_STOP }, [
-        { after: t.save, state: S.ACTIVE, lcm: L.EPILOG_STOP, hook: { kind: "epilog-start" } },
+      run(state, vm, { state: VmState.ACTIVE, lcm: LcmState.SAVE_STOP }, [
+        { after: t.save, state: VmState.ACTIVE, lcm: LcmState.EPILOG_STOP, hook: { kind: "epilog-start" } },
         {
           after: t.epilog,
-          state: S.STOPPED,
-          lcm: L.NONE,
+          state: VmState.STOPPED,
+          lcm: LcmState.LCM_INIT,
           hook: { kind: "release-capacity" },
         },
       ]);
@@ -661,22 +579,25 @@ export function vmAction(
     case "suspend":
       if (!running) wrong();
       markAction(vm, VM_ACTION_ID.SUSPEND, by);
-      run(state, vm, { state: S.ACTIVE, lcm: L.SAVE_SUSPEND }, [
-        { after: t.save, state: S.SUSPENDED, lcm: L.NONE, hook: { kind: "running-end" } },
+      run(state, vm, { state: VmState.ACTIVE, lcm: LcmState.SAVE_SUSPEND }, [
+        { after: t.save, state: VmState.SUSPENDED, lcm: LcmState.LCM_INIT, hook: { kind: "running-end" } },
       ]);
       return;
     case "resume":
-      if (vm.state === S.POWEROFF || vm.state === S.SUSPENDED) {
+      if (vm.state === VmState.POWEROFF || vm.state === VmState.SUSPENDED) {
         // restart / restore: the record ends, a copy on the same host carries the RESUME until it runs
         const h = copyHistory(vm, nowSeconds(state));
         if (h) setHistoryAction(h, VM_ACTION_ID.RESUME, by);
         run(
           state,
           vm,
-          { state: S.ACTIVE, lcm: vm.state === S.POWEROFF ? L.BOOT_POWEROFF : L.BOOT_SUSPENDED },
-          [{ after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } }],
+          {
+            state: VmState.ACTIVE,
+            lcm: vm.state === VmState.POWEROFF ? LcmState.BOOT_POWEROFF : LcmState.BOOT_SUSPENDED,
+          },
+          [{ after: t.boot, state: VmState.ACTIVE, lcm: LcmState.RUNNING, hook: { kind: "booted" } }],
         );
-      } else if (vm.state === S.STOPPED || vm.state === S.UNDEPLOYED) {
+      } else if (vm.state === VmState.STOPPED || vm.state === VmState.UNDEPLOYED) {
         recomputeRequirements(vm);
         submit(state, vm);
       } else wrong();
@@ -686,18 +607,18 @@ export function vmAction(
       if (!running) wrong();
       return;
     case "hold":
-      if (vm.state !== S.PENDING) wrong();
-      setVmState(state, vm, S.HOLD, L.NONE);
+      if (vm.state !== VmState.PENDING) wrong();
+      setVmState(state, vm, VmState.HOLD, LcmState.LCM_INIT);
       vm.schedAt = null;
       return;
     case "release":
-      if (vm.state !== S.HOLD) wrong();
+      if (vm.state !== VmState.HOLD) wrong();
       recomputeRequirements(vm);
       submit(state, vm);
       return;
     case "resched":
     case "unresched":
-      if (!running && vm.state !== S.POWEROFF) wrong();
+      if (!running && vm.state !== VmState.POWEROFF) wrong();
       vm.resched = action === "resched" ? 1 : 0;
       if (action === "resched") recomputeRequirements(vm);
       return;
@@ -706,7 +627,7 @@ export function vmAction(
 
 /** Puts a VM in PENDING for the scheduler. */
 export function submit(state: OpenNebulaState, vm: OneVm): void {
-  setVmState(state, vm, S.PENDING, L.NONE);
+  setVmState(state, vm, VmState.PENDING, LcmState.LCM_INIT);
   vm.steps = [];
   vm.schedAt = state.clock.now() + state.timings.schedule;
   scheduleVm(state, vm);
@@ -714,7 +635,7 @@ export function submit(state: OpenNebulaState, vm: OneVm): void {
 
 /** `one.vm.deploy`: only from PENDING, HOLD, STOPPED or UNDEPLOYED; capacity checked with `enforce`. */
 export function manualDeploy(state: OpenNebulaState, vm: OneVm, host: OneHost, enforce: boolean): void {
-  if (![S.PENDING, S.HOLD, S.STOPPED, S.UNDEPLOYED].includes(vm.state)) {
+  if (!DEPLOYABLE.includes(vm.state)) {
     throw failures.action(`Deploy action is not available for state ${stateName(vm)}`, vm.id);
   }
   if (enforce && !fits(state, host, vm))
@@ -743,9 +664,11 @@ export function migrateVm(
   opts: { live: boolean; enforce: boolean; type: number },
   by: Requester = requester({ id: vm.uid, gid: vm.gid }),
 ): void {
-  const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING;
-  const unknown = vm.state === S.ACTIVE && vm.lcm === L.UNKNOWN;
-  const ok = opts.live ? running : running || unknown || vm.state === S.POWEROFF || vm.state === S.SUSPENDED;
+  const running = vm.state === VmState.ACTIVE && vm.lcm === LcmState.RUNNING;
+  const unknown = vm.state === VmState.ACTIVE && vm.lcm === LcmState.UNKNOWN;
+  const ok = opts.live
+    ? running
+    : running || unknown || vm.state === VmState.POWEROFF || vm.state === VmState.SUSPENDED;
   if (!ok || vm.hostId === null)
     throw failures.action(`Migrate action is not available for state ${stateName(vm)}`, vm.id);
   if (vm.hostId === host.id)
@@ -771,17 +694,22 @@ export function migrateVm(
   const h = addHistory(state, vm, host, sec);
   if (prev && (running || unknown)) setHistoryAction(prev, action, by);
   if (opts.live) {
-    run(state, vm, { state: S.ACTIVE, lcm: L.MIGRATE }, [
-      { after: t.save, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "migrated" } },
+    run(state, vm, { state: VmState.ACTIVE, lcm: LcmState.MIGRATE }, [
+      { after: t.save, state: VmState.ACTIVE, lcm: LcmState.RUNNING, hook: { kind: "migrated" } },
     ]);
   } else if (running) {
-    const first = opts.type === 0 ? L.SAVE_MIGRATE : L.SHUTDOWN_POWEROFF;
+    const first = opts.type === 0 ? LcmState.SAVE_MIGRATE : LcmState.SHUTDOWN_POWEROFF;
     const firstDelay = opts.type === 0 ? t.save : opts.type === 1 ? t.shutdown : 0;
     setHistoryAction(h, action, by);
-    run(state, vm, { state: S.ACTIVE, lcm: first }, [
-      { after: firstDelay, state: S.ACTIVE, lcm: L.PROLOG_MIGRATE, hook: { kind: "prolog-migrate" } },
-      { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT_MIGRATE },
-      { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } },
+    run(state, vm, { state: VmState.ACTIVE, lcm: first }, [
+      {
+        after: firstDelay,
+        state: VmState.ACTIVE,
+        lcm: LcmState.PROLOG_MIGRATE,
+        hook: { kind: "prolog-migrate" },
+      },
+      { after: t.prolog, state: VmState.ACTIVE, lcm: LcmState.BOOT_MIGRATE },
+      { after: t.boot, state: VmState.ACTIVE, lcm: LcmState.RUNNING, hook: { kind: "booted" } },
     ]);
   } else {
     // PROLOG_MIGRATE_POWEROFF / _SUSPEND / _UNKNOWN: the old record ends now
@@ -794,22 +722,32 @@ export function migrateVm(
     h.petime = Math.floor((now + t.prolog) / 1000);
     if (unknown) {
       h.rstime = h.petime;
-      run(state, vm, { state: S.ACTIVE, lcm: L.PROLOG_MIGRATE_UNKNOWN }, [
-        { after: t.prolog, state: S.ACTIVE, lcm: L.BOOT },
-        { after: t.boot, state: S.ACTIVE, lcm: L.RUNNING, hook: { kind: "booted" } },
+      run(state, vm, { state: VmState.ACTIVE, lcm: LcmState.PROLOG_MIGRATE_UNKNOWN }, [
+        { after: t.prolog, state: VmState.ACTIVE, lcm: LcmState.BOOT },
+        { after: t.boot, state: VmState.ACTIVE, lcm: LcmState.RUNNING, hook: { kind: "booted" } },
       ]);
     } else {
       const back = vm.state;
-      const lcm = back === S.POWEROFF ? L.PROLOG_MIGRATE_POWEROFF : L.PROLOG_MIGRATE_SUSPEND;
+      const lcm =
+        back === VmState.POWEROFF ? LcmState.PROLOG_MIGRATE_POWEROFF : LcmState.PROLOG_MIGRATE_SUSPEND;
       h.rstime = sec;
       h.retime = sec;
-      run(state, vm, { state: S.ACTIVE, lcm }, [{ after: t.prolog, state: back, lcm: L.NONE }]);
+      run(state, vm, { state: VmState.ACTIVE, lcm }, [
+        { after: t.prolog, state: back, lcm: LcmState.LCM_INIT },
+      ]);
     }
   }
 }
 
 /** VM states `one.vm.resize` accepts: PENDING, HOLD, POWEROFF, UNDEPLOYED, CLONING, CLONING_FAILURE. */
-const RESIZABLE = [S.PENDING, S.HOLD, S.POWEROFF, S.UNDEPLOYED, 10, 11];
+const RESIZABLE: number[] = [
+  VmState.PENDING,
+  VmState.HOLD,
+  VmState.POWEROFF,
+  VmState.UNDEPLOYED,
+  VmState.CLONING,
+  VmState.CLONING_FAILURE,
+];
 
 /**
  * `one.vm.resize`: new CPU / VCPU / MEMORY (each optional) from a template. In POWEROFF the VM
@@ -839,7 +777,7 @@ export function resizeVm(
   const host = vm.holdsCapacity && vm.hostId !== null ? state.hosts.get(vm.hostId) : undefined;
   const dCpu = Math.round(cpu * 100) - Math.round(vm.cpu * 100);
   const dMem = (memory - vm.memoryMb) * 1024;
-  if (host && enforce && vm.state === S.POWEROFF) {
+  if (host && enforce && vm.state === VmState.POWEROFF) {
     if (host.usedCpu + dCpu > host.totalCpu || host.usedMemKb + dMem > host.totalMemKb)
       throw capacityFailure(host, vm, dCpu, dMem);
   }
@@ -851,7 +789,7 @@ export function resizeVm(
   vm.memoryMb = memory;
   vm.vcpu = vcpu;
   // DispatchManager::resize: a VM on a host (POWEROFF here) gets a new history record
-  if (vm.state === S.POWEROFF) closeCopyHistory(state, vm, VM_ACTION_ID.RESIZE, by);
+  if (vm.state === VmState.POWEROFF) closeCopyHistory(state, vm, VM_ACTION_ID.RESIZE, by);
 }
 
 /** Host unreachable: ERROR, and its active VMs to UNKNOWN; back: MONITORED and UNKNOWN VMs RUNNING. */
@@ -867,12 +805,12 @@ export function setHostReachable(state: OpenNebulaState, hostName: string, up: b
     state.emit({ type: "host-state", host, state: host.state });
   }
   for (const vm of state.vms.values()) {
-    if (vm.hostId !== host.id || vm.state !== S.ACTIVE) continue;
-    if (!up && vm.lcm !== L.UNKNOWN) {
+    if (vm.hostId !== host.id || vm.state !== VmState.ACTIVE) continue;
+    if (!up && vm.lcm !== LcmState.UNKNOWN) {
       vm.steps = [];
-      setVmState(state, vm, S.ACTIVE, L.UNKNOWN);
-    } else if (up && vm.lcm === L.UNKNOWN) {
-      setVmState(state, vm, S.ACTIVE, L.RUNNING);
+      setVmState(state, vm, VmState.ACTIVE, LcmState.UNKNOWN);
+    } else if (up && vm.lcm === LcmState.UNKNOWN) {
+      setVmState(state, vm, VmState.ACTIVE, LcmState.RUNNING);
     }
   }
   return host;
@@ -1020,10 +958,10 @@ export function createVm(
       uid: owner.id,
       gid: owner.gid,
       permissions: [...DEFAULT_PERMISSIONS],
-      state: options.hold ? S.HOLD : S.PENDING,
-      lcm: 0,
-      prevState: options.hold ? S.HOLD : S.PENDING,
-      prevLcm: 0,
+      state: options.hold ? VmState.HOLD : VmState.PENDING,
+      lcm: LcmState.LCM_INIT,
+      prevState: options.hold ? VmState.HOLD : VmState.PENDING,
+      prevLcm: LcmState.LCM_INIT,
       resched: 0,
       stime: Math.floor(now / 1000),
       etime: 0,
@@ -1293,11 +1231,13 @@ export function hotplug(
   message: string,
   opts: { after?: number; hook?: StepHook } = {},
 ): void {
-  const running = vm.state === S.ACTIVE && vm.lcm === L.RUNNING && lcm >= 0;
-  if (!running && !(poweroffLcm !== null && vm.state === S.POWEROFF))
+  const running = vm.state === VmState.ACTIVE && vm.lcm === LcmState.RUNNING && lcm >= 0;
+  if (!running && !(poweroffLcm !== null && vm.state === VmState.POWEROFF))
     throw failures.action(`${message}, wrong state ${stateName(vm)}.`, vm.id);
-  const back = running ? { state: S.ACTIVE, lcm: L.RUNNING } : { state: S.POWEROFF, lcm: L.NONE };
-  run(state, vm, { state: S.ACTIVE, lcm: running ? lcm : poweroffLcm! }, [
+  const back = running
+    ? { state: VmState.ACTIVE, lcm: LcmState.RUNNING }
+    : { state: VmState.POWEROFF, lcm: LcmState.LCM_INIT };
+  run(state, vm, { state: VmState.ACTIVE, lcm: running ? lcm : poweroffLcm! }, [
     {
       after: opts.after ?? state.timings.hotplug,
       ...back,
@@ -1318,8 +1258,11 @@ export function passThrough(
   duration: number,
   onBack?: StepHook,
 ): void {
-  const back = vm.state === S.ACTIVE ? { state: S.ACTIVE, lcm: vm.lcm } : { state: vm.state, lcm: L.NONE };
-  run(state, vm, { state: S.ACTIVE, lcm }, [
+  const back =
+    vm.state === VmState.ACTIVE
+      ? { state: VmState.ACTIVE, lcm: vm.lcm }
+      : { state: vm.state, lcm: LcmState.LCM_INIT };
+  run(state, vm, { state: VmState.ACTIVE, lcm }, [
     { after: duration, ...back, ...(onBack === undefined ? {} : { hook: onBack }) },
   ]);
 }
