@@ -1,6 +1,6 @@
 /**
  * The emulator spells OpenNebula's VM states and actions itself (packages/emulator/src/opennebula/
- * vm-states.ts, vm-actions in lifecycle) and does not depend on the client; the client
+ * vm-states.ts, vm-actions.ts) and does not depend on the client; the client
  * (packages/opennebula) has its own copy. Both follow oned's include/VirtualMachine.h and
  * include/VMActions.h, so they must stay equal.
  */
@@ -8,7 +8,7 @@
 import { stateName, VM_ACTIONS } from "@homelab-kit/emulator/opennebula";
 import { VM_ACTIONS as CLIENT_VM_ACTIONS, HistoryAction, VmLcmState, VmState } from "@homelab-kit/opennebula";
 import { describe, expect, it } from "vitest";
-import { VM_ACTION_ID } from "../src/opennebula/lifecycle.js";
+import { VM_ACTION_ID } from "../src/opennebula/vm-actions.js";
 import { VmState as EmulatorVmState, LcmState, VM_STATES } from "../src/opennebula/vm-states.js";
 
 describe("the emulator's VM states and actions equal the client's", () => {

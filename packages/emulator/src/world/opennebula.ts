@@ -12,11 +12,12 @@
 import { addImage, childrenOf, newImage, removeImage } from "../ceph/rbd-model.js";
 import { type CephState, imageKey } from "../ceph/state.js";
 import type { EmulatorClock } from "../common/clock.js";
-import { createVm, deployVm, setHostReachable, sync as syncOpenNebula } from "../opennebula/lifecycle.js";
+import { createOpenNebulaState } from "../opennebula/create-state.js";
+import { setHostReachable } from "../opennebula/host-monitor.js";
+import { sync as syncOpenNebula } from "../opennebula/scheduler.js";
 import {
   addDatastore,
   addHost,
-  createOpenNebulaState,
   DEFAULT_PERMISSIONS,
   makeAddressRange,
   type OneImage,
@@ -26,6 +27,8 @@ import {
   type Permissions,
 } from "../opennebula/state.js";
 import { getAttr, type Template } from "../opennebula/template.js";
+import { createVm } from "../opennebula/vm-create.js";
+import { deployVm } from "../opennebula/vm-placement.js";
 import { VmState } from "../opennebula/vm-states.js";
 import type { Topology } from "../topology/schema.js";
 

@@ -3,7 +3,6 @@
  * OneDRS optimization plan (`optimize` / `planexecute` / `plandelete`).
  */
 import { failures } from "../errors.js";
-import { migrateVm } from "../lifecycle.js";
 import {
   type OneCluster,
   type OneHost,
@@ -13,6 +12,7 @@ import {
   PlanState,
 } from "../state.js";
 import { renderTemplate } from "../template.js";
+import { migrateVm } from "../vm-migrate-resize.js";
 import { isRunning, VmState } from "../vm-states.js";
 import { el, ids } from "../xml.js";
 import { bool, type Ctx, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";

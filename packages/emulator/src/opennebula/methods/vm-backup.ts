@@ -9,7 +9,7 @@
  * {@link backupImageXml} renders its BACKUP_INCREMENTS and BACKUP_DISK_IDS.
  */
 import { failures, OneFailure } from "../errors.js";
-import { hotplug, registerStepHook, setVmState, stateName } from "../lifecycle.js";
+import { hotplug } from "../hotplug.js";
 import {
   DEFAULT_PERMISSIONS,
   type ImageBackup,
@@ -17,8 +17,10 @@ import {
   type OneImage,
   type OneVm,
   type OpenNebulaState,
+  type StepHookFn,
 } from "../state.js";
-import { isRunning, LcmState, VmState } from "../vm-states.js";
+import { isRunning, LcmState, stateName, VmState } from "../vm-states.js";
+import { setVmState } from "../vm-steps.js";
 import { el, ids } from "../xml.js";
 import { authorize, bool, type Ctx, int, lookup, type MethodDef } from "./context.js";
 import { backupConfig, getVm } from "./vm.js";
@@ -211,11 +213,14 @@ export function startBackup(state: OpenNebulaState, vm: OneVm, dsId: number, res
   beginBackup(state, vm, backupDatastore(state, vm, dsId, reset), reset);
 }
 
-registerStepHook("backup-done", (state, vm, at, arg) => {
-  const { ds: dsId, reset } = arg as { ds: number; reset: boolean };
-  const ds = state.datastores.get(dsId);
-  if (ds !== undefined) completeBackup(state, vm, ds, reset, at);
-});
+/** The step hooks of backups, by kind (given to the state by opennebula/create-state.ts). */
+export const backupStepHooks: Readonly<Record<string, StepHookFn>> = {
+  "backup-done": (state, vm, at, arg) => {
+    const { ds: dsId, reset } = arg as { ds: number; reset: boolean };
+    const ds = state.datastores.get(dsId);
+    if (ds !== undefined) completeBackup(state, vm, ds, reset, at);
+  },
+};
 
 export const vmBackupMethods: Record<string, MethodDef> = {
   "one.vm.backup": {

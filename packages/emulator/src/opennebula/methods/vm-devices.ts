@@ -8,17 +8,12 @@
  * DispatchManagerActions.cc (7.x).
  */
 import { ErrorCode, failures, OneFailure } from "../errors.js";
-import {
-  closeCopyHistory,
-  passThrough,
-  registerStepHook,
-  requester,
-  stateName,
-  VM_ACTION_ID,
-} from "../lifecycle.js";
-import type { OneVm, VmNic } from "../state.js";
+import { passThrough } from "../hotplug.js";
+import type { OneVm, StepHookFn, VmNic } from "../state.js";
 import { getVectors, type Template, type TemplateValue } from "../template.js";
-import { isRunning, LcmState, VmState } from "../vm-states.js";
+import { VM_ACTION_ID } from "../vm-actions.js";
+import { closeCopyHistory, requester } from "../vm-history.js";
+import { isRunning, LcmState, stateName, VmState } from "../vm-states.js";
 import { authorize, int, lookup, type MethodDef, str } from "./context.js";
 import { parseOrInternalError } from "./edit.js";
 import { addImage, checkImageName } from "./image.js";
@@ -345,30 +340,33 @@ function longLong(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-/** A resized disk is done: the marks go, and a persistent disk's image (the disk itself) grows with it. */
-registerStepHook("disk-resized", (state, vm, _at, arg) => {
-  const { diskId, size } = arg as { diskId: number; size: number };
-  const disk = vm.disks.find((d) => d.diskId === diskId);
-  if (disk === undefined) return;
-  const { RESIZE: _r, SIZE_PREV: _p, ...rest } = disk.attrs;
-  disk.attrs = rest;
-  const image = disk.imageId === null ? undefined : state.images.get(disk.imageId);
-  if (image?.persistent) image.sizeMb = size;
-});
+/** The step hooks of disk operations, by kind (given to the state by opennebula/create-state.ts). */
+export const diskStepHooks: Readonly<Record<string, StepHookFn>> = {
+  /** A resized disk is done: the marks go, and a persistent disk's image (the disk itself) grows with it. */
+  "disk-resized": (state, vm, _at, arg) => {
+    const { diskId, size } = arg as { diskId: number; size: number };
+    const disk = vm.disks.find((d) => d.diskId === diskId);
+    if (disk === undefined) return;
+    const { RESIZE: _r, SIZE_PREV: _p, ...rest } = disk.attrs;
+    disk.attrs = rest;
+    const image = disk.imageId === null ? undefined : state.images.get(disk.imageId);
+    if (image?.persistent) image.sizeMb = size;
+  },
 
-/** The datastore has copied a saved disk: the disk's HOTPLUG_SAVE_AS marks go. */
-registerStepHook("disk-saved", (_state, vm, _at, arg) => {
-  const disk = vm.disks.find((d) => d.diskId === (arg as { diskId: number }).diskId);
-  if (disk === undefined) return;
-  const {
-    HOTPLUG_SAVE_AS: _a,
-    HOTPLUG_SAVE_AS_ACTIVE: _b,
-    HOTPLUG_SAVE_AS_SNAPSHOT_ID: _c,
-    HOTPLUG_SAVE_AS_SOURCE: _d,
-    ...rest
-  } = disk.attrs;
-  disk.attrs = rest;
-});
+  /** The datastore has copied a saved disk: the disk's HOTPLUG_SAVE_AS marks go. */
+  "disk-saved": (_state, vm, _at, arg) => {
+    const disk = vm.disks.find((d) => d.diskId === (arg as { diskId: number }).diskId);
+    if (disk === undefined) return;
+    const {
+      HOTPLUG_SAVE_AS: _a,
+      HOTPLUG_SAVE_AS_ACTIVE: _b,
+      HOTPLUG_SAVE_AS_SNAPSHOT_ID: _c,
+      HOTPLUG_SAVE_AS_SOURCE: _d,
+      ...rest
+    } = disk.attrs;
+    disk.attrs = rest;
+  },
+};
 
 export const vmDeviceMethods: Record<string, MethodDef> = {
   "one.vm.diskresize": {

@@ -7,26 +7,15 @@
  * DispatchManager's (state checked first, then the object).
  */
 import { failures } from "../errors.js";
-import {
-  assignDiskTargets,
-  buildDisk,
-  closeCopyHistory,
-  contextDiskId,
-  hotplug,
-  leaseNic,
-  passThrough,
-  releaseImage,
-  releaseLease,
-  requester,
-  setNetworkContext,
-  stateName,
-  useImage,
-  VM_ACTION_ID,
-  volatileDiskInfo,
-} from "../lifecycle.js";
+import { hotplug, passThrough } from "../hotplug.js";
 import { nowSeconds, type OneVm, type VmDisk } from "../state.js";
 import { getVectors } from "../template.js";
-import { isRunning, LcmState, VmState } from "../vm-states.js";
+import { VM_ACTION_ID } from "../vm-actions.js";
+import { contextDiskId, setNetworkContext } from "../vm-create.js";
+import { assignDiskTargets, buildDisk, releaseImage, useImage, volatileDiskInfo } from "../vm-disks.js";
+import { closeCopyHistory, requester } from "../vm-history.js";
+import { leaseNic, releaseLease } from "../vm-leases.js";
+import { isRunning, LcmState, stateName, VmState } from "../vm-states.js";
 import { int, lookup, type MethodDef, str } from "./context.js";
 import { parseOrInternalError } from "./edit.js";
 import { getVm } from "./vm.js";

@@ -6,10 +6,12 @@
  * `one.vm.{vmgroupadd,vmgroupdel}` (7.4, TEMPLATE/VMGROUP).
  */
 import { failures, OneFailure } from "../errors.js";
-import { registerVmTimer, scheduleVm, stateName, VM_ACTIONS, vmAction } from "../lifecycle.js";
-import type { OneVm, OpenNebulaState, VmSchedAction } from "../state.js";
+import type { OneVm, OpenNebulaState, VmSchedAction, VmTimer } from "../state.js";
 import { getVectors, parseTemplate, type Template, TemplateSyntaxError } from "../template.js";
-import { isRunning, VmState } from "../vm-states.js";
+import { VM_ACTIONS } from "../vm-actions.js";
+import { vmAction } from "../vm-state-machine.js";
+import { isRunning, stateName, VmState } from "../vm-states.js";
+import { scheduleVm } from "../vm-steps.js";
 import { authorize, type Ctx, int, lookup, type MethodDef, str } from "./context.js";
 import { checkLock } from "./lock.js";
 import { execStatus, getVm } from "./vm.js";
@@ -252,8 +254,8 @@ function dueAt(sa: VmSchedAction): number {
   return Math.max(sa.time * 1000, sa.since ?? Number.NEGATIVE_INFINITY);
 }
 
-/** Due scheduled actions run at their TIME on the emulator clock (DONE, MESSAGE, next TIME). */
-registerVmTimer({
+/** Due scheduled actions run at their TIME on the emulator clock (DONE, MESSAGE, next TIME); given to the state by opennebula/create-state.ts. */
+export const scheduledActionsTimer: VmTimer = {
   next(vm) {
     if (vm.state === VmState.DONE || !vm.schedActions) return Number.POSITIVE_INFINITY;
     let at = Number.POSITIVE_INFINITY;
@@ -292,7 +294,7 @@ registerVmTimer({
     vm.schedActions = created;
     vm.template = vm.template.filter(([k]) => k !== "SCHED_ACTION");
   },
-});
+};
 
 function newSchedAction(): VmSchedAction {
   return {

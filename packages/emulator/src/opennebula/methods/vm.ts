@@ -1,20 +1,17 @@
 /**
  * `one.vm.*` and `one.vmpool.*`: the full VM body (vm.xsd), the short pool body (vm_pool.xsd) and
- * the life-cycle calls over lifecycle.ts.
+ * the life-cycle calls over vm-state-machine.ts, vm-placement.ts and vm-migrate-resize.ts.
  */
 import { failures } from "../errors.js";
-import {
-  createVm,
-  manualDeploy,
-  migrateVm,
-  requester,
-  resizeVm,
-  scheduleVm,
-  vmAction,
-} from "../lifecycle.js";
 import type { OneVm, OpenNebulaState, Owned, VmDisk, VmExec, VmSchedAction } from "../state.js";
 import { renderEntries, renderTemplate, type Template } from "../template.js";
+import { createVm } from "../vm-create.js";
+import { requester } from "../vm-history.js";
+import { migrateVm, resizeVm } from "../vm-migrate-resize.js";
+import { manualDeploy } from "../vm-placement.js";
+import { vmAction } from "../vm-state-machine.js";
 import { LcmState, VM_STATES, VmState } from "../vm-states.js";
+import { scheduleVm } from "../vm-steps.js";
 import { cel, el, ids } from "../xml.js";
 import {
   applyChmod,
