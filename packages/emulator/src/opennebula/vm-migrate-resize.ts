@@ -16,7 +16,7 @@ import {
   requester,
   setHistoryAction,
 } from "./vm-history.js";
-import { LcmState, stateName, VmState } from "./vm-states.js";
+import { LcmState, OFFLINE_CONFIG_STATES, stateName, VmState } from "./vm-states.js";
 import { run } from "./vm-steps.js";
 
 /**
@@ -107,16 +107,6 @@ export function migrateVm(
   }
 }
 
-/** VM states `one.vm.resize` accepts: PENDING, HOLD, POWEROFF, UNDEPLOYED, CLONING, CLONING_FAILURE. */
-const RESIZABLE: number[] = [
-  VmState.PENDING,
-  VmState.HOLD,
-  VmState.POWEROFF,
-  VmState.UNDEPLOYED,
-  VmState.CLONING,
-  VmState.CLONING_FAILURE,
-];
-
 /**
  * `one.vm.resize`: new CPU / VCPU / MEMORY (each optional) from a template. In POWEROFF the VM
  * still holds its host's capacity, so with `enforce` the host must fit the difference.
@@ -128,7 +118,7 @@ export function resizeVm(
   enforce: boolean,
   by: Requester = requester({ id: vm.uid, gid: vm.gid }),
 ): void {
-  if (!RESIZABLE.includes(vm.state))
+  if (!OFFLINE_CONFIG_STATES.has(vm.state))
     throw failures.action(`Cannot resize a VM in state ${stateName(vm)}`, vm.id);
   const fail = (msg: string) => failures.action(msg, vm.id);
   const cpuText = getAttr(tmpl, "CPU");

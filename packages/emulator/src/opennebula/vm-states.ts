@@ -113,6 +113,20 @@ export function stateName(vm: OneVm): string {
     : (VM_STATES[vm.state] ?? String(vm.state));
 }
 
+/**
+ * VM states in which oned changes a VM's configuration offline (no hypervisor involved):
+ * `one.vm.resize` and `one.vm.updateconf` accept them — PENDING, HOLD, POWEROFF, UNDEPLOYED,
+ * CLONING, CLONING_FAILURE.
+ */
+export const OFFLINE_CONFIG_STATES: ReadonlySet<number> = new Set<number>([
+  VmState.PENDING,
+  VmState.HOLD,
+  VmState.POWEROFF,
+  VmState.UNDEPLOYED,
+  VmState.CLONING,
+  VmState.CLONING_FAILURE,
+]);
+
 /** ACTIVE and RUNNING. */
 export function isRunning(vm: OneVm): boolean {
   return vm.state === VmState.ACTIVE && vm.lcm === LcmState.RUNNING;

@@ -13,7 +13,7 @@ import type { OneVm, StepHookFn, VmNic } from "../state.js";
 import { getVectors, type Template, type TemplateValue } from "../template.js";
 import { VM_ACTION_ID } from "../vm-actions.js";
 import { closeCopyHistory, requester } from "../vm-history.js";
-import { isRunning, LcmState, stateName, VmState } from "../vm-states.js";
+import { isRunning, LcmState, OFFLINE_CONFIG_STATES, stateName, VmState } from "../vm-states.js";
 import { authorize, int, lookup, type MethodDef, str } from "./context.js";
 import { parseOrInternalError } from "./edit.js";
 import { addImage, checkImageName } from "./image.js";
@@ -248,16 +248,7 @@ function updateconfTemplate(t: Template): Template {
   return out;
 }
 
-/** States `VirtualMachine::updateconf` accepts: PENDING, HOLD, POWEROFF, UNDEPLOYED, CLONING(_FAILURE) … */
-const UPDATECONF_STATES = new Set<number>([
-  VmState.PENDING,
-  VmState.HOLD,
-  VmState.POWEROFF,
-  VmState.UNDEPLOYED,
-  VmState.CLONING,
-  VmState.CLONING_FAILURE,
-]);
-/** … and these LCM states while ACTIVE (RUNNING updates the running domain too). */
+/** `VirtualMachine::updateconf` accepts the OFFLINE_CONFIG_STATES and these LCM states while ACTIVE (RUNNING updates the running domain too). */
 const UPDATECONF_LCM = new Set<number>([
   LcmState.LCM_INIT,
   LcmState.PROLOG,
@@ -586,7 +577,9 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
         if (name !== null)
           throw new OneFailure(ErrorCode.AUTHORIZATION, `Template includes a restricted attribute ${name}`);
       }
-      if (!(UPDATECONF_STATES.has(vm.state) || (vm.state === VmState.ACTIVE && UPDATECONF_LCM.has(vm.lcm))))
+      if (
+        !(OFFLINE_CONFIG_STATES.has(vm.state) || (vm.state === VmState.ACTIVE && UPDATECONF_LCM.has(vm.lcm)))
+      )
         throw internal(`configuration cannot be updated in state ${stateName(vm)}`, vm.id);
       const next = vm.template.map(([k, v]): [string, TemplateValue] => [
         k,
