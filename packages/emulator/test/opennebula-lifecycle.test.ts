@@ -1,4 +1,4 @@
-import { reindex, setHostReachable } from "@homelab-kit/emulator/opennebula";
+import { reindex, setHostReachable, sync } from "@homelab-kit/emulator/opennebula";
 import { describe, expect, it } from "vitest";
 import { field, stateOf } from "./opennebula-rpc.js";
 import { running, setup2023 as setup } from "./opennebula-setup.js";
@@ -378,6 +378,31 @@ describe("OpenNebula emulator: VM life cycle on the clock", () => {
     expect(state.hosts.get(0)!.usedCpu).toBe(100);
     s.clock.advance(5_000);
     expect(await s.vmState(a)).toEqual([3, 3]);
+  });
+
+  it("a step naming a hook the state was not given is an error, not skipped; every kind the emulator names is given", async () => {
+    const s = setup();
+    const a = Number(await s.ok("one.template.instantiate", 0, "", false, "", false));
+    s.clock.advance(5_000);
+    sync(s.emulator.state);
+    const vm = s.emulator.state.vms.get(a)!;
+    expect(vm.steps.map((step) => step.hook?.kind)).toEqual([undefined, "deployed"]);
+    expect([...s.emulator.state.lifecycle.stepHooks.keys()].sort()).toEqual([
+      "backup-done",
+      "booted",
+      "deployed",
+      "disk-resized",
+      "disk-saved",
+      "epilog-start",
+      "finish",
+      "migrated",
+      "prolog-migrate",
+      "release-capacity",
+      "running-end",
+    ]);
+    vm.steps[1]!.hook = { kind: "no-such-hook" };
+    s.clock.advance(5_000);
+    expect(() => sync(s.emulator.state)).toThrow(`VM ${a}: no step hook "no-such-hook"`);
   });
 
   it("keeps up with 2,000 VMs: instantiate, schedule and page them", async () => {

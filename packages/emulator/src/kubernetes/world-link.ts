@@ -8,6 +8,7 @@
  */
 import { CoreV1Api, type KubeConfig, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import type { OneVm } from "../opennebula/state.js";
+import { isRunning, LcmState, VmState } from "../opennebula/vm-states.js";
 import type { World } from "../world/world.js";
 import { kwokNode } from "./kwok-node.js";
 import { apiStatus } from "./standins/errors.js";
@@ -65,16 +66,15 @@ export interface WorldLink {
   stop(): Promise<void>;
 }
 
-const VM_ACTIVE = 3;
-const LCM_RUNNING = 3;
 /** LCM states before the first boot: the kubelet has not registered the Node yet. */
-const LCM_BEFORE_BOOT = new Set([0, 1, 2]); // LCM_INIT, PROLOG, BOOT
+const LCM_BEFORE_BOOT = new Set<number>([LcmState.LCM_INIT, LcmState.PROLOG, LcmState.BOOT]);
 
 /** The live (not DONE) OpenNebula VM of that name, the newest if several. */
 function vmNamed(world: World, name: string): OneVm | undefined {
   let found: OneVm | undefined;
   for (const vm of world.opennebula?.vms.values() ?? [])
-    if (vm.name === name && vm.state !== 6 && (found === undefined || vm.id > found.id)) found = vm;
+    if (vm.name === name && vm.state !== VmState.DONE && (found === undefined || vm.id > found.id))
+      found = vm;
   return found;
 }
 
@@ -86,7 +86,7 @@ export function worldNode(world: World, name: string, registered = false): World
   const record = world.kubernetes.nodes.get(name);
   if (record === undefined) return undefined;
   const vm = vmNamed(world, record.vm);
-  if (!registered && vm !== undefined && vm.state === VM_ACTIVE && LCM_BEFORE_BOOT.has(vm.lcm))
+  if (!registered && vm !== undefined && vm.state === VmState.ACTIVE && LCM_BEFORE_BOOT.has(vm.lcm))
     return undefined;
   const roles = Object.fromEntries(record.roles.map((role) => [`node-role.kubernetes.io/${role}`, ""]));
   const cpu = vm === undefined ? undefined : vm.vcpu > 0 ? vm.vcpu : Math.ceil(vm.cpu);
@@ -101,7 +101,7 @@ export function worldNode(world: World, name: string, registered = false): World
         ? { cpu: "32", memory: "256Gi", pods: "110" }
         : { cpu: String(cpu), memory: `${vm.memoryMb}Mi`, pods: "110" },
     // A record with no OpenNebula VM (added by hand, a world without OpenNebula) follows its host.
-    ready: record.ready && (vm === undefined || (vm.state === VM_ACTIVE && vm.lcm === LCM_RUNNING)),
+    ready: record.ready && (vm === undefined || isRunning(vm)),
   };
 }
 

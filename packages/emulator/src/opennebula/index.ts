@@ -6,18 +6,20 @@
 import type { Transport } from "@homelab-kit/core";
 import { type ServedRoutes, type ServeOptions, serve } from "../common/serve.js";
 import { routesTransport } from "../common/transport.js";
+import { createOpenNebulaState } from "./create-state.js";
 import { createOpenNebulaRoutes } from "./routes.js";
-import { createOpenNebulaState, type OpenNebulaState, type OpenNebulaStateOptions } from "./state.js";
+import type { OpenNebulaState, OpenNebulaStateOptions } from "./state.js";
 
 export { type EmulatorClock, type ManualClock, manualClock, systemClock } from "../ilo/clock.js";
+export { createOpenNebulaState } from "./create-state.js";
 export { ErrorCode, OneFailure } from "./errors.js";
-export { reindex, setHostReachable, stateName, sync, VM_ACTIONS } from "./lifecycle.js";
+export { setHostReachable } from "./host-monitor.js";
 export { backupImageXml } from "./methods/vm-backup.js";
 export { answerXmlRpc, createOpenNebulaRoutes, openNebulaMethods, RPC_BODY_LIMIT } from "./routes.js";
+export { reindex, sync } from "./scheduler.js";
 export {
   type AddressRange,
   addHost,
-  createOpenNebulaState,
   defaultTimings,
   type HostSpec,
   type OneCluster,
@@ -34,6 +36,8 @@ export {
   type OpenNebulaState,
   type OpenNebulaStateOptions,
 } from "./state.js";
+export { VM_ACTIONS } from "./vm-actions.js";
+export { stateName } from "./vm-states.js";
 export { FaultCode } from "./xmlrpc.js";
 
 export interface OpenNebulaEmulator {

@@ -7,6 +7,7 @@
 import { ErrorCode, failures, OneFailure } from "./errors.js";
 import type { OneGroup, OneUser, OneVm, OpenNebulaState } from "./state.js";
 import { getVectors, parseTemplate, type Template, TemplateSyntaxError } from "./template.js";
+import { VmState } from "./vm-states.js";
 import { cdata } from "./xml.js";
 
 type QuotaKind = "DATASTORE" | "NETWORK" | "VM" | "IMAGE";
@@ -63,7 +64,7 @@ const owns = (scope: Scope, o: { uid: number; gid: number }) =>
   scope.kind === "user" ? o.uid === scope.id : o.gid === scope.id;
 
 /** VMs that hold RUNNING_* quota: not DONE, POWEROFF, UNDEPLOYED or STOPPED. */
-const RUNNING_OFF = new Set([4, 6, 8, 9]);
+const RUNNING_OFF = new Set<number>([VmState.STOPPED, VmState.DONE, VmState.POWEROFF, VmState.UNDEPLOYED]);
 
 /**
  * VirtualMachineDisk::system_ds_size: volatile disks, and image disks whose transfer target
@@ -94,7 +95,7 @@ function usage(state: OpenNebulaState, scope: Scope): Record<QuotaKind, Map<stri
     bump("DATASTORE", String(image.datastoreId), "SIZE", image.sizeMb);
   }
   for (const vm of state.vms.values()) {
-    if (!owns(scope, vm) || vm.state === 6) continue;
+    if (!owns(scope, vm) || vm.state === VmState.DONE) continue;
     bump("VM", "", "VMS", 1);
     bump("VM", "", "CPU", vm.cpu);
     bump("VM", "", "MEMORY", vm.memoryMb);

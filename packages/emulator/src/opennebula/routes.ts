@@ -6,7 +6,6 @@
  */
 import { type Route, type RouteResponse, route } from "../common/routes.js";
 import { OneFailure } from "./errors.js";
-import { sync } from "./lifecycle.js";
 import { aclMethods } from "./methods/acl.js";
 import { clusterMethods } from "./methods/cluster.js";
 import { authenticate, type MethodDef, readArgs } from "./methods/context.js";
@@ -26,6 +25,7 @@ import { vmHotplugMethods } from "./methods/vm-hotplug.js";
 import { vmScheduleMethods } from "./methods/vm-schedule.js";
 import { vmgroupMethods } from "./methods/vmgroup.js";
 import { vnMethods } from "./methods/vn.js";
+import { sync } from "./scheduler.js";
 import type { OpenNebulaState } from "./state.js";
 import {
   decodeCall,

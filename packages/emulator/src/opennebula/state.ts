@@ -342,11 +342,35 @@ export interface VmHistory {
 
 /**
  * What a step does when it is reached besides moving the VM, as data so that a World snapshot keeps
- * it: the `kind` of a hook registered with `registerStepHook` (lifecycle.ts) and a JSON argument.
+ * it: the `kind` of a hook in the state's `lifecycle.stepHooks` and a JSON argument.
  */
 export interface StepHook {
   kind: string;
   arg?: unknown;
+}
+
+/** What a step hook of some kind does when its step is reached at `at` (clock ms). */
+export type StepHookFn = (state: OpenNebulaState, vm: OneVm, at: number, arg: unknown) => void;
+
+/**
+ * Timed work on a VM besides its steps (scheduled actions): `next` is when it is due (clock ms,
+ * +∞ none), `fire` does it and must move `next` past `at`.
+ */
+export interface VmTimer {
+  next(vm: OneVm): number;
+  fire(state: OpenNebulaState, vm: OneVm, at: number): void;
+  /** Takes what a new VM's template asks for (createVm, before the VM is stored; may throw a failure). */
+  onCreate?(state: OpenNebulaState, vm: OneVm): void;
+}
+
+/**
+ * The behaviour a state's VM steps and timers call for, given to the state by its factory
+ * (opennebula/create-state.ts) rather than registered by modules as they load.
+ */
+export interface VmLifecycleHooks {
+  /** What each StepHook `kind` does. */
+  readonly stepHooks: ReadonlyMap<string, StepHookFn>;
+  readonly timers: readonly VmTimer[];
 }
 
 /** A timed transition: at `at` (clock ms) the VM moves to `state`/`lcm`, then its `hook` runs. */
@@ -535,6 +559,8 @@ export interface OpenNebulaState {
     Partial<Record<"secgroup" | "vmgroup" | "acl" | "schedAction", number>>;
   /** Pending VM transitions in time order. */
   agenda: Agenda;
+  /** What the VMs' step hooks and timers do (runtime behaviour, not data: a snapshot leaves it). */
+  readonly lifecycle: VmLifecycleHooks;
   lockedImages: Set<OneImage>;
   /**
    * Injected faults. `invalidUtf8Vms`: VMs whose body holds bytes that are not UTF-8 (docs/reference/opennebula/ISSUES.md #5):
@@ -559,8 +585,14 @@ export function nowSeconds(state: OpenNebulaState): number {
   return Math.floor(state.clock.now() / 1000);
 }
 
-/** Creates an OpenNebula state: users/groups always; the reference topology unless `empty`. */
-export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): OpenNebulaState {
+/**
+ * Creates an OpenNebula state with the VM `lifecycle` given: users/groups always; the reference
+ * topology unless `empty`. opennebula/create-state.ts's createOpenNebulaState gives the emulator's.
+ */
+export function newOpenNebulaState(
+  lifecycle: VmLifecycleHooks,
+  options: OpenNebulaStateOptions = {},
+): OpenNebulaState {
   const listeners = new Set<(event: OpenNebulaEvent) => void>();
   const state: OpenNebulaState = {
     clock: options.clock ?? systemClock,
@@ -596,6 +628,7 @@ export function createOpenNebulaState(options: OpenNebulaStateOptions = {}): Ope
       acl: 0,
     },
     agenda: createAgenda(),
+    lifecycle,
     lockedImages: new Set(),
     faults: { invalidUtf8Vms: new Set() },
     subscribe(listener) {

@@ -8,6 +8,7 @@
  * 1 GiB. Nothing runs while the host is down.
  */
 import type { OneHost, OpenNebulaState } from "../opennebula/state.js";
+import { LcmState, VmState } from "../opennebula/vm-states.js";
 import type { World } from "./world.js";
 
 const GiB = 1024 ** 3;
@@ -17,7 +18,19 @@ const OS_CPU = 0.01;
 const OSD_CPU = 0.02;
 
 /** LCM states of an ACTIVE VM whose guest runs (booting, running, hot-plugging, snapshotting, migrating live). */
-const GUEST_RUNS = new Set([2, 3, 4, 17, 24, 25, 26, 57, 59, 62, 69]);
+const GUEST_RUNS = new Set<number>([
+  LcmState.BOOT,
+  LcmState.RUNNING,
+  LcmState.MIGRATE,
+  LcmState.HOTPLUG,
+  LcmState.HOTPLUG_SNAPSHOT,
+  LcmState.HOTPLUG_NIC,
+  LcmState.HOTPLUG_SAVEAS,
+  LcmState.DISK_SNAPSHOT,
+  LcmState.DISK_SNAPSHOT_DELETE,
+  LcmState.DISK_RESIZE,
+  LcmState.BACKUP,
+]);
 
 export interface HostActivity {
   /** Busy share of the host's hardware threads (0..1). */
@@ -61,7 +74,7 @@ export function hostActivity(world: World, name: string): HostActivity {
   if (one !== undefined && placed !== undefined) {
     for (const id of placed.vmIds) {
       const vm = one.vms.get(id);
-      if (vm === undefined || vm.state !== 3 || !GUEST_RUNS.has(vm.lcm)) continue;
+      if (vm === undefined || vm.state !== VmState.ACTIVE || !GUEST_RUNS.has(vm.lcm)) continue;
       runningVms++;
       busy += vm.cpu;
       memory += vm.memoryMb * 1024 * 1024;

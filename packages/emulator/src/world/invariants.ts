@@ -5,6 +5,7 @@
 
 import { imageKey } from "../ceph/state.js";
 import { isOn, postState } from "../ilo/power.js";
+import { isRunning, VmState } from "../opennebula/vm-states.js";
 import { cephPoolOf } from "./opennebula.js";
 import type { World } from "./world.js";
 
@@ -86,7 +87,7 @@ export function checkInvariants(world: World): string[] {
     for (const vm of one.vms.values()) {
       if (vm.hostId === null) continue;
       const host = [...one.hosts.values()].find((h) => h.id === vm.hostId);
-      if (vm.state === 3 && vm.lcm === 3 && host !== undefined && !host.reachable)
+      if (isRunning(vm) && host !== undefined && !host.reachable)
         out.push(`VM ${vm.id} RUNNING on unreachable host ${host.name}`);
       if (!vm.holdsCapacity) continue;
       const u = usage.get(vm.hostId) ?? { cpu: 0, memKb: 0 };
@@ -101,7 +102,7 @@ export function checkInvariants(world: World): string[] {
     }
     const leases = new Set<string>();
     for (const vm of one.vms.values()) {
-      if (vm.state === 6) continue;
+      if (vm.state === VmState.DONE) continue;
       for (const nic of vm.nics) {
         const key = `${nic.networkId}/${nic.ip ?? nic.mac}`;
         if (leases.has(key)) out.push(`lease ${key} held twice (VM ${vm.id})`);

@@ -12,11 +12,12 @@
 import { addImage, childrenOf, newImage, removeImage } from "../ceph/rbd-model.js";
 import { type CephState, imageKey } from "../ceph/state.js";
 import type { EmulatorClock } from "../common/clock.js";
-import { createVm, deployVm, setHostReachable, sync as syncOpenNebula } from "../opennebula/lifecycle.js";
+import { createOpenNebulaState } from "../opennebula/create-state.js";
+import { setHostReachable } from "../opennebula/host-monitor.js";
+import { sync as syncOpenNebula } from "../opennebula/scheduler.js";
 import {
   addDatastore,
   addHost,
-  createOpenNebulaState,
   DEFAULT_PERMISSIONS,
   makeAddressRange,
   type OneImage,
@@ -26,13 +27,14 @@ import {
   type Permissions,
 } from "../opennebula/state.js";
 import { getAttr, type Template } from "../opennebula/template.js";
+import { createVm } from "../opennebula/vm-create.js";
+import { deployVm } from "../opennebula/vm-placement.js";
+import { VmState } from "../opennebula/vm-states.js";
 import type { Topology } from "../topology/schema.js";
 
 const MiB = 1024 * 1024;
 const ADMIN = { uid: 0, gid: 0 };
 const SHARED: Permissions = [1, 1, 0, 1, 0, 0, 0, 0, 0];
-const VM_DONE = 6;
-const VM_ACTIVE = 3;
 
 export function buildOpenNebula(
   topology: Topology,
@@ -199,10 +201,10 @@ function followVm(one: OpenNebulaState, ceph: CephState, vm: OneVm, state: numbe
     if (pool === undefined || !ceph.pools.has(pool)) continue;
     const name = `one-${image.id}-${vm.id}-${disk.diskId}`;
     const key = imageKey(pool, null, name);
-    if (state === VM_DONE) {
+    if (state === VmState.DONE) {
       const clone = ceph.images.get(key);
       if (clone !== undefined) removeImage(ceph, clone);
-    } else if (state === VM_ACTIVE && !ceph.images.has(key)) {
+    } else if (state === VmState.ACTIVE && !ceph.images.has(key)) {
       const parent = ceph.images.get(imageKey(pool, null, `one-${image.id}`));
       if (parent === undefined) continue;
       addImage(

@@ -13,7 +13,7 @@
  */
 import type { CephState } from "../ceph/state.js";
 import type { IloState } from "../ilo/state.js";
-import { reindex } from "../opennebula/lifecycle.js";
+import { reindex } from "../opennebula/scheduler.js";
 import type { OpenNebulaState } from "../opennebula/state.js";
 import { parseTopology } from "../topology/load.js";
 import type { Topology } from "../topology/schema.js";
@@ -100,6 +100,7 @@ const ONE_RUNTIME_FIELDS = new Set([
   "listOrder",
   "sqlBackend",
   "agenda",
+  "lifecycle",
   "lockedImages",
   "faults",
   "subscribe",

@@ -15,6 +15,7 @@ import { type ControllableClock, manualClock } from "../common/clock.js";
 import { isOn, postState } from "../ilo/power.js";
 import { createIloState, type IloState } from "../ilo/state.js";
 import type { OneVm, OpenNebulaState } from "../opennebula/state.js";
+import { VmState } from "../opennebula/vm-states.js";
 import type { HostSpec, Topology } from "../topology/schema.js";
 import { hostActivity } from "./host-activity.js";
 import { buildOpenNebula, linkOpenNebula, setHostReachable, syncOpenNebula } from "./opennebula.js";
@@ -259,12 +260,12 @@ export class World {
    * VM) once it is placed and ACTIVE, and is dropped when it is DONE.
    */
   #followKubernetesVm(one: OpenNebulaState, vm: OneVm, state: number): void {
-    if (state === 6) {
+    if (state === VmState.DONE) {
       const node = this.kubernetes.nodes.get(vm.name);
       if (node?.vm === vm.name) this.kubernetes.nodes.delete(vm.name);
       return;
     }
-    if (state !== 3 || vm.hostId === null || this.kubernetes.nodes.has(vm.name)) return;
+    if (state !== VmState.ACTIVE || vm.hostId === null || this.kubernetes.nodes.has(vm.name)) return;
     const template = vm.templateId === null ? undefined : one.templates.get(vm.templateId);
     const role = template?.template.find(([k]) => k === "KUBESPRAY_ROLE")?.[1];
     const host = one.hosts.get(vm.hostId)?.name;

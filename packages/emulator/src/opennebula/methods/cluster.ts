@@ -3,7 +3,6 @@
  * OneDRS optimization plan (`optimize` / `planexecute` / `plandelete`).
  */
 import { failures } from "../errors.js";
-import { migrateVm } from "../lifecycle.js";
 import {
   type OneCluster,
   type OneHost,
@@ -13,6 +12,8 @@ import {
   PlanState,
 } from "../state.js";
 import { renderTemplate } from "../template.js";
+import { migrateVm } from "../vm-migrate-resize.js";
+import { isRunning, VmState } from "../vm-states.js";
 import { el, ids } from "../xml.js";
 import { bool, type Ctx, int, lookup, type MethodDef, requireAdmin, str } from "./context.js";
 import { renameMethod, updateMethod } from "./edit.js";
@@ -51,7 +52,7 @@ function getCluster(ctx: Ctx, id: number, op: string): OneCluster {
 
 /** A VM OneDRS may move: RUNNING on a host of the cluster. */
 function movable(vm: OneVm, hostIds: Set<number>): boolean {
-  return vm.state === 3 && vm.lcm === 3 && vm.hostId !== null && hostIds.has(vm.hostId);
+  return isRunning(vm) && vm.hostId !== null && hostIds.has(vm.hostId);
 }
 
 /**
@@ -102,9 +103,10 @@ function refreshPlan(state: OpenNebulaState, plan: OnePlan | undefined): void {
   for (const a of plan.actions) {
     if (a.state !== PlanState.APPLYING) continue;
     const vm = state.vms.get(a.vmId);
-    if (!vm || vm.state === 6 || vm.hostId !== a.hostId) a.state = PlanState.ERROR;
+    if (!vm || vm.state === VmState.DONE || vm.hostId !== a.hostId) a.state = PlanState.ERROR;
     // the migration is over: RUNNING, or back in POWEROFF / SUSPENDED, on the target
-    else if ((vm.state === 3 && vm.lcm === 3) || vm.state === 8 || vm.state === 5) a.state = PlanState.DONE;
+    else if (isRunning(vm) || vm.state === VmState.POWEROFF || vm.state === VmState.SUSPENDED)
+      a.state = PlanState.DONE;
   }
   if (plan.actions.some((a) => a.state === PlanState.READY || a.state === PlanState.APPLYING)) return;
   plan.state = plan.actions.some((a) => a.state === PlanState.ERROR)

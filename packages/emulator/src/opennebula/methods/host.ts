@@ -1,7 +1,7 @@
 /** `one.host.*` and `one.hostpool.info`: hosts with their capacity (HOST_SHARE) and VMs. */
 import { aclAllows } from "../acl.js";
 import { ErrorCode, failures, OneFailure } from "../errors.js";
-import { hostShare } from "../lifecycle.js";
+import { hostShare } from "../host-capacity.js";
 import { addHost, type OneHost, type OpenNebulaState } from "../state.js";
 import { getAttr, renderTemplate, setAttr } from "../template.js";
 import { el, ids } from "../xml.js";

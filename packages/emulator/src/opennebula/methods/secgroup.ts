@@ -6,6 +6,7 @@
 import { failures } from "../errors.js";
 import { DEFAULT_PERMISSIONS, type OneSecGroup, type OpenNebulaState } from "../state.js";
 import { getAttr, getVectors, renderTemplate, type Template } from "../template.js";
+import { VmState } from "../vm-states.js";
 import { ids } from "../xml.js";
 import { bool, int, type MethodDef, ownerXml, permissionsXml, str } from "./context.js";
 import { allocName, getOwned, type OwnedKind, ownedMethods } from "./owned.js";
@@ -32,7 +33,7 @@ function ruleError(t: Template): string | null {
 function vmsOf(state: OpenNebulaState, sg: OneSecGroup): number[] {
   const out: number[] = [];
   for (const vm of state.vms.values()) {
-    if (vm.state === 6) continue;
+    if (vm.state === VmState.DONE) continue;
     if (vm.nics.some((n) => (n.attrs.SECURITY_GROUPS ?? "").split(",").includes(String(sg.id))))
       out.push(vm.id);
   }

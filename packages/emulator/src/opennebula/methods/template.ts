@@ -1,8 +1,8 @@
 /** `one.template.*` and `one.templatepool.info`: VM templates and `instantiate`. */
 import { ErrorCode, failures, OneFailure } from "../errors.js";
-import { createVm } from "../lifecycle.js";
 import { DEFAULT_PERMISSIONS, nowSeconds, type OneTemplate, type OpenNebulaState } from "../state.js";
 import { getAttr, getVectors, mergeTemplate, renderTemplate, setAttr, type Template } from "../template.js";
+import { createVm } from "../vm-create.js";
 import {
   applyChmod,
   authorize,

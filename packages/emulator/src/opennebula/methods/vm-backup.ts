@@ -9,7 +9,7 @@
  * {@link backupImageXml} renders its BACKUP_INCREMENTS and BACKUP_DISK_IDS.
  */
 import { failures, OneFailure } from "../errors.js";
-import { hotplug, registerStepHook, setVmState, stateName } from "../lifecycle.js";
+import { hotplug } from "../hotplug.js";
 import {
   DEFAULT_PERMISSIONS,
   type ImageBackup,
@@ -17,12 +17,14 @@ import {
   type OneImage,
   type OneVm,
   type OpenNebulaState,
+  type StepHookFn,
 } from "../state.js";
+import { isRunning, LcmState, stateName, VmState } from "../vm-states.js";
+import { setVmState } from "../vm-steps.js";
 import { el, ids } from "../xml.js";
 import { authorize, bool, type Ctx, int, lookup, type MethodDef } from "./context.js";
 import { backupConfig, getVm } from "./vm.js";
 
-const LCM = { RUNNING: 3, BACKUP: 69, BACKUP_POWEROFF: 70, RESTORE: 71 };
 const BACKUP_IMAGE = 6;
 const BACKUP_DS = 3;
 
@@ -186,18 +188,24 @@ function completeBackup(
 
 /** DispatchManager::backup: RUNNING → BACKUP, POWEROFF → BACKUP_POWEROFF (else INTERNAL), then back. */
 function beginBackup(state: OpenNebulaState, vm: OneVm, ds: OneDatastore, reset: boolean): void {
-  const running = vm.state === 3 && vm.lcm === LCM.RUNNING;
-  if (!running && vm.state !== 8)
+  if (!isRunning(vm) && vm.state !== VmState.POWEROFF)
     throw new OneFailure(
       0x2000,
       `Could not create a new backup for VM ${vm.id}, wrong state ${stateName(vm)}.`,
       vm.id,
     );
   vm.resched = 0;
-  hotplug(state, vm, LCM.BACKUP, LCM.BACKUP_POWEROFF, `Could not create a new backup for VM ${vm.id}`, {
-    after: state.timings.backup,
-    hook: { kind: "backup-done", arg: { ds: ds.id, reset } },
-  });
+  hotplug(
+    state,
+    vm,
+    LcmState.BACKUP,
+    LcmState.BACKUP_POWEROFF,
+    `Could not create a new backup for VM ${vm.id}`,
+    {
+      after: state.timings.backup,
+      hook: { kind: "backup-done", arg: { ds: ds.id, reset } },
+    },
+  );
 }
 
 /** A backup without the caller's authorization (a scheduled `backup` action; ARGS `ds_id,reset`). */
@@ -205,11 +213,14 @@ export function startBackup(state: OpenNebulaState, vm: OneVm, dsId: number, res
   beginBackup(state, vm, backupDatastore(state, vm, dsId, reset), reset);
 }
 
-registerStepHook("backup-done", (state, vm, at, arg) => {
-  const { ds: dsId, reset } = arg as { ds: number; reset: boolean };
-  const ds = state.datastores.get(dsId);
-  if (ds !== undefined) completeBackup(state, vm, ds, reset, at);
-});
+/** The step hooks of backups, by kind (given to the state by opennebula/create-state.ts). */
+export const backupStepHooks: Readonly<Record<string, StepHookFn>> = {
+  "backup-done": (state, vm, at, arg) => {
+    const { ds: dsId, reset } = arg as { ds: number; reset: boolean };
+    const ds = state.datastores.get(dsId);
+    if (ds !== undefined) completeBackup(state, vm, ds, reset, at);
+  },
+};
 
 export const vmBackupMethods: Record<string, MethodDef> = {
   "one.vm.backup": {
@@ -227,9 +238,12 @@ export const vmBackupMethods: Record<string, MethodDef> = {
     params: [int()],
     run(ctx, [id]) {
       const vm = getVm(ctx, id as number, "ADMIN");
-      if (vm.state !== 3 || (vm.lcm !== LCM.BACKUP && vm.lcm !== LCM.BACKUP_POWEROFF))
+      if (vm.state !== VmState.ACTIVE || (vm.lcm !== LcmState.BACKUP && vm.lcm !== LcmState.BACKUP_POWEROFF))
         throw failures.internal(`Could not cancel backup for VM ${vm.id}, no backup in progress`);
-      const back = vm.lcm === LCM.BACKUP ? [3, LCM.RUNNING] : [8, 0];
+      const back =
+        vm.lcm === LcmState.BACKUP
+          ? [VmState.ACTIVE, LcmState.RUNNING]
+          : [VmState.POWEROFF, LcmState.LCM_INIT];
       vm.steps = [];
       setVmState(ctx.state, vm, back[0]!, back[1]!);
       return vm.id;
@@ -247,7 +261,7 @@ export const vmBackupMethods: Record<string, MethodDef> = {
       if ((incrementId as number) > lastIncrement) throw failures.action("Wrong increment", found.id);
       const vm = getVm(ctx, found.id, "ADMIN");
       authorize(ctx, image, "USE", "IMAGE");
-      hotplug(ctx.state, vm, -1, LCM.RESTORE, `Could not restore VM ${vm.id}`, {
+      hotplug(ctx.state, vm, -1, LcmState.RESTORE, `Could not restore VM ${vm.id}`, {
         after: ctx.state.timings.backup,
       });
       return vm.id;

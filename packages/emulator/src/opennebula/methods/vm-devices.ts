@@ -8,39 +8,19 @@
  * DispatchManagerActions.cc (7.x).
  */
 import { ErrorCode, failures, OneFailure } from "../errors.js";
-import {
-  closeCopyHistory,
-  passThrough,
-  registerStepHook,
-  requester,
-  stateName,
-  VM_ACTION_ID,
-} from "../lifecycle.js";
-import type { OneVm, VmNic } from "../state.js";
+import { passThrough } from "../hotplug.js";
+import type { OneVm, StepHookFn, VmNic } from "../state.js";
 import { getVectors, type Template, type TemplateValue } from "../template.js";
+import { VM_ACTION_ID } from "../vm-actions.js";
+import { closeCopyHistory, requester } from "../vm-history.js";
+import { isRunning, LcmState, OFFLINE_CONFIG_STATES, stateName, VmState } from "../vm-states.js";
 import { authorize, int, lookup, type MethodDef, str } from "./context.js";
 import { parseOrInternalError } from "./edit.js";
 import { addImage, checkImageName } from "./image.js";
 import { getVm } from "./vm.js";
 
-const S = { ACTIVE: 3, STOPPED: 4, SUSPENDED: 5, POWEROFF: 8, UNDEPLOYED: 9 } as const;
-const LCM = {
-  RUNNING: 3,
-  HOTPLUG: 17,
-  HOTPLUG_NIC: 25,
-  HOTPLUG_SAVEAS: 26,
-  HOTPLUG_SAVEAS_POWEROFF: 27,
-  HOTPLUG_SAVEAS_SUSPENDED: 28,
-  DISK_RESIZE: 62,
-  DISK_RESIZE_POWEROFF: 63,
-  DISK_RESIZE_UNDEPLOYED: 64,
-  HOTPLUG_SAVEAS_UNDEPLOYED: 67,
-  HOTPLUG_SAVEAS_STOPPED: 68,
-} as const;
-
 const IMAGE_TYPES = ["OS", "CDROM", "DATABLOCK", "KERNEL", "RAMDISK", "CONTEXT", "BACKUP", "FILESYSTEM"];
 
-const running = (vm: OneVm) => vm.state === S.ACTIVE && vm.lcm === LCM.RUNNING;
 const internal = (message: string, id = -1) => new OneFailure(ErrorCode.INTERNAL, message, id);
 
 /** A NIC's QoS attributes (restricted for regular users; what `one.vm.updatenic` changes). */
@@ -151,7 +131,7 @@ const pciEntries = (vm: OneVm) =>
 
 /** PCI devices are attached cold: only in POWEROFF or UNDEPLOYED. */
 function pciState(vm: OneVm, what: string): void {
-  if (vm.state !== S.POWEROFF && vm.state !== S.UNDEPLOYED)
+  if (vm.state !== VmState.POWEROFF && vm.state !== VmState.UNDEPLOYED)
     throw failures.action(`Could not ${what} VM ${vm.id}, wrong state ${stateName(vm)}.`, vm.id);
 }
 
@@ -159,7 +139,23 @@ function pciState(vm: OneVm, what: string): void {
 // Security groups
 
 /** LCM states in which DispatchManager::attach_sg/detach_sg refuse (rules being set up). */
-const SG_BUSY = new Set([2, 35, 21, 22, 32, 20, 19, 36, 37, 47, 48, 4, 25, 65, 16]);
+const SG_BUSY = new Set<number>([
+  LcmState.BOOT,
+  LcmState.BOOT_MIGRATE,
+  LcmState.BOOT_SUSPENDED,
+  LcmState.BOOT_STOPPED,
+  LcmState.BOOT_UNDEPLOY,
+  LcmState.BOOT_POWEROFF,
+  LcmState.BOOT_UNKNOWN,
+  LcmState.BOOT_FAILURE,
+  LcmState.BOOT_MIGRATE_FAILURE,
+  LcmState.BOOT_UNDEPLOY_FAILURE,
+  LcmState.BOOT_STOPPED_FAILURE,
+  LcmState.MIGRATE,
+  LcmState.HOTPLUG_NIC,
+  LcmState.HOTPLUG_NIC_POWEROFF,
+  LcmState.UNKNOWN,
+]);
 
 function nicSgs(nic: VmNic): number[] {
   return (nic.attrs.SECURITY_GROUPS ?? "")
@@ -252,15 +248,37 @@ function updateconfTemplate(t: Template): Template {
   return out;
 }
 
-/** States `VirtualMachine::updateconf` accepts: PENDING, HOLD, POWEROFF, UNDEPLOYED, CLONING(_FAILURE) … */
-const UPDATECONF_STATES = new Set([1, 2, 8, 9, 10, 11]);
-/** … and these LCM states while ACTIVE (RUNNING updates the running domain too). */
-const UPDATECONF_LCM = new Set([
-  0, 1, 3, 11, 12, 15, 18, 23, 27, 29, 30, 31, 33, 34, 36, 39, 40, 42, 43, 44, 47, 50, 51, 52, 53,
+/** `VirtualMachine::updateconf` accepts the OFFLINE_CONFIG_STATES and these LCM states while ACTIVE (RUNNING updates the running domain too). */
+const UPDATECONF_LCM = new Set<number>([
+  LcmState.LCM_INIT,
+  LcmState.PROLOG,
+  LcmState.RUNNING,
+  LcmState.EPILOG,
+  LcmState.SHUTDOWN,
+  LcmState.CLEANUP_RESUBMIT,
+  LcmState.SHUTDOWN_POWEROFF,
+  LcmState.CLEANUP_DELETE,
+  LcmState.HOTPLUG_SAVEAS_POWEROFF,
+  LcmState.SHUTDOWN_UNDEPLOY,
+  LcmState.EPILOG_UNDEPLOY,
+  LcmState.PROLOG_UNDEPLOY,
+  LcmState.HOTPLUG_PROLOG_POWEROFF,
+  LcmState.HOTPLUG_EPILOG_POWEROFF,
+  LcmState.BOOT_FAILURE,
+  LcmState.PROLOG_FAILURE,
+  LcmState.EPILOG_FAILURE,
+  LcmState.EPILOG_UNDEPLOY_FAILURE,
+  LcmState.PROLOG_MIGRATE_POWEROFF,
+  LcmState.PROLOG_MIGRATE_POWEROFF_FAILURE,
+  LcmState.BOOT_UNDEPLOY_FAILURE,
+  LcmState.PROLOG_UNDEPLOY_FAILURE,
+  LcmState.DISK_SNAPSHOT_POWEROFF,
+  LcmState.DISK_SNAPSHOT_REVERT_POWEROFF,
+  LcmState.DISK_SNAPSHOT_DELETE_POWEROFF,
 ]);
 
 /** States with a host, where GRAPHICS needs a port. */
-const DEPLOYED = new Set<number>([S.ACTIVE, S.POWEROFF, S.SUSPENDED]);
+const DEPLOYED = new Set<number>([VmState.ACTIVE, VmState.POWEROFF, VmState.SUSPENDED]);
 
 function vectorAt(t: Template, name: string): number {
   return t.findIndex(([k, v]) => k === name && typeof v !== "string");
@@ -313,30 +331,33 @@ function longLong(text: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-/** A resized disk is done: the marks go, and a persistent disk's image (the disk itself) grows with it. */
-registerStepHook("disk-resized", (state, vm, _at, arg) => {
-  const { diskId, size } = arg as { diskId: number; size: number };
-  const disk = vm.disks.find((d) => d.diskId === diskId);
-  if (disk === undefined) return;
-  const { RESIZE: _r, SIZE_PREV: _p, ...rest } = disk.attrs;
-  disk.attrs = rest;
-  const image = disk.imageId === null ? undefined : state.images.get(disk.imageId);
-  if (image?.persistent) image.sizeMb = size;
-});
+/** The step hooks of disk operations, by kind (given to the state by opennebula/create-state.ts). */
+export const diskStepHooks: Readonly<Record<string, StepHookFn>> = {
+  /** A resized disk is done: the marks go, and a persistent disk's image (the disk itself) grows with it. */
+  "disk-resized": (state, vm, _at, arg) => {
+    const { diskId, size } = arg as { diskId: number; size: number };
+    const disk = vm.disks.find((d) => d.diskId === diskId);
+    if (disk === undefined) return;
+    const { RESIZE: _r, SIZE_PREV: _p, ...rest } = disk.attrs;
+    disk.attrs = rest;
+    const image = disk.imageId === null ? undefined : state.images.get(disk.imageId);
+    if (image?.persistent) image.sizeMb = size;
+  },
 
-/** The datastore has copied a saved disk: the disk's HOTPLUG_SAVE_AS marks go. */
-registerStepHook("disk-saved", (_state, vm, _at, arg) => {
-  const disk = vm.disks.find((d) => d.diskId === (arg as { diskId: number }).diskId);
-  if (disk === undefined) return;
-  const {
-    HOTPLUG_SAVE_AS: _a,
-    HOTPLUG_SAVE_AS_ACTIVE: _b,
-    HOTPLUG_SAVE_AS_SNAPSHOT_ID: _c,
-    HOTPLUG_SAVE_AS_SOURCE: _d,
-    ...rest
-  } = disk.attrs;
-  disk.attrs = rest;
-});
+  /** The datastore has copied a saved disk: the disk's HOTPLUG_SAVE_AS marks go. */
+  "disk-saved": (_state, vm, _at, arg) => {
+    const disk = vm.disks.find((d) => d.diskId === (arg as { diskId: number }).diskId);
+    if (disk === undefined) return;
+    const {
+      HOTPLUG_SAVE_AS: _a,
+      HOTPLUG_SAVE_AS_ACTIVE: _b,
+      HOTPLUG_SAVE_AS_SNAPSHOT_ID: _c,
+      HOTPLUG_SAVE_AS_SOURCE: _d,
+      ...rest
+    } = disk.attrs;
+    disk.attrs = rest;
+  },
+};
 
 export const vmDeviceMethods: Record<string, MethodDef> = {
   "one.vm.diskresize": {
@@ -349,12 +370,12 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       if (!disk) throw failures.action("VM disk does not exist", vm.id);
       const current = Number(disk.attrs.SIZE ?? 0) || 0;
       if (size <= current) throw failures.action("New disk size has to be greater than current one", vm.id);
-      const lcm = running(vm)
-        ? LCM.DISK_RESIZE
-        : vm.state === S.POWEROFF
-          ? LCM.DISK_RESIZE_POWEROFF
-          : vm.state === S.UNDEPLOYED
-            ? LCM.DISK_RESIZE_UNDEPLOYED
+      const lcm = isRunning(vm)
+        ? LcmState.DISK_RESIZE
+        : vm.state === VmState.POWEROFF
+          ? LcmState.DISK_RESIZE_POWEROFF
+          : vm.state === VmState.UNDEPLOYED
+            ? LcmState.DISK_RESIZE_UNDEPLOYED
             : null;
       if (lcm === null)
         throw failures.action(`Could not resize disk for VM ${vm.id}, wrong state ${stateName(vm)}.`, vm.id);
@@ -372,14 +393,14 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
     run(ctx, [id, diskId, name, typeText, snapId]) {
       // VirtualMachineAPI::disk_save_as checks the VM and disk before authorizing, with INTERNAL.
       const found = lookup(ctx.state.vms, id as number, "virtual machine");
-      const lcm = running(found)
-        ? LCM.HOTPLUG_SAVEAS
+      const lcm = isRunning(found)
+        ? LcmState.HOTPLUG_SAVEAS
         : (
             {
-              [S.POWEROFF]: LCM.HOTPLUG_SAVEAS_POWEROFF,
-              [S.SUSPENDED]: LCM.HOTPLUG_SAVEAS_SUSPENDED,
-              [S.UNDEPLOYED]: LCM.HOTPLUG_SAVEAS_UNDEPLOYED,
-              [S.STOPPED]: LCM.HOTPLUG_SAVEAS_STOPPED,
+              [VmState.POWEROFF]: LcmState.HOTPLUG_SAVEAS_POWEROFF,
+              [VmState.SUSPENDED]: LcmState.HOTPLUG_SAVEAS_SUSPENDED,
+              [VmState.UNDEPLOYED]: LcmState.HOTPLUG_SAVEAS_UNDEPLOYED,
+              [VmState.STOPPED]: LcmState.HOTPLUG_SAVEAS_STOPPED,
             } as Record<number, number>
           )[found.state];
       if (lcm === undefined)
@@ -524,7 +545,7 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       const vm = getVm(ctx, found.id, "MANAGE");
       refuseRestricted(ctx.admin, "NIC", tmpl);
       const prefix = `Error updating NIC (${nicId}) for VM ${vm.id}: `;
-      if (vm.state === S.ACTIVE && vm.lcm !== LCM.RUNNING)
+      if (vm.state === VmState.ACTIVE && vm.lcm !== LcmState.RUNNING)
         throw failures.action(`${prefix}Wrong state ${stateName(vm)}`, vm.id);
       const incoming = getVectors(tmpl, "NIC")[0];
       if (!incoming) throw failures.action(`${prefix}Wrong NIC definition, attribute is missing`, vm.id);
@@ -540,7 +561,8 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       }
       nic.attrs = attrs;
       // A RUNNING VM gets the new QoS on the host (HOTPLUG_NIC while the driver runs).
-      if (running(vm) && changed > 0) passThrough(ctx.state, vm, LCM.HOTPLUG_NIC, ctx.state.timings.hotplug);
+      if (isRunning(vm) && changed > 0)
+        passThrough(ctx.state, vm, LcmState.HOTPLUG_NIC, ctx.state.timings.hotplug);
       return vm.id;
     },
   },
@@ -555,7 +577,9 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
         if (name !== null)
           throw new OneFailure(ErrorCode.AUTHORIZATION, `Template includes a restricted attribute ${name}`);
       }
-      if (!(UPDATECONF_STATES.has(vm.state) || (vm.state === S.ACTIVE && UPDATECONF_LCM.has(vm.lcm))))
+      if (
+        !(OFFLINE_CONFIG_STATES.has(vm.state) || (vm.state === VmState.ACTIVE && UPDATECONF_LCM.has(vm.lcm)))
+      )
         throw internal(`configuration cannot be updated in state ${stateName(vm)}`, vm.id);
       const next = vm.template.map(([k, v]): [string, TemplateValue] => [
         k,
@@ -571,7 +595,8 @@ export const vmDeviceMethods: Record<string, MethodDef> = {
       }
       vm.template = next;
       // The context of a RUNNING VM is updated live: HOTPLUG while the driver runs.
-      if (running(vm) && contextChanged) passThrough(ctx.state, vm, LCM.HOTPLUG, ctx.state.timings.hotplug);
+      if (isRunning(vm) && contextChanged)
+        passThrough(ctx.state, vm, LcmState.HOTPLUG, ctx.state.timings.hotplug);
       return vm.id;
     },
   },

@@ -7,45 +7,19 @@
  * DispatchManager's (state checked first, then the object).
  */
 import { failures } from "../errors.js";
-import {
-  assignDiskTargets,
-  buildDisk,
-  closeCopyHistory,
-  contextDiskId,
-  hotplug,
-  leaseNic,
-  passThrough,
-  releaseImage,
-  releaseLease,
-  requester,
-  setNetworkContext,
-  stateName,
-  useImage,
-  VM_ACTION_ID,
-  volatileDiskInfo,
-} from "../lifecycle.js";
+import { hotplug, passThrough } from "../hotplug.js";
 import { nowSeconds, type OneVm, type VmDisk } from "../state.js";
 import { getVectors } from "../template.js";
+import { VM_ACTION_ID } from "../vm-actions.js";
+import { contextDiskId, setNetworkContext } from "../vm-create.js";
+import { assignDiskTargets, buildDisk, releaseImage, useImage, volatileDiskInfo } from "../vm-disks.js";
+import { closeCopyHistory, requester } from "../vm-history.js";
+import { leaseNic, releaseLease } from "../vm-leases.js";
+import { isRunning, LcmState, stateName, VmState } from "../vm-states.js";
 import { int, lookup, type MethodDef, str } from "./context.js";
 import { parseOrInternalError } from "./edit.js";
 import { getVm } from "./vm.js";
 import { refuseRestricted } from "./vm-devices.js";
-
-const LCM = {
-  HOTPLUG: 17,
-  HOTPLUG_SNAPSHOT: 24,
-  HOTPLUG_NIC: 25,
-  HOTPLUG_PROLOG_POWEROFF: 33,
-  HOTPLUG_EPILOG_POWEROFF: 34,
-  DISK_SNAPSHOT_POWEROFF: 51,
-  DISK_SNAPSHOT_REVERT_POWEROFF: 52,
-  DISK_SNAPSHOT_DELETE_POWEROFF: 53,
-  DISK_SNAPSHOT_SUSPENDED: 54,
-  DISK_SNAPSHOT_DELETE_SUSPENDED: 56,
-  DISK_SNAPSHOT: 57,
-  DISK_SNAPSHOT_DELETE: 59,
-  HOTPLUG_NIC_POWEROFF: 65,
-};
 
 /** The API layer's check of disk snapshot calls: ACTION `VM disk does not exist`. */
 function diskOf(vm: OneVm, diskId: number): VmDisk {
@@ -53,9 +27,6 @@ function diskOf(vm: OneVm, diskId: number): VmDisk {
   if (!disk) throw failures.action("VM disk does not exist", vm.id);
   return disk;
 }
-
-const S = { ACTIVE: 3, SUSPENDED: 5, POWEROFF: 8 };
-const isRunning = (vm: OneVm) => vm.state === S.ACTIVE && vm.lcm === 3;
 
 /** DispatchManager's state check before it looks at the object: `<message>, wrong state X.` */
 function requireState(vm: OneVm, ok: boolean, message: string): void {
@@ -69,9 +40,9 @@ function requireState(vm: OneVm, ok: boolean, message: string): void {
 function diskSnapshotLcm(vm: OneVm, lcms: [number, number, number], message: string): number {
   const lcm = isRunning(vm)
     ? lcms[0]
-    : vm.state === S.POWEROFF
+    : vm.state === VmState.POWEROFF
       ? lcms[1]
-      : vm.state === S.SUSPENDED
+      : vm.state === VmState.SUSPENDED
         ? lcms[2]
         : undefined;
   requireState(vm, lcm !== undefined, message);
@@ -128,7 +99,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       const vm = getVm(ctx, found.id, "MANAGE");
       requireState(
         vm,
-        isRunning(vm) || vm.state === S.POWEROFF,
+        isRunning(vm) || vm.state === VmState.POWEROFF,
         `Could not attach a new disk to VM ${vm.id}`,
       );
       const d = getVectors(tmpl, "DISK")[0];
@@ -145,8 +116,8 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       hotplug(
         ctx.state,
         vm,
-        LCM.HOTPLUG,
-        LCM.HOTPLUG_PROLOG_POWEROFF,
+        LcmState.HOTPLUG,
+        LcmState.HOTPLUG_PROLOG_POWEROFF,
         `Could not attach a new disk to VM ${vm.id}`,
       );
       closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_ATTACH, requester(ctx.user));
@@ -167,14 +138,18 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     params: [int(), int()],
     run(ctx, [id, diskId]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      requireState(vm, isRunning(vm) || vm.state === S.POWEROFF, `Could not detach disk from VM ${vm.id}`);
+      requireState(
+        vm,
+        isRunning(vm) || vm.state === VmState.POWEROFF,
+        `Could not detach disk from VM ${vm.id}`,
+      );
       const disk = vm.disks.find((d) => d.diskId === diskId);
       if (!disk) throw failures.action("VM disk does not exist");
       hotplug(
         ctx.state,
         vm,
-        LCM.HOTPLUG,
-        LCM.HOTPLUG_EPILOG_POWEROFF,
+        LcmState.HOTPLUG,
+        LcmState.HOTPLUG_EPILOG_POWEROFF,
         `Could not detach disk from VM ${vm.id}`,
       );
       closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_DETACH, requester(ctx.user));
@@ -193,7 +168,11 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       if (pci && pci.TYPE !== "NIC") throw failures.action("PCI device is not of type NIC");
       const vm = getVm(ctx, found.id, "MANAGE");
       refuseRestricted(ctx.admin, "NIC", tmpl);
-      requireState(vm, isRunning(vm) || vm.state === S.POWEROFF, `Could not add a new NIC to VM ${vm.id}`);
+      requireState(
+        vm,
+        isRunning(vm) || vm.state === VmState.POWEROFF,
+        `Could not add a new NIC to VM ${vm.id}`,
+      );
       const n = getVectors(tmpl, "NIC")[0];
       if (!n) throw failures.action("Wrong format or missing NIC/NIC_ALIAS/PCI attribute", vm.id);
       const nic = leaseNic(ctx.state, vm.id, n, nextId(vm.nics.map((x) => x.nicId)), [], (msg) =>
@@ -202,8 +181,8 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       hotplug(
         ctx.state,
         vm,
-        LCM.HOTPLUG_NIC,
-        LCM.HOTPLUG_NIC_POWEROFF,
+        LcmState.HOTPLUG_NIC,
+        LcmState.HOTPLUG_NIC_POWEROFF,
         `Could not add a new NIC to VM ${vm.id}`,
       );
       closeCopyHistory(ctx.state, vm, VM_ACTION_ID.NIC_ATTACH, requester(ctx.user));
@@ -216,14 +195,18 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     params: [int(), int()],
     run(ctx, [id, nicId]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      requireState(vm, isRunning(vm) || vm.state === S.POWEROFF, `Could not detach NIC from VM ${vm.id}`);
+      requireState(
+        vm,
+        isRunning(vm) || vm.state === VmState.POWEROFF,
+        `Could not detach NIC from VM ${vm.id}`,
+      );
       const nic = vm.nics.find((x) => x.nicId === nicId);
       if (!nic) throw failures.action(`Could not detach NIC with NIC_ID ${nicId}, it does not exist.`, vm.id);
       hotplug(
         ctx.state,
         vm,
-        LCM.HOTPLUG_NIC,
-        LCM.HOTPLUG_NIC_POWEROFF,
+        LcmState.HOTPLUG_NIC,
+        LcmState.HOTPLUG_NIC_POWEROFF,
         `Could not detach NIC from VM ${vm.id}`,
       );
       closeCopyHistory(ctx.state, vm, VM_ACTION_ID.NIC_DETACH, requester(ctx.user));
@@ -237,7 +220,13 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
     params: [int(), str()],
     run(ctx, [id, name]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, `Could not create a new snapshot for VM ${vm.id}`);
+      hotplug(
+        ctx.state,
+        vm,
+        LcmState.HOTPLUG_SNAPSHOT,
+        null,
+        `Could not create a new snapshot for VM ${vm.id}`,
+      );
       const snapId = vm.nextSnapshot ?? 0;
       vm.nextSnapshot = snapId + 1;
       vm.snapshots ??= [];
@@ -262,7 +251,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       requireState(vm, isRunning(vm), what);
       const snap = vm.snapshots?.find((x) => x.id === snapId);
       if (!snap) throw failures.action(`${what}, it does not exist.`);
-      hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, what);
+      hotplug(ctx.state, vm, LcmState.HOTPLUG_SNAPSHOT, null, what);
       for (const sn of vm.snapshots ?? []) sn.active = sn === snap;
       snap.action = "REVERT";
       return vm.id;
@@ -276,7 +265,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       requireState(vm, isRunning(vm), what);
       const snap = vm.snapshots?.find((x) => x.id === snapId);
       if (!snap) throw failures.action(`${what}, it does not exist.`);
-      hotplug(ctx.state, vm, LCM.HOTPLUG_SNAPSHOT, null, what);
+      hotplug(ctx.state, vm, LcmState.HOTPLUG_SNAPSHOT, null, what);
       vm.snapshots = (vm.snapshots ?? []).filter((x) => x !== snap);
       return vm.id;
     },
@@ -289,7 +278,7 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       if (disk.imageId === null) throw failures.action("Cannot make snapshots on volatile disks", vm.id);
       const lcm = diskSnapshotLcm(
         vm,
-        [LCM.DISK_SNAPSHOT, LCM.DISK_SNAPSHOT_POWEROFF, LCM.DISK_SNAPSHOT_SUSPENDED],
+        [LcmState.DISK_SNAPSHOT, LcmState.DISK_SNAPSHOT_POWEROFF, LcmState.DISK_SNAPSHOT_SUSPENDED],
         `Could not create a new snapshot for VM ${vm.id}`,
       );
       passThrough(ctx.state, vm, lcm, ctx.state.timings.hotplug);
@@ -316,12 +305,12 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       const vm = getVm(ctx, id as number, "MANAGE");
       // oned reverts disk snapshots only while the VM is powered off (DISK_SNAPSHOT_REVERT is retired).
       const what = `Could not revert to disk snapshot for VM ${vm.id}`;
-      requireState(vm, vm.state === S.POWEROFF, what);
+      requireState(vm, vm.state === VmState.POWEROFF, what);
       const disk = vm.disks.find((d) => d.diskId === diskId);
       const snapshot = disk?.snapshots?.find((x) => x.id === snapId);
       if (!disk || !snapshot)
         throw failures.action(`Disk id (${diskId}) or snapshot id (${snapId}) is not valid.`, vm.id);
-      hotplug(ctx.state, vm, -1, LCM.DISK_SNAPSHOT_REVERT_POWEROFF, what);
+      hotplug(ctx.state, vm, -1, LcmState.DISK_SNAPSHOT_REVERT_POWEROFF, what);
       closeCopyHistory(ctx.state, vm, VM_ACTION_ID.DISK_SNAPSHOT_REVERT, requester(ctx.user));
       disk.active = snapshot.id;
       ctx.state.emit({ type: "disk-snapshot", action: "revert", vm, disk, snapshot });
@@ -335,7 +324,11 @@ export const vmHotplugMethods: Record<string, MethodDef> = {
       const disk = diskOf(vm, diskId as number);
       const lcm = diskSnapshotLcm(
         vm,
-        [LCM.DISK_SNAPSHOT_DELETE, LCM.DISK_SNAPSHOT_DELETE_POWEROFF, LCM.DISK_SNAPSHOT_DELETE_SUSPENDED],
+        [
+          LcmState.DISK_SNAPSHOT_DELETE,
+          LcmState.DISK_SNAPSHOT_DELETE_POWEROFF,
+          LcmState.DISK_SNAPSHOT_DELETE_SUSPENDED,
+        ],
         `Could not delete disk snapshot from VM ${vm.id}`,
       );
       const problem = snapshotDeleteError(disk, snapId as number);

@@ -6,9 +6,12 @@
  * `one.vm.{vmgroupadd,vmgroupdel}` (7.4, TEMPLATE/VMGROUP).
  */
 import { failures, OneFailure } from "../errors.js";
-import { registerVmTimer, scheduleVm, stateName, VM_ACTIONS, vmAction } from "../lifecycle.js";
-import type { OneVm, OpenNebulaState, VmSchedAction } from "../state.js";
+import type { OneVm, OpenNebulaState, VmSchedAction, VmTimer } from "../state.js";
 import { getVectors, parseTemplate, type Template, TemplateSyntaxError } from "../template.js";
+import { VM_ACTIONS } from "../vm-actions.js";
+import { vmAction } from "../vm-state-machine.js";
+import { isRunning, stateName, VmState } from "../vm-states.js";
+import { scheduleVm } from "../vm-steps.js";
 import { authorize, type Ctx, int, lookup, type MethodDef, str } from "./context.js";
 import { checkLock } from "./lock.js";
 import { execStatus, getVm } from "./vm.js";
@@ -41,7 +44,6 @@ export const SCHED_VM_ACTIONS = [
 
 const REPEAT = { NONE: -1, WEEKLY: 0, MONTHLY: 1, YEARLY: 2, HOURLY: 3 } as const;
 const END = { NONE: -1, NEVER: 0, TIMES: 1, DATE: 2 } as const;
-const DONE_STATE = 6;
 
 /** A template parse error is INTERNAL for the scheduled-action calls (oned's `parse_str_or_xml`). */
 function parseOrInternal(text: string): Template {
@@ -252,10 +254,10 @@ function dueAt(sa: VmSchedAction): number {
   return Math.max(sa.time * 1000, sa.since ?? Number.NEGATIVE_INFINITY);
 }
 
-/** Due scheduled actions run at their TIME on the emulator clock (DONE, MESSAGE, next TIME). */
-registerVmTimer({
+/** Due scheduled actions run at their TIME on the emulator clock (DONE, MESSAGE, next TIME); given to the state by opennebula/create-state.ts. */
+export const scheduledActionsTimer: VmTimer = {
   next(vm) {
-    if (vm.state === DONE_STATE || !vm.schedActions) return Number.POSITIVE_INFINITY;
+    if (vm.state === VmState.DONE || !vm.schedActions) return Number.POSITIVE_INFINITY;
     let at = Number.POSITIVE_INFINITY;
     for (const sa of vm.schedActions) if (!finished(sa)) at = Math.min(at, dueAt(sa));
     return at;
@@ -265,7 +267,7 @@ registerVmTimer({
     const then = stateAt(state, at);
     for (const sa of vm.schedActions ?? []) {
       if (finished(sa) || dueAt(sa) > at) continue;
-      const error = vm.state === DONE_STATE ? "" : runSchedAction(then, vm, sa);
+      const error = vm.state === VmState.DONE ? "" : runSchedAction(then, vm, sa);
       sa.message = error === "" ? "" : `${new Date(at).toUTCString()} : ${error}`;
       nextAction(sa, Math.max(now, sa.time));
     }
@@ -292,7 +294,7 @@ registerVmTimer({
     vm.schedActions = created;
     vm.template = vm.template.filter(([k]) => k !== "SCHED_ACTION");
   },
-});
+};
 
 function newSchedAction(): VmSchedAction {
   return {
@@ -316,7 +318,7 @@ function schedOf(vm: OneVm, schedId: number): VmSchedAction | undefined {
 
 /** `one.vm.exec`/`retryexec`: a command for the guest agent of a RUNNING VM. */
 function startExec(ctx: Ctx, vm: OneVm, command: string, stdin: string): number {
-  if (vm.state !== 3 || vm.lcm !== 3)
+  if (!isRunning(vm))
     throw failures.action(`Could not execute command on VM ${vm.id}, wrong state ${stateName(vm)}.`, vm.id);
   if (vm.exec && execStatus(ctx.state, vm.exec) === "EXECUTING")
     throw failures.action(
@@ -342,7 +344,7 @@ export const vmScheduleMethods: Record<string, MethodDef> = {
     params: [int(), str()],
     run(ctx, [id, text]) {
       const vm = getVm(ctx, id as number, "MANAGE");
-      if (vm.state === DONE_STATE)
+      if (vm.state === VmState.DONE)
         throw new OneFailure(
           0x2000,
           `Unable to create Scheduled Action for Virtual Machine ${vm.id}, it's in DONE state`,
@@ -421,7 +423,7 @@ export const vmScheduleMethods: Record<string, MethodDef> = {
       const group = lookup(ctx.state.vmgroups, vmgId as number, "vm group");
       authorize(ctx, group, "USE", "VMGROUP");
       checkLock(ctx, group, "USE", "VMGROUP");
-      if (vm.state === DONE_STATE)
+      if (vm.state === VmState.DONE)
         throw failures.action(`Could not add VM ${vm.id} to VM group, wrong state ${stateName(vm)}.`, vm.id);
       const current = vmGroupOf(vm);
       if (current) throw failures.action(`VM ${vm.id} is already in VM group ${current.VMGROUP_ID}`, vm.id);

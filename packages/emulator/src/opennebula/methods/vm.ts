@@ -1,20 +1,17 @@
 /**
  * `one.vm.*` and `one.vmpool.*`: the full VM body (vm.xsd), the short pool body (vm_pool.xsd) and
- * the life-cycle calls over lifecycle.ts.
+ * the life-cycle calls over vm-state-machine.ts, vm-placement.ts and vm-migrate-resize.ts.
  */
 import { failures } from "../errors.js";
-import {
-  createVm,
-  manualDeploy,
-  migrateVm,
-  requester,
-  resizeVm,
-  scheduleVm,
-  VM_STATES,
-  vmAction,
-} from "../lifecycle.js";
 import type { OneVm, OpenNebulaState, Owned, VmDisk, VmExec, VmSchedAction } from "../state.js";
 import { renderEntries, renderTemplate, type Template } from "../template.js";
+import { createVm } from "../vm-create.js";
+import { requester } from "../vm-history.js";
+import { migrateVm, resizeVm } from "../vm-migrate-resize.js";
+import { manualDeploy } from "../vm-placement.js";
+import { vmAction } from "../vm-state-machine.js";
+import { LcmState, VM_STATES, VmState } from "../vm-states.js";
+import { scheduleVm } from "../vm-steps.js";
 import { cel, el, ids } from "../xml.js";
 import {
   applyChmod,
@@ -64,7 +61,7 @@ export function vmMonitoringXml(state: OpenNebulaState, vm: OneVm): string {
   const spans: Array<[number, number]> = [];
   for (const h of vm.history) {
     if (h.rstime === 0) continue;
-    const end = h.etime !== 0 ? h.etime : vm.state === 3 ? now : 0;
+    const end = h.etime !== 0 ? h.etime : vm.state === VmState.ACTIVE ? now : 0;
     if (end >= h.rstime && end !== 0) spans.push([h.rstime, end]);
   }
   const records = monitorTimes(spans).map((ts) => {
@@ -156,7 +153,7 @@ function splitTemplate(state: OpenNebulaState, vm: OneVm): { template: string; u
       "SNAPSHOT",
       {
         // VirtualMachine::clear_active_snapshot: ACTIVE/ACTION only while the operation runs
-        ...(sn.active && vm.state === 3 && vm.lcm === 24
+        ...(sn.active && vm.state === VmState.ACTIVE && vm.lcm === LcmState.HOTPLUG_SNAPSHOT
           ? { ACTION: sn.action ?? "CREATE", ACTIVE: "YES" }
           : {}),
         HYPERVISOR_ID: sn.hypervisorId,
@@ -269,13 +266,13 @@ function backupsXml(state: OpenNebulaState, vm: OneVm): string {
 }
 
 function monitoring(state: OpenNebulaState, vm: OneVm): string {
-  if (vm.state !== 3 || vm.hostId === null) return "<MONITORING/>";
+  if (vm.state !== VmState.ACTIVE || vm.hostId === null) return "<MONITORING/>";
   const ts = Math.floor(state.clock.now() / 1000);
-  return `<MONITORING>${cel("CPU", vm.lcm === 3 ? "1.5" : "0")}${cel("ID", String(vm.id))}${cel("MEMORY", String(vm.memoryMb * 1024))}${cel("TIMESTAMP", String(ts))}</MONITORING>`;
+  return `<MONITORING>${cel("CPU", vm.lcm === LcmState.RUNNING ? "1.5" : "0")}${cel("ID", String(vm.id))}${cel("MEMORY", String(vm.memoryMb * 1024))}${cel("TIMESTAMP", String(ts))}</MONITORING>`;
 }
 
 function lastPoll(state: OpenNebulaState, vm: OneVm): number {
-  return vm.state === 3 ? Math.floor(state.clock.now() / 1000) : 0;
+  return vm.state === VmState.ACTIVE ? Math.floor(state.clock.now() / 1000) : 0;
 }
 
 /** The full VM document (vm.xsd). */
@@ -422,7 +419,9 @@ function vmPool(extended: boolean): MethodDef {
       const matches = jsonQuery(ctx, query as string);
       const vms = [...ctx.state.vms.values()].filter(
         (vm) =>
-          visible(vm) && (sf === -2 ? true : sf === -1 ? vm.state !== 6 : vm.state === sf) && matches(vm),
+          visible(vm) &&
+          (sf === -2 ? true : sf === -1 ? vm.state !== VmState.DONE : vm.state === sf) &&
+          matches(vm),
       );
       const page = range(ctx.state, vms, start as number, end as number);
       const render = extended ? vmXml : vmShortXml;
@@ -478,11 +477,11 @@ export const vmMethods: Record<string, MethodDef> = {
       if ((op as number) < 0 || (op as number) > 5) throw failures.rpcApi("Wrong recovery operation code");
       if (op === 3 || op === 5) {
         vm.steps = [];
-        if (vm.state !== 6)
+        if (vm.state !== VmState.DONE)
           vmAction(
             ctx.state,
             vm,
-            vm.state === 1 || vm.state === 2 ? "terminate" : "terminate-hard",
+            vm.state === VmState.PENDING || vm.state === VmState.HOLD ? "terminate" : "terminate-hard",
             requester(ctx.user),
           );
         vm.steps = vm.steps.map((s) => ({ ...s, at: ctx.state.clock.now() }));

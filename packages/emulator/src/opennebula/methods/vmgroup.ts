@@ -7,6 +7,7 @@
 import { failures } from "../errors.js";
 import { DEFAULT_PERMISSIONS, type OneVmGroup, type OneVmGroupRole, type OpenNebulaState } from "../state.js";
 import { getAttr, getVectors, renderTemplate, type Template } from "../template.js";
+import { VmState } from "../vm-states.js";
 import { el } from "../xml.js";
 import { int, type MethodDef, ownerXml, permissionsXml, str } from "./context.js";
 import { lockBlocks, lockMethods, lockXml } from "./lock.js";
@@ -30,7 +31,7 @@ function toRole(v: Record<string, string>, id: number, others: OneVmGroupRole[])
 function roleVms(state: OpenNebulaState, g: OneVmGroup, role: OneVmGroupRole): number[] {
   const out: number[] = [];
   for (const vm of state.vms.values()) {
-    if (vm.state === 6) continue;
+    if (vm.state === VmState.DONE) continue;
     const ref = getVectors(vm.template, "VMGROUP")[0];
     if (ref && Number(ref.VMGROUP_ID) === g.id && ref.ROLE === role.name) out.push(vm.id);
   }
