@@ -4,7 +4,7 @@
  * not defined), its parameters read with xmlrpc-c's type rules (-501), the session authenticated,
  * the clock's due transitions applied, and the method's answer encoded as oned's response array.
  */
-import { type Route, type RouteResponse, route } from "../common/routes.js";
+import { type Route, type RouteResponse, route } from "../common/route-table.js";
 import { OneFailure } from "./errors.js";
 import { aclMethods } from "./methods/acl.js";
 import { clusterMethods } from "./methods/cluster.js";
