@@ -7,17 +7,45 @@ const NODE_TYPE = Symbol.for("yaml.node.type");
 
 type Range = [number, number, number];
 type Value = Scalar | YAMLMap | YAMLSeq | FastAlias;
-const newMap = (): YAMLMap =>
-  ({ [NODE_TYPE]: MAP, items: [], range: undefined, flow: false }) as unknown as YAMLMap;
-const newSeq = (): YAMLSeq =>
-  ({ [NODE_TYPE]: SEQ, items: [], range: undefined, flow: false }) as unknown as YAMLSeq;
-const newPair = (key: unknown, value: unknown) => ({ [NODE_TYPE]: PAIR, key, value });
+
+// The node-type symbol sits on each class's prototype: an object literal with a computed (symbol) key
+// costs a runtime call per node, a class instance does not, and the checks read it all the same.
+class FastCollection {
+  items: unknown[] = [];
+  range: Range | undefined = undefined;
+  flow = false;
+}
+class FastMap extends FastCollection {}
+class FastSeq extends FastCollection {}
+class FastPair {
+  constructor(
+    readonly key: unknown,
+    readonly value: unknown,
+  ) {}
+}
+class FastScalar {
+  constructor(
+    readonly value: unknown,
+    readonly source: string,
+    readonly type: Scalar.Type,
+    readonly range: Range,
+  ) {}
+}
+const tag = (c: { prototype: object }, type: symbol) =>
+  Object.defineProperty(c.prototype, NODE_TYPE, { value: type, enumerable: true });
+tag(FastMap, MAP);
+tag(FastSeq, SEQ);
+tag(FastPair, PAIR);
+tag(FastScalar, SCALAR);
+
+const newMap = (): YAMLMap => new FastMap() as unknown as YAMLMap;
+const newSeq = (): YAMLSeq => new FastSeq() as unknown as YAMLSeq;
+const newPair = (key: unknown, value: unknown) => new FastPair(key, value);
 const newScalar = (value: unknown, source: string, type: Scalar.Type, range: Range): Scalar =>
-  ({ [NODE_TYPE]: SCALAR, value, source, type, range }) as unknown as Scalar;
+  new FastScalar(value, source, type, range) as unknown as Scalar;
 
 /** An alias bound to its anchor while reading (the anchor is always defined before, in document order). */
 class FastAlias {
-  readonly [NODE_TYPE] = ALIAS;
   constructor(
     readonly source: string,
     readonly range: Range,
@@ -27,6 +55,7 @@ class FastAlias {
     return this.target;
   }
 }
+tag(FastAlias, ALIAS);
 
 /**
  * A fast reader for the block-style YAML subset inventories are written in (nested `key: value`
@@ -133,11 +162,10 @@ class FastParser {
       )
         bail();
       const key = plain(keyText, row.start);
-      let rest = c.slice(colon + 1);
-      const restOffset = row.start + colon + 1;
-      const lead = rest.length - trimSpacesStart(rest).length;
-      rest = trimSpacesStart(rest);
-      let valueStart = restOffset + lead;
+      let lead = colon + 1;
+      while (c.charCodeAt(lead) === 32) lead++;
+      let rest = c.slice(lead);
+      let valueStart = row.start + lead;
       this.pos++;
       if (keyText === "<<") {
         map.items.push(newPair(key, this.mergeSources(rest, valueStart, indent)) as never);
@@ -306,8 +334,16 @@ class FastParser {
 
 // YAML's white space is space and tab (tabs never reach this reader): String.prototype.trim* would
 // also eat U+00A0, U+3000 and the other Unicode spaces, which libyaml keeps in a plain scalar
-const trimSpacesStart = (s: string): string => s.replace(/^ +/, "");
-const trimSpacesEnd = (s: string): string => s.replace(/ +$/, "");
+function trimSpacesStart(s: string): string {
+  let i = 0;
+  while (s.charCodeAt(i) === 32) i++;
+  return i === 0 ? s : s.slice(i);
+}
+function trimSpacesEnd(s: string): string {
+  let i = s.length;
+  while (i > 0 && s.charCodeAt(i - 1) === 32) i--;
+  return i === s.length ? s : s.slice(0, i);
+}
 
 function nullScalar(offset: number): Scalar {
   return newScalar(null, "", SCALAR_TYPE.PLAIN, [offset, offset, offset]);

@@ -18,6 +18,8 @@ const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const TIMESTAMP =
   /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$/;
 
+const DOTTED = /^[0-9]+\.[0-9]*\.[0-9.]*$/;
+
 export const TAG_PREFIX = "tag:yaml.org,2002:";
 
 /** Resolves a plain (unquoted, untagged) scalar as PyYAML does; returns the tag and the value. */
@@ -26,6 +28,8 @@ export function resolvePlainScalar(text: string): AnsibleValue {
     const c = text[0]!;
     if ("yYnNtTfFoO".includes(c) && BOOL.test(text)) return /^(?:yes|true|on)$/i.test(text);
     if ("-+0123456789.".includes(c)) {
+      // an address or version with two dots or more is none of the numbers, dates or timestamps below
+      if (DOTTED.test(text)) return text;
       if (INT.test(text)) return constructInt(text);
       if (FLOAT.test(text)) return constructFloat(text);
       if (DATE.test(text)) return text;
@@ -213,15 +217,17 @@ type Entry = { key: AnsibleValue; keyNode: unknown; value: unknown };
  */
 export function mappingEntries(node: unknown, ctx: ConvertContext): Entry[] {
   const entries = flattenMapping(node, ctx);
-  let index: Map<string, number> | undefined;
+  // the keys kept so far, in place order: searched directly in a small mapping, through a Map in a large one
+  const kept: string[] = [];
+  const index = entries.length > 16 ? new Map<string, number>() : undefined;
   let out: Entry[] | undefined;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const id = typeof e.key === "string" ? e.key : `\u0000${typeof e.key}:${keyText(e.key)}`;
-    if (!index) index = new Map();
-    const at = index.get(id);
-    if (at === undefined) {
-      index.set(id, out ? out.length : i);
+    const at = index ? (index.get(id) ?? -1) : kept.indexOf(id);
+    if (at === -1) {
+      if (index) index.set(id, out ? out.length : i);
+      else kept.push(id);
       out?.push(e);
       continue;
     }
@@ -266,7 +272,7 @@ function flattenMapping(node: unknown, ctx: ConvertContext): Entry[] {
     }
     own.push({ key: nodeValue(k, ctx), keyNode: k, value: pair.value });
   }
-  return [...merged, ...own];
+  return merged.length ? [...merged, ...own] : own;
 }
 
 /** Converts any node to a plain value (aliases expanded within the budget). */
