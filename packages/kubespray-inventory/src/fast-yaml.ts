@@ -112,7 +112,9 @@ const BAIL = Symbol("outside the fast subset");
 const bail = (): never => {
   throw BAIL;
 };
-const BAD_START = /^[?:,[\]{}#&*!|>%@`"']/;
+/** Characters a plain scalar may not start with (YAML indicators). */
+const INDICATORS = "?:,[]{}#&*!|>%@`\"'";
+const badStart = (s: string): boolean => s.length > 0 && INDICATORS.includes(s[0]!);
 
 const ANCHOR = /^&([A-Za-z0-9_.-]+)(?: +|$)/;
 const ALIAS_VALUE = /^\*([A-Za-z0-9_.-]+)(?: +#.*| *)$/;
@@ -155,7 +157,7 @@ class FastParser {
       if (colon <= 0) bail();
       const keyText = c.slice(0, colon);
       if (
-        BAD_START.test(keyText) ||
+        badStart(keyText) ||
         keyText.endsWith(" ") ||
         keyText.includes(" #") ||
         keyText.startsWith("- ")
@@ -173,7 +175,7 @@ class FastParser {
         continue;
       }
       let anchor: string | undefined;
-      const a = ANCHOR.exec(rest);
+      const a = rest[0] === "&" ? ANCHOR.exec(rest) : null;
       if (a) {
         anchor = a[1]!;
         rest = rest.slice(a[0].length);
@@ -393,7 +395,7 @@ function scalar(text: string, offset: number): Scalar | YAMLMap | YAMLSeq {
     return c;
   }
   if (
-    BAD_START.test(value) ||
+    badStart(value) ||
     value.includes(": ") ||
     value.endsWith(":") ||
     value.startsWith("- ") ||

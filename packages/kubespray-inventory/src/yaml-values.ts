@@ -102,6 +102,8 @@ export interface ConvertContext {
   warn(code: string, message: string, loc: SourceLocation): void;
   /** Mapping nodes already warned about (a node reached twice, through an alias, warns once). */
   warned?: WeakSet<object>;
+  /** Entries of merge sources read so far (see `mergedEntries`). */
+  merged?: Map<unknown, { key: AnsibleValue; keyNode: unknown; value: unknown }[]>;
 }
 
 export function locate(
@@ -265,7 +267,7 @@ function flattenMapping(node: unknown, ctx: ConvertContext): Entry[] {
             locate(ctx, pair.value as Node),
             "a merge key '<<' takes an alias of a mapping (<<: *anchor) or a list of them",
           );
-        chunk.push(...flattenMapping(src, ctx));
+        chunk.push(...mergedEntries(src, ctx));
       }
       merged.push(...chunk);
       continue;
@@ -273,6 +275,19 @@ function flattenMapping(node: unknown, ctx: ConvertContext): Entry[] {
     own.push({ key: nodeValue(k, ctx), keyNode: k, value: pair.value });
   }
   return merged.length ? [...merged, ...own] : own;
+}
+
+/**
+ * `flattenMapping` of a merge source, read once per document when reading it expands no alias (so
+ * nothing is charged against the alias budget): `<<: *defaults` on every host reads `defaults` once.
+ */
+function mergedEntries(src: unknown, ctx: ConvertContext): Entry[] {
+  const known = ctx.merged?.get(src);
+  if (known) return known;
+  const budget = ctx.aliasBudget;
+  const entries = flattenMapping(src, ctx);
+  if (ctx.aliasBudget === budget) (ctx.merged ??= new Map()).set(src, entries);
+  return entries;
 }
 
 /** Converts any node to a plain value (aliases expanded within the budget). */
