@@ -77,10 +77,9 @@ export function fastParseYaml(text: string): { doc: Document; lines: LineIndex }
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
     lines.addNewLine(start);
-    const raw = text.slice(start, end);
     let indent = 0;
-    while (raw.charCodeAt(indent) === 32) indent++;
-    const content = raw.slice(indent);
+    while (start + indent < end && text.charCodeAt(start + indent) === 32) indent++;
+    const content = text.slice(start + indent, end);
     if (content.length && content[0] !== "#") {
       if (indent === 0 && (content.startsWith("---") || content.startsWith("...") || content[0] === "%"))
         return undefined;
