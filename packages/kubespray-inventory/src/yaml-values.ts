@@ -102,6 +102,8 @@ export interface ConvertContext {
   warn(code: string, message: string, loc: SourceLocation): void;
   /** Mapping nodes already warned about (a node reached twice, through an alias, warns once). */
   warned?: WeakSet<object>;
+  /** Node count of each alias target met so far (what one expansion of it costs the budget). */
+  aliasSizes?: Map<unknown, number>;
   /** Entries of merge sources read so far (see `mergedEntries`). */
   merged?: Map<unknown, { key: AnsibleValue; keyNode: unknown; value: unknown }[]>;
 }
@@ -142,7 +144,13 @@ export function deref(node: unknown, ctx: ConvertContext): unknown {
       locate(ctx, node),
       "define the anchor (&name) before using it",
     );
-  ctx.aliasBudget -= countNodes(target, ctx);
+  // a node's size never changes once read: an anchor used by every host is counted once
+  let size = ctx.aliasSizes?.get(target);
+  if (size === undefined) {
+    size = countNodes(target, ctx);
+    (ctx.aliasSizes ??= new Map()).set(target, size);
+  }
+  ctx.aliasBudget -= size;
   if (ctx.aliasBudget < 0)
     throw new InventoryParseError(
       "YAML_ALIAS_BOMB",
