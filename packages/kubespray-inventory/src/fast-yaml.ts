@@ -155,12 +155,7 @@ class FastParser {
       while (colon !== -1 && colon + 1 < c.length && c[colon + 1] !== " ") colon = c.indexOf(":", colon + 1);
       if (colon <= 0) bail();
       const keyText = c.slice(0, colon);
-      if (
-        badStart(keyText) ||
-        keyText.endsWith(" ") ||
-        keyText.includes(" #") ||
-        keyText.startsWith("- ")
-      )
+      if (badStart(keyText) || keyText.endsWith(" ") || keyText.includes(" #") || keyText.startsWith("- "))
         bail();
       const key = plain(keyText, row.start);
       let lead = colon + 1;

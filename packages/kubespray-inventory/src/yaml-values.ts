@@ -41,7 +41,11 @@ export function resolvePlainScalar(text: string): AnsibleValue {
   return text;
 }
 
+const SMALL_DECIMAL = /^[-+]?[1-9][0-9]{0,14}$/;
+
 export function constructInt(text: string): number | bigint {
+  // a plain decimal of up to 15 digits is a safe integer as written (no BigInt round trip)
+  if (SMALL_DECIMAL.test(text)) return Number(text);
   let v = text.replaceAll("_", "");
   let sign = 1n;
   if (v[0] === "-") sign = -1n;
@@ -148,7 +152,8 @@ export function deref(node: unknown, ctx: ConvertContext): unknown {
   let size = ctx.aliasSizes?.get(target);
   if (size === undefined) {
     size = countNodes(target, ctx);
-    (ctx.aliasSizes ??= new Map()).set(target, size);
+    ctx.aliasSizes ??= new Map();
+    ctx.aliasSizes.set(target, size);
   }
   ctx.aliasBudget -= size;
   if (ctx.aliasBudget < 0)
@@ -294,7 +299,10 @@ function mergedEntries(src: unknown, ctx: ConvertContext): Entry[] {
   if (known) return known;
   const budget = ctx.aliasBudget;
   const entries = flattenMapping(src, ctx);
-  if (ctx.aliasBudget === budget) (ctx.merged ??= new Map()).set(src, entries);
+  if (ctx.aliasBudget === budget) {
+    ctx.merged ??= new Map();
+    ctx.merged.set(src, entries);
+  }
   return entries;
 }
 
