@@ -28,8 +28,13 @@ class FastScalar {
     readonly value: unknown,
     readonly source: string,
     readonly type: Scalar.Type,
-    readonly range: Range,
+    private readonly start: number,
+    private readonly end: number,
   ) {}
+  /** `[start, value end, node end]` as the `yaml` package gives it, made when asked (locations only). */
+  get range(): Range {
+    return [this.start, this.end, this.end];
+  }
 }
 const tag = (c: { prototype: object }, type: symbol) =>
   Object.defineProperty(c.prototype, NODE_TYPE, { value: type, enumerable: true });
@@ -41,8 +46,8 @@ tag(FastScalar, SCALAR);
 const newMap = (): YAMLMap => new FastMap() as unknown as YAMLMap;
 const newSeq = (): YAMLSeq => new FastSeq() as unknown as YAMLSeq;
 const newPair = (key: unknown, value: unknown) => new FastPair(key, value);
-const newScalar = (value: unknown, source: string, type: Scalar.Type, range: Range): Scalar =>
-  new FastScalar(value, source, type, range) as unknown as Scalar;
+const newScalar = (value: unknown, source: string, type: Scalar.Type, start: number, end: number): Scalar =>
+  new FastScalar(value, source, type, start, end) as unknown as Scalar;
 
 /** An alias bound to its anchor while reading (the anchor is always defined before, in document order). */
 class FastAlias {
@@ -295,11 +300,13 @@ class FastParser {
     }
     if (h[2] !== "-") value += "\n";
     while (this.pos < this.rows.length && this.rows[this.pos]!.start < end) this.pos++;
-    return newScalar(value, value, h[1] === "|" ? SCALAR_TYPE.BLOCK_LITERAL : SCALAR_TYPE.BLOCK_FOLDED, [
+    return newScalar(
+      value,
+      value,
+      h[1] === "|" ? SCALAR_TYPE.BLOCK_LITERAL : SCALAR_TYPE.BLOCK_FOLDED,
       offset,
       end + 1,
-      end + 1,
-    ]);
+    );
   }
 
   private seq(i: number, indent: number): YAMLSeq {
@@ -342,11 +349,11 @@ function trimSpacesEnd(s: string): string {
 }
 
 function nullScalar(offset: number): Scalar {
-  return newScalar(null, "", SCALAR_TYPE.PLAIN, [offset, offset, offset]);
+  return newScalar(null, "", SCALAR_TYPE.PLAIN, offset, offset);
 }
 
 function plain(text: string, offset: number): Scalar {
-  return newScalar(text, text, SCALAR_TYPE.PLAIN, [offset, offset + text.length, offset + text.length]);
+  return newScalar(text, text, SCALAR_TYPE.PLAIN, offset, offset + text.length);
 }
 
 /** A one-line scalar value: quoted (no escapes), `{}`/`[]`, or plain up to a ` #` comment. */
@@ -372,11 +379,13 @@ function scalar(text: string, offset: number): Scalar | YAMLMap | YAMLSeq {
     }
     const after = trimSpacesStart(text.slice(i + 1));
     if (after !== "" && after[0] !== "#") bail();
-    return newScalar(out, out, q === '"' ? SCALAR_TYPE.QUOTE_DOUBLE : SCALAR_TYPE.QUOTE_SINGLE, [
+    return newScalar(
+      out,
+      out,
+      q === '"' ? SCALAR_TYPE.QUOTE_DOUBLE : SCALAR_TYPE.QUOTE_SINGLE,
       offset,
       offset + i + 1,
-      offset + i + 1,
-    ]);
+    );
   }
   let value = text;
   const hash = value.indexOf(" #");
