@@ -7,17 +7,50 @@ const NODE_TYPE = Symbol.for("yaml.node.type");
 
 type Range = [number, number, number];
 type Value = Scalar | YAMLMap | YAMLSeq | FastAlias;
-const newMap = (): YAMLMap =>
-  ({ [NODE_TYPE]: MAP, items: [], range: undefined, flow: false }) as unknown as YAMLMap;
-const newSeq = (): YAMLSeq =>
-  ({ [NODE_TYPE]: SEQ, items: [], range: undefined, flow: false }) as unknown as YAMLSeq;
-const newPair = (key: unknown, value: unknown) => ({ [NODE_TYPE]: PAIR, key, value });
-const newScalar = (value: unknown, source: string, type: Scalar.Type, range: Range): Scalar =>
-  ({ [NODE_TYPE]: SCALAR, value, source, type, range }) as unknown as Scalar;
+
+// The node-type symbol sits on each class's prototype: an object literal with a computed (symbol) key
+// costs a runtime call per node, a class instance does not, and the checks read it all the same.
+class FastCollection {
+  items: unknown[] = [];
+  range: Range | undefined = undefined;
+  flow = false;
+}
+class FastMap extends FastCollection {}
+class FastSeq extends FastCollection {}
+class FastPair {
+  constructor(
+    readonly key: unknown,
+    readonly value: unknown,
+  ) {}
+}
+class FastScalar {
+  constructor(
+    readonly value: unknown,
+    readonly source: string,
+    readonly type: Scalar.Type,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+  /** `[start, value end, node end]` as the `yaml` package gives it, made when asked (locations only). */
+  get range(): Range {
+    return [this.start, this.end, this.end];
+  }
+}
+const tag = (c: { prototype: object }, type: symbol) =>
+  Object.defineProperty(c.prototype, NODE_TYPE, { value: type, enumerable: true });
+tag(FastMap, MAP);
+tag(FastSeq, SEQ);
+tag(FastPair, PAIR);
+tag(FastScalar, SCALAR);
+
+const newMap = (): YAMLMap => new FastMap() as unknown as YAMLMap;
+const newSeq = (): YAMLSeq => new FastSeq() as unknown as YAMLSeq;
+const newPair = (key: unknown, value: unknown) => new FastPair(key, value);
+const newScalar = (value: unknown, source: string, type: Scalar.Type, start: number, end: number): Scalar =>
+  new FastScalar(value, source, type, start, end) as unknown as Scalar;
 
 /** An alias bound to its anchor while reading (the anchor is always defined before, in document order). */
 class FastAlias {
-  readonly [NODE_TYPE] = ALIAS;
   constructor(
     readonly source: string,
     readonly range: Range,
@@ -27,6 +60,7 @@ class FastAlias {
     return this.target;
   }
 }
+tag(FastAlias, ALIAS);
 
 /**
  * A fast reader for the block-style YAML subset inventories are written in (nested `key: value`
@@ -48,10 +82,9 @@ export function fastParseYaml(text: string): { doc: Document; lines: LineIndex }
     let end = text.indexOf("\n", start);
     if (end === -1) end = text.length;
     lines.addNewLine(start);
-    const raw = text.slice(start, end);
     let indent = 0;
-    while (raw.charCodeAt(indent) === 32) indent++;
-    const content = raw.slice(indent);
+    while (start + indent < end && text.charCodeAt(start + indent) === 32) indent++;
+    const content = text.slice(start + indent, end);
     if (content.length && content[0] !== "#") {
       if (indent === 0 && (content.startsWith("---") || content.startsWith("...") || content[0] === "%"))
         return undefined;
@@ -83,7 +116,9 @@ const BAIL = Symbol("outside the fast subset");
 const bail = (): never => {
   throw BAIL;
 };
-const BAD_START = /^[?:,[\]{}#&*!|>%@`"']/;
+/** Characters a plain scalar may not start with (YAML indicators). */
+const INDICATORS = "?:,[]{}#&*!|>%@`\"'";
+const badStart = (s: string): boolean => s.length > 0 && INDICATORS.includes(s[0]!);
 
 const ANCHOR = /^&([A-Za-z0-9_.-]+)(?: +|$)/;
 const ALIAS_VALUE = /^\*([A-Za-z0-9_.-]+)(?: +#.*| *)$/;
@@ -125,19 +160,13 @@ class FastParser {
       while (colon !== -1 && colon + 1 < c.length && c[colon + 1] !== " ") colon = c.indexOf(":", colon + 1);
       if (colon <= 0) bail();
       const keyText = c.slice(0, colon);
-      if (
-        BAD_START.test(keyText) ||
-        keyText.endsWith(" ") ||
-        keyText.includes(" #") ||
-        keyText.startsWith("- ")
-      )
+      if (badStart(keyText) || keyText.endsWith(" ") || keyText.includes(" #") || keyText.startsWith("- "))
         bail();
       const key = plain(keyText, row.start);
-      let rest = c.slice(colon + 1);
-      const restOffset = row.start + colon + 1;
-      const lead = rest.length - trimSpacesStart(rest).length;
-      rest = trimSpacesStart(rest);
-      let valueStart = restOffset + lead;
+      let lead = colon + 1;
+      while (c.charCodeAt(lead) === 32) lead++;
+      let rest = c.slice(lead);
+      let valueStart = row.start + lead;
       this.pos++;
       if (keyText === "<<") {
         map.items.push(newPair(key, this.mergeSources(rest, valueStart, indent)) as never);
@@ -145,7 +174,7 @@ class FastParser {
         continue;
       }
       let anchor: string | undefined;
-      const a = ANCHOR.exec(rest);
+      const a = rest[0] === "&" ? ANCHOR.exec(rest) : null;
       if (a) {
         anchor = a[1]!;
         rest = rest.slice(a[0].length);
@@ -271,11 +300,13 @@ class FastParser {
     }
     if (h[2] !== "-") value += "\n";
     while (this.pos < this.rows.length && this.rows[this.pos]!.start < end) this.pos++;
-    return newScalar(value, value, h[1] === "|" ? SCALAR_TYPE.BLOCK_LITERAL : SCALAR_TYPE.BLOCK_FOLDED, [
+    return newScalar(
+      value,
+      value,
+      h[1] === "|" ? SCALAR_TYPE.BLOCK_LITERAL : SCALAR_TYPE.BLOCK_FOLDED,
       offset,
       end + 1,
-      end + 1,
-    ]);
+    );
   }
 
   private seq(i: number, indent: number): YAMLSeq {
@@ -306,15 +337,23 @@ class FastParser {
 
 // YAML's white space is space and tab (tabs never reach this reader): String.prototype.trim* would
 // also eat U+00A0, U+3000 and the other Unicode spaces, which libyaml keeps in a plain scalar
-const trimSpacesStart = (s: string): string => s.replace(/^ +/, "");
-const trimSpacesEnd = (s: string): string => s.replace(/ +$/, "");
+function trimSpacesStart(s: string): string {
+  let i = 0;
+  while (s.charCodeAt(i) === 32) i++;
+  return i === 0 ? s : s.slice(i);
+}
+function trimSpacesEnd(s: string): string {
+  let i = s.length;
+  while (i > 0 && s.charCodeAt(i - 1) === 32) i--;
+  return i === s.length ? s : s.slice(0, i);
+}
 
 function nullScalar(offset: number): Scalar {
-  return newScalar(null, "", SCALAR_TYPE.PLAIN, [offset, offset, offset]);
+  return newScalar(null, "", SCALAR_TYPE.PLAIN, offset, offset);
 }
 
 function plain(text: string, offset: number): Scalar {
-  return newScalar(text, text, SCALAR_TYPE.PLAIN, [offset, offset + text.length, offset + text.length]);
+  return newScalar(text, text, SCALAR_TYPE.PLAIN, offset, offset + text.length);
 }
 
 /** A one-line scalar value: quoted (no escapes), `{}`/`[]`, or plain up to a ` #` comment. */
@@ -340,11 +379,13 @@ function scalar(text: string, offset: number): Scalar | YAMLMap | YAMLSeq {
     }
     const after = trimSpacesStart(text.slice(i + 1));
     if (after !== "" && after[0] !== "#") bail();
-    return newScalar(out, out, q === '"' ? SCALAR_TYPE.QUOTE_DOUBLE : SCALAR_TYPE.QUOTE_SINGLE, [
+    return newScalar(
+      out,
+      out,
+      q === '"' ? SCALAR_TYPE.QUOTE_DOUBLE : SCALAR_TYPE.QUOTE_SINGLE,
       offset,
       offset + i + 1,
-      offset + i + 1,
-    ]);
+    );
   }
   let value = text;
   const hash = value.indexOf(" #");
@@ -357,7 +398,7 @@ function scalar(text: string, offset: number): Scalar | YAMLMap | YAMLSeq {
     return c;
   }
   if (
-    BAD_START.test(value) ||
+    badStart(value) ||
     value.includes(": ") ||
     value.endsWith(":") ||
     value.startsWith("- ") ||

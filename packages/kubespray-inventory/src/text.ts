@@ -1,6 +1,10 @@
+const LINE_BREAK = /\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+const OTHER_BREAK = /[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/;
+
 /** Python `str.splitlines()`: every Unicode line boundary, `\r\n` counted once, no trailing empty line. */
 export function pySplitLines(text: string): string[] {
-  const lines = text.split(/\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]/);
+  // most files break lines with \n alone: splitting on a string is several times cheaper than on a pattern
+  const lines = OTHER_BREAK.test(text) ? text.split(LINE_BREAK) : text.split("\n");
   if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
   return lines;
 }

@@ -32,11 +32,21 @@ export const SCALAR_TYPE = {
 /** 1-based line and column of an offset, as the `yaml` package's LineCounter computes them. */
 export class LineIndex {
   readonly lineStarts: number[] = [];
+  /** The line of the last answer: the readers ask in document order, mostly for the same or the next line. */
+  private last = 0;
   addNewLine(offset: number): void {
     this.lineStarts.push(offset);
   }
   linePos(offset: number): { line: number; col: number } {
     const starts = this.lineStarts;
+    const near = this.last;
+    // lineStarts[near] < offset <= lineStarts[near + 1] is what the search below finds as low = near + 1
+    for (let i = near; i < near + 2 && i + 1 < starts.length; i++) {
+      if (starts[i]! < offset && offset <= starts[i + 1]!) {
+        this.last = i;
+        return this.answer(i + 1, offset);
+      }
+    }
     let low = 0;
     let high = starts.length;
     while (low < high) {
@@ -44,6 +54,11 @@ export class LineIndex {
       if (starts[mid]! < offset) low = mid + 1;
       else high = mid;
     }
+    if (low > 0) this.last = low - 1;
+    return this.answer(low, offset);
+  }
+  private answer(low: number, offset: number): { line: number; col: number } {
+    const starts = this.lineStarts;
     if (starts[low] === offset) return { line: low + 1, col: 1 };
     if (low === 0) return { line: 0, col: offset };
     return { line: low, col: offset - starts[low - 1]! + 1 };

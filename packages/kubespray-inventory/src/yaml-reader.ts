@@ -107,13 +107,16 @@ export function readYamlInto(inv: Inventory, text: string, options: YamlReadOpti
       "this file configures a dynamic inventory plugin",
     );
 
+  const rethrowAt = (e: unknown, loc: SourceLocation): never => {
+    if (e instanceof InventoryError && !(e instanceof InventoryParseError))
+      throw new InventoryParseError(e.code, e.message, loc, "fix the group structure", { cause: e });
+    throw e;
+  };
   const wrap = <T>(loc: SourceLocation, f: () => T): T => {
     try {
       return f();
     } catch (e) {
-      if (e instanceof InventoryError && !(e instanceof InventoryParseError))
-        throw new InventoryParseError(e.code, e.message, loc, "fix the group structure", { cause: e });
-      throw e;
+      return rethrowAt(e, loc);
     }
   };
 
@@ -221,14 +224,21 @@ export function readYamlInto(inv: Inventory, text: string, options: YamlReadOpti
                 "a host's value is a mapping of variables (or empty)",
               );
           }
-          const vars = (hostVarEntries ?? []).map((x) => ({
-            key: keyText(x.key),
-            value: nodeValue(x.value, ctx),
-            loc: locate(ctx, x.keyNode as Node),
-          }));
+          const keys: string[] = [];
+          const values: AnsibleValue[] = [];
+          const locs: SourceLocation[] = [];
+          for (const x of hostVarEntries ?? []) {
+            keys.push(keyText(x.key));
+            values.push(nodeValue(x.value, ctx));
+            locs.push(locate(ctx, x.keyNode as Node));
+          }
           for (const h of expanded.hosts) {
-            wrap(loc, () => inv.addHost(h, group, expanded.port, loc));
-            for (const v of vars) inv.setVariable(h, v.key, v.value, v.loc);
+            try {
+              inv.addHost(h, group, expanded.port, loc);
+            } catch (err) {
+              rethrowAt(err, loc);
+            }
+            for (let i = 0; i < keys.length; i++) inv.setVariable(h, keys[i]!, values[i]!, locs[i]);
           }
         }
       } else {

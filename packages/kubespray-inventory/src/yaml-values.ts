@@ -13,10 +13,11 @@ const FLOAT =
   /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const INT =
   /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-const NULL = /^(?:~|null|Null|NULL|)$/;
 const DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const TIMESTAMP =
   /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[Tt]|[ \t]+)([0-9]{1,2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]*))?(?:[ \t]*(Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?$/;
+
+const DOTTED = /^[0-9]+\.[0-9]*\.[0-9.]*$/;
 
 export const TAG_PREFIX = "tag:yaml.org,2002:";
 
@@ -26,6 +27,8 @@ export function resolvePlainScalar(text: string): AnsibleValue {
     const c = text[0]!;
     if ("yYnNtTfFoO".includes(c) && BOOL.test(text)) return /^(?:yes|true|on)$/i.test(text);
     if ("-+0123456789.".includes(c)) {
+      // an address or version with two dots or more is none of the numbers, dates or timestamps below
+      if (DOTTED.test(text)) return text;
       if (INT.test(text)) return constructInt(text);
       if (FLOAT.test(text)) return constructFloat(text);
       if (DATE.test(text)) return text;
@@ -33,11 +36,16 @@ export function resolvePlainScalar(text: string): AnsibleValue {
       if (ts) return constructTimestamp(ts);
     }
   }
-  if (NULL.test(text)) return null;
+  // PyYAML's null: ~, null, Null, NULL or nothing
+  if (text === "" || text === "~" || text === "null" || text === "Null" || text === "NULL") return null;
   return text;
 }
 
+const SMALL_DECIMAL = /^[-+]?[1-9][0-9]{0,14}$/;
+
 export function constructInt(text: string): number | bigint {
+  // a plain decimal of up to 15 digits is a safe integer as written (no BigInt round trip)
+  if (SMALL_DECIMAL.test(text)) return Number(text);
   let v = text.replaceAll("_", "");
   let sign = 1n;
   if (v[0] === "-") sign = -1n;
@@ -98,6 +106,10 @@ export interface ConvertContext {
   warn(code: string, message: string, loc: SourceLocation): void;
   /** Mapping nodes already warned about (a node reached twice, through an alias, warns once). */
   warned?: WeakSet<object>;
+  /** Node count of each alias target met so far (what one expansion of it costs the budget). */
+  aliasSizes?: Map<unknown, number>;
+  /** Entries of merge sources read so far (see `mergedEntries`). */
+  merged?: Map<unknown, { key: AnsibleValue; keyNode: unknown; value: unknown }[]>;
 }
 
 export function locate(
@@ -136,7 +148,14 @@ export function deref(node: unknown, ctx: ConvertContext): unknown {
       locate(ctx, node),
       "define the anchor (&name) before using it",
     );
-  ctx.aliasBudget -= countNodes(target, ctx);
+  // a node's size never changes once read: an anchor used by every host is counted once
+  let size = ctx.aliasSizes?.get(target);
+  if (size === undefined) {
+    size = countNodes(target, ctx);
+    ctx.aliasSizes ??= new Map();
+    ctx.aliasSizes.set(target, size);
+  }
+  ctx.aliasBudget -= size;
   if (ctx.aliasBudget < 0)
     throw new InventoryParseError(
       "YAML_ALIAS_BOMB",
@@ -213,15 +232,17 @@ type Entry = { key: AnsibleValue; keyNode: unknown; value: unknown };
  */
 export function mappingEntries(node: unknown, ctx: ConvertContext): Entry[] {
   const entries = flattenMapping(node, ctx);
-  let index: Map<string, number> | undefined;
+  // the keys kept so far, in place order: searched directly in a small mapping, through a Map in a large one
+  const kept: string[] = [];
+  const index = entries.length > 16 ? new Map<string, number>() : undefined;
   let out: Entry[] | undefined;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
     const id = typeof e.key === "string" ? e.key : `\u0000${typeof e.key}:${keyText(e.key)}`;
-    if (!index) index = new Map();
-    const at = index.get(id);
-    if (at === undefined) {
-      index.set(id, out ? out.length : i);
+    const at = index ? (index.get(id) ?? -1) : kept.indexOf(id);
+    if (at === -1) {
+      if (index) index.set(id, out ? out.length : i);
+      else kept.push(id);
       out?.push(e);
       continue;
     }
@@ -259,14 +280,30 @@ function flattenMapping(node: unknown, ctx: ConvertContext): Entry[] {
             locate(ctx, pair.value as Node),
             "a merge key '<<' takes an alias of a mapping (<<: *anchor) or a list of them",
           );
-        chunk.push(...flattenMapping(src, ctx));
+        chunk.push(...mergedEntries(src, ctx));
       }
       merged.push(...chunk);
       continue;
     }
     own.push({ key: nodeValue(k, ctx), keyNode: k, value: pair.value });
   }
-  return [...merged, ...own];
+  return merged.length ? [...merged, ...own] : own;
+}
+
+/**
+ * `flattenMapping` of a merge source, read once per document when reading it expands no alias (so
+ * nothing is charged against the alias budget): `<<: *defaults` on every host reads `defaults` once.
+ */
+function mergedEntries(src: unknown, ctx: ConvertContext): Entry[] {
+  const known = ctx.merged?.get(src);
+  if (known) return known;
+  const budget = ctx.aliasBudget;
+  const entries = flattenMapping(src, ctx);
+  if (ctx.aliasBudget === budget) {
+    ctx.merged ??= new Map();
+    ctx.merged.set(src, entries);
+  }
+  return entries;
 }
 
 /** Converts any node to a plain value (aliases expanded within the budget). */
