@@ -9,16 +9,19 @@
 emulator_up() {
   local topology="$1" speed="$2"
   up_json="$work/up.json"
+  up_env="$work/run/env"
+  # A second call reuses the paths: the previous run's files must not pass for this run's.
+  rm -f "$up_json" "$up_env"
   node packages/emulator/dist/cli/bin.js up --json --topology "$topology" --speed "$speed" \
     --run-dir "$work/run" >"$up_json" 2>"$work/server.log" </dev/null &
   server_pid=$!
   for _ in $(seq 1 600); do
-    [ -s "$up_json" ] && break
+    # the whole line: the JSON ends with a newline
+    [ -s "$up_json" ] && [ "$(tail -c 1 "$up_json" | od -An -c | tr -d ' ')" = '\n' ] && break
     kill -0 "$server_pid" 2>/dev/null || { echo "homelab-emulator up exited"; cat "$work/server.log"; exit 1; }
     sleep 0.1
   done
   [ -s "$up_json" ] || { echo "homelab-emulator up printed no endpoints in 60 s"; cat "$work/server.log"; exit 1; }
-  up_env="$work/run/env"
   [ -s "$up_env" ] || { echo "homelab-emulator up wrote no env file at $up_env"; exit 1; }
   # The endpoints without their credentials (the suites read those from "$up_json").
   echo "homelab-emulator up ($topology, x$speed):"
