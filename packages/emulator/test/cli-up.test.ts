@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { envFileText, iloEndpointsFromEnv, main, parseEnvFile } from "@homelab-kit/emulator/cli";
+import type { EmulatorEndpoints } from "@homelab-kit/emulator/world";
 import { createIloClient } from "@homelab-kit/ilo";
 import { describe, expect, it } from "vitest";
 import { captureIo, until } from "./cli-helpers.js";
@@ -140,20 +141,19 @@ describe("homelab-emulator CLI", () => {
     }
   });
 
+  /** Endpoints with only the control API, an iLO exporter and the given BMCs (for the env-file tests). */
+  const endpointsWith = (ilo: EmulatorEndpoints["ilo"]): EmulatorEndpoints => ({
+    control: { url: "http://127.0.0.1:1", token: "t" },
+    ceph: undefined,
+    opennebula: undefined,
+    cloudflare: undefined,
+    metrics: { cephMgr: undefined, iloExporter: "http://127.0.0.1:2", node: [] },
+    ilo,
+    iloCa: "",
+  });
+
   it("reads back an env file as it was written, quotes included", () => {
-    const text = envFileText(
-      {
-        control: { url: "http://127.0.0.1:1", token: "t" },
-        ceph: undefined,
-        opennebula: undefined,
-        cloudflare: undefined,
-        metrics: { cephMgr: undefined, iloExporter: "http://127.0.0.1:2", node: [] },
-        ilo: [],
-        iloCa: "",
-      },
-      "/ca.pem",
-      [["INGRESS_CA_FILE", "/run dir/it's.pem"]],
-    );
+    const text = envFileText(endpointsWith([]), "/ca.pem", [["INGRESS_CA_FILE", "/run dir/it's.pem"]]);
     expect(parseEnvFile(text)).toEqual({
       EMULATOR_CONTROL_URL: "http://127.0.0.1:1",
       EMULATOR_TOKEN: "t",
@@ -175,18 +175,7 @@ describe("homelab-emulator CLI", () => {
         password: "p'w",
       },
     ];
-    const text = envFileText(
-      {
-        control: { url: "http://127.0.0.1:1", token: "t" },
-        ceph: undefined,
-        opennebula: undefined,
-        cloudflare: undefined,
-        metrics: { cephMgr: undefined, iloExporter: "http://127.0.0.1:2", node: [] },
-        ilo,
-        iloCa: "",
-      },
-      "/ca.pem",
-    );
+    const text = envFileText(endpointsWith(ilo), "/ca.pem");
     expect(iloEndpointsFromEnv(parseEnvFile(text))).toEqual([
       { host: "node-1.lab", url: "https://127.0.0.1:3", username: "admin", password: "p'w" },
     ]);
