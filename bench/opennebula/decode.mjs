@@ -6,6 +6,7 @@
 // checked; each run is a fresh process, CPU time measured inside it from the bytes in memory to the
 // walked VMs (import excluded on both sides).
 //
+// The `decode` part of the opennebula area (bench.mjs imports it; results.json).
 //   pnpm build && bash bench/setup-peers.sh && node bench/opennebula/bench.mjs [ROUNDS=5] [VMS=10000]
 //   (pnpm bench opennebula; --quick: 300 VMs, one round; --slow adds the JavaScript peers that take
 //   tens of seconds: xmlrpc npm + fast-xml-parser, fast-xml-parser on the pool, run once each)
