@@ -140,6 +140,9 @@ const { HomelabEmulatorContainer } = await import(
   join(root, "packages/emulator/dist/testcontainers/index.js")
 );
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= "true";
+// The module publishes on 127.0.0.1 only; inside a container (/.dockerenv) testcontainers would look
+// for the emulator at the bridge's gateway instead (its resolve-host), where nothing listens.
+process.env.TESTCONTAINERS_HOST_OVERRIDE ??= "127.0.0.1";
 const emulator = [];
 const floor = [];
 const module = [];
