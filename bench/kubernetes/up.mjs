@@ -59,7 +59,15 @@ function answers(url, options = {}) {
 async function up(runDir) {
   const t0 = performance.now();
   const { child, endpoints } = emulatorUp(bin, runDir);
-  const printed = await endpoints;
+  try {
+    return await ready(child, await endpoints, t0);
+  } catch (error) {
+    child.kill("SIGTERM"); // the bench fails, it does not hang on a running up
+    throw error;
+  }
+}
+
+async function ready(child, printed, t0) {
   const printedMs = performance.now() - t0;
   if (printed.kubernetes?.provider === undefined)
     throw new Error(
@@ -159,14 +167,19 @@ export async function benchUp(runs, certificates) {
     const started = await up(runDir);
     const readyCpu = cpuSeconds(started.child.pid);
     const certMs = { RSA: [], ECDSA: [] };
-    for (let i = 0; i < certificates; i++) {
-      for (const algorithm of ["RSA", "ECDSA"]) {
-        certMs[algorithm].push(
-          Math.round(
-            await certificateToReady(started.kc, `bench-${algorithm.toLowerCase()}-${i}`, algorithm),
-          ),
-        );
+    try {
+      for (let i = 0; i < certificates; i++) {
+        for (const algorithm of ["RSA", "ECDSA"]) {
+          certMs[algorithm].push(
+            Math.round(
+              await certificateToReady(started.kc, `bench-${algorithm.toLowerCase()}-${i}`, algorithm),
+            ),
+          );
+        }
       }
+    } catch (error) {
+      started.child.kill("SIGTERM"); // up stops its cluster on SIGTERM; the bench fails, it does not hang
+      throw error;
     }
     const downMs = await down(started.child, runDir);
     rmSync(runDir, { recursive: true, force: true });
