@@ -1,9 +1,10 @@
-// bench/kubernetes/up.mjs: `homelab-emulator up` with the Kubernetes cluster (binaries provider,
-// already built) from the spawn to every endpoint and stand-in ready, and a cert-manager
-// Certificate through DNS01 on the emulated Cloudflare from creation to Ready. See RESULTS.md.
+// bench/kubernetes/up.mjs, the `up` part of the kubernetes area (bench.mjs runs it after the
+// cluster part): `homelab-emulator up` with the Kubernetes cluster (binaries provider, already
+// built) from the spawn to every endpoint and stand-in ready, and a cert-manager Certificate
+// through DNS01 on the emulated Cloudflare from creation to Ready. See RESULTS.md.
 //
 //   pnpm --filter @homelab-kit/core --filter @homelab-kit/emulator build
-//   node bench/kubernetes/up.mjs [runs=3] [certificates=5]
+//   pnpm bench kubernetes --part=up [runs=3]     (certificates per key type: BENCH_CERTIFICATES=5)
 //
 // `up --json` prints its line once the cluster, every stand-in, the ClusterIssuer (Ready), the
 // ingress controller's LoadBalancer address and the StorageClass are ready; the script then checks
@@ -13,23 +14,15 @@
 // one after the other (RSA 2048, cert-manager's default, then ECDSA P-256) and timed from the
 // create call to the Ready condition seen by a watch.
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request as httpsRequest } from "node:https";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import { emulatorCopy, emulatorUp, median } from "../lib/harness.mjs";
 
-const root = fileURLToPath(new URL("../..", import.meta.url));
 // A private copy of the built emulator, so a concurrent build (which cleans dist/) cannot pull it away.
-const copy = mkdtempSync(join(tmpdir(), "emu-dist-"));
-cpSync(join(root, "packages/emulator/dist"), join(copy, "dist"), { recursive: true });
-symlinkSync(join(root, "packages/emulator/node_modules"), join(copy, "node_modules"));
-cpSync(join(root, "packages/emulator/package.json"), join(copy, "package.json"));
-const bin = join(copy, "dist/cli/bin.js");
-const { k8s } = await import(join(copy, "dist/kubernetes/index.js"));
-const runs = Number(process.argv[2] ?? 3);
-const certificates = Number(process.argv[3] ?? 5);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+let bin;
+let k8s;
 const TICK = 100; // USER_HZ: /proc/<pid>/stat times are in clock ticks
 
 /** CPU seconds (user + system) of `up` and, summed, of its children (the cluster's components). */
@@ -65,18 +58,16 @@ function answers(url, options = {}) {
 
 async function up(runDir) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [bin, "up", "--json", "--run-dir", runDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  const printed = await new Promise((resolve, reject) => {
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const nl = out.indexOf("\n");
-      if (nl >= 0) resolve(JSON.parse(out.slice(0, nl)));
-    });
-    child.on("exit", (code) => reject(new Error(`up exited ${code}`)));
-  });
+  const { child, endpoints } = emulatorUp(bin, runDir);
+  try {
+    return await ready(child, await endpoints, t0);
+  } catch (error) {
+    child.kill("SIGTERM"); // the bench fails, it does not hang on a running up
+    throw error;
+  }
+}
+
+async function ready(child, printed, t0) {
   const printedMs = performance.now() - t0;
   if (printed.kubernetes?.provider === undefined)
     throw new Error(
@@ -163,39 +154,61 @@ async function down(child, runDir) {
   return performance.now() - t0;
 }
 
-const results = [];
-for (let run = 1; run <= runs; run++) {
-  const runDir = mkdtempSync(join(tmpdir(), "emu-up-bench-"));
-  const started = await up(runDir);
-  const readyCpu = cpuSeconds(started.child.pid);
-  const certMs = { RSA: [], ECDSA: [] };
-  for (let i = 0; i < certificates; i++) {
-    for (const algorithm of ["RSA", "ECDSA"]) {
-      certMs[algorithm].push(
-        Math.round(await certificateToReady(started.kc, `bench-${algorithm.toLowerCase()}-${i}`, algorithm)),
-      );
+/**
+ * `runs` times: up with the cluster, `certificates` Certificates per key type, down. Returns each
+ * run's figures and the medians over the runs.
+ */
+export async function benchUp(runs, certificates) {
+  bin = emulatorCopy();
+  ({ k8s } = await import(join(dirname(bin), "../kubernetes/index.js")));
+  const results = [];
+  for (let run = 1; run <= runs; run++) {
+    const runDir = mkdtempSync(join(tmpdir(), "emu-up-bench-"));
+    const started = await up(runDir);
+    const readyCpu = cpuSeconds(started.child.pid);
+    const certMs = { RSA: [], ECDSA: [] };
+    try {
+      for (let i = 0; i < certificates; i++) {
+        for (const algorithm of ["RSA", "ECDSA"]) {
+          certMs[algorithm].push(
+            Math.round(
+              await certificateToReady(started.kc, `bench-${algorithm.toLowerCase()}-${i}`, algorithm),
+            ),
+          );
+        }
+      }
+    } catch (error) {
+      started.child.kill("SIGTERM"); // up stops its cluster on SIGTERM; the bench fails, it does not hang
+      throw error;
     }
+    const downMs = await down(started.child, runDir);
+    rmSync(runDir, { recursive: true, force: true });
+    const result = {
+      run,
+      load: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
+      upPrintedMs: Math.round(started.printedMs),
+      everyEndpointMs: Math.round(started.everyMs),
+      clusterApiReadyMs: started.printed.kubernetes.timings.apiReadyMs,
+      standInsReadyMs: started.printed.kubernetes.timings.readyMs,
+      cpuSecondsAtReady: { up: readyCpu.up, clusterComponents: Math.round(readyCpu.components * 100) / 100 },
+      certificateReadyMs: certMs,
+      downMs: Math.round(downMs),
+    };
+    console.log(JSON.stringify(result));
+    results.push(result);
   }
-  const downMs = await down(started.child, runDir);
-  rmSync(runDir, { recursive: true, force: true });
-  const result = {
-    run,
-    load: readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" "),
-    upPrintedMs: Math.round(started.printedMs),
-    everyEndpointMs: Math.round(started.everyMs),
-    clusterApiReadyMs: started.printed.kubernetes.timings.apiReadyMs,
-    standInsReadyMs: started.printed.kubernetes.timings.readyMs,
-    cpuSecondsAtReady: { up: readyCpu.up, clusterComponents: Math.round(readyCpu.components * 100) / 100 },
-    certificateReadyMs: certMs,
-    downMs: Math.round(downMs),
+  const all = (algorithm) => results.flatMap((r) => r.certificateReadyMs[algorithm]);
+  console.log(
+    `median of ${runs}: every endpoint ready ${median(results.map((r) => r.everyEndpointMs))} ms ` +
+      `(up printed ${median(results.map((r) => r.upPrintedMs))} ms, CPU up ${median(results.map((r) => r.cpuSecondsAtReady.up))} s + components ${median(results.map((r) => r.cpuSecondsAtReady.clusterComponents))} s); ` +
+      `Certificate via DNS01 to Ready: RSA ${median(all("RSA"))} ms (${Math.min(...all("RSA"))}-${Math.max(...all("RSA"))}), ECDSA ${median(all("ECDSA"))} ms (${Math.min(...all("ECDSA"))}-${Math.max(...all("ECDSA"))}); down ${median(results.map((r) => r.downMs))} ms`,
+  );
+  rmSync(dirname(dirname(dirname(bin))), { recursive: true, force: true });
+  return {
+    runs,
+    certificates,
+    results,
+    everyEndpointMs: median(results.map((r) => r.everyEndpointMs)),
+    certificateReadyMs: { RSA: median(all("RSA")), ECDSA: median(all("ECDSA")) },
   };
-  console.log(JSON.stringify(result));
-  results.push(result);
 }
-const all = (algorithm) => results.flatMap((r) => r.certificateReadyMs[algorithm]);
-console.log(
-  `median of ${runs}: every endpoint ready ${median(results.map((r) => r.everyEndpointMs))} ms ` +
-    `(up printed ${median(results.map((r) => r.upPrintedMs))} ms, CPU up ${median(results.map((r) => r.cpuSecondsAtReady.up))} s + components ${median(results.map((r) => r.cpuSecondsAtReady.clusterComponents))} s); ` +
-    `Certificate via DNS01 to Ready: RSA ${median(all("RSA"))} ms (${Math.min(...all("RSA"))}-${Math.max(...all("RSA"))}), ECDSA ${median(all("ECDSA"))} ms (${Math.min(...all("ECDSA"))}-${Math.max(...all("ECDSA"))}); down ${median(results.map((r) => r.downMs))} ms`,
-);
-rmSync(copy, { recursive: true, force: true });

@@ -112,16 +112,37 @@ function gitCommit() {
 }
 
 /**
- * Writes the area's result: `bench/<area>/results.json` for a full run (committed next to the table in
- * RESULTS.md), `.tmp/bench/<area>.quick.json` for a quick one. Prints the goals; returns the path.
+ * The parts of an area to run: every `--part=NAME` given (each must be one of `all`), else `defaults`.
+ * An area whose extra part needs a peer its default does not (a built oned, say) lists it in `all`
+ * and leaves it out of `defaults` unless the peer is there.
  */
-export function writeResult(area, result) {
+export function parts(all, defaults = all) {
+  const asked = process.argv.filter((a) => a.startsWith("--part=")).map((a) => a.slice("--part=".length));
+  const unknown = asked.filter((p) => !all.includes(p));
+  if (unknown.length) throw new Error(`unknown part(s) ${unknown.join(", ")}; parts: ${all.join(", ")}`);
+  return asked.length ? asked : defaults;
+}
+
+/** Says loudly that a part of a bench does not run, and why (the one case a bench may skip work). */
+export function skipLoudly(what, why) {
+  const line = "!".repeat(100);
+  console.log(`${line}\n!!! SKIPPED: ${what}\n!!! because ${why}\n${line}`);
+}
+
+/**
+ * Writes the area's result: `bench/<area>/results.json` for a full run (committed next to the table in
+ * RESULTS.md), `.tmp/bench/<area>.quick.json` for a quick one; a second part of an area writes
+ * `bench/<area>/<part>.results.json` (quick: `.tmp/bench/<area>-<part>.quick.json`). Prints the goals;
+ * returns the path.
+ */
+export function writeResult(area, result, part) {
   const file = QUICK
-    ? join(ROOT, ".tmp/bench", `${area}.quick.json`)
-    : join(ROOT, "bench", area, "results.json");
+    ? join(ROOT, ".tmp/bench", `${area}${part ? `-${part}` : ""}.quick.json`)
+    : join(ROOT, "bench", area, part ? `${part}.results.json` : "results.json");
   mkdirSync(dirname(file), { recursive: true });
   const doc = {
     area,
+    ...(part ? { part } : {}),
     quick: QUICK,
     date: new Date().toISOString(),
     commit: gitCommit(),

@@ -3,15 +3,17 @@
 // interleaved in the same run; and oned with the reference topology created. CPU time is the sum over
 // the processes each start leaves running (oned + onemonitord + its Ruby drivers; the emulator's node),
 // read from /proc, which the shared machine's load moves less than wall time.
-// Prints the cold build figures from the build's build.json too.
-//   node bench/opennebula/oned-startup.mjs [runs]     (after scripts/opennebula/build-oned.sh, pnpm build)
+// Reports the cold build figures from the build's build.json too. The `oned` part of the opennebula
+// area (bench.mjs runs it when oned is built; oned-startup.results.json):
+//   pnpm bench opennebula --part=oned [runs=3]     (after scripts/opennebula/build-oned.sh, pnpm build;
+//   --quick: one run)
+// The emulator runs with --no-kubernetes: the start compared is its OpenNebula and the rest, as oned's.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { median, ROOT as root } from "../lib/harness.mjs";
 
-const root = resolve(import.meta.dirname, "../..");
-const runs = Number(process.argv[2] ?? 3);
 const TICK = 100; // USER_HZ on Linux
 
 function cpuSecondsOf(match) {
@@ -60,7 +62,7 @@ async function emulatorStart() {
   const t0 = performance.now();
   const child = spawn(
     process.execPath,
-    [join(root, "packages/emulator/dist/cli/bin.js"), "up", "--json", "--run-dir", runDir],
+    [join(root, "packages/emulator/dist/cli/bin.js"), "up", "--json", "--no-kubernetes", "--run-dir", runDir],
     {
       stdio: ["ignore", "pipe", "ignore"],
     },
@@ -81,33 +83,53 @@ async function emulatorStart() {
   return { wall, cpu };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const rows = { oned: [], onedTopology: [], emulator: [] };
-for (let i = 0; i < runs; i++) {
-  rows.emulator.push(await emulatorStart());
-  rows.oned.push(onedStart("none"));
-  rows.onedTopology.push(onedStart("reference"));
-  console.log(
-    `run ${i + 1}: emulator ${rows.emulator[i].wall.toFixed(2)} s (CPU ${rows.emulator[i].cpu.toFixed(2)} s), ` +
-      `oned ${rows.oned[i].wall.toFixed(2)} s to the script's exit / ${rows.oned[i].toAnswer.toFixed(2)} s exec→answer (CPU ${rows.oned[i].cpu.toFixed(2)} s), ` +
-      `oned + reference topology ${rows.onedTopology[i].wall.toFixed(2)} s (CPU ${rows.onedTopology[i].cpu.toFixed(2)} s)`,
-  );
+/** The oned build's folder (scripts/opennebula/build-oned.sh --print), or undefined when it is not built. */
+export function onedHome() {
+  try {
+    return execFileSync("bash", ["scripts/opennebula/build-oned.sh", "--print"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    }).trim();
+  } catch {
+    return undefined;
+  }
 }
-const m = (k, f) => median(rows[k].map((r) => r[f]));
-console.log(
-  `median of ${runs}: emulator ${m("emulator", "wall").toFixed(2)} s wall, ${m("emulator", "cpu").toFixed(2)} s CPU; ` +
-    `oned ${m("oned", "wall").toFixed(2)} s wall (${m("oned", "toAnswer").toFixed(2)} s exec→answer), ${m("oned", "cpu").toFixed(2)} s CPU; ` +
-    `oned + topology ${m("onedTopology", "wall").toFixed(2)} s wall, ${m("onedTopology", "cpu").toFixed(2)} s CPU; ` +
-    `ratio oned/emulator: wall ${(m("oned", "wall") / m("emulator", "wall")).toFixed(2)}×, CPU ${(m("oned", "cpu") / m("emulator", "cpu")).toFixed(2)}×`,
-);
-try {
-  const home = execFileSync("bash", ["scripts/opennebula/build-oned.sh", "--print"], {
-    cwd: root,
-    encoding: "utf8",
-  }).trim();
+
+/** `runs` interleaved starts of the emulator, oned and oned with the reference topology; medians. */
+export async function benchOnedStartup(runs) {
+  const rows = { oned: [], onedTopology: [], emulator: [] };
+  for (let i = 0; i < runs; i++) {
+    rows.emulator.push(await emulatorStart());
+    rows.oned.push(onedStart("none"));
+    rows.onedTopology.push(onedStart("reference"));
+    console.log(
+      `run ${i + 1}: emulator ${rows.emulator[i].wall.toFixed(2)} s (CPU ${rows.emulator[i].cpu.toFixed(2)} s), ` +
+        `oned ${rows.oned[i].wall.toFixed(2)} s to the script's exit / ${rows.oned[i].toAnswer.toFixed(2)} s exec→answer (CPU ${rows.oned[i].cpu.toFixed(2)} s), ` +
+        `oned + reference topology ${rows.onedTopology[i].wall.toFixed(2)} s (CPU ${rows.onedTopology[i].cpu.toFixed(2)} s)`,
+    );
+  }
+  const m = (k, f) => median(rows[k].map((r) => r[f]));
   console.log(
-    `cold build (${home}/build.json): ${readFileSync(join(home, "build.json"), "utf8").replace(/\s+/g, " ")}`,
+    `median of ${runs}: emulator ${m("emulator", "wall").toFixed(2)} s wall, ${m("emulator", "cpu").toFixed(2)} s CPU; ` +
+      `oned ${m("oned", "wall").toFixed(2)} s wall (${m("oned", "toAnswer").toFixed(2)} s exec→answer), ${m("oned", "cpu").toFixed(2)} s CPU; ` +
+      `oned + topology ${m("onedTopology", "wall").toFixed(2)} s wall, ${m("onedTopology", "cpu").toFixed(2)} s CPU; ` +
+      `ratio oned/emulator: wall ${(m("oned", "wall") / m("emulator", "wall")).toFixed(2)}×, CPU ${(m("oned", "cpu") / m("emulator", "cpu")).toFixed(2)}×`,
   );
-} catch {
-  console.log("oned is not built: run scripts/opennebula/build-oned.sh");
+  const home = onedHome();
+  const build = home === undefined ? undefined : JSON.parse(readFileSync(join(home, "build.json"), "utf8"));
+  if (build) console.log(`cold build (${home}/build.json): ${JSON.stringify(build)}`);
+  const medians = Object.fromEntries(
+    Object.entries(rows).map(([k, rs]) => [
+      k,
+      Object.fromEntries(Object.keys(rs[0]).map((f) => [f, m(k, f)])),
+    ]),
+  );
+  return {
+    runs,
+    rows,
+    medians,
+    ratio: { wall: m("oned", "wall") / m("emulator", "wall"), cpu: m("oned", "cpu") / m("emulator", "cpu") },
+    build,
+  };
 }

@@ -1,6 +1,6 @@
 // The hostile requests of the hardening report (docs/DESIGN.md §5 "Hostile input is budgeted"),
 // as data: each probe sends its request(s) to a running `homelab-emulator up` and checks the answer.
-// conformance/hardening/probes.test.ts replays them; bench/hardening/run.mjs measures the emulator's
+// conformance/hardening/probes.test.ts replays them; bench/hardening/bench.mjs measures the emulator's
 // peak RSS and /_emulator/health latency while each one is in flight.
 import { send } from "./emulator.mjs";
 

@@ -4,27 +4,48 @@
 // prometheus-node-exporter, same run) — and the alert latency after a power-off with a real
 // Prometheus (goal: one evaluation interval).
 //
-//   pnpm --filter "@homelab-kit/emulator..." build && pnpm --filter @homelab-kit/example-monitoring build
-//   node bench/monitoring/run.mjs [scrapes=20] [drills=5] [interval=1s]
-//   BENCH_BIG=0 skips the 1,000-host topology; BENCH_DRILLS=0 the alert latency.
+//   pnpm --filter "@homelab-kit/emulator..." build     (the bench builds examples/monitoring itself)
+//   node bench/monitoring/bench.mjs [scrapes=20] [drills=5]     (pnpm bench monitoring)
+//   BENCH_BIG=0 skips the 1,000-host topology; BENCH_DRILLS=0 the alert latency; BENCH_INTERVAL=1s.
+// --quick: 3 scrapes per endpoint, one drill, 50 hosts / 300 OSDs instead of 1,000 / 6,000. The
+// alert latency needs Prometheus and the peer ratio prometheus-node-exporter (bench/setup-peers.sh
+// installs both); a quick run without them says so loudly and skips that part, a full run fails.
 //
 // Times are wall time per scrape over keep-alive HTTP (median, p95) and the CPU time the serving
 // process spent per scrape (from /proc/<pid>/stat): the machine is shared, CPU time is the steadier.
-import { spawn, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { emulatorCopy, emulatorUp } from "../lib/harness.mjs";
+import {
+  emulatorCopy,
+  emulatorUp,
+  goal,
+  numbers,
+  QUICK,
+  requireBuilt,
+  skipLoudly,
+  writeResult,
+} from "../lib/harness.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const { Agent, request } = createRequire(join(root, "packages/emulator/package.json"))("undici");
+requireBuilt("core", "emulator");
+execFileSync("pnpm", ["--filter", "@homelab-kit/example-monitoring", "build"], {
+  cwd: root,
+  stdio: "ignore",
+});
 const bin = emulatorCopy();
-const scrapes = Number(process.argv[2] ?? 20);
-const drills = Number(process.env.BENCH_DRILLS ?? process.argv[3] ?? 5);
-const interval = process.argv[4] ?? "1s";
+const [scrapes = QUICK ? 3 : 20, drillsArg = QUICK ? 1 : 5] = numbers;
+const drills = Number(process.env.BENCH_DRILLS ?? drillsArg);
+const interval = process.env.BENCH_INTERVAL ?? "1s";
+const [bigHosts, bigOsds] = QUICK ? [50, 6] : [1000, 6];
+const found = (binary) => spawnSync(binary, ["--version"], { stdio: "ignore" }).status === 0;
+/** What the run measured, for results.json. */
+const result = { scrapes, drills, interval, scrape: {}, big: { hosts: bigHosts, osdsPerHost: bigOsds } };
 const TICK_MS = 1000 / Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout.trim() || 100);
 
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))];
@@ -46,10 +67,10 @@ async function freePort() {
   });
 }
 
-/** Spawns `homelab-emulator up --json`; resolves with the printed endpoints and the child. */
+/** Spawns `homelab-emulator up --json --no-kubernetes` (the cluster plays no part in the metrics); resolves with the printed endpoints and the child. */
 async function up(args) {
   const runDir = mkdtempSync(join(tmpdir(), "emu-"));
-  const { child, endpoints: printed } = emulatorUp(bin, join(runDir, "run"), args);
+  const { child, endpoints: printed } = emulatorUp(bin, join(runDir, "run"), ["--no-kubernetes", ...args]);
   const endpoints = await printed;
   return { child, endpoints, runDir: join(runDir, "run") };
 }
@@ -81,6 +102,7 @@ async function scrape(url, n, pid) {
 }
 
 function row(what, r, goal = "") {
+  result.scrape[what] = r;
   console.log(
     `| ${what} | ${(r.bytes / 1e6).toFixed(2)} MB | ${fmt(r.median)} ms | ${fmt(r.p95)} ms | ${fmt(r.cpu)} ms | ${goal} |`,
   );
@@ -147,9 +169,7 @@ row("node_exporter node1", await scrape(`${m.node[0].url}/metrics`, scrapes, ref
 row("iLO exporter node1", await scrape(`${m.iloExporter}/metrics?host=node1`, scrapes, ref.child.pid));
 
 // 2. the real node_exporter on this machine, same run (the peer for ours)
-const peerBin = ["prometheus-node-exporter", "node_exporter"].find(
-  (b) => spawnSync(b, ["--version"], { stdio: "ignore" }).status === 0,
-);
+const peerBin = ["prometheus-node-exporter", "node_exporter"].find(found);
 if (peerBin !== undefined) {
   const port = await freePort();
   const peer = spawn(peerBin, [`--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
@@ -157,17 +177,33 @@ if (peerBin !== undefined) {
   const real = await scrape(`http://127.0.0.1:${port}/metrics`, scrapes, peer.pid);
   row(`real node_exporter (${peerBin}, all its default collectors)`, real);
   const ours = await scrape(`${m.node[0].url}/metrics`, scrapes, ref.child.pid);
+  result.nodeExporterPeer = {
+    binary: peerBin,
+    wallRatio: ours.median / real.median,
+    cpuRatio: ours.cpu / real.cpu,
+    ours,
+    real,
+  };
   console.log(
     `\nours / real node_exporter: wall ${(ours.median / real.median).toFixed(2)}×, CPU ${(ours.cpu / real.cpu).toFixed(2)}× (ours serves ${(ours.bytes / 1e3).toFixed(0)} kB of the dashboard subset, it ${(real.bytes / 1e3).toFixed(0)} kB)`,
   );
   peer.kill("SIGTERM");
-} else
-  console.log(
-    "\n(no prometheus-node-exporter binary: peer ratio skipped; Debian: apt-get install prometheus-node-exporter)",
+} else if (QUICK)
+  skipLoudly(
+    "monitoring: ours against the real node_exporter",
+    "no prometheus-node-exporter binary (bash bench/setup-peers.sh installs Debian's)",
   );
+else throw new Error("no prometheus-node-exporter binary: run bash bench/setup-peers.sh");
 
 // 3. alert latency after a power-off, with a real Prometheus
-if (drills > 0) {
+const prometheus = found("prometheus");
+if (drills > 0 && !prometheus) {
+  if (!QUICK) throw new Error("no prometheus binary: run bash bench/setup-peers.sh (or BENCH_DRILLS=0)");
+  skipLoudly(
+    "monitoring: alert latency after a power-off",
+    "no prometheus binary (bash bench/setup-peers.sh installs Debian's)",
+  );
+} else if (drills > 0) {
   const { runDrill } = await import(join(root, "examples/monitoring/dist/drill.js"));
   const iloCa = readFileSync(ref.endpoints.iloCaFile, "utf8");
   const latencies = { CephOSDDown: [], NodeDown: [] };
@@ -190,9 +226,11 @@ if (drills > 0) {
     `\nAlert latency, power-off request → alert active (Prometheus' activeAt), ${drills} drills, scrape = evaluation interval = ${interval}:`,
   );
   console.log("| alert | median | max | in evaluation intervals (median / max) |\n|---|---:|---:|---:|");
+  result.alerts = { intervalMs };
   for (const [name, xs] of Object.entries(latencies)) {
     const med = quantile(xs, 0.5);
     const max = Math.max(...xs);
+    result.alerts[name] = { activeAfterMs: xs, medianMs: med, maxMs: max, medianIntervals: med / intervalMs };
     console.log(
       `| ${name} | ${fmt(med)} ms | ${fmt(max)} ms | ${(med / intervalMs).toFixed(2)} / ${(max / intervalMs).toFixed(2)} |`,
     );
@@ -200,25 +238,30 @@ if (drills > 0) {
 }
 await stop(ref.child);
 
-// 4. 1,000 hosts / 6,000 OSDs
+// 4. 1,000 hosts / 6,000 OSDs (quick: 50 / 300)
+const bigName = `${bigHosts.toLocaleString("en")} hosts / ${(bigHosts * bigOsds).toLocaleString("en")} OSDs`;
 if (process.env.BENCH_BIG !== "0") {
   const dir = mkdtempSync(join(tmpdir(), "emu-big-"));
-  writeFileSync(join(dir, "topology.yaml"), bigTopology(1000, 6));
+  writeFileSync(join(dir, "topology.yaml"), bigTopology(bigHosts, bigOsds));
   const t0 = performance.now();
   const big = await up(["--topology", join(dir, "topology.yaml")]);
-  console.log(`\n1,000 hosts / 6,000 OSDs: endpoints printed after ${fmt(performance.now() - t0)} ms`);
+  result.big.endpointsPrintedMs = performance.now() - t0;
+  console.log(`\n${bigName}: endpoints printed after ${fmt(performance.now() - t0)} ms`);
   console.log(
     `\n| endpoint | size | wall median | wall p95 | emulator CPU per scrape | goal |\n|---|---:|---:|---:|---:|---|`,
   );
   const bm = big.endpoints.metrics;
   row(
-    "ceph-mgr module, 1,000 hosts / 6,000 OSDs",
+    `ceph-mgr module, ${bigName}`,
     await scrape(`${bm.cephMgr}/metrics`, Math.max(3, Math.round(scrapes / 4)), big.child.pid),
     "< 1 s",
   );
-  row("node_exporter host1 (of 1,000)", await scrape(`${bm.node[0].url}/metrics`, scrapes, big.child.pid));
   row(
-    "iLO exporter host1 (of 1,000)",
+    `node_exporter host1 (of ${bigHosts.toLocaleString("en")})`,
+    await scrape(`${bm.node[0].url}/metrics`, scrapes, big.child.pid),
+  );
+  row(
+    `iLO exporter host1 (of ${bigHosts.toLocaleString("en")})`,
     await scrape(`${bm.iloExporter}/metrics?host=host1`, scrapes, big.child.pid),
   );
   await stop(big.child);
@@ -227,3 +270,42 @@ console.log(
   `\nload average at end: ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")}`,
 );
 await dispatcher.close();
+
+const refMgr = result.scrape["ceph-mgr module, reference (3 hosts, 6 OSDs)"];
+const bigMgr = result.scrape[`ceph-mgr module, ${bigName}`];
+const command = "pnpm bench monitoring";
+const goals = [
+  goal(
+    "ceph-mgr /metrics scrape, reference topology (wall, median)",
+    refMgr.median,
+    "<=",
+    50,
+    " ms",
+    command,
+  ),
+];
+if (bigMgr)
+  goals.push(
+    goal(`ceph-mgr /metrics scrape, ${bigName} (wall, median)`, bigMgr.median / 1000, "<=", 1, " s", command),
+    goal(
+      `ceph-mgr /metrics scrape, ${bigName} (emulator CPU per scrape)`,
+      bigMgr.cpu / 1000,
+      "<=",
+      1,
+      " s",
+      command,
+    ),
+  );
+for (const name of ["CephOSDDown", "NodeDown"])
+  if (result.alerts?.[name])
+    goals.push(
+      goal(
+        `${name}: power-off → alert active (median, in evaluation intervals)`,
+        result.alerts[name].medianIntervals,
+        "<=",
+        1,
+        " intervals",
+        command,
+      ),
+    );
+writeResult("monitoring", { ...result, goals });

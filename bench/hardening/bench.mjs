@@ -7,16 +7,20 @@
 //   - the emulator's CPU time (utime + stime from /proc/<pid>/stat) spent on the probe.
 // Goals (docs/DESIGN.md §5): growth < 64 MiB for any single request, health < 200 ms meanwhile.
 //
-// Run: pnpm --filter "@homelab-kit/emulator..." build && node bench/hardening/run.mjs [rounds]
-// Another build of the CLI (a checkout before a change): HARDENING_EMULATOR_BIN=…/dist/cli/bin.js,
+// Run: pnpm --filter "@homelab-kit/emulator..." build && node bench/hardening/bench.mjs [rounds=2]
+// (pnpm bench hardening; --quick: one round of every probe, no warm-up round, about half a minute).
+// A probe that does not get its expected answer fails the bench. Another build of the CLI (a checkout before a change): HARDENING_EMULATOR_BIN=…/dist/cli/bin.js,
 // with HARDENING_TIMEOUT_MS to cut requests it never answers, and HARDENING_WARMUP=0.
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { startEmulator } from "../../conformance/hardening/emulator.mjs";
 import { PROBES, probeContext } from "../../conformance/hardening/probes.mjs";
+import { goal, numbers, QUICK, requireBuilt, writeResult } from "../lib/harness.mjs";
 
-const rounds = Number(process.argv[2] ?? 2);
+const [rounds = QUICK ? 1 : 2] = numbers;
+const warmup = !QUICK && process.env.HARDENING_WARMUP !== "0";
+if (process.env.HARDENING_EMULATOR_BIN === undefined) requireBuilt("emulator");
 const MiB = 1024 * 1024;
 const TICKS = 100; // USER_HZ on Linux
 
@@ -85,8 +89,8 @@ const health = `${emulator.endpoints.control.url}/_emulator/health`;
 const rows = [];
 try {
   // Round 0 warms up (payloads built, code compiled on both sides) and is not reported
-  // (HARDENING_WARMUP=0 skips it: against a build that takes seconds per probe, say).
-  for (let round = process.env.HARDENING_WARMUP === "0" ? 1 : 0; round <= rounds; round++) {
+  // (HARDENING_WARMUP=0 skips it: against a build that takes seconds per probe, say; so does --quick).
+  for (let round = warmup ? 0 : 1; round <= rounds; round++) {
     const baseline = {
       name: "(baseline: no probe, health alone for 1 s)",
       run: () => new Promise((r) => setTimeout(r, 1_000)),
@@ -149,3 +153,37 @@ console.log(
 console.log(
   `slowest /_emulator/health while a probe was in flight: ${latency.healthMax.toFixed(1)} ms (${latency.probe}, round ${latency.round}) — goal < 200 ms: ${latency.healthMax < 200 ? "met" : "NOT met"}`,
 );
+const failing = measured.filter((r) => !r.ok);
+writeResult("hardening", {
+  rounds,
+  warmup,
+  emulator: process.env.HARDENING_EMULATOR_BIN ?? "packages/emulator/dist/cli/bin.js",
+  probesFailing: failing.length,
+  probes: measured.length,
+  worstGrowth: { probe: growth.probe, round: growth.round, MiB: growth.growthMiB },
+  slowestHealth: { probe: latency.probe, round: latency.round, ms: latency.healthMax },
+  baselineHealthMaxMs: baselines.map((b) => b.healthMax),
+  rows,
+  goals: [
+    goal(
+      "peak RSS growth of the emulator, worst single probe",
+      growth.growthMiB,
+      "<=",
+      64,
+      " MiB",
+      "pnpm bench hardening",
+    ),
+    goal(
+      "/_emulator/health latency while a probe is in flight, worst",
+      latency.healthMax,
+      "<=",
+      200,
+      " ms",
+      "pnpm bench hardening",
+    ),
+  ],
+});
+if (failing.length) {
+  console.error(`probes that did not get their expected answer: ${failing.map((r) => r.probe).join("; ")}`);
+  process.exitCode = 1;
+}
