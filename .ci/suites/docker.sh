@@ -21,6 +21,11 @@ PYTEST_VERSION=9.2.0
 # No image registry: testcontainers' Ryuk reaper image cannot be pulled (the module removes its
 # containers itself on exit, SIGINT and SIGTERM; conformance/docker/cleanup.test.ts).
 export TESTCONTAINERS_RYUK_DISABLED=true
+# This machine is itself a container (/.dockerenv): testcontainers (Node and Python) would then look
+# for the published ports at the bridge's gateway, while the module publishes on 127.0.0.1 only (and
+# loopback is the only target here). Whether the bridge has a gateway on record depends on the
+# engine's stored network state, so without this the module's start() timed out on some runs.
+export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
 
 source .ci/lib/suite.sh
 source .ci/lib/pyone.sh

@@ -9,6 +9,7 @@ import {
   containerPorts,
   HOMELAB_EMULATOR_IMAGE,
   HomelabEmulatorContainer,
+  loopbackDockerHost,
 } from "@homelab-kit/emulator/testcontainers";
 import { defaultTopology, parseTopology, TopologyError } from "@homelab-kit/emulator/world";
 import { describe, expect, it } from "vitest";
@@ -61,5 +62,14 @@ describe("HomelabEmulatorContainer options", () => {
     expect(() => container.withControlToken("short")).toThrow(/16-256 visible ASCII/);
     expect(() => container.withControlToken("has a space in the token")).toThrow(RangeError);
     expect(container.withSpeed(60).withControlToken("a-long-enough-token-1234")).toBe(container);
+  });
+  it("reaches the ports on loopback only, and says what to set where testcontainers picked another host", () => {
+    expect(loopbackDockerHost("localhost")).toBe("127.0.0.1");
+    expect(loopbackDockerHost("127.0.0.1")).toBe("127.0.0.1");
+    expect(loopbackDockerHost("::1")).toBe("127.0.0.1");
+    expect(() => loopbackDockerHost("172.17.0.1")).toThrow(
+      /at 172\.17\.0\.1.*TESTCONTAINERS_HOST_OVERRIDE=127\.0\.0\.1/,
+    );
+    expect(() => loopbackDockerHost("docker.example")).toThrow(/published on 127\.0\.0\.1 only/);
   });
 });

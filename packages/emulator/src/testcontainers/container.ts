@@ -15,7 +15,13 @@
  */
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { AbstractStartedContainer, GenericContainer, type StartedTestContainer, Wait } from "testcontainers";
+import {
+  AbstractStartedContainer,
+  GenericContainer,
+  getContainerRuntimeClient,
+  type StartedTestContainer,
+  Wait,
+} from "testcontainers";
 import { envEntries } from "../cli/output.js";
 import { CLOUDFLARE_API_PREFIX } from "../cloudflare/routes.js";
 import { type ControlClient, createControlClient } from "../control/client.js";
@@ -23,7 +29,7 @@ import { registerEmergencyCleanup } from "../kubernetes/processes.js";
 import { defaultTopology, loadTopologyFile, parseTopology } from "../topology/load.js";
 import type { HostSpec, Topology, TopologyInput } from "../topology/schema.js";
 import type { EmulatorEndpoints } from "../world/emulator.js";
-import { CONTAINER_PORTS, containerPorts, RUN_DIR } from "./ports.js";
+import { CONTAINER_PORTS, containerPorts, loopbackDockerHost, RUN_DIR } from "./ports.js";
 
 /** The image `container/build-image.sh` builds (tagged with this package's version). */
 export const HOMELAB_EMULATOR_IMAGE = "homelab-kit/emulator:0.0.0";
@@ -106,6 +112,8 @@ export class HomelabEmulatorContainer extends GenericContainer {
     >) {
       for (const binding of bindings) binding.HostIp = "127.0.0.1";
     }
+    // Fail at once, with what to set, where the published ports cannot be reached.
+    loopbackDockerHost((await getContainerRuntimeClient()).info.containerRuntime.host);
     const started = await super.start();
     // Removed with the process if it dies before stop() (SIGINT/SIGTERM/exit; not SIGKILL).
     const id = started.getId();
@@ -169,7 +177,7 @@ export class StartedHomelabEmulatorContainer extends AbstractStartedContainer {
     this.#unregister = unregister;
     const ports = containerPorts(topology);
     // The ports are bound to 127.0.0.1; "localhost" may resolve to ::1 first.
-    const host = started.getHost() === "localhost" ? "127.0.0.1" : started.getHost();
+    const host = loopbackDockerHost(started.getHost());
     const url = (scheme: string, port: number) => `${scheme}://${host}:${started.getMappedPort(port)}`;
     const cephUser = topology.ceph?.users[0];
     const oneUser = topology.opennebula?.users[0];

@@ -16,4 +16,4 @@ export {
   type OpenNebulaEndpoint,
   StartedHomelabEmulatorContainer,
 } from "./container.js";
-export { CONTAINER_PORTS, type ContainerPorts, containerPorts } from "./ports.js";
+export { CONTAINER_PORTS, type ContainerPorts, containerPorts, loopbackDockerHost } from "./ports.js";

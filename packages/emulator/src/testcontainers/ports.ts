@@ -52,3 +52,17 @@ export function containerPorts(topology: Topology): ContainerPorts {
     all,
   };
 }
+
+/**
+ * The ports are published on 127.0.0.1 only, so the host testcontainers connects to (its resolved
+ * Docker host, or TESTCONTAINERS_HOST_OVERRIDE) must be this machine's loopback. Inside a container
+ * testcontainers picks the Docker bridge's gateway instead; there `start()` would wait for a port it
+ * can never reach. Throws an Error that says what to set; returns the host to use in URLs.
+ */
+export function loopbackDockerHost(host: string): string {
+  if (host === "localhost" || host === "::1" || host === "[::1]") return "127.0.0.1";
+  if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return host;
+  throw new Error(
+    `homelab-emulator container: testcontainers would reach the container's ports at ${host}, but they are published on 127.0.0.1 only (testcontainers picks the Docker bridge's gateway when it runs inside a container): set TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 where the Docker engine shares this machine's loopback`,
+  );
+}
