@@ -7,11 +7,11 @@ import type { Transport } from "@homelab-kit/core";
 import { createCephRoutes } from "../ceph/routes/index.js";
 import { CLOUDFLARE_API_PREFIX, createCloudflareRoutes } from "../cloudflare/routes.js";
 import { type ControllableClock, manualClock } from "../common/clock.js";
-import type { Route } from "../common/route-table.js";
+import type { Route, RouteTable } from "../common/route-table.js";
 import { type ServedRoutes, serve } from "../common/serve.js";
 import { generateSelfSignedCertificate } from "../common/tls.js";
 import { routesTransport } from "../common/transport.js";
-import { createFaultInjector, type FaultInjector } from "../control/faults.js";
+import { type ApiName, createFaultInjector, type FaultInjector } from "../control/faults.js";
 import { createControlRoutes } from "../control/routes.js";
 import { wrapRoutes } from "../control/wrap-routes.js";
 import { createIloRoutes } from "../ilo/routes.js";
@@ -144,52 +144,22 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const faults = createFaultInjector(options.random, world);
   const check = options.checkInvariants === true;
   const controlToken = options.controlToken ?? crypto.randomUUID();
-  const ceph =
-    world.ceph === undefined
-      ? undefined
-      : endpoint(
-          wrapRoutes(createCephRoutes(world.ceph), { world, api: "ceph", faults, checkInvariants: check }),
-        );
+  /** An API's routes behind the World's faults and invariant checks (`host`: one BMC's or exporter's). */
+  const wrap = (routes: RouteTable, api: ApiName, host?: string) =>
+    wrapRoutes(routes, { world, api, ...(host ? { host } : {}), faults, checkInvariants: check });
+  const ceph = world.ceph === undefined ? undefined : endpoint(wrap(createCephRoutes(world.ceph), "ceph"));
   const opennebula =
     world.opennebula === undefined
       ? undefined
-      : endpoint(
-          wrapRoutes(createOpenNebulaRoutes(world.opennebula), {
-            world,
-            api: "opennebula",
-            faults,
-            checkInvariants: check,
-          }),
-        );
+      : endpoint(wrap(createOpenNebulaRoutes(world.opennebula), "opennebula"));
   const cloudflare =
     world.cloudflare === undefined
       ? undefined
-      : endpoint(
-          wrapRoutes(createCloudflareRoutes(world.cloudflare), {
-            world,
-            api: "cloudflare",
-            faults,
-            checkInvariants: check,
-          }),
-        );
+      : endpoint(wrap(createCloudflareRoutes(world.cloudflare), "cloudflare"));
   const ilo = new Map<string, ApiEndpoint>();
-  for (const host of world.hosts.values()) {
-    ilo.set(
-      host.name,
-      endpoint(
-        wrapRoutes(createIloRoutes(host.ilo), {
-          world,
-          api: "ilo",
-          host: host.name,
-          faults,
-          checkInvariants: check,
-        }),
-      ),
-    );
-  }
-  const metrics = createWorldMetrics(world, (routes, host) =>
-    wrapRoutes(routes, { world, api: "metrics", ...(host ? { host } : {}), faults, checkInvariants: check }),
-  );
+  for (const host of world.hosts.values())
+    ilo.set(host.name, endpoint(wrap(createIloRoutes(host.ilo), "ilo", host.name)));
+  const metrics = createWorldMetrics(world, (routes, host) => wrap(routes, "metrics", host));
   let servers: ServedRoutes[] = [];
   let closers: Array<() => Promise<void>> = [];
   const shutdownHandlers = new Set<() => void>();
